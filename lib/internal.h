@@ -1,0 +1,230 @@
+/*
+ * mmsim cross-stage internals. Never included by props/, fuzz/ or tests/.
+ *
+ * Three tiers of names, as mimalloc has them: the public API in
+ * include/mmsim/*.h; what one stage file offers the others here, under a
+ * banner per file; everything else static in its file.
+ */
+#ifndef MMSIM_INTERNAL_H
+#define MMSIM_INTERNAL_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mmsim/mmsim.h"
+
+#ifndef EUCLEAN
+#define EUCLEAN 117
+#endif
+
+/* SQLite's ALWAYS/NEVER: conditions believed always true/false, defended all
+ * the same; coverage builds make them constants so untakeable branches do not
+ * count as gaps. */
+#if defined(MMSIM_COVERAGE)
+#define ALWAYS(x) (1)
+#define NEVER(x) (0)
+#else
+#define ALWAYS(x) (x)
+#define NEVER(x) (x)
+#endif
+
+#define MM_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MM_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MM_MAX(a, b) ((a) > (b) ? (a) : (b))
+
+static inline bool mm_is_pow2(uint64_t x) { return x && !(x & (x - 1)); }
+/* Round up/down to a power-of-two alignment; round_up saturates instead of
+ * wrapping (the result is then unusable and callers check for it). */
+static inline uint64_t mm_round_down(uint64_t x, uint64_t a) { return x & ~(a - 1); }
+static inline uint64_t mm_round_up(uint64_t x, uint64_t a)
+{
+	uint64_t r = (x + a - 1) & ~(a - 1);
+	return r < x ? UINT64_MAX & ~(a - 1) : r;
+}
+
+/* ===================================================================== */
+/* "machine.c"                                                            */
+/* ===================================================================== */
+
+struct mm_e820_state;
+struct mm_early_res_state;
+struct mm_meminfo_state;
+struct mm_memblock_state;
+struct mm_bootmem_state;
+struct mm_page_alloc_state;
+struct mm_phys_backing;
+struct mm_memmap;
+
+struct mm_machine {
+	struct mm_config cfg;
+
+	/* report sink */
+	mm_report_fn report_fn;
+	void *report_arg;
+	uint64_t report_total;
+	uint64_t report_by_kind[MM_REPORT_NR];
+	struct mm_report last_report;
+	uint64_t op_index;
+
+	/* fault injection: countdown of successes, then failures */
+	bool fault_enable;
+	uint32_t fault_countdown; /* successes left before failing */
+	uint32_t fault_repeat;    /* failures left; 0 = persistent */
+	uint64_t fault_hits;
+
+	/* first broken invariant found by mm_verify */
+	char verify_msg[256];
+
+	/* deterministic random stream (splitmix64) */
+	uint64_t rng_state;
+
+	struct mm_phys_backing *phys;
+	struct mm_memmap *memmap;
+
+	/* one state per stage, owned by the stage file */
+	struct mm_e820_state *e820;
+	struct mm_early_res_state *early_res;
+	struct mm_meminfo_state *meminfo;
+	struct mm_memblock_state *memblock;
+	struct mm_bootmem_state *bootmem;
+	struct mm_page_alloc_state *page_alloc;
+};
+
+/* Record a report (kind, address, kernel-worded message) and call the sink. */
+void mm_report(struct mm_machine *m, enum mm_stage stage, enum mm_report_kind kind,
+	       uint64_t addr, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Fault injection point: every allocation site calls this once per attempt;
+ * true means "fail this one". */
+bool mm_should_fail(struct mm_machine *m);
+
+/* Deterministic 64-bit random from the machine seed. */
+uint64_t mm_random(struct mm_machine *m);
+
+/* mm_verify's reporting: record the first failure and return -EUCLEAN. */
+int mm_verify_fail(struct mm_machine *m, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+#define MM_VERIFY(m, cond, ...)                                                        \
+	do {                                                                           \
+		if (!(cond))                                                           \
+			return mm_verify_fail((m), __FILE__, __LINE__, __VA_ARGS__);   \
+	} while (0)
+
+/* Library-internal impossible state: print "file.c:LINE: ASSERTION FAILED: x"
+ * and abort. Used only where continuing would be undefined behaviour. */
+_Noreturn void mm_assert_fail(const char *file, int line, const char *expr);
+#define MM_BUG_ON(cond)                                                                \
+	do {                                                                           \
+		if (cond)                                                              \
+			mm_assert_fail(__FILE__, __LINE__, #cond);                     \
+	} while (0)
+
+/* Profile geometry. */
+uint64_t mm_profile_max_pfn(const struct mm_machine *m); /* 2^20 or 2^24 */
+uint64_t mm_lowmem_limit(const struct mm_machine *m);    /* bytes, cfg or 896 MiB */
+uint32_t mm_max_order(const struct mm_machine *m);       /* cfg or 11 */
+
+/* ===================================================================== */
+/* "phys.c": lazily backed simulated physical memory                      */
+/* ===================================================================== */
+
+int mm_phys_init(struct mm_machine *m);
+void mm_phys_destroy(struct mm_machine *m);
+/* Host bytes backing one frame; NULL if never written (reads as zeros).
+ * create=true allocates it (NULL on the backing cap or host OOM). */
+uint8_t *mm_phys_frame(struct mm_machine *m, mm_pfn_t pfn, bool create);
+/* Make frames read as zeros again (drops their backing: O(backed frames)). */
+void mm_phys_zero(struct mm_machine *m, mm_phys_addr_t addr, uint64_t len);
+/* ASan view of free simulated frames (compiled out without ASan, and off
+ * unless MM_HARDEN_ASAN_POISON). */
+void mm_phys_poison_frames(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr);
+void mm_phys_unpoison_frames(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr);
+/* Hook for the page allocator: is this frame free (so API access is a UAF)? */
+bool mm_phys_frame_is_free(struct mm_machine *m, mm_pfn_t pfn);
+
+/* ===================================================================== */
+/* "memmap.c": the page-frame database (struct page per frame)            */
+/* ===================================================================== */
+
+/* Page flags, as the kernel names them. */
+enum {
+	MM_PG_RESERVED = 1u << 0,
+	MM_PG_BUDDY = 1u << 1,
+	MM_PG_SLAB = 1u << 2,
+	MM_PG_HEAD = 1u << 3,   /* head of a compound/high-order allocation */
+	MM_PG_TAIL = 1u << 4,
+	MM_PG_HIGHMEM = 1u << 5,
+	MM_PG_ANON = 1u << 6,
+	MM_PG_ZERO = 1u << 7,   /* the shared zero page */
+	MM_PG_POISONED = 1u << 8, /* contents poisoned on free (page poisoning) */
+	MM_PG_ALLOCATED = 1u << 9, /* handed out by the buddy allocator */
+};
+
+#define MM_PFN_NONE UINT64_MAX
+
+struct mm_page {
+	mm_pfn_t pfn;
+	uint32_t flags;
+	int32_t refcount;
+	int32_t mapcount;   /* -1 when not mapped, as page->_mapcount */
+	uint32_t private;   /* buddy order while PageBuddy; alloc order while allocated */
+	uint8_t zone;       /* zone index in its node */
+	uint8_t nid;
+	uint16_t pad;
+	struct mm_page *lru_next, *lru_prev; /* free list or slab list links */
+	uint64_t mapping;   /* owner: slab cache id, anon mapping, ... */
+	uint64_t aux[2];    /* stage-specific (slab freelist/inuse, ...) */
+};
+
+int mm_memmap_init(struct mm_machine *m);
+void mm_memmap_destroy(struct mm_machine *m);
+/* Create struct pages for [start_pfn, end_pfn) (sparse sections, as
+ * SPARSEMEM): each new page is zeroed, pfn set, PG_RESERVED, refcount 1,
+ * mapcount -1. Pages that already exist are left alone. */
+int mm_memmap_add_range(struct mm_machine *m, mm_pfn_t start_pfn, mm_pfn_t end_pfn);
+/* pfn_to_page / pfn_valid: NULL for a pfn without a struct page (a hole). */
+struct mm_page *mm_pfn_to_page(struct mm_machine *m, mm_pfn_t pfn);
+static inline bool mm_pfn_valid(struct mm_machine *m, mm_pfn_t pfn) { return mm_pfn_to_page(m, pfn) != NULL; }
+uint64_t mm_memmap_nr_pages(const struct mm_machine *m);
+
+/* ===================================================================== */
+/* Stage life cycle: each stage file provides init (allocate its state),  */
+/* destroy (free it, NULL-safe) and verify (its invariants).              */
+/* ===================================================================== */
+
+#define MM_STAGE_DECLARE(stage)                                                        \
+	int mm_##stage##_init(struct mm_machine *m);                                   \
+	void mm_##stage##_destroy(struct mm_machine *m);                               \
+	int mm_##stage##_verify(struct mm_machine *m);
+
+MM_STAGE_DECLARE(e820)
+MM_STAGE_DECLARE(early_res)
+MM_STAGE_DECLARE(meminfo)
+MM_STAGE_DECLARE(memblock)
+MM_STAGE_DECLARE(bootmem)
+MM_STAGE_DECLARE(page_alloc)
+
+/* ===================================================================== */
+/* "e820.c"                                                               */
+/* ===================================================================== */
+
+/* ===================================================================== */
+/* "early_res.c"                                                          */
+/* ===================================================================== */
+
+/* ===================================================================== */
+/* "memblock.c"                                                           */
+/* ===================================================================== */
+
+/* ===================================================================== */
+/* "bootmem.c"                                                            */
+/* ===================================================================== */
+
+/* ===================================================================== */
+/* "page_alloc.c"                                                         */
+/* ===================================================================== */
+
+#endif

@@ -1,0 +1,161 @@
+/*
+ * The checking machinery: a harness is data.
+ *
+ * A harness is a configuration schema, a table of operations (each a schema
+ * of fields plus a step function) and a full-state check. Decoding, printing
+ * a trace line, and parsing a trace line back into bytes are generic over the
+ * schemas, so every input prints as a readable trace and every trace (a seed
+ * scenario, an edited repro) encodes back to bytes.
+ *
+ * step() applies one decoded operation to the library and to the oracle,
+ * compares the results and returns PROPS_OK or props_fail(...). check()
+ * compares the whole state and runs mm_verify(). The oracle is written from
+ * the semantics and calls no library code.
+ *
+ * Trace format, one line per item, '#' starts a comment:
+ *   config era=modern e820_max=128 ...
+ *   e820_add addr=0x9fc00 size=0x400 type=RESERVED   # 3: -> 0
+ */
+#ifndef MMSIM_PROPS_H
+#define MMSIM_PROPS_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cursor.h"
+
+#define PROPS_MAX_FIELDS 8
+#define PROPS_OK 0
+#define PROPS_FAIL 1
+
+enum props_field_kind {
+	PF_RANGE = 0, /* cur_range(lo, hi) */
+	PF_ENUM,      /* cur_choice(n): value = values ? values[i] : i, printed names[i] */
+	PF_BOOL,      /* cur_bool */
+};
+
+enum props_field_fmt { PF_DEC = 0, PF_HEX };
+
+struct props_field {
+	const char *name;
+	uint8_t kind; /* enum props_field_kind */
+	uint8_t fmt;  /* enum props_field_fmt, PF_RANGE only */
+	uint64_t lo, hi;
+	const char *const *names; /* PF_ENUM */
+	const uint64_t *values;   /* PF_ENUM, optional */
+	uint32_t n;               /* PF_ENUM: number of names */
+};
+
+#define PROPS_RANGE(nm, l, h) { .name = (nm), .kind = PF_RANGE, .fmt = PF_DEC, .lo = (l), .hi = (h) }
+#define PROPS_HEX(nm, l, h) { .name = (nm), .kind = PF_RANGE, .fmt = PF_HEX, .lo = (l), .hi = (h) }
+#define PROPS_BOOL(nm) { .name = (nm), .kind = PF_BOOL }
+#define PROPS_ENUM(nm, nms, vals) \
+	{ .name = (nm), .kind = PF_ENUM, .names = (nms), .values = (vals), \
+	  .n = (uint32_t)(sizeof(nms) / sizeof((nms)[0])) }
+
+/* A decoded operation or configuration: v[i] is field i's value. */
+struct props_op {
+	uint32_t kind; /* index into the harness's op table */
+	uint64_t v[PROPS_MAX_FIELDS];
+};
+
+/* What a step or check says: a note for the trace, or a failure. */
+struct props_result {
+	bool tracing;     /* notes are only formatted when a trace is printed */
+	char note[256];   /* "-> 0x1000", appended to the op's trace line */
+	char msg[1024];   /* failure message */
+	const char *file; /* where props_fail was called */
+	int line;
+};
+
+/* Append a note (no-op unless tracing). */
+void props_note(struct props_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Record a failure; returns PROPS_FAIL so steps can `return props_fail(...)`. */
+int props_fail_at(struct props_result *r, const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+#define props_fail(r, ...) props_fail_at((r), __FILE__, __LINE__, __VA_ARGS__)
+/* Compare helper: fails with both values printed. */
+#define PROPS_CHECK_EQ(r, what, got, want)                                             \
+	do {                                                                           \
+		unsigned long long g_ = (unsigned long long)(got);                     \
+		unsigned long long w_ = (unsigned long long)(want);                    \
+		if (g_ != w_)                                                          \
+			return props_fail((r), "%s: library %#llx, oracle %#llx", (what), g_, w_); \
+	} while (0)
+
+struct props_opdef {
+	const char *name;
+	uint32_t nfields;
+	struct props_field fields[PROPS_MAX_FIELDS];
+	int (*step)(void *ctx, const struct props_op *op, struct props_result *r);
+	/* Misuse ops: the harness expects reports from them. Informational. */
+	bool misuse;
+};
+
+struct props_harness {
+	const char *name;      /* "e820": binary fuzz_e820, corpus/e820/ */
+	const char *summary;
+	size_t ctx_size;       /* the runner allocates and zeroes ctx */
+	uint32_t max_ops;      /* at most this many operations per input */
+	uint32_t check_every;  /* fuzz mode: full check every K ops after the first 16 */
+	/* The configuration schema and what to do with it: create the machine
+	 * and the oracle in ctx. A PROPS_FAIL from setup is a harness failure;
+	 * an input whose configuration cannot be built must still set up
+	 * something valid (clamp, never reject). */
+	struct props_opdef config;
+	int (*setup)(void *ctx, const struct props_op *cfg, struct props_result *r);
+	int (*check)(void *ctx, struct props_result *r);
+	void (*teardown)(void *ctx);
+	uint32_t nr_ops;
+	const struct props_opdef *ops;
+};
+
+/* ---- registry ---------------------------------------------------------- */
+
+extern const struct props_harness *const props_harnesses[]; /* NULL-terminated */
+const struct props_harness *props_find_harness(const char *name);
+
+/* ---- the runner -------------------------------------------------------- */
+
+enum props_check_mode {
+	PROPS_CHECK_ALL = 0, /* full check after every op (props, replay) */
+	PROPS_CHECK_FUZZ,    /* every op for the first 16, then every check_every, and at the end */
+};
+
+struct props_run_opts {
+	FILE *trace;          /* print the trace here (NULL: no trace) */
+	enum props_check_mode check;
+	uint32_t stop_after;  /* run at most this many ops (0 = harness max) */
+};
+
+struct props_failure {
+	int32_t op;           /* failing op index, -1 = setup, nr_ops = final check */
+	char msg[1024];
+	const char *file;
+	int line;
+};
+
+/* Decode and run one input. Returns PROPS_OK, or PROPS_FAIL with *f filled. */
+int props_run(const struct props_harness *h, const uint8_t *data, size_t len,
+	      const struct props_run_opts *o, struct props_failure *f);
+
+/* The engine entry: run with fuzz-mode checks; on failure print the trace
+ * and the failure to stderr and abort via props_assert_fail. Returns 0. */
+int props_fuzz_one(const struct props_harness *h, const uint8_t *data, size_t len);
+
+_Noreturn void props_assert_fail(const char *file, int line, const char *msg);
+
+/* ---- the schema codec -------------------------------------------------- */
+
+void props_decode(const struct props_opdef *d, struct mm_cursor *c, struct props_op *op);
+/* "name f1=v1 f2=v2" (no newline) into buf; returns chars written. */
+int props_format(const struct props_opdef *d, const struct props_op *op, char *buf, size_t len);
+/* Encode a trace (text) to the input bytes that decode to it. Returns 0, or
+ * -1 with a message naming the line in err. */
+int props_encode_trace(const struct props_harness *h, const char *text, struct props_enc *e,
+		       char *err, size_t errlen);
+
+#endif
