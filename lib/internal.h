@@ -2,7 +2,7 @@
  * mmsim cross-stage internals. Never included by props/, fuzz/ or tests/.
  *
  * Three tiers of names, as mimalloc has them: the public API in
- * include/mmsim/*.h; what one stage file offers the others here, under a
+ * include/mmsim/ headers; what one stage file offers the others here, under a
  * banner per file; everything else static in its file.
  */
 #ifndef MMSIM_INTERNAL_H
@@ -142,8 +142,10 @@ void mm_phys_zero(struct mm_machine *m, mm_phys_addr_t addr, uint64_t len);
  * unless MM_HARDEN_ASAN_POISON). */
 void mm_phys_poison_frames(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr);
 void mm_phys_unpoison_frames(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr);
-/* Hook for the page allocator: is this frame free (so API access is a UAF)? */
+/* Is this frame free in the page allocator (so API access is a UAF)? */
 bool mm_phys_frame_is_free(struct mm_machine *m, mm_pfn_t pfn);
+/* Provided by page_alloc.c: pfn lies inside a free buddy block. */
+bool mm_page_alloc_pfn_is_free(struct mm_machine *m, mm_pfn_t pfn);
 
 /* ===================================================================== */
 /* "memmap.c": the page-frame database (struct page per frame)            */
@@ -161,6 +163,7 @@ enum {
 	MM_PG_ZERO = 1u << 7,   /* the shared zero page */
 	MM_PG_POISONED = 1u << 8, /* contents poisoned on free (page poisoning) */
 	MM_PG_ALLOCATED = 1u << 9, /* handed out by the buddy allocator */
+	/* bit 31 is memmap.c's own: the page exists */
 };
 
 #define MM_PFN_NONE UINT64_MAX
@@ -226,5 +229,10 @@ MM_STAGE_DECLARE(page_alloc)
 /* ===================================================================== */
 /* "page_alloc.c"                                                         */
 /* ===================================================================== */
+
+/* Is pfn inside a free buddy block (so an API access to it is a UAF)?
+ * False for holes, reserved and allocated pages, and before the zones exist.
+ * O(MAX_ORDER) memmap look-ups. */
+bool mm_page_alloc_pfn_is_free(struct mm_machine *m, mm_pfn_t pfn);
 
 #endif

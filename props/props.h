@@ -65,6 +65,7 @@ struct props_op {
 /* What a step or check says: a note for the trace, or a failure. */
 struct props_result {
 	bool tracing;     /* notes are only formatted when a trace is printed */
+	uint64_t op_index; /* set by the runner: pass it to mm_set_op_index() */
 	char note[256];   /* "-> 0x1000", appended to the op's trace line */
 	char msg[1024];   /* failure message */
 	const char *file; /* where props_fail was called */

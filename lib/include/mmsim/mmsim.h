@@ -8,5 +8,7 @@
 #include "mmsim/early_res.h"
 #include "mmsim/meminfo.h"
 #include "mmsim/memblock.h"
+#include "mmsim/page_alloc.h"
+#include "mmsim/bootmem.h"
 
 #endif

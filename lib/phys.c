@@ -1,0 +1,333 @@
+/*
+ * Simulated physical memory, backed lazily by host pages.
+ *
+ * A frame that was never written has no backing and reads as zeros, so the
+ * cost of a machine is proportional to what it touches, never to the size of
+ * its address space. The kernel has real RAM; mmsim has a hash table from pfn
+ * to a host page (open addressing, linear probing, backward-shift delete).
+ * Free frames' host pages are ASan-poisoned when MM_HARDEN_ASAN_POISON is on,
+ * so a library bug that touches free simulated memory is an ASan report, as
+ * KASAN would make it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MM_HAVE_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define MM_HAVE_ASAN 1
+#endif
+#ifdef MM_HAVE_ASAN
+#include <sanitizer/asan_interface.h>
+#define mm_track_noaccess(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define mm_track_access(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define mm_track_noaccess(p, n) ((void)(p), (void)(n))
+#define mm_track_access(p, n) ((void)(p), (void)(n))
+#endif
+
+struct phys_slot {
+	mm_pfn_t pfn;
+	uint8_t *frame; /* NULL = empty slot */
+};
+
+struct mm_phys_backing {
+	struct phys_slot *slots;
+	size_t cap;   /* power of two */
+	size_t count; /* backed frames */
+	size_t max;   /* backing cap in frames */
+};
+
+/* ---- table of contents ----------------------------------------------- */
+/* Slot index for pfn: where it is, or the empty slot where it would go. */
+static size_t slot_find(const struct mm_phys_backing *pb, mm_pfn_t pfn);
+/* Double the table; false on host OOM (table unchanged). */
+static bool table_grow(struct mm_phys_backing *pb);
+/* Remove slot i and close the probe gap behind it. */
+static void slot_delete(struct mm_phys_backing *pb, size_t i);
+/* Check a public access range and the frames it covers. */
+static int access_check(struct mm_machine *m, mm_phys_addr_t addr, size_t len, const void *buf);
+
+static inline size_t pfn_hash(mm_pfn_t pfn)
+{
+	return (size_t)((pfn * 0x9e3779b97f4a7c15ull) >> 17);
+}
+
+int mm_phys_init(struct mm_machine *m)
+{
+	struct mm_phys_backing *pb = calloc(1, sizeof(*pb));
+	if (!pb)
+		return -ENOMEM;
+	pb->cap = 64;
+	pb->slots = calloc(pb->cap, sizeof(*pb->slots));
+	if (!pb->slots) {
+		free(pb);
+		return -ENOMEM;
+	}
+	pb->max = m->cfg.phys_backing_max_pages ? m->cfg.phys_backing_max_pages : 16384;
+	m->phys = pb;
+	return 0;
+}
+
+void mm_phys_destroy(struct mm_machine *m)
+{
+	struct mm_phys_backing *pb = m->phys;
+	if (!pb)
+		return;
+	for (size_t i = 0; i < pb->cap; i++) {
+		if (pb->slots[i].frame) {
+			mm_track_access(pb->slots[i].frame, MM_PAGE_SIZE);
+			free(pb->slots[i].frame);
+		}
+	}
+	free(pb->slots);
+	free(pb);
+	m->phys = NULL;
+}
+
+static size_t slot_find(const struct mm_phys_backing *pb, mm_pfn_t pfn)
+{
+	size_t mask = pb->cap - 1, i = pfn_hash(pfn) & mask;
+	while (pb->slots[i].frame && pb->slots[i].pfn != pfn)
+		i = (i + 1) & mask;
+	return i;
+}
+
+static bool table_grow(struct mm_phys_backing *pb)
+{
+	size_t ncap = pb->cap * 2;
+	struct phys_slot *old = pb->slots, *ns = calloc(ncap, sizeof(*ns));
+	size_t oldcap = pb->cap;
+	if (!ns)
+		return false;
+	pb->slots = ns;
+	pb->cap = ncap;
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].frame)
+			pb->slots[slot_find(pb, old[i].pfn)] = old[i];
+	free(old);
+	return true;
+}
+
+static void slot_delete(struct mm_phys_backing *pb, size_t i)
+{
+	size_t mask = pb->cap - 1, j = i;
+	pb->slots[i].frame = NULL;
+	pb->count--;
+	for (;;) {
+		size_t home;
+		j = (j + 1) & mask;
+		if (!pb->slots[j].frame)
+			return;
+		home = pfn_hash(pb->slots[j].pfn) & mask;
+		/* move j back into the hole at i unless its home lies in (i, j] */
+		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
+			pb->slots[i] = pb->slots[j];
+			pb->slots[j].frame = NULL;
+			i = j;
+		}
+	}
+}
+
+uint8_t *mm_phys_frame(struct mm_machine *m, mm_pfn_t pfn, bool create)
+{
+	struct mm_phys_backing *pb = m->phys;
+	size_t i = slot_find(pb, pfn);
+	uint8_t *f;
+
+	if (pb->slots[i].frame || !create)
+		return pb->slots[i].frame;
+	if (pb->count >= pb->max)
+		return NULL;
+	if ((pb->count + 1) * 2 > pb->cap) {
+		if (!table_grow(pb))
+			return NULL;
+		i = slot_find(pb, pfn);
+	}
+	f = calloc(1, MM_PAGE_SIZE);
+	if (!f)
+		return NULL;
+	pb->slots[i].pfn = pfn;
+	pb->slots[i].frame = f;
+	pb->count++;
+	return f;
+}
+
+/* Zero [a, b) of one frame: drop the backing when the whole frame goes. */
+static void frame_zero(struct mm_phys_backing *pb, mm_pfn_t pfn, uint64_t off, uint64_t n)
+{
+	size_t i = slot_find(pb, pfn);
+	if (!pb->slots[i].frame)
+		return;
+	if (n == MM_PAGE_SIZE) {
+		mm_track_access(pb->slots[i].frame, MM_PAGE_SIZE);
+		free(pb->slots[i].frame);
+		slot_delete(pb, i);
+	} else {
+		memset(pb->slots[i].frame + off, 0, n);
+	}
+}
+
+void mm_phys_zero(struct mm_machine *m, mm_phys_addr_t addr, uint64_t len)
+{
+	struct mm_phys_backing *pb = m->phys;
+	uint64_t end = addr + len < addr ? UINT64_MAX : addr + len;
+	uint64_t first_full = mm_round_up(addr, MM_PAGE_SIZE), last_full = end & MM_PAGE_MASK;
+
+	if (!len)
+		return;
+	if (first_full >= last_full || MM_PFN_DOWN(last_full - first_full) <= pb->count) {
+		/* small range: frame by frame */
+		for (uint64_t a = addr; a < end;) {
+			uint64_t off = a & (MM_PAGE_SIZE - 1);
+			uint64_t n = MM_MIN(MM_PAGE_SIZE - off, end - a);
+			frame_zero(pb, MM_PFN_DOWN(a), off, n);
+			if (a + n < a)
+				break;
+			a += n;
+		}
+		return;
+	}
+	/* large range: walk the table for the whole frames, then the edges */
+	for (size_t i = 0; i < pb->cap;) {
+		struct phys_slot *s = &pb->slots[i];
+		uint64_t fa = MM_PFN_PHYS(s->pfn);
+		if (s->frame && fa >= first_full && fa < last_full) {
+			mm_track_access(s->frame, MM_PAGE_SIZE);
+			free(s->frame);
+			slot_delete(pb, i);
+			continue; /* slot i may now hold a moved entry */
+		}
+		i++;
+	}
+	if (addr < first_full)
+		frame_zero(pb, MM_PFN_DOWN(addr), addr & (MM_PAGE_SIZE - 1), first_full - addr);
+	if (last_full < end)
+		frame_zero(pb, MM_PFN_DOWN(last_full), 0, end - last_full);
+}
+
+static void frames_track(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr, bool poison)
+{
+	struct mm_phys_backing *pb = m->phys;
+	if (!(m->cfg.hardening & MM_HARDEN_ASAN_POISON))
+		return;
+	if (nr > pb->count) {
+		for (size_t i = 0; i < pb->cap; i++) {
+			struct phys_slot *s = &pb->slots[i];
+			if (s->frame && s->pfn >= pfn && s->pfn - pfn < nr) {
+				if (poison)
+					mm_track_noaccess(s->frame, MM_PAGE_SIZE);
+				else
+					mm_track_access(s->frame, MM_PAGE_SIZE);
+			}
+		}
+		return;
+	}
+	for (uint64_t k = 0; k < nr; k++) {
+		uint8_t *f = mm_phys_frame(m, pfn + k, false);
+		if (!f)
+			continue;
+		if (poison)
+			mm_track_noaccess(f, MM_PAGE_SIZE);
+		else
+			mm_track_access(f, MM_PAGE_SIZE);
+	}
+}
+
+void mm_phys_poison_frames(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr)
+{
+	frames_track(m, pfn, nr, true);
+}
+
+void mm_phys_unpoison_frames(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr)
+{
+	frames_track(m, pfn, nr, false);
+}
+
+bool mm_phys_frame_is_free(struct mm_machine *m, mm_pfn_t pfn)
+{
+	return mm_page_alloc_pfn_is_free(m, pfn);
+}
+
+uint64_t mm_phys_backed_pages(const struct mm_machine *m)
+{
+	return m && m->phys ? m->phys->count : 0;
+}
+
+static int access_check(struct mm_machine *m, mm_phys_addr_t addr, size_t len, const void *buf)
+{
+	if (!m || (!buf && len))
+		return -EINVAL;
+	if (addr + len < addr) {
+		mm_report(m, MM_STAGE_CORE, MM_REPORT_INVALID_ARG, addr,
+			  "physical access wraps: %#llx + %zu", (unsigned long long)addr, len);
+		return -EINVAL;
+	}
+	for (uint64_t a = addr & MM_PAGE_MASK; a < addr + len; a += MM_PAGE_SIZE) {
+		if (mm_phys_frame_is_free(m, MM_PFN_DOWN(a))) {
+			mm_report(m, MM_STAGE_CORE, MM_REPORT_USE_AFTER_FREE, a,
+				  "access to free page frame %#llx",
+				  (unsigned long long)MM_PFN_DOWN(a));
+			return -EFAULT;
+		}
+		if (a + MM_PAGE_SIZE < a)
+			break;
+	}
+	return 0;
+}
+
+int mm_phys_read(struct mm_machine *m, mm_phys_addr_t addr, void *buf, size_t len)
+{
+	uint8_t *out = buf;
+	int ret = access_check(m, addr, len, buf);
+	if (ret)
+		return ret;
+	while (len) {
+		uint64_t off = addr & (MM_PAGE_SIZE - 1);
+		size_t n = (size_t)MM_MIN((uint64_t)len, MM_PAGE_SIZE - off);
+		const uint8_t *f = mm_phys_frame(m, MM_PFN_DOWN(addr), false);
+		if (f)
+			memcpy(out, f + off, n);
+		else
+			memset(out, 0, n);
+		out += n;
+		addr += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int mm_phys_write(struct mm_machine *m, mm_phys_addr_t addr, const void *buf, size_t len)
+{
+	const uint8_t *in = buf;
+	uint64_t need = 0;
+	int ret = access_check(m, addr, len, buf);
+	if (ret)
+		return ret;
+	/* All or nothing: count the new frames first. */
+	for (uint64_t a = addr & MM_PAGE_MASK; a < addr + len; a += MM_PAGE_SIZE) {
+		if (!mm_phys_frame(m, MM_PFN_DOWN(a), false))
+			need++;
+		if (m->phys->count + need > m->phys->max)
+			return -ENOMEM;
+		if (a + MM_PAGE_SIZE < a)
+			break;
+	}
+	while (len) {
+		uint64_t off = addr & (MM_PAGE_SIZE - 1);
+		size_t n = (size_t)MM_MIN((uint64_t)len, MM_PAGE_SIZE - off);
+		uint8_t *f = mm_phys_frame(m, MM_PFN_DOWN(addr), true);
+		if (!f)
+			return -ENOMEM; /* host OOM only: the cap was checked above */
+		memcpy(f + off, in, n);
+		in += n;
+		addr += n;
+		len -= n;
+	}
+	return 0;
+}

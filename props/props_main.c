@@ -1,0 +1,432 @@
+/*
+ * props: the property runner, shrinker, seed encoder and repro view.
+ *
+ *   props --list
+ *   props [--harness NAME]... [--trials N] [--seconds T] [--seed S] [--max-len L] [--out DIR]
+ *   props --trace NAME FILE...         print each input's trace and result (the repro view)
+ *   props --replay NAME FILE...        run with every check; exit 1 on a failure
+ *   props --encode NAME TRACE OUT      turn a readable trace into an input file
+ *   props --gen-seeds CORPUS           each corpus/<h>/scenarios/<x>.trace -> corpus/<h>/seed/<x>
+ *   props --check-seeds CORPUS         the committed seeds are what their traces encode to
+ *
+ * Random inputs are byte strings from a seeded generator; the cursor turns
+ * any bytes into a valid program. A failing input is shrunk (delete chunks,
+ * zero chunks, lower bytes; restart after each success) while it still fails
+ * at the same check, then printed as a trace and written to DIR.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "props.h"
+
+struct opts {
+	const char *harness[64];
+	int nharness;
+	uint64_t trials;
+	double seconds;
+	uint64_t seed;
+	size_t max_len;
+	const char *out;
+};
+
+/* ---- table of contents ----------------------------------------------- */
+static int usage(void);
+static double now_seconds(void);
+static uint64_t rng_next(uint64_t *s);
+/* Does data fail at the same check (file:line) as want? */
+static bool still_fails(const struct props_harness *h, const uint8_t *d, size_t n,
+			const struct props_failure *want);
+/* Shrink buf in place; returns the new length. */
+static size_t shrink(const struct props_harness *h, uint8_t *buf, size_t len,
+		     const struct props_failure *want);
+static int run_random(const struct props_harness *h, const struct opts *o);
+static int read_file(const char *path, uint8_t **buf, size_t *len);
+static int write_file(const char *path, const uint8_t *buf, size_t len);
+static int cmd_trace(const char *name, int argc, char **argv, bool trace);
+static int cmd_encode(const char *name, const char *in, const char *out);
+static int cmd_seeds(const char *corpus, bool write);
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: props --list\n"
+		"       props [--harness NAME]... [--trials N] [--seconds T] [--seed S] [--max-len L] [--out DIR]\n"
+		"       props --trace NAME FILE...\n"
+		"       props --replay NAME FILE...\n"
+		"       props --encode NAME TRACE OUT\n"
+		"       props --gen-seeds CORPUSDIR | --check-seeds CORPUSDIR\n");
+	return 2;
+}
+
+static double now_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static uint64_t rng_next(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static bool still_fails(const struct props_harness *h, const uint8_t *d, size_t n,
+			const struct props_failure *want)
+{
+	struct props_failure f;
+	if (props_run(h, d, n, NULL, &f) == PROPS_OK)
+		return false;
+	return f.line == want->line && !strcmp(f.file, want->file);
+}
+
+static size_t shrink(const struct props_harness *h, uint8_t *buf, size_t len,
+		     const struct props_failure *want)
+{
+	uint8_t *tmp = malloc(len ? len : 1);
+	double deadline = now_seconds() + 60;
+	bool progress = true;
+
+	if (!tmp)
+		return len;
+	while (progress && now_seconds() < deadline) {
+		progress = false;
+		/* 1. delete chunks, big to small */
+		for (size_t k = len / 2 ? len / 2 : 1; k >= 1 && len; k /= 2) {
+			for (size_t i = 0; i + k <= len;) {
+				memcpy(tmp, buf, i);
+				memcpy(tmp + i, buf + i + k, len - i - k);
+				if (still_fails(h, tmp, len - k, want)) {
+					memcpy(buf, tmp, len - k);
+					len -= k;
+					progress = true;
+				} else {
+					i += k;
+				}
+			}
+			if (k == 1)
+				break;
+		}
+		/* 2. zero chunks */
+		for (size_t k = len / 2 ? len / 2 : 1; k >= 1 && len; k /= 2) {
+			for (size_t i = 0; i + k <= len; i += k) {
+				bool zero = true;
+				for (size_t j = i; j < i + k; j++)
+					zero &= buf[j] == 0;
+				if (zero)
+					continue;
+				memcpy(tmp, buf, len);
+				memset(tmp + i, 0, k);
+				if (still_fails(h, tmp, len, want)) {
+					memcpy(buf, tmp, len);
+					progress = true;
+				}
+			}
+			if (k == 1)
+				break;
+		}
+		/* 3. lower single bytes */
+		for (size_t i = 0; i < len; i++) {
+			static const int tries = 3;
+			for (int t = 0; t < tries && buf[i]; t++) {
+				uint8_t v = t == 0 ? 0 : t == 1 ? (uint8_t)(buf[i] / 2) : (uint8_t)(buf[i] - 1);
+				memcpy(tmp, buf, len);
+				tmp[i] = v;
+				if (still_fails(h, tmp, len, want)) {
+					buf[i] = v;
+					progress = true;
+					break;
+				}
+			}
+		}
+	}
+	free(tmp);
+	return len;
+}
+
+static int write_file(const char *path, const uint8_t *buf, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	if (len && fwrite(buf, 1, len, f) != len) {
+		fclose(f);
+		return -1;
+	}
+	return fclose(f) ? -1 : 0;
+}
+
+static int read_file(const char *path, uint8_t **buf, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 4096, n = 0;
+	uint8_t *b;
+
+	if (!f)
+		return -1;
+	b = malloc(cap);
+	while (b) {
+		size_t r = fread(b + n, 1, cap - n, f);
+		n += r;
+		if (n < cap)
+			break;
+		cap *= 2;
+		uint8_t *nb = realloc(b, cap);
+		if (!nb) {
+			free(b);
+			b = NULL;
+		} else {
+			b = nb;
+		}
+	}
+	fclose(f);
+	if (!b)
+		return -1;
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+static int run_random(const struct props_harness *h, const struct opts *o)
+{
+	uint8_t *buf = malloc(o->max_len ? o->max_len : 1);
+	uint64_t rng = o->seed * 0x100000001b3ull + (uint64_t)strlen(h->name), t;
+	double start = now_seconds();
+	struct props_failure f;
+
+	if (!buf)
+		return 2;
+	for (t = 0; t < o->trials; t++) {
+		/* Sizes spread over [0, max_len], smaller ones more often. */
+		size_t len = (size_t)(rng_next(&rng) % (o->max_len + 1));
+		if (rng_next(&rng) & 1)
+			len /= 4;
+		for (size_t i = 0; i < len; i++)
+			buf[i] = (uint8_t)rng_next(&rng);
+		if (props_run(h, buf, len, NULL, &f) != PROPS_OK) {
+			double found = now_seconds() - start;
+			char path[4096];
+			struct props_run_opts ro = { stdout, PROPS_CHECK_ALL, 0 };
+			printf("props: %s FAILED on trial %llu (seed %llu) after %.2f s: %s:%d: %s\n",
+			       h->name, (unsigned long long)t, (unsigned long long)o->seed, found,
+			       f.file, f.line, f.msg);
+			len = shrink(h, buf, len, &f);
+			printf("props: shrunk to %zu bytes in %.2f s; trace:\n", len,
+			       now_seconds() - start - found);
+			props_run(h, buf, len, &ro, &f);
+			mkdir(o->out, 0777);
+			snprintf(path, sizeof(path), "%s/%s-seed%llu-trial%llu", o->out, h->name,
+				 (unsigned long long)o->seed, (unsigned long long)t);
+			if (write_file(path, buf, len) == 0)
+				printf("props: minimised input written; replay with:\n"
+				       "  props --trace %s %s\n  fuzz_%s %s\n",
+				       h->name, path, h->name, path);
+			free(buf);
+			return 1;
+		}
+		if (o->seconds > 0 && now_seconds() - start > o->seconds)
+			break;
+	}
+	printf("props: %s: %llu passed, 0 failed (%.2f s)\n", h->name, (unsigned long long)t,
+	       now_seconds() - start);
+	free(buf);
+	return 0;
+}
+
+static int cmd_trace(const char *name, int argc, char **argv, bool trace)
+{
+	const struct props_harness *h = props_find_harness(name);
+	int bad = 0;
+	if (!h) {
+		fprintf(stderr, "props: no harness '%s' (props --list)\n", name ? name : "");
+		return 2;
+	}
+	for (int i = 0; i < argc; i++) {
+		uint8_t *buf;
+		size_t len;
+		struct props_failure f;
+		struct props_run_opts o = { trace ? stdout : NULL, PROPS_CHECK_ALL, 0 };
+		if (read_file(argv[i], &buf, &len)) {
+			fprintf(stderr, "props: cannot read %s: %s\n", argv[i], strerror(errno));
+			bad = 1;
+			continue;
+		}
+		if (trace)
+			printf("# %s (%zu bytes), harness %s\n", argv[i], len, h->name);
+		if (props_run(h, buf, len, &o, &f) != PROPS_OK) {
+			printf("# RESULT: FAILED at %s %d: %s:%d: %s\n",
+			       f.op < 0 ? "setup" : "op", f.op, f.file, f.line, f.msg);
+			bad = 1;
+		} else {
+			printf("# RESULT: passed\n");
+		}
+		free(buf);
+	}
+	return bad;
+}
+
+static int encode_file(const struct props_harness *h, const char *in, struct props_enc *e)
+{
+	uint8_t *text;
+	size_t len;
+	char err[512];
+	if (read_file(in, &text, &len)) {
+		fprintf(stderr, "props: cannot read %s\n", in);
+		return -1;
+	}
+	char *s = realloc(text, len + 1);
+	if (!s) {
+		free(text);
+		return -1;
+	}
+	s[len] = '\0';
+	enc_init(e);
+	if (props_encode_trace(h, s, e, err, sizeof(err))) {
+		fprintf(stderr, "props: %s: %s\n", in, err);
+		free(s);
+		enc_free(e);
+		return -1;
+	}
+	free(s);
+	return 0;
+}
+
+static int cmd_encode(const char *name, const char *in, const char *out)
+{
+	const struct props_harness *h = props_find_harness(name);
+	struct props_enc e;
+	int ret;
+	if (!h)
+		return usage();
+	if (encode_file(h, in, &e))
+		return 1;
+	ret = write_file(out, e.buf, e.len) ? 1 : 0;
+	enc_free(&e);
+	return ret;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* For every harness, every scenarios/<x>.trace against seed/<x>. */
+static int cmd_seeds(const char *corpus, bool write)
+{
+	int bad = 0, n = 0;
+	for (size_t hi = 0; props_harnesses[hi]; hi++) {
+		const struct props_harness *h = props_harnesses[hi];
+		char dir[4096], seeddir[4096];
+		char *names[1024];
+		int nn = 0;
+		DIR *d;
+		struct dirent *de;
+
+		snprintf(dir, sizeof(dir), "%s/%s/scenarios", corpus, h->name);
+		snprintf(seeddir, sizeof(seeddir), "%s/%s/seed", corpus, h->name);
+		d = opendir(dir);
+		if (!d)
+			continue;
+		while ((de = readdir(d)) && nn < 1024) {
+			size_t l = strlen(de->d_name);
+			if (l > 6 && !strcmp(de->d_name + l - 6, ".trace"))
+				names[nn++] = strdup(de->d_name);
+		}
+		closedir(d);
+		qsort(names, (size_t)nn, sizeof(names[0]), name_cmp);
+		if (write)
+			mkdir(seeddir, 0777);
+		for (int i = 0; i < nn; i++) {
+			char in[8192], out[8192];
+			struct props_enc e;
+			uint8_t *old = NULL;
+			size_t oldlen = 0;
+			snprintf(in, sizeof(in), "%s/%s", dir, names[i]);
+			snprintf(out, sizeof(out), "%s/%.*s", seeddir, (int)(strlen(names[i]) - 6), names[i]);
+			free(names[i]);
+			if (encode_file(h, in, &e)) {
+				bad = 1;
+				continue;
+			}
+			n++;
+			if (write) {
+				if (write_file(out, e.buf, e.len)) {
+					fprintf(stderr, "props: cannot write %s\n", out);
+					bad = 1;
+				}
+			} else if (read_file(out, &old, &oldlen) || oldlen != e.len ||
+				   (e.len && memcmp(old, e.buf, e.len))) {
+				fprintf(stderr, "props: %s does not match %s (run props --gen-seeds)\n",
+					out, in);
+				bad = 1;
+			}
+			free(old);
+			enc_free(&e);
+		}
+	}
+	printf("props: %s %d seeds: %d passed, %d failed\n", write ? "wrote" : "checked", n,
+	       bad ? 0 : n, bad);
+	return bad;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .trials = 1000, .seed = 1, .max_len = 512, .out = "props-failures" };
+	int bad = 0;
+
+	if (argc >= 2 && !strcmp(argv[1], "--list")) {
+		for (size_t i = 0; props_harnesses[i]; i++)
+			printf("%-12s %s\n", props_harnesses[i]->name, props_harnesses[i]->summary);
+		return 0;
+	}
+	if (argc >= 3 && (!strcmp(argv[1], "--trace") || !strcmp(argv[1], "--replay")))
+		return cmd_trace(argv[2], argc - 3, argv + 3, !strcmp(argv[1], "--trace"));
+	if (argc == 5 && !strcmp(argv[1], "--encode"))
+		return cmd_encode(argv[2], argv[3], argv[4]);
+	if (argc == 3 && !strcmp(argv[1], "--gen-seeds"))
+		return cmd_seeds(argv[2], true);
+	if (argc == 3 && !strcmp(argv[1], "--check-seeds"))
+		return cmd_seeds(argv[2], false);
+	for (int i = 1; i < argc; i += 2) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!v)
+			return usage();
+		if (!strcmp(a, "--harness") && o.nharness < 64)
+			o.harness[o.nharness++] = v;
+		else if (!strcmp(a, "--trials"))
+			o.trials = strtoull(v, NULL, 0);
+		else if (!strcmp(a, "--seconds"))
+			o.seconds = strtod(v, NULL);
+		else if (!strcmp(a, "--seed"))
+			o.seed = strtoull(v, NULL, 0);
+		else if (!strcmp(a, "--max-len"))
+			o.max_len = (size_t)strtoull(v, NULL, 0);
+		else if (!strcmp(a, "--out"))
+			o.out = v;
+		else
+			return usage();
+	}
+	if (o.max_len > (1u << 20))
+		o.max_len = 1u << 20;
+	for (size_t i = 0; props_harnesses[i]; i++) {
+		bool want = o.nharness == 0;
+		for (int k = 0; k < o.nharness; k++)
+			want |= !strcmp(o.harness[k], props_harnesses[i]->name);
+		if (want)
+			bad |= run_random(props_harnesses[i], &o);
+	}
+	for (int k = 0; k < o.nharness; k++) {
+		if (!props_find_harness(o.harness[k])) {
+			fprintf(stderr, "props: no harness '%s'\n", o.harness[k]);
+			bad = 2;
+		}
+	}
+	return bad;
+}

@@ -1,0 +1,172 @@
+/*
+ * The runner: decode an input into a configuration and operations, apply
+ * each to the library and the oracle through the harness's step, and check
+ * the whole state (graded: every op in props and replay; in fuzzing every op
+ * for the first 16, then every check_every, and always at the end).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "props.h"
+
+void props_note(struct props_result *r, const char *fmt, ...)
+{
+	size_t n;
+	va_list ap;
+	if (!r->tracing)
+		return;
+	n = strlen(r->note);
+	if (n >= sizeof(r->note) - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->note + n, sizeof(r->note) - n, fmt, ap);
+	va_end(ap);
+}
+
+int props_fail_at(struct props_result *r, const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+	va_end(ap);
+	r->file = file;
+	r->line = line;
+	return PROPS_FAIL;
+}
+
+static void fail_record(struct props_failure *f, int32_t op, const struct props_result *r)
+{
+	if (!f)
+		return;
+	f->op = op;
+	snprintf(f->msg, sizeof(f->msg), "%s", r->msg[0] ? r->msg : "(no message)");
+	f->file = r->file ? r->file : "?";
+	f->line = r->line;
+}
+
+static bool check_due(const struct props_harness *h, const struct props_run_opts *o, uint32_t i)
+{
+	uint32_t k = h->check_every ? h->check_every : 1;
+	if (o->check == PROPS_CHECK_ALL)
+		return true;
+	return i < 16 || (i + 1) % k == 0;
+}
+
+static void trace_line(FILE *t, const struct props_opdef *d, const struct props_op *op,
+		       const char *prefix, const struct props_result *r)
+{
+	char line[512];
+	props_format(d, op, line, sizeof(line));
+	if (r && r->note[0])
+		fprintf(t, "%-60s # %s%s\n", line, prefix, r->note);
+	else if (prefix[0])
+		fprintf(t, "%-60s # %s\n", line, prefix);
+	else
+		fprintf(t, "%s\n", line);
+}
+
+int props_run(const struct props_harness *h, const uint8_t *data, size_t len,
+	      const struct props_run_opts *o, struct props_failure *f)
+{
+	static const struct props_run_opts defaults = { NULL, PROPS_CHECK_ALL, 0 };
+	struct mm_cursor c;
+	struct props_op cfg, op;
+	struct props_result r;
+	uint32_t max = h->max_ops, i;
+	bool checked = false;
+	int ret;
+	void *ctx;
+
+	if (!o)
+		o = &defaults;
+	if (o->stop_after && o->stop_after < max)
+		max = o->stop_after;
+	cur_init(&c, data, len);
+	memset(&cfg, 0, sizeof(cfg));
+	props_decode(&h->config, &c, &cfg);
+	ctx = calloc(1, h->ctx_size ? h->ctx_size : 1);
+	if (!ctx) {
+		memset(&r, 0, sizeof(r));
+		props_fail(&r, "host out of memory for the harness context");
+		fail_record(f, -1, &r);
+		return PROPS_FAIL;
+	}
+	memset(&r, 0, sizeof(r));
+	r.tracing = o->trace != NULL;
+	if (o->trace)
+		trace_line(o->trace, &h->config, &cfg, "", NULL);
+	ret = h->setup(ctx, &cfg, &r);
+	if (ret != PROPS_OK) {
+		if (o->trace)
+			fprintf(o->trace, "# setup FAILED: %s\n", r.msg);
+		fail_record(f, -1, &r);
+		goto out;
+	}
+	for (i = 0; i < max && !cur_exhausted(&c); i++) {
+		char prefix[32];
+		memset(&op, 0, sizeof(op));
+		op.kind = cur_u8(&c) % h->nr_ops;
+		props_decode(&h->ops[op.kind], &c, &op);
+		r.note[0] = '\0';
+		r.msg[0] = '\0';
+		r.op_index = i;
+		ret = h->ops[op.kind].step(ctx, &op, &r);
+		if (o->trace) {
+			snprintf(prefix, sizeof(prefix), "%u: ", i);
+			trace_line(o->trace, &h->ops[op.kind], &op, prefix, &r);
+		}
+		if (ret == PROPS_OK && (checked = check_due(h, o, i)))
+			ret = h->check(ctx, &r);
+		if (ret != PROPS_OK) {
+			if (o->trace)
+				fprintf(o->trace, "# op %u FAILED: %s\n", i, r.msg);
+			fail_record(f, (int32_t)i, &r);
+			goto out;
+		}
+	}
+	if (!checked) {
+		r.msg[0] = '\0';
+		ret = h->check(ctx, &r);
+		if (ret != PROPS_OK) {
+			if (o->trace)
+				fprintf(o->trace, "# final check FAILED: %s\n", r.msg);
+			fail_record(f, (int32_t)i, &r);
+		}
+	}
+out:
+	h->teardown(ctx);
+	free(ctx);
+	return ret == PROPS_OK ? PROPS_OK : PROPS_FAIL;
+}
+
+void props_assert_fail(const char *file, int line, const char *msg)
+{
+	const char *base = strrchr(file, '/');
+	fprintf(stderr, "%s:%d: ASSERTION FAILED: %s\n", base ? base + 1 : file, line, msg);
+	fflush(stderr);
+	abort();
+}
+
+int props_fuzz_one(const struct props_harness *h, const uint8_t *data, size_t len)
+{
+	struct props_run_opts o = { NULL, PROPS_CHECK_FUZZ, 0 };
+	struct props_failure f;
+
+	if (getenv("MMSIM_TRACE")) {
+		o.trace = stdout;
+		o.check = PROPS_CHECK_ALL;
+	}
+	if (props_run(h, data, len, &o, &f) == PROPS_OK)
+		return 0;
+	if (!o.trace) {
+		/* Replay with a trace and every check, so the report shows the
+		 * program and the first operation at which the state went wrong. */
+		fprintf(stderr, "==== mmsim %s: failing input, trace follows ====\n", h->name);
+		o.trace = stderr;
+		o.check = PROPS_CHECK_ALL;
+		props_run(h, data, len, &o, &f);
+	}
+	fprintf(stderr, "==== replay: fuzz_%s <file>   or   props --trace %s <file> ====\n",
+		h->name, h->name);
+	props_assert_fail(f.file, f.line, f.msg);
+}
