@@ -149,6 +149,11 @@ int props_fuzz_one(const struct props_harness *h, const uint8_t *data, size_t le
 
 _Noreturn void props_assert_fail(const char *file, int line, const char *msg);
 
+/* Shrink a failing input in place while it fails at the same check as want
+ * (same file:line), for at most `seconds`. Returns the new length. */
+size_t props_shrink(const struct props_harness *h, uint8_t *buf, size_t len,
+		    const struct props_failure *want, double seconds);
+
 /* ---- the schema codec -------------------------------------------------- */
 
 void props_decode(const struct props_opdef *d, struct mm_cursor *c, struct props_op *op);

@@ -8,6 +8,7 @@
  *   props --encode NAME TRACE OUT      turn a readable trace into an input file
  *   props --gen-seeds CORPUS           each corpus/<h>/scenarios/<x>.trace -> corpus/<h>/seed/<x>
  *   props --check-seeds CORPUS         the committed seeds are what their traces encode to
+ *   props --bench NAME FILE [SECONDS]  execs/s of one input with fuzz-mode checks
  *
  * Random inputs are byte strings from a seeded generator; the cursor turns
  * any bytes into a valid program. A failing input is shrunk (delete chunks,
@@ -38,18 +39,13 @@ struct opts {
 static int usage(void);
 static double now_seconds(void);
 static uint64_t rng_next(uint64_t *s);
-/* Does data fail at the same check (file:line) as want? */
-static bool still_fails(const struct props_harness *h, const uint8_t *d, size_t n,
-			const struct props_failure *want);
-/* Shrink buf in place; returns the new length. */
-static size_t shrink(const struct props_harness *h, uint8_t *buf, size_t len,
-		     const struct props_failure *want);
 static int run_random(const struct props_harness *h, const struct opts *o);
 static int read_file(const char *path, uint8_t **buf, size_t *len);
 static int write_file(const char *path, const uint8_t *buf, size_t len);
 static int cmd_trace(const char *name, int argc, char **argv, bool trace);
 static int cmd_encode(const char *name, const char *in, const char *out);
 static int cmd_seeds(const char *corpus, bool write);
+static int cmd_bench(const char *name, const char *file, double seconds);
 
 static int usage(void)
 {
@@ -59,7 +55,8 @@ static int usage(void)
 		"       props --trace NAME FILE...\n"
 		"       props --replay NAME FILE...\n"
 		"       props --encode NAME TRACE OUT\n"
-		"       props --gen-seeds CORPUSDIR | --check-seeds CORPUSDIR\n");
+		"       props --gen-seeds CORPUSDIR | --check-seeds CORPUSDIR\n"
+		"       props --bench NAME FILE [SECONDS]\n");
 	return 2;
 }
 
@@ -76,79 +73,6 @@ static uint64_t rng_next(uint64_t *s)
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
 	return z ^ (z >> 31);
-}
-
-static bool still_fails(const struct props_harness *h, const uint8_t *d, size_t n,
-			const struct props_failure *want)
-{
-	struct props_failure f;
-	if (props_run(h, d, n, NULL, &f) == PROPS_OK)
-		return false;
-	return f.line == want->line && !strcmp(f.file, want->file);
-}
-
-static size_t shrink(const struct props_harness *h, uint8_t *buf, size_t len,
-		     const struct props_failure *want)
-{
-	uint8_t *tmp = malloc(len ? len : 1);
-	double deadline = now_seconds() + 60;
-	bool progress = true;
-
-	if (!tmp)
-		return len;
-	while (progress && now_seconds() < deadline) {
-		progress = false;
-		/* 1. delete chunks, big to small */
-		for (size_t k = len / 2 ? len / 2 : 1; k >= 1 && len; k /= 2) {
-			for (size_t i = 0; i + k <= len;) {
-				memcpy(tmp, buf, i);
-				memcpy(tmp + i, buf + i + k, len - i - k);
-				if (still_fails(h, tmp, len - k, want)) {
-					memcpy(buf, tmp, len - k);
-					len -= k;
-					progress = true;
-				} else {
-					i += k;
-				}
-			}
-			if (k == 1)
-				break;
-		}
-		/* 2. zero chunks */
-		for (size_t k = len / 2 ? len / 2 : 1; k >= 1 && len; k /= 2) {
-			for (size_t i = 0; i + k <= len; i += k) {
-				bool zero = true;
-				for (size_t j = i; j < i + k; j++)
-					zero &= buf[j] == 0;
-				if (zero)
-					continue;
-				memcpy(tmp, buf, len);
-				memset(tmp + i, 0, k);
-				if (still_fails(h, tmp, len, want)) {
-					memcpy(buf, tmp, len);
-					progress = true;
-				}
-			}
-			if (k == 1)
-				break;
-		}
-		/* 3. lower single bytes */
-		for (size_t i = 0; i < len; i++) {
-			static const int tries = 3;
-			for (int t = 0; t < tries && buf[i]; t++) {
-				uint8_t v = t == 0 ? 0 : t == 1 ? (uint8_t)(buf[i] / 2) : (uint8_t)(buf[i] - 1);
-				memcpy(tmp, buf, len);
-				tmp[i] = v;
-				if (still_fails(h, tmp, len, want)) {
-					buf[i] = v;
-					progress = true;
-					break;
-				}
-			}
-		}
-	}
-	free(tmp);
-	return len;
 }
 
 static int write_file(const char *path, const uint8_t *buf, size_t len)
@@ -217,7 +141,7 @@ static int run_random(const struct props_harness *h, const struct opts *o)
 			printf("props: %s FAILED on trial %llu (seed %llu) after %.2f s: %s:%d: %s\n",
 			       h->name, (unsigned long long)t, (unsigned long long)o->seed, found,
 			       f.file, f.line, f.msg);
-			len = shrink(h, buf, len, &f);
+			len = props_shrink(h, buf, len, &f, 60);
 			printf("props: shrunk to %zu bytes in %.2f s; trace:\n", len,
 			       now_seconds() - start - found);
 			props_run(h, buf, len, &ro, &f);
@@ -376,6 +300,36 @@ static int cmd_seeds(const char *corpus, bool write)
 	return bad;
 }
 
+/* Run one input over and over as a fuzz engine would; print execs/s. */
+static int cmd_bench(const char *name, const char *file, double seconds)
+{
+	const struct props_harness *h = props_find_harness(name);
+	struct props_run_opts o = { NULL, PROPS_CHECK_FUZZ, 0 };
+	struct props_failure f;
+	uint8_t *buf;
+	size_t len;
+	uint64_t n = 0;
+	double start, el;
+
+	if (!h || read_file(file, &buf, &len))
+		return usage();
+	start = now_seconds();
+	do {
+		for (int k = 0; k < 64; k++, n++) {
+			if (props_run(h, buf, len, &o, &f) != PROPS_OK) {
+				printf("props: %s fails: %s:%d: %s\n", file, f.file, f.line, f.msg);
+				free(buf);
+				return 1;
+			}
+		}
+		el = now_seconds() - start;
+	} while (el < seconds);
+	printf("props: bench %s %s: %llu execs in %.2f s = %.0f execs/s\n", name, file,
+	       (unsigned long long)n, el, (double)n / el);
+	free(buf);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { .trials = 1000, .seed = 1, .max_len = 512, .out = "props-failures" };
@@ -394,6 +348,8 @@ int main(int argc, char **argv)
 		return cmd_seeds(argv[2], true);
 	if (argc == 3 && !strcmp(argv[1], "--check-seeds"))
 		return cmd_seeds(argv[2], false);
+	if ((argc == 4 || argc == 5) && !strcmp(argv[1], "--bench"))
+		return cmd_bench(argv[2], argv[3], argc == 5 ? strtod(argv[4], NULL) : 3.0);
 	for (int i = 1; i < argc; i += 2) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!v)
