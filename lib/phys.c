@@ -268,7 +268,7 @@ static int access_check(struct mm_machine *m, mm_phys_addr_t addr, size_t len, c
 			  "physical access wraps: %#llx + %zu", (unsigned long long)addr, len);
 		return -EINVAL;
 	}
-	for (uint64_t a = addr & MM_PAGE_MASK; a < addr + len; a += MM_PAGE_SIZE) {
+	for (uint64_t a = addr & MM_PAGE_MASK; len && a < addr + len; a += MM_PAGE_SIZE) {
 		if (mm_phys_frame_is_free(m, MM_PFN_DOWN(a))) {
 			mm_report(m, MM_STAGE_CORE, MM_REPORT_USE_AFTER_FREE, a,
 				  "access to free page frame %#llx",
@@ -285,7 +285,7 @@ int mm_phys_read(struct mm_machine *m, mm_phys_addr_t addr, void *buf, size_t le
 {
 	uint8_t *out = buf;
 	int ret = access_check(m, addr, len, buf);
-	if (ret)
+	if (ret || !len)
 		return ret;
 	while (len) {
 		uint64_t off = addr & (MM_PAGE_SIZE - 1);
@@ -307,7 +307,7 @@ int mm_phys_write(struct mm_machine *m, mm_phys_addr_t addr, const void *buf, si
 	const uint8_t *in = buf;
 	uint64_t need = 0;
 	int ret = access_check(m, addr, len, buf);
-	if (ret)
+	if (ret || !len)
 		return ret;
 	/* All or nothing: count the new frames first. */
 	for (uint64_t a = addr & MM_PAGE_MASK; a < addr + len; a += MM_PAGE_SIZE) {

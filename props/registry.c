@@ -6,12 +6,14 @@
 
 #include "props.h"
 
+extern const struct props_harness props_harness_machine;
 extern const struct props_harness props_harness_e820;
 extern const struct props_harness props_harness_memblock;
 extern const struct props_harness props_harness_bootmem;
 extern const struct props_harness props_harness_page_alloc;
 
 const struct props_harness *const props_harnesses[] = {
+	&props_harness_machine,
 	NULL,
 };
 

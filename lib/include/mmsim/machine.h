@@ -168,7 +168,8 @@ uint64_t mm_fault_inject_hits(const struct mm_machine *m);
 /* ---- simulated physical memory ----------------------------------------- */
 
 /* Read/write simulated physical memory. Never-written memory reads as zeros.
- * The range must not wrap. A frame that the page allocator knows as free is
+ * The range must not wrap (one ending at exactly 2^64 counts as wrapping):
+ * -EINVAL with an INVALID_ARG report; a NULL buffer with len > 0: -EINVAL. A frame that the page allocator knows as free is
  * refused with -EFAULT and a USE_AFTER_FREE report. Write may fail with -ENOMEM
  * when the host backing cap is reached. */
 int mm_phys_read(struct mm_machine *m, mm_phys_addr_t addr, void *buf, size_t len);

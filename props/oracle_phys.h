@@ -1,0 +1,36 @@
+/*
+ * Oracle for the machine core: which configurations are valid, and what
+ * simulated physical memory holds (a plain list of written pages, searched
+ * linearly). Written from DESIGN.md and machine.h; calls no library code.
+ */
+#ifndef MMSIM_PROPS_ORACLE_PHYS_H
+#define MMSIM_PROPS_ORACLE_PHYS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ophys_page {
+	uint64_t pfn;
+	uint8_t bytes[4096];
+};
+
+struct ophys {
+	struct ophys_page *pages;
+	size_t nr, cap;
+	size_t backing_max;
+	uint64_t reports_invalid; /* predicted INVALID_ARG reports */
+};
+
+/* The documented config ranges (machine.h): is this configuration valid? */
+bool ophys_config_valid(uint64_t era, uint64_t profile, uint64_t e820_max, uint64_t early_res_max,
+			uint64_t memblock_init, uint64_t nr_banks, uint64_t max_order,
+			uint64_t lowmem_limit);
+void ophys_init(struct ophys *o, size_t backing_max);
+void ophys_free(struct ophys *o);
+/* Predicted errno of a write (0, -EINVAL, -ENOMEM) and, when 0, the write. */
+int ophys_write(struct ophys *o, uint64_t addr, const uint8_t *buf, size_t len, bool null_buf);
+/* Predicted errno of a read and, when 0, the expected bytes in out. */
+int ophys_read(struct ophys *o, uint64_t addr, uint8_t *out, size_t len, bool null_buf);
+
+#endif
