@@ -79,10 +79,11 @@ void mm_phys_destroy(struct mm_machine *m)
 	struct mm_phys_backing *pb = m->phys;
 	if (!pb)
 		return;
-	for (size_t i = 0; i < pb->cap; i++) {
+	for (size_t i = 0, left = pb->count; left && i < pb->cap; i++) {
 		if (pb->slots[i].frame) {
 			mm_track_access(pb->slots[i].frame, MM_PAGE_SIZE);
 			free(pb->slots[i].frame);
+			left--;
 		}
 	}
 	free(pb->slots);
