@@ -68,8 +68,9 @@ int ophys_write(struct ophys *o, uint64_t addr, const uint8_t *buf, size_t len, 
 			need++;
 	if (o->nr + need > o->backing_max)
 		return -ENOMEM;
-	for (size_t i = 0; i < len; i++) {
-		uint64_t pfn = (addr + i) / 4096;
+	/* page by page: find (or add) the page, then copy its bytes */
+	for (size_t i = 0; i < len;) {
+		uint64_t pfn = (addr + i) / 4096, off = (addr + i) % 4096;
 		struct ophys_page *p = find(o, pfn);
 		if (!p) {
 			if (o->nr == o->cap) {
@@ -84,7 +85,8 @@ int ophys_write(struct ophys *o, uint64_t addr, const uint8_t *buf, size_t len, 
 			p->pfn = pfn;
 			memset(p->bytes, 0, sizeof(p->bytes));
 		}
-		p->bytes[(addr + i) % 4096] = buf[i];
+		for (; off < 4096 && i < len; off++, i++)
+			p->bytes[off] = buf[i];
 	}
 	return 0;
 }
@@ -97,9 +99,11 @@ int ophys_read(struct ophys *o, uint64_t addr, uint8_t *out, size_t len, bool nu
 		o->reports_invalid++;
 		return -EINVAL;
 	}
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = 0; i < len;) {
+		uint64_t off = (addr + i) % 4096;
 		struct ophys_page *p = find(o, (addr + i) / 4096);
-		out[i] = p ? p->bytes[(addr + i) % 4096] : 0;
+		for (; off < 4096 && i < len; off++, i++)
+			out[i] = p ? p->bytes[off] : 0;
 	}
 	return 0;
 }
