@@ -1,8 +1,644 @@
 /*
- * e820: placeholder life cycle until the stage lands (owned by its stage file).
+ * e820: the x86 firmware memory map (arch/x86/kernel/e820.c).
+ *
+ * Models the firmware copy (as imported, never modified) and the working
+ * table that add / sanitize (e820__update_table) / range update / range
+ * remove / mem= act on, with the kernel's exact sweep over sorted change
+ * points, type priority (numerically largest wins), the PRAM/SOFT_RESERVED
+ * no-merge rule, silent truncation at the table size, and the appended,
+ * unsorted pieces that update/remove leave for the next sanitize.
+ *
+ * Departures: a BUG (update with old == new) is refused with a report; a
+ * table-full drop ("too many entries; ignoring") is a TABLE_FULL report;
+ * the kexec copy is not kept; e820_end_of_ram_pfn computes pfns in 64 bits
+ * (the 32-bit kernel's unsigned long would truncate above 2^44); a map
+ * import that the kernel would replace by the e801/88 fake map is refused
+ * with nothing changed. The sanitize scratch arrays live in the state (the
+ * kernel's static __initdata arrays), so sanitize never allocates.
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "internal.h"
 
-int mm_e820_init(struct mm_machine *m) { (void)m; return 0; }
-void mm_e820_destroy(struct mm_machine *m) { (void)m; }
-int mm_e820_verify(struct mm_machine *m) { (void)m; return 0; }
+#define E820_DEFAULT_MAX 128u
+
+struct e820_change {
+	uint64_t addr;
+	uint32_t idx;  /* entry index in the working table */
+	bool is_end;   /* an entry's end sorts after starts at the same address */
+};
+
+struct mm_e820_state {
+	uint32_t max;
+	uint32_t nr;
+	struct mm_e820_entry *table;
+	uint32_t fw_nr;
+	struct mm_e820_entry *fw;
+	bool sanitized; /* table is the output of a sanitize, unchanged since */
+	/* sanitize scratch: 2*max change points, max overlap slots, max outputs */
+	struct e820_change *chg;
+	uint32_t *overlap;
+	struct mm_e820_entry *out;
+};
+
+/* ---- table of contents ----------------------------------------------- */
+/* table helpers */
+/* Append to the working table; false (and a TABLE_FULL report) when full. */
+static bool e820_append(struct mm_machine *m, uint64_t addr, uint64_t size, uint32_t type);
+/* PRAM and SOFT_RESERVED are split at every change point (e820_nomerge). */
+static bool e820_nomerge(uint32_t type);
+/* sanitize */
+/* Change-point order: address, then starts before ends. */
+static bool chg_less(const struct e820_change *a, const struct e820_change *b);
+/* In-place heap sort of the change points (no recursion). */
+static void chg_sort(struct e820_change *c, uint32_t n);
+/* Numerically largest type among the covering entries (0 = hole). */
+static uint32_t overlap_max_type(const struct mm_e820_state *s, uint32_t n);
+/* range update / remove */
+/* Size clamped so start + size never wraps (ULLONG_MAX - start). */
+static uint64_t clamp_size(uint64_t start, uint64_t size);
+/* 2.6.29 and modern remove of one entry; returns bytes removed. */
+static uint64_t remove_one(struct mm_machine *m, uint32_t i, uint64_t start, uint64_t end,
+			   uint64_t size, bool split);
+/* printing */
+/* Append formatted text to buf (as snprintf does at an offset); total grows. */
+static void buf_append(char *buf, size_t len, size_t *total, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* ---- life cycle ------------------------------------------------------- */
+
+int mm_e820_init(struct mm_machine *m)
+{
+	struct mm_e820_state *s;
+	uint32_t max = m->cfg.e820_max_entries ? m->cfg.e820_max_entries : E820_DEFAULT_MAX;
+	size_t ent = max * sizeof(struct mm_e820_entry);
+	char *p;
+
+	if (max < 2 || max > 65536)
+		return -EINVAL;
+	/* one block: fuzzing creates a machine per input */
+	p = calloc(1, sizeof(*s) + 3 * ent + 2 * (size_t)max * sizeof(struct e820_change) +
+			      max * sizeof(uint32_t));
+	if (!p)
+		return -ENOMEM;
+	s = (struct mm_e820_state *)p;
+	p += sizeof(*s);
+	s->max = max;
+	s->chg = (struct e820_change *)p;
+	p += 2 * (size_t)max * sizeof(struct e820_change);
+	s->table = (struct mm_e820_entry *)p;
+	s->fw = s->table + max;
+	s->out = s->fw + max;
+	s->overlap = (uint32_t *)(s->out + max);
+	m->e820 = s;
+	return 0;
+}
+
+void mm_e820_destroy(struct mm_machine *m)
+{
+	if (!m || !m->e820)
+		return;
+	free(m->e820);
+	m->e820 = NULL;
+}
+
+int mm_e820_verify(struct mm_machine *m)
+{
+	const struct mm_e820_state *s = m->e820;
+
+	MM_VERIFY(m, s && s->table && s->fw && s->chg && s->overlap && s->out,
+		  "e820: state missing");
+	MM_VERIFY(m, s->nr <= s->max, "e820: %u entries in a table of %u", s->nr, s->max);
+	MM_VERIFY(m, s->fw_nr <= s->max, "e820: firmware copy has %u of %u", s->fw_nr, s->max);
+	if (!s->sanitized)
+		return 0;
+	for (uint32_t i = 0; i < s->nr; i++) {
+		const struct mm_e820_entry *e = &s->table[i];
+		MM_VERIFY(m, e->size != 0, "e820: sanitized entry %u has size 0", i);
+		MM_VERIFY(m, e->addr + e->size > e->addr, "e820: sanitized entry %u wraps", i);
+		MM_VERIFY(m, e->type != 0, "e820: sanitized entry %u has type 0", i);
+		if (i == 0)
+			continue;
+		const struct mm_e820_entry *p = &s->table[i - 1];
+		MM_VERIFY(m, p->addr + p->size <= e->addr,
+			  "e820: sanitized entries %u and %u overlap or are unsorted", i - 1, i);
+		MM_VERIFY(m, !(p->addr + p->size == e->addr && p->type == e->type &&
+			       !e820_nomerge(e->type)),
+			  "e820: sanitized entries %u and %u should have merged", i - 1, i);
+	}
+	return 0;
+}
+
+/* ---- table helpers ---------------------------------------------------- */
+
+static bool e820_nomerge(uint32_t type)
+{
+	return type == MM_E820_PRAM || type == MM_E820_SOFT_RESERVED;
+}
+
+static bool e820_append(struct mm_machine *m, uint64_t addr, uint64_t size, uint32_t type)
+{
+	struct mm_e820_state *s = m->e820;
+
+	if (s->nr >= s->max) {
+		mm_report(m, MM_STAGE_E820, MM_REPORT_TABLE_FULL, addr,
+			  "e820: too many entries; ignoring [mem %#010llx-%#010llx]",
+			  (unsigned long long)addr, (unsigned long long)(addr + size - 1));
+		return false;
+	}
+	s->table[s->nr].addr = addr;
+	s->table[s->nr].size = size;
+	s->table[s->nr].type = type;
+	s->nr++;
+	s->sanitized = false;
+	return true;
+}
+
+int mm_e820_add(struct mm_machine *m, uint64_t addr, uint64_t size, uint32_t type)
+{
+	if (!m || !m->e820)
+		return -EINVAL;
+	return e820_append(m, addr, size, type) ? 0 : -ENOSPC;
+}
+
+int mm_e820_import(struct mm_machine *m, const struct mm_e820_entry *entries, uint32_t nr)
+{
+	struct mm_e820_state *s;
+	uint32_t keep;
+
+	if (!m || !m->e820)
+		return -EINVAL;
+	s = m->e820;
+	if (!entries && nr) {
+		mm_report(m, MM_STAGE_E820, MM_REPORT_INVALID_ARG, 0,
+			  "e820: import of %u entries from NULL", nr);
+		return -EINVAL;
+	}
+	/* Only one region (or none): the kernel ignores the map. */
+	if (nr < 2)
+		return -EINVAL;
+	/* __append_e820_table: an end (start + size - 1) below the start rejects
+	 * the map; an entry ending exactly at 2^64 passes this check. */
+	for (uint32_t i = 0; i < nr; i++)
+		if (entries[i].size && entries[i].addr + entries[i].size - 1 < entries[i].addr)
+			return -EINVAL;
+	keep = MM_MIN(nr, s->max);
+	memcpy(s->fw, entries, keep * sizeof(*entries));
+	s->fw_nr = keep;
+	memcpy(s->table, entries, keep * sizeof(*entries));
+	s->nr = keep;
+	s->sanitized = false;
+	for (uint32_t i = keep; i < nr; i++)
+		mm_report(m, MM_STAGE_E820, MM_REPORT_TABLE_FULL, entries[i].addr,
+			  "e820: too many entries; ignoring [mem %#010llx-%#010llx]",
+			  (unsigned long long)entries[i].addr,
+			  (unsigned long long)(entries[i].addr + entries[i].size - 1));
+	mm_e820_sanitize(m);
+	return 0;
+}
+
+/* ---- sanitize --------------------------------------------------------- */
+
+static bool chg_less(const struct e820_change *a, const struct e820_change *b)
+{
+	if (a->addr != b->addr)
+		return a->addr < b->addr;
+	return !a->is_end && b->is_end;
+}
+
+static void chg_sort(struct e820_change *c, uint32_t n)
+{
+	/* heap sort: bounded stack, O(n log n) on 2 * 128 points */
+	for (uint32_t start = n / 2; start-- > 0;) {
+		uint32_t root = start;
+		for (;;) {
+			uint32_t child = 2 * root + 1;
+			if (child >= n)
+				break;
+			if (child + 1 < n && chg_less(&c[child], &c[child + 1]))
+				child++;
+			if (!chg_less(&c[root], &c[child]))
+				break;
+			struct e820_change t = c[root];
+			c[root] = c[child];
+			c[child] = t;
+			root = child;
+		}
+	}
+	for (uint32_t end = n; end-- > 1;) {
+		struct e820_change t = c[0];
+		c[0] = c[end];
+		c[end] = t;
+		uint32_t root = 0;
+		for (;;) {
+			uint32_t child = 2 * root + 1;
+			if (child >= end)
+				break;
+			if (child + 1 < end && chg_less(&c[child], &c[child + 1]))
+				child++;
+			if (!chg_less(&c[root], &c[child]))
+				break;
+			t = c[root];
+			c[root] = c[child];
+			c[child] = t;
+			root = child;
+		}
+	}
+}
+
+static uint32_t overlap_max_type(const struct mm_e820_state *s, uint32_t n)
+{
+	uint32_t t = 0;
+
+	for (uint32_t i = 0; i < n; i++)
+		t = MM_MAX(t, s->table[s->overlap[i]].type);
+	return t;
+}
+
+int mm_e820_sanitize(struct mm_machine *m)
+{
+	struct mm_e820_state *s;
+	uint32_t nchg = 0, nover = 0, nout = 0, last_type = 0;
+	uint64_t last_addr = 0;
+
+	if (!m || !m->e820)
+		return -EINVAL;
+	s = m->e820;
+	if (s->nr < 2)
+		return -EINVAL;
+	for (uint32_t i = 0; i < s->nr; i++)
+		if (s->table[i].addr + s->table[i].size < s->table[i].addr)
+			return -EINVAL;
+
+	for (uint32_t i = 0; i < s->nr; i++) {
+		if (!s->table[i].size)
+			continue;
+		s->chg[nchg++] = (struct e820_change){ s->table[i].addr, i, false };
+		s->chg[nchg++] = (struct e820_change){ s->table[i].addr + s->table[i].size, i, true };
+	}
+	chg_sort(s->chg, nchg);
+
+	for (uint32_t c = 0; c < nchg; c++) {
+		const struct e820_change *cp = &s->chg[c];
+		uint32_t cur;
+
+		if (!cp->is_end) {
+			s->overlap[nover++] = cp->idx;
+		} else {
+			for (uint32_t i = 0; i < nover; i++)
+				if (s->overlap[i] == cp->idx)
+					s->overlap[i] = s->overlap[--nover];
+		}
+		cur = overlap_max_type(s, nover);
+		if (cur == last_type && !e820_nomerge(cur))
+			continue;
+		if (last_type) {
+			s->out[nout].size = cp->addr - last_addr;
+			/* a full output table ends the sweep silently */
+			if (s->out[nout].size && ++nout >= s->max)
+				break;
+		}
+		if (cur) {
+			s->out[nout].addr = cp->addr;
+			s->out[nout].type = cur;
+			last_addr = cp->addr;
+		}
+		last_type = cur;
+	}
+	memcpy(s->table, s->out, nout * sizeof(*s->out));
+	s->nr = nout;
+	s->sanitized = true;
+	return 0;
+}
+
+/* ---- range update / remove --------------------------------------------- */
+
+static uint64_t clamp_size(uint64_t start, uint64_t size)
+{
+	return size > UINT64_MAX - start ? UINT64_MAX - start : size;
+}
+
+int mm_e820_range_update(struct mm_machine *m, uint64_t start, uint64_t size,
+			 uint32_t old_type, uint32_t new_type, uint64_t *changed)
+{
+	struct mm_e820_state *s;
+	uint64_t end, done = 0;
+
+	if (changed)
+		*changed = 0;
+	if (!m || !m->e820)
+		return -EINVAL;
+	s = m->e820;
+	if (old_type == new_type) {
+		mm_report(m, MM_STAGE_E820, MM_REPORT_BUG, start,
+			  "kernel BUG at arch/x86/kernel/e820.c: e820 update range with old_type == new_type (%u)",
+			  old_type);
+		return -EINVAL;
+	}
+	size = clamp_size(start, size);
+	end = start + size;
+	/* Pieces are appended while the loop runs, as in the kernel; they are
+	 * either of new_type or lie at/after `end`, so revisiting them is a
+	 * no-op, but the bound follows the live count all the same. */
+	for (uint32_t i = 0; i < s->nr; i++) {
+		struct mm_e820_entry *e = &s->table[i];
+		uint64_t e_end, fs, fe;
+
+		if (e->type != old_type)
+			continue;
+		e_end = e->addr + e->size;
+		if (e->addr >= start && e_end <= end) {
+			e->type = new_type;
+			done += e->size;
+			s->sanitized = false;
+			continue;
+		}
+		if (e->addr < start && e_end > end) {
+			uint32_t t = e->type;
+			e820_append(m, start, size, new_type);
+			e820_append(m, end, e_end - end, t);
+			e = &s->table[i];
+			e->size = start - e->addr;
+			done += size;
+			s->sanitized = false;
+			continue;
+		}
+		fs = MM_MAX(start, e->addr);
+		fe = MM_MIN(end, e_end);
+		if (fs >= fe)
+			continue;
+		e820_append(m, fs, fe - fs, new_type);
+		e = &s->table[i];
+		done += fe - fs;
+		e->size -= fe - fs;
+		s->sanitized = false;
+		if (e->addr < fs)
+			continue;
+		e->addr = fe;
+	}
+	if (changed)
+		*changed = done;
+	return 0;
+}
+
+static uint64_t remove_one(struct mm_machine *m, uint32_t i, uint64_t start, uint64_t end,
+			   uint64_t size, bool split)
+{
+	struct mm_e820_state *s = m->e820;
+	struct mm_e820_entry *e = &s->table[i];
+	uint64_t e_end = e->addr + e->size, fs, fe;
+
+	if (e->addr >= start && e_end <= end) {
+		uint64_t gone = e->size;
+		memset(e, 0, sizeof(*e));
+		s->sanitized = false;
+		return gone;
+	}
+	if (split && e->addr < start && e_end > end) {
+		uint32_t t = e->type;
+		e820_append(m, end, e_end - end, t);
+		e = &s->table[i];
+		e->size = start - e->addr;
+		s->sanitized = false;
+		return size;
+	}
+	fs = MM_MAX(start, e->addr);
+	fe = MM_MIN(end, e_end);
+	if (fs >= fe)
+		return 0;
+	/* 2.6.29 reaches here for a range strictly inside too: the entry
+	 * loses the range's length from its end. */
+	e->size -= fe - fs;
+	s->sanitized = false;
+	if (e->addr >= fs)
+		e->addr = fe;
+	return fe - fs;
+}
+
+int mm_e820_range_remove(struct mm_machine *m, uint64_t start, uint64_t size,
+			 uint32_t old_type, bool check_type, uint64_t *removed)
+{
+	struct mm_e820_state *s;
+	uint64_t end, done = 0;
+	bool split;
+
+	if (removed)
+		*removed = 0;
+	if (!m || !m->e820)
+		return -EINVAL;
+	s = m->e820;
+	split = (m->cfg.features & MM_FEAT_E820_REMOVE_SPLIT) != 0;
+	size = clamp_size(start, size);
+	end = start + size;
+	for (uint32_t i = 0; i < s->nr; i++) {
+		if (check_type && s->table[i].type != old_type)
+			continue;
+		done += remove_one(m, i, start, end, size, split);
+	}
+	if (removed)
+		*removed = done;
+	return 0;
+}
+
+int mm_e820_mem_limit(struct mm_machine *m, uint64_t limit)
+{
+	int ret;
+
+	if (!m || !m->e820)
+		return -EINVAL;
+	/* mem=0 is a malformed option: the kernel's parser refuses it */
+	if (!limit)
+		return -EINVAL;
+	ret = mm_e820_range_remove(m, limit, UINT64_MAX - limit, MM_E820_RAM, true, NULL);
+	if (ret)
+		return ret;
+	mm_e820_sanitize(m);
+	return 0;
+}
+
+/* ---- queries ----------------------------------------------------------- */
+
+uint32_t mm_e820_nr_entries(const struct mm_machine *m)
+{
+	return m && m->e820 ? m->e820->nr : 0;
+}
+
+int mm_e820_get(const struct mm_machine *m, uint32_t i, struct mm_e820_entry *out)
+{
+	if (!m || !m->e820 || !out || i >= m->e820->nr)
+		return -EINVAL;
+	*out = m->e820->table[i];
+	return 0;
+}
+
+uint32_t mm_e820_firmware_nr_entries(const struct mm_machine *m)
+{
+	return m && m->e820 ? m->e820->fw_nr : 0;
+}
+
+int mm_e820_firmware_get(const struct mm_machine *m, uint32_t i, struct mm_e820_entry *out)
+{
+	if (!m || !m->e820 || !out || i >= m->e820->fw_nr)
+		return -EINVAL;
+	*out = m->e820->fw[i];
+	return 0;
+}
+
+uint32_t mm_e820_max_entries(const struct mm_machine *m)
+{
+	return m && m->e820 ? m->e820->max : 0;
+}
+
+mm_pfn_t mm_e820_end_of_ram_pfn(const struct mm_machine *m)
+{
+	const struct mm_e820_state *s;
+	uint64_t limit, last = 0;
+
+	if (!m || !m->e820)
+		return 0;
+	s = m->e820;
+	limit = mm_profile_max_pfn(m);
+	for (uint32_t i = 0; i < s->nr; i++) {
+		const struct mm_e820_entry *e = &s->table[i];
+		uint64_t spfn, epfn;
+
+		if (e->type != MM_E820_RAM)
+			continue;
+		spfn = MM_PFN_DOWN(e->addr);
+		epfn = MM_PFN_DOWN(e->addr + e->size);
+		if (spfn >= limit)
+			continue;
+		if (epfn > limit) {
+			last = limit;
+			break;
+		}
+		last = MM_MAX(last, epfn);
+	}
+	return last;
+}
+
+/* ---- printing ---------------------------------------------------------- */
+
+const char *mm_e820_type_name(uint32_t type)
+{
+	switch (type) {
+	case MM_E820_RAM:
+	case MM_E820_RESERVED_KERN:
+		return "usable";
+	case MM_E820_RESERVED:
+		return "reserved";
+	case MM_E820_SOFT_RESERVED:
+		return "soft reserved";
+	case MM_E820_ACPI:
+		return "ACPI data";
+	case MM_E820_NVS:
+		return "ACPI NVS";
+	case MM_E820_UNUSABLE:
+		return "unusable";
+	case MM_E820_PMEM:
+		return "persistent (type 7)";
+	case MM_E820_PRAM:
+		return "persistent (type 12)";
+	default:
+		return "unknown";
+	}
+}
+
+int mm_e820_type_format(uint32_t type, char *buf, size_t len)
+{
+	int n;
+
+	if (!buf && len)
+		return -EINVAL;
+	switch (type) {
+	case MM_E820_RAM:
+	case MM_E820_RESERVED_KERN:
+	case MM_E820_RESERVED:
+	case MM_E820_SOFT_RESERVED:
+	case MM_E820_ACPI:
+	case MM_E820_NVS:
+	case MM_E820_UNUSABLE:
+	case MM_E820_PMEM:
+	case MM_E820_PRAM:
+		n = snprintf(buf, len, "%s", mm_e820_type_name(type));
+		break;
+	default:
+		n = snprintf(buf, len, "type %u", type);
+		break;
+	}
+	return n < 0 ? -EINVAL : n;
+}
+
+static void buf_append(char *buf, size_t len, size_t *total, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(*total < len ? buf + *total : NULL, *total < len ? len - *total : 0, fmt,
+		      ap);
+	va_end(ap);
+	if (n > 0)
+		*total += (size_t)n;
+}
+
+int mm_e820_print(const struct mm_machine *m, const char *prefix, char *buf, size_t len)
+{
+	const struct mm_e820_state *s;
+	size_t total = 0;
+
+	if (!m || !m->e820 || (!buf && len))
+		return -EINVAL;
+	s = m->e820;
+	if (!prefix)
+		prefix = "BIOS-e820";
+	if (len)
+		buf[0] = '\0';
+	for (uint32_t i = 0; i < s->nr; i++) {
+		const struct mm_e820_entry *e = &s->table[i];
+		char type[32];
+
+		mm_e820_type_format(e->type, type, sizeof(type));
+		buf_append(buf, len, &total, "%s: [mem 0x%016llx-0x%016llx] %s\n", prefix,
+			   (unsigned long long)e->addr,
+			   (unsigned long long)(e->addr + e->size - 1), type);
+		if (total > INT32_MAX)
+			return -EOVERFLOW;
+	}
+	return (int)total;
+}
+
+/* ---- to memblock --------------------------------------------------------- */
+
+int mm_e820_memblock_setup(struct mm_machine *m)
+{
+	const struct mm_e820_state *s;
+	bool narrow;
+	int ret = 0;
+
+	if (!m || !m->e820)
+		return -EINVAL;
+	s = m->e820;
+	/* resource_size_t is 32 bits on x86-32 without PAE (and on ARM without
+	 * LPAE): entries ending above 4 GiB are skipped there. */
+	narrow = m->cfg.profile != MM_PROFILE_X86_PAE;
+	mm_memblock_allow_resize(m);
+	for (uint32_t i = 0; i < s->nr; i++) {
+		const struct mm_e820_entry *e = &s->table[i];
+		uint64_t end = e->addr + e->size;
+		int r = 0;
+
+		if (narrow && end > UINT32_MAX)
+			continue;
+		if (e->type == MM_E820_SOFT_RESERVED)
+			r = mm_memblock_reserve(m, e->addr, e->size);
+		else if (e->type == MM_E820_RAM || e->type == MM_E820_RESERVED_KERN)
+			r = mm_memblock_add(m, e->addr, e->size);
+		if (r && !ret)
+			ret = r;
+	}
+	mm_memblock_trim_memory(m, MM_PAGE_SIZE);
+	return ret;
+}

@@ -1,9 +1,1299 @@
 /*
- * page_alloc: placeholder life cycle until the stage lands (owned by its stage file).
+ * Nodes, zones and the binary buddy allocator (mm/page_alloc.c of 2.6.29,
+ * include/linux/mmzone.h).
+ *
+ * Models: per-node zones DMA / NORMAL / HIGHMEM with the x86-32 boundaries,
+ * free_area[order] lists with nr_free, split on allocation and merge on free,
+ * the zonelist fallback across zones and nodes, the 2.6.29 watermarks with
+ * lowmem_reserve and the __GFP_HIGH / ALLOC_HARDER dips, page reference
+ * counts, and the misuse checks of free_pages_check ("Bad page state").
+ *
+ * Departs from the kernel: no per-CPU page lists (every order-0 page goes
+ * straight to the buddy lists, so the free state is always fully merged), no
+ * migratetypes (one list per order), no reclaim (an allocation that fails
+ * both watermark passes is -ENOMEM), zonelists in node order only. Misuse the
+ * kernel would crash or corrupt itself on is refused and reported with the
+ * machine unchanged. A non-compound high-order block whose last reference
+ * goes through put_page is freed whole (the kernel would leak its tails).
+ * Page poisoning (0xaa) and free-list shuffling follow the later kernels'
+ * CONFIG_PAGE_POISONING and shuffle_pick_tail.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "internal.h"
 
-int mm_page_alloc_init(struct mm_machine *m) { (void)m; return 0; }
-void mm_page_alloc_destroy(struct mm_machine *m) { (void)m; }
-int mm_page_alloc_verify(struct mm_machine *m) { (void)m; return 0; }
-bool mm_page_alloc_pfn_is_free(struct mm_machine *m, mm_pfn_t pfn) { (void)m; (void)pfn; return false; }
+#define PA_ORDER_LIMIT 32      /* free_area slots; cfg max_order is at most 20 */
+#define PA_DMA_END_PFN 4096u   /* 16 MiB */
+#define PA_POISON_BYTE 0xaa
+#define PA_SWAP_CLUSTER_MAX 32
+
+enum { WMARK_MIN = 0, WMARK_LOW = 1, WMARK_HIGH = 2 };
+enum { ALLOC_HIGH = 1u << 0, ALLOC_HARDER = 1u << 1 };
+
+#define PA_GFP_VALID                                                                   \
+	(MM_GFP_DMA | MM_GFP_HIGHMEM | MM_GFP_HIGH | MM_GFP_ZERO | MM_GFP_THISNODE |    \
+	 MM_GFP_ATOMIC_HARDER)
+
+struct mm_free_area {
+	struct mm_page *head, *tail; /* doubly linked through lru_next/lru_prev */
+	uint64_t nr_free;
+};
+
+struct mm_zone {
+	mm_pfn_t start_pfn, end_pfn; /* span, clipped to the node */
+	uint64_t present;            /* pages of the span with a struct page */
+	uint64_t managed;            /* pages handed over by the boot allocator */
+	uint64_t free;               /* sum of nr_free << order */
+	uint64_t wmark[3];
+	uint64_t lowmem_reserve[MM_NR_ZONES];
+	struct mm_free_area area[PA_ORDER_LIMIT];
+};
+
+struct mm_pgdat {
+	bool online;
+	mm_pfn_t start_pfn, end_pfn;
+	struct mm_zone zones[MM_NR_ZONES];
+};
+
+struct mm_page_alloc_state {
+	uint32_t max_order;  /* MAX_ORDER, exclusive */
+	bool zones_ready;    /* mm_free_area_init done */
+	uint64_t min_free_kbytes;
+	mm_pfn_t dma_end, low_pfn;
+	struct mm_pgdat node[MM_MAX_NODES];
+};
+
+/* ---- table of contents ----------------------------------------------- */
+/* Free lists */
+/* Push page on area's list: at the head, or the tail when shuffling says so. */
+static void area_add(struct mm_free_area *a, struct mm_page *p, bool tail);
+/* Unlink page from area's list in O(1). */
+static void area_del(struct mm_free_area *a, struct mm_page *p);
+
+/* Lookups */
+/* The zone a memmap page belongs to (only valid once zones exist). */
+static struct mm_zone *page_zone(struct mm_page_alloc_state *st, const struct mm_page *p);
+/* The head of the free block that covers pfn, or NULL. */
+static struct mm_page *free_block_head(struct mm_machine *m, mm_pfn_t pfn);
+/* Page i of a block whose pages all exist: pointer arithmetic when the
+ * memmap holds the block contiguously (SPARSEMEM sections are larger than a
+ * MAX_ORDER block), a look-up otherwise. */
+static inline struct mm_page *block_page(struct mm_machine *m, struct mm_page *head, bool contig,
+					 uint64_t i);
+/* Does the memmap hold the nr pages from head contiguously? */
+static bool block_contig(struct mm_machine *m, struct mm_page *head, uint64_t nr);
+/* Zone index of pfn by the x86-32 boundaries. */
+static int pfn_zone_idx(const struct mm_page_alloc_state *st, mm_pfn_t pfn);
+/* Report an unusable call before set-up; true when the zones are missing. */
+static bool zones_missing(struct mm_machine *m, const char *fn);
+
+/* The buddy core */
+/* __free_one_page: merge pfn's block of order upward and insert the result. */
+static void free_one_page(struct mm_machine *m, struct mm_zone *z, mm_pfn_t pfn,
+			  unsigned order);
+/* Mark 2^order pages free (poison, ASan) and hand them to free_one_page. */
+static void free_block(struct mm_machine *m, mm_pfn_t pfn, unsigned order);
+/* __rmqueue_smallest + expand: take a 2^order block from z, or NULL. */
+static struct mm_page *rmqueue(struct mm_machine *m, struct mm_zone *z, unsigned order);
+/* prep_new_page: flags, references, poison check, zeroing. */
+static void prep_new_block(struct mm_machine *m, struct mm_page *head, unsigned order,
+			   uint32_t gfp);
+
+/* Watermarks and zonelists */
+/* zone_watermark_ok, 2.6.29 per-order loop or the modern rule. */
+static bool watermark_ok(struct mm_machine *m, const struct mm_zone *z, unsigned order,
+			 uint64_t mark, int classzone, unsigned alloc_flags);
+/* gfp_zone: the highest zone index a mask allows. */
+static int gfp_zone(uint32_t gfp);
+/* Fill zl with the zones of the zonelist (node order); returns the count. */
+static int build_zonelist(struct mm_page_alloc_state *st, int nid, int high, bool thisnode,
+			  struct mm_zone **zl, int *zidx);
+/* The allocation proper, after argument checks. */
+static int alloc_pages_core(struct mm_machine *m, int nid, uint32_t gfp, unsigned order,
+			    mm_pfn_t *pfn_out);
+
+/* Freeing with misuse checks */
+/* Report why pfn cannot be freed as an order-`order` block; 0 if it can. */
+static int free_check(struct mm_machine *m, mm_pfn_t pfn, unsigned order, bool last_ref,
+		      const char *fn);
+/* free_pages_check on the block that loses its last reference. */
+static int free_pages_check(struct mm_machine *m, mm_pfn_t pfn, unsigned order);
+/* Drop one reference of a checked block; free it at zero. */
+static void put_block(struct mm_machine *m, struct mm_page *head, unsigned order);
+/* Hand-off block check in one pass: every page created, reserved, unused,
+ * in first's zone. */
+static bool handoff_fast_ok(struct mm_machine *m, struct mm_page *first, uint64_t nr);
+/* The hand-off block failed the fast check: report the first bad page
+ * (-EINVAL), or 0 if a page-by-page look finds none. */
+static int handoff_refuse(struct mm_machine *m, struct mm_page *first, uint64_t nr);
+
+/* Node registration */
+/* Validate a node span for registration. */
+static int node_span_check(struct mm_machine *m, int nid, mm_pfn_t start, mm_pfn_t end);
+
+/* ===================================================================== */
+/* Life cycle                                                            */
+/* ===================================================================== */
+
+int mm_page_alloc_init(struct mm_machine *m)
+{
+	struct mm_page_alloc_state *st = calloc(1, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	st->max_order = MM_MIN(mm_max_order(m), (uint32_t)PA_ORDER_LIMIT);
+	if (st->max_order < 1)
+		st->max_order = 1;
+	st->low_pfn = MM_PFN_DOWN(mm_lowmem_limit(m));
+	st->dma_end = MM_MIN((mm_pfn_t)PA_DMA_END_PFN, st->low_pfn);
+	m->page_alloc = st;
+	return 0;
+}
+
+void mm_page_alloc_destroy(struct mm_machine *m)
+{
+	if (!m)
+		return;
+	free(m->page_alloc);
+	m->page_alloc = NULL;
+}
+
+/* ===================================================================== */
+/* Free lists and lookups                                                */
+/* ===================================================================== */
+
+static void area_add(struct mm_free_area *a, struct mm_page *p, bool tail)
+{
+	if (tail) {
+		p->lru_next = NULL;
+		p->lru_prev = a->tail;
+		if (a->tail)
+			a->tail->lru_next = p;
+		else
+			a->head = p;
+		a->tail = p;
+	} else {
+		p->lru_prev = NULL;
+		p->lru_next = a->head;
+		if (a->head)
+			a->head->lru_prev = p;
+		else
+			a->tail = p;
+		a->head = p;
+	}
+	a->nr_free++;
+}
+
+static void area_del(struct mm_free_area *a, struct mm_page *p)
+{
+	if (p->lru_prev)
+		p->lru_prev->lru_next = p->lru_next;
+	else
+		a->head = p->lru_next;
+	if (p->lru_next)
+		p->lru_next->lru_prev = p->lru_prev;
+	else
+		a->tail = p->lru_prev;
+	p->lru_next = p->lru_prev = NULL;
+	a->nr_free--;
+}
+
+static bool block_contig(struct mm_machine *m, struct mm_page *head, uint64_t nr)
+{
+	const struct mm_page *last = mm_pfn_to_page(m, head->pfn + nr - 1);
+	return last && (uintptr_t)last - (uintptr_t)head == (nr - 1) * sizeof(*head);
+}
+
+static inline struct mm_page *block_page(struct mm_machine *m, struct mm_page *head, bool contig,
+					 uint64_t i)
+{
+	return contig ? head + i : mm_pfn_to_page(m, head->pfn + i);
+}
+
+static struct mm_zone *page_zone(struct mm_page_alloc_state *st, const struct mm_page *p)
+{
+	return &st->node[p->nid].zones[p->zone];
+}
+
+static struct mm_page *free_block_head(struct mm_machine *m, mm_pfn_t pfn)
+{
+	struct mm_page_alloc_state *st = m->page_alloc;
+	for (unsigned o = 0; o < st->max_order; o++) {
+		mm_pfn_t head = pfn & ~(((mm_pfn_t)1 << o) - 1);
+		struct mm_page *p = mm_pfn_to_page(m, head);
+		if (p && (p->flags & MM_PG_BUDDY) && pfn - head < ((mm_pfn_t)1 << p->private))
+			return p;
+	}
+	return NULL;
+}
+
+bool mm_page_alloc_pfn_is_free(struct mm_machine *m, mm_pfn_t pfn)
+{
+	const struct mm_page *p;
+	if (!m || !m->page_alloc || !m->page_alloc->zones_ready)
+		return false;
+	p = mm_pfn_to_page(m, pfn);
+	/* reserved and allocated pages are never inside a free block */
+	if (!p || (p->flags & (MM_PG_ALLOCATED | MM_PG_RESERVED)))
+		return false;
+	return free_block_head(m, pfn) != NULL;
+}
+
+static int pfn_zone_idx(const struct mm_page_alloc_state *st, mm_pfn_t pfn)
+{
+	if (pfn < st->dma_end)
+		return MM_ZONE_DMA;
+	if (pfn < st->low_pfn)
+		return MM_ZONE_NORMAL;
+	return MM_ZONE_HIGHMEM;
+}
+
+static bool zones_missing(struct mm_machine *m, const char *fn)
+{
+	if (m->page_alloc->zones_ready)
+		return false;
+	mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_BUG, 0, "%s called before free_area_init", fn);
+	return true;
+}
+
+/* ===================================================================== */
+/* Nodes and zones                                                       */
+/* ===================================================================== */
+
+static int node_span_check(struct mm_machine *m, int nid, mm_pfn_t start, mm_pfn_t end)
+{
+	struct mm_page_alloc_state *st = m->page_alloc;
+
+	if (st->zones_ready) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_BUG, start,
+			  "node %d added after free_area_init", nid);
+		return -EINVAL;
+	}
+	if (nid < 0 || nid >= MM_MAX_NODES || start >= end || end > mm_profile_max_pfn(m)) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG, start,
+			  "bad node %d span [%#llx, %#llx)", nid, (unsigned long long)start,
+			  (unsigned long long)end);
+		return -EINVAL;
+	}
+	if (st->node[nid].online) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG, start,
+			  "node %d already online", nid);
+		return -EEXIST;
+	}
+	for (int n = 0; n < MM_MAX_NODES; n++) {
+		const struct mm_pgdat *pg = &st->node[n];
+		if (pg->online && start < pg->end_pfn && pg->start_pfn < end) {
+			mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG, start,
+				  "node %d overlaps node %d", nid, n);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int mm_node_add_sparse(struct mm_machine *m, int nid, mm_pfn_t start_pfn, mm_pfn_t end_pfn)
+{
+	int ret;
+	if (!m)
+		return -EINVAL;
+	ret = node_span_check(m, nid, start_pfn, end_pfn);
+	if (ret)
+		return ret;
+	m->page_alloc->node[nid] = (struct mm_pgdat){ .online = true, .start_pfn = start_pfn,
+						      .end_pfn = end_pfn };
+	return 0;
+}
+
+int mm_memory_present(struct mm_machine *m, int nid, mm_pfn_t start_pfn, mm_pfn_t end_pfn)
+{
+	struct mm_page_alloc_state *st;
+	if (!m)
+		return -EINVAL;
+	st = m->page_alloc;
+	if (st->zones_ready) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_BUG, start_pfn,
+			  "memory_present after free_area_init");
+		return -EINVAL;
+	}
+	if (nid < 0 || nid >= MM_MAX_NODES || !st->node[nid].online || start_pfn >= end_pfn ||
+	    start_pfn < st->node[nid].start_pfn || end_pfn > st->node[nid].end_pfn) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG, start_pfn,
+			  "memory_present [%#llx, %#llx) outside node %d",
+			  (unsigned long long)start_pfn, (unsigned long long)end_pfn, nid);
+		return -EINVAL;
+	}
+	return mm_memmap_add_range(m, start_pfn, end_pfn);
+}
+
+int mm_node_add(struct mm_machine *m, int nid, mm_pfn_t start_pfn, mm_pfn_t end_pfn)
+{
+	int ret;
+	if (!m)
+		return -EINVAL;
+	ret = node_span_check(m, nid, start_pfn, end_pfn);
+	if (ret)
+		return ret;
+	ret = mm_memmap_add_range(m, start_pfn, end_pfn);
+	if (ret)
+		return ret;
+	m->page_alloc->node[nid] = (struct mm_pgdat){ .online = true, .start_pfn = start_pfn,
+						      .end_pfn = end_pfn };
+	return 0;
+}
+
+int mm_free_area_init(struct mm_machine *m)
+{
+	struct mm_page_alloc_state *st;
+	if (!m)
+		return -EINVAL;
+	st = m->page_alloc;
+	if (st->zones_ready) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_BUG, 0, "free_area_init called twice");
+		return -EINVAL;
+	}
+	for (int n = 0; n < MM_MAX_NODES; n++) {
+		struct mm_pgdat *pg = &st->node[n];
+		mm_pfn_t bound[MM_NR_ZONES + 1] = { pg->start_pfn, st->dma_end, st->low_pfn,
+						    pg->end_pfn };
+		if (!pg->online)
+			continue;
+		for (int z = 0; z < MM_NR_ZONES; z++) {
+			mm_pfn_t s = MM_MIN(MM_MAX(bound[z], pg->start_pfn), pg->end_pfn);
+			mm_pfn_t e = MM_MIN(MM_MAX(bound[z + 1], s), pg->end_pfn);
+			if (z == 0)
+				s = pg->start_pfn;
+			pg->zones[z].start_pfn = s;
+			pg->zones[z].end_pfn = e;
+		}
+		/* memmap_init_zone: every page learns its node and zone. */
+		for (mm_pfn_t pfn = pg->start_pfn; pfn < pg->end_pfn; pfn++) {
+			struct mm_page *p = mm_pfn_to_page(m, pfn);
+			int z = pfn_zone_idx(st, pfn);
+			if (!p)
+				continue;
+			p->nid = (uint8_t)n;
+			p->zone = (uint8_t)z;
+			if (z == MM_ZONE_HIGHMEM)
+				p->flags |= MM_PG_HIGHMEM;
+			pg->zones[z].present++;
+		}
+	}
+	st->zones_ready = true;
+	return 0;
+}
+
+int mm_setup_per_zone_wmarks(struct mm_machine *m)
+{
+	struct mm_page_alloc_state *st;
+	uint64_t lowmem = 0, pages_min, kb;
+	static const uint64_t ratio[MM_NR_ZONES] = { 256, 32, 32 };
+
+	if (!m)
+		return -EINVAL;
+	st = m->page_alloc;
+	if (zones_missing(m, "setup_per_zone_wmarks"))
+		return -EINVAL;
+	for (int n = 0; n < MM_MAX_NODES; n++)
+		for (int z = 0; z < MM_ZONE_HIGHMEM && st->node[n].online; z++)
+			lowmem += st->node[n].zones[z].present;
+	/* init_per_zone_pages_min: int_sqrt(lowmem_kbytes * 16). */
+	kb = lowmem * 4 * 16;
+	{
+		uint64_t r = 0;
+		for (uint64_t bit = (uint64_t)1 << 62; bit; bit >>= 2) {
+			if (kb >= r + bit) {
+				kb -= r + bit;
+				r = (r >> 1) + bit;
+			} else {
+				r >>= 1;
+			}
+		}
+		kb = r;
+	}
+	st->min_free_kbytes = MM_MIN(MM_MAX(kb, (uint64_t)128), (uint64_t)65536);
+	pages_min = st->min_free_kbytes >> (MM_PAGE_SHIFT - 10);
+
+	for (int n = 0; n < MM_MAX_NODES; n++) {
+		struct mm_pgdat *pg = &st->node[n];
+		if (!pg->online)
+			continue;
+		for (int zi = 0; zi < MM_NR_ZONES; zi++) {
+			struct mm_zone *z = &pg->zones[zi];
+			uint64_t tmp = lowmem ? pages_min * z->present / lowmem : 0;
+			if (zi == MM_ZONE_HIGHMEM)
+				z->wmark[WMARK_MIN] = MM_MIN(MM_MAX(z->present / 1024,
+								    (uint64_t)PA_SWAP_CLUSTER_MAX),
+							     (uint64_t)128);
+			else
+				z->wmark[WMARK_MIN] = tmp;
+			z->wmark[WMARK_LOW] = z->wmark[WMARK_MIN] + (tmp >> 2);
+			z->wmark[WMARK_HIGH] = z->wmark[WMARK_MIN] + (tmp >> 1);
+		}
+		/* setup_per_zone_lowmem_reserve */
+		for (int j = 0; j < MM_NR_ZONES; j++) {
+			uint64_t pages = pg->zones[j].present;
+			pg->zones[j].lowmem_reserve[j] = 0;
+			for (int idx = j - 1; idx >= 0; idx--) {
+				pg->zones[idx].lowmem_reserve[j] = pages / ratio[idx];
+				pages += pg->zones[idx].present;
+			}
+		}
+	}
+	return 0;
+}
+
+/* ===================================================================== */
+/* The buddy core                                                        */
+/* ===================================================================== */
+
+static void free_one_page(struct mm_machine *m, struct mm_zone *z, mm_pfn_t pfn,
+			  unsigned order)
+{
+	struct mm_page_alloc_state *st = m->page_alloc;
+	struct mm_page *head = mm_pfn_to_page(m, pfn);
+	const uint8_t nid = head->nid, zi = head->zone;
+	bool tail;
+
+	z->free += (uint64_t)1 << order;
+	while (order < st->max_order - 1) {
+		mm_pfn_t buddy_pfn = pfn ^ ((mm_pfn_t)1 << order);
+		struct mm_page *b = mm_pfn_to_page(m, buddy_pfn);
+		/* page_is_buddy: a free head of the same order in the same zone */
+		if (!b || !(b->flags & MM_PG_BUDDY) || b->private != order || b->nid != nid ||
+		    b->zone != zi)
+			break;
+		area_del(&z->area[order], b);
+		b->flags &= ~MM_PG_BUDDY;
+		b->private = 0;
+		pfn &= buddy_pfn;
+		order++;
+	}
+	head = mm_pfn_to_page(m, pfn);
+	head->flags |= MM_PG_BUDDY;
+	head->private = order;
+	/* shuffle_pick_tail: a free block goes to either end of its list. */
+	tail = (m->cfg.hardening & MM_HARDEN_SHUFFLE) && (mm_random(m) & 1);
+	area_add(&z->area[order], head, tail);
+}
+
+static void free_block(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
+{
+	struct mm_page *head = mm_pfn_to_page(m, pfn);
+	const uint64_t nr = (uint64_t)1 << order;
+	const bool poison = m->cfg.hardening & MM_HARDEN_POISON;
+	const bool contig = block_contig(m, head, nr);
+
+	for (uint64_t i = 0; i < nr; i++) {
+		struct mm_page *p = block_page(m, head, contig, i);
+		p->flags &= ~(MM_PG_ALLOCATED | MM_PG_HEAD | MM_PG_TAIL | MM_PG_RESERVED);
+		p->refcount = 0;
+		p->private = 0;
+		if (poison) {
+			uint8_t *f = mm_phys_frame(m, pfn + i, false);
+			if (f)
+				memset(f, PA_POISON_BYTE, MM_PAGE_SIZE);
+			p->flags |= MM_PG_POISONED;
+		}
+	}
+	mm_phys_poison_frames(m, pfn, nr);
+	free_one_page(m, page_zone(m->page_alloc, head), pfn, order);
+}
+
+static struct mm_page *rmqueue(struct mm_machine *m, struct mm_zone *z, unsigned order)
+{
+	struct mm_page_alloc_state *st = m->page_alloc;
+	for (unsigned cur = order; cur < st->max_order; cur++) {
+		struct mm_page *page = z->area[cur].head;
+		if (!page)
+			continue;
+		area_del(&z->area[cur], page);
+		page->flags &= ~MM_PG_BUDDY;
+		page->private = 0;
+		z->free -= (uint64_t)1 << order;
+		/* expand: the upper halves go back, one per order on the way down */
+		while (cur > order) {
+			struct mm_page *upper;
+			cur--;
+			upper = mm_pfn_to_page(m, page->pfn + ((mm_pfn_t)1 << cur));
+			upper->flags |= MM_PG_BUDDY;
+			upper->private = cur;
+			area_add(&z->area[cur], upper, false);
+		}
+		return page;
+	}
+	return NULL;
+}
+
+static void prep_new_block(struct mm_machine *m, struct mm_page *head, unsigned order,
+			   uint32_t gfp)
+{
+	const mm_pfn_t pfn = head->pfn;
+	const uint64_t nr = (uint64_t)1 << order;
+	const bool contig = block_contig(m, head, nr);
+
+	mm_phys_unpoison_frames(m, pfn, nr);
+	for (uint64_t i = 0; i < nr; i++) {
+		struct mm_page *p = block_page(m, head, contig, i);
+		if (p->flags & MM_PG_POISONED) {
+			/* An unbacked poisoned frame is all 0xaa by definition. */
+			const uint8_t *f = mm_phys_frame(m, pfn + i, false);
+			uint64_t bad = MM_PAGE_SIZE;
+			for (uint64_t k = 0; f && k < MM_PAGE_SIZE; k++) {
+				if (f[k] != PA_POISON_BYTE) {
+					bad = k;
+					break;
+				}
+			}
+			if (bad < MM_PAGE_SIZE)
+				mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_CORRUPTION,
+					  MM_PFN_PHYS(pfn + i) + bad,
+					  "pagealloc: memory corruption at pfn %#llx offset %llu",
+					  (unsigned long long)(pfn + i), (unsigned long long)bad);
+			p->flags &= ~MM_PG_POISONED;
+		}
+		p->flags |= MM_PG_ALLOCATED | (i ? (order ? MM_PG_TAIL : 0) : (order ? MM_PG_HEAD : 0));
+		p->refcount = i ? 0 : 1;
+		p->private = i ? 0 : order;
+	}
+	if (gfp & MM_GFP_ZERO)
+		mm_phys_zero(m, MM_PFN_PHYS(pfn), nr << MM_PAGE_SHIFT);
+}
+
+/* ===================================================================== */
+/* Watermarks, zonelists, allocation                                     */
+/* ===================================================================== */
+
+static bool watermark_ok(struct mm_machine *m, const struct mm_zone *z, unsigned order,
+			 uint64_t mark, int classzone, unsigned alloc_flags)
+{
+	int64_t min = (int64_t)mark;
+	int64_t free_pages = (int64_t)z->free - ((int64_t)1 << order) + 1;
+
+	if (alloc_flags & ALLOC_HIGH)
+		min -= min / 2;
+	if (alloc_flags & ALLOC_HARDER)
+		min -= min / 4;
+	if (free_pages <= min + (int64_t)z->lowmem_reserve[classzone])
+		return false;
+	if (m->cfg.features & MM_FEAT_WATERMARK_MODERN) {
+		if (!order)
+			return true;
+		for (unsigned o = order; o < m->page_alloc->max_order; o++)
+			if (z->area[o].nr_free)
+				return true;
+		return false;
+	}
+	for (unsigned o = 0; o < order; o++) {
+		free_pages -= (int64_t)(z->area[o].nr_free << o);
+		min >>= 1;
+		if (free_pages <= min)
+			return false;
+	}
+	return true;
+}
+
+static int gfp_zone(uint32_t gfp)
+{
+	/* 2.6.29: __GFP_DMA wins over __GFP_HIGHMEM */
+	if (gfp & MM_GFP_DMA)
+		return MM_ZONE_DMA;
+	if (gfp & MM_GFP_HIGHMEM)
+		return MM_ZONE_HIGHMEM;
+	return MM_ZONE_NORMAL;
+}
+
+static int build_zonelist(struct mm_page_alloc_state *st, int nid, int high, bool thisnode,
+			  struct mm_zone **zl, int *zidx)
+{
+	int cnt = 0;
+	for (int k = 0; k < MM_MAX_NODES; k++) {
+		int n = (nid + k) % MM_MAX_NODES;
+		if (k && thisnode)
+			break;
+		if (!st->node[n].online)
+			continue;
+		/* only populated zones enter a zonelist */
+		for (int z = high; z >= 0; z--) {
+			if (!st->node[n].zones[z].present)
+				continue;
+			zl[cnt] = &st->node[n].zones[z];
+			zidx[cnt++] = z;
+		}
+	}
+	return cnt;
+}
+
+static int alloc_pages_core(struct mm_machine *m, int nid, uint32_t gfp, unsigned order,
+			    mm_pfn_t *pfn_out)
+{
+	struct mm_page_alloc_state *st = m->page_alloc;
+	struct mm_zone *zl[MM_MAX_NODES * MM_NR_ZONES];
+	int zidx[MM_MAX_NODES * MM_NR_ZONES];
+	int cnt;
+
+	if (mm_should_fail(m))
+		return -ENOMEM;
+	cnt = build_zonelist(st, nid, gfp_zone(gfp), gfp & MM_GFP_THISNODE, zl, zidx);
+	for (int pass = 0; pass < 2 && cnt; pass++) {
+		unsigned flags = 0;
+		int mark = pass ? WMARK_MIN : WMARK_LOW;
+		if (pass && (gfp & MM_GFP_HIGH))
+			flags |= ALLOC_HIGH;
+		if (pass && (gfp & MM_GFP_ATOMIC_HARDER))
+			flags |= ALLOC_HARDER;
+		for (int i = 0; i < cnt; i++) {
+			struct mm_page *page;
+			/* classzone_idx: the preferred (first) zone of the list */
+			if (!watermark_ok(m, zl[i], order, zl[i]->wmark[mark], zidx[0], flags))
+				continue;
+			page = rmqueue(m, zl[i], order);
+			if (!page)
+				continue;
+			prep_new_block(m, page, order, gfp);
+			*pfn_out = page->pfn;
+			return 0;
+		}
+	}
+	return -ENOMEM;
+}
+
+int mm_alloc_pages_node(struct mm_machine *m, int nid, uint32_t gfp, unsigned order,
+			mm_pfn_t *pfn_out)
+{
+	struct mm_page_alloc_state *st;
+	if (!m)
+		return -EINVAL;
+	st = m->page_alloc;
+	if (zones_missing(m, "alloc_pages"))
+		return -EINVAL;
+	if (nid == -1)
+		nid = 0;
+	if (!pfn_out || (gfp & ~(uint32_t)PA_GFP_VALID) || nid < 0 || nid >= MM_MAX_NODES ||
+	    !st->node[nid].online) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG, 0,
+			  "alloc_pages: bad argument (nid %d, gfp %#x)", nid, gfp);
+		return -EINVAL;
+	}
+	if (order >= st->max_order) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_WARN, order,
+			  "page allocation of order %u >= MAX_ORDER %u", order, st->max_order);
+		return -EINVAL;
+	}
+	return alloc_pages_core(m, nid, gfp, order, pfn_out);
+}
+
+int mm_alloc_pages(struct mm_machine *m, uint32_t gfp, unsigned order, mm_pfn_t *pfn_out)
+{
+	if (m && m->page_alloc->zones_ready) {
+		/* the "current CPU" is on the first online node */
+		for (int n = 0; n < MM_MAX_NODES; n++)
+			if (m->page_alloc->node[n].online)
+				return mm_alloc_pages_node(m, n, gfp, order, pfn_out);
+	}
+	return mm_alloc_pages_node(m, 0, gfp, order, pfn_out);
+}
+
+int mm_get_zeroed_page(struct mm_machine *m, uint32_t gfp, mm_pfn_t *pfn_out)
+{
+	if (!m)
+		return -EINVAL;
+	if (gfp & MM_GFP_HIGHMEM) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_BUG, 0,
+			  "VM_BUG_ON((gfp_mask & __GFP_HIGHMEM) != 0)");
+		return -EINVAL;
+	}
+	return mm_alloc_pages(m, gfp | MM_GFP_ZERO, 0, pfn_out);
+}
+
+/* ===================================================================== */
+/* Freeing                                                               */
+/* ===================================================================== */
+
+static int free_check(struct mm_machine *m, mm_pfn_t pfn, unsigned order, bool last_ref,
+		      const char *fn)
+{
+	struct mm_page_alloc_state *st = m->page_alloc;
+	struct mm_page *p = mm_pfn_to_page(m, pfn);
+
+	if (!p || order >= st->max_order) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG, pfn,
+			  "%s: pfn %#llx order %u out of range", fn, (unsigned long long)pfn, order);
+		return -EINVAL;
+	}
+	if (p->flags & MM_PG_RESERVED) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE, pfn,
+			  "Bad page state in process %s: pfn %#llx reserved", fn,
+			  (unsigned long long)pfn);
+		return -EINVAL;
+	}
+	/* an allocated page is never inside a free block: skip the search */
+	if (!(p->flags & MM_PG_ALLOCATED) && free_block_head(m, pfn)) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_DOUBLE_FREE, pfn,
+			  "%s: pfn %#llx is already free", fn, (unsigned long long)pfn);
+		return -EINVAL;
+	}
+	if (!(p->flags & MM_PG_ALLOCATED) || (p->flags & MM_PG_TAIL) || p->private != order) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_FREE, pfn,
+			  "%s: pfn %#llx is not the head of an order-%u allocation", fn,
+			  (unsigned long long)pfn, order);
+		return -EINVAL;
+	}
+	if (NEVER(p->refcount <= 0)) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE, pfn,
+			  "Bad page state: pfn %#llx count %d", (unsigned long long)pfn,
+			  p->refcount);
+		return -EINVAL;
+	}
+	if (last_ref && p->refcount == 1)
+		return free_pages_check(m, pfn, order);
+	return 0;
+}
+
+static int free_pages_check(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
+{
+	struct mm_page *head = mm_pfn_to_page(m, pfn);
+	const bool contig = block_contig(m, head, (uint64_t)1 << order);
+	for (uint64_t i = 0; i < ((uint64_t)1 << order); i++) {
+		const struct mm_page *p = block_page(m, head, contig, i);
+		if (p->mapcount != -1 || p->mapping || (p->flags & MM_PG_SLAB) ||
+		    (i && p->refcount)) {
+			mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE, pfn + i,
+				  "Bad page state: pfn %#llx mapcount %d mapping %#llx flags %#x",
+				  (unsigned long long)(pfn + i), p->mapcount,
+				  (unsigned long long)p->mapping, p->flags);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static void put_block(struct mm_machine *m, struct mm_page *head, unsigned order)
+{
+	if (--head->refcount == 0)
+		free_block(m, head->pfn, order);
+}
+
+int mm_free_pages(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
+{
+	int ret;
+	if (!m)
+		return -EINVAL;
+	if (zones_missing(m, "__free_pages"))
+		return -EINVAL;
+	ret = free_check(m, pfn, order, true, "__free_pages");
+	if (ret)
+		return ret;
+	put_block(m, mm_pfn_to_page(m, pfn), order);
+	return 0;
+}
+
+int mm_free_pages_bootmem(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
+{
+	struct mm_page_alloc_state *st;
+	struct mm_page *first;
+	uint64_t nr;
+	unsigned piece;
+
+	if (!m)
+		return -EINVAL;
+	st = m->page_alloc;
+	if (zones_missing(m, "__free_pages_bootmem"))
+		return -EINVAL;
+	nr = (uint64_t)1 << (order < 32 ? order : 0);
+	first = mm_pfn_to_page(m, pfn);
+	if (order >= 32 || (pfn & (nr - 1)) || pfn + nr < pfn || !first) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG, pfn,
+			  "__free_pages_bootmem: bad block pfn %#llx order %u",
+			  (unsigned long long)pfn, order);
+		return -EINVAL;
+	}
+	if (!handoff_fast_ok(m, first, nr)) {
+		int ret = handoff_refuse(m, first, nr);
+		if (ALWAYS(ret))
+			return ret;
+	}
+	piece = MM_MIN(order, st->max_order - 1);
+	page_zone(st, first)->managed += nr;
+	for (uint64_t off = 0; off < nr; off += (uint64_t)1 << piece)
+		free_block(m, pfn + off, piece);
+	return 0;
+}
+
+static bool handoff_fast_ok(struct mm_machine *m, struct mm_page *first, uint64_t nr)
+{
+	const bool contig = block_contig(m, first, nr);
+	for (uint64_t i = 0; i < nr; i++) {
+		const struct mm_page *p = block_page(m, first, contig, i);
+		/* a memmap slot never created is all zeros: pfn and flags differ */
+		if (!p || p->pfn != first->pfn + i || !(p->flags & MM_PG_RESERVED) ||
+		    p->nid != first->nid || p->zone != first->zone || p->refcount != 1 ||
+		    p->mapcount != -1)
+			return false;
+	}
+	return true;
+}
+
+static int handoff_refuse(struct mm_machine *m, struct mm_page *first, uint64_t nr)
+{
+	const mm_pfn_t pfn = first->pfn;
+	for (uint64_t i = 0; i < nr; i++) {
+		const struct mm_page *p = mm_pfn_to_page(m, pfn + i);
+		if (!p || p->nid != first->nid || p->zone != first->zone) {
+			mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG, pfn + i,
+				  "__free_pages_bootmem: pfn %#llx outside the block's zone",
+				  (unsigned long long)(pfn + i));
+			return -EINVAL;
+		}
+		if (!(p->flags & MM_PG_RESERVED) || p->refcount != 1 || p->mapcount != -1) {
+			mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE, pfn + i,
+				  "Bad page state: pfn %#llx handed over but not reserved",
+				  (unsigned long long)(pfn + i));
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* ===================================================================== */
+/* Exact allocations, split, references                                  */
+/* ===================================================================== */
+
+int mm_split_page(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
+{
+	struct mm_page *p;
+	bool contig;
+	if (!m)
+		return -EINVAL;
+	if (zones_missing(m, "split_page"))
+		return -EINVAL;
+	p = mm_pfn_to_page(m, pfn);
+	if (!p || order >= m->page_alloc->max_order) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG, pfn,
+			  "split_page: pfn %#llx order %u out of range", (unsigned long long)pfn,
+			  order);
+		return -EINVAL;
+	}
+	if (!(p->flags & MM_PG_ALLOCATED) || (p->flags & MM_PG_TAIL) || p->private != order ||
+	    p->refcount <= 0) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_BUG, pfn,
+			  "VM_BUG_ON(!page_count(page)): split_page of pfn %#llx",
+			  (unsigned long long)pfn);
+		return -EINVAL;
+	}
+	contig = block_contig(m, p, (uint64_t)1 << order);
+	for (uint64_t i = 0; i < ((uint64_t)1 << order); i++) {
+		struct mm_page *q = block_page(m, p, contig, i);
+		q->flags &= ~(MM_PG_HEAD | MM_PG_TAIL);
+		q->private = 0;
+		if (i)
+			q->refcount = 1;
+	}
+	return 0;
+}
+
+int mm_alloc_pages_exact(struct mm_machine *m, uint64_t size, uint32_t gfp, mm_pfn_t *pfn_out)
+{
+	uint64_t pages;
+	unsigned order = 0;
+	mm_pfn_t pfn;
+	int ret;
+
+	if (!m)
+		return -EINVAL;
+	if (zones_missing(m, "alloc_pages_exact"))
+		return -EINVAL;
+	if (!size || !pfn_out) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG, size,
+			  "alloc_pages_exact: bad argument");
+		return -EINVAL;
+	}
+	if (gfp & MM_GFP_HIGHMEM) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_BUG, 0,
+			  "VM_BUG_ON((gfp_mask & __GFP_HIGHMEM) != 0)");
+		return -EINVAL;
+	}
+	pages = MM_PFN_DOWN(size - 1) + 1;
+	while (order < 63 && ((uint64_t)1 << order) < pages)
+		order++;
+	ret = mm_alloc_pages(m, gfp, order, &pfn);
+	if (ret)
+		return ret;
+	mm_split_page(m, pfn, order);
+	for (uint64_t i = pages; i < ((uint64_t)1 << order); i++)
+		put_block(m, mm_pfn_to_page(m, pfn + i), 0);
+	*pfn_out = pfn;
+	return 0;
+}
+
+int mm_free_pages_exact(struct mm_machine *m, mm_pfn_t pfn, uint64_t size)
+{
+	uint64_t pages;
+	if (!m)
+		return -EINVAL;
+	if (zones_missing(m, "free_pages_exact"))
+		return -EINVAL;
+	if (!size)
+		return 0;
+	pages = MM_PFN_DOWN(size - 1) + 1;
+	if (pfn + pages < pfn) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG, pfn,
+			  "free_pages_exact: range wraps");
+		return -EINVAL;
+	}
+	/* All or nothing; a page may be listed once only, so checking each
+	 * against the unchanged state is exact. The walk stops at the first
+	 * page without a struct page, so a huge size costs no more than the
+	 * memmap it covers. */
+	for (uint64_t i = 0; i < pages; i++) {
+		int ret = free_check(m, pfn + i, 0, true, "free_pages_exact");
+		if (ret)
+			return ret;
+	}
+	for (uint64_t i = 0; i < pages; i++)
+		put_block(m, mm_pfn_to_page(m, pfn + i), 0);
+	return 0;
+}
+
+int mm_get_page(struct mm_machine *m, mm_pfn_t pfn)
+{
+	struct mm_page *p;
+	if (!m)
+		return -EINVAL;
+	p = mm_pfn_to_page(m, pfn);
+	if (!p) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG, pfn,
+			  "get_page: no struct page for pfn %#llx", (unsigned long long)pfn);
+		return -EINVAL;
+	}
+	if (p->refcount <= 0 || p->refcount == INT32_MAX) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE, pfn,
+			  "VM_BUG_ON(atomic_read(&page->_count) == 0): pfn %#llx count %d",
+			  (unsigned long long)pfn, p->refcount);
+		return -EINVAL;
+	}
+	p->refcount++;
+	return 0;
+}
+
+int mm_put_page(struct mm_machine *m, mm_pfn_t pfn)
+{
+	struct mm_page *p;
+	if (!m)
+		return -EINVAL;
+	p = mm_pfn_to_page(m, pfn);
+	if (!p) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG, pfn,
+			  "put_page: no struct page for pfn %#llx", (unsigned long long)pfn);
+		return -EINVAL;
+	}
+	if (p->refcount <= 0) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE, pfn,
+			  "Bad page state: put_page of pfn %#llx with count %d",
+			  (unsigned long long)pfn, p->refcount);
+		return -EINVAL;
+	}
+	if (p->refcount > 1) {
+		p->refcount--;
+		return 0;
+	}
+	if (p->flags & MM_PG_RESERVED) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE, pfn,
+			  "Bad page state: last reference of reserved pfn %#llx",
+			  (unsigned long long)pfn);
+		return -EINVAL;
+	}
+	if (NEVER(!(p->flags & MM_PG_ALLOCATED) || (p->flags & MM_PG_TAIL))) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE, pfn,
+			  "Bad page state: pfn %#llx", (unsigned long long)pfn);
+		return -EINVAL;
+	}
+	if (free_pages_check(m, pfn, p->private))
+		return -EINVAL;
+	put_block(m, p, p->private);
+	return 0;
+}
+
+int mm_page_poison_scribble(struct mm_machine *m, mm_pfn_t pfn, uint32_t offset, uint8_t byte)
+{
+	struct mm_page *p;
+	uint8_t *f;
+	bool fresh;
+
+	if (!m || !m->page_alloc->zones_ready || offset >= MM_PAGE_SIZE ||
+	    !free_block_head(m, pfn))
+		return -EINVAL;
+	p = mm_pfn_to_page(m, pfn);
+	fresh = !mm_phys_frame(m, pfn, false);
+	f = mm_phys_frame(m, pfn, true);
+	if (!f)
+		return -ENOMEM;
+	mm_phys_unpoison_frames(m, pfn, 1);
+	if (fresh && (p->flags & MM_PG_POISONED))
+		memset(f, PA_POISON_BYTE, MM_PAGE_SIZE);
+	f[offset] = byte;
+	mm_phys_poison_frames(m, pfn, 1);
+	return 0;
+}
+
+/* ===================================================================== */
+/* Views                                                                 */
+/* ===================================================================== */
+
+int mm_page_info(struct mm_machine *m, mm_pfn_t pfn, struct mm_page_info *out)
+{
+	struct mm_page *p;
+	if (!m || !out)
+		return -EINVAL;
+	p = mm_pfn_to_page(m, pfn);
+	if (!p)
+		return -ENOENT;
+	*out = (struct mm_page_info){ .refcount = p->refcount, .mapcount = p->mapcount,
+				      .nid = -1, .zone = -1 };
+	if (p->flags & MM_PG_RESERVED)
+		out->flags |= MM_PAGE_RESERVED;
+	if (p->flags & MM_PG_BUDDY)
+		out->flags |= MM_PAGE_BUDDY;
+	if (p->flags & MM_PG_ALLOCATED)
+		out->flags |= MM_PAGE_ALLOCATED;
+	if (p->flags & MM_PG_HIGHMEM)
+		out->flags |= MM_PAGE_HIGHMEM;
+	if (p->flags & MM_PG_SLAB)
+		out->flags |= MM_PAGE_SLAB;
+	if ((p->flags & (MM_PG_BUDDY | MM_PG_ALLOCATED)) && !(p->flags & MM_PG_TAIL))
+		out->order = p->private;
+	if (m->page_alloc->zones_ready) {
+		out->nid = p->nid;
+		out->zone = p->zone;
+		if (!(p->flags & (MM_PG_ALLOCATED | MM_PG_RESERVED)) && free_block_head(m, pfn))
+			out->flags |= MM_PAGE_FREE;
+	}
+	return 0;
+}
+
+int mm_zone_info(struct mm_machine *m, int nid, int zone, struct mm_zone_info *out)
+{
+	const struct mm_zone *z;
+	if (!m || !out || nid < 0 || nid >= MM_MAX_NODES || zone < 0 || zone >= MM_NR_ZONES ||
+	    !m->page_alloc->node[nid].online || !m->page_alloc->zones_ready)
+		return -EINVAL;
+	z = &m->page_alloc->node[nid].zones[zone];
+	memset(out, 0, sizeof(*out));
+	out->start_pfn = z->start_pfn;
+	out->end_pfn = z->end_pfn;
+	out->present_pages = z->present;
+	out->managed_pages = z->managed;
+	out->free_pages = z->free;
+	out->wmark_min = z->wmark[WMARK_MIN];
+	out->wmark_low = z->wmark[WMARK_LOW];
+	out->wmark_high = z->wmark[WMARK_HIGH];
+	memcpy(out->lowmem_reserve, z->lowmem_reserve, sizeof(out->lowmem_reserve));
+	for (unsigned o = 0; o < m->page_alloc->max_order; o++)
+		out->nr_free[o] = z->area[o].nr_free;
+	return 0;
+}
+
+int mm_nr_nodes(const struct mm_machine *m)
+{
+	int n = 0;
+	if (!m)
+		return 0;
+	for (int i = 0; i < MM_MAX_NODES; i++)
+		n += m->page_alloc->node[i].online;
+	return n;
+}
+
+uint64_t mm_nr_free_pages(struct mm_machine *m)
+{
+	uint64_t total = 0;
+	if (!m)
+		return 0;
+	for (int n = 0; n < MM_MAX_NODES; n++)
+		for (int z = 0; z < MM_NR_ZONES && m->page_alloc->node[n].online; z++)
+			total += m->page_alloc->node[n].zones[z].free;
+	return total;
+}
+
+uint64_t mm_min_free_kbytes(const struct mm_machine *m)
+{
+	return m ? m->page_alloc->min_free_kbytes : 0;
+}
+
+/* ===================================================================== */
+/* Verify (CONFIG_DEBUG_VM): every invariant of mm-semantics.md §4         */
+/* ===================================================================== */
+
+/* Check zone zi of node n's free lists, marking free pfns in seen. */
+static int mm_page_alloc_verify_free_lists(struct mm_machine *m, int n, int zi, uint8_t *seen);
+/* Walk node n's memmap: partition and allocation shape, per-zone counts. */
+static int mm_page_alloc_verify_memmap(struct mm_machine *m, int n, const uint8_t *seen);
+
+static int mm_page_alloc_verify_free_lists(struct mm_machine *m, int n, int zi, uint8_t *seen)
+{
+	struct mm_page_alloc_state *st = m->page_alloc;
+	const struct mm_pgdat *pg = &st->node[n];
+	const struct mm_zone *z = &pg->zones[zi];
+	uint64_t sum = 0;
+
+	for (unsigned o = 0; o < st->max_order; o++) {
+		const uint64_t nr = (uint64_t)1 << o;
+		const struct mm_page *prev = NULL;
+		uint64_t count = 0;
+		for (const struct mm_page *p = z->area[o].head; p; prev = p, p = p->lru_next) {
+			const mm_pfn_t pfn = p->pfn;
+			const struct mm_page *b;
+			MM_VERIFY(m, count <= z->end_pfn - z->start_pfn,
+				  "node %d zone %d order %u: free list longer than the zone", n, zi, o);
+			MM_VERIFY(m, p->lru_prev == prev, "free list of order %u: broken back link at pfn %#llx",
+				  o, (unsigned long long)pfn);
+			MM_VERIFY(m, (p->flags & MM_PG_BUDDY) && p->private == o,
+				  "free head pfn %#llx on order-%u list: buddy %d order %u", (unsigned long long)pfn,
+				  o, !!(p->flags & MM_PG_BUDDY), p->private);
+			MM_VERIFY(m, !(pfn & (nr - 1)), "free block pfn %#llx not aligned to order %u",
+				  (unsigned long long)pfn, o);
+			MM_VERIFY(m, pfn >= z->start_pfn && pfn + nr <= z->end_pfn,
+				  "free block [%#llx, +%llu) outside its zone", (unsigned long long)pfn,
+				  (unsigned long long)nr);
+			for (uint64_t i = 0; i < nr; i++) {
+				const struct mm_page *q = i ? mm_pfn_to_page(m, pfn + i) : p;
+				const uint64_t bit = pfn + i - pg->start_pfn;
+				MM_VERIFY(m, q, "free block at %#llx covers hole pfn %#llx", (unsigned long long)pfn,
+					  (unsigned long long)(pfn + i));
+				MM_VERIFY(m, q->nid == n && q->zone == zi,
+					  "free block at %#llx: pfn %#llx in another zone", (unsigned long long)pfn,
+					  (unsigned long long)(pfn + i));
+				MM_VERIFY(m, !(q->flags & (MM_PG_RESERVED | MM_PG_ALLOCATED | MM_PG_HEAD | MM_PG_TAIL)),
+					  "free pfn %#llx has flags %#x", (unsigned long long)(pfn + i), q->flags);
+				MM_VERIFY(m, !i || !(q->flags & MM_PG_BUDDY),
+					  "free block at %#llx: tail pfn %#llx is PageBuddy", (unsigned long long)pfn,
+					  (unsigned long long)(pfn + i));
+				MM_VERIFY(m, q->refcount == 0, "free pfn %#llx has count %d",
+					  (unsigned long long)(pfn + i), q->refcount);
+				MM_VERIFY(m, !(seen[bit >> 3] & (1u << (bit & 7))),
+					  "free pfn %#llx is in two free blocks", (unsigned long long)(pfn + i));
+				seen[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+			}
+			if (o + 1 < st->max_order) {
+				b = mm_pfn_to_page(m, pfn ^ nr);
+				MM_VERIFY(m, !(b && (b->flags & MM_PG_BUDDY) && b->private == o && b->nid == n &&
+					       b->zone == zi),
+					  "free buddies %#llx and %#llx of order %u left unmerged",
+					  (unsigned long long)pfn, (unsigned long long)(pfn ^ nr), o);
+			}
+			count++;
+		}
+		MM_VERIFY(m, prev == z->area[o].tail, "node %d zone %d order %u: tail pointer wrong", n, zi, o);
+		MM_VERIFY(m, count == z->area[o].nr_free, "node %d zone %d order %u: nr_free %llu, list has %llu",
+			  n, zi, o, (unsigned long long)z->area[o].nr_free, (unsigned long long)count);
+		sum += count << o;
+	}
+	MM_VERIFY(m, sum == z->free, "node %d zone %d: free %llu, lists hold %llu", n, zi,
+		  (unsigned long long)z->free, (unsigned long long)sum);
+	return 0;
+}
+
+static int mm_page_alloc_verify_memmap(struct mm_machine *m, int n, const uint8_t *seen)
+{
+	struct mm_page_alloc_state *st = m->page_alloc;
+	const struct mm_pgdat *pg = &st->node[n];
+	uint64_t present[MM_NR_ZONES] = { 0 }, freep[MM_NR_ZONES] = { 0 };
+	uint64_t alloc[MM_NR_ZONES] = { 0 }, resv[MM_NR_ZONES] = { 0 };
+	uint64_t tail_left = 0;
+
+	for (mm_pfn_t pfn = pg->start_pfn; pfn < pg->end_pfn; pfn++) {
+		const struct mm_page *p = mm_pfn_to_page(m, pfn);
+		const uint64_t bit = pfn - pg->start_pfn;
+		const bool is_free = seen[bit >> 3] & (1u << (bit & 7));
+		const bool is_resv = p && (p->flags & MM_PG_RESERVED);
+		const bool is_alloc = p && (p->flags & MM_PG_ALLOCATED);
+		int zi;
+		if (!p) {
+			MM_VERIFY(m, tail_left == 0, "allocated block covers hole pfn %#llx",
+				  (unsigned long long)pfn);
+			continue;
+		}
+		zi = pfn_zone_idx(st, pfn);
+		MM_VERIFY(m, p->nid == n && p->zone == zi, "pfn %#llx: node %d zone %d, expected %d/%d",
+			  (unsigned long long)pfn, p->nid, p->zone, n, zi);
+		MM_VERIFY(m, !!(p->flags & MM_PG_HIGHMEM) == (zi == MM_ZONE_HIGHMEM),
+			  "pfn %#llx: PageHighMem wrong", (unsigned long long)pfn);
+		MM_VERIFY(m, is_free + is_resv + is_alloc == 1,
+			  "pfn %#llx: free %d reserved %d allocated %d", (unsigned long long)pfn, is_free,
+			  is_resv, is_alloc);
+		MM_VERIFY(m, is_free || !(p->flags & (MM_PG_BUDDY | MM_PG_POISONED)),
+			  "pfn %#llx not free but has flags %#x", (unsigned long long)pfn, p->flags);
+		present[zi]++;
+		freep[zi] += is_free;
+		resv[zi] += is_resv;
+		alloc[zi] += is_alloc;
+		if (p->flags & MM_PG_BUDDY) {
+			/* mm_page_alloc_verify_free_lists checked every page of this block */
+			uint64_t nr = (uint64_t)1 << p->private;
+			MM_VERIFY(m, tail_left == 0, "free block inside an allocation at pfn %#llx",
+				  (unsigned long long)pfn);
+			present[zi] += nr - 1;
+			freep[zi] += nr - 1;
+			pfn += nr - 1;
+			continue;
+		}
+		if (!is_alloc) {
+			MM_VERIFY(m, tail_left == 0, "allocated block ends early at pfn %#llx",
+				  (unsigned long long)pfn);
+			continue;
+		}
+		if (p->flags & MM_PG_TAIL) {
+			MM_VERIFY(m, tail_left > 0, "tail pfn %#llx without a head", (unsigned long long)pfn);
+			MM_VERIFY(m, p->refcount == 0 && !(p->flags & MM_PG_HEAD),
+				  "tail pfn %#llx: count %d flags %#x", (unsigned long long)pfn, p->refcount,
+				  p->flags);
+			tail_left--;
+			continue;
+		}
+		MM_VERIFY(m, tail_left == 0, "allocated block ends early at pfn %#llx", (unsigned long long)pfn);
+		MM_VERIFY(m, p->refcount >= 1, "allocated pfn %#llx has count %d", (unsigned long long)pfn,
+			  p->refcount);
+		MM_VERIFY(m, p->private < st->max_order && !(pfn & (((mm_pfn_t)1 << p->private) - 1)) &&
+			       !!(p->flags & MM_PG_HEAD) == (p->private > 0),
+			  "allocated head pfn %#llx: order %u flags %#x", (unsigned long long)pfn, p->private,
+			  p->flags);
+		tail_left = ((uint64_t)1 << p->private) - 1;
+	}
+	MM_VERIFY(m, tail_left == 0, "allocated block runs past node %d", n);
+	for (int zi = 0; zi < MM_NR_ZONES; zi++) {
+		const struct mm_zone *z = &pg->zones[zi];
+		MM_VERIFY(m, present[zi] == z->present, "node %d zone %d: present %llu, memmap has %llu", n,
+			  zi, (unsigned long long)z->present, (unsigned long long)present[zi]);
+		MM_VERIFY(m, freep[zi] + alloc[zi] == z->managed,
+			  "node %d zone %d: managed %llu != free %llu + allocated %llu", n, zi,
+			  (unsigned long long)z->managed, (unsigned long long)freep[zi],
+			  (unsigned long long)alloc[zi]);
+		MM_VERIFY(m, resv[zi] + z->managed == z->present,
+			  "node %d zone %d: reserved %llu + managed %llu != present %llu", n, zi,
+			  (unsigned long long)resv[zi], (unsigned long long)z->managed,
+			  (unsigned long long)z->present);
+	}
+	return 0;
+}
+
+int mm_page_alloc_verify(struct mm_machine *m)
+{
+	struct mm_page_alloc_state *st = m->page_alloc;
+	if (!st || !st->zones_ready)
+		return 0;
+	for (int n = 0; n < MM_MAX_NODES; n++) {
+		const struct mm_pgdat *pg = &st->node[n];
+		uint8_t *seen;
+		int ret = 0;
+		if (!pg->online)
+			continue;
+		seen = calloc((size_t)((pg->end_pfn - pg->start_pfn + 7) / 8), 1);
+		MM_VERIFY(m, seen, "verify: host out of memory for node %d", n);
+		for (int zi = 0; zi < MM_NR_ZONES && !ret; zi++)
+			ret = mm_page_alloc_verify_free_lists(m, n, zi, seen);
+		if (!ret)
+			ret = mm_page_alloc_verify_memmap(m, n, seen);
+		free(seen);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}

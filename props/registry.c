@@ -14,6 +14,10 @@ extern const struct props_harness props_harness_page_alloc;
 
 const struct props_harness *const props_harnesses[] = {
 	&props_harness_machine,
+	&props_harness_page_alloc,
+	&props_harness_e820,
+	&props_harness_memblock,
+	&props_harness_bootmem,
 	NULL,
 };
 

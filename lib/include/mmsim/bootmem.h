@@ -36,6 +36,12 @@ int mm_alloc_bootmem_node(struct mm_machine *m, int nid, uint64_t size, uint64_t
 			  uint64_t goal, mm_phys_addr_t *out);
 int mm_alloc_bootmem_low(struct mm_machine *m, uint64_t size, uint64_t align, uint64_t goal,
 			 mm_phys_addr_t *out);
+/* ___alloc_bootmem(_nopanic)(size, align, goal, limit): every node in address
+ * order below limit (0 = none), then with the goal dropped. BUG (refused,
+ * report) when size is 0, align is not a power of two (0 included) or
+ * limit && goal + size > limit. nopanic=false reports OOM on failure. */
+int mm_alloc_bootmem_limit(struct mm_machine *m, uint64_t size, uint64_t align, uint64_t goal,
+			   uint64_t limit, bool nopanic, mm_phys_addr_t *out);
 /* early_res_to_bootmem: carry every early reservation over (clipped to nodes). */
 int mm_early_res_to_bootmem(struct mm_machine *m);
 /* free_all_bootmem: hand every free page to the buddy system; *count = pages
@@ -46,8 +52,26 @@ int mm_memblock_free_all(struct mm_machine *m, uint64_t *count);
 /* The arch's highmem step: free every RAM page of the HIGHMEM zones that the
  * boot allocator does not hold reserved (add_highpages / free_highpages). */
 int mm_free_highpages(struct mm_machine *m, uint64_t *count);
-/* Is pfn reserved in its node's bitmap? -ENOENT outside every node. */
+/* Is pfn reserved in its node's bitmap? -ENOENT outside every node,
+ * -EINVAL after the hand-off (the bitmaps are gone). */
 int mm_bootmem_page_reserved(const struct mm_machine *m, mm_pfn_t pfn, bool *reserved);
+
+/* Read-only view of one node's bootmem data (tests, harnesses). */
+struct mm_bootmem_node_info {
+	int nid;
+	mm_pfn_t min_pfn, low_pfn; /* [node_min_pfn, node_low_pfn) */
+	mm_pfn_t map_pfn;          /* where the bitmap lives */
+	uint64_t map_bytes;        /* round_up(ceil(pages / 8), sizeof(long) = 4) */
+	uint64_t map_pages;        /* pages released for the bitmap at the hand-off */
+	uint64_t hint_idx;         /* node-relative index the next search starts at */
+	uint64_t last_end_off;     /* node-relative byte end of the last allocation */
+	uint64_t nr_reserved;      /* pages of [min_pfn, low_pfn) reserved (0 after the hand-off) */
+};
+/* -ENOENT if nid has no bootmem node. Still answers after the hand-off. */
+int mm_bootmem_node_info(const struct mm_machine *m, int nid, struct mm_bootmem_node_info *out);
+int mm_bootmem_nr_nodes(const struct mm_machine *m);
+/* Has free_all_bootmem or memblock_free_all run? */
+bool mm_bootmem_handed_off(const struct mm_machine *m);
 
 #ifdef __cplusplus
 }

@@ -78,12 +78,17 @@ mm_pfn_t mm_e820_end_of_ram_pfn(const struct mm_machine *m);
 /* Print the working table as the boot log does, one line per entry:
  * "BIOS-e820: [mem 0x0000000000000000-0x000000000009fbff] usable".
  * Writes at most len bytes (always NUL-terminated when len > 0); returns the
- * length the full text needs, as snprintf does, or -EINVAL. */
+ * length the full text needs, as snprintf does, or -EINVAL (buf NULL with
+ * len > 0), -EOVERFLOW (text longer than INT_MAX). prefix NULL = "BIOS-e820". */
 int mm_e820_print(const struct mm_machine *m, const char *prefix, char *buf, size_t len);
-/* "usable", "reserved", "ACPI data", "ACPI NVS", "unusable", "persistent (type 7)",
- * "persistent (type 12)", "reserved" for RESERVED_KERN printed as "usable",
- * "soft reserved", "type N". */
+/* The boot log's type words (e820_print_type): "usable" (RAM and
+ * RESERVED_KERN), "reserved", "ACPI data", "ACPI NVS", "unusable",
+ * "persistent (type 7)", "persistent (type 12)", "soft reserved"; any other
+ * type has no fixed word: "unknown" here, "type N" from mm_e820_type_format. */
 const char *mm_e820_type_name(uint32_t type);
+/* The type as printed ("usable", ..., "type N"), snprintf-style: returns the
+ * length the text needs, or -EINVAL (buf NULL with len > 0). */
+int mm_e820_type_format(uint32_t type, char *buf, size_t len);
 
 /* Hand the map to memblock (e820__memblock_setup): RAM and RESERVED_KERN are
  * memblock_add'ed, SOFT_RESERVED is memblock_reserve'd, then

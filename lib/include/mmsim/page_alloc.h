@@ -37,28 +37,71 @@ enum {
 /* Register node nid spanning [start_pfn, end_pfn): struct pages created,
  * all PageReserved. Nodes may not overlap; -EINVAL/-EEXIST otherwise. */
 int mm_node_add(struct mm_machine *m, int nid, mm_pfn_t start_pfn, mm_pfn_t end_pfn);
+/* SPARSEMEM-style registration: node nid spans [start_pfn, end_pfn) but has
+ * no struct page yet; mm_memory_present then creates the memmap of each
+ * sub-range that exists. A pfn of the span left without a struct page is a
+ * hole: it blocks buddy merging and is never part of a zone's present pages.
+ * Both are refused after mm_free_area_init. */
+int mm_node_add_sparse(struct mm_machine *m, int nid, mm_pfn_t start_pfn, mm_pfn_t end_pfn);
+int mm_memory_present(struct mm_machine *m, int nid, mm_pfn_t start_pfn, mm_pfn_t end_pfn);
 /* free_area_init: zone boundaries for every node, empty free lists,
  * watermarks computed later (after the hand-off) by mm_setup_per_zone_wmarks.
  * Call once, after every node is added. */
 int mm_free_area_init(struct mm_machine *m);
 /* The hand-off entry (__free_pages_bootmem): a naturally aligned block of
  * 2^order pages, every one PageReserved in one zone, becomes free. Refused
- * (report) for a page that is not reserved or outside every zone. */
+ * (report) for a page that is not reserved or outside every zone. An order
+ * at or above MAX_ORDER (bootmem's word-sized blocks with a small MAX_ORDER)
+ * is accepted and freed as MAX_ORDER-1 pieces; order > 31 is refused. */
 int mm_free_pages_bootmem(struct mm_machine *m, mm_pfn_t pfn, unsigned order);
 /* Recompute watermarks and lowmem_reserve from present pages (2.6.29 formulas). */
 int mm_setup_per_zone_wmarks(struct mm_machine *m);
 
-/* alloc_pages_node / alloc_pages: *pfn_out = first pfn of 2^order pages. */
+/* alloc_pages_node / alloc_pages: *pfn_out = first pfn of 2^order pages.
+ * mm_alloc_pages allocates on the first online node (the "current CPU");
+ * mm_alloc_pages_node with nid -1 means node 0. Zonelist: the node's zones from gfp_zone() down to DMA, then the
+ * other nodes (nid+1 ... last, then 0 ... nid-1) unless MM_GFP_THISNODE.
+ * Two passes as 2.6.29's __alloc_pages_internal: every zone against its low
+ * watermark, then against min with the __GFP_HIGH / ALLOC_HARDER dips; no
+ * reclaim, so failing both is -ENOMEM (no report). Unknown gfp bits, a bad
+ * nid or a NULL out-pointer: -EINVAL + INVALID_ARG. order >= MAX_ORDER:
+ * -EINVAL + WARN (the kernel warns and returns NULL). Argument checks come
+ * before the fault-injection point; an injected failure is -ENOMEM. */
 int mm_alloc_pages(struct mm_machine *m, uint32_t gfp, unsigned order, mm_pfn_t *pfn_out);
 int mm_alloc_pages_node(struct mm_machine *m, int nid, uint32_t gfp, unsigned order,
 			mm_pfn_t *pfn_out);
+/* __free_pages: drops one reference; the block returns to the buddy lists
+ * when it reaches 0. Refused with -EINVAL and one report: no struct page or
+ * order >= MAX_ORDER (INVALID_ARG), PageReserved (BAD_PAGE "Bad page
+ * state"), a page inside a free block (DOUBLE_FREE), a tail page or an
+ * order other than the allocation's (BAD_FREE), a page still mapped / owned
+ * by a slab / with a mapping when its last reference goes (BAD_PAGE). */
 int mm_free_pages(struct mm_machine *m, mm_pfn_t pfn, unsigned order);  /* __free_pages */
 int mm_get_zeroed_page(struct mm_machine *m, uint32_t gfp, mm_pfn_t *pfn_out);
 int mm_alloc_pages_exact(struct mm_machine *m, uint64_t size, uint32_t gfp, mm_pfn_t *pfn_out);
 int mm_free_pages_exact(struct mm_machine *m, mm_pfn_t pfn, uint64_t size);
+/* get_zeroed_page / alloc_pages_exact with __GFP_HIGHMEM: BUG report, -EINVAL
+ * (the kernel's VM_BUG_ON: no virtual address for a highmem page).
+ * alloc_pages_exact: size 0 is -EINVAL + INVALID_ARG; get_order(size) >=
+ * MAX_ORDER is -EINVAL + WARN. free_pages_exact frees PAGE_ALIGN(size)/4096
+ * order-0 pages; all are checked first and a misuse on any refuses the whole
+ * call (one report, for the first bad page); size 0 frees nothing. */
+/* split_page: an allocated block of this order becomes 2^order order-0
+ * allocations, each with one reference. Anything else: BUG report, -EINVAL. */
 int mm_split_page(struct mm_machine *m, mm_pfn_t pfn, unsigned order);
+/* get_page on a page without references (free, tail): BAD_PAGE, -EINVAL.
+ * put_page: below one reference is an underflow (BAD_PAGE); reaching 0
+ * frees an allocated block with its allocation order; a reserved page's
+ * last reference is "Bad page state" (BAD_PAGE, refused). */
 int mm_get_page(struct mm_machine *m, mm_pfn_t pfn);
 int mm_put_page(struct mm_machine *m, mm_pfn_t pfn);
+
+/* A stray write into a free page (DMA gone wrong, a bit flip), bypassing the
+ * use-after-free check of mm_phys_write, so that page poisoning can be seen
+ * to catch it on the next allocation. Not a kernel API: -EINVAL (no report)
+ * unless pfn lies inside a free block and offset < 4096; -ENOMEM when the
+ * host backing cap is reached. */
+int mm_page_poison_scribble(struct mm_machine *m, mm_pfn_t pfn, uint32_t offset, uint8_t byte);
 
 /* Read-only views for harnesses and tests. */
 struct mm_page_info {
@@ -90,6 +133,8 @@ struct mm_zone_info {
 int mm_zone_info(struct mm_machine *m, int nid, int zone, struct mm_zone_info *out);
 int mm_nr_nodes(const struct mm_machine *m);
 uint64_t mm_nr_free_pages(struct mm_machine *m);
+/* min_free_kbytes as last computed by mm_setup_per_zone_wmarks (0 before). */
+uint64_t mm_min_free_kbytes(const struct mm_machine *m);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,128 @@
+# Shared by the ci/*.sh scripts (sourced, not run): repository root, logging,
+# and the package check that installs what is missing on Debian.
+
+MMSIM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+NPROC=$(nproc 2>/dev/null || echo 2)
+
+log() { printf '==> %s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Every harness, from fuzz/fuzz_<name>.c.
+all_harnesses() {
+	local f
+	for f in "$MMSIM_ROOT"/fuzz/fuzz_*.c; do
+		[ -e "$f" ] || continue
+		f=${f##*/fuzz_}
+		printf '%s\n' "${f%.c}"
+	done
+}
+
+# Install the named Debian packages: with apt-get when root, otherwise print
+# the exact command and stop.
+install_packages() {
+	[ $# -gt 0 ] || return 0
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+		log "installing missing packages: $*"
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq || die "apt-get update failed"
+		apt-get install -y -qq --no-install-recommends "$@" >/dev/null \
+			|| die "apt-get install $* failed"
+	else
+		die "missing packages; install them with:
+    sudo apt-get update && sudo apt-get install -y --no-install-recommends $*"
+	fi
+}
+
+cmake_new_enough() {
+	local v
+	command -v cmake >/dev/null 2>&1 || return 1
+	v=$(cmake --version | sed -n '1s/[^0-9]*\([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
+	set -- $v
+	[ "${1:-0}" -gt 3 ] || { [ "${1:-0}" -eq 3 ] && [ "${2:-0}" -ge 25 ]; }
+}
+
+# Does clang build and run a program with the given -fsanitize= list?
+clang_runtime_ok() {
+	local tmp rc
+	command -v clang >/dev/null 2>&1 || return 1
+	tmp=$(mktemp -d)
+	if [ "$1" = fuzzer ]; then
+		printf '#include <stdint.h>\n#include <stddef.h>\nint LLVMFuzzerTestOneInput(const uint8_t *d, size_t n) { return n && d[0] == 7; }\n' >"$tmp/p.c"
+		clang -fsanitize=fuzzer,address,undefined "$tmp/p.c" -o "$tmp/p" >/dev/null 2>&1 \
+			&& "$tmp/p" -runs=10 >/dev/null 2>&1
+	else
+		printf 'int main(void) { return 0; }\n' >"$tmp/p.c"
+		clang -fsanitize="$1" "$tmp/p.c" -o "$tmp/p" >/dev/null 2>&1 && "$tmp/p"
+	fi
+	rc=$?
+	rm -rf "$tmp"
+	return $rc
+}
+
+clang_major() {
+	clang --version 2>/dev/null | sed -n '1s/.*clang version \([0-9]*\).*/\1/p'
+}
+
+# need TOOL... : make sure each named tool is usable, installing what is missing.
+# Tools: cmake ninja clang asan (clang's ASan/UBSan runtime) fuzzer (libFuzzer)
+#        gcc afl llvm (llvm-profdata/llvm-cov) zip
+need() {
+	local pkgs=() t major
+	for t in "$@"; do
+		case $t in
+		cmake) cmake_new_enough || pkgs+=(cmake) ;;
+		ninja) command -v ninja >/dev/null 2>&1 || pkgs+=(ninja-build) ;;
+		clang) command -v clang >/dev/null 2>&1 && command -v clang++ >/dev/null 2>&1 || pkgs+=(clang) ;;
+		gcc) command -v gcc >/dev/null 2>&1 && command -v g++ >/dev/null 2>&1 || pkgs+=(gcc g++) ;;
+		afl) command -v afl-fuzz >/dev/null 2>&1 && command -v afl-clang-fast >/dev/null 2>&1 || pkgs+=(afl++) ;;
+		llvm) command -v "llvm-profdata-$(clang_major)" >/dev/null 2>&1 || command -v llvm-profdata >/dev/null 2>&1 \
+			|| pkgs+=("llvm-$(clang_major)") ;;
+		zip) command -v zip >/dev/null 2>&1 || pkgs+=(zip) ;;
+		esac
+	done
+	# The sanitizer runtimes belong to the clang that gets installed, so
+	# check them once clang is there.
+	install_packages "${pkgs[@]}"
+	pkgs=()
+	for t in "$@"; do
+		case $t in
+		asan | fuzzer)
+			major=$(clang_major)
+			if [ "$t" = asan ]; then
+				clang_runtime_ok address,undefined || pkgs+=("libclang-rt-${major:-14}-dev")
+			else
+				clang_runtime_ok fuzzer || pkgs+=("libclang-rt-${major:-14}-dev")
+			fi
+			;;
+		esac
+	done
+	if [ ${#pkgs[@]} -gt 0 ]; then
+		install_packages "${pkgs[0]}"
+		for t in "$@"; do
+			case $t in
+			asan) clang_runtime_ok address,undefined || die "clang cannot link -fsanitize=address,undefined even with ${pkgs[0]}" ;;
+			fuzzer) clang_runtime_ok fuzzer || die "clang cannot link -fsanitize=fuzzer even with ${pkgs[0]}" ;;
+			esac
+		done
+	fi
+}
+
+# Configure PRESET (quick when build/PRESET exists), then build TARGETS (all
+# when none are given).
+build_preset() {
+	local preset=$1 cfglog
+	shift
+	cd "$MMSIM_ROOT"
+	cfglog=$(mktemp)
+	if ! cmake --preset "$preset" >"$cfglog" 2>&1; then
+		cat "$cfglog" >&2
+		rm -f "$cfglog"
+		die "cmake --preset $preset failed"
+	fi
+	rm -f "$cfglog"
+	if [ $# -gt 0 ]; then
+		cmake --build --preset "$preset" -j "$NPROC" --target "$@"
+	else
+		cmake --build --preset "$preset" -j "$NPROC"
+	fi
+}

@@ -1,0 +1,711 @@
+/*
+ * Harness "bootmem": a layout of 1..4 nodes (spans, gaps, a first node at
+ * any pfn, RAM holes with byte-granular edges, a lowmem limit that makes
+ * highmem appear), then boot-allocator operations and the hand-off.
+ *
+ * 2.6.29 path (setup): e820 RAM entries, the bitmaps placed with
+ * find_e820_area and reserve_early("BOOTMAP") (or, when that finds nothing,
+ * at each node's first pfn and reserve_bootmem'ed as ARM does), per lowmem
+ * node init_bootmem_node, free_bootmem of its RAM, early_res_to_bootmem.
+ * Modern path: memblock_add_node of the RAM, the BIOS page reserved.
+ *
+ * Ops: free/reserve_bootmem (global and _node, both flags), the alloc
+ * family with size/align/goal/limit (misuse included), early reservations
+ * (reserve_early or memblock_reserve) and their carry-over, NOMAP marks,
+ * scribbles on simulated memory (allocations must read back zeroed), the
+ * hand-off, the highmem step, and buddy alloc/free afterwards. Every result,
+ * every report and every placement is compared with the oracle; check()
+ * compares every bootmem bit, hint and last_end_off, or after the hand-off
+ * every pfn of the buddy allocator, and runs mm_verify.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmsim/mmsim.h"
+#include "oracle_bootmem.h"
+#include "props.h"
+
+#define PG 4096ull
+#define MAX_NODES 4
+#define MAX_RAM 16
+#define MAX_RES 64
+#define MAX_MEM 128
+#define MAX_LIVE 256
+#define MAX_MB_RESERVE 40
+#define MAX_NOMAP 16
+
+struct bctx {
+	struct mm_machine *m;
+	struct oracle_bootmem o;
+	bool modern;
+	int nodes;
+	uint64_t ns[MAX_NODES], ne[MAX_NODES]; /* page-allocator node spans */
+	uint64_t lowpfn;
+	struct ob_ival ram[MAX_RAM];           /* RAM segments (e820 / memblock) */
+	int nram;
+	uint64_t early[MAX_RES][2];            /* early_res mirror (2.6.29) */
+	int nearly;
+	uint32_t early_max;
+	struct ob_ival mem[MAX_MEM];           /* memblock memory mirror (modern) */
+	int nmem;
+	struct ob_ival mres[MAX_RES];          /* memblock reserved mirror */
+	int nmres, nomaps;
+	uint64_t live[MAX_LIVE][2];            /* buddy blocks: pfn, order */
+	int nlive;
+	uint64_t want[MM_REPORT_NR];           /* reports the oracle expects */
+	/* The page-by-page buddy comparison is a walk: run it when an op
+	 * could have changed the buddy state (always at the final check). */
+	bool buddy_dirty;
+	/* Same for the bootmem bitmaps: walked when an op changed them in the
+	 * oracle, and every 8th check; counters and hints are always compared. */
+	bool bootmem_dirty;
+	uint32_t checks;
+	/* mm_verify walks every stage: run it when an op changed some state
+	 * (the oracle says so), and every 8th check; a refused op must leave
+	 * every summary compared below unchanged. */
+	bool verify_due;
+};
+
+static const char *const era_names[] = { "2.6.29", "modern" };
+static const char *const alloc_names[] = { "alloc", "nopanic", "node", "low", "limit",
+					   "limit_nopanic" };
+static const char *const gfp_names[] = { "KERNEL", "HIGHUSER", "DMA", "ATOMIC" };
+static const uint64_t gfp_values[] = { MM_GFP_KERNEL, MM_GFP_HIGHUSER, MM_GFP_DMA, MM_GFP_ATOMIC };
+
+static uint64_t mix(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* ---- layout ----------------------------------------------------------- */
+
+/* RAM of one node: one segment, or (holes seed) up to 3 with byte edges,
+ * never touching, so per-entry page trimming is unambiguous. */
+static void layout_ram(struct bctx *c, int i, uint64_t *seed, bool holes)
+{
+	uint64_t a = c->ns[i] * PG, b = c->ne[i] * PG, pts[6];
+	int k;
+
+	if (!holes) {
+		c->ram[c->nram++] = (struct ob_ival){ a, b, i, false };
+		return;
+	}
+	for (k = 0; k < 6; k++) {
+		uint64_t r = mix(seed), p = a + r % (b - a);
+		pts[k] = (r >> 40) & 1 ? p & ~(PG - 1) : p;
+	}
+	for (int x = 1; x < 6; x++)
+		for (int y = x; y > 0 && pts[y - 1] > pts[y]; y--) {
+			uint64_t t = pts[y];
+			pts[y] = pts[y - 1];
+			pts[y - 1] = t;
+		}
+	if (mix(seed) & 1)
+		pts[0] = a;
+	if (mix(seed) & 1)
+		pts[5] = b;
+	for (k = 0; k < 6; k += 2) {
+		uint64_t s = pts[k], e = pts[k + 1];
+		/* keep a gap of at least one byte to the previous segment */
+		if (c->nram && s <= c->ram[c->nram - 1].end)
+			s = c->ram[c->nram - 1].end + 1;
+		if (s < e && c->nram < MAX_RAM)
+			c->ram[c->nram++] = (struct ob_ival){ s, e, i, false };
+	}
+}
+
+static int expect_reports(struct bctx *c, struct props_result *r)
+{
+	for (int k = 0; k < MM_REPORT_NR; k++)
+		if (mm_report_count_kind(c->m, (enum mm_report_kind)k) != c->want[k])
+			return props_fail(r, "report %s: library %llu, oracle %llu (last: %s)",
+					  mm_report_kind_name((enum mm_report_kind)k),
+					  (unsigned long long)mm_report_count_kind(
+						  c->m, (enum mm_report_kind)k),
+					  (unsigned long long)c->want[k],
+					  mm_last_report(c->m) ? mm_last_report(c->m)->msg : "-");
+	return PROPS_OK;
+}
+
+/* Compare a call's result and report with the oracle's prediction. */
+static int expect(struct bctx *c, struct props_result *r, const char *what, int got,
+		  struct ob_res want)
+{
+	props_note(r, "-> %d", got);
+	if (want.report >= 0)
+		c->want[want.report]++;
+	if (want.ret == 0 || want.ret == -EBUSY)
+		c->bootmem_dirty = c->verify_due = true;
+	if (got != want.ret)
+		return props_fail(r, "%s: library %d, oracle %d", what, got, want.ret);
+	return expect_reports(c, r);
+}
+
+static int setup_2629(struct bctx *c, struct props_result *r)
+{
+	struct mm_e820_entry map[MAX_RAM + 2];
+	uint64_t lo_end[MAX_NODES], mp[MAX_NODES], total = 0, at = 0;
+	bool found;
+	int n = 0;
+
+	for (int i = 0; i < c->nram; i++)
+		map[n++] = (struct mm_e820_entry){ c->ram[i].start, c->ram[i].end - c->ram[i].start,
+						   MM_E820_RAM };
+	/* two firmware entries at least, or the kernel ignores the map */
+	map[n++] = (struct mm_e820_entry){ 0xfec00000ull, PG, MM_E820_RESERVED };
+	map[n++] = (struct mm_e820_entry){ 0xfee00000ull, PG, MM_E820_RESERVED };
+	if (mm_e820_import(c->m, map, (uint32_t)n))
+		return props_fail(r, "e820 import refused");
+	c->early[c->nearly][0] = 0;
+	c->early[c->nearly++][1] = PG; /* the preset BIOS page */
+	for (int i = 0; i < c->nodes; i++) {
+		lo_end[i] = c->ne[i] < c->lowpfn ? c->ne[i] : c->lowpfn;
+		mp[i] = 0;
+		if (c->ns[i] < lo_end[i])
+			total += ((lo_end[i] - c->ns[i] + 7) / 8 + 3) / 4 * 4 / PG +
+				 (((lo_end[i] - c->ns[i] + 7) / 8 + 3) / 4 * 4 % PG != 0);
+	}
+	found = total && !mm_find_e820_area(c->m, 0, c->lowpfn * PG, total * PG, PG, &at);
+	if (found) {
+		if (mm_reserve_early(c->m, at, at + total * PG, "BOOTMAP"))
+			return props_fail(r, "reserve_early(BOOTMAP) refused");
+		c->early[c->nearly][0] = at;
+		c->early[c->nearly++][1] = at + total * PG;
+	}
+	for (int i = 0; i < c->nodes; i++) {
+		uint64_t size;
+		if (c->ns[i] >= lo_end[i])
+			continue;
+		mp[i] = found ? at / PG : c->ns[i];
+		if (mm_init_bootmem_node(c->m, i, mp[i], c->ns[i], lo_end[i], &size) ||
+		    ob_add_node(&c->o, i, mp[i], c->ns[i], lo_end[i]))
+			return props_fail(r, "init_bootmem_node %d refused", i);
+		if (size != ob_node_by_nid(&c->o, i)->map_bytes)
+			return props_fail(r, "bitmap bytes: library %llu, oracle %llu",
+					  (unsigned long long)size,
+					  (unsigned long long)ob_node_by_nid(&c->o, i)->map_bytes);
+		at += ob_node_by_nid(&c->o, i)->map_pages * PG;
+	}
+	/* free_bootmem_with_active_regions: RAM entries trimmed inward */
+	for (int k = 0; k < c->nram; k++) {
+		for (int i = 0; i < c->nodes; i++) {
+			uint64_t s = (c->ram[k].start + PG - 1) / PG, e = c->ram[k].end / PG;
+			if (s < c->ns[i])
+				s = c->ns[i];
+			if (e > lo_end[i])
+				e = lo_end[i];
+			if (s >= e)
+				continue;
+			if (expect(c, r, "free_bootmem(RAM)", mm_free_bootmem(c->m, s * PG, (e - s) * PG),
+				   ob_free_bootmem(&c->o, -1, s * PG, (e - s) * PG)))
+				return PROPS_FAIL;
+		}
+	}
+	if (expect(c, r, "early_res_to_bootmem", mm_early_res_to_bootmem(c->m),
+		   ob_early_res_to_bootmem(&c->o, (const uint64_t(*)[2])c->early, c->nearly)))
+		return PROPS_FAIL;
+	for (int i = 0; i < c->nodes && !found; i++) {
+		if (c->ns[i] >= lo_end[i])
+			continue;
+		uint64_t len = ob_node_by_nid(&c->o, i)->map_pages * PG;
+		if (expect(c, r, "reserve_bootmem(bitmap)",
+			   mm_reserve_bootmem(c->m, mp[i] * PG, len, MM_BOOTMEM_DEFAULT),
+			   ob_reserve_bootmem(&c->o, -1, mp[i] * PG, len, 0)))
+			return PROPS_FAIL;
+	}
+	r->note[0] = '\0';
+	return PROPS_OK;
+}
+
+static int setup_modern(struct bctx *c, struct props_result *r)
+{
+	for (int i = 0; i < c->nram; i++) {
+		if (mm_memblock_add_node(c->m, c->ram[i].start, c->ram[i].end - c->ram[i].start,
+					 c->ram[i].nid, MM_MEMBLOCK_NONE))
+			return props_fail(r, "memblock_add_node refused");
+		c->mem[c->nmem++] = c->ram[i];
+	}
+	if (mm_memblock_reserve(c->m, 0, PG))
+		return props_fail(r, "memblock_reserve(BIOS page) refused");
+	c->mres[c->nmres++] = (struct ob_ival){ 0, PG, 0, false };
+	return PROPS_OK;
+}
+
+static int bm_setup(void *ctx, const struct props_op *cfg, struct props_result *r)
+{
+	struct bctx *c = ctx;
+	struct mm_config mc;
+	uint64_t seed = cfg->v[6], pfn = cfg->v[3];
+	uint32_t fault = (uint32_t)cfg->v[7];
+
+	c->modern = cfg->v[0] == 1;
+	c->nodes = (int)cfg->v[1];
+	mm_config_default(&mc, c->modern ? MM_ERA_MODERN : MM_ERA_2_6_29);
+	mc.lowmem_limit = cfg->v[5] * PG;
+	c->lowpfn = cfg->v[5] ? cfg->v[5] : (896ull << 20) / PG;
+	if (mm_machine_create(&mc, &c->m))
+		return props_fail(r, "machine create refused");
+	c->early_max = mm_early_res_max(c->m);
+	ob_init(&c->o, c->lowpfn, 11);
+	for (int i = 0; i < c->nodes; i++) {
+		c->ns[i] = pfn;
+		c->ne[i] = pfn + cfg->v[2];
+		pfn = c->ne[i] + cfg->v[4];
+		if (mm_node_add(c->m, i, c->ns[i], c->ne[i]) || ob_span(&c->o, c->ns[i], c->ne[i]))
+			return props_fail(r, "node_add %d refused", i);
+		layout_ram(c, i, &seed, cfg->v[6] != 0);
+	}
+	if (mm_free_area_init(c->m))
+		return props_fail(r, "free_area_init refused");
+	if ((c->modern ? setup_modern : setup_2629)(c, r))
+		return PROPS_FAIL;
+	if (expect_reports(c, r))
+		return PROPS_FAIL;
+	c->buddy_dirty = c->bootmem_dirty = c->verify_due = true;
+	if (fault)
+		mm_fault_inject_set(c->m, true, (fault - 1) & 31, (fault - 1) >> 5);
+	return PROPS_OK;
+}
+
+static void bm_teardown(void *ctx)
+{
+	struct bctx *c = ctx;
+	mm_machine_destroy(c->m);
+	ob_free(&c->o);
+}
+
+/* ---- checks ----------------------------------------------------------- */
+
+static int check_bootmem(struct bctx *c, struct props_result *r)
+{
+	for (int i = 0; i < c->o.nr; i++) {
+		const struct ob_node *n = &c->o.node[i];
+		struct mm_bootmem_node_info bi;
+		if (mm_bootmem_node_info(c->m, n->nid, &bi))
+			return props_fail(r, "node %d: no bootmem info", n->nid);
+		PROPS_CHECK_EQ(r, "min_pfn", bi.min_pfn, n->min);
+		PROPS_CHECK_EQ(r, "low_pfn", bi.low_pfn, n->low);
+		PROPS_CHECK_EQ(r, "map_bytes", bi.map_bytes, n->map_bytes);
+		PROPS_CHECK_EQ(r, "hint_idx", bi.hint_idx, n->hint);
+		PROPS_CHECK_EQ(r, "last_end_off", bi.last_end_off, n->last_end);
+		uint64_t nres = 0;
+		for (uint64_t p = n->min; p < n->low; p++)
+			nres += n->rsv[p - n->min];
+		PROPS_CHECK_EQ(r, "reserved pages", bi.nr_reserved, nres);
+		if (!c->bootmem_dirty && c->checks % 8)
+			continue;
+		for (uint64_t p = n->min; p < n->low; p++) {
+			bool rs = false;
+			if (mm_bootmem_page_reserved(c->m, p, &rs) || rs != (n->rsv[p - n->min] != 0))
+				return props_fail(r, "pfn %#llx: library reserved=%d, oracle %d",
+						  (unsigned long long)p, rs, n->rsv[p - n->min]);
+		}
+	}
+	PROPS_CHECK_EQ(r, "bootmem nodes", mm_bootmem_nr_nodes(c->m), c->o.nr);
+	return PROPS_OK;
+}
+
+static int check_buddy(struct bctx *c, struct props_result *r)
+{
+	for (int i = 0; i < c->nodes; i++) {
+		for (uint64_t p = c->ns[i]; p < c->ne[i]; p++) {
+			struct mm_page_info pi;
+			enum ob_pstate st = ob_pfn_state(&c->o, p);
+			bool fr, al;
+			if (mm_page_info(c->m, p, &pi))
+				return props_fail(r, "pfn %#llx: no page info", (unsigned long long)p);
+			fr = (pi.flags & MM_PAGE_FREE) != 0;
+			al = (pi.flags & MM_PAGE_ALLOCATED) != 0;
+			if (fr != (st == OB_FREE) || (st == OB_RESERVED) != !!(pi.flags & MM_PAGE_RESERVED))
+				return props_fail(r, "pfn %#llx: library flags %#x, oracle state %d",
+						  (unsigned long long)p, pi.flags, st);
+			if (al && st != OB_ALLOCATED)
+				return props_fail(r, "pfn %#llx allocated, oracle state %d",
+						  (unsigned long long)p, st);
+		}
+	}
+	PROPS_CHECK_EQ(r, "nr_free_pages", mm_nr_free_pages(c->m), c->o.nr_free);
+	return PROPS_OK;
+}
+
+static int bm_check(void *ctx, struct props_result *r)
+{
+	struct bctx *c = ctx;
+	bool verify = c->verify_due || c->buddy_dirty || c->checks % 8 == 0;
+
+	if (expect_reports(c, r))
+		return PROPS_FAIL;
+	if (!c->o.handed && check_bootmem(c, r))
+		return PROPS_FAIL;
+	c->checks++;
+	c->bootmem_dirty = false;
+	PROPS_CHECK_EQ(r, "nr_free_pages", mm_nr_free_pages(c->m), c->o.nr_free);
+	if (c->buddy_dirty && check_buddy(c, r))
+		return PROPS_FAIL;
+	c->buddy_dirty = false;
+	if (verify && mm_verify(c->m))
+		return props_fail(r, "mm_verify: %s", mm_verify_message(c->m));
+	c->verify_due = false;
+	return PROPS_OK;
+}
+
+/* ---- ops -------------------------------------------------------------- */
+
+/* where: 0 = absolute, k = relative to node (k - 1) % nodes. */
+static uint64_t at(const struct bctx *c, uint64_t where, uint64_t addr)
+{
+	return where ? c->ns[(where - 1) % (uint64_t)c->nodes] * PG + addr : addr;
+}
+
+static int node_arg(uint64_t v) { return v ? (int)v - 1 : -1; }
+
+static int op_free(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	struct bctx *c = ctx;
+	uint64_t a = at(c, op->v[0], op->v[1]), size = op->v[2];
+	int node = node_arg(op->v[3]);
+	struct ob_res want = ob_free_bootmem(&c->o, node, a, size);
+	int got = node < 0 ? mm_free_bootmem(c->m, a, size) : mm_free_bootmem_node(c->m, node, a, size);
+	return expect(c, r, "free_bootmem", got, want);
+}
+
+static int op_reserve(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	struct bctx *c = ctx;
+	uint64_t a = at(c, op->v[0], op->v[1]), size = op->v[2];
+	int node = node_arg(op->v[3]), flags = (int)op->v[4];
+	struct ob_res want = ob_reserve_bootmem(&c->o, node, a, size, flags);
+	int got = node < 0 ? mm_reserve_bootmem(c->m, a, size, flags)
+			   : mm_reserve_bootmem_node(c->m, node, a, size, flags);
+	return expect(c, r, "reserve_bootmem", got, want);
+}
+
+/* Allocated memory reads as zeros (first and last bytes of it). */
+static int check_zeroed(struct bctx *c, struct props_result *r, uint64_t a, uint64_t size)
+{
+	uint8_t buf[256];
+	uint64_t n = size < sizeof(buf) ? size : sizeof(buf);
+	for (int part = 0; part < 2; part++) {
+		uint64_t from = part ? a + size - n : a;
+		if (mm_phys_read(c->m, from, buf, n))
+			return props_fail(r, "phys_read of the allocation refused");
+		for (uint64_t i = 0; i < n; i++)
+			if (buf[i])
+				return props_fail(r, "allocation %#llx+%#llx: byte %#llx not zero",
+						  (unsigned long long)a, (unsigned long long)size,
+						  (unsigned long long)(from + i));
+	}
+	return PROPS_OK;
+}
+
+static int op_alloc(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	struct bctx *c = ctx;
+	enum ob_alloc_kind kind = (enum ob_alloc_kind)op->v[0];
+	uint64_t size = op->v[1], align = op->v[2], goal = op->v[3], limit = op->v[4];
+	int nid = (int)op->v[5], got;
+	uint64_t hits = mm_fault_inject_hits(c->m), a = 0;
+	bool reach = ob_alloc_reaches_injection(&c->o, kind, nid, size, align, goal, limit);
+	struct ob_res want;
+
+	switch (kind) {
+	case OB_ALLOC: got = mm_alloc_bootmem(c->m, size, align, goal, &a); break;
+	case OB_NOPANIC: got = mm_alloc_bootmem_nopanic(c->m, size, align, goal, &a); break;
+	case OB_NODE: got = mm_alloc_bootmem_node(c->m, nid, size, align, goal, &a); break;
+	case OB_LOW: got = mm_alloc_bootmem_low(c->m, size, align, goal, &a); break;
+	default:
+		got = mm_alloc_bootmem_limit(c->m, size, align, goal, limit, kind == OB_LIMIT_NOPANIC,
+					     &a);
+		break;
+	}
+	/* the injection point is passed once, and only with valid arguments */
+	if (mm_fault_inject_hits(c->m) - hits > (reach ? 1u : 0u))
+		return props_fail(r, "fault injection consulted %llu times",
+				  (unsigned long long)(mm_fault_inject_hits(c->m) - hits));
+	want = ob_alloc(&c->o, kind, nid, size, align, goal, limit, mm_fault_inject_hits(c->m) != hits);
+	if (expect(c, r, "alloc_bootmem", got, want))
+		return PROPS_FAIL;
+	if (got)
+		return PROPS_OK;
+	props_note(r, " at %#llx", (unsigned long long)a);
+	PROPS_CHECK_EQ(r, "allocation address", a, want.addr);
+	return check_zeroed(c, r, a, size);
+}
+
+static bool early_overlaps(const struct bctx *c, uint64_t s, uint64_t e)
+{
+	for (int i = 0; i < c->nearly; i++)
+		if (s < c->early[i][1] && c->early[i][0] < e)
+			return true;
+	return false;
+}
+
+static int op_early_reserve(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	struct bctx *c = ctx;
+	uint64_t a = at(c, op->v[0], op->v[1]), size = op->v[2], e;
+	int got;
+
+	if (!c->modern) {
+		/* only what reserve_early accepts: the early_res stage's own
+		 * refusals are its harness's business */
+		e = a + size < a ? UINT64_MAX : a + size;
+		if (a >= e || early_overlaps(c, a, e) || (uint32_t)c->nearly + 1 >= c->early_max ||
+		    c->nearly >= MAX_RES) {
+			props_note(r, "skipped");
+			return PROPS_OK;
+		}
+		got = mm_reserve_early(c->m, a, e, "OP");
+		props_note(r, "-> %d", got);
+		if (got)
+			return props_fail(r, "reserve_early: %d", got);
+		c->early[c->nearly][0] = a;
+		c->early[c->nearly++][1] = e;
+		c->verify_due = true;
+		return expect_reports(c, r);
+	}
+	if (c->nmres >= MAX_MB_RESERVE || !size) {
+		props_note(r, "skipped");
+		return PROPS_OK;
+	}
+	got = mm_memblock_reserve(c->m, a, size);
+	props_note(r, "-> %d", got);
+	if (got)
+		return props_fail(r, "memblock_reserve: %d", got);
+	e = a + size < a || a + size == 0 ? UINT64_MAX : a + size;
+	c->mres[c->nmres++] = (struct ob_ival){ a, e, 0, false };
+	c->verify_due = true;
+	return expect_reports(c, r);
+}
+
+static int op_carry(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	struct bctx *c = ctx;
+	(void)op;
+	return expect(c, r, "early_res_to_bootmem", mm_early_res_to_bootmem(c->m),
+		      ob_early_res_to_bootmem(&c->o, (const uint64_t(*)[2])c->early, c->nearly));
+}
+
+static int op_nomap(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	struct bctx *c = ctx;
+	uint64_t a = at(c, op->v[0], op->v[1]), size = op->v[2], e;
+	int got, n = c->nmem;
+
+	if (!c->modern || c->o.handed || c->nomaps >= MAX_NOMAP || !size || c->nmem + 2 > MAX_MEM) {
+		props_note(r, "skipped");
+		return PROPS_OK;
+	}
+	e = a + size < a ? UINT64_MAX : a + size;
+	got = mm_memblock_mark_nomap(c->m, a, size);
+	props_note(r, "-> %d", got);
+	if (got)
+		return props_fail(r, "memblock_mark_nomap: %d", got);
+	c->nomaps++;
+	c->verify_due = true;
+	/* split every memory interval at a and e, the middle becomes NOMAP */
+	for (int i = 0; i < n; i++) {
+		struct ob_ival v = c->mem[i];
+		if (v.end <= a || v.start >= e)
+			continue;
+		if (v.start < a) {
+			c->mem[c->nmem++] = (struct ob_ival){ v.start, a, v.nid, v.nomap };
+			v.start = a;
+		}
+		if (v.end > e) {
+			c->mem[c->nmem++] = (struct ob_ival){ e, v.end, v.nid, v.nomap };
+			v.end = e;
+		}
+		v.nomap = true;
+		c->mem[i] = v;
+	}
+	return expect_reports(c, r);
+}
+
+static int op_scribble(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	struct bctx *c = ctx;
+	uint64_t a = at(c, op->v[0], op->v[1]);
+	uint8_t buf[256];
+	size_t len = (size_t)op->v[2];
+
+	if (c->o.handed || c->o.high_done || a + len < a) {
+		props_note(r, "skipped");
+		return PROPS_OK;
+	}
+	memset(buf, 0xa5, len);
+	props_note(r, "-> %d", mm_phys_write(c->m, a, buf, len));
+	return expect_reports(c, r);
+}
+
+static int op_handoff(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	struct bctx *c = ctx;
+	uint64_t n = 0;
+	struct ob_res want;
+	int got;
+	(void)op;
+
+	if (c->modern) {
+		want = ob_memblock_free_all(&c->o, c->mem, c->nmem, c->mres, c->nmres);
+		got = mm_memblock_free_all(c->m, &n);
+	} else {
+		want = ob_free_all_bootmem(&c->o);
+		got = mm_free_all_bootmem(c->m, &n);
+	}
+	if (expect(c, r, c->modern ? "memblock_free_all" : "free_all_bootmem", got, want))
+		return PROPS_FAIL;
+	if (got)
+		return PROPS_OK;
+	c->buddy_dirty = true;
+	props_note(r, " count %llu", (unsigned long long)n);
+	PROPS_CHECK_EQ(r, "pages released", n, want.count);
+	if (mm_setup_per_zone_wmarks(c->m))
+		return props_fail(r, "setup_per_zone_wmarks refused");
+	return expect_reports(c, r);
+}
+
+static int op_highpages(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	struct bctx *c = ctx;
+	uint64_t n = 0;
+	struct ob_res want;
+	int got;
+	(void)op;
+
+	if (c->modern)
+		want = ob_highpages_memblock(&c->o, c->mem, c->nmem, c->mres, c->nmres);
+	else
+		want = ob_highpages_e820(&c->o, c->ram, c->nram, (const uint64_t(*)[2])c->early,
+					 c->nearly);
+	got = mm_free_highpages(c->m, &n);
+	if (expect(c, r, "free_highpages", got, want))
+		return PROPS_FAIL;
+	if (got)
+		return PROPS_OK;
+	c->buddy_dirty = true;
+	props_note(r, " count %llu", (unsigned long long)n);
+	PROPS_CHECK_EQ(r, "highmem pages released", n, want.count);
+	if (c->o.handed && mm_setup_per_zone_wmarks(c->m))
+		return props_fail(r, "setup_per_zone_wmarks refused");
+	return expect_reports(c, r);
+}
+
+/* Zone of a pfn with the x86-32 boundaries: 0 DMA, 1 NORMAL, 2 HIGHMEM. */
+static int zone_of(const struct bctx *c, uint64_t pfn)
+{
+	uint64_t dma = c->lowpfn < 4096 ? c->lowpfn : 4096;
+	return pfn < dma ? 0 : pfn < c->lowpfn ? 1 : 2;
+}
+
+static int op_buddy_alloc(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	struct bctx *c = ctx;
+	unsigned order = (unsigned)op->v[0];
+	uint32_t gfp = (uint32_t)op->v[1];
+	uint64_t pfn = 0;
+	int got, z, top;
+
+	if (!c->o.handed || c->nlive >= MAX_LIVE) {
+		props_note(r, "skipped");
+		return PROPS_OK;
+	}
+	got = mm_alloc_pages(c->m, gfp, order, &pfn);
+	c->buddy_dirty |= got == 0;
+	props_note(r, "-> %d", got);
+	if (expect_reports(c, r))
+		return PROPS_FAIL;
+	if (got == -ENOMEM)
+		return PROPS_OK;
+	if (got)
+		return props_fail(r, "alloc_pages: %d", got);
+	props_note(r, " pfn %#llx", (unsigned long long)pfn);
+	z = zone_of(c, pfn);
+	top = gfp & MM_GFP_DMA ? 0 : gfp & MM_GFP_HIGHMEM ? 2 : 1;
+	if (!ob_block_free(&c->o, pfn, order) || z > top || zone_of(c, pfn + (1ull << order) - 1) != z)
+		return props_fail(r, "alloc_pages: block %#llx order %u not a free block of an "
+				  "allowed zone", (unsigned long long)pfn, order);
+	ob_mark(&c->o, pfn, order, OB_ALLOCATED);
+	c->live[c->nlive][0] = pfn;
+	c->live[c->nlive++][1] = order;
+	return PROPS_OK;
+}
+
+static int op_buddy_free(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	struct bctx *c = ctx;
+	uint64_t i, pfn;
+	unsigned order;
+	int got;
+
+	if (!c->nlive) {
+		props_note(r, "skipped");
+		return PROPS_OK;
+	}
+	i = op->v[0] % (uint64_t)c->nlive;
+	pfn = c->live[i][0];
+	order = (unsigned)c->live[i][1];
+	c->buddy_dirty = true;
+	got = mm_free_pages(c->m, pfn, order);
+	props_note(r, "%#llx -> %d", (unsigned long long)pfn, got);
+	if (got)
+		return props_fail(r, "__free_pages: %d", got);
+	ob_mark(&c->o, pfn, order, OB_FREE);
+	c->live[i][0] = c->live[c->nlive - 1][0];
+	c->live[i][1] = c->live[--c->nlive][1];
+	return expect_reports(c, r);
+}
+
+#define RANGE_FIELDS                                                                   \
+	PROPS_RANGE("where", 0, MAX_NODES), PROPS_HEX("addr", 0, UINT64_MAX),          \
+		PROPS_HEX("size", 0, UINT64_MAX)
+
+static const struct props_opdef bootmem_ops[] = {
+	{ .name = "free_bootmem", .nfields = 4,
+	  .fields = { RANGE_FIELDS, PROPS_RANGE("node", 0, 5) }, .step = op_free, .misuse = true },
+	{ .name = "reserve_bootmem", .nfields = 5,
+	  .fields = { RANGE_FIELDS, PROPS_RANGE("node", 0, 5), PROPS_RANGE("flags", 0, 2) },
+	  .step = op_reserve, .misuse = true },
+	{ .name = "alloc_bootmem", .nfields = 6,
+	  .fields = { PROPS_ENUM("variant", alloc_names, NULL), PROPS_HEX("size", 0, UINT64_MAX),
+		      PROPS_HEX("align", 0, UINT64_MAX), PROPS_HEX("goal", 0, UINT64_MAX),
+		      PROPS_HEX("limit", 0, UINT64_MAX), PROPS_RANGE("nid", 0, 4) },
+	  .step = op_alloc, .misuse = true },
+	{ .name = "early_reserve", .nfields = 3, .fields = { RANGE_FIELDS },
+	  .step = op_early_reserve },
+	{ .name = "early_res_to_bootmem", .nfields = 0, .step = op_carry, .misuse = true },
+	{ .name = "mark_nomap", .nfields = 3, .fields = { RANGE_FIELDS }, .step = op_nomap },
+	{ .name = "scribble", .nfields = 3,
+	  .fields = { PROPS_RANGE("where", 0, MAX_NODES), PROPS_HEX("addr", 0, UINT64_MAX),
+		      PROPS_RANGE("len", 1, 256) },
+	  .step = op_scribble },
+	{ .name = "handoff", .nfields = 0, .step = op_handoff, .misuse = true },
+	{ .name = "free_highpages", .nfields = 0, .step = op_highpages, .misuse = true },
+	{ .name = "buddy_alloc", .nfields = 2,
+	  .fields = { PROPS_RANGE("order", 0, 10), PROPS_ENUM("gfp", gfp_names, gfp_values) },
+	  .step = op_buddy_alloc },
+	{ .name = "buddy_free", .nfields = 1, .fields = { PROPS_RANGE("idx", 0, 255) },
+	  .step = op_buddy_free },
+};
+
+const struct props_harness props_harness_bootmem = {
+	.name = "bootmem",
+	.summary = "bootmem bitmaps, allocation placement, early_res carry-over and the hand-offs",
+	.ctx_size = sizeof(struct bctx),
+	.max_ops = 200,
+	.check_every = 16,
+	.config = { .name = "config", .nfields = 8,
+		    .fields = { PROPS_ENUM("era", era_names, NULL), PROPS_RANGE("nodes", 1, MAX_NODES),
+				PROPS_RANGE("node_pages", 1, 2048), PROPS_RANGE("start", 0, 4096),
+				PROPS_RANGE("gap", 0, 512), PROPS_RANGE("lowmem", 0, 16384),
+				PROPS_HEX("holes", 0, UINT32_MAX), PROPS_RANGE("fault", 0, 255) } },
+	.setup = bm_setup,
+	.check = bm_check,
+	.teardown = bm_teardown,
+	.nr_ops = sizeof(bootmem_ops) / sizeof(bootmem_ops[0]),
+	.ops = bootmem_ops,
+};

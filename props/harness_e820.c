@@ -1,0 +1,888 @@
+/*
+ * Harness "e820": the firmware-map stages (e820, early_res, ARM meminfo)
+ * against their oracles (oracle_e820.c).
+ *
+ * Every op runs on the library and the oracle; return values, out values,
+ * the touched table and the exact reports (per stage and kind, through a
+ * report handler) are compared after each op; check() compares every table,
+ * the firmware copy, end_of_ram_pfn, the meminfo limits, the memblock byte
+ * set and runs mm_verify. Relative placement ops (mode same / nested /
+ * before / after / overlap_start / overlap_end / contain / to_top, anchored
+ * on an existing entry) make identical, nested, adjacent and overlapping
+ * layouts of every type pair, zero sizes and ends at or past 2^64 common.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oracle_e820.h"
+#include "props.h"
+
+#define STAGE_MAX 200u
+
+struct e820_ctx {
+	struct mm_machine *m;
+	struct or_e820 e;
+	struct or_early er;
+	struct or_meminfo mi;
+	struct or_set mem;
+	bool narrow; /* 32-bit resource_size_t: e820 setup skips entries above 4 GiB */
+	uint32_t nstage;
+	struct or_e820_entry stage[STAGE_MAX];
+	/* reports seen by the handler during the current op, per stage and kind */
+	uint32_t got[MM_STAGE_NR][MM_REPORT_NR];
+	uint32_t got_total;
+	char *pbuf, *obuf;
+	size_t pcap;
+};
+
+/* ---- table of contents ----------------------------------------------- */
+static void on_report(void *arg, const struct mm_report *rep);
+/* Start an op: stamp the op index, snapshot the report counters. */
+static void begin(struct e820_ctx *c, const struct props_result *r);
+/* End an op: the reports of `stage` must be exactly `want`; no other stage
+ * may report, except memblock WARNs when memblock_ok. */
+static int reports_match(struct e820_ctx *c, struct props_result *r, enum mm_stage stage,
+			 const struct or_reports *want, bool memblock_ok);
+/* Where a relative op puts its range, from an anchor [a, a + sz). */
+static void place(bool have, uint64_t a, uint64_t sz, uint32_t mode, uint64_t delta,
+		  uint64_t len, uint64_t *addr, uint64_t *size);
+static int cmp_e820(struct e820_ctx *c, struct props_result *r);
+static int cmp_firmware(struct e820_ctx *c, struct props_result *r);
+static int cmp_early(struct e820_ctx *c, struct props_result *r);
+static int cmp_meminfo(struct e820_ctx *c, struct props_result *r);
+static int cmp_memblock(struct e820_ctx *c, struct props_result *r);
+/* Replace the oracle's memblock set with what the library holds. */
+static int resync_memblock(struct e820_ctx *c);
+
+/* ---- schema ------------------------------------------------------------ */
+
+static const char *const era_names[] = { "2.6.29", "modern" };
+static const char *const profile_names[] = { "x86_32", "pae", "arm" };
+static const char *const split_names[] = { "era", "off", "on" };
+
+static const char *const type_names[] = {
+	"RAM", "RESERVED", "ACPI", "NVS", "UNUSABLE", "PMEM", "PRAM", "RESERVED_KERN",
+	"SOFT_RESERVED", "HOLE0", "TYPE6", "TYPE13", "TYPE127", "TYPE129", "TYPE_EFFFFFFE",
+	"TYPE_MAX",
+};
+static const uint64_t type_values[] = {
+	1, 2, 3, 4, 5, 7, 12, 128, 0xefffffffu, 0, 6, 13, 127, 129, 0xeffffffeu, 0xffffffffu,
+};
+
+enum { P_ABS, P_SAME, P_NESTED, P_BEFORE, P_AFTER, P_OVERLAP_START, P_OVERLAP_END, P_CONTAIN,
+       P_TO_TOP };
+static const char *const mode_names[] = {
+	"abs", "same", "nested", "before", "after", "overlap_start", "overlap_end", "contain",
+	"to_top",
+};
+
+static const char *const import_names[] = { "staged", "working" };
+static const char *const prefix_names[] = { "BIOS-e820", "modified", "user", "e820", "default" };
+enum { A_ABS, A_START, A_END, A_INSIDE };
+static const char *const limit_anchor_names[] = { "abs", "start", "end", "inside" };
+enum { R_ABS, R_E820, R_RES };
+static const char *const res_anchor_names[] = { "abs", "e820", "res" };
+static const char *const res_name_names[] = {
+	"TEXT_DATA_BSS", "RAMDISK", "EBDA", "PGTABLE", "BOOTMAP", "empty", "null",
+	"A_NAME_LONGER_THAN_FIFTEEN",
+};
+enum { F_EXACT, F_START_OFF, F_END_OFF, F_ABS };
+static const char *const free_how_names[] = { "exact", "start_off", "end_off", "abs" };
+
+#define F_TYPE(nm) PROPS_ENUM(nm, type_names, type_values)
+#define F_MODE PROPS_ENUM("mode", mode_names, NULL)
+#define F_ADDR(nm) PROPS_HEX(nm, 0, UINT64_MAX)
+
+/* ---- report accounting ------------------------------------------------- */
+
+static void on_report(void *arg, const struct mm_report *rep)
+{
+	struct e820_ctx *c = arg;
+
+	c->got_total++;
+	if ((unsigned)rep->stage < MM_STAGE_NR && (unsigned)rep->kind < MM_REPORT_NR)
+		c->got[rep->stage][rep->kind]++;
+}
+
+static void begin(struct e820_ctx *c, const struct props_result *r)
+{
+	mm_set_op_index(c->m, r->op_index);
+	if (c->got_total) {
+		memset(c->got, 0, sizeof(c->got));
+		c->got_total = 0;
+	}
+}
+
+static int reports_match(struct e820_ctx *c, struct props_result *r, enum mm_stage stage,
+			 const struct or_reports *want, bool memblock_ok)
+{
+	uint32_t want_total = 0;
+
+	for (unsigned k = 0; want && k < MM_REPORT_NR; k++)
+		want_total += want->n[k];
+	if (!want_total && !c->got_total)
+		return PROPS_OK;
+	for (unsigned s = 0; s < MM_STAGE_NR; s++) {
+		for (unsigned k = 0; k < MM_REPORT_NR; k++) {
+			uint64_t d = c->got[s][k];
+			uint64_t w = s == (unsigned)stage && want ? want->n[k] : 0;
+			if (memblock_ok && s == MM_STAGE_MEMBLOCK && k == MM_REPORT_WARN)
+				continue;
+			if (d != w)
+				return props_fail(r, "reports %s/%s: library %" PRIu64 ", oracle %" PRIu64,
+						  mm_stage_name((enum mm_stage)s),
+						  mm_report_kind_name((enum mm_report_kind)k), d, w);
+		}
+	}
+	return PROPS_OK;
+}
+
+/* ---- placement ----------------------------------------------------------- */
+
+static void place(bool have, uint64_t a, uint64_t sz, uint32_t mode, uint64_t delta,
+		  uint64_t len, uint64_t *addr, uint64_t *size)
+{
+	uint64_t end = a + sz, off;
+
+	if (!have)
+		mode = P_ABS;
+	switch (mode) {
+	case P_SAME:
+		*addr = a, *size = sz;
+		break;
+	case P_NESTED:
+		if (!sz) {
+			*addr = a, *size = 0;
+			break;
+		}
+		off = delta % sz;
+		*addr = a + off;
+		*size = 1 + len % (sz - off);
+		break;
+	case P_BEFORE:
+		*addr = a - len, *size = len;
+		break;
+	case P_AFTER:
+		*addr = end, *size = len;
+		break;
+	case P_OVERLAP_START:
+		*addr = a - delta, *size = delta + len;
+		break;
+	case P_OVERLAP_END:
+		*addr = end - delta, *size = delta + len;
+		break;
+	case P_CONTAIN:
+		*addr = a - delta, *size = delta + sz + len;
+		break;
+	case P_TO_TOP:
+		*addr = a, *size = (0 - a) + delta;
+		break;
+	default:
+		*addr = delta, *size = len;
+		break;
+	}
+}
+
+/* Anchor on working-table entry idx % nr (the oracle's, equal to the library's). */
+static void place_e820(struct e820_ctx *c, uint64_t idx, uint32_t mode, uint64_t delta,
+		       uint64_t len, uint64_t *addr, uint64_t *size)
+{
+	const struct or_e820_entry *e = c->e.nr ? &c->e.t[idx % c->e.nr] : NULL;
+	place(e != NULL, e ? e->addr : 0, e ? e->size : 0, mode, delta, len, addr, size);
+}
+
+/* ---- comparisons ----------------------------------------------------------- */
+
+static int cmp_e820(struct e820_ctx *c, struct props_result *r)
+{
+	PROPS_CHECK_EQ(r, "e820 nr_entries", mm_e820_nr_entries(c->m), c->e.nr);
+	for (uint32_t i = 0; i < c->e.nr; i++) {
+		struct mm_e820_entry x;
+		if (mm_e820_get(c->m, i, &x))
+			return props_fail(r, "mm_e820_get(%u) failed", i);
+		if (x.addr != c->e.t[i].addr || x.size != c->e.t[i].size || x.type != c->e.t[i].type)
+			return props_fail(r, "e820 entry %u: library [%#" PRIx64 "+%#" PRIx64 " type %u], "
+					  "oracle [%#" PRIx64 "+%#" PRIx64 " type %u]", i, x.addr,
+					  x.size, x.type, c->e.t[i].addr, c->e.t[i].size,
+					  c->e.t[i].type);
+	}
+	return PROPS_OK;
+}
+
+static int cmp_firmware(struct e820_ctx *c, struct props_result *r)
+{
+	PROPS_CHECK_EQ(r, "e820 firmware nr", mm_e820_firmware_nr_entries(c->m), c->e.fw_nr);
+	for (uint32_t i = 0; i < c->e.fw_nr; i++) {
+		struct mm_e820_entry x;
+		if (mm_e820_firmware_get(c->m, i, &x))
+			return props_fail(r, "mm_e820_firmware_get(%u) failed", i);
+		if (x.addr != c->e.fw[i].addr || x.size != c->e.fw[i].size ||
+		    x.type != c->e.fw[i].type)
+			return props_fail(r, "firmware entry %u differs", i);
+	}
+	return PROPS_OK;
+}
+
+static int cmp_early(struct e820_ctx *c, struct props_result *r)
+{
+	PROPS_CHECK_EQ(r, "early_res count", mm_early_res_count(c->m), c->er.nr);
+	for (uint32_t i = 0; i < c->er.nr; i++) {
+		struct mm_early_res x;
+		const struct or_res *w = &c->er.r[i];
+		if (mm_early_res_get(c->m, i, &x))
+			return props_fail(r, "mm_early_res_get(%u) failed", i);
+		if (x.start != w->start || x.end != w->end || x.overlap_ok != w->overlap_ok ||
+		    strncmp(x.name, w->name, sizeof(x.name)) != 0)
+			return props_fail(r, "early_res %u: library [%#" PRIx64 ", %#" PRIx64 ") %s ok=%d, "
+					  "oracle [%#" PRIx64 ", %#" PRIx64 ") %s ok=%d", i, x.start,
+					  x.end, x.name, x.overlap_ok, w->start, w->end, w->name,
+					  w->overlap_ok);
+	}
+	return PROPS_OK;
+}
+
+static int cmp_meminfo(struct e820_ctx *c, struct props_result *r)
+{
+	PROPS_CHECK_EQ(r, "meminfo nr_banks", mm_meminfo_nr_banks(c->m), c->mi.nr);
+	for (uint32_t i = 0; i < c->mi.nr; i++) {
+		struct mm_membank x;
+		const struct or_bank *w = &c->mi.b[i];
+		if (mm_meminfo_get(c->m, i, &x))
+			return props_fail(r, "mm_meminfo_get(%u) failed", i);
+		if (x.start != w->start || x.size != w->size || x.node != w->node ||
+		    x.highmem != w->highmem)
+			return props_fail(r, "bank %u: library [%#" PRIx64 "+%#" PRIx64 " n%d h%d], oracle "
+					  "[%#" PRIx64 "+%#" PRIx64 " n%d h%d]", i, x.start, x.size,
+					  x.node, x.highmem, w->start, w->size, w->node, w->highmem);
+	}
+	PROPS_CHECK_EQ(r, "meminfo lowmem_end", mm_meminfo_lowmem_end(c->m),
+		       c->mi.checked ? c->mi.lowmem_end : 0);
+	PROPS_CHECK_EQ(r, "meminfo vmalloc_min", mm_meminfo_vmalloc_min(c->m),
+		       c->mi.checked ? c->mi.vmalloc_min : 0);
+	return PROPS_OK;
+}
+
+/* Walk memblock.memory as maximal runs and compare with the oracle's set. */
+static int cmp_memblock(struct e820_ctx *c, struct props_result *r)
+{
+	const struct mm_memblock *mb = mm_memblock_get(c->m);
+	uint32_t k = 0;
+	uint64_t rs = 0, re = 0;
+	bool open = false;
+
+	if (!mb)
+		return props_fail(r, "mm_memblock_get returned NULL");
+	for (unsigned long i = 0; i <= mb->memory.cnt; i++) {
+		const struct mm_memblock_region *g = i < mb->memory.cnt ? &mb->memory.regions[i] : NULL;
+		if (g && !g->size)
+			continue;
+		if (g && open && g->base == re) {
+			re = g->base + g->size;
+			continue;
+		}
+		if (open) {
+			if (k >= c->mem.nr || c->mem.s[k].start != rs || c->mem.s[k].end != re)
+				return props_fail(r, "memblock.memory run %u [%#" PRIx64 ", %#" PRIx64
+						  ") not in the oracle's set (%u runs)", k, rs, re,
+						  c->mem.nr);
+			k++;
+		}
+		if (g) {
+			rs = g->base;
+			re = g->base + g->size;
+			open = true;
+		}
+	}
+	PROPS_CHECK_EQ(r, "memblock.memory runs", k, c->mem.nr);
+	return PROPS_OK;
+}
+
+static int resync_memblock(struct e820_ctx *c)
+{
+	const struct mm_memblock *mb = mm_memblock_get(c->m);
+
+	or_set_clear(&c->mem);
+	for (unsigned long i = 0; mb && i < mb->memory.cnt; i++) {
+		const struct mm_memblock_region *g = &mb->memory.regions[i];
+		if (g->size && or_set_add(&c->mem, g->base, g->base + g->size))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* ---- setup / teardown / check ---------------------------------------------- */
+
+static int e820_setup(void *vctx, const struct props_op *cfgop, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+	struct mm_config cfg;
+	uint32_t e820_max, res_max, banks;
+	int ret;
+
+	mm_config_default(&cfg, cfgop->v[0] ? MM_ERA_MODERN : MM_ERA_2_6_29);
+	cfg.profile = (uint32_t)cfgop->v[1];
+	e820_max = (uint32_t)cfgop->v[2];
+	res_max = (uint32_t)cfgop->v[3];
+	banks = (uint32_t)cfgop->v[4];
+	cfg.e820_max_entries = e820_max == 1 ? 2 : e820_max;
+	cfg.early_res_max = res_max == 1 ? 2 : res_max;
+	cfg.meminfo_nr_banks = banks;
+	if (cfgop->v[5] == 1)
+		cfg.features &= ~(uint32_t)MM_FEAT_E820_REMOVE_SPLIT;
+	else if (cfgop->v[5] == 2)
+		cfg.features |= MM_FEAT_E820_REMOVE_SPLIT;
+	ret = mm_machine_create(&cfg, &c->m);
+	if (ret)
+		return props_fail(r, "mm_machine_create: %d", ret);
+	mm_set_report_handler(c->m, on_report, c);
+	c->narrow = cfg.profile != MM_PROFILE_X86_PAE;
+	if (or_e820_init(&c->e, cfg.e820_max_entries ? cfg.e820_max_entries : 128,
+			 (cfg.features & MM_FEAT_E820_REMOVE_SPLIT) != 0,
+			 cfg.profile == MM_PROFILE_X86_PAE ? 1ull << 24 : 1ull << 20) ||
+	    or_early_init(&c->er, cfg.early_res_max ? cfg.early_res_max : 20) ||
+	    or_meminfo_init(&c->mi, banks ? banks : 8))
+		return props_fail(r, "oracle: host out of memory");
+	PROPS_CHECK_EQ(r, "e820 max entries", mm_e820_max_entries(c->m), c->e.max);
+	PROPS_CHECK_EQ(r, "early_res max", mm_early_res_max(c->m), c->er.max);
+	return PROPS_OK;
+}
+
+static void e820_teardown(void *vctx)
+{
+	struct e820_ctx *c = vctx;
+
+	mm_machine_destroy(c->m);
+	or_e820_free(&c->e);
+	or_early_free(&c->er);
+	or_meminfo_free(&c->mi);
+	or_set_free(&c->mem);
+	free(c->pbuf);
+	free(c->obuf);
+}
+
+static int e820_check(void *vctx, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+
+	if (cmp_e820(c, r) || cmp_firmware(c, r) || cmp_early(c, r) || cmp_meminfo(c, r) ||
+	    cmp_memblock(c, r))
+		return PROPS_FAIL;
+	PROPS_CHECK_EQ(r, "end_of_ram_pfn", mm_e820_end_of_ram_pfn(c->m),
+		       or_e820_end_of_ram_pfn(&c->e));
+	if (mm_verify(c->m))
+		return props_fail(r, "mm_verify: %s", mm_verify_message(c->m));
+	return PROPS_OK;
+}
+
+/* ---- e820 ops ---------------------------------------------------------------- */
+
+static int do_add(struct e820_ctx *c, struct props_result *r, uint64_t addr, uint64_t size,
+		  uint32_t type)
+{
+	struct or_reports rep = { { 0 } };
+	int got = mm_e820_add(c->m, addr, size, type);
+	int want = or_e820_add(&c->e, addr, size, type, &rep);
+
+	props_note(r, "[%#" PRIx64 "+%#" PRIx64 "] -> %d", addr, size, got);
+	PROPS_CHECK_EQ(r, "e820_add", got, want);
+	if (reports_match(c, r, MM_STAGE_E820, &rep, false))
+		return PROPS_FAIL;
+	/* add only appends: the count and the last entry say it all (check()
+	 * compares the whole table) */
+	PROPS_CHECK_EQ(r, "e820 nr_entries", mm_e820_nr_entries(c->m), c->e.nr);
+	if (!got) {
+		struct mm_e820_entry x;
+		const struct or_e820_entry *w = &c->e.t[c->e.nr - 1];
+		if (mm_e820_get(c->m, c->e.nr - 1, &x) || x.addr != w->addr || x.size != w->size ||
+		    x.type != w->type)
+			return props_fail(r, "e820_add: last entry differs");
+	}
+	return PROPS_OK;
+}
+
+static int step_add(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+
+	begin(c, r);
+	return do_add(c, r, op->v[0], op->v[1], (uint32_t)op->v[2]);
+}
+
+static int step_add_rel(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+	uint64_t addr, size;
+
+	begin(c, r);
+	place_e820(c, op->v[0], (uint32_t)op->v[1], op->v[2], op->v[3], &addr, &size);
+	return do_add(c, r, addr, size, (uint32_t)op->v[4]);
+}
+
+static int step_sanitize(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+	int got, want;
+
+	(void)op;
+	begin(c, r);
+	got = mm_e820_sanitize(c->m);
+	want = or_e820_sanitize(&c->e);
+	props_note(r, "-> %d, %u entries", got, c->e.nr);
+	PROPS_CHECK_EQ(r, "e820_sanitize", got, want);
+	if (reports_match(c, r, MM_STAGE_E820, NULL, false))
+		return PROPS_FAIL;
+	return cmp_e820(c, r);
+}
+
+static int step_update(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+	struct or_reports rep = { { 0 } };
+	uint64_t start, size, got_n = 0, want_n = 0;
+	int got, want;
+
+	begin(c, r);
+	place_e820(c, op->v[0], (uint32_t)op->v[1], op->v[2], op->v[3], &start, &size);
+	got = mm_e820_range_update(c->m, start, size, (uint32_t)op->v[4], (uint32_t)op->v[5],
+				   &got_n);
+	want = or_e820_update(&c->e, start, size, (uint32_t)op->v[4], (uint32_t)op->v[5], &want_n,
+			      &rep);
+	props_note(r, "[%#" PRIx64 "+%#" PRIx64 "] -> %d, %#" PRIx64 " bytes", start, size, got,
+		   got_n);
+	PROPS_CHECK_EQ(r, "e820_range_update", got, want);
+	PROPS_CHECK_EQ(r, "e820_range_update bytes", got_n, want_n);
+	if (reports_match(c, r, MM_STAGE_E820, &rep, false))
+		return PROPS_FAIL;
+	return cmp_e820(c, r);
+}
+
+static int step_remove(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+	struct or_reports rep = { { 0 } };
+	uint64_t start, size, got_n = 0, want_n = 0;
+	int got, want;
+
+	begin(c, r);
+	place_e820(c, op->v[0], (uint32_t)op->v[1], op->v[2], op->v[3], &start, &size);
+	got = mm_e820_range_remove(c->m, start, size, (uint32_t)op->v[4], op->v[5] != 0, &got_n);
+	want = or_e820_remove(&c->e, start, size, (uint32_t)op->v[4], op->v[5] != 0, &want_n, &rep);
+	props_note(r, "[%#" PRIx64 "+%#" PRIx64 "] -> %d, %#" PRIx64 " bytes", start, size, got,
+		   got_n);
+	PROPS_CHECK_EQ(r, "e820_range_remove", got, want);
+	PROPS_CHECK_EQ(r, "e820_range_remove bytes", got_n, want_n);
+	if (reports_match(c, r, MM_STAGE_E820, &rep, false))
+		return PROPS_FAIL;
+	return cmp_e820(c, r);
+}
+
+static int step_mem_limit(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+	struct or_reports rep = { { 0 } };
+	const struct or_e820_entry *e = c->e.nr ? &c->e.t[op->v[0] % c->e.nr] : NULL;
+	uint64_t d = op->v[2], limit = d;
+	int got, want;
+
+	begin(c, r);
+	if (e && op->v[1] == A_START)
+		limit = e->addr + d;
+	else if (e && op->v[1] == A_END)
+		limit = e->addr + e->size - d;
+	else if (e && op->v[1] == A_INSIDE)
+		limit = e->addr + (e->size ? d % e->size : 0);
+	got = mm_e820_mem_limit(c->m, limit);
+	want = or_e820_mem_limit(&c->e, limit, &rep);
+	props_note(r, "mem=%#" PRIx64 " -> %d", limit, got);
+	PROPS_CHECK_EQ(r, "e820_mem_limit", got, want);
+	if (reports_match(c, r, MM_STAGE_E820, &rep, false))
+		return PROPS_FAIL;
+	return cmp_e820(c, r);
+}
+
+static int step_fw_stage(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+
+	begin(c, r);
+	if (c->nstage < STAGE_MAX)
+		c->stage[c->nstage++] = (struct or_e820_entry){ op->v[0], op->v[1], (uint32_t)op->v[2] };
+	props_note(r, "%u staged", c->nstage);
+	return reports_match(c, r, MM_STAGE_E820, NULL, false);
+}
+
+static int step_import(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+	struct or_reports rep = { { 0 } };
+	struct mm_e820_entry *lib;
+	struct or_e820_entry *orc;
+	uint32_t nr;
+	int got, want;
+
+	begin(c, r);
+	nr = op->v[0] ? c->e.nr : c->nstage;
+	lib = calloc(nr + 1, sizeof(*lib));
+	orc = calloc(nr + 1, sizeof(*orc));
+	if (!lib || !orc) {
+		free(lib);
+		free(orc);
+		return props_fail(r, "host out of memory");
+	}
+	for (uint32_t i = 0; i < nr; i++) {
+		orc[i] = op->v[0] ? c->e.t[i] : c->stage[i];
+		lib[i] = (struct mm_e820_entry){ orc[i].addr, orc[i].size, orc[i].type };
+	}
+	got = mm_e820_import(c->m, lib, nr);
+	want = or_e820_import(&c->e, orc, nr, &rep);
+	free(lib);
+	free(orc);
+	if (!op->v[0])
+		c->nstage = 0;
+	props_note(r, "%u entries -> %d", nr, got);
+	PROPS_CHECK_EQ(r, "e820_import", got, want);
+	if (reports_match(c, r, MM_STAGE_E820, &rep, false))
+		return PROPS_FAIL;
+	return cmp_e820(c, r) || cmp_firmware(c, r);
+}
+
+static int step_print(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+	const char *prefix = op->v[0] < 4 ? prefix_names[op->v[0]] : NULL;
+	size_t full = or_e820_format(&c->e, prefix ? prefix : "BIOS-e820", NULL, 0), len;
+	int got;
+
+	begin(c, r);
+	if (full + 2 > c->pcap) {
+		free(c->pbuf);
+		free(c->obuf);
+		c->pcap = full + 64;
+		c->pbuf = malloc(c->pcap);
+		c->obuf = malloc(c->pcap);
+		if (!c->pbuf || !c->obuf) {
+			c->pcap = 0;
+			return props_fail(r, "host out of memory");
+		}
+	}
+	len = op->v[1] ? (size_t)(op->v[2] % (full + 2)) : full + 1;
+	memset(c->pbuf, 0x5a, len + 1 < c->pcap ? len + 1 : c->pcap);
+	got = mm_e820_print(c->m, prefix, len ? c->pbuf : NULL, len);
+	or_e820_format(&c->e, prefix ? prefix : "BIOS-e820", c->obuf, len);
+	props_note(r, "len %zu -> %d", len, got);
+	PROPS_CHECK_EQ(r, "e820_print length", got, full);
+	if (len && strcmp(c->pbuf, c->obuf) != 0)
+		return props_fail(r, "e820_print text differs:\nlibrary:\n%.400s\noracle:\n%.400s",
+				  c->pbuf, c->obuf);
+	if (len && len < c->pcap && (unsigned char)c->pbuf[len] != 0x5a)
+		return props_fail(r, "e820_print wrote past len %zu", len);
+	return reports_match(c, r, MM_STAGE_E820, NULL, false);
+}
+
+static int step_type_name(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+	uint32_t type = (uint32_t)op->v[0];
+	char want[32], got[32];
+	const char *w = or_e820_type_text(type, want, sizeof(want));
+	const char *name = mm_e820_type_name(type);
+	int n;
+
+	begin(c, r);
+	n = mm_e820_type_format(type, got, sizeof(got));
+	props_note(r, "%s", got);
+	if (n != (int)strlen(w) || strcmp(got, w) != 0)
+		return props_fail(r, "type %u formats as '%s', oracle '%s'", type, got, w);
+	if (!name || strcmp(name, w == want ? "unknown" : w) != 0)
+		return props_fail(r, "type %u named '%s'", type, name ? name : "(null)");
+	return reports_match(c, r, MM_STAGE_E820, NULL, false);
+}
+
+/* ---- early_res ops -------------------------------------------------------------- */
+
+static int step_reserve_early(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+	struct or_reports rep = { { 0 } };
+	uint64_t start = op->v[3], end = op->v[4], a = 0, sz = 0;
+	bool have = false, ok = op->v[5] != 0;
+	const char *name = res_name_names[op->v[6] % 8];
+	int got, want;
+
+	begin(c, r);
+	if (!strcmp(name, "null"))
+		name = NULL;
+	else if (!strcmp(name, "empty"))
+		name = "";
+	if (op->v[0] == R_E820 && c->e.nr) {
+		const struct or_e820_entry *e = &c->e.t[op->v[1] % c->e.nr];
+		a = e->addr, sz = e->size, have = true;
+	} else if (op->v[0] == R_RES && c->er.nr) {
+		const struct or_res *x = &c->er.r[op->v[1] % c->er.nr];
+		a = x->start, sz = x->end - x->start, have = true;
+	}
+	if (have && op->v[2] != P_ABS) {
+		place(true, a, sz, (uint32_t)op->v[2], op->v[3], op->v[4], &start, &end);
+		end += start;
+	}
+	got = ok ? mm_reserve_early_overlap_ok(c->m, start, end, name)
+		 : mm_reserve_early(c->m, start, end, name);
+	want = or_early_reserve(&c->er, start, end, name, ok, &rep);
+	props_note(r, "[%#" PRIx64 ", %#" PRIx64 ") -> %d", start, end, got);
+	PROPS_CHECK_EQ(r, "reserve_early", got, want);
+	if (reports_match(c, r, MM_STAGE_EARLY_RES, &rep, false))
+		return PROPS_FAIL;
+	return cmp_early(c, r);
+}
+
+static int step_free_early(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+	struct or_reports rep = { { 0 } };
+	uint64_t start = op->v[2], end = op->v[3];
+	int got, want;
+
+	begin(c, r);
+	if (op->v[1] != F_ABS && c->er.nr) {
+		const struct or_res *x = &c->er.r[op->v[0] % c->er.nr];
+		start = x->start, end = x->end;
+		if (op->v[1] == F_START_OFF)
+			start += op->v[2];
+		else if (op->v[1] == F_END_OFF)
+			end += op->v[2];
+	}
+	got = mm_free_early(c->m, start, end);
+	want = or_early_free_range(&c->er, start, end, &rep);
+	props_note(r, "[%#" PRIx64 ", %#" PRIx64 ") -> %d", start, end, got);
+	PROPS_CHECK_EQ(r, "free_early", got, want);
+	if (reports_match(c, r, MM_STAGE_EARLY_RES, &rep, false))
+		return PROPS_FAIL;
+	return cmp_early(c, r);
+}
+
+static int step_find_area(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+	struct or_reports rep = { { 0 } };
+	uint64_t start = op->v[0], end = op->v[1], size = op->v[2], shift = op->v[3], align;
+	uint64_t got_a = 0, want_a = 0;
+	int got, want;
+
+	begin(c, r);
+	if (op->v[5] != A_ABS && c->e.nr) {
+		const struct or_e820_entry *e = &c->e.t[op->v[6] % c->e.nr];
+		start += op->v[5] == A_START ? e->addr : op->v[5] == A_END ? e->addr + e->size
+									 : e->addr + e->size / 2;
+	}
+	align = shift < 64 ? 1ull << shift : shift == 64 ? 0 : shift == 65 ? 3 : 0x1001;
+	got = mm_find_e820_area(c->m, start, end, size, align, &got_a);
+	want = or_find_e820_area(&c->er, &c->e, start, end, size, align, &want_a, &rep);
+	props_note(r, "align %#" PRIx64 " -> %d %#" PRIx64, align, got, got_a);
+	PROPS_CHECK_EQ(r, "find_e820_area", got, want);
+	if (!got)
+		PROPS_CHECK_EQ(r, "find_e820_area address", got_a, want_a);
+	if (reports_match(c, r, MM_STAGE_EARLY_RES, &rep, false))
+		return PROPS_FAIL;
+	if (!got && op->v[4]) {
+		/* the usual caller: find, then reserve what was found */
+		memset(&rep, 0, sizeof(rep));
+		begin(c, r);
+		got = mm_reserve_early(c->m, got_a, got_a + size, "find");
+		want = or_early_reserve(&c->er, got_a, got_a + size, "find", false, &rep);
+		PROPS_CHECK_EQ(r, "reserve_early of a found area", got, want);
+		if (reports_match(c, r, MM_STAGE_EARLY_RES, &rep, false))
+			return PROPS_FAIL;
+		return cmp_early(c, r);
+	}
+	return PROPS_OK;
+}
+
+/* ---- meminfo ops ------------------------------------------------------------------ */
+
+static int step_meminfo_add(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+	struct or_reports rep = { { 0 } };
+	const struct or_bank *b = c->mi.nr ? &c->mi.b[op->v[0] % c->mi.nr] : NULL;
+	uint64_t start, size;
+	int node = (int)op->v[4], got, want;
+
+	begin(c, r);
+	place(b != NULL, b ? b->start : 0, b ? b->size : 0, (uint32_t)op->v[1], op->v[2], op->v[3],
+	      &start, &size);
+	got = mm_meminfo_add(c->m, start, size, node);
+	want = or_meminfo_add(&c->mi, start, size, node, &rep);
+	props_note(r, "[%#" PRIx64 "+%#" PRIx64 "] -> %d", start, size, got);
+	PROPS_CHECK_EQ(r, "meminfo_add", got, want);
+	if (reports_match(c, r, MM_STAGE_MEMINFO, &rep, false))
+		return PROPS_FAIL;
+	return cmp_meminfo(c, r);
+}
+
+static int step_meminfo_check(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+	struct or_reports rep = { { 0 } };
+	uint64_t phys = op->v[0] << 12;
+	int got, want;
+
+	begin(c, r);
+	got = mm_meminfo_sanity_check(c->m, phys, op->v[1], op->v[2] != 0);
+	want = or_meminfo_check(&c->mi, phys, op->v[1], op->v[2] != 0, &rep);
+	props_note(r, "-> %d, %u banks, vmalloc_min %#" PRIx64, got, c->mi.nr, c->mi.vmalloc_min);
+	PROPS_CHECK_EQ(r, "meminfo_sanity_check", got, want);
+	if (reports_match(c, r, MM_STAGE_MEMINFO, &rep, false))
+		return PROPS_FAIL;
+	return cmp_meminfo(c, r);
+}
+
+/* ---- hand-off to memblock ------------------------------------------------------------ */
+
+/* Every SOFT_RESERVED range e820 setup passed on lies in memblock.reserved. */
+static int check_soft_reserved(struct e820_ctx *c, struct props_result *r)
+{
+	const struct mm_memblock *mb = mm_memblock_get(c->m);
+
+	for (uint32_t i = 0; mb && i < c->e.nr; i++) {
+		const struct or_e820_entry *x = &c->e.t[i];
+		uint64_t at, end;
+		if (x->type != 0xefffffffu || !x->size)
+			continue;
+		if (c->narrow && x->addr + x->size > 0xffffffffull)
+			continue;
+		end = x->size > UINT64_MAX - x->addr ? UINT64_MAX : x->addr + x->size;
+		for (at = x->addr; at < end;) {
+			bool moved = false;
+			for (unsigned long k = 0; k < mb->reserved.cnt; k++) {
+				const struct mm_memblock_region *g = &mb->reserved.regions[k];
+				if (g->size && g->base <= at && at - g->base < g->size) {
+					at = g->base + g->size;
+					moved = true;
+					break;
+				}
+			}
+			if (!moved)
+				return props_fail(r, "soft reserved %#" PRIx64 " not in memblock.reserved",
+						  at);
+		}
+	}
+	return PROPS_OK;
+}
+
+static int step_e820_memblock(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+	int got;
+
+	(void)op;
+	begin(c, r);
+	got = mm_e820_memblock_setup(c->m);
+	props_note(r, "-> %d", got);
+	if (reports_match(c, r, MM_STAGE_E820, NULL, true))
+		return PROPS_FAIL;
+	if (got) {
+		/* memblock could not grow its arrays: its own harness checks
+		 * that path; keep following the library from here */
+		if (got != -ENOMEM)
+			return props_fail(r, "e820_memblock_setup: %d", got);
+		return resync_memblock(c) ? props_fail(r, "host out of memory") : PROPS_OK;
+	}
+	if (or_set_e820_setup(&c->mem, &c->e, c->narrow))
+		return props_fail(r, "host out of memory");
+	return cmp_memblock(c, r) || check_soft_reserved(c, r);
+}
+
+static int step_meminfo_memblock(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+	int got;
+
+	(void)op;
+	begin(c, r);
+	got = mm_meminfo_memblock_setup(c->m);
+	props_note(r, "-> %d", got);
+	if (reports_match(c, r, MM_STAGE_MEMINFO, NULL, true))
+		return PROPS_FAIL;
+	if (got) {
+		if (got != -ENOMEM)
+			return props_fail(r, "meminfo_memblock_setup: %d", got);
+		return resync_memblock(c) ? props_fail(r, "host out of memory") : PROPS_OK;
+	}
+	if (or_set_meminfo_setup(&c->mem, &c->mi))
+		return props_fail(r, "host out of memory");
+	return cmp_memblock(c, r);
+}
+
+/* ---- the harness ------------------------------------------------------------------ */
+
+static const struct props_opdef e820_ops[] = {
+	{ "e820_add", 3, { F_ADDR("addr"), F_ADDR("size"), F_TYPE("type") }, step_add, false },
+	{ "e820_add_rel", 5,
+	  { PROPS_RANGE("idx", 0, 255), F_MODE, F_ADDR("delta"), F_ADDR("len"), F_TYPE("type") },
+	  step_add_rel, false },
+	{ "e820_sanitize", 0, { { 0 } }, step_sanitize, false },
+	{ "e820_update", 6,
+	  { PROPS_RANGE("idx", 0, 255), F_MODE, F_ADDR("delta"), F_ADDR("len"), F_TYPE("old"),
+	    F_TYPE("new") },
+	  step_update, true },
+	{ "e820_remove", 6,
+	  { PROPS_RANGE("idx", 0, 255), F_MODE, F_ADDR("delta"), F_ADDR("len"), F_TYPE("old"),
+	    PROPS_BOOL("check_type") },
+	  step_remove, false },
+	{ "e820_mem_limit", 3,
+	  { PROPS_RANGE("idx", 0, 255), PROPS_ENUM("anchor", limit_anchor_names, NULL),
+	    F_ADDR("delta") },
+	  step_mem_limit, false },
+	{ "fw_stage", 3, { F_ADDR("addr"), F_ADDR("size"), F_TYPE("type") }, step_fw_stage, false },
+	{ "e820_import", 1, { PROPS_ENUM("from", import_names, NULL) }, step_import, false },
+	{ "e820_print", 3,
+	  { PROPS_ENUM("prefix", prefix_names, NULL), PROPS_BOOL("cut"),
+	    PROPS_RANGE("len", 0, 65535) },
+	  step_print, false },
+	{ "e820_type_name", 1, { PROPS_HEX("type", 0, 0xffffffffu) }, step_type_name, false },
+	{ "reserve_early", 7,
+	  { PROPS_ENUM("anchor", res_anchor_names, NULL), PROPS_RANGE("idx", 0, 255), F_MODE,
+	    F_ADDR("start"), F_ADDR("end"), PROPS_BOOL("overlap_ok"),
+	    PROPS_ENUM("name", res_name_names, NULL) },
+	  step_reserve_early, true },
+	{ "free_early", 4,
+	  { PROPS_RANGE("idx", 0, 255), PROPS_ENUM("how", free_how_names, NULL), F_ADDR("start"),
+	    F_ADDR("end") },
+	  step_free_early, true },
+	{ "find_e820_area", 7,
+	  { F_ADDR("start"), F_ADDR("end"), F_ADDR("size"), PROPS_RANGE("align_shift", 0, 66),
+	    PROPS_BOOL("reserve"), PROPS_ENUM("anchor", limit_anchor_names, NULL),
+	    PROPS_RANGE("idx", 0, 255) },
+	  step_find_area, true },
+	{ "meminfo_add", 5,
+	  { PROPS_RANGE("idx", 0, 255), F_MODE, F_ADDR("delta"), F_ADDR("len"),
+	    PROPS_RANGE("node", 0, 65) },
+	  step_meminfo_add, true },
+	{ "meminfo_sanity_check", 3,
+	  { PROPS_HEX("phys_pfn", 0, 0xfffff), PROPS_HEX("vmalloc_reserve", 0, 0xffffffffu),
+	    PROPS_BOOL("highmem") },
+	  step_meminfo_check, false },
+	{ "e820_memblock_setup", 0, { { 0 } }, step_e820_memblock, false },
+	{ "meminfo_memblock_setup", 0, { { 0 } }, step_meminfo_memblock, false },
+};
+
+const struct props_harness props_harness_e820 = {
+	.name = "e820",
+	.summary = "firmware map: e820, early_res, ARM meminfo",
+	.ctx_size = sizeof(struct e820_ctx),
+	.max_ops = 300,
+	.check_every = 16,
+	.config = { "config", 6,
+		    { PROPS_ENUM("era", era_names, NULL), PROPS_ENUM("profile", profile_names, NULL),
+		      PROPS_RANGE("e820_max", 0, 130), PROPS_RANGE("early_res_max", 0, 24),
+		      PROPS_RANGE("nr_banks", 0, 12), PROPS_ENUM("remove_split", split_names, NULL) },
+		    NULL, false },
+	.setup = e820_setup,
+	.check = e820_check,
+	.teardown = e820_teardown,
+	.nr_ops = sizeof(e820_ops) / sizeof(e820_ops[0]),
+	.ops = e820_ops,
+};

@@ -1,0 +1,906 @@
+/*
+ * Harness "page_alloc": nodes with holes and reserved ranges, zones with a
+ * small lowmem limit (so DMA, NORMAL and HIGHMEM exist in a few MiB), a
+ * simple maximal-block hand-off, then alloc/free/refcount/split/exact
+ * sequences with every GFP mask and order, misuse, stray writes into
+ * poisoned free pages, fault injection, and content checks through
+ * simulated physical memory. Every result is checked against the per-pfn
+ * oracle; check() compares every zone counter, every pfn and mm_verify.
+ *
+ * Layout ops ("node") come first; the first other op runs free_area_init,
+ * the hand-off and the watermark set-up (an input of node ops only stops
+ * at the layout).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmsim/mmsim.h"
+#include "oracle_page_alloc.h"
+#include "props.h"
+
+#define UNIVERSE 0x2000u /* pfns: 32 MiB of simulated RAM at most */
+#define MAX_LAYOUT_NODES 4
+#define FREED_RING 8
+#define ZERO_SAMPLES 4
+
+struct layout_node {
+	uint64_t start, end, hole_s, hole_e, resv_s, resv_e;
+};
+
+struct pctx {
+	struct mm_machine *m;
+	struct opa o;
+	bool oracle_live, inited;
+	bool dirty; /* state changed since the last full walk */
+	unsigned max_order;
+	uint32_t hardening;
+	uint64_t lowmem_pfn;
+	bool modern;
+	int nr_nodes;
+	struct layout_node node[MAX_LAYOUT_NODES];
+	uint64_t want[MM_REPORT_NR];
+	/* live allocation heads: dense array + position per pfn */
+	uint64_t *heads;
+	uint32_t *pos;
+	uint64_t nheads;
+	uint64_t *pat; /* per head pfn: content pattern written, 0 = none */
+	uint64_t base; /* pos[] and pat[] are indexed by pfn - base */
+	uint64_t freed[FREED_RING][2];
+	unsigned freed_next;
+};
+
+static const char *const era_names[] = { "2.6.29", "modern" };
+static const char *const profile_names[] = { "x86_32", "pae" };
+static const char *const gfp_names[] = {
+	"KERNEL", "HIGHUSER", "DMA", "ATOMIC", "HIGH", "HARDER", "HIGHUSER_ATOMIC", "DMA_ATOMIC",
+	"THISNODE", "HIGHUSER_THISNODE", "DMA_THISNODE", "ZERO", "HIGHUSER_ZERO", "DMA_HIGHMEM",
+	"ATOMIC_THISNODE", "BAD_BIT",
+};
+static const uint64_t gfp_values[] = {
+	0x0, 0x2, 0x1, 0x80020, 0x20, 0x80000, 0x80022, 0x80021,
+	0x40000, 0x40002, 0x40001, 0x8000, 0x8002, 0x3,
+	0xc0020, 0x100,
+};
+static const char *const nid_names[] = { "local", "0", "1", "2", "3", "bad7", "bad9", "bad-5" };
+static const uint64_t nid_values[] = { (uint64_t)-1, 0, 1, 2, 3, 7, 9, (uint64_t)-5 };
+
+#define OPA_GFP_VALID (0x1u | 0x2u | 0x20u | 0x8000u | 0x40000u | 0x80000u)
+
+/* ---- bookkeeping ------------------------------------------------------ */
+
+static void head_add(struct pctx *c, uint64_t pfn)
+{
+	c->pos[pfn - c->base] = (uint32_t)c->nheads;
+	c->heads[c->nheads++] = pfn;
+	c->pat[pfn - c->base] = 0;
+}
+
+static void head_del(struct pctx *c, uint64_t pfn)
+{
+	uint32_t i = c->pos[pfn - c->base];
+	uint64_t last = c->heads[--c->nheads];
+	c->heads[i] = last;
+	c->pos[last - c->base] = i;
+	c->pat[pfn - c->base] = 0;
+}
+
+static void remember_freed(struct pctx *c, uint64_t pfn, unsigned order)
+{
+	c->freed[c->freed_next][0] = pfn;
+	c->freed[c->freed_next][1] = order;
+	c->freed_next = (c->freed_next + 1) % FREED_RING;
+}
+
+static int expect_report(struct pctx *c, int kind)
+{
+	if (kind >= 0)
+		c->want[kind]++;
+	return kind;
+}
+
+static int reports_match(struct pctx *c, struct props_result *r)
+{
+	for (int k = 0; k < MM_REPORT_NR; k++) {
+		uint64_t got = mm_report_count_kind(c->m, (enum mm_report_kind)k);
+		if (got != c->want[k]) {
+			const struct mm_report *lr = mm_last_report(c->m);
+			return props_fail(r, "%s reports: library %llu, oracle %llu (last: %s)",
+					  mm_report_kind_name((enum mm_report_kind)k),
+					  (unsigned long long)got, (unsigned long long)c->want[k],
+					  lr ? lr->msg : "none");
+		}
+	}
+	return PROPS_OK;
+}
+
+/* Errno the library must return: 0 for no report, -EINVAL for a misuse. */
+static int check_ret(struct pctx *c, struct props_result *r, const char *what, int got, int kind)
+{
+	int want = kind == OPA_R_NONE ? 0 : -EINVAL;
+	if (kind != OPA_R_NONE && !r->note[0])
+		props_note(r, "misuse %s", mm_report_kind_name((enum mm_report_kind)kind));
+	if (got != want)
+		return props_fail(r, "%s: library %d, oracle %d", what, got, want);
+	return reports_match(c, r);
+}
+
+/* ---- set-up ----------------------------------------------------------- */
+
+static int pa_setup(void *ctx, const struct props_op *cfg, struct props_result *r)
+{
+	struct pctx *c = ctx;
+	struct mm_config mc;
+	int ret;
+
+	c->modern = cfg->v[0] == 1;
+	mm_config_default(&mc, c->modern ? MM_ERA_MODERN : MM_ERA_2_6_29);
+	mc.profile = cfg->v[1] ? MM_PROFILE_X86_PAE : MM_PROFILE_X86_32;
+	c->max_order = cfg->v[2] ? (unsigned)cfg->v[2] : 11; /* 0: the kernel default */
+	mc.max_order = (uint32_t)cfg->v[2];
+	c->lowmem_pfn = cfg->v[3] ? cfg->v[3] : (uint64_t)896 << 8;
+	mc.lowmem_limit = cfg->v[3] << 12;
+	c->hardening = (uint32_t)cfg->v[4];
+	mc.hardening = c->hardening;
+	mc.fault_enable = cfg->v[5] != 0;
+	mc.fault_after = cfg->v[5] ? (uint32_t)cfg->v[5] - 1 : 0;
+	mc.fault_repeat = (uint32_t)cfg->v[6];
+	mc.seed = cfg->v[7];
+	ret = mm_machine_create(&mc, &c->m);
+	if (ret)
+		return props_fail(r, "mm_machine_create: %d", ret);
+	return PROPS_OK;
+}
+
+static void pa_teardown(void *ctx)
+{
+	struct pctx *c = ctx;
+	mm_machine_destroy(c->m);
+	if (c->oracle_live)
+		opa_free(&c->o);
+	free(c->heads);
+	free(c->pos);
+	free(c->pat);
+}
+
+static bool handable(const struct pctx *c, const struct layout_node *n, uint64_t pfn)
+{
+	return pfn >= n->start && pfn < n->end && !(pfn >= n->hole_s && pfn < n->hole_e) &&
+	       !(pfn >= n->resv_s && pfn < n->resv_e);
+}
+
+static int zone_of(const struct pctx *c, uint64_t pfn)
+{
+	uint64_t dma = c->lowmem_pfn < 4096 ? c->lowmem_pfn : 4096;
+	return pfn < dma ? 0 : pfn < c->lowmem_pfn ? 1 : 2;
+}
+
+/* A hand-off block at pfn: the largest aligned order (up to MAX_ORDER+1,
+ * so the library's split of oversized bootmem blocks is exercised) whose
+ * pages are all handable and in one zone. */
+static unsigned handoff_order(const struct pctx *c, const struct layout_node *n, uint64_t pfn)
+{
+	unsigned o = c->max_order + 1 > 20 ? 20 : c->max_order + 1;
+	for (;; o--) {
+		uint64_t sz = (uint64_t)1 << o;
+		bool ok = !(pfn & (sz - 1)) && pfn + sz <= n->end &&
+			  zone_of(c, pfn) == zone_of(c, pfn + sz - 1);
+		for (uint64_t i = 0; ok && i < sz; i++)
+			ok = handable(c, n, pfn + i);
+		if (ok || !o)
+			return o;
+	}
+}
+
+static int ensure_init(struct pctx *c, struct props_result *r)
+{
+	uint64_t npfn = 0, base = UINT64_MAX;
+	int ret;
+
+	if (c->inited)
+		return PROPS_OK;
+	c->inited = true;
+	c->dirty = true;
+	if (!c->nr_nodes) {
+		c->node[0] = (struct layout_node){ .start = 0xf80, .end = 0x1080, .hole_s = 0x1080,
+						   .hole_e = 0x1080, .resv_s = 0x1080, .resv_e = 0x1080 };
+		c->nr_nodes = 1;
+		if ((ret = mm_node_add(c->m, 0, 0xf80, 0x1080)))
+			return props_fail(r, "default mm_node_add: %d", ret);
+	}
+	if ((ret = mm_free_area_init(c->m)))
+		return props_fail(r, "mm_free_area_init: %d", ret);
+	for (int i = 0; i < c->nr_nodes; i++) {
+		npfn = c->node[i].end > npfn ? c->node[i].end : npfn;
+		base = c->node[i].start < base ? c->node[i].start : base;
+	}
+	/* one absent pfn on each side, so the walk can test pfns without pages */
+	base = base ? base - 1 : 0;
+	c->base = base;
+	if (opa_init(&c->o, c->max_order, c->lowmem_pfn, c->modern, c->hardening & MM_HARDEN_POISON,
+		     base, npfn + 1))
+		return props_fail(r, "host out of memory for the oracle");
+	c->oracle_live = true;
+	{
+		/* the fault countdown was set in setup, before the oracle existed */
+		const struct mm_config *mc = mm_machine_config(c->m);
+		opa_fault_set(&c->o, mc->fault_enable, mc->fault_after, mc->fault_repeat);
+	}
+	c->heads = calloc(npfn + 1 - base, sizeof(*c->heads));
+	c->pos = calloc(npfn + 1 - base, sizeof(*c->pos));
+	c->pat = calloc(npfn + 1 - base, sizeof(*c->pat));
+	if (!c->heads || !c->pos || !c->pat)
+		return props_fail(r, "host out of memory for the harness");
+	for (int i = 0; i < c->nr_nodes; i++) {
+		const struct layout_node *n = &c->node[i];
+		opa_node(&c->o, i, n->start, n->end);
+		opa_present(&c->o, n->start, n->hole_s);
+		opa_present(&c->o, n->hole_e, n->end);
+	}
+	opa_zones_init(&c->o);
+	for (int i = 0; i < c->nr_nodes; i++) {
+		const struct layout_node *n = &c->node[i];
+		for (uint64_t pfn = n->start; pfn < n->end;) {
+			unsigned o;
+			if (!handable(c, n, pfn)) {
+				pfn++;
+				continue;
+			}
+			o = handoff_order(c, n, pfn);
+			if ((ret = mm_free_pages_bootmem(c->m, pfn, o)))
+				return props_fail(r, "mm_free_pages_bootmem(%#llx, %u): %d",
+						  (unsigned long long)pfn, o, ret);
+			opa_handoff(&c->o, pfn, o);
+			pfn += (uint64_t)1 << o;
+		}
+	}
+	if ((ret = mm_setup_per_zone_wmarks(c->m)))
+		return props_fail(r, "mm_setup_per_zone_wmarks: %d", ret);
+	opa_wmarks(&c->o);
+	return reports_match(c, r);
+}
+
+/* ---- content ------------------------------------------------------------ */
+
+static int check_zeroed(struct pctx *c, struct props_result *r, uint64_t pfn, unsigned order)
+{
+	static const uint8_t zero[64];
+	uint64_t n = (uint64_t)1 << order;
+	for (unsigned s = 0; s < ZERO_SAMPLES; s++) {
+		uint64_t p = pfn + (s * (n - 1)) / (ZERO_SAMPLES - 1);
+		uint8_t buf[4096];
+		int ret = mm_phys_read(c->m, p << 12, buf, sizeof(buf));
+		if (ret)
+			return props_fail(r, "read of zeroed pfn %#llx: %d", (unsigned long long)p, ret);
+		for (unsigned k = 0; k < sizeof(buf); k += sizeof(zero))
+			if (memcmp(buf + k, zero, sizeof(zero)))
+				return props_fail(r, "zeroed pfn %#llx reads non-zero at %u",
+						  (unsigned long long)p, k);
+	}
+	return PROPS_OK;
+}
+
+static uint64_t last_word(const struct pctx *c, uint64_t pfn)
+{
+	const struct opa_page *p = opa_page(&c->o, pfn);
+	return ((pfn + ((uint64_t)1 << p->order)) << 12) - 8;
+}
+
+static int check_pattern(struct pctx *c, struct props_result *r, uint64_t pfn)
+{
+	uint64_t a, b;
+	if (!c->pat[pfn - c->base])
+		return PROPS_OK;
+	if (mm_phys_read(c->m, pfn << 12, &a, 8) || mm_phys_read(c->m, last_word(c, pfn), &b, 8))
+		return props_fail(r, "read of live block %#llx failed", (unsigned long long)pfn);
+	if (a != c->pat[pfn - c->base] || b != ~c->pat[pfn - c->base])
+		return props_fail(r, "live block %#llx content %#llx/%#llx, wrote %#llx",
+				  (unsigned long long)pfn, (unsigned long long)a, (unsigned long long)b,
+				  (unsigned long long)c->pat[pfn - c->base]);
+	return PROPS_OK;
+}
+
+/* ---- allocation ----------------------------------------------------------- */
+
+/* Run one allocation through library and oracle. via: 0 alloc_pages_node,
+ * 1 alloc_pages, 2 get_zeroed_page, 3 alloc_pages_exact (size). */
+static int do_alloc(struct pctx *c, struct props_result *r, int via, int nid, uint32_t gfp,
+		    unsigned order, uint64_t size)
+{
+	mm_pfn_t pfn = 0;
+	int ret, kind = OPA_R_NONE, enid, ezone, onid;
+	unsigned eorder, scribbled;
+	uint64_t pages = 1;
+	bool expect_ok;
+
+	if (via == 3) {
+		if (!size)
+			kind = OPA_R_INVALID;
+		else if (gfp & OPA_GFP_HIGHMEM)
+			kind = OPA_R_BUG;
+		pages = size ? ((size - 1) >> 12) + 1 : 0;
+		for (order = 0; order < 63 && ((uint64_t)1 << order) < pages; order++)
+			;
+	}
+	if (via == 2) {
+		if (gfp & OPA_GFP_HIGHMEM)
+			kind = OPA_R_BUG;
+		gfp |= OPA_GFP_ZERO;
+		order = 0;
+	}
+	onid = nid == -1 || via ? 0 : nid;
+	if (kind == OPA_R_NONE && ((gfp & ~OPA_GFP_VALID) || onid < 0 || onid >= c->nr_nodes))
+		kind = OPA_R_INVALID;
+	if (kind == OPA_R_NONE && order >= c->max_order)
+		kind = OPA_R_WARN;
+	expect_report(c, kind);
+
+	switch (via) {
+	case 0: ret = mm_alloc_pages_node(c->m, nid, gfp, order, &pfn); break;
+	case 1: ret = mm_alloc_pages(c->m, gfp, order, &pfn); break;
+	case 2: ret = mm_get_zeroed_page(c->m, gfp & ~OPA_GFP_ZERO, &pfn); break;
+	default: ret = mm_alloc_pages_exact(c->m, size, gfp, &pfn); break;
+	}
+	if (kind != OPA_R_NONE)
+		return check_ret(c, r, "alloc (misuse)", ret, kind);
+	if (opa_should_fail(&c->o)) {
+		if (ret != -ENOMEM)
+			return props_fail(r, "alloc under fault injection: library %d, want -ENOMEM", ret);
+		return reports_match(c, r);
+	}
+	expect_ok = opa_alloc_expect(&c->o, onid, gfp, order, &enid, &ezone, &eorder);
+	if (!expect_ok) {
+		if (ret != -ENOMEM)
+			return props_fail(r, "alloc: library %d (pfn %#llx), oracle: no zone can serve",
+					  ret, (unsigned long long)pfn);
+		props_note(r, "-> ENOMEM");
+		return reports_match(c, r);
+	}
+	if (ret)
+		return props_fail(r, "alloc: library %d, oracle: node %d zone %d order %u can serve", ret,
+				  enid, ezone, eorder);
+	{
+		int gn, gz;
+		if (opa_zone_of(&c->o, pfn, &gn, &gz) || gn != enid || gz != ezone)
+			return props_fail(r, "alloc: pfn %#llx not in node %d zone %d", (unsigned long long)pfn,
+					  enid, ezone);
+		if (!opa_is_canonical(&c->o, pfn, eorder))
+			return props_fail(r, "alloc: pfn %#llx is not the head of a free order-%u block",
+					  (unsigned long long)pfn, eorder);
+	}
+	props_note(r, "-> %#llx (node %d zone %d from order %u)", (unsigned long long)pfn, enid, ezone,
+		   eorder);
+	c->dirty = true;
+	scribbled = opa_alloc_apply(&c->o, pfn, order);
+	c->want[MM_REPORT_CORRUPTION] += scribbled;
+	if (via == 3) {
+		opa_split_apply(&c->o, pfn, order);
+		for (uint64_t i = pages; i < ((uint64_t)1 << order); i++)
+			opa_free_apply(&c->o, pfn + i, 0);
+		for (uint64_t i = 0; i < pages; i++)
+			head_add(c, pfn + i);
+	} else {
+		head_add(c, pfn);
+	}
+	if ((gfp & OPA_GFP_ZERO) && check_zeroed(c, r, pfn, via == 3 ? 0 : order))
+		return PROPS_FAIL;
+	return reports_match(c, r);
+}
+
+/* ---- steps -------------------------------------------------------------- */
+
+static int st_node(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	struct pctx *c = ctx;
+	struct layout_node n;
+	uint64_t prev = c->nr_nodes ? c->node[c->nr_nodes - 1].end : 0;
+	int ret, nid = c->nr_nodes;
+
+	if (c->inited || c->nr_nodes >= MAX_LAYOUT_NODES || prev + op->v[0] >= UNIVERSE) {
+		props_note(r, "ignored");
+		return PROPS_OK;
+	}
+	n.start = prev + op->v[0];
+	n.end = n.start + op->v[1] > UNIVERSE ? UNIVERSE : n.start + op->v[1];
+	n.hole_s = n.start + op->v[2] % (n.end - n.start);
+	n.hole_e = n.hole_s + op->v[3] > n.end ? n.end : n.hole_s + op->v[3];
+	n.resv_s = n.start + op->v[4] % (n.end - n.start);
+	n.resv_e = n.resv_s + op->v[5] > n.end ? n.end : n.resv_s + op->v[5];
+	if (n.hole_s == n.hole_e) {
+		n.hole_s = n.hole_e = n.end;
+		ret = mm_node_add(c->m, nid, n.start, n.end);
+	} else {
+		ret = mm_node_add_sparse(c->m, nid, n.start, n.end);
+		if (!ret && n.start < n.hole_s)
+			ret = mm_memory_present(c->m, nid, n.start, n.hole_s);
+		if (!ret && n.hole_e < n.end)
+			ret = mm_memory_present(c->m, nid, n.hole_e, n.end);
+	}
+	if (ret)
+		return props_fail(r, "node %d [%#llx, %#llx): %d", nid, (unsigned long long)n.start,
+				  (unsigned long long)n.end, ret);
+	c->node[c->nr_nodes++] = n;
+	props_note(r, "node %d [%#llx, %#llx) hole [%#llx, %#llx) reserved [%#llx, %#llx)", nid,
+		   (unsigned long long)n.start, (unsigned long long)n.end, (unsigned long long)n.hole_s,
+		   (unsigned long long)n.hole_e, (unsigned long long)n.resv_s, (unsigned long long)n.resv_e);
+	return reports_match(c, r);
+}
+
+#define STEP_PROLOGUE                                                                  \
+	struct pctx *c = ctx;                                                          \
+	mm_set_op_index(c->m, r->op_index);                                            \
+	if (ensure_init(c, r))                                                         \
+		return PROPS_FAIL
+
+static int st_alloc(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	return do_alloc(c, r, 0, (int)(int64_t)op->v[0], (uint32_t)op->v[1], (unsigned)op->v[2], 0);
+}
+
+static int st_alloc_local(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	return do_alloc(c, r, 1, 0, (uint32_t)op->v[0], (unsigned)op->v[1], 0);
+}
+
+static int st_alloc_gfp(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	return do_alloc(c, r, 0, (int)(int64_t)op->v[0], (uint32_t)op->v[1], (unsigned)op->v[2], 0);
+}
+
+static int st_zeroed(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	return do_alloc(c, r, 2, 0, (uint32_t)op->v[0], 0, 0);
+}
+
+static int st_alloc_exact(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	return do_alloc(c, r, 3, 0, (uint32_t)op->v[1], 0, op->v[0]);
+}
+
+/* __free_pages(pfn, order) through both sides, whatever it is. */
+static int do_free(struct pctx *c, struct props_result *r, uint64_t pfn, unsigned order)
+{
+	int kind = expect_report(c, opa_free_predict(&c->o, pfn, order));
+	int ret = mm_free_pages(c->m, pfn, order);
+	if (kind == OPA_R_NONE) {
+		c->dirty = true;
+		if (opa_free_apply(&c->o, pfn, order)) {
+			head_del(c, pfn);
+			remember_freed(c, pfn, order);
+			props_note(r, "freed");
+		} else {
+			props_note(r, "reference dropped");
+		}
+	} else {
+		props_note(r, "misuse %s", mm_report_kind_name((enum mm_report_kind)kind));
+	}
+	return check_ret(c, r, "__free_pages", ret, kind);
+}
+
+static bool pick_head(struct pctx *c, uint64_t idx, uint64_t *pfn, unsigned *order)
+{
+	if (!c->nheads)
+		return false;
+	*pfn = c->heads[idx % c->nheads];
+	*order = opa_page(&c->o, *pfn)->order;
+	return true;
+}
+
+static int st_free(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	uint64_t pfn;
+	unsigned order;
+	STEP_PROLOGUE;
+	if (!pick_head(c, op->v[0], &pfn, &order))
+		return PROPS_OK;
+	return do_free(c, r, pfn, order);
+}
+
+static int st_free_raw(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	return do_free(c, r, op->v[0], (unsigned)op->v[1]);
+}
+
+static int st_free_wrong(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	uint64_t pfn;
+	unsigned order;
+	STEP_PROLOGUE;
+	if (!pick_head(c, op->v[0], &pfn, &order))
+		return PROPS_OK;
+	return do_free(c, r, pfn, (order + (unsigned)op->v[1]) % 41);
+}
+
+static int st_free_tail(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	uint64_t pfn;
+	unsigned order;
+	STEP_PROLOGUE;
+	if (!pick_head(c, op->v[0], &pfn, &order) || !order)
+		return PROPS_OK;
+	return do_free(c, r, pfn + 1 + op->v[1] % (((uint64_t)1 << order) - 1), order);
+}
+
+static int st_double_free(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	const uint64_t *f;
+	STEP_PROLOGUE;
+	f = c->freed[op->v[0] % FREED_RING];
+	if (!f[0] && !f[1])
+		return PROPS_OK;
+	return do_free(c, r, f[0], (unsigned)f[1]);
+}
+
+static int do_get(struct pctx *c, struct props_result *r, uint64_t pfn)
+{
+	int kind = expect_report(c, opa_get_predict(&c->o, pfn));
+	int ret = mm_get_page(c->m, pfn);
+	if (kind == OPA_R_NONE) {
+		c->dirty = true;
+		opa_get_apply(&c->o, pfn);
+	}
+	return check_ret(c, r, "get_page", ret, kind);
+}
+
+static int do_put(struct pctx *c, struct props_result *r, uint64_t pfn)
+{
+	int kind = expect_report(c, opa_put_predict(&c->o, pfn));
+	int ret = mm_put_page(c->m, pfn);
+	if (kind == OPA_R_NONE) {
+		c->dirty = true;
+		const struct opa_page *p = opa_page(&c->o, pfn);
+		unsigned order = p->order;
+		opa_put_apply(&c->o, pfn);
+		if (p->state == OPA_FREE) {
+			head_del(c, pfn);
+			remember_freed(c, pfn, order);
+		}
+	}
+	return check_ret(c, r, "put_page", ret, kind);
+}
+
+static int st_get(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	uint64_t pfn;
+	unsigned order;
+	STEP_PROLOGUE;
+	if (!pick_head(c, op->v[0], &pfn, &order))
+		return PROPS_OK;
+	return do_get(c, r, pfn);
+}
+
+static int st_put(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	uint64_t pfn;
+	unsigned order;
+	STEP_PROLOGUE;
+	if (!pick_head(c, op->v[0], &pfn, &order))
+		return PROPS_OK;
+	return do_put(c, r, pfn);
+}
+
+static int st_get_raw(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	return do_get(c, r, op->v[0]);
+}
+
+static int st_put_raw(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	return do_put(c, r, op->v[0]);
+}
+
+static int st_split(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	uint64_t pfn;
+	unsigned order;
+	int kind, ret;
+	STEP_PROLOGUE;
+	if (!pick_head(c, op->v[0], &pfn, &order))
+		return PROPS_OK;
+	if (op->v[1])
+		order = (order + (unsigned)op->v[1]) % 41;
+	kind = expect_report(c, opa_split_predict(&c->o, pfn, order));
+	ret = mm_split_page(c->m, pfn, order);
+	if (kind == OPA_R_NONE) {
+		c->dirty = true;
+		opa_split_apply(&c->o, pfn, order);
+		c->pat[pfn - c->base] = 0;
+		for (uint64_t i = 1; i < ((uint64_t)1 << order); i++)
+			head_add(c, pfn + i);
+	}
+	return check_ret(c, r, "split_page", ret, kind);
+}
+
+static int st_free_exact(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	uint64_t pfn, size = op->v[1], pages;
+	unsigned order;
+	int kind = OPA_R_NONE, ret;
+	STEP_PROLOGUE;
+	if (!pick_head(c, op->v[0], &pfn, &order))
+		return PROPS_OK;
+	pages = size ? ((size - 1) >> 12) + 1 : 0;
+	if (pfn + pages < pfn)
+		kind = OPA_R_INVALID;
+	for (uint64_t i = 0; kind == OPA_R_NONE && i < pages; i++)
+		kind = opa_free_predict(&c->o, pfn + i, 0);
+	expect_report(c, kind);
+	ret = mm_free_pages_exact(c->m, pfn, size);
+	if (kind == OPA_R_NONE) {
+		c->dirty = true;
+		for (uint64_t i = 0; i < pages; i++)
+			if (opa_free_apply(&c->o, pfn + i, 0))
+				head_del(c, pfn + i);
+	}
+	return check_ret(c, r, "free_pages_exact", ret, kind);
+}
+
+static int st_write(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	uint64_t pfn, v, nv;
+	unsigned order;
+	int ret;
+	STEP_PROLOGUE;
+	if (!pick_head(c, op->v[0], &pfn, &order))
+		return PROPS_OK;
+	v = op->v[1] ? op->v[1] : 1;
+	nv = ~v;
+	ret = mm_phys_write(c->m, pfn << 12, &v, 8);
+	if (!ret)
+		ret = mm_phys_write(c->m, last_word(c, pfn), &nv, 8);
+	if (ret)
+		return props_fail(r, "write into live block %#llx: %d", (unsigned long long)pfn, ret);
+	c->pat[pfn - c->base] = v;
+	c->dirty = true;
+	return reports_match(c, r);
+}
+
+static int st_read(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	uint64_t pfn;
+	unsigned order;
+	STEP_PROLOGUE;
+	if (!pick_head(c, op->v[0], &pfn, &order))
+		return PROPS_OK;
+	return check_pattern(c, r, pfn);
+}
+
+static int st_touch(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	uint8_t b;
+	bool is_free;
+	int ret;
+	STEP_PROLOGUE;
+	is_free = opa_is_free(&c->o, op->v[0]);
+	if (is_free) {
+		c->want[MM_REPORT_USE_AFTER_FREE]++;
+		props_note(r, "use after free");
+	}
+	ret = mm_phys_read(c->m, op->v[0] << 12, &b, 1);
+	if (ret != (is_free ? -EFAULT : 0))
+		return props_fail(r, "read of pfn %#llx: library %d, oracle %d", (unsigned long long)op->v[0],
+				  ret, is_free ? -EFAULT : 0);
+	return reports_match(c, r);
+}
+
+static int st_scribble(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	uint8_t byte = (uint8_t)op->v[2];
+	bool is_free;
+	int ret;
+	STEP_PROLOGUE;
+	if (byte == 0xaa)
+		byte = 0xab;
+	is_free = opa_is_free(&c->o, op->v[0]);
+	ret = mm_page_poison_scribble(c->m, op->v[0], (uint32_t)op->v[1], byte);
+	if (ret != (is_free ? 0 : -EINVAL))
+		return props_fail(r, "scribble pfn %#llx: library %d, oracle %d", (unsigned long long)op->v[0],
+				  ret, is_free ? 0 : -EINVAL);
+	if (is_free && (c->hardening & MM_HARDEN_POISON))
+		opa_scribble(&c->o, op->v[0]);
+	return reports_match(c, r);
+}
+
+static int st_fault(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	mm_fault_inject_set(c->m, op->v[0], (uint32_t)op->v[1], (uint32_t)op->v[2]);
+	opa_fault_set(&c->o, op->v[0], (uint32_t)op->v[1], (uint32_t)op->v[2]);
+	return PROPS_OK;
+}
+
+/* ---- full check ----------------------------------------------------------- */
+
+static int check_zones(struct pctx *c, struct props_result *r)
+{
+	uint64_t total = 0;
+	for (int n = 0; n < c->nr_nodes; n++) {
+		for (int z = 0; z < MM_NR_ZONES; z++) {
+			const struct opa_zone *oz = &c->o.zone[n][z];
+			struct mm_zone_info zi;
+			char what[64];
+			if (mm_zone_info(c->m, n, z, &zi))
+				return props_fail(r, "mm_zone_info(%d, %d) failed", n, z);
+			snprintf(what, sizeof(what), "node %d zone %d", n, z);
+			PROPS_CHECK_EQ(r, "zone start", zi.start_pfn, oz->start);
+			PROPS_CHECK_EQ(r, "zone end", zi.end_pfn, oz->end);
+			PROPS_CHECK_EQ(r, "present", zi.present_pages, oz->present);
+			PROPS_CHECK_EQ(r, "managed", zi.managed_pages, oz->managed);
+			PROPS_CHECK_EQ(r, "free", zi.free_pages, oz->free);
+			PROPS_CHECK_EQ(r, "wmark min", zi.wmark_min, oz->wmin);
+			PROPS_CHECK_EQ(r, "wmark low", zi.wmark_low, oz->wlow);
+			PROPS_CHECK_EQ(r, "wmark high", zi.wmark_high, oz->whigh);
+			for (int j = 0; j < MM_NR_ZONES; j++)
+				PROPS_CHECK_EQ(r, "lowmem_reserve", zi.lowmem_reserve[j], oz->reserve[j]);
+			for (unsigned o = 0; o < c->max_order; o++)
+				if (zi.nr_free[o] != (uint64_t)oz->nr_free[o])
+					return props_fail(r, "%s nr_free[%u]: library %llu, oracle %lld", what, o,
+							  (unsigned long long)zi.nr_free[o],
+							  (long long)oz->nr_free[o]);
+			total += oz->free;
+		}
+	}
+	PROPS_CHECK_EQ(r, "nr_free_pages", mm_nr_free_pages(c->m), total);
+	PROPS_CHECK_EQ(r, "min_free_kbytes", mm_min_free_kbytes(c->m), c->o.min_free_kbytes);
+	return PROPS_OK;
+}
+
+/* One pfn's page_info against the oracle. */
+static int check_one(struct pctx *c, struct props_result *r, uint64_t pfn, struct mm_page_info *pi)
+{
+	const struct opa_page *p = opa_page(&c->o, pfn);
+	int ret = mm_page_info(c->m, pfn, pi), n = -1, z = -1;
+	const uint32_t kinds = MM_PAGE_RESERVED | MM_PAGE_FREE | MM_PAGE_ALLOCATED;
+	uint32_t want;
+
+	if (!p || p->state == OPA_ABSENT) {
+		if (ret != -ENOENT)
+			return props_fail(r, "pfn %#llx: page_info %d, oracle: no struct page",
+					  (unsigned long long)pfn, ret);
+		return PROPS_OK;
+	}
+	if (ret)
+		return props_fail(r, "pfn %#llx: page_info %d", (unsigned long long)pfn, ret);
+	opa_zone_of(&c->o, pfn, &n, &z);
+	if (pi->nid != n || pi->zone != z)
+		return props_fail(r, "pfn %#llx: node/zone %d/%d, oracle %d/%d", (unsigned long long)pfn,
+				  pi->nid, pi->zone, n, z);
+	if (pi->refcount != p->ref)
+		return props_fail(r, "pfn %#llx: refcount %d, oracle %d", (unsigned long long)pfn,
+				  pi->refcount, p->ref);
+	want = p->state == OPA_RESERVED ? MM_PAGE_RESERVED
+	       : p->state == OPA_FREE   ? MM_PAGE_FREE
+					: MM_PAGE_ALLOCATED;
+	if ((pi->flags & kinds) != want)
+		return props_fail(r, "pfn %#llx: flags %#x, oracle state %d", (unsigned long long)pfn,
+				  pi->flags, p->state);
+	if ((pi->flags & MM_PAGE_BUDDY) && !opa_is_canonical(&c->o, pfn, pi->order))
+		return props_fail(r, "pfn %#llx: buddy head of order %u, not canonical",
+				  (unsigned long long)pfn, pi->order);
+	if (p->state == OPA_HEAD && pi->order != p->order)
+		return props_fail(r, "pfn %#llx: order %u, oracle %u", (unsigned long long)pfn, pi->order,
+				  p->order);
+	return PROPS_OK;
+}
+
+/* Walk every node block by block: a free head or an allocation head is
+ * compared and its tails are skipped (the oracle vouches for them being
+ * free or tails; mm_verify checks the library's side of every tail). */
+static int check_pages(struct pctx *c, struct props_result *r)
+{
+	struct mm_page_info pi;
+	for (int n = 0; n < c->nr_nodes; n++) {
+		for (uint64_t pfn = c->node[n].start; pfn < c->node[n].end;) {
+			const struct opa_page *p = opa_page(&c->o, pfn);
+			if (check_one(c, r, pfn, &pi))
+				return PROPS_FAIL;
+			if (p->state == OPA_FREE && (pi.flags & MM_PAGE_BUDDY))
+				pfn += (uint64_t)1 << pi.order;
+			else if (p->state == OPA_HEAD)
+				pfn += (uint64_t)1 << p->order;
+			else
+				pfn++;
+		}
+	}
+	/* a few pfns without struct page: below, between and above the nodes */
+	for (int n = 0; n < c->nr_nodes; n++)
+		if (check_one(c, r, c->node[n].end, &pi) ||
+		    (c->node[n].start && check_one(c, r, c->node[n].start - 1, &pi)))
+			return PROPS_FAIL;
+	return PROPS_OK;
+}
+
+/* Graded cost: counters, per-order free counts and reports after every op;
+ * the per-pfn walk, the content patterns and mm_verify after every op that
+ * changed the state (an op the oracle says changed nothing is covered by the
+ * counters, and by the next walk). */
+static int pa_check(void *ctx, struct props_result *r)
+{
+	struct pctx *c = ctx;
+	if (!c->inited) {
+		/* still laying out nodes: nothing but the layout exists */
+		if (reports_match(c, r))
+			return PROPS_FAIL;
+		if (mm_verify(c->m))
+			return props_fail(r, "mm_verify: %s", mm_verify_message(c->m));
+		return PROPS_OK;
+	}
+	if (check_zones(c, r) || reports_match(c, r))
+		return PROPS_FAIL;
+	if (!c->dirty)
+		return PROPS_OK;
+	c->dirty = false;
+	if (check_pages(c, r))
+		return PROPS_FAIL;
+	for (uint64_t i = 0; i < c->nheads; i++)
+		if (check_pattern(c, r, c->heads[i]))
+			return PROPS_FAIL;
+	if (mm_verify(c->m))
+		return props_fail(r, "mm_verify: %s", mm_verify_message(c->m));
+	return PROPS_OK;
+}
+
+/* ---- schema ----------------------------------------------------------------- */
+
+#define IDX PROPS_RANGE("idx", 0, 0xffff)
+#define PFN PROPS_HEX("pfn", 0, UNIVERSE + 0x100)
+#define GFP PROPS_ENUM("gfp", gfp_names, gfp_values)
+#define ORDER PROPS_RANGE("order", 0, 40)
+
+static const struct props_opdef pa_ops[] = {
+	{ "alloc", 3, { PROPS_ENUM("nid", nid_names, nid_values), GFP, ORDER }, st_alloc, false },
+	{ "alloc_local", 2, { GFP, ORDER }, st_alloc_local, false },
+	{ "alloc_gfp", 3, { PROPS_ENUM("nid", nid_names, nid_values), PROPS_HEX("gfp", 0, 0xffffffff), ORDER },
+	  st_alloc_gfp, false },
+	{ "free", 1, { IDX }, st_free, false },
+	{ "free_raw", 2, { PFN, ORDER }, st_free_raw, true },
+	{ "free_wrong_order", 2, { IDX, PROPS_RANGE("delta", 1, 40) }, st_free_wrong, true },
+	{ "free_tail", 2, { IDX, PROPS_RANGE("off", 0, 0xfffff) }, st_free_tail, true },
+	{ "double_free", 1, { PROPS_RANGE("ring", 0, FREED_RING - 1) }, st_double_free, true },
+	{ "get", 1, { IDX }, st_get, false },
+	{ "put", 1, { IDX }, st_put, false },
+	{ "get_raw", 1, { PFN }, st_get_raw, true },
+	{ "put_raw", 1, { PFN }, st_put_raw, true },
+	{ "split", 2, { IDX, PROPS_RANGE("wrong", 0, 40) }, st_split, false },
+	{ "alloc_exact", 2, { PROPS_HEX("size", 0, UINT64_MAX), GFP }, st_alloc_exact, false },
+	{ "free_exact", 2, { IDX, PROPS_HEX("size", 0, UINT64_MAX) }, st_free_exact, false },
+	{ "zeroed", 1, { GFP }, st_zeroed, false },
+	{ "write", 2, { IDX, PROPS_HEX("val", 0, UINT64_MAX) }, st_write, false },
+	{ "read", 1, { IDX }, st_read, false },
+	{ "touch", 1, { PFN }, st_touch, true },
+	{ "scribble", 3, { PFN, PROPS_RANGE("off", 0, 4095), PROPS_HEX("byte", 0, 0xff) }, st_scribble,
+	  true },
+	{ "fault", 3, { PROPS_BOOL("on"), PROPS_RANGE("after", 0, 64), PROPS_RANGE("repeat", 0, 4) },
+	  st_fault, false },
+	{ "node", 6,
+	  { PROPS_HEX("gap", 0, UNIVERSE), PROPS_HEX("pages", 1, 0x800), PROPS_HEX("hole_off", 0, 0x800),
+	    PROPS_HEX("hole_pages", 0, 0x100), PROPS_HEX("resv_off", 0, 0x800),
+	    PROPS_HEX("resv_pages", 0, 0x400) },
+	  st_node, false },
+};
+
+const struct props_harness props_harness_page_alloc = {
+	.name = "page_alloc",
+	.summary = "nodes, zones, the buddy allocator, watermarks, refcounts and misuse",
+	.ctx_size = sizeof(struct pctx),
+	.max_ops = 300,
+	.check_every = 16,
+	.config = { .name = "config", .nfields = 8,
+		    .fields = { PROPS_ENUM("era", era_names, NULL), PROPS_ENUM("profile", profile_names, NULL),
+				PROPS_RANGE("max_order", 0, 13), PROPS_HEX("lowmem_pfn", 0, UNIVERSE),
+				PROPS_HEX("hardening", 0, 0xff), PROPS_RANGE("fault", 0, 200),
+				PROPS_RANGE("fault_repeat", 0, 8), PROPS_HEX("seed", 0, UINT64_MAX) } },
+	.setup = pa_setup,
+	.check = pa_check,
+	.teardown = pa_teardown,
+	.nr_ops = sizeof(pa_ops) / sizeof(pa_ops[0]),
+	.ops = pa_ops,
+};

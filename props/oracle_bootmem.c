@@ -1,0 +1,468 @@
+/*
+ * The bootmem oracle (see oracle_bootmem.h): one byte per page, brute force
+ * everywhere. Allocation tries every candidate pfn in increasing order and
+ * tests its pages with a prefix count of reserved pages, so placement is
+ * checked exactly (the lowest fitting aligned pfn from the hint, then from
+ * the window start) and a failure is proven to have had no answer.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmsim/machine.h"
+#include "oracle_bootmem.h"
+
+#define PAGE OB_PAGE
+
+static uint64_t up(uint64_t bytes) { return bytes / PAGE + (bytes % PAGE != 0); }
+static uint64_t roundup(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
+static bool pow2(uint64_t x) { return x && (x & (x - 1)) == 0; }
+static struct ob_res res(int ret, int report) { return (struct ob_res){ ret, report, 0, 0 }; }
+
+void ob_init(struct oracle_bootmem *o, uint64_t lowpfn, uint64_t max_order)
+{
+	memset(o, 0, sizeof(*o));
+	o->lowpfn = lowpfn;
+	o->max_order = max_order;
+}
+
+void ob_free(struct oracle_bootmem *o)
+{
+	for (int i = 0; i < o->nr; i++)
+		free(o->node[i].rsv);
+	free(o->pstate);
+	memset(o, 0, sizeof(*o));
+}
+
+int ob_span(struct oracle_bootmem *o, uint64_t s, uint64_t e)
+{
+	if (e > o->span_end) {
+		uint8_t *p = realloc(o->pstate, e);
+		if (!p)
+			return -1;
+		memset(p + o->span_end, OB_ABSENT, e - o->span_end);
+		o->pstate = p;
+		o->span_end = e;
+	}
+	memset(o->pstate + s, OB_RESERVED, e - s);
+	return 0;
+}
+
+int ob_add_node(struct oracle_bootmem *o, int nid, uint64_t map_pfn, uint64_t min, uint64_t low)
+{
+	struct ob_node n = { .nid = nid, .min = min, .low = low, .map_pfn = map_pfn };
+	int pos;
+
+	n.map_bytes = roundup((low - min + 7) / 8, 4);
+	n.map_pages = up(n.map_bytes);
+	n.rsv = malloc(low - min);
+	if (!n.rsv)
+		return -1;
+	memset(n.rsv, 1, low - min);
+	for (pos = o->nr; pos > 0 && o->node[pos - 1].min > min; pos--)
+		o->node[pos] = o->node[pos - 1];
+	o->node[pos] = n;
+	o->nr++;
+	return 0;
+}
+
+struct ob_node *ob_node_by_nid(struct oracle_bootmem *o, int nid)
+{
+	for (int i = 0; i < o->nr; i++)
+		if (o->node[i].nid == nid)
+			return &o->node[i];
+	return NULL;
+}
+
+static const struct ob_node *node_at(const struct oracle_bootmem *o, uint64_t pfn)
+{
+	for (int i = 0; i < o->nr; i++)
+		if (pfn >= o->node[i].min && pfn < o->node[i].low)
+			return &o->node[i];
+	return NULL;
+}
+
+int ob_reserved(const struct oracle_bootmem *o, uint64_t pfn)
+{
+	const struct ob_node *n = node_at(o, pfn);
+	return n ? n->rsv[pfn - n->min] : -1;
+}
+
+/* Is every pfn of [s, e) inside some node? Walk the nodes by address. */
+static bool covered(const struct oracle_bootmem *o, const struct ob_node *only, uint64_t s,
+		    uint64_t e)
+{
+	uint64_t cur = s;
+	if (only)
+		return s >= only->min && e <= only->low;
+	for (int i = 0; i < o->nr && cur < e; i++)
+		if (o->node[i].min <= cur && cur < o->node[i].low)
+			cur = o->node[i].low;
+	return cur >= e;
+}
+
+static void lower_hint(struct ob_node *n, uint64_t s)
+{
+	uint64_t idx = s > n->min ? s - n->min : 0;
+	if (n->hint > idx)
+		n->hint = idx;
+}
+
+/* Common prologue of free/reserve: the pfn range, or a refusal. */
+static bool prologue(struct oracle_bootmem *o, int node, uint64_t addr, uint64_t size,
+		     struct ob_node **only, struct ob_res *r)
+{
+	*only = NULL;
+	if (o->handed) {
+		*r = res(-EINVAL, MM_REPORT_AFTER_HANDOFF);
+		return false;
+	}
+	if (node >= 0 && !(*only = ob_node_by_nid(o, node))) {
+		*r = res(-EINVAL, MM_REPORT_INVALID_ARG);
+		return false;
+	}
+	return true;
+}
+
+struct ob_res ob_free_bootmem(struct oracle_bootmem *o, int node, uint64_t addr, uint64_t size)
+{
+	struct ob_node *only;
+	struct ob_res r;
+	uint64_t s, e;
+
+	if (!prologue(o, node, addr, size, &only, &r))
+		return r;
+	if (size && addr + size < addr)
+		return res(-EINVAL, MM_REPORT_INVALID_ARG);
+	s = up(addr);
+	e = (addr + size) / PAGE;
+	if (s >= e)
+		return res(0, -1);
+	if (!covered(o, only, s, e))
+		return res(-EINVAL, MM_REPORT_BUG);
+	for (uint64_t p = s; p < e; p++)
+		if (ob_reserved(o, p) != 1)
+			return res(-EINVAL, MM_REPORT_DOUBLE_FREE);
+	for (int i = 0; i < o->nr; i++) {
+		struct ob_node *n = &o->node[i];
+		if (n->low <= s || n->min >= e)
+			continue;
+		lower_hint(n, s);
+	}
+	for (uint64_t p = s; p < e; p++) {
+		const struct ob_node *n = node_at(o, p);
+		n->rsv[p - n->min] = 0;
+	}
+	return res(0, -1);
+}
+
+struct ob_res ob_reserve_bootmem(struct oracle_bootmem *o, int node, uint64_t addr,
+				 uint64_t size, int flags)
+{
+	struct ob_node *only;
+	struct ob_res r;
+	uint64_t s, e;
+
+	if (!prologue(o, node, addr, size, &only, &r))
+		return r;
+	if (flags != 0 && flags != 1)
+		return res(-EINVAL, MM_REPORT_INVALID_ARG);
+	if (size && addr + size < addr)
+		return res(-EINVAL, MM_REPORT_INVALID_ARG);
+	s = addr / PAGE;
+	e = up(addr + size);
+	if (s >= e)
+		return res(0, -1);
+	if (!covered(o, only, s, e))
+		return res(-EINVAL, MM_REPORT_BUG);
+	if (flags == 1) {
+		for (uint64_t p = s; p < e; p++) {
+			if (ob_reserved(o, p) != 1)
+				continue;
+			/* undone: every node the range reached up to here has its
+			 * hint lowered to the range's first index in it */
+			for (int i = 0; i < o->nr && o->node[i].min <= p; i++)
+				if (o->node[i].low > s && o->node[i].min < e)
+					lower_hint(&o->node[i], s);
+			return res(-EBUSY, -1);
+		}
+	}
+	for (uint64_t p = s; p < e; p++) {
+		const struct ob_node *n = node_at(o, p);
+		n->rsv[p - n->min] = 1;
+	}
+	return res(0, -1);
+}
+
+/* ---- allocation ------------------------------------------------------- */
+
+/* Lowest pfn >= from, multiple of step, with [p, p + pages) free and
+ * p + pages <= max; UINT64_MAX if none. cnt = prefix count of reserved. */
+static uint64_t first_fit(const struct ob_node *n, const uint64_t *cnt, uint64_t from,
+			  uint64_t max, uint64_t step, uint64_t pages)
+{
+	for (uint64_t p = roundup(from, step); p < max && pages <= max - p; p += step)
+		if (cnt[p + pages - n->min] == cnt[p - n->min])
+			return p;
+	return UINT64_MAX;
+}
+
+static bool core(struct oracle_bootmem *o, struct ob_node *n, uint64_t size, uint64_t align,
+		 uint64_t goal, uint64_t limit, uint64_t *addr)
+{
+	uint64_t max = n->low, step = align / PAGE ? align / PAGE : 1, gp = goal / PAGE;
+	uint64_t start, pages = up(size), p, *cnt, soff, eoff;
+
+	if (limit / PAGE && max > limit / PAGE)
+		max = limit / PAGE;
+	if (max <= n->min)
+		return false;
+	start = (gp && n->min < gp && gp < max) ? roundup(gp, step) : roundup(n->min, step);
+	cnt = malloc((n->low - n->min + 1) * sizeof(*cnt));
+	if (!cnt)
+		abort();
+	cnt[0] = 0;
+	for (uint64_t i = 0; i < n->low - n->min; i++)
+		cnt[i + 1] = cnt[i] + n->rsv[i];
+	p = UINT64_MAX;
+	if (n->min + n->hint > start)
+		p = first_fit(n, cnt, n->min + n->hint, max, step, pages);
+	if (p == UINT64_MAX)
+		p = first_fit(n, cnt, start, max, step, pages);
+	free(cnt);
+	if (p == UINT64_MAX)
+		return false;
+	/* byte model: pack after the previous allocation if it ended inside
+	 * the page just before p */
+	if (n->last_end % PAGE && n->last_end / PAGE + 1 == p - n->min)
+		soff = roundup(n->min * PAGE + n->last_end, align) - n->min * PAGE;
+	else
+		soff = (p - n->min) * PAGE;
+	eoff = soff + size;
+	for (uint64_t i = soff / PAGE + (soff / PAGE < p - n->min); i < up(eoff); i++)
+		n->rsv[i] = 1;
+	n->last_end = eoff;
+	n->hint = up(eoff);
+	*addr = n->min * PAGE + soff;
+	return true;
+}
+
+static bool bad_args(uint64_t size, uint64_t align, uint64_t goal, uint64_t limit)
+{
+	return !size || !pow2(align) || (limit && (goal + size < goal || goal + size > limit));
+}
+
+bool ob_alloc_reaches_injection(const struct oracle_bootmem *o, enum ob_alloc_kind kind, int nid,
+				uint64_t size, uint64_t align, uint64_t goal, uint64_t limit)
+{
+	if (kind == OB_LOW)
+		limit = 0xffffffffull;
+	if (kind != OB_LIMIT && kind != OB_LIMIT_NOPANIC && kind != OB_LOW)
+		limit = 0;
+	if (o->handed || bad_args(size, align, goal, limit))
+		return false;
+	if (kind == OB_NODE) {
+		for (int i = 0; i < o->nr; i++)
+			if (o->node[i].nid == nid)
+				return true;
+		return false;
+	}
+	return true;
+}
+
+static bool all_nodes(struct oracle_bootmem *o, uint64_t size, uint64_t align, uint64_t goal,
+		      uint64_t limit, uint64_t *addr)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass && !goal)
+			break;
+		if (pass)
+			goal = 0;
+		for (int i = 0; i < o->nr; i++) {
+			if (goal && o->node[i].low <= goal / PAGE)
+				continue;
+			if (limit && o->node[i].min >= limit / PAGE)
+				break;
+			if (core(o, &o->node[i], size, align, goal, limit, addr))
+				return true;
+		}
+	}
+	return false;
+}
+
+struct ob_res ob_alloc(struct oracle_bootmem *o, enum ob_alloc_kind kind, int nid, uint64_t size,
+		       uint64_t align, uint64_t goal, uint64_t limit, bool injected)
+{
+	bool panics = kind != OB_NOPANIC && kind != OB_LIMIT_NOPANIC;
+	struct ob_node *n = NULL;
+	struct ob_res r = res(0, -1);
+
+	if (kind == OB_LOW)
+		limit = 0xffffffffull;
+	else if (kind != OB_LIMIT && kind != OB_LIMIT_NOPANIC)
+		limit = 0;
+	if (o->handed)
+		return res(-EINVAL, MM_REPORT_AFTER_HANDOFF);
+	if (bad_args(size, align, goal, limit))
+		return res(-EINVAL, MM_REPORT_BUG);
+	if (kind == OB_NODE && !(n = ob_node_by_nid(o, nid)))
+		return res(-EINVAL, MM_REPORT_INVALID_ARG);
+	if (!injected) {
+		if (n && core(o, n, size, align, goal, 0, &r.addr))
+			return r;
+		if (all_nodes(o, size, align, goal, limit, &r.addr))
+			return r;
+	}
+	return res(-ENOMEM, panics ? MM_REPORT_OOM : -1);
+}
+
+struct ob_res ob_early_res_to_bootmem(struct oracle_bootmem *o, const uint64_t (*rv)[2], int nres)
+{
+	if (o->handed)
+		return res(-EINVAL, MM_REPORT_AFTER_HANDOFF);
+	for (int i = 0; i < o->nr; i++) {
+		struct ob_node *n = &o->node[i];
+		for (int k = 0; k < nres; k++) {
+			uint64_t s = rv[k][0] > n->min * PAGE ? rv[k][0] : n->min * PAGE;
+			uint64_t e = rv[k][1] < n->low * PAGE ? rv[k][1] : n->low * PAGE;
+			for (uint64_t p = s / PAGE; s < e && p < up(e); p++)
+				n->rsv[p - n->min] = 1;
+		}
+	}
+	return res(0, -1);
+}
+
+/* ---- hand-offs -------------------------------------------------------- */
+
+static void release(struct oracle_bootmem *o, uint64_t pfn, struct ob_res *r)
+{
+	if (pfn < o->span_end && o->pstate[pfn] == OB_RESERVED) {
+		o->pstate[pfn] = OB_FREE;
+		o->nr_free++;
+		r->count++;
+	}
+}
+
+struct ob_res ob_free_all_bootmem(struct oracle_bootmem *o)
+{
+	struct ob_res r = res(0, -1);
+
+	if (o->handed)
+		return res(-EINVAL, MM_REPORT_AFTER_HANDOFF);
+	/* a bitmap page still free in some node would be released twice */
+	for (int i = 0; i < o->nr; i++)
+		for (uint64_t k = 0; k < o->node[i].map_pages; k++)
+			if (ob_reserved(o, o->node[i].map_pfn + k) == 0)
+				return res(-EINVAL, MM_REPORT_BUG);
+	for (int i = 0; i < o->nr; i++) {
+		const struct ob_node *n = &o->node[i];
+		for (uint64_t p = n->min; p < n->low; p++)
+			if (!n->rsv[p - n->min])
+				release(o, p, &r);
+		for (uint64_t k = 0; k < n->map_pages; k++)
+			release(o, n->map_pfn + k, &r);
+	}
+	o->handed = true;
+	return r;
+}
+
+/* Is page pfn wholly free memblock memory: every byte in a non-NOMAP
+ * memory interval of one nid, no byte reserved? */
+static bool memblock_page_free(uint64_t pfn, const struct ob_ival *mem, int nmem,
+			       const struct ob_ival *rs, int nres)
+{
+	uint64_t a = pfn * PAGE, b = a + PAGE, got = 0;
+	int nid = -2;
+
+	for (int i = 0; i < nres; i++)
+		if (rs[i].start < b && a < rs[i].end)
+			return false;
+	for (int i = 0; i < nmem; i++) {
+		uint64_t s = mem[i].start > a ? mem[i].start : a;
+		uint64_t e = mem[i].end < b ? mem[i].end : b;
+		if (s >= e)
+			continue;
+		if (mem[i].nomap || (nid != -2 && nid != mem[i].nid))
+			return false;
+		nid = mem[i].nid;
+		got += e - s;
+	}
+	return got == PAGE;
+}
+
+struct ob_res ob_memblock_free_all(struct oracle_bootmem *o, const struct ob_ival *mem, int nmem,
+				   const struct ob_ival *rs, int nres)
+{
+	struct ob_res r = res(0, -1);
+
+	if (o->handed)
+		return res(-EINVAL, MM_REPORT_AFTER_HANDOFF);
+	for (uint64_t p = 0; p < o->span_end && p < o->lowpfn; p++)
+		if (o->pstate[p] == OB_RESERVED && memblock_page_free(p, mem, nmem, rs, nres))
+			release(o, p, &r);
+	o->handed = true;
+	return r;
+}
+
+struct ob_res ob_highpages_e820(struct oracle_bootmem *o, const struct ob_ival *ram, int nram,
+				const uint64_t (*rv)[2], int nres)
+{
+	struct ob_res r = res(0, -1);
+
+	if (o->high_done)
+		return res(-EINVAL, MM_REPORT_AFTER_HANDOFF);
+	o->high_done = true;
+	for (uint64_t p = o->lowpfn; p < o->span_end; p++) {
+		bool in_ram = false, in_res = false;
+		for (int i = 0; i < nram && !in_ram; i++)
+			in_ram = ram[i].start <= p * PAGE && (p + 1) * PAGE <= ram[i].end;
+		for (int k = 0; k < nres && !in_res; k++)
+			in_res = rv[k][0] < rv[k][1] && p >= rv[k][0] / PAGE && p < up(rv[k][1]);
+		if (in_ram && !in_res)
+			release(o, p, &r);
+	}
+	return r;
+}
+
+struct ob_res ob_highpages_memblock(struct oracle_bootmem *o, const struct ob_ival *mem, int nmem,
+				    const struct ob_ival *rs, int nres)
+{
+	struct ob_res r = res(0, -1);
+
+	if (o->high_done)
+		return res(-EINVAL, MM_REPORT_AFTER_HANDOFF);
+	o->high_done = true;
+	for (uint64_t p = o->lowpfn; p < o->span_end; p++)
+		if (memblock_page_free(p, mem, nmem, rs, nres))
+			release(o, p, &r);
+	return r;
+}
+
+/* ---- the buddy view ----------------------------------------------------- */
+
+bool ob_block_free(const struct oracle_bootmem *o, uint64_t pfn, unsigned order)
+{
+	uint64_t nr = 1ull << order;
+	if (pfn % nr || pfn + nr > o->span_end)
+		return false;
+	for (uint64_t k = 0; k < nr; k++)
+		if (o->pstate[pfn + k] != OB_FREE)
+			return false;
+	return true;
+}
+
+void ob_mark(struct oracle_bootmem *o, uint64_t pfn, unsigned order, enum ob_pstate st)
+{
+	for (uint64_t k = 0; k < (1ull << order) && pfn + k < o->span_end; k++) {
+		if (o->pstate[pfn + k] == OB_FREE)
+			o->nr_free--;
+		o->pstate[pfn + k] = (uint8_t)st;
+		if (st == OB_FREE)
+			o->nr_free++;
+	}
+}
+
+enum ob_pstate ob_pfn_state(const struct oracle_bootmem *o, uint64_t pfn)
+{
+	return pfn < o->span_end ? (enum ob_pstate)o->pstate[pfn] : OB_ABSENT;
+}

@@ -1,0 +1,464 @@
+/*
+ * Oracle for the buddy allocator (see oracle_page_alloc.h). Free-count
+ * bookkeeping: when a naturally aligned block changes state as a whole, only
+ * its ancestors (up to MAX_ORDER-1) and their siblings can gain or lose
+ * canonical status, so those are accounted before and after the change.
+ * Everything else is a direct per-pfn array.
+ */
+#include "oracle_page_alloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The arrays cover [base, npfn) only: the pfns below the lowest node cost
+ * nothing. */
+#define PG(o, pfn) ((o)->pg[(pfn) - (o)->base])
+#define RS(o, pfn) ((o)->runstart[(pfn) - (o)->base])
+
+static bool in_range(const struct opa *o, uint64_t pfn) { return pfn >= o->base && pfn < o->npfn; }
+
+/* Fenwick tree of free pages: free pages in [base, end). */
+static void bit_add(struct opa *o, uint64_t pfn, int d)
+{
+	for (uint64_t i = pfn - o->base + 1; i <= o->npfn - o->base; i += i & (~i + 1))
+		o->bit[i] += d;
+}
+
+static int64_t bit_prefix(const struct opa *o, uint64_t end)
+{
+	int64_t s = 0;
+	for (uint64_t i = end - o->base; i; i -= i & (~i + 1))
+		s += o->bit[i];
+	return s;
+}
+
+/* Is [pfn, pfn + 2^order) aligned, free and inside one zone (no hole)? */
+static bool run_free(const struct opa *o, uint64_t pfn, unsigned order)
+{
+	uint64_t n = (uint64_t)1 << order;
+	if ((pfn & (n - 1)) || pfn < o->base || pfn + n > o->npfn || PG(o, pfn).zid == OPA_NONE)
+		return false;
+	if (RS(o, pfn + n - 1) > pfn)
+		return false;
+	return bit_prefix(o, pfn + n) - bit_prefix(o, pfn) == (int64_t)n;
+}
+
+/* Add sign to nr_free if the block is canonical. */
+static void account_block(struct opa *o, uint64_t pfn, unsigned order, int sign)
+{
+	if (!in_range(o, pfn) || !opa_is_canonical(o, pfn, order))
+		return;
+	o->zone[PG(o, pfn).zid / 3][PG(o, pfn).zid % 3].nr_free[order] += sign;
+}
+
+/* Only the ancestors of a block and the siblings of those ancestors can
+ * change canonical status when the block changes state as a whole: blocks
+ * inside it are never canonical on either side (it is wholly free or wholly
+ * not), and blocks inside a sibling keep the same parent state. */
+static void chain_account(struct opa *o, uint64_t pfn, unsigned order, int sign)
+{
+	for (unsigned j = order; j < o->max_order; j++) {
+		uint64_t a = pfn & ~(((uint64_t)1 << j) - 1);
+		account_block(o, a, j, sign);
+		if (j + 1 < o->max_order)
+			account_block(o, a ^ ((uint64_t)1 << j), j, sign);
+	}
+}
+
+/* Change the free state of a whole block: free=true makes it free. */
+static void set_block(struct opa *o, uint64_t pfn, unsigned order, bool to_free)
+{
+	const unsigned top = o->max_order - 1;
+	uint64_t n = (uint64_t)1 << order, step = (uint64_t)1 << (order > top ? top : order);
+	for (uint64_t b = pfn; b < pfn + n; b += step) {
+		unsigned k = order > top ? top : order;
+		chain_account(o, b, k, -1);
+		for (uint64_t i = b; i < b + step; i++) {
+			bool was = PG(o, i).state == OPA_FREE;
+			if (was != to_free)
+				bit_add(o, i, to_free ? 1 : -1);
+			PG(o, i).state = to_free ? OPA_FREE : OPA_HEAD;
+		}
+		chain_account(o, b, k, +1);
+	}
+}
+
+int opa_init(struct opa *o, uint32_t max_order, uint64_t lowmem_pfn, bool modern_wmark, bool poison,
+	     uint64_t base, uint64_t npfn)
+{
+	memset(o, 0, sizeof(*o));
+	o->max_order = max_order;
+	o->low_pfn = lowmem_pfn;
+	o->dma_end = lowmem_pfn < 4096 ? lowmem_pfn : 4096;
+	o->modern_wmark = modern_wmark;
+	o->poison = poison;
+	o->base = base;
+	o->npfn = npfn;
+	o->pg = malloc((npfn - base + 1) * sizeof(*o->pg));
+	o->bit = calloc(npfn - base + 1, sizeof(*o->bit));
+	o->runstart = malloc((npfn - base + 1) * sizeof(*o->runstart));
+	if (!o->pg || !o->bit || !o->runstart)
+		return -1;
+	for (uint64_t p = base; p < npfn; p++) {
+		PG(o, p) = (struct opa_page){ .state = OPA_ABSENT, .zid = OPA_NONE };
+		RS(o, p) = p;
+	}
+	return 0;
+}
+
+void opa_free(struct opa *o)
+{
+	free(o->pg);
+	free(o->bit);
+	free(o->runstart);
+	o->pg = NULL;
+	o->bit = NULL;
+	o->runstart = NULL;
+}
+
+void opa_fault_set(struct opa *o, bool enable, uint32_t after, uint32_t repeat)
+{
+	o->fault_enable = enable;
+	o->fault_countdown = after;
+	o->fault_repeat = repeat;
+}
+
+bool opa_should_fail(struct opa *o)
+{
+	if (!o->fault_enable)
+		return false;
+	if (o->fault_countdown) {
+		o->fault_countdown--;
+		return false;
+	}
+	if (o->fault_repeat) {
+		o->fault_repeat--;
+		if (!o->fault_repeat)
+			o->fault_enable = false;
+	}
+	return true;
+}
+
+void opa_node(struct opa *o, int nid, uint64_t start, uint64_t end)
+{
+	o->online[nid] = true;
+	o->nstart[nid] = start;
+	o->nend[nid] = end;
+}
+
+static int zone_idx(const struct opa *o, uint64_t pfn)
+{
+	return pfn < o->dma_end ? 0 : pfn < o->low_pfn ? 1 : 2;
+}
+
+void opa_present(struct opa *o, uint64_t start, uint64_t end)
+{
+	for (uint64_t p = start; p < end && in_range(o, p); p++) {
+		PG(o, p).state = OPA_RESERVED;
+		PG(o, p).ref = 1;
+	}
+}
+
+void opa_zones_init(struct opa *o)
+{
+	for (int n = 0; n < OPA_NODES; n++) {
+		if (!o->online[n])
+			continue;
+		for (int z = 0; z < OPA_ZONES; z++) {
+			/* zone z is the node span cut to the zone's pfn range */
+			uint64_t lo = z == 0 ? 0 : z == 1 ? o->dma_end : o->low_pfn;
+			uint64_t hi = z == 0 ? o->dma_end : z == 1 ? o->low_pfn : UINT64_MAX;
+			uint64_t s = o->nstart[n] > lo ? o->nstart[n] : lo;
+			uint64_t e = o->nend[n] < hi ? o->nend[n] : hi;
+			if (s > o->nend[n])
+				s = o->nend[n];
+			if (e < s)
+				e = s;
+			if (z == 0)
+				s = o->nstart[n];
+			o->zone[n][z].start = s;
+			o->zone[n][z].end = e;
+		}
+		for (uint64_t p = o->nstart[n]; p < o->nend[n] && in_range(o, p); p++) {
+			if (PG(o, p).state == OPA_ABSENT)
+				continue;
+			PG(o, p).zid = (uint8_t)(n * 3 + zone_idx(o, p));
+			o->zone[n][zone_idx(o, p)].present++;
+		}
+	}
+	for (uint64_t p = o->base + 1; p < o->npfn; p++)
+		if (PG(o, p).zid != OPA_NONE && PG(o, p).zid == PG(o, p - 1).zid)
+			RS(o, p) = RS(o, p - 1);
+}
+
+static struct opa_zone *zone_of_pfn(struct opa *o, uint64_t pfn)
+{
+	uint8_t zid = PG(o, pfn).zid;
+	return &o->zone[zid / 3][zid % 3];
+}
+
+void opa_handoff(struct opa *o, uint64_t pfn, unsigned order)
+{
+	uint64_t n = (uint64_t)1 << order;
+	set_block(o, pfn, order, true);
+	for (uint64_t i = 0; i < n; i++) {
+		struct opa_page *p = &PG(o, pfn + i);
+		p->ref = 0;
+		p->scribbled = 0;
+		zone_of_pfn(o, pfn + i)->managed++;
+		zone_of_pfn(o, pfn + i)->free++;
+	}
+}
+
+static uint64_t isqrt(uint64_t x)
+{
+	uint64_t r = 0;
+	while ((r + 1) * (r + 1) <= x)
+		r++;
+	return r;
+}
+
+void opa_wmarks(struct opa *o)
+{
+	uint64_t lowmem = 0, pmin;
+	const uint64_t ratio[OPA_ZONES] = { 256, 32, 32 };
+	for (int n = 0; n < OPA_NODES; n++)
+		if (o->online[n])
+			lowmem += o->zone[n][0].present + o->zone[n][1].present;
+	o->min_free_kbytes = isqrt(lowmem * 4 * 16);
+	if (o->min_free_kbytes < 128)
+		o->min_free_kbytes = 128;
+	if (o->min_free_kbytes > 65536)
+		o->min_free_kbytes = 65536;
+	pmin = o->min_free_kbytes / 4;
+	for (int n = 0; n < OPA_NODES; n++) {
+		if (!o->online[n])
+			continue;
+		for (int z = 0; z < OPA_ZONES; z++) {
+			struct opa_zone *zn = &o->zone[n][z];
+			uint64_t share = lowmem ? pmin * zn->present / lowmem : 0;
+			if (z == 2) {
+				zn->wmin = zn->present / 1024;
+				zn->wmin = zn->wmin < 32 ? 32 : zn->wmin > 128 ? 128 : zn->wmin;
+			} else {
+				zn->wmin = share;
+			}
+			zn->wlow = zn->wmin + share / 4;
+			zn->whigh = zn->wmin + share / 2;
+		}
+		/* lower zone idx reserves (pages of zones idx+1..j) / ratio[idx] against class j */
+		for (int z = 0; z < OPA_ZONES; z++) {
+			for (int j = 0; j < OPA_ZONES; j++) {
+				uint64_t above = 0;
+				if (j <= z) {
+					o->zone[n][z].reserve[j] = 0;
+					continue;
+				}
+				for (int k = z + 1; k <= j; k++)
+					above += o->zone[n][k].present;
+				o->zone[n][z].reserve[j] = above / ratio[z];
+			}
+		}
+	}
+}
+
+int opa_zone_of(const struct opa *o, uint64_t pfn, int *nid, int *zone)
+{
+	if (!in_range(o, pfn) || PG(o, pfn).zid == OPA_NONE)
+		return -1;
+	*nid = PG(o, pfn).zid / 3;
+	*zone = PG(o, pfn).zid % 3;
+	return 0;
+}
+
+const struct opa_page *opa_page(const struct opa *o, uint64_t pfn)
+{
+	return in_range(o, pfn) ? &PG(o, pfn) : NULL;
+}
+
+static bool wmark_ok(const struct opa *o, const struct opa_zone *z, unsigned order, uint64_t mark,
+		     int classzone, bool high, bool harder)
+{
+	int64_t min = (int64_t)mark, fp = (int64_t)z->free - ((int64_t)1 << order) + 1;
+	if (high)
+		min -= min / 2;
+	if (harder)
+		min -= min / 4;
+	if (fp <= min + (int64_t)z->reserve[classzone])
+		return false;
+	if (o->modern_wmark) {
+		if (order == 0)
+			return true;
+		for (unsigned k = order; k < o->max_order; k++)
+			if (z->nr_free[k] > 0)
+				return true;
+		return false;
+	}
+	for (unsigned k = 0; k < order; k++) {
+		fp -= z->nr_free[k] << k;
+		min >>= 1;
+		if (fp <= min)
+			return false;
+	}
+	return true;
+}
+
+bool opa_alloc_expect(struct opa *o, int nid, uint32_t gfp, unsigned order, int *enid, int *ezone,
+		      unsigned *eorder)
+{
+	int high = (gfp & OPA_GFP_DMA) ? 0 : (gfp & OPA_GFP_HIGHMEM) ? 2 : 1;
+	int list_n[OPA_NODES * OPA_ZONES], list_z[OPA_NODES * OPA_ZONES], cnt = 0;
+
+	/* node order: nid, nid+1, ..., then the lower ones; populated zones only */
+	for (int k = 0; k < OPA_NODES; k++) {
+		int n = (nid + k) % OPA_NODES;
+		if (k && (gfp & OPA_GFP_THISNODE))
+			break;
+		if (!o->online[n])
+			continue;
+		for (int z = high; z >= 0; z--) {
+			if (!o->zone[n][z].present)
+				continue;
+			list_n[cnt] = n;
+			list_z[cnt++] = z;
+		}
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < cnt; i++) {
+			struct opa_zone *z = &o->zone[list_n[i]][list_z[i]];
+			uint64_t mark = pass ? z->wmin : z->wlow;
+			unsigned k;
+			if (!wmark_ok(o, z, order, mark, list_z[0], pass && (gfp & OPA_GFP_HIGH),
+				      pass && (gfp & OPA_GFP_HARDER)))
+				continue;
+			for (k = order; k < o->max_order && z->nr_free[k] <= 0; k++)
+				;
+			if (k == o->max_order)
+				continue;
+			*enid = list_n[i];
+			*ezone = list_z[i];
+			*eorder = k;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool opa_is_canonical(const struct opa *o, uint64_t pfn, unsigned order)
+{
+	if (!run_free(o, pfn, order))
+		return false;
+	if (order + 1 >= o->max_order)
+		return true;
+	return !run_free(o, pfn & ~(((uint64_t)2 << order) - 1), order + 1);
+}
+
+unsigned opa_alloc_apply(struct opa *o, uint64_t pfn, unsigned order)
+{
+	uint64_t n = (uint64_t)1 << order;
+	unsigned scribbled = 0;
+	set_block(o, pfn, order, false);
+	for (uint64_t i = 0; i < n; i++) {
+		struct opa_page *p = &PG(o, pfn + i);
+		scribbled += p->scribbled;
+		p->scribbled = 0;
+		p->state = i ? OPA_TAIL : OPA_HEAD;
+		p->ref = i ? 0 : 1;
+		p->order = i ? 0 : (uint8_t)order;
+		zone_of_pfn(o, pfn + i)->free--;
+	}
+	return o->poison ? scribbled : 0;
+}
+
+bool opa_is_free(const struct opa *o, uint64_t pfn)
+{
+	return in_range(o, pfn) && PG(o, pfn).state == OPA_FREE;
+}
+
+int opa_free_predict(const struct opa *o, uint64_t pfn, unsigned order)
+{
+	const struct opa_page *p = opa_page(o, pfn);
+	if (!p || p->state == OPA_ABSENT || order >= o->max_order)
+		return OPA_R_INVALID;
+	switch (p->state) {
+	case OPA_RESERVED:
+		return OPA_R_BAD_PAGE;
+	case OPA_FREE:
+		return OPA_R_DOUBLE_FREE;
+	case OPA_TAIL:
+		return OPA_R_BAD_FREE;
+	default:
+		return p->order == order ? OPA_R_NONE : OPA_R_BAD_FREE;
+	}
+}
+
+static void release(struct opa *o, uint64_t pfn, unsigned order)
+{
+	uint64_t n = (uint64_t)1 << order;
+	set_block(o, pfn, order, true);
+	for (uint64_t i = 0; i < n; i++) {
+		struct opa_page *p = &PG(o, pfn + i);
+		p->ref = 0;
+		p->order = 0;
+		p->scribbled = 0;
+		zone_of_pfn(o, pfn + i)->free++;
+	}
+}
+
+bool opa_free_apply(struct opa *o, uint64_t pfn, unsigned order)
+{
+	if (--PG(o, pfn).ref > 0)
+		return false;
+	release(o, pfn, order);
+	return true;
+}
+
+int opa_get_predict(const struct opa *o, uint64_t pfn)
+{
+	const struct opa_page *p = opa_page(o, pfn);
+	if (!p || p->state == OPA_ABSENT)
+		return OPA_R_INVALID;
+	return p->ref <= 0 ? OPA_R_BAD_PAGE : OPA_R_NONE;
+}
+
+void opa_get_apply(struct opa *o, uint64_t pfn) { PG(o, pfn).ref++; }
+
+int opa_put_predict(const struct opa *o, uint64_t pfn)
+{
+	const struct opa_page *p = opa_page(o, pfn);
+	if (!p || p->state == OPA_ABSENT)
+		return OPA_R_INVALID;
+	if (p->ref <= 0)
+		return OPA_R_BAD_PAGE;
+	if (p->ref == 1 && p->state == OPA_RESERVED)
+		return OPA_R_BAD_PAGE;
+	return OPA_R_NONE;
+}
+
+void opa_put_apply(struct opa *o, uint64_t pfn)
+{
+	if (--PG(o, pfn).ref == 0)
+		release(o, pfn, PG(o, pfn).order);
+}
+
+int opa_split_predict(const struct opa *o, uint64_t pfn, unsigned order)
+{
+	const struct opa_page *p = opa_page(o, pfn);
+	if (!p || p->state == OPA_ABSENT || order >= o->max_order)
+		return OPA_R_INVALID;
+	if (p->state != OPA_HEAD || p->order != order)
+		return OPA_R_BUG;
+	return OPA_R_NONE;
+}
+
+void opa_split_apply(struct opa *o, uint64_t pfn, unsigned order)
+{
+	for (uint64_t i = 0; i < ((uint64_t)1 << order); i++) {
+		PG(o, pfn + i).state = OPA_HEAD;
+		PG(o, pfn + i).order = 0;
+		if (i)
+			PG(o, pfn + i).ref = 1;
+	}
+}
+
+void opa_scribble(struct opa *o, uint64_t pfn) { PG(o, pfn).scribbled = 1; }

@@ -1,0 +1,674 @@
+/* label: scenario */
+/*
+ * Buddy allocator scenarios (mm-semantics.md §4), one function per rule, each
+ * on a fresh machine and rerun under every profile below (era, PAE,
+ * hardening). Expectations are computed by hand in the comments.
+ *
+ * Zone boundaries used throughout: DMA below pfn 0x1000 (16 MiB); the
+ * lowmem limit is given per scenario as a pfn; HIGHMEM above it.
+ * Most scenarios skip mm_setup_per_zone_wmarks, so every watermark is 0 and
+ * only the buddy rules decide; the watermark scenarios compute theirs.
+ */
+#include "check.h"
+
+#include <errno.h>
+
+#include "mmsim/mmsim.h"
+
+struct profile {
+	const char *name;
+	uint32_t era, profile, hardening;
+};
+
+static const struct profile profiles[] = {
+	{ "2.6.29/x86_32", MM_ERA_2_6_29, MM_PROFILE_X86_32, 0 },
+	{ "modern/pae/poison+asan", MM_ERA_MODERN, MM_PROFILE_X86_PAE,
+	  MM_HARDEN_POISON | MM_HARDEN_ASAN_POISON },
+	{ "2.6.29/pae/shuffle+poison", MM_ERA_2_6_29, MM_PROFILE_X86_PAE,
+	  MM_HARDEN_SHUFFLE | MM_HARDEN_POISON },
+};
+static const struct profile *prof;
+
+static struct mm_machine *mk(uint32_t max_order, uint64_t lowmem_pfn)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	mm_config_default(&cfg, (enum mm_era)prof->era);
+	cfg.profile = prof->profile;
+	cfg.hardening = prof->hardening;
+	cfg.max_order = max_order;
+	cfg.lowmem_limit = lowmem_pfn << 12;
+	cfg.seed = 42;
+	if (mm_machine_create(&cfg, &m))
+		return NULL;
+	return m;
+}
+
+/* Hand [start, end) over in maximal aligned blocks inside one zone. */
+static int give(struct mm_machine *m, uint64_t start, uint64_t end, uint64_t lowmem_pfn,
+		unsigned max_order)
+{
+	uint64_t dma = lowmem_pfn < 0x1000 ? lowmem_pfn : 0x1000;
+	for (uint64_t pfn = start; pfn < end;) {
+		unsigned o = max_order - 1;
+		for (;; o--) {
+			uint64_t n = (uint64_t)1 << o, last = pfn + n - 1;
+			bool same = (pfn < dma) == (last < dma) && (pfn < lowmem_pfn) == (last < lowmem_pfn);
+			if ((!(pfn & (n - 1)) && pfn + n <= end && same) || !o)
+				break;
+		}
+		if (mm_free_pages_bootmem(m, pfn, o))
+			return -1;
+		pfn += (uint64_t)1 << o;
+	}
+	return 0;
+}
+
+/* One node [start, end), zones, hand-off of everything, no watermarks. */
+static struct mm_machine *simple(unsigned max_order, uint64_t lowmem_pfn, uint64_t start, uint64_t end)
+{
+	struct mm_machine *m = mk(max_order, lowmem_pfn);
+	if (!m || mm_node_add(m, 0, start, end) || mm_free_area_init(m) ||
+	    give(m, start, end, lowmem_pfn, max_order)) {
+		mm_machine_destroy(m);
+		return NULL;
+	}
+	return m;
+}
+
+static uint64_t nr_free(struct mm_machine *m, int nid, int zone, unsigned order)
+{
+	struct mm_zone_info zi;
+	if (mm_zone_info(m, nid, zone, &zi))
+		return ~0ull;
+	return zi.nr_free[order];
+}
+
+static uint64_t zone_free(struct mm_machine *m, int nid, int zone)
+{
+	struct mm_zone_info zi;
+	if (mm_zone_info(m, nid, zone, &zi))
+		return ~0ull;
+	return zi.free_pages;
+}
+
+static int zone_of(struct mm_machine *m, uint64_t pfn)
+{
+	struct mm_page_info pi;
+	return mm_page_info(m, pfn, &pi) ? -1 : pi.zone;
+}
+
+static int node_of(struct mm_machine *m, uint64_t pfn)
+{
+	struct mm_page_info pi;
+	return mm_page_info(m, pfn, &pi) ? -1 : pi.nid;
+}
+
+/*
+ *   NORMAL  [0x1000 ................................ 0x1400)  one order-10 block
+ *   alloc order 0 -> 0x1000; the upper halves 0x1001 (o0), 0x1002 (o1),
+ *   0x1004 (o2) ... 0x1200 (o9) go to the free lists.
+ * Expect one free block of each order 0..9 with those heads, none of order 10,
+ * and freeing the page merges everything back into the order-10 block.
+ */
+static void split_and_merge(void)
+{
+	struct mm_machine *m = simple(11, 0x2000, 0x1000, 0x1400);
+	struct mm_page_info pi;
+	mm_pfn_t pfn;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(nr_free(m, 0, MM_ZONE_NORMAL, 10), 1);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &pfn), 0);
+	ASSERT_EQ(pfn, 0x1000);
+	for (unsigned o = 0; o < 10; o++) {
+		ASSERT_EQ(nr_free(m, 0, MM_ZONE_NORMAL, o), 1);
+		ASSERT_EQ(mm_page_info(m, 0x1000 + (1u << o), &pi), 0);
+		ASSERT_TRUE(pi.flags & MM_PAGE_BUDDY);
+		ASSERT_EQ(pi.order, o);
+	}
+	ASSERT_EQ(nr_free(m, 0, MM_ZONE_NORMAL, 10), 0);
+	ASSERT_EQ(mm_page_info(m, 0x1000, &pi), 0);
+	ASSERT_EQ(pi.flags & (MM_PAGE_ALLOCATED | MM_PAGE_FREE), MM_PAGE_ALLOCATED);
+	ASSERT_EQ(pi.refcount, 1);
+	ASSERT_EQ(mm_verify(m), 0);
+	ASSERT_EQ(mm_free_pages(m, 0x1000, 0), 0);
+	for (unsigned o = 0; o < 10; o++)
+		ASSERT_EQ(nr_free(m, 0, MM_ZONE_NORMAL, o), 0);
+	ASSERT_EQ(nr_free(m, 0, MM_ZONE_NORMAL, 10), 1);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ *   [0x1000 ... 0x1007][hole 0x1008][0x1009 ... 0x100f]   pages handed one by one
+ * Expect order-3 at 0x1000 (its buddy 0x1008 has no struct page), then
+ * 0x1009 o0, 0x100a o1, 0x100c o2: nothing merges across the hole.
+ */
+static void merge_blocked_by_hole(void)
+{
+	struct mm_machine *m = mk(11, 0x2000);
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_node_add_sparse(m, 0, 0x1000, 0x1010), 0);
+	ASSERT_EQ(mm_memory_present(m, 0, 0x1000, 0x1008), 0);
+	ASSERT_EQ(mm_memory_present(m, 0, 0x1009, 0x1010), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	for (uint64_t p = 0x1000; p < 0x1010; p++)
+		if (p != 0x1008)
+			ASSERT_EQ(mm_free_pages_bootmem(m, p, 0), 0);
+	ASSERT_EQ(nr_free(m, 0, MM_ZONE_NORMAL, 3), 1);
+	ASSERT_EQ(nr_free(m, 0, MM_ZONE_NORMAL, 2), 1);
+	ASSERT_EQ(nr_free(m, 0, MM_ZONE_NORMAL, 1), 1);
+	ASSERT_EQ(nr_free(m, 0, MM_ZONE_NORMAL, 0), 1);
+	ASSERT_EQ(nr_free(m, 0, MM_ZONE_NORMAL, 4), 0);
+	ASSERT_EQ(zone_free(m, 0, MM_ZONE_NORMAL), 15);
+	{
+		struct mm_page_info pi;
+		ASSERT_EQ(mm_page_info(m, 0x1008, &pi), -ENOENT);
+	}
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ *   DMA [0xffc 0x1000) | NORMAL [0x1000 0x1004) | HIGHMEM [0x1004 0x1008)   (lowmem 0x1004)
+ * Pages handed one by one. Expect three order-2 blocks, one per zone: the
+ * DMA/NORMAL and NORMAL/HIGHMEM buddies never merge across the boundary.
+ */
+static void merge_blocked_by_zone(void)
+{
+	struct mm_machine *m = mk(11, 0x1004);
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_node_add(m, 0, 0xffc, 0x1008), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	for (uint64_t p = 0xffc; p < 0x1008; p++)
+		ASSERT_EQ(mm_free_pages_bootmem(m, p, 0), 0);
+	for (int z = 0; z < MM_NR_ZONES; z++) {
+		ASSERT_EQ(nr_free(m, 0, z, 2), 1);
+		ASSERT_EQ(nr_free(m, 0, z, 3), 0);
+		ASSERT_EQ(zone_free(m, 0, z), 4);
+	}
+	ASSERT_EQ(zone_of(m, 0xfff), MM_ZONE_DMA);
+	ASSERT_EQ(zone_of(m, 0x1000), MM_ZONE_NORMAL);
+	ASSERT_EQ(zone_of(m, 0x1004), MM_ZONE_HIGHMEM);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ *   [0x1000 0x1001 | 0x1002 | 0x1003]   o1 allocated, 0x1002 free o0, 0x1003 allocated
+ * Free the order-1 block at 0x1000: its buddy 0x1002 is PageBuddy but of
+ * order 0. Expect no merge: nr_free[1] = 1 (0x1000), nr_free[0] = 1 (0x1002).
+ */
+static void merge_blocked_by_order(void)
+{
+	struct mm_machine *m = simple(11, 0x2000, 0x1000, 0x1004);
+	mm_pfn_t a, b, c;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 1, &a), 0);
+	ASSERT_EQ(a, 0x1000);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &b), 0);
+	ASSERT_EQ(b, 0x1002);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &c), 0);
+	ASSERT_EQ(c, 0x1003);
+	ASSERT_EQ(mm_free_pages(m, 0x1002, 0), 0);
+	ASSERT_EQ(mm_free_pages(m, 0x1000, 1), 0);
+	ASSERT_EQ(nr_free(m, 0, MM_ZONE_NORMAL, 1), 1);
+	ASSERT_EQ(nr_free(m, 0, MM_ZONE_NORMAL, 0), 1);
+	ASSERT_EQ(mm_verify(m), 0);
+	ASSERT_EQ(mm_free_pages(m, 0x1003, 0), 0);
+	ASSERT_EQ(nr_free(m, 0, MM_ZONE_NORMAL, 2), 1);
+	ASSERT_EQ(nr_free(m, 0, MM_ZONE_NORMAL, 1), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ *   DMA [0xffc 0x1000) | NORMAL [0x1000 0x1004) | HIGHMEM [0x1004 0x1008)
+ * Expect HIGHUSER to take HIGHMEM, then NORMAL, then DMA, then fail; KERNEL
+ * never to touch HIGHMEM; DMA to use DMA only.
+ */
+static void zonelist_fallback(void)
+{
+	struct mm_machine *m = simple(11, 0x1004, 0xffc, 0x1008);
+	mm_pfn_t p;
+	ASSERT_TRUE(m);
+	for (int i = 0; i < 12; i++) {
+		ASSERT_EQ(mm_alloc_pages(m, MM_GFP_HIGHUSER, 0, &p), 0);
+		ASSERT_EQ(zone_of(m, p), i < 4 ? MM_ZONE_HIGHMEM : i < 8 ? MM_ZONE_NORMAL : MM_ZONE_DMA);
+	}
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_HIGHUSER, 0, &p), -ENOMEM);
+	ASSERT_EQ(mm_report_count(m), 0);
+	mm_machine_destroy(m);
+
+	m = simple(11, 0x1004, 0xffc, 0x1008);
+	ASSERT_TRUE(m);
+	for (int i = 0; i < 8; i++) {
+		ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &p), 0);
+		ASSERT_EQ(zone_of(m, p), i < 4 ? MM_ZONE_NORMAL : MM_ZONE_DMA);
+	}
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &p), -ENOMEM);
+	ASSERT_EQ(zone_free(m, 0, MM_ZONE_HIGHMEM), 4);
+	mm_machine_destroy(m);
+
+	m = simple(11, 0x1004, 0xffc, 0x1008);
+	ASSERT_TRUE(m);
+	for (int i = 0; i < 4; i++) {
+		ASSERT_EQ(mm_alloc_pages(m, MM_GFP_DMA, 0, &p), 0);
+		ASSERT_EQ(zone_of(m, p), MM_ZONE_DMA);
+	}
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_DMA, 0, &p), -ENOMEM);
+	/* 2.6.29's gfp_zone: __GFP_DMA wins over __GFP_HIGHMEM */
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_DMA | MM_GFP_HIGHMEM, 0, &p), -ENOMEM);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ *   node 0 NORMAL [0x1000 0x1004)   node 1 NORMAL [0x1004 0x1008)   node 2 [0x2000 0x2004)
+ * Expect an allocation for node 1 to use node 1, then node 2 (the next
+ * node), then node 0; with __GFP_THISNODE to fail once node 1 is empty.
+ */
+static void other_nodes_and_thisnode(void)
+{
+	struct mm_machine *m = mk(11, 0x8000);
+	mm_pfn_t p;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_node_add(m, 0, 0x1000, 0x1004), 0);
+	ASSERT_EQ(mm_node_add(m, 1, 0x1004, 0x1008), 0);
+	ASSERT_EQ(mm_node_add(m, 2, 0x2000, 0x2004), 0);
+	ASSERT_EQ(mm_nr_nodes(m), 3);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(give(m, 0x1000, 0x1004, 0x8000, 11), 0);
+	ASSERT_EQ(give(m, 0x1004, 0x1008, 0x8000, 11), 0);
+	ASSERT_EQ(give(m, 0x2000, 0x2004, 0x8000, 11), 0);
+	/* node boundaries block merging: 0x1000 o2 and 0x1004 o2 stay apart */
+	ASSERT_EQ(nr_free(m, 0, MM_ZONE_NORMAL, 2), 1);
+	ASSERT_EQ(nr_free(m, 1, MM_ZONE_NORMAL, 2), 1);
+	for (int i = 0; i < 4; i++) {
+		ASSERT_EQ(mm_alloc_pages_node(m, 1, MM_GFP_KERNEL | MM_GFP_THISNODE, 0, &p), 0);
+		ASSERT_EQ(node_of(m, p), 1);
+	}
+	ASSERT_EQ(mm_alloc_pages_node(m, 1, MM_GFP_KERNEL | MM_GFP_THISNODE, 0, &p), -ENOMEM);
+	for (int i = 0; i < 8; i++) {
+		ASSERT_EQ(mm_alloc_pages_node(m, 1, MM_GFP_KERNEL, 0, &p), 0);
+		ASSERT_EQ(node_of(m, p), i < 4 ? 2 : 0);
+	}
+	ASSERT_EQ(mm_alloc_pages_node(m, 1, MM_GFP_KERNEL, 0, &p), -ENOMEM);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ *   NORMAL [0x1000 0x1400): 1024 pages, the only lowmem.
+ * min_free_kbytes = isqrt(1024 * 4 * 16) = 256 -> pages_min 64, all to NORMAL:
+ * min 64, low 64 + 64/4 = 80, high 64 + 64/2 = 96.
+ * Expect order-0 GFP_KERNEL to succeed while free > 64 (low pass until 80,
+ * then the min pass) and fail at 64; __GFP_HIGH to go on to 32 (64 - 64/2);
+ * GFP_ATOMIC (HIGH + HARDER: 32 - 32/4 = 24) to go on to 24.
+ */
+static void watermarks_and_dips(void)
+{
+	struct mm_machine *m = simple(11, 0x2000, 0x1000, 0x1400);
+	struct mm_zone_info zi;
+	mm_pfn_t p;
+	int n = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_setup_per_zone_wmarks(m), 0);
+	ASSERT_EQ(mm_min_free_kbytes(m), 256);
+	ASSERT_EQ(mm_zone_info(m, 0, MM_ZONE_NORMAL, &zi), 0);
+	ASSERT_EQ(zi.wmark_min, 64);
+	ASSERT_EQ(zi.wmark_low, 80);
+	ASSERT_EQ(zi.wmark_high, 96);
+	while (mm_alloc_pages(m, MM_GFP_KERNEL, 0, &p) == 0)
+		n++;
+	ASSERT_EQ(n, 1024 - 64);
+	ASSERT_EQ(zone_free(m, 0, MM_ZONE_NORMAL), 64);
+	n = 0;
+	while (mm_alloc_pages(m, MM_GFP_HIGH, 0, &p) == 0)
+		n++;
+	ASSERT_EQ(n, 32);
+	n = 0;
+	while (mm_alloc_pages(m, MM_GFP_ATOMIC, 0, &p) == 0)
+		n++;
+	ASSERT_EQ(n, 8);
+	ASSERT_EQ(zone_free(m, 0, MM_ZONE_NORMAL), 24);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ *   DMA [0xf00 0x1000) | NORMAL [0x1000 0x1100) | HIGHMEM [0x1100 0x1200)   256 pages each
+ * lowmem 512 pages: min_free_kbytes = isqrt(512*64) = 181 -> pages_min 45;
+ * DMA and NORMAL: share 45*256/512 = 22: min 22, low 27, high 33; HIGHMEM:
+ * min clamp(256/1024, 32, 128) = 32, low 32 + 5 = 37, high 32 + 11 = 43.
+ * lowmem_reserve: DMA[NORMAL] = 256/256 = 1, DMA[HIGHMEM] = 512/256 = 2,
+ * NORMAL[HIGHMEM] = 256/32 = 8.
+ * Expect GFP_KERNEL to stop with NORMAL at 22 and DMA at 23 (22 + its
+ * reserve of 1 against NORMAL-class requests), and one more GFP_DMA page
+ * (class DMA, no reserve) to bring DMA to 22.
+ */
+static void lowmem_reserve(void)
+{
+	struct mm_machine *m = simple(11, 0x1100, 0xf00, 0x1200);
+	struct mm_zone_info zi;
+	mm_pfn_t p;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_setup_per_zone_wmarks(m), 0);
+	ASSERT_EQ(mm_min_free_kbytes(m), 181);
+	ASSERT_EQ(mm_zone_info(m, 0, MM_ZONE_DMA, &zi), 0);
+	ASSERT_EQ(zi.wmark_min, 22);
+	ASSERT_EQ(zi.wmark_low, 27);
+	ASSERT_EQ(zi.wmark_high, 33);
+	ASSERT_EQ(zi.lowmem_reserve[MM_ZONE_DMA], 0);
+	ASSERT_EQ(zi.lowmem_reserve[MM_ZONE_NORMAL], 1);
+	ASSERT_EQ(zi.lowmem_reserve[MM_ZONE_HIGHMEM], 2);
+	ASSERT_EQ(mm_zone_info(m, 0, MM_ZONE_NORMAL, &zi), 0);
+	ASSERT_EQ(zi.lowmem_reserve[MM_ZONE_HIGHMEM], 8);
+	ASSERT_EQ(mm_zone_info(m, 0, MM_ZONE_HIGHMEM, &zi), 0);
+	ASSERT_EQ(zi.wmark_min, 32);
+	ASSERT_EQ(zi.wmark_low, 37);
+	ASSERT_EQ(zi.wmark_high, 43);
+	while (mm_alloc_pages(m, MM_GFP_KERNEL, 0, &p) == 0)
+		;
+	ASSERT_EQ(zone_free(m, 0, MM_ZONE_NORMAL), 22);
+	ASSERT_EQ(zone_free(m, 0, MM_ZONE_DMA), 23);
+	ASSERT_EQ(zone_free(m, 0, MM_ZONE_HIGHMEM), 256);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_DMA, 0, &p), 0);
+	ASSERT_EQ(zone_of(m, p), MM_ZONE_DMA);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_DMA, 0, &p), -ENOMEM);
+	ASSERT_EQ(zone_free(m, 0, MM_ZONE_DMA), 22);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ *   NORMAL [0x1000 0x1010) with MAX_ORDER 3 (orders 0..2), handed over as one
+ *   order-4 block (bootmem-sized, above MAX_ORDER).
+ * Expect four order-2 blocks (the largest order), an order-2 allocation to
+ * succeed, and order 3 to be refused with a WARN and -EINVAL.
+ */
+static void max_order_blocks(void)
+{
+	struct mm_machine *m = mk(3, 0x2000);
+	mm_pfn_t p;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_node_add(m, 0, 0x1000, 0x1010), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1000, 4), 0);
+	ASSERT_EQ(nr_free(m, 0, MM_ZONE_NORMAL, 2), 4);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 2, &p), 0);
+	ASSERT_EQ(p & 3, 0);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 3, &p), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_WARN), 1);
+	ASSERT_EQ(mm_report_count(m), 1);
+	ASSERT_EQ(nr_free(m, 0, MM_ZONE_NORMAL, 2), 3);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+
+	/* MAX_ORDER 11: the 4 MiB block is the largest */
+	m = simple(11, 0x2000, 0x1000, 0x1400);
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 10, &p), 0);
+	ASSERT_EQ(p, 0x1000);
+	ASSERT_EQ(zone_free(m, 0, MM_ZONE_NORMAL), 0);
+	ASSERT_EQ(mm_free_pages(m, p, 10), 0);
+	ASSERT_EQ(nr_free(m, 0, MM_ZONE_NORMAL, 10), 1);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ *   NORMAL [0x1000 0x1004) one order-2 block.
+ * Expect split_page to leave four order-0 pages with one reference each,
+ * freeable one at a time, merging back into the order-2 block.
+ */
+static void split_page_rule(void)
+{
+	struct mm_machine *m = simple(11, 0x2000, 0x1000, 0x1004);
+	struct mm_page_info pi;
+	mm_pfn_t p;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 2, &p), 0);
+	ASSERT_EQ(mm_split_page(m, p, 2), 0);
+	for (int i = 0; i < 4; i++) {
+		ASSERT_EQ(mm_page_info(m, p + i, &pi), 0);
+		ASSERT_EQ(pi.refcount, 1);
+		ASSERT_EQ(pi.order, 0);
+		ASSERT_TRUE(pi.flags & MM_PAGE_ALLOCATED);
+	}
+	ASSERT_EQ(mm_verify(m), 0);
+	for (int i = 3; i >= 0; i--)
+		ASSERT_EQ(mm_free_pages(m, p + i, 0), 0);
+	ASSERT_EQ(nr_free(m, 0, MM_ZONE_NORMAL, 2), 1);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ *   NORMAL [0x1000 0x1400) one order-10 block; alloc_pages_exact(3 pages).
+ * Expect an order-2 block at 0x1000 split, its 4th page 0x1003 given back
+ * (a lone order-0: its buddy 0x1002 is in use), and free_pages_exact to
+ * merge everything back into one order-10 block.
+ */
+static void exact_alloc(void)
+{
+	struct mm_machine *m = simple(11, 0x2000, 0x1000, 0x1400);
+	mm_pfn_t p;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_alloc_pages_exact(m, 0x2001, MM_GFP_KERNEL, &p), 0);
+	ASSERT_EQ(p, 0x1000);
+	ASSERT_EQ(nr_free(m, 0, MM_ZONE_NORMAL, 0), 1);
+	ASSERT_EQ(zone_free(m, 0, MM_ZONE_NORMAL), 1024 - 3);
+	ASSERT_EQ(mm_verify(m), 0);
+	ASSERT_EQ(mm_free_pages_exact(m, p, 0x2001), 0);
+	ASSERT_EQ(nr_free(m, 0, MM_ZONE_NORMAL, 10), 1);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ * Expect get_page to add a reference so that __free_pages only drops it,
+ * the final put_page to free the block, and a zeroed page to read as zeros.
+ */
+static void refcounts_and_zeroing(void)
+{
+	struct mm_machine *m = simple(11, 0x2000, 0x1000, 0x1004);
+	struct mm_page_info pi;
+	uint8_t buf[64] = { 1 }, zero[64] = { 0 };
+	mm_pfn_t p;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 1, &p), 0);
+	ASSERT_EQ(mm_get_page(m, p), 0);
+	ASSERT_EQ(mm_free_pages(m, p, 1), 0);
+	ASSERT_EQ(mm_page_info(m, p, &pi), 0);
+	ASSERT_EQ(pi.refcount, 1);
+	ASSERT_TRUE(pi.flags & MM_PAGE_ALLOCATED);
+	ASSERT_EQ(mm_phys_write(m, p << 12, "data", 4), 0);
+	ASSERT_EQ(mm_put_page(m, p), 0);
+	ASSERT_EQ(zone_free(m, 0, MM_ZONE_NORMAL), 4);
+	ASSERT_EQ(mm_get_zeroed_page(m, MM_GFP_KERNEL, &p), 0);
+	ASSERT_EQ(mm_phys_read(m, p << 12, buf, sizeof(buf)), 0);
+	ASSERT_EQ(memcmp(buf, zero, sizeof(buf)), 0);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ * Fault injection swept upward: with the N-th allocation failing, the
+ * allocation is -ENOMEM and nothing changes; once N exceeds the calls made,
+ * the whole sequence completes. Expect the free count back at 4 every time.
+ */
+static void fault_injection_sweep(void)
+{
+	for (uint32_t n = 0; n < 4; n++) {
+		struct mm_machine *m = simple(11, 0x2000, 0x1000, 0x1004);
+		mm_pfn_t p[3];
+		int ok = 0;
+		ASSERT_TRUE(m);
+		mm_fault_inject_set(m, true, n, 1);
+		for (int i = 0; i < 3; i++) {
+			int ret = mm_alloc_pages(m, MM_GFP_KERNEL, 0, &p[ok]);
+			ASSERT_EQ(ret, (uint32_t)i == n ? -ENOMEM : 0);
+			ok += ret == 0;
+			ASSERT_EQ(zone_free(m, 0, MM_ZONE_NORMAL), 4 - (uint64_t)ok);
+			ASSERT_EQ(mm_verify(m), 0);
+		}
+		ASSERT_EQ(mm_fault_inject_hits(m), n < 3 ? 1 : 0);
+		while (ok--)
+			ASSERT_EQ(mm_free_pages(m, p[ok], 0), 0);
+		ASSERT_EQ(nr_free(m, 0, MM_ZONE_NORMAL, 2), 1);
+		ASSERT_EQ(mm_report_count(m), 0);
+		mm_machine_destroy(m);
+	}
+}
+
+/* ---- negative tests: one misuse each, exact report kind and count ------- */
+
+static struct mm_machine *neg_m;
+static mm_pfn_t neg_p; /* an order-1 allocation at 0x1000 */
+
+static bool neg_setup(void)
+{
+	mm_machine_destroy(neg_m);
+	neg_m = mk(11, 0x2000);
+	if (!neg_m || mm_node_add(neg_m, 0, 0x1000, 0x1008) || mm_free_area_init(neg_m) ||
+	    mm_free_pages_bootmem(neg_m, 0x1000, 2) || mm_alloc_pages(neg_m, MM_GFP_KERNEL, 1, &neg_p) ||
+	    mm_free_pages_bootmem(neg_m, 0x1004, 1))
+		return false;
+	return neg_p == 0x1000;
+}
+
+/* Run one misuse: expect ret, exactly one report of kind, and verify == 0. */
+#define NEGATIVE(name, call, want_ret, kind)                                           \
+	static void name(void)                                                         \
+	{                                                                              \
+		ASSERT_TRUE(neg_setup());                                              \
+		uint64_t before = mm_report_count_kind(neg_m, kind);                   \
+		ASSERT_EQ(call, want_ret);                                             \
+		ASSERT_EQ(mm_report_count_kind(neg_m, kind), before + 1);              \
+		ASSERT_EQ(mm_report_count(neg_m), 1);                                  \
+		ASSERT_EQ(mm_verify(neg_m), 0);                                        \
+		mm_machine_destroy(neg_m);                                             \
+		neg_m = NULL;                                                          \
+	}
+
+/*
+ *   [0x1000 0x1001 | 0x1002 0x1003 | 0x1004 0x1005 | 0x1006 0x1007]
+ *    allocated o1    free o1         free o1         reserved
+ */
+NEGATIVE(neg_double_free, mm_free_pages(neg_m, 0x1004, 2), -EINVAL, MM_REPORT_DOUBLE_FREE)
+NEGATIVE(neg_free_inside_free_block, mm_free_pages(neg_m, 0x1005, 0), -EINVAL, MM_REPORT_DOUBLE_FREE)
+NEGATIVE(neg_wrong_order, mm_free_pages(neg_m, 0x1000, 0), -EINVAL, MM_REPORT_BAD_FREE)
+NEGATIVE(neg_tail_page, mm_free_pages(neg_m, 0x1001, 1), -EINVAL, MM_REPORT_BAD_FREE)
+NEGATIVE(neg_reserved_page, mm_free_pages(neg_m, 0x1006, 0), -EINVAL, MM_REPORT_BAD_PAGE)
+NEGATIVE(neg_free_order_range, mm_free_pages(neg_m, 0x1000, 11), -EINVAL, MM_REPORT_INVALID_ARG)
+NEGATIVE(neg_free_hole, mm_free_pages(neg_m, 0x5000, 0), -EINVAL, MM_REPORT_INVALID_ARG)
+NEGATIVE(neg_alloc_order_range, mm_alloc_pages(neg_m, MM_GFP_KERNEL, 11, &neg_p), -EINVAL, MM_REPORT_WARN)
+NEGATIVE(neg_alloc_bad_gfp, mm_alloc_pages(neg_m, 0x100, 0, &neg_p), -EINVAL, MM_REPORT_INVALID_ARG)
+NEGATIVE(neg_alloc_bad_nid, mm_alloc_pages_node(neg_m, 5, MM_GFP_KERNEL, 0, &neg_p), -EINVAL,
+	 MM_REPORT_INVALID_ARG)
+NEGATIVE(neg_alloc_null_out, mm_alloc_pages(neg_m, MM_GFP_KERNEL, 0, NULL), -EINVAL, MM_REPORT_INVALID_ARG)
+NEGATIVE(neg_put_underflow, mm_put_page(neg_m, 0x1004), -EINVAL, MM_REPORT_BAD_PAGE)
+NEGATIVE(neg_put_tail, mm_put_page(neg_m, 0x1001), -EINVAL, MM_REPORT_BAD_PAGE)
+NEGATIVE(neg_get_free, mm_get_page(neg_m, 0x1002), -EINVAL, MM_REPORT_BAD_PAGE)
+NEGATIVE(neg_put_reserved_last, mm_put_page(neg_m, 0x1007), -EINVAL, MM_REPORT_BAD_PAGE)
+NEGATIVE(neg_split_wrong, mm_split_page(neg_m, 0x1000, 2), -EINVAL, MM_REPORT_BUG)
+NEGATIVE(neg_zeroed_highmem, mm_get_zeroed_page(neg_m, MM_GFP_HIGHUSER, &neg_p), -EINVAL, MM_REPORT_BUG)
+NEGATIVE(neg_exact_highmem, mm_alloc_pages_exact(neg_m, 4096, MM_GFP_HIGHUSER, &neg_p), -EINVAL,
+	 MM_REPORT_BUG)
+NEGATIVE(neg_exact_zero, mm_alloc_pages_exact(neg_m, 0, MM_GFP_KERNEL, &neg_p), -EINVAL,
+	 MM_REPORT_INVALID_ARG)
+NEGATIVE(neg_free_exact_free, mm_free_pages_exact(neg_m, 0x1002, 4096), -EINVAL, MM_REPORT_DOUBLE_FREE)
+NEGATIVE(neg_handoff_not_reserved, mm_free_pages_bootmem(neg_m, 0x1004, 0), -EINVAL, MM_REPORT_BAD_PAGE)
+NEGATIVE(neg_handoff_misaligned, mm_free_pages_bootmem(neg_m, 0x1007, 1), -EINVAL, MM_REPORT_INVALID_ARG)
+NEGATIVE(neg_node_after_init, mm_node_add(neg_m, 1, 0x3000, 0x3010), -EINVAL, MM_REPORT_BUG)
+NEGATIVE(neg_read_free_page, mm_phys_read(neg_m, 0x1003000, &neg_p, 8), -EFAULT,
+	 MM_REPORT_USE_AFTER_FREE)
+
+/*
+ * A stray write into a poisoned free page: expect exactly one CORRUPTION
+ * report when the allocation that hands the page out checks its poison,
+ * and the allocation still to succeed (the kernel reports and goes on).
+ */
+static void neg_poison_corruption(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	mm_pfn_t p;
+	mm_config_default(&cfg, MM_ERA_2_6_29);
+	cfg.hardening = MM_HARDEN_POISON | (prof->hardening & MM_HARDEN_ASAN_POISON);
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_node_add(m, 0, 0x1000, 0x1001), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1000, 0), 0);
+	ASSERT_EQ(mm_page_poison_scribble(m, 0x1000, 100, 0x55), 0);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &p), 0);
+	ASSERT_EQ(p, 0x1000);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_CORRUPTION), 1);
+	ASSERT_EQ(mm_report_count(m), 1);
+	ASSERT_EQ(mm_last_report(m)->addr, 0x1000000 + 100);
+	ASSERT_EQ(mm_verify(m), 0);
+	/* an intact poisoned page is silent */
+	ASSERT_EQ(mm_free_pages(m, p, 0), 0);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &p), 0);
+	ASSERT_EQ(mm_report_count(m), 1);
+	mm_machine_destroy(m);
+}
+
+int main(void)
+{
+	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++) {
+		prof = &profiles[i];
+		printf("profile %s\n", prof->name);
+		RUN(split_and_merge);
+		RUN(merge_blocked_by_hole);
+		RUN(merge_blocked_by_zone);
+		RUN(merge_blocked_by_order);
+		RUN(zonelist_fallback);
+		RUN(other_nodes_and_thisnode);
+		RUN(watermarks_and_dips);
+		RUN(lowmem_reserve);
+		RUN(max_order_blocks);
+		RUN(split_page_rule);
+		RUN(exact_alloc);
+		RUN(refcounts_and_zeroing);
+		RUN(fault_injection_sweep);
+		RUN(neg_double_free);
+		RUN(neg_free_inside_free_block);
+		RUN(neg_wrong_order);
+		RUN(neg_tail_page);
+		RUN(neg_reserved_page);
+		RUN(neg_free_order_range);
+		RUN(neg_free_hole);
+		RUN(neg_alloc_order_range);
+		RUN(neg_alloc_bad_gfp);
+		RUN(neg_alloc_bad_nid);
+		RUN(neg_alloc_null_out);
+		RUN(neg_put_underflow);
+		RUN(neg_put_tail);
+		RUN(neg_get_free);
+		RUN(neg_put_reserved_last);
+		RUN(neg_split_wrong);
+		RUN(neg_zeroed_highmem);
+		RUN(neg_exact_highmem);
+		RUN(neg_exact_zero);
+		RUN(neg_free_exact_free);
+		RUN(neg_handoff_not_reserved);
+		RUN(neg_handoff_misaligned);
+		RUN(neg_node_after_init);
+		RUN(neg_read_free_page);
+		RUN(neg_poison_corruption);
+		if (neg_m) {
+			mm_machine_destroy(neg_m);
+			neg_m = NULL;
+		}
+	}
+	return check_summary("page_alloc");
+}
