@@ -163,7 +163,6 @@ enum {
 	MM_PG_ZERO = 1u << 7,   /* the shared zero page */
 	MM_PG_POISONED = 1u << 8, /* contents poisoned on free (page poisoning) */
 	MM_PG_ALLOCATED = 1u << 9, /* handed out by the buddy allocator */
-	/* bit 31 is memmap.c's own: the page exists */
 };
 
 #define MM_PFN_NONE UINT64_MAX
@@ -184,14 +183,18 @@ struct mm_page {
 
 int mm_memmap_init(struct mm_machine *m);
 void mm_memmap_destroy(struct mm_machine *m);
-/* Create struct pages for [start_pfn, end_pfn) (sparse sections, as
- * SPARSEMEM): each new page is zeroed, pfn set, PG_RESERVED, refcount 1,
- * mapcount -1. Pages that already exist are left alone. */
+/* Create struct pages for [start_pfn, end_pfn) (one host array per range
+ * registered): each new page is zeroed, pfn set, PG_RESERVED, refcount 1,
+ * mapcount -1. Pages that already exist are left alone. -ENOSPC past 256
+ * separate ranges. */
 int mm_memmap_add_range(struct mm_machine *m, mm_pfn_t start_pfn, mm_pfn_t end_pfn);
 /* pfn_to_page / pfn_valid: NULL for a pfn without a struct page (a hole). */
 struct mm_page *mm_pfn_to_page(struct mm_machine *m, mm_pfn_t pfn);
 static inline bool mm_pfn_valid(struct mm_machine *m, mm_pfn_t pfn) { return mm_pfn_to_page(m, pfn) != NULL; }
 uint64_t mm_memmap_nr_pages(const struct mm_machine *m);
+/* Do the nr struct pages from pfn exist and lie in one host array (so
+ * page + i is the page of pfn + i)? */
+bool mm_memmap_contig(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr);
 
 /* ===================================================================== */
 /* Stage life cycle: each stage file provides init (allocate its state),  */

@@ -1,35 +1,43 @@
 /*
- * The page-frame database: one struct mm_page per frame, in sparse sections
- * (as SPARSEMEM has them), so a machine with memory at 0 and at 60 GiB pays
- * only for the sections its nodes span. A pfn whose page was never created
- * is a hole: pfn_to_page gives NULL, as pfn_valid() would say false.
+ * The page-frame database: one struct mm_page per frame.
+ *
+ * The kernel keeps it flat per node (node_mem_map) or in fixed sections
+ * (SPARSEMEM). mmsim keeps one array per range the arch registers, sized to
+ * the range exactly, sorted by pfn: a machine pays for the frames it has, in
+ * one host allocation per range, whatever the size of its address space.
+ * A pfn outside every range is a hole: pfn_to_page gives NULL, as pfn_valid()
+ * would say false. Look-up is a binary search, with the last range hit tried
+ * first (walks and buddy merges stay inside one range).
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
 
-#define SECTION_SHIFT 12 /* 4096 pages, 16 MiB per section */
-#define PAGES_PER_SECTION ((uint64_t)1 << SECTION_SHIFT)
-#define MM_PG_VALID (1u << 31) /* the page was created by add_range */
+#define MEMMAP_MAX_CHUNKS 256
+
+struct memmap_chunk {
+	mm_pfn_t start, end; /* [start, end) */
+	struct mm_page *pages;
+};
 
 struct mm_memmap {
-	/* nr_sections pointers, NULL = no memmap; the directory itself is
-	 * allocated by the first add_range, so a machine that never builds a
-	 * memmap (the firmware-map and memblock stages) pays nothing for it */
-	struct mm_page **sections;
-	uint64_t nr_sections;
-	uint64_t used_sections; /* sections[i] is NULL for every i >= used_sections */
+	struct memmap_chunk chunk[MEMMAP_MAX_CHUNKS]; /* sorted, disjoint */
+	uint32_t nr_chunks;
+	uint32_t last; /* index of the last chunk a look-up hit */
 	uint64_t nr_pages;
 };
 
+/* ---- table of contents ----------------------------------------------- */
+/* Index of the first chunk whose end is above pfn (nr_chunks if none). */
+static uint32_t chunk_search(const struct mm_memmap *mm, mm_pfn_t pfn);
+/* Insert a new chunk for [start, end) (uncovered) at index i. */
+static int chunk_insert(struct mm_memmap *mm, uint32_t i, mm_pfn_t start, mm_pfn_t end);
+
 int mm_memmap_init(struct mm_machine *m)
 {
-	struct mm_memmap *mm = calloc(1, sizeof(*mm));
-	if (!mm)
-		return -ENOMEM;
-	mm->nr_sections = mm_profile_max_pfn(m) >> SECTION_SHIFT;
-	m->memmap = mm;
-	return 0;
+	m->memmap = calloc(1, sizeof(*m->memmap));
+	return m->memmap ? 0 : -ENOMEM;
 }
 
 void mm_memmap_destroy(struct mm_machine *m)
@@ -37,44 +45,73 @@ void mm_memmap_destroy(struct mm_machine *m)
 	struct mm_memmap *mm = m->memmap;
 	if (!mm)
 		return;
-	for (uint64_t i = 0; i < mm->used_sections; i++)
-		if (mm->sections[i])
-			free(mm->sections[i]);
-	free(mm->sections);
+	for (uint32_t i = 0; i < mm->nr_chunks; i++)
+		free(mm->chunk[i].pages);
 	free(mm);
 	m->memmap = NULL;
+}
+
+static uint32_t chunk_search(const struct mm_memmap *mm, mm_pfn_t pfn)
+{
+	uint32_t lo = 0, hi = mm->nr_chunks;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (mm->chunk[mid].end <= pfn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int chunk_insert(struct mm_memmap *mm, uint32_t i, mm_pfn_t start, mm_pfn_t end)
+{
+	struct mm_page *pages;
+	if (mm->nr_chunks == MEMMAP_MAX_CHUNKS)
+		return -ENOSPC;
+	pages = malloc((size_t)(end - start) * sizeof(*pages));
+	if (!pages)
+		return -ENOMEM;
+	for (mm_pfn_t pfn = start; pfn < end; pfn++) {
+		struct mm_page *p = &pages[pfn - start];
+		memset(p, 0, sizeof(*p));
+		p->pfn = pfn;
+		p->flags = MM_PG_RESERVED;
+		p->refcount = 1;
+		p->mapcount = -1;
+	}
+	memmove(&mm->chunk[i + 1], &mm->chunk[i], (mm->nr_chunks - i) * sizeof(mm->chunk[0]));
+	mm->chunk[i] = (struct memmap_chunk){ start, end, pages };
+	mm->nr_chunks++;
+	mm->nr_pages += end - start;
+	mm->last = 0;
+	return 0;
 }
 
 int mm_memmap_add_range(struct mm_machine *m, mm_pfn_t start_pfn, mm_pfn_t end_pfn)
 {
 	struct mm_memmap *mm = m->memmap;
-	uint64_t max = mm->nr_sections << SECTION_SHIFT;
+	mm_pfn_t pfn = start_pfn;
 
-	if (start_pfn > end_pfn || end_pfn > max)
+	if (start_pfn > end_pfn || end_pfn > mm_profile_max_pfn(m))
 		return -EINVAL;
-	if (!mm->sections) {
-		mm->sections = calloc(mm->nr_sections, sizeof(*mm->sections));
-		if (!mm->sections)
-			return -ENOMEM;
-	}
-	/* Allocate every section first so a host OOM leaves nothing half done. */
-	for (uint64_t s = start_pfn >> SECTION_SHIFT; start_pfn < end_pfn &&
-	     s <= (end_pfn - 1) >> SECTION_SHIFT; s++) {
-		if (mm->sections[s])
+	/* Fill the gaps between existing chunks, left to right. Each insert
+	 * is whole or nothing; a failure part way leaves the earlier gaps
+	 * filled, which is harmless (pages that exist are left alone). */
+	while (pfn < end_pfn) {
+		uint32_t i = chunk_search(mm, pfn);
+		mm_pfn_t gap_end = end_pfn;
+		int ret;
+		if (i < mm->nr_chunks && mm->chunk[i].start <= pfn) {
+			pfn = mm->chunk[i].end; /* already covered */
 			continue;
-		mm->sections[s] = calloc(PAGES_PER_SECTION, sizeof(struct mm_page));
-		if (!mm->sections[s])
-			return -ENOMEM;
-		if (s >= mm->used_sections)
-			mm->used_sections = s + 1;
-	}
-	for (mm_pfn_t pfn = start_pfn; pfn < end_pfn; pfn++) {
-		struct mm_page *p = &mm->sections[pfn >> SECTION_SHIFT][pfn & (PAGES_PER_SECTION - 1)];
-		if (p->flags & MM_PG_VALID)
-			continue;
-		*p = (struct mm_page){ .pfn = pfn, .flags = MM_PG_VALID | MM_PG_RESERVED,
-				       .refcount = 1, .mapcount = -1 };
-		mm->nr_pages++;
+		}
+		if (i < mm->nr_chunks && mm->chunk[i].start < gap_end)
+			gap_end = mm->chunk[i].start;
+		ret = chunk_insert(mm, i, pfn, gap_end);
+		if (ret)
+			return ret;
+		pfn = gap_end;
 	}
 	return 0;
 }
@@ -82,13 +119,27 @@ int mm_memmap_add_range(struct mm_machine *m, mm_pfn_t start_pfn, mm_pfn_t end_p
 struct mm_page *mm_pfn_to_page(struct mm_machine *m, mm_pfn_t pfn)
 {
 	struct mm_memmap *mm = m->memmap;
-	struct mm_page *sec;
-	if (pfn >> SECTION_SHIFT >= mm->used_sections)
+	const struct memmap_chunk *c;
+	uint32_t i = mm->last;
+
+	if (i < mm->nr_chunks && mm->chunk[i].start <= pfn && pfn < mm->chunk[i].end)
+		return &mm->chunk[i].pages[pfn - mm->chunk[i].start];
+	i = chunk_search(mm, pfn);
+	if (i >= mm->nr_chunks)
 		return NULL;
-	sec = mm->sections[pfn >> SECTION_SHIFT];
-	if (!sec || !(sec[pfn & (PAGES_PER_SECTION - 1)].flags & MM_PG_VALID))
+	c = &mm->chunk[i];
+	if (pfn < c->start)
 		return NULL;
-	return &sec[pfn & (PAGES_PER_SECTION - 1)];
+	mm->last = i;
+	return &c->pages[pfn - c->start];
+}
+
+bool mm_memmap_contig(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr)
+{
+	struct mm_memmap *mm = m->memmap;
+	uint32_t i = chunk_search(mm, pfn);
+	return nr && i < mm->nr_chunks && mm->chunk[i].start <= pfn &&
+	       nr <= mm->chunk[i].end - pfn;
 }
 
 uint64_t mm_memmap_nr_pages(const struct mm_machine *m)

@@ -77,8 +77,8 @@ static struct mm_zone *page_zone(struct mm_page_alloc_state *st, const struct mm
 /* The head of the free block that covers pfn, or NULL. */
 static struct mm_page *free_block_head(struct mm_machine *m, mm_pfn_t pfn);
 /* Page i of a block whose pages all exist: pointer arithmetic when the
- * memmap holds the block contiguously (SPARSEMEM sections are larger than a
- * MAX_ORDER block), a look-up otherwise. */
+ * memmap holds the block in one host array (mm_memmap_contig), a look-up
+ * otherwise. */
 static inline struct mm_page *block_page(struct mm_machine *m, struct mm_page *head, bool contig,
 					 uint64_t i);
 /* Does the memmap hold the nr pages from head contiguously? */
@@ -200,8 +200,7 @@ static void area_del(struct mm_free_area *a, struct mm_page *p)
 
 static bool block_contig(struct mm_machine *m, struct mm_page *head, uint64_t nr)
 {
-	const struct mm_page *last = mm_pfn_to_page(m, head->pfn + nr - 1);
-	return last && (uintptr_t)last - (uintptr_t)head == (nr - 1) * sizeof(*head);
+	return mm_memmap_contig(m, head->pfn, nr);
 }
 
 static inline struct mm_page *block_page(struct mm_machine *m, struct mm_page *head, bool contig,

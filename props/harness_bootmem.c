@@ -692,6 +692,16 @@ static const struct props_opdef bootmem_ops[] = {
 	  .step = op_buddy_free },
 };
 
+/* A full check walks every page of every node (bitmaps, then the buddy). */
+static uint64_t bm_check_cost(void *ctx)
+{
+	const struct bctx *c = ctx;
+	uint64_t pages = 0;
+	for (int i = 0; i < c->nodes && i < MAX_NODES; i++)
+		pages += c->ne[i] - c->ns[i];
+	return pages;
+}
+
 const struct props_harness props_harness_bootmem = {
 	.name = "bootmem",
 	.summary = "bootmem bitmaps, allocation placement, early_res carry-over and the hand-offs",
@@ -705,6 +715,7 @@ const struct props_harness props_harness_bootmem = {
 				PROPS_HEX("holes", 0, UINT32_MAX), PROPS_RANGE("fault", 0, 255) } },
 	.setup = bm_setup,
 	.check = bm_check,
+	.check_cost = bm_check_cost,
 	.teardown = bm_teardown,
 	.nr_ops = sizeof(bootmem_ops) / sizeof(bootmem_ops[0]),
 	.ops = bootmem_ops,

@@ -887,6 +887,16 @@ static const struct props_opdef pa_ops[] = {
 	  st_node, false },
 };
 
+/* A full check compares every pfn of every node with the oracle. */
+static uint64_t pa_check_cost(void *ctx)
+{
+	const struct pctx *c = ctx;
+	uint64_t pages = 0;
+	for (int i = 0; i < c->nr_nodes && i < MAX_LAYOUT_NODES; i++)
+		pages += c->node[i].end - c->node[i].start;
+	return pages;
+}
+
 const struct props_harness props_harness_page_alloc = {
 	.name = "page_alloc",
 	.summary = "nodes, zones, the buddy allocator, watermarks, refcounts and misuse",
@@ -900,6 +910,7 @@ const struct props_harness props_harness_page_alloc = {
 				PROPS_RANGE("fault_repeat", 0, 8), PROPS_HEX("seed", 0, UINT64_MAX) } },
 	.setup = pa_setup,
 	.check = pa_check,
+	.check_cost = pa_check_cost,
 	.teardown = pa_teardown,
 	.nr_ops = sizeof(pa_ops) / sizeof(pa_ops[0]),
 	.ops = pa_ops,

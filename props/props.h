@@ -28,6 +28,7 @@
 #include "cursor.h"
 
 #define PROPS_MAX_FIELDS 8
+#define PROPS_FUZZ_CHECK_BUDGET 256
 #define PROPS_OK 0
 #define PROPS_FAIL 1
 
@@ -101,7 +102,13 @@ struct props_harness {
 	const char *summary;
 	size_t ctx_size;       /* the runner allocates and zeroes ctx */
 	uint32_t max_ops;      /* at most this many operations per input */
-	uint32_t check_every;  /* fuzz mode: full check every K ops after the first 16 */
+	uint32_t check_every;  /* fuzz mode without check_cost: every K ops after the first 16 */
+	/* Fuzz mode: what a full check would cost now, in units of about one
+	 * page or table entry compared (optional). The runner then checks as
+	 * soon as the operations since the last check have paid for it at
+	 * PROPS_FUZZ_CHECK_BUDGET units each: a small state is checked after
+	 * every operation, a large one every cost/budget operations. */
+	uint64_t (*check_cost)(void *ctx);
 	/* The configuration schema and what to do with it: create the machine
 	 * and the oracle in ctx. A PROPS_FAIL from setup is a harness failure;
 	 * an input whose configuration cannot be built must still set up
@@ -123,7 +130,8 @@ const struct props_harness *props_find_harness(const char *name);
 
 enum props_check_mode {
 	PROPS_CHECK_ALL = 0, /* full check after every op (props, replay) */
-	PROPS_CHECK_FUZZ,    /* every op for the first 16, then every check_every, and at the end */
+	PROPS_CHECK_FUZZ,    /* amortised (check_cost) or every op for the first 16 then every
+			      * check_every; always at the end */
 };
 
 struct props_run_opts {

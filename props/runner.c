@@ -44,11 +44,15 @@ static void fail_record(struct props_failure *f, int32_t op, const struct props_
 	f->line = r->line;
 }
 
-static bool check_due(const struct props_harness *h, const struct props_run_opts *o, uint32_t i)
+/* since = operations since the last check, this one included. */
+static bool check_due(const struct props_harness *h, const struct props_run_opts *o, void *ctx,
+		      uint32_t i, uint32_t since)
 {
 	uint32_t k = h->check_every ? h->check_every : 1;
 	if (o->check == PROPS_CHECK_ALL)
 		return true;
+	if (h->check_cost)
+		return (uint64_t)since * PROPS_FUZZ_CHECK_BUDGET >= h->check_cost(ctx);
 	return i < 16 || (i + 1) % k == 0;
 }
 
@@ -72,7 +76,7 @@ int props_run(const struct props_harness *h, const uint8_t *data, size_t len,
 	struct mm_cursor c;
 	struct props_op cfg, op;
 	struct props_result r;
-	uint32_t max = h->max_ops, i;
+	uint32_t max = h->max_ops, i, since = 0;
 	bool checked = false;
 	int ret;
 	void *ctx;
@@ -115,8 +119,11 @@ int props_run(const struct props_harness *h, const uint8_t *data, size_t len,
 			snprintf(prefix, sizeof(prefix), "%u: ", i);
 			trace_line(o->trace, &h->ops[op.kind], &op, prefix, &r);
 		}
-		if (ret == PROPS_OK && (checked = check_due(h, o, i)))
+		since++;
+		if (ret == PROPS_OK && (checked = check_due(h, o, ctx, i, since))) {
+			since = 0;
 			ret = h->check(ctx, &r);
+		}
 		if (ret != PROPS_OK) {
 			if (o->trace)
 				fprintf(o->trace, "# op %u FAILED: %s\n", i, r.msg);
