@@ -22,8 +22,8 @@ struct memmap_chunk {
 };
 
 struct mm_memmap {
-	struct memmap_chunk chunk[MEMMAP_MAX_CHUNKS]; /* sorted, disjoint */
-	uint32_t nr_chunks;
+	struct memmap_chunk *chunk; /* sorted, disjoint; grown by doubling */
+	uint32_t nr_chunks, cap;
 	uint32_t last; /* index of the last chunk a look-up hit */
 	uint64_t nr_pages;
 };
@@ -47,6 +47,7 @@ void mm_memmap_destroy(struct mm_machine *m)
 		return;
 	for (uint32_t i = 0; i < mm->nr_chunks; i++)
 		free(mm->chunk[i].pages);
+	free(mm->chunk);
 	free(mm);
 	m->memmap = NULL;
 }
@@ -69,6 +70,14 @@ static int chunk_insert(struct mm_memmap *mm, uint32_t i, mm_pfn_t start, mm_pfn
 	struct mm_page *pages;
 	if (mm->nr_chunks == MEMMAP_MAX_CHUNKS)
 		return -ENOSPC;
+	if (mm->nr_chunks == mm->cap) {
+		uint32_t ncap = mm->cap ? mm->cap * 2 : 4;
+		struct memmap_chunk *nc = realloc(mm->chunk, ncap * sizeof(*nc));
+		if (!nc)
+			return -ENOMEM;
+		mm->chunk = nc;
+		mm->cap = ncap;
+	}
 	pages = malloc((size_t)(end - start) * sizeof(*pages));
 	if (!pages)
 		return -ENOMEM;

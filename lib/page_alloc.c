@@ -61,8 +61,27 @@ struct mm_page_alloc_state {
 	bool zones_ready;    /* mm_free_area_init done */
 	uint64_t min_free_kbytes;
 	mm_pfn_t dma_end, low_pfn;
-	struct mm_pgdat node[MM_MAX_NODES];
+	/* MM_MAX_NODES pgdats, allocated by the first node registration: a
+	 * machine that never reaches the buddy stage (the firmware-map and
+	 * memblock harnesses create one per input) does not pay for them.
+	 * Until then it points at no_nodes, all offline, read-only. */
+	struct mm_pgdat *node;
 };
+
+static const struct mm_pgdat no_nodes[MM_MAX_NODES];
+
+/* Give st its own pgdats before the first write to one. */
+static int pgdat_alloc(struct mm_page_alloc_state *st)
+{
+	struct mm_pgdat *n;
+	if (st->node != no_nodes)
+		return 0;
+	n = calloc(MM_MAX_NODES, sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	st->node = n;
+	return 0;
+}
 
 /* ---- table of contents ----------------------------------------------- */
 /* Free lists */
@@ -146,14 +165,18 @@ int mm_page_alloc_init(struct mm_machine *m)
 		st->max_order = 1;
 	st->low_pfn = MM_PFN_DOWN(mm_lowmem_limit(m));
 	st->dma_end = MM_MIN((mm_pfn_t)PA_DMA_END_PFN, st->low_pfn);
+	/* the cast is safe: no_nodes is only ever read (pgdat_alloc first) */
+	st->node = (struct mm_pgdat *)no_nodes;
 	m->page_alloc = st;
 	return 0;
 }
 
 void mm_page_alloc_destroy(struct mm_machine *m)
 {
-	if (!m)
+	if (!m || !m->page_alloc)
 		return;
+	if (m->page_alloc->node != no_nodes)
+		free(m->page_alloc->node);
 	free(m->page_alloc);
 	m->page_alloc = NULL;
 }
@@ -296,6 +319,8 @@ int mm_node_add_sparse(struct mm_machine *m, int nid, mm_pfn_t start_pfn, mm_pfn
 	if (!m)
 		return -EINVAL;
 	ret = node_span_check(m, nid, start_pfn, end_pfn);
+	if (!ret)
+		ret = pgdat_alloc(m->page_alloc);
 	if (ret)
 		return ret;
 	m->page_alloc->node[nid] = (struct mm_pgdat){ .online = true, .start_pfn = start_pfn,
@@ -332,7 +357,9 @@ int mm_node_add(struct mm_machine *m, int nid, mm_pfn_t start_pfn, mm_pfn_t end_
 	ret = node_span_check(m, nid, start_pfn, end_pfn);
 	if (ret)
 		return ret;
-	ret = mm_memmap_add_range(m, start_pfn, end_pfn);
+	ret = pgdat_alloc(m->page_alloc);
+	if (!ret)
+		ret = mm_memmap_add_range(m, start_pfn, end_pfn);
 	if (ret)
 		return ret;
 	m->page_alloc->node[nid] = (struct mm_pgdat){ .online = true, .start_pfn = start_pfn,
