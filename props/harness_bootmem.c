@@ -343,6 +343,7 @@ static int bm_check(void *ctx, struct props_result *r)
 		return PROPS_FAIL;
 	c->checks++;
 	c->bootmem_dirty = false;
+	PROPS_CHECK_EQ(r, "bootmem handed off", mm_bootmem_handed_off(c->m), c->o.handed);
 	PROPS_CHECK_EQ(r, "nr_free_pages", mm_nr_free_pages(c->m), c->o.nr_free);
 	if (c->buddy_dirty && check_buddy(c, r))
 		return PROPS_FAIL;

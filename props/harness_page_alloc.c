@@ -833,6 +833,7 @@ static int pa_check(void *ctx, struct props_result *r)
 			return props_fail(r, "mm_verify: %s", mm_verify_message(c->m));
 		return PROPS_OK;
 	}
+	PROPS_CHECK_EQ(r, "mm_nr_nodes", mm_nr_nodes(c->m), c->nr_nodes);
 	if (check_zones(c, r) || reports_match(c, r))
 		return PROPS_FAIL;
 	if (!c->dirty)
