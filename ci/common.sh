@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the ci/*.sh scripts (sourced, not run): repository root, logging,
 # and the package check that installs what is missing on Debian.
 
@@ -59,25 +60,37 @@ clang_runtime_ok() {
 	return $rc
 }
 
+# Can gcc build and run a 32-bit x86 program (gcc-multilib)?
+m32_ok() {
+	local tmp rc
+	tmp=$(mktemp -d)
+	printf 'int main(void) { return sizeof(long) != 4; }\n' >"$tmp/p.c"
+	gcc -m32 "$tmp/p.c" -o "$tmp/p" >/dev/null 2>&1 && "$tmp/p"
+	rc=$?
+	rm -rf "$tmp"
+	return $rc
+}
+
 clang_major() {
 	clang --version 2>/dev/null | sed -n '1s/.*clang version \([0-9]*\).*/\1/p'
 }
 
 # need TOOL... : make sure each named tool is usable, installing what is missing.
 # Tools: cmake ninja clang asan (clang's ASan/UBSan runtime) fuzzer (libFuzzer)
-#        gcc afl llvm (llvm-profdata/llvm-cov) zip
+#        gcc afl llvm (llvm-profdata/llvm-cov) zip m32 (gcc -m32: gcc-multilib)
 need() {
 	local pkgs=() t major
 	for t in "$@"; do
 		case $t in
 		cmake) cmake_new_enough || pkgs+=(cmake) ;;
 		ninja) command -v ninja >/dev/null 2>&1 || pkgs+=(ninja-build) ;;
-		clang) command -v clang >/dev/null 2>&1 && command -v clang++ >/dev/null 2>&1 || pkgs+=(clang) ;;
-		gcc) command -v gcc >/dev/null 2>&1 && command -v g++ >/dev/null 2>&1 || pkgs+=(gcc g++) ;;
+		clang) command -v clang >/dev/null 2>&1 || pkgs+=(clang) ;;
+		gcc) command -v gcc >/dev/null 2>&1 || pkgs+=(gcc) ;;
 		afl) command -v afl-fuzz >/dev/null 2>&1 && command -v afl-clang-fast >/dev/null 2>&1 || pkgs+=(afl++) ;;
 		llvm) command -v "llvm-profdata-$(clang_major)" >/dev/null 2>&1 || command -v llvm-profdata >/dev/null 2>&1 \
 			|| pkgs+=("llvm-$(clang_major)") ;;
 		zip) command -v zip >/dev/null 2>&1 || pkgs+=(zip) ;;
+		m32) m32_ok || pkgs+=(gcc-multilib) ;;
 		esac
 	done
 	# The sanitizer runtimes belong to the clang that gets installed, so
@@ -112,7 +125,7 @@ need() {
 build_preset() {
 	local preset=$1 cfglog
 	shift
-	cd "$MMSIM_ROOT"
+	cd "$MMSIM_ROOT" || die "cannot cd to $MMSIM_ROOT"
 	cfglog=$(mktemp)
 	if ! cmake --preset "$preset" >"$cfglog" 2>&1; then
 		cat "$cfglog" >&2

@@ -6,19 +6,25 @@
 #   ci/test.sh [extra ctest arguments, e.g. -R corpus]
 #
 # Installs missing Debian packages (cmake, ninja-build, clang, the clang
-# sanitizer runtime, gcc/g++) when run as root; otherwise prints the apt-get
-# line. Set MMSIM_SKIP_GCC=1 to skip the gcc build.
+# sanitizer runtime, gcc, gcc-multilib) when run as root; otherwise prints
+# the apt-get line. Set MMSIM_SKIP_GCC=1 to skip the gcc builds (the native
+# one and the -m32 one, whose unit, scenario and props tests run too: the
+# simulated 32-bit kernel must not depend on the host's 64-bit long).
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$MMSIM_ROOT"
 
 need cmake ninja clang asan gcc
+[ "${MMSIM_SKIP_GCC:-0}" = 1 ] || need m32
 
 if [ "${MMSIM_SKIP_GCC:-0}" != 1 ]; then
 	log "gcc build with -Werror (preset dev-gcc)"
 	build_preset dev-gcc
 	log "gcc build: unit tests"
 	ctest --preset dev-gcc -L '^unit$' -j "$NPROC" --output-on-failure
+	log "gcc -m32 build with -Werror (preset m32): unit, scenario and props tests"
+	build_preset m32
+	ctest --preset m32 -L '^(unit|scenario|props)$' -j "$NPROC" --output-on-failure
 fi
 
 log "clang ASan+UBSan build (preset asan-ubsan)"
