@@ -869,6 +869,15 @@ static const struct props_opdef e820_ops[] = {
 	{ "meminfo_memblock_setup", 0, { { 0 } }, step_meminfo_memblock, false },
 };
 
+/* A full check compares every table with its oracle and walks every stage
+ * (mm_verify): about four operations' worth of work whatever the tables
+ * hold, so in fuzzing it runs every fourth operation (and at the end). */
+static uint64_t e820_check_cost(void *ctx)
+{
+	(void)ctx;
+	return 4 * PROPS_FUZZ_CHECK_BUDGET;
+}
+
 const struct props_harness props_harness_e820 = {
 	.name = "e820",
 	.summary = "firmware map: e820, early_res, ARM meminfo",
@@ -882,6 +891,7 @@ const struct props_harness props_harness_e820 = {
 		    NULL, false },
 	.setup = e820_setup,
 	.check = e820_check,
+	.check_cost = e820_check_cost,
 	.teardown = e820_teardown,
 	.nr_ops = sizeof(e820_ops) / sizeof(e820_ops[0]),
 	.ops = e820_ops,

@@ -770,6 +770,15 @@ static const struct props_opdef mb_ops[] = {
 	  .step = op_meminfo_setup },
 };
 
+/* A full check compares every table with its oracle and walks every stage
+ * (mm_verify): about four operations' worth of work whatever the tables
+ * hold, so in fuzzing it runs every fourth operation (and at the end). */
+static uint64_t memblock_check_cost(void *ctx)
+{
+	(void)ctx;
+	return 4 * PROPS_FUZZ_CHECK_BUDGET;
+}
+
 const struct props_harness props_harness_memblock = {
 	.name = "memblock",
 	.summary = "memblock: add/reserve/remove/free, flags and nodes, array doubling, "
@@ -785,6 +794,7 @@ const struct props_harness props_harness_memblock = {
 				PROPS_ENUM("layout", layout_names, NULL) } },
 	.setup = mb_setup,
 	.check = mb_check,
+	.check_cost = memblock_check_cost,
 	.teardown = mb_teardown,
 	.nr_ops = sizeof(mb_ops) / sizeof(mb_ops[0]),
 	.ops = mb_ops,
