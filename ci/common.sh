@@ -139,3 +139,23 @@ build_preset() {
 		cmake --build --preset "$preset" -j "$NPROC"
 	fi
 }
+
+# parse_fuzz_args [seconds] [harness...]: sets secs (default 60) and the
+# harnesses array (default every fuzz/fuzz_*.c), checking each name.
+parse_fuzz_args() {
+	secs=60
+	if [ $# -gt 0 ] && [[ $1 =~ ^[0-9]+$ ]]; then
+		secs=$1
+		shift
+	fi
+	if [ $# -gt 0 ]; then
+		harnesses=("$@")
+	else
+		mapfile -t harnesses < <(all_harnesses)
+	fi
+	[ ${#harnesses[@]} -gt 0 ] || die "no harness found (fuzz/fuzz_*.c)"
+	local h
+	for h in "${harnesses[@]}"; do
+		[ -f "fuzz/fuzz_$h.c" ] || die "unknown harness '$h' (no fuzz/fuzz_$h.c)"
+	done
+}

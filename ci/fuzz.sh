@@ -21,20 +21,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$MMSIM_ROOT"
 
-secs=60
-if [ $# -gt 0 ] && [[ $1 =~ ^[0-9]+$ ]]; then
-	secs=$1
-	shift
-fi
-if [ $# -gt 0 ]; then
-	harnesses=("$@")
-else
-	mapfile -t harnesses < <(all_harnesses)
-fi
-[ ${#harnesses[@]} -gt 0 ] || die "no harness found (fuzz/fuzz_*.c)"
-for h in "${harnesses[@]}"; do
-	[ -f "fuzz/fuzz_$h.c" ] || die "unknown harness '$h' (no fuzz/fuzz_$h.c)"
-done
+parse_fuzz_args "$@"
 
 need cmake ninja clang fuzzer
 
