@@ -439,6 +439,21 @@ static int bm_mark(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end, bool rese
 	return 0;
 }
 
+/* The checks free_bootmem and reserve_bootmem share: bootmem still alive,
+ * and for the _node variants a node that has bootmem (*n). -EINVAL or 0. */
+static int bm_call_check(struct mm_machine *m, const char *fn, bool on_node, int nid,
+			 struct bm_node **n)
+{
+	if (bm_refuse_after(m, fn))
+		return -EINVAL;
+	if (on_node && !(*n = bm_node_by_nid(m->bootmem, nid))) {
+		mm_report(m, MM_STAGE_BOOTMEM, MM_REPORT_INVALID_ARG, (uint64_t)nid,
+			  "%s: node %d has no bootmem", fn, nid);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int bm_free_common(struct mm_machine *m, int nid, bool on_node, mm_phys_addr_t addr,
 			  uint64_t size)
 {
@@ -446,15 +461,8 @@ static int bm_free_common(struct mm_machine *m, int nid, bool on_node, mm_phys_a
 	struct bm_node *n = NULL;
 	mm_pfn_t start, end;
 
-	if (!m)
+	if (!m || bm_call_check(m, fn, on_node, nid, &n))
 		return -EINVAL;
-	if (bm_refuse_after(m, fn))
-		return -EINVAL;
-	if (on_node && !(n = bm_node_by_nid(m->bootmem, nid))) {
-		mm_report(m, MM_STAGE_BOOTMEM, MM_REPORT_INVALID_ARG, (uint64_t)nid,
-			  "%s: node %d has no bootmem", fn, nid);
-		return -EINVAL;
-	}
 	if (!bm_span(m, fn, addr, size))
 		return -EINVAL;
 	/* inward: partial pages stay reserved */
@@ -482,15 +490,8 @@ static int bm_reserve_common(struct mm_machine *m, int nid, bool on_node, mm_phy
 	struct bm_node *n = NULL;
 	mm_pfn_t start, end;
 
-	if (!m)
+	if (!m || bm_call_check(m, fn, on_node, nid, &n))
 		return -EINVAL;
-	if (bm_refuse_after(m, fn))
-		return -EINVAL;
-	if (on_node && !(n = bm_node_by_nid(m->bootmem, nid))) {
-		mm_report(m, MM_STAGE_BOOTMEM, MM_REPORT_INVALID_ARG, (uint64_t)nid,
-			  "%s: node %d has no bootmem", fn, nid);
-		return -EINVAL;
-	}
 	if (flags != MM_BOOTMEM_DEFAULT && flags != MM_BOOTMEM_EXCLUSIVE) {
 		mm_report(m, MM_STAGE_BOOTMEM, MM_REPORT_INVALID_ARG, addr, "%s: flags %#x", fn,
 			  (unsigned)flags);

@@ -980,17 +980,24 @@ int mm_free_pages_exact(struct mm_machine *m, mm_pfn_t pfn, uint64_t size)
 	return 0;
 }
 
-int mm_get_page(struct mm_machine *m, mm_pfn_t pfn)
+/* The page get_page/put_page act on, or NULL (reported) without a struct page. */
+static struct mm_page *ref_page(struct mm_machine *m, mm_pfn_t pfn, const char *fn)
 {
 	struct mm_page *p;
 	if (!m)
-		return -EINVAL;
+		return NULL;
 	p = mm_pfn_to_page(m, pfn);
-	if (!p) {
+	if (!p)
 		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG, pfn,
-			  "get_page: no struct page for pfn %#llx", (unsigned long long)pfn);
+			  "%s: no struct page for pfn %#llx", fn, (unsigned long long)pfn);
+	return p;
+}
+
+int mm_get_page(struct mm_machine *m, mm_pfn_t pfn)
+{
+	struct mm_page *p = ref_page(m, pfn, "get_page");
+	if (!p)
 		return -EINVAL;
-	}
 	if (p->refcount <= 0 || p->refcount == INT32_MAX) {
 		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE, pfn,
 			  "VM_BUG_ON(atomic_read(&page->_count) == 0): pfn %#llx count %d",
@@ -1003,15 +1010,9 @@ int mm_get_page(struct mm_machine *m, mm_pfn_t pfn)
 
 int mm_put_page(struct mm_machine *m, mm_pfn_t pfn)
 {
-	struct mm_page *p;
-	if (!m)
+	struct mm_page *p = ref_page(m, pfn, "put_page");
+	if (!p)
 		return -EINVAL;
-	p = mm_pfn_to_page(m, pfn);
-	if (!p) {
-		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG, pfn,
-			  "put_page: no struct page for pfn %#llx", (unsigned long long)pfn);
-		return -EINVAL;
-	}
 	if (p->refcount <= 0) {
 		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE, pfn,
 			  "Bad page state: put_page of pfn %#llx with count %d",

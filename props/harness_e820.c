@@ -772,24 +772,34 @@ static int check_soft_reserved(struct e820_ctx *c, struct props_result *r)
 	return PROPS_OK;
 }
 
+/* A feed into memblock (e820's or meminfo's): the library's result, its
+ * reports, then memblock against the oracle's expectation. got == -ENOMEM
+ * means memblock could not grow its arrays: its own harness checks that
+ * path, so follow the library from here. */
+static int feed_result(struct e820_ctx *c, struct props_result *r, int got, enum mm_stage stage,
+		       const char *what)
+{
+	props_note(r, "-> %d", got);
+	if (reports_match(c, r, stage, NULL, true))
+		return PROPS_FAIL;
+	if (got) {
+		if (got != -ENOMEM)
+			return props_fail(r, "%s: %d", what, got);
+		return resync_memblock(c) ? props_fail(r, "host out of memory") : PROPS_OK;
+	}
+	return -1; /* go on: the caller computes the expectation */
+}
+
 static int step_e820_memblock(void *vctx, const struct props_op *op, struct props_result *r)
 {
 	struct e820_ctx *c = vctx;
-	int got;
+	int ret;
 
 	(void)op;
 	begin(c, r);
-	got = mm_e820_memblock_setup(c->m);
-	props_note(r, "-> %d", got);
-	if (reports_match(c, r, MM_STAGE_E820, NULL, true))
-		return PROPS_FAIL;
-	if (got) {
-		/* memblock could not grow its arrays: its own harness checks
-		 * that path; keep following the library from here */
-		if (got != -ENOMEM)
-			return props_fail(r, "e820_memblock_setup: %d", got);
-		return resync_memblock(c) ? props_fail(r, "host out of memory") : PROPS_OK;
-	}
+	ret = feed_result(c, r, mm_e820_memblock_setup(c->m), MM_STAGE_E820, "e820_memblock_setup");
+	if (ret >= 0)
+		return ret;
 	if (or_set_e820_setup(&c->mem, &c->e, c->narrow))
 		return props_fail(r, "host out of memory");
 	return cmp_memblock(c, r) || check_soft_reserved(c, r);
@@ -798,19 +808,14 @@ static int step_e820_memblock(void *vctx, const struct props_op *op, struct prop
 static int step_meminfo_memblock(void *vctx, const struct props_op *op, struct props_result *r)
 {
 	struct e820_ctx *c = vctx;
-	int got;
+	int ret;
 
 	(void)op;
 	begin(c, r);
-	got = mm_meminfo_memblock_setup(c->m);
-	props_note(r, "-> %d", got);
-	if (reports_match(c, r, MM_STAGE_MEMINFO, NULL, true))
-		return PROPS_FAIL;
-	if (got) {
-		if (got != -ENOMEM)
-			return props_fail(r, "meminfo_memblock_setup: %d", got);
-		return resync_memblock(c) ? props_fail(r, "host out of memory") : PROPS_OK;
-	}
+	ret = feed_result(c, r, mm_meminfo_memblock_setup(c->m), MM_STAGE_MEMINFO,
+			  "meminfo_memblock_setup");
+	if (ret >= 0)
+		return ret;
 	if (or_set_meminfo_setup(&c->mem, &c->mi))
 		return props_fail(r, "host out of memory");
 	return cmp_memblock(c, r);
