@@ -48,6 +48,8 @@ struct mm_meminfo_state {
 static void sort_banks(struct mm_meminfo_state *s);
 /* Remove bank i, moving later banks down. */
 static void drop_bank(struct mm_meminfo_state *s, uint32_t i);
+/* Drop bank i with the kernel's "Ignoring RAM" warning (a WARN report). */
+static void ignore_bank(struct mm_machine *m, struct mm_meminfo_state *s, uint32_t i);
 /* vmalloc= handling: 0 is the default, then the kernel's clamps. */
 static uint64_t vmalloc_reserve_clamp(uint64_t reserve);
 
@@ -204,6 +206,16 @@ static uint64_t vmalloc_reserve_clamp(uint64_t reserve)
 	return reserve & MM_PAGE_MASK;
 }
 
+/* Drop bank i with the kernel's warning: it cannot be mapped below VMALLOC_END. */
+static void ignore_bank(struct mm_machine *m, struct mm_meminfo_state *s, uint32_t i)
+{
+	const struct mm_membank *b = &s->bank[i];
+	mm_report(m, MM_STAGE_MEMINFO, MM_REPORT_WARN, b->start,
+		  "Ignoring RAM at %.8llx-%.8llx (vmalloc region overlap).",
+		  (unsigned long long)b->start, (unsigned long long)(b->start + b->size - 1));
+	drop_bank(s, i);
+}
+
 int mm_meminfo_sanity_check(struct mm_machine *m, uint64_t phys_offset,
 			    uint64_t vmalloc_reserve, bool highmem)
 {
@@ -230,22 +242,14 @@ int mm_meminfo_sanity_check(struct mm_machine *m, uint64_t phys_offset,
 		uint64_t off, va;
 
 		if (b->start < phys_offset || b->start - phys_offset >= ARM_VA_TOP - ARM_PAGE_OFFSET) {
-			mm_report(m, MM_STAGE_MEMINFO, MM_REPORT_WARN, b->start,
-				  "Ignoring RAM at %.8llx-%.8llx (vmalloc region overlap).",
-				  (unsigned long long)b->start,
-				  (unsigned long long)(b->start + b->size - 1));
-			drop_bank(s, i);
+			ignore_bank(m, s, i);
 			continue;
 		}
 		off = b->start - phys_offset;
 		va = ARM_PAGE_OFFSET + off;
 		if (va >= vmin_va) {
 			if (!highmem) {
-				mm_report(m, MM_STAGE_MEMINFO, MM_REPORT_WARN, b->start,
-					  "Ignoring RAM at %.8llx-%.8llx (vmalloc region overlap).",
-					  (unsigned long long)b->start,
-					  (unsigned long long)(b->start + b->size - 1));
-				drop_bank(s, i);
+				ignore_bank(m, s, i);
 				continue;
 			}
 			b->highmem = true;
