@@ -4,9 +4,13 @@
  * MAX_ORDER 11), so that the cost per operation is seen not to grow with
  * memory. Build with the release preset (-O2, no sanitizers).
  *
- *   order-0 pair   alloc_pages(0) + __free_pages(0), the page returning at once;
- *                  warm (a neighbour in use) and pristine (split/merge 10 levels)
- *   random orders  a pool of live blocks; each step allocates one block of a
+ *   order-0 pair   alloc_pages(0) + __free_pages(0), the page returning at once,
+ *                  as a booted kernel runs it: through the per-CPU lists
+ *                  (mm_setup_per_cpu_pageset), starting from a pristine zone;
+ *                  and, as the baseline in the same process, straight to the
+ *                  buddy lists (the boot pageset): warm (a neighbour in use)
+ *                  and pristine (split/merge 10 levels)
+ *   random orders  (per-CPU lists on) a pool of live blocks; each step allocates one block of a
  *                  random order 0..MAX_ORDER-1 and frees a random live one
  *   fragmenting    order-0 pages allocated then every other one freed, then
  *                  a mix of order 0..3 allocations and random frees
@@ -214,15 +218,28 @@ int main(void)
 		{ "16 GiB", (uint64_t)16 << 18 },
 	};
 	printf("mmsim buddy allocator, PAE, MAX_ORDER %d, ns per operation\n", MAX_ORDER);
-	printf("%-8s %12s %12s %12s %12s %16s\n", "RAM", "o0 pair", "o0 pair", "random", "fragmenting",
-	       "hand-off");
-	printf("%-8s %12s %12s %12s %12s %16s\n", "", "(warm)", "(pristine)", "order", "mix", "ms per GiB");
+	printf("%-8s %12s %12s %12s %12s %12s %16s\n", "RAM", "o0 pair", "o0 buddy", "o0 buddy",
+	       "random", "fragmenting", "hand-off");
+	printf("%-8s %12s %12s %12s %12s %12s %16s\n", "", "(per-CPU)", "(warm)", "(pristine)", "order",
+	       "mix", "ms per GiB");
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-		double h = bench_handoff(sizes[i].pages), a, a2, b, c;
+		double h = bench_handoff(sizes[i].pages), a, a2, p, b, c;
 		struct mm_machine *m = machine();
 		boot(m, sizes[i].pages);
 		a2 = bench_order0(m, false);
 		a = bench_order0(m, true);
+		if (mm_verify(m)) {
+			fprintf(stderr, "bench: mm_verify: %s\n", mm_verify_message(m));
+			return 1;
+		}
+		mm_machine_destroy(m);
+		m = machine();
+		boot(m, sizes[i].pages);
+		if (mm_setup_per_cpu_pageset(m)) {
+			fprintf(stderr, "bench: setup_per_cpu_pageset failed\n");
+			return 1;
+		}
+		p = bench_order0(m, false);
 		b = bench_random(m);
 		c = bench_fragment(m);
 		if (mm_verify(m)) {
@@ -230,7 +247,8 @@ int main(void)
 			return 1;
 		}
 		mm_machine_destroy(m);
-		printf("%-8s %12.1f %12.1f %12.1f %12.1f %16.2f\n", sizes[i].name, a, a2, b, c, h / 1e6);
+		printf("%-8s %12.1f %12.1f %12.1f %12.1f %12.1f %16.2f\n", sizes[i].name, p, a, a2, b, c,
+		       h / 1e6);
 		fflush(stdout);
 	}
 	return 0;

@@ -78,6 +78,9 @@ struct mm_machine {
 	/* first broken invariant found by mm_verify */
 	char verify_msg[256];
 
+	/* the current logical CPU (smp_processor_id()) */
+	unsigned cpu;
+
 	/* deterministic random stream (splitmix64) */
 	uint64_t rng_state;
 
@@ -163,6 +166,7 @@ enum {
 	MM_PG_ZERO = 1u << 7,   /* the shared zero page */
 	MM_PG_POISONED = 1u << 8, /* contents poisoned on free (page poisoning) */
 	MM_PG_ALLOCATED = 1u << 9, /* handed out by the buddy allocator */
+	MM_PG_PCP = 1u << 10,      /* free on a per-CPU list (not PageBuddy) */
 };
 
 #define MM_PFN_NONE UINT64_MAX

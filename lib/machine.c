@@ -66,6 +66,8 @@ static int config_check(const struct mm_config *cfg)
 		return -EINVAL;
 	if (cfg->max_order && cfg->max_order > 20)
 		return -EINVAL;
+	if (cfg->nr_cpus > MM_MAX_CPUS)
+		return -EINVAL;
 	if (cfg->lowmem_limit & (MM_PAGE_SIZE - 1))
 		return -EINVAL;
 	return 0;
@@ -136,6 +138,25 @@ void mm_machine_destroy(struct mm_machine *m)
 const struct mm_config *mm_machine_config(const struct mm_machine *m)
 {
 	return m ? &m->cfg : NULL;
+}
+
+int mm_set_cpu(struct mm_machine *m, unsigned cpu)
+{
+	if (!m)
+		return -EINVAL;
+	if (cpu >= (m->cfg.nr_cpus ? m->cfg.nr_cpus : 1)) {
+		mm_report(m, MM_STAGE_CORE, MM_REPORT_INVALID_ARG, cpu,
+			  "set_cpu: cpu %u is not possible (nr_cpu_ids %u)", cpu,
+			  m->cfg.nr_cpus ? m->cfg.nr_cpus : 1);
+		return -EINVAL;
+	}
+	m->cpu = cpu;
+	return 0;
+}
+
+unsigned mm_this_cpu(const struct mm_machine *m)
+{
+	return m ? m->cpu : 0;
 }
 
 /* ---- reports ----------------------------------------------------------- */

@@ -8,10 +8,17 @@
  * lowmem_reserve and the __GFP_HIGH / ALLOC_HARDER dips, page reference
  * counts, and the misuse checks of free_pages_check ("Bad page state").
  *
- * Departs from the kernel: no per-CPU page lists (every order-0 page goes
- * straight to the buddy lists, so the free state is always fully merged), no
- * migratetypes (one list per order), no reclaim (an allocation that fails
- * both watermark passes is -ENOMEM), zonelists in node order only. Misuse the
+ * Per-CPU page lists (struct per_cpu_pages: count, high, batch, one list,
+ * hot at the head, cold at the tail) serve order-0 pages once
+ * mm_setup_per_cpu_pageset has run; before, the boot pageset passes every
+ * order-0 page straight to the buddy lists, as the kernel's does.
+ *
+ * Departs from the kernel: no migratetypes (one list per order and per CPU),
+ * no reclaim (an allocation that fails both watermark passes drains the
+ * per-CPU lists, as the kernel does after direct reclaim, retries once, then
+ * is -ENOMEM), zonelists in node order only, the hand-off frees straight to
+ * the buddy lists (the modern __free_pages_core; 2.6.29 hands off before the
+ * lists exist, so the result is the same). Misuse the
  * kernel would crash or corrupt itself on is refused and reported with the
  * machine unchanged. A non-compound high-order block whose last reference
  * goes through put_page is freed whole (the kernel would leak its tails).
@@ -32,15 +39,23 @@ enum { WMARK_MIN = 0, WMARK_LOW = 1, WMARK_HIGH = 2 };
 enum { ALLOC_HIGH = 1u << 0, ALLOC_HARDER = 1u << 1 };
 
 #define PA_GFP_VALID                                                                   \
-	(MM_GFP_DMA | MM_GFP_HIGHMEM | MM_GFP_HIGH | MM_GFP_ZERO | MM_GFP_THISNODE |    \
-	 MM_GFP_ATOMIC_HARDER)
+	(MM_GFP_DMA | MM_GFP_HIGHMEM | MM_GFP_HIGH | MM_GFP_COLD | MM_GFP_ZERO |        \
+	 MM_GFP_THISNODE | MM_GFP_ATOMIC_HARDER)
 
 struct mm_free_area {
 	struct mm_page *head, *tail; /* doubly linked through lru_next/lru_prev */
 	uint64_t nr_free;
 };
 
+/* per_cpu_pages: one list linked like the free lists (list.nr_free is the
+ * kernel's count), hot pages at the head. */
+struct mm_per_cpu_pages {
+	struct mm_free_area list;
+	uint32_t high, batch;
+};
+
 struct mm_zone {
+	struct mm_per_cpu_pages pcp[MM_MAX_CPUS];
 	mm_pfn_t start_pfn, end_pfn; /* span, clipped to the node */
 	uint64_t present;            /* pages of the span with a struct page */
 	uint64_t managed;            /* pages handed over by the boot allocator */
@@ -50,15 +65,24 @@ struct mm_zone {
 	struct mm_free_area area[PA_ORDER_LIMIT];
 };
 
+/* A zonelist as build_all_zonelists leaves it: node * MM_NR_ZONES + zone. */
+struct mm_zonelist {
+	uint8_t nr;
+	uint8_t ref[MM_MAX_NODES * MM_NR_ZONES];
+};
+
 struct mm_pgdat {
 	bool online;
 	mm_pfn_t start_pfn, end_pfn;
 	struct mm_zone zones[MM_NR_ZONES];
+	/* [highest zone][__GFP_THISNODE], built once the zones are sized */
+	struct mm_zonelist zonelists[MM_NR_ZONES][2];
 };
 
 struct mm_page_alloc_state {
 	uint32_t max_order;  /* MAX_ORDER, exclusive */
 	bool zones_ready;    /* mm_free_area_init done */
+	bool pcp_ready;      /* mm_setup_per_cpu_pageset done */
 	uint64_t min_free_kbytes;
 	mm_pfn_t dma_end, low_pfn;
 	/* MM_MAX_NODES pgdats, allocated by the first node registration: a
@@ -111,10 +135,22 @@ static bool zones_missing(struct mm_machine *m, const char *fn);
 /* __free_one_page: merge pfn's block of order upward and insert the result. */
 static void free_one_page(struct mm_machine *m, struct mm_zone *z, mm_pfn_t pfn,
 			  unsigned order);
-/* Mark 2^order pages free (poison, ASan) and hand them to free_one_page. */
-static void free_block(struct mm_machine *m, mm_pfn_t pfn, unsigned order);
+/* Mark 2^order pages free (poison, ASan) and hand them to free_one_page, or
+ * an order-0 page to the current CPU's list when via_pcp and the lists exist. */
+static void free_block(struct mm_machine *m, mm_pfn_t pfn, unsigned order, bool via_pcp);
 /* __rmqueue_smallest + expand: take a 2^order block from z, or NULL. */
 static struct mm_page *rmqueue(struct mm_machine *m, struct mm_zone *z, unsigned order);
+/* Per-CPU lists */
+/* rmqueue_bulk + the list pick of buffered_rmqueue: an order-0 page from the
+ * current CPU's list of z (head, or tail for __GFP_COLD), or NULL. */
+static struct mm_page *rmqueue_pcp(struct mm_machine *m, struct mm_zone *z, uint32_t gfp);
+/* free_hot_page: onto the current CPU's list; a full list gives back batch. */
+static void free_hot_page(struct mm_machine *m, struct mm_zone *z, struct mm_page *p);
+/* free_pages_bulk: up to count pages from the tail of pcp to the buddy lists. */
+static void free_pages_bulk(struct mm_machine *m, struct mm_zone *z, struct mm_per_cpu_pages *pcp,
+			    uint32_t count);
+/* drain_pages of every zone for one CPU; true if a page moved. */
+static bool drain_cpu(struct mm_machine *m, unsigned cpu);
 /* prep_new_page: flags, references, poison check, zeroing. */
 static void prep_new_block(struct mm_machine *m, struct mm_page *head, unsigned order,
 			   uint32_t gfp);
@@ -125,9 +161,9 @@ static bool watermark_ok(struct mm_machine *m, const struct mm_zone *z, unsigned
 			 uint64_t mark, int classzone, unsigned alloc_flags);
 /* gfp_zone: the highest zone index a mask allows. */
 static int gfp_zone(uint32_t gfp);
-/* Fill zl with the zones of the zonelist (node order); returns the count. */
-static int build_zonelist(struct mm_page_alloc_state *st, int nid, int high, bool thisnode,
-			  struct mm_zone **zl, int *zidx);
+/* build_all_zonelists: every node's lists, in node order, populated zones
+ * only (the zones' present pages are fixed once free_area_init is done). */
+static void build_all_zonelists(struct mm_page_alloc_state *st);
 /* The allocation proper, after argument checks. */
 static int alloc_pages_core(struct mm_machine *m, int nid, uint32_t gfp, unsigned order,
 			    mm_pfn_t *pfn_out);
@@ -223,7 +259,8 @@ static void area_del(struct mm_free_area *a, struct mm_page *p)
 
 static bool block_contig(struct mm_machine *m, struct mm_page *head, uint64_t nr)
 {
-	return mm_memmap_contig(m, head->pfn, nr);
+	/* one page is trivially contiguous: the order-0 fast paths skip the look-up */
+	return nr == 1 || mm_memmap_contig(m, head->pfn, nr);
 }
 
 static inline struct mm_page *block_page(struct mm_machine *m, struct mm_page *head, bool contig,
@@ -258,7 +295,7 @@ bool mm_page_alloc_pfn_is_free(struct mm_machine *m, mm_pfn_t pfn)
 	/* reserved and allocated pages are never inside a free block */
 	if (!p || (p->flags & (MM_PG_ALLOCATED | MM_PG_RESERVED)))
 		return false;
-	return free_block_head(m, pfn) != NULL;
+	return (p->flags & MM_PG_PCP) || free_block_head(m, pfn) != NULL;
 }
 
 static int pfn_zone_idx(const struct mm_page_alloc_state *st, mm_pfn_t pfn)
@@ -404,6 +441,7 @@ int mm_free_area_init(struct mm_machine *m)
 			pg->zones[z].present++;
 		}
 	}
+	build_all_zonelists(st);
 	st->zones_ready = true;
 	return 0;
 }
@@ -502,7 +540,7 @@ static void free_one_page(struct mm_machine *m, struct mm_zone *z, mm_pfn_t pfn,
 	area_add(&z->area[order], head, tail);
 }
 
-static void free_block(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
+static void free_block(struct mm_machine *m, mm_pfn_t pfn, unsigned order, bool via_pcp)
 {
 	struct mm_page *head = mm_pfn_to_page(m, pfn);
 	const uint64_t nr = (uint64_t)1 << order;
@@ -522,7 +560,10 @@ static void free_block(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
 		}
 	}
 	mm_phys_poison_frames(m, pfn, nr);
-	free_one_page(m, page_zone(m->page_alloc, head), pfn, order);
+	if (via_pcp && !order && m->page_alloc->pcp_ready)
+		free_hot_page(m, page_zone(m->page_alloc, head), head);
+	else
+		free_one_page(m, page_zone(m->page_alloc, head), pfn, order);
 }
 
 static struct mm_page *rmqueue(struct mm_machine *m, struct mm_zone *z, unsigned order)
@@ -586,6 +627,163 @@ static void prep_new_block(struct mm_machine *m, struct mm_page *head, unsigned 
 }
 
 /* ===================================================================== */
+/* Per-CPU page lists                                                    */
+/* ===================================================================== */
+
+static struct mm_page *rmqueue_pcp(struct mm_machine *m, struct mm_zone *z, uint32_t gfp)
+{
+	struct mm_per_cpu_pages *pcp = &z->pcp[m->cpu];
+	struct mm_page *p;
+
+	/* rmqueue_bulk: pages join the list in the order the buddy gives them */
+	for (uint32_t i = 0, want = pcp->list.nr_free ? 0 : pcp->batch; i < want; i++) {
+		struct mm_page *q = rmqueue(m, z, 0);
+		if (!q)
+			break;
+		q->flags |= MM_PG_PCP;
+		area_add(&pcp->list, q, true);
+	}
+	p = (gfp & MM_GFP_COLD) ? pcp->list.tail : pcp->list.head;
+	if (!p)
+		return NULL;
+	area_del(&pcp->list, p);
+	p->flags &= ~MM_PG_PCP;
+	return p;
+}
+
+static void free_pages_bulk(struct mm_machine *m, struct mm_zone *z, struct mm_per_cpu_pages *pcp,
+			    uint32_t count)
+{
+	while (count-- && pcp->list.tail) {
+		struct mm_page *p = pcp->list.tail;
+		area_del(&pcp->list, p);
+		p->flags &= ~MM_PG_PCP;
+		free_one_page(m, z, p->pfn, 0);
+	}
+}
+
+static void free_hot_page(struct mm_machine *m, struct mm_zone *z, struct mm_page *p)
+{
+	struct mm_per_cpu_pages *pcp = &z->pcp[m->cpu];
+	p->flags |= MM_PG_PCP;
+	area_add(&pcp->list, p, false);
+	if (pcp->list.nr_free >= pcp->high)
+		free_pages_bulk(m, z, pcp, pcp->batch);
+}
+
+static bool drain_cpu(struct mm_machine *m, unsigned cpu)
+{
+	struct mm_page_alloc_state *st = m->page_alloc;
+	bool moved = false;
+	for (int n = 0; n < MM_MAX_NODES && st->pcp_ready; n++) {
+		for (int zi = 0; zi < MM_NR_ZONES && st->node[n].online; zi++) {
+			struct mm_zone *z = &st->node[n].zones[zi];
+			moved |= z->pcp[cpu].list.nr_free != 0;
+			free_pages_bulk(m, z, &z->pcp[cpu], UINT32_MAX);
+		}
+	}
+	return moved;
+}
+
+static unsigned nr_cpus(const struct mm_machine *m)
+{
+	return m->cfg.nr_cpus ? m->cfg.nr_cpus : 1;
+}
+
+/* drain_all_pages; true if a page moved. */
+static bool drain_all_cpus(struct mm_machine *m)
+{
+	bool moved = false;
+	for (unsigned c = 0; c < nr_cpus(m); c++)
+		moved |= drain_cpu(m, c);
+	return moved;
+}
+
+/* zone_batchsize (2.6.29): about a thousandth of the zone, at most 512 KiB,
+ * divided by 4 and clamped to 2^n - 1 (0 for a zone under 8192 pages). */
+static uint32_t zone_batchsize(uint64_t present)
+{
+	uint64_t batch = present / 1024, p = 1;
+	if (batch * MM_PAGE_SIZE > 512 * 1024)
+		batch = 512 * 1024 / MM_PAGE_SIZE;
+	batch /= 4;
+	if (batch < 1)
+		batch = 1;
+	while (p * 2 <= batch + batch / 2)
+		p *= 2;
+	return (uint32_t)(p - 1);
+}
+
+/* setup_pageset (fraction 0) or setup_pagelist_highmark on every CPU of z. */
+static void zone_pcp_set(struct mm_machine *m, struct mm_zone *z, uint32_t fraction)
+{
+	uint64_t high, batch;
+	if (!fraction) {
+		batch = zone_batchsize(z->present);
+		high = 6 * batch;
+		batch = MM_MAX(batch, 1);
+	} else {
+		high = z->present / fraction;
+		batch = MM_MAX(high / 4, 1);
+		if (high / 4 > MM_PAGE_SHIFT * 8)
+			batch = MM_PAGE_SHIFT * 8;
+	}
+	for (unsigned c = 0; c < nr_cpus(m); c++) {
+		z->pcp[c].high = (uint32_t)MM_MIN(high, UINT32_MAX);
+		z->pcp[c].batch = (uint32_t)batch;
+	}
+}
+
+static void pcp_set_all(struct mm_machine *m, uint32_t fraction)
+{
+	struct mm_page_alloc_state *st = m->page_alloc;
+	for (int n = 0; n < MM_MAX_NODES; n++)
+		for (int zi = 0; zi < MM_NR_ZONES && st->node[n].online; zi++)
+			zone_pcp_set(m, &st->node[n].zones[zi], fraction);
+}
+
+int mm_setup_per_cpu_pageset(struct mm_machine *m)
+{
+	if (!m || !m->page_alloc->zones_ready)
+		return -EINVAL;
+	if (m->page_alloc->pcp_ready)
+		return -EEXIST;
+	pcp_set_all(m, 0);
+	m->page_alloc->pcp_ready = true;
+	return 0;
+}
+
+int mm_percpu_pagelist_fraction(struct mm_machine *m, uint32_t fraction)
+{
+	if (!m)
+		return -EINVAL;
+	if (!m->page_alloc->pcp_ready || (fraction && fraction < 8)) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG, fraction,
+			  "percpu_pagelist_fraction: %u refused (minimum 8%s)", fraction,
+			  m->page_alloc->pcp_ready ? "" : ", no per-CPU pagesets yet");
+		return -EINVAL;
+	}
+	pcp_set_all(m, fraction);
+	return 0;
+}
+
+int mm_drain_local_pages(struct mm_machine *m)
+{
+	if (!m)
+		return -EINVAL;
+	drain_cpu(m, m->cpu);
+	return 0;
+}
+
+int mm_drain_all_pages(struct mm_machine *m)
+{
+	if (!m)
+		return -EINVAL;
+	drain_all_cpus(m);
+	return 0;
+}
+
+/* ===================================================================== */
 /* Watermarks, zonelists, allocation                                     */
 /* ===================================================================== */
 
@@ -628,51 +826,54 @@ static int gfp_zone(uint32_t gfp)
 	return MM_ZONE_NORMAL;
 }
 
-static int build_zonelist(struct mm_page_alloc_state *st, int nid, int high, bool thisnode,
-			  struct mm_zone **zl, int *zidx)
+static void build_all_zonelists(struct mm_page_alloc_state *st)
 {
-	int cnt = 0;
-	for (int k = 0; k < MM_MAX_NODES; k++) {
-		int n = (nid + k) % MM_MAX_NODES;
-		if (k && thisnode)
-			break;
-		if (!st->node[n].online)
-			continue;
-		/* only populated zones enter a zonelist */
-		for (int z = high; z >= 0; z--) {
-			if (!st->node[n].zones[z].present)
-				continue;
-			zl[cnt] = &st->node[n].zones[z];
-			zidx[cnt++] = z;
+	for (int nid = 0; nid < MM_MAX_NODES; nid++) {
+		for (int high = 0; high < MM_NR_ZONES && st->node[nid].online; high++) {
+			for (int thisnode = 0; thisnode < 2; thisnode++) {
+				struct mm_zonelist *zl = &st->node[nid].zonelists[high][thisnode];
+				zl->nr = 0;
+				for (int k = 0; k < MM_MAX_NODES && !(k && thisnode); k++) {
+					int n = (nid + k) % MM_MAX_NODES;
+					for (int z = high; z >= 0 && st->node[n].online; z--)
+						if (st->node[n].zones[z].present)
+							zl->ref[zl->nr++] = (uint8_t)(n * MM_NR_ZONES + z);
+				}
+			}
 		}
 	}
-	return cnt;
 }
 
 static int alloc_pages_core(struct mm_machine *m, int nid, uint32_t gfp, unsigned order,
 			    mm_pfn_t *pfn_out)
 {
 	struct mm_page_alloc_state *st = m->page_alloc;
-	struct mm_zone *zl[MM_MAX_NODES * MM_NR_ZONES];
-	int zidx[MM_MAX_NODES * MM_NR_ZONES];
-	int cnt;
+	const struct mm_zonelist *list =
+		&st->node[nid].zonelists[gfp_zone(gfp)][(gfp & MM_GFP_THISNODE) != 0];
+	const int cnt = list->nr;
 
 	if (mm_should_fail(m))
 		return -ENOMEM;
-	cnt = build_zonelist(st, nid, gfp_zone(gfp), gfp & MM_GFP_THISNODE, zl, zidx);
-	for (int pass = 0; pass < 2 && cnt; pass++) {
+	/* pass 0: low watermark; 1: min with the dips; 2: the same again after
+	 * draining the per-CPU lists, which only a caller that may "reclaim"
+	 * (not ALLOC_HARDER) reaches, and only when a list held a page */
+	for (int pass = 0; pass < 3 && cnt; pass++) {
 		unsigned flags = 0;
 		int mark = pass ? WMARK_MIN : WMARK_LOW;
+		if (pass == 2 && ((gfp & MM_GFP_ATOMIC_HARDER) || !drain_all_cpus(m)))
+			break;
 		if (pass && (gfp & MM_GFP_HIGH))
 			flags |= ALLOC_HIGH;
 		if (pass && (gfp & MM_GFP_ATOMIC_HARDER))
 			flags |= ALLOC_HARDER;
 		for (int i = 0; i < cnt; i++) {
+			struct mm_zone *z = &st->node[list->ref[i] / MM_NR_ZONES]
+						     .zones[list->ref[i] % MM_NR_ZONES];
 			struct mm_page *page;
 			/* classzone_idx: the preferred (first) zone of the list */
-			if (!watermark_ok(m, zl[i], order, zl[i]->wmark[mark], zidx[0], flags))
+			if (!watermark_ok(m, z, order, z->wmark[mark], list->ref[0] % MM_NR_ZONES, flags))
 				continue;
-			page = rmqueue(m, zl[i], order);
+			page = order || !st->pcp_ready ? rmqueue(m, z, order) : rmqueue_pcp(m, z, gfp);
 			if (!page)
 				continue;
 			prep_new_block(m, page, order, gfp);
@@ -753,7 +954,7 @@ static int free_check(struct mm_machine *m, mm_pfn_t pfn, unsigned order, bool l
 		return -EINVAL;
 	}
 	/* an allocated page is never inside a free block: skip the search */
-	if (!(p->flags & MM_PG_ALLOCATED) && free_block_head(m, pfn)) {
+	if (!(p->flags & MM_PG_ALLOCATED) && ((p->flags & MM_PG_PCP) || free_block_head(m, pfn))) {
 		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_DOUBLE_FREE, pfn,
 			  "%s: pfn %#llx is already free", fn, (unsigned long long)pfn);
 		return -EINVAL;
@@ -796,7 +997,7 @@ static int free_pages_check(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
 static void put_block(struct mm_machine *m, struct mm_page *head, unsigned order)
 {
 	if (--head->refcount == 0)
-		free_block(m, head->pfn, order);
+		free_block(m, head->pfn, order, true);
 }
 
 int mm_free_pages(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
@@ -841,7 +1042,7 @@ int mm_free_pages_bootmem(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
 	piece = MM_MIN(order, st->max_order - 1);
 	page_zone(st, first)->managed += nr;
 	for (uint64_t off = 0; off < nr; off += (uint64_t)1 << piece)
-		free_block(m, pfn + off, piece);
+		free_block(m, pfn + off, piece, false);
 	return 0;
 }
 
@@ -1046,8 +1247,7 @@ int mm_page_poison_scribble(struct mm_machine *m, mm_pfn_t pfn, uint32_t offset,
 	uint8_t *f;
 	bool fresh;
 
-	if (!m || !m->page_alloc->zones_ready || offset >= MM_PAGE_SIZE ||
-	    !free_block_head(m, pfn))
+	if (!m || offset >= MM_PAGE_SIZE || !mm_page_alloc_pfn_is_free(m, pfn))
 		return -EINVAL;
 	p = mm_pfn_to_page(m, pfn);
 	fresh = !mm_phys_frame(m, pfn, false);
@@ -1066,6 +1266,8 @@ int mm_page_poison_scribble(struct mm_machine *m, mm_pfn_t pfn, uint32_t offset,
 /* Views                                                                 */
 /* ===================================================================== */
 
+static int pcp_cpu_of(struct mm_machine *m, const struct mm_page *p);
+
 int mm_page_info(struct mm_machine *m, mm_pfn_t pfn, struct mm_page_info *out)
 {
 	struct mm_page *p;
@@ -1075,7 +1277,7 @@ int mm_page_info(struct mm_machine *m, mm_pfn_t pfn, struct mm_page_info *out)
 	if (!p)
 		return -ENOENT;
 	*out = (struct mm_page_info){ .refcount = p->refcount, .mapcount = p->mapcount,
-				      .nid = -1, .zone = -1 };
+				      .nid = -1, .zone = -1, .cpu = -1 };
 	if (p->flags & MM_PG_RESERVED)
 		out->flags |= MM_PAGE_RESERVED;
 	if (p->flags & MM_PG_BUDDY)
@@ -1091,9 +1293,43 @@ int mm_page_info(struct mm_machine *m, mm_pfn_t pfn, struct mm_page_info *out)
 	if (m->page_alloc->zones_ready) {
 		out->nid = p->nid;
 		out->zone = p->zone;
-		if (!(p->flags & (MM_PG_ALLOCATED | MM_PG_RESERVED)) && free_block_head(m, pfn))
+		if (p->flags & MM_PG_PCP) {
+			out->flags |= MM_PAGE_PCP;
+			out->cpu = pcp_cpu_of(m, p);
+		} else if (!(p->flags & (MM_PG_ALLOCATED | MM_PG_RESERVED)) && free_block_head(m, pfn)) {
 			out->flags |= MM_PAGE_FREE;
+		}
 	}
+	return 0;
+}
+
+/* The CPU whose list holds p: a walk of the zone's lists (a view, not a fast
+ * path; the lists are at most high pages long). */
+static int pcp_cpu_of(struct mm_machine *m, const struct mm_page *p)
+{
+	const struct mm_zone *z = &m->page_alloc->node[p->nid].zones[p->zone];
+	for (unsigned c = 0; c < MM_MAX_CPUS; c++)
+		for (const struct mm_page *q = z->pcp[c].list.head; q; q = q->lru_next)
+			if (q == p)
+				return (int)c;
+	return -1;
+}
+
+int mm_pcp_info(struct mm_machine *m, int nid, int zone, unsigned cpu, struct mm_pcp_info *out,
+		mm_pfn_t *pfns, size_t max)
+{
+	const struct mm_per_cpu_pages *pcp;
+	size_t i = 0;
+	if (!m || !out || nid < 0 || nid >= MM_MAX_NODES || zone < 0 || zone >= MM_NR_ZONES ||
+	    cpu >= nr_cpus(m) || !m->page_alloc->node[nid].online || !m->page_alloc->zones_ready ||
+	    (max && !pfns))
+		return -EINVAL;
+	pcp = &m->page_alloc->node[nid].zones[zone].pcp[cpu];
+	out->count = (uint32_t)pcp->list.nr_free;
+	out->high = m->page_alloc->pcp_ready ? pcp->high : 0;
+	out->batch = m->page_alloc->pcp_ready ? pcp->batch : 1;
+	for (const struct mm_page *q = pcp->list.head; q && i < max; q = q->lru_next)
+		pfns[i++] = q->pfn;
 	return 0;
 }
 
@@ -1116,6 +1352,8 @@ int mm_zone_info(struct mm_machine *m, int nid, int zone, struct mm_zone_info *o
 	memcpy(out->lowmem_reserve, z->lowmem_reserve, sizeof(out->lowmem_reserve));
 	for (unsigned o = 0; o < m->page_alloc->max_order; o++)
 		out->nr_free[o] = z->area[o].nr_free;
+	for (unsigned c = 0; c < MM_MAX_CPUS; c++)
+		out->pcp_pages += z->pcp[c].list.nr_free;
 	return 0;
 }
 
@@ -1151,6 +1389,8 @@ uint64_t mm_min_free_kbytes(const struct mm_machine *m)
 
 /* Check zone zi of node n's free lists, marking free pfns in seen. */
 static int mm_page_alloc_verify_free_lists(struct mm_machine *m, int n, int zi, uint8_t *seen);
+/* Every CPU's list of a zone: links, page state, counts. */
+static int mm_page_alloc_verify_pcp(struct mm_machine *m, int n, int zi);
 /* Walk node n's memmap: partition and allocation shape, per-zone counts. */
 static int mm_page_alloc_verify_memmap(struct mm_machine *m, int n, const uint8_t *seen);
 
@@ -1215,6 +1455,34 @@ static int mm_page_alloc_verify_free_lists(struct mm_machine *m, int n, int zi, 
 	}
 	MM_VERIFY(m, sum == z->free, "node %d zone %d: free %llu, lists hold %llu", n, zi,
 		  (unsigned long long)z->free, (unsigned long long)sum);
+	return mm_page_alloc_verify_pcp(m, n, zi);
+}
+
+static int mm_page_alloc_verify_pcp(struct mm_machine *m, int n, int zi)
+{
+	const struct mm_zone *z = &m->page_alloc->node[n].zones[zi];
+	for (unsigned c = 0; c < MM_MAX_CPUS; c++) {
+		const struct mm_page *prev = NULL;
+		uint64_t count = 0;
+		MM_VERIFY(m, c < nr_cpus(m) || !z->pcp[c].list.head,
+			  "node %d zone %d: per-CPU list of impossible cpu %u", n, zi, c);
+		for (const struct mm_page *p = z->pcp[c].list.head; p; prev = p, p = p->lru_next) {
+			MM_VERIFY(m, count < z->present, "node %d zone %d cpu %u: per-CPU list loops", n,
+				  zi, c);
+			MM_VERIFY(m, p->lru_prev == prev, "per-CPU list: broken back link at pfn %#llx",
+				  (unsigned long long)p->pfn);
+			MM_VERIFY(m, p->nid == n && p->zone == zi && (p->flags & MM_PG_PCP) &&
+				       !(p->flags & (MM_PG_BUDDY | MM_PG_RESERVED | MM_PG_ALLOCATED |
+						     MM_PG_HEAD | MM_PG_TAIL)) &&
+				       p->refcount == 0,
+				  "per-CPU page pfn %#llx: node %d zone %d flags %#x count %d",
+				  (unsigned long long)p->pfn, p->nid, p->zone, p->flags, p->refcount);
+			count++;
+		}
+		MM_VERIFY(m, prev == z->pcp[c].list.tail && count == z->pcp[c].list.nr_free,
+			  "node %d zone %d cpu %u: per-CPU count %llu, list has %llu", n, zi, c,
+			  (unsigned long long)z->pcp[c].list.nr_free, (unsigned long long)count);
+	}
 	return 0;
 }
 
@@ -1223,7 +1491,7 @@ static int mm_page_alloc_verify_memmap(struct mm_machine *m, int n, const uint8_
 	struct mm_page_alloc_state *st = m->page_alloc;
 	const struct mm_pgdat *pg = &st->node[n];
 	uint64_t present[MM_NR_ZONES] = { 0 }, freep[MM_NR_ZONES] = { 0 };
-	uint64_t alloc[MM_NR_ZONES] = { 0 }, resv[MM_NR_ZONES] = { 0 };
+	uint64_t alloc[MM_NR_ZONES] = { 0 }, resv[MM_NR_ZONES] = { 0 }, pcp[MM_NR_ZONES] = { 0 };
 	uint64_t tail_left = 0;
 
 	for (mm_pfn_t pfn = pg->start_pfn; pfn < pg->end_pfn; pfn++) {
@@ -1232,6 +1500,7 @@ static int mm_page_alloc_verify_memmap(struct mm_machine *m, int n, const uint8_
 		const bool is_free = seen[bit >> 3] & (1u << (bit & 7));
 		const bool is_resv = p && (p->flags & MM_PG_RESERVED);
 		const bool is_alloc = p && (p->flags & MM_PG_ALLOCATED);
+		const bool is_pcp = p && (p->flags & MM_PG_PCP);
 		int zi;
 		if (!p) {
 			MM_VERIFY(m, tail_left == 0, "allocated block covers hole pfn %#llx",
@@ -1243,15 +1512,17 @@ static int mm_page_alloc_verify_memmap(struct mm_machine *m, int n, const uint8_
 			  (unsigned long long)pfn, p->nid, p->zone, n, zi);
 		MM_VERIFY(m, !!(p->flags & MM_PG_HIGHMEM) == (zi == MM_ZONE_HIGHMEM),
 			  "pfn %#llx: PageHighMem wrong", (unsigned long long)pfn);
-		MM_VERIFY(m, is_free + is_resv + is_alloc == 1,
-			  "pfn %#llx: free %d reserved %d allocated %d", (unsigned long long)pfn, is_free,
-			  is_resv, is_alloc);
-		MM_VERIFY(m, is_free || !(p->flags & (MM_PG_BUDDY | MM_PG_POISONED)),
+		MM_VERIFY(m, is_free + is_resv + is_alloc + is_pcp == 1,
+			  "pfn %#llx: free %d reserved %d allocated %d per-CPU %d", (unsigned long long)pfn,
+			  is_free, is_resv, is_alloc, is_pcp);
+		MM_VERIFY(m, is_free || (is_pcp && !(p->flags & MM_PG_BUDDY)) ||
+				     !(p->flags & (MM_PG_BUDDY | MM_PG_POISONED)),
 			  "pfn %#llx not free but has flags %#x", (unsigned long long)pfn, p->flags);
 		present[zi]++;
 		freep[zi] += is_free;
 		resv[zi] += is_resv;
 		alloc[zi] += is_alloc;
+		pcp[zi] += is_pcp;
 		if (p->flags & MM_PG_BUDDY) {
 			/* mm_page_alloc_verify_free_lists checked every page of this block */
 			uint64_t nr = (uint64_t)1 << p->private;
@@ -1289,10 +1560,15 @@ static int mm_page_alloc_verify_memmap(struct mm_machine *m, int n, const uint8_
 		const struct mm_zone *z = &pg->zones[zi];
 		MM_VERIFY(m, present[zi] == z->present, "node %d zone %d: present %llu, memmap has %llu", n,
 			  zi, (unsigned long long)z->present, (unsigned long long)present[zi]);
-		MM_VERIFY(m, freep[zi] + alloc[zi] == z->managed,
-			  "node %d zone %d: managed %llu != free %llu + allocated %llu", n, zi,
-			  (unsigned long long)z->managed, (unsigned long long)freep[zi],
-			  (unsigned long long)alloc[zi]);
+		uint64_t listed = 0;
+		for (unsigned c = 0; c < MM_MAX_CPUS; c++)
+			listed += z->pcp[c].list.nr_free;
+		MM_VERIFY(m, freep[zi] + alloc[zi] + pcp[zi] == z->managed,
+			  "node %d zone %d: managed %llu != free %llu + allocated %llu + per-CPU %llu", n,
+			  zi, (unsigned long long)z->managed, (unsigned long long)freep[zi],
+			  (unsigned long long)alloc[zi], (unsigned long long)pcp[zi]);
+		MM_VERIFY(m, pcp[zi] == listed, "node %d zone %d: %llu pages flagged per-CPU, %llu listed",
+			  n, zi, (unsigned long long)pcp[zi], (unsigned long long)listed);
 		MM_VERIFY(m, resv[zi] + z->managed == z->present,
 			  "node %d zone %d: reserved %llu + managed %llu != present %llu", n, zi,
 			  (unsigned long long)resv[zi], (unsigned long long)z->managed,

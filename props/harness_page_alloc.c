@@ -3,8 +3,9 @@
  * small lowmem limit (so DMA, NORMAL and HIGHMEM exist in a few MiB), a
  * simple maximal-block hand-off, then alloc/free/refcount/split/exact
  * sequences with every GFP mask and order, misuse, stray writes into
- * poisoned free pages, fault injection, and content checks through
- * simulated physical memory. Every result is checked against the per-pfn
+ * poisoned free pages, fault injection, content checks through simulated
+ * physical memory, and the per-CPU page lists (set-up, the fraction sysctl,
+ * three CPUs, drains, hot and cold order-0 pages). Every result is checked against the per-pfn
  * oracle; check() compares every zone counter, every pfn and mm_verify.
  *
  * Layout ops ("node") come first; the first other op runs free_area_init,
@@ -22,6 +23,7 @@
 #define UNIVERSE 0x2000u /* pfns: 32 MiB of simulated RAM at most */
 #define MAX_LAYOUT_NODES 4
 #define FREED_RING 8
+#define NR_CPUS 3
 #define ZERO_SAMPLES 4
 
 struct layout_node {
@@ -55,17 +57,17 @@ static const char *const profile_names[] = { "x86_32", "pae" };
 static const char *const gfp_names[] = {
 	"KERNEL", "HIGHUSER", "DMA", "ATOMIC", "HIGH", "HARDER", "HIGHUSER_ATOMIC", "DMA_ATOMIC",
 	"THISNODE", "HIGHUSER_THISNODE", "DMA_THISNODE", "ZERO", "HIGHUSER_ZERO", "DMA_HIGHMEM",
-	"ATOMIC_THISNODE", "BAD_BIT",
+	"ATOMIC_THISNODE", "BAD_BIT", "COLD", "HIGHUSER_COLD", "ATOMIC_COLD",
 };
 static const uint64_t gfp_values[] = {
 	0x0, 0x2, 0x1, 0x80020, 0x20, 0x80000, 0x80022, 0x80021,
 	0x40000, 0x40002, 0x40001, 0x8000, 0x8002, 0x3,
-	0xc0020, 0x100,
+	0xc0020, 0x200, 0x100, 0x102, 0x80120,
 };
 static const char *const nid_names[] = { "local", "0", "1", "2", "3", "bad7", "bad9", "bad-5" };
 static const uint64_t nid_values[] = { (uint64_t)-1, 0, 1, 2, 3, 7, 9, (uint64_t)-5 };
 
-#define OPA_GFP_VALID (0x1u | 0x2u | 0x20u | 0x8000u | 0x40000u | 0x80000u)
+#define OPA_GFP_VALID (0x1u | 0x2u | 0x20u | 0x100u | 0x8000u | 0x40000u | 0x80000u)
 
 /* ---- bookkeeping ------------------------------------------------------ */
 
@@ -146,6 +148,7 @@ static int pa_setup(void *ctx, const struct props_op *cfg, struct props_result *
 	mc.fault_after = cfg->v[5] ? (uint32_t)cfg->v[5] - 1 : 0;
 	mc.fault_repeat = (uint32_t)cfg->v[6];
 	mc.seed = cfg->v[7];
+	mc.nr_cpus = NR_CPUS;
 	ret = mm_machine_create(&mc, &c->m);
 	if (ret)
 		return props_fail(r, "mm_machine_create: %d", ret);
@@ -221,6 +224,7 @@ static int ensure_init(struct pctx *c, struct props_result *r)
 		     base, npfn + 1))
 		return props_fail(r, "host out of memory for the oracle");
 	c->oracle_live = true;
+	opa_cpus(&c->o, NR_CPUS);
 	{
 		/* the fault countdown was set in setup, before the oracle existed */
 		const struct mm_config *mc = mm_machine_config(c->m);
@@ -302,6 +306,49 @@ static int check_pattern(struct pctx *c, struct props_result *r, uint64_t pfn)
 
 /* ---- allocation ----------------------------------------------------------- */
 
+/* An order-0 allocation the oracle says (enid, ezone) serves through the
+ * current CPU's list: from the list as it is, or after a refill whose pages
+ * the library's list now shows (in the order taken, the allocated one first
+ * for a hot page, last for a cold one). */
+static int alloc_pcp_done(struct pctx *c, struct props_result *r, uint32_t gfp, mm_pfn_t pfn,
+			  int enid, int ezone)
+{
+	const bool cold = gfp & OPA_GFP_COLD;
+	uint64_t want;
+
+	if (!opa_pcp_has(&c->o, enid, ezone)) {
+		mm_pfn_t list[1024];
+		struct mm_pcp_info info;
+		uint32_t n, batch = opa_pcp_list(&c->o, enid, ezone, c->o.cpu)->batch;
+		uint64_t avail = c->o.zone[enid][ezone].free;
+		if (mm_pcp_info(c->m, enid, ezone, c->o.cpu, &info, list, 1024))
+			return props_fail(r, "mm_pcp_info(%d, %d, %u) failed", enid, ezone, c->o.cpu);
+		n = info.count + 1;
+		if (n != (avail < batch ? avail : batch) || n > 1024)
+			return props_fail(r, "refill of node %d zone %d: %u pages, oracle min(batch %u, free %llu)",
+					  enid, ezone, n, batch, (unsigned long long)avail);
+		for (uint32_t i = 0; i < n; i++) {
+			uint64_t p = cold ? (i + 1 < n ? list[i] : pfn) : (i ? list[i - 1] : pfn);
+			if (!opa_pcp_refill_one(&c->o, enid, ezone, p))
+				return props_fail(r, "refill page %u: pfn %#llx is not the next page rmqueue gives",
+						  i, (unsigned long long)p);
+		}
+		props_note(r, "refill %u, ", n);
+	}
+	want = opa_pcp_pick(&c->o, enid, ezone, cold);
+	if (pfn != want)
+		return props_fail(r, "alloc: pfn %#llx, oracle: the %s of the per-CPU list, %#llx",
+				  (unsigned long long)pfn, cold ? "tail" : "head", (unsigned long long)want);
+	props_note(r, "-> %#llx (node %d zone %d cpu %u list)", (unsigned long long)pfn, enid, ezone,
+		   c->o.cpu);
+	c->dirty = true;
+	c->want[MM_REPORT_CORRUPTION] += opa_pcp_alloc_apply(&c->o, enid, ezone, cold);
+	head_add(c, pfn);
+	if ((gfp & OPA_GFP_ZERO) && check_zeroed(c, r, pfn, 0))
+		return PROPS_FAIL;
+	return reports_match(c, r);
+}
+
 /* Run one allocation through library and oracle. via: 0 alloc_pages_node,
  * 1 alloc_pages, 2 get_zeroed_page, 3 alloc_pages_exact (size). */
 static int do_alloc(struct pctx *c, struct props_result *r, int via, int nid, uint32_t gfp,
@@ -310,6 +357,7 @@ static int do_alloc(struct pctx *c, struct props_result *r, int via, int nid, ui
 	mm_pfn_t pfn = 0;
 	int ret, kind = OPA_R_NONE, enid, ezone, onid;
 	unsigned eorder, scribbled;
+	uint32_t drains;
 	uint64_t pages = 1;
 	bool expect_ok;
 
@@ -348,7 +396,12 @@ static int do_alloc(struct pctx *c, struct props_result *r, int via, int nid, ui
 			return props_fail(r, "alloc under fault injection: library %d, want -ENOMEM", ret);
 		return reports_match(c, r);
 	}
+	drains = c->o.drains;
 	expect_ok = opa_alloc_expect(&c->o, onid, gfp, order, &enid, &ezone, &eorder);
+	if (c->o.drains != drains) {
+		props_note(r, "drained, ");
+		c->dirty = true;
+	}
 	if (!expect_ok) {
 		if (ret != -ENOMEM)
 			return props_fail(r, "alloc: library %d (pfn %#llx), oracle: no zone can serve",
@@ -359,6 +412,8 @@ static int do_alloc(struct pctx *c, struct props_result *r, int via, int nid, ui
 	if (ret)
 		return props_fail(r, "alloc: library %d, oracle: node %d zone %d order %u can serve", ret,
 				  enid, ezone, eorder);
+	if (order == 0 && c->o.pcp_ready)
+		return alloc_pcp_done(c, r, gfp, pfn, enid, ezone);
 	{
 		int gn, gz;
 		if (opa_zone_of(&c->o, pfn, &gn, &gz) || gn != enid || gz != ezone)
@@ -557,7 +612,7 @@ static int do_put(struct pctx *c, struct props_result *r, uint64_t pfn)
 		const struct opa_page *p = opa_page(&c->o, pfn);
 		unsigned order = p->order;
 		opa_put_apply(&c->o, pfn);
-		if (p->state == OPA_FREE) {
+		if (opa_is_free(&c->o, pfn)) {
 			head_del(c, pfn);
 			remember_freed(c, pfn, order);
 		}
@@ -709,6 +764,47 @@ static int st_scribble(void *ctx, const struct props_op *op, struct props_result
 	return reports_match(c, r);
 }
 
+static int st_pcp_setup(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	int ret, want;
+	STEP_PROLOGUE;
+	(void)op;
+	want = opa_pcp_setup(&c->o);
+	ret = mm_setup_per_cpu_pageset(c->m);
+	if (ret != want)
+		return props_fail(r, "setup_per_cpu_pageset: library %d, oracle %d", ret, want);
+	return reports_match(c, r);
+}
+
+static int st_pcp_fraction(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	int kind;
+	STEP_PROLOGUE;
+	kind = expect_report(c, opa_pcp_fraction(&c->o, (uint32_t)op->v[0]));
+	return check_ret(c, r, "percpu_pagelist_fraction",
+			 mm_percpu_pagelist_fraction(c->m, (uint32_t)op->v[0]), kind);
+}
+
+static int st_cpu(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	int kind;
+	STEP_PROLOGUE;
+	kind = expect_report(c, opa_set_cpu(&c->o, (uint32_t)op->v[0]));
+	return check_ret(c, r, "set_cpu", mm_set_cpu(c->m, (unsigned)op->v[0]), kind);
+}
+
+static int st_drain(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	int ret;
+	STEP_PROLOGUE;
+	c->dirty = true;
+	opa_drain(&c->o, op->v[0]);
+	ret = op->v[0] ? mm_drain_all_pages(c->m) : mm_drain_local_pages(c->m);
+	if (ret)
+		return props_fail(r, "drain: library %d", ret);
+	return reports_match(c, r);
+}
+
 static int st_fault(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	STEP_PROLOGUE;
@@ -718,6 +814,32 @@ static int st_fault(void *ctx, const struct props_op *op, struct props_result *r
 }
 
 /* ---- full check ----------------------------------------------------------- */
+
+/* Every CPU's list of a zone, pfn by pfn in list order, and its limits. */
+static int check_pcp(struct pctx *c, struct props_result *r, int n, int z, uint64_t lib_total)
+{
+	uint64_t total = 0;
+	for (uint32_t k = 0; k < NR_CPUS; k++) {
+		const struct opa_pcp *l = opa_pcp_list(&c->o, n, z, k);
+		mm_pfn_t list[256];
+		struct mm_pcp_info info;
+		if (mm_pcp_info(c->m, n, z, k, &info, list, 256))
+			return props_fail(r, "mm_pcp_info(%d, %d, %u) failed", n, z, k);
+		total += l->count;
+		if (info.count != l->count || (c->o.pcp_ready && (info.high != l->high ||
+								  info.batch != l->batch)))
+			return props_fail(r, "node %d zone %d cpu %u list: count %u high %u batch %u, "
+					  "oracle %u %u %u", n, z, k, info.count, info.high, info.batch,
+					  l->count, l->high, l->batch);
+		for (uint32_t i = 0; i < l->count && i < 256; i++)
+			if (list[i] != l->pfn[i])
+				return props_fail(r, "node %d zone %d cpu %u list[%u]: %#llx, oracle %#llx", n,
+						  z, k, i, (unsigned long long)list[i],
+						  (unsigned long long)l->pfn[i]);
+	}
+	PROPS_CHECK_EQ(r, "pcp pages", lib_total, total);
+	return PROPS_OK;
+}
 
 static int check_zones(struct pctx *c, struct props_result *r)
 {
@@ -746,6 +868,8 @@ static int check_zones(struct pctx *c, struct props_result *r)
 							  (unsigned long long)zi.nr_free[o],
 							  (long long)oz->nr_free[o]);
 			total += oz->free;
+			if (check_pcp(c, r, n, z, zi.pcp_pages))
+				return PROPS_FAIL;
 		}
 	}
 	PROPS_CHECK_EQ(r, "nr_free_pages", mm_nr_free_pages(c->m), total);
@@ -758,7 +882,7 @@ static int check_one(struct pctx *c, struct props_result *r, uint64_t pfn, struc
 {
 	const struct opa_page *p = opa_page(&c->o, pfn);
 	int ret = mm_page_info(c->m, pfn, pi), n = -1, z = -1;
-	const uint32_t kinds = MM_PAGE_RESERVED | MM_PAGE_FREE | MM_PAGE_ALLOCATED;
+	const uint32_t kinds = MM_PAGE_RESERVED | MM_PAGE_FREE | MM_PAGE_ALLOCATED | MM_PAGE_PCP;
 	uint32_t want;
 
 	if (!p || p->state == OPA_ABSENT) {
@@ -778,6 +902,7 @@ static int check_one(struct pctx *c, struct props_result *r, uint64_t pfn, struc
 				  pi->refcount, p->ref);
 	want = p->state == OPA_RESERVED ? MM_PAGE_RESERVED
 	       : p->state == OPA_FREE   ? MM_PAGE_FREE
+	       : p->state == OPA_PCP    ? MM_PAGE_PCP
 					: MM_PAGE_ALLOCATED;
 	if ((pi->flags & kinds) != want)
 		return props_fail(r, "pfn %#llx: flags %#x, oracle state %d", (unsigned long long)pfn,
@@ -886,6 +1011,10 @@ static const struct props_opdef pa_ops[] = {
 	    PROPS_HEX("hole_pages", 0, 0x100), PROPS_HEX("resv_off", 0, 0x800),
 	    PROPS_HEX("resv_pages", 0, 0x400) },
 	  st_node, false },
+	{ "pcp_setup", 0, { { 0 } }, st_pcp_setup, false },
+	{ "pcp_fraction", 1, { PROPS_RANGE("fraction", 0, 64) }, st_pcp_fraction, false },
+	{ "cpu", 1, { PROPS_RANGE("cpu", 0, NR_CPUS + 1) }, st_cpu, false },
+	{ "drain", 1, { PROPS_BOOL("all") }, st_drain, false },
 };
 
 /* A full check compares every pfn of every node with the oracle. */

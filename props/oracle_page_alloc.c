@@ -7,6 +7,7 @@
  */
 #include "oracle_page_alloc.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,6 +95,7 @@ int opa_init(struct opa *o, uint32_t max_order, uint64_t lowmem_pfn, bool modern
 	o->poison = poison;
 	o->base = base;
 	o->npfn = npfn;
+	o->nr_cpus = 1;
 	o->pg = malloc((npfn - base + 1) * sizeof(*o->pg));
 	o->bit = calloc(npfn - base + 1, sizeof(*o->bit));
 	o->runstart = malloc((npfn - base + 1) * sizeof(*o->runstart));
@@ -108,6 +110,10 @@ int opa_init(struct opa *o, uint32_t max_order, uint64_t lowmem_pfn, bool modern
 
 void opa_free(struct opa *o)
 {
+	for (int n = 0; n < OPA_NODES; n++)
+		for (int z = 0; z < OPA_ZONES; z++)
+			for (int k = 0; k < OPA_CPUS; k++)
+				free(o->pcp[n][z][k].pfn);
 	free(o->pg);
 	free(o->bit);
 	free(o->runstart);
@@ -303,6 +309,8 @@ static bool wmark_ok(const struct opa *o, const struct opa_zone *z, unsigned ord
 	return true;
 }
 
+static bool opa_pcp_any(const struct opa *o);
+
 bool opa_alloc_expect(struct opa *o, int nid, uint32_t gfp, unsigned order, int *enid, int *ezone,
 		      unsigned *eorder)
 {
@@ -323,7 +331,15 @@ bool opa_alloc_expect(struct opa *o, int nid, uint32_t gfp, unsigned order, int 
 			list_z[cnt++] = z;
 		}
 	}
-	for (int pass = 0; pass < 2; pass++) {
+	/* an empty zonelist fails at once: no drain */
+	for (int pass = 0; pass < 3 && cnt; pass++) {
+		/* the third pass: after a drain, for callers that may wait */
+		if (pass == 2 && ((gfp & OPA_GFP_HARDER) || !opa_pcp_any(o)))
+			break;
+		if (pass == 2) {
+			opa_drain(o, true);
+			o->drains++;
+		}
 		for (int i = 0; i < cnt; i++) {
 			struct opa_zone *z = &o->zone[list_n[i]][list_z[i]];
 			uint64_t mark = pass ? z->wmin : z->wlow;
@@ -372,7 +388,7 @@ unsigned opa_alloc_apply(struct opa *o, uint64_t pfn, unsigned order)
 
 bool opa_is_free(const struct opa *o, uint64_t pfn)
 {
-	return in_range(o, pfn) && PG(o, pfn).state == OPA_FREE;
+	return in_range(o, pfn) && (PG(o, pfn).state == OPA_FREE || PG(o, pfn).state == OPA_PCP);
 }
 
 int opa_free_predict(const struct opa *o, uint64_t pfn, unsigned order)
@@ -384,6 +400,7 @@ int opa_free_predict(const struct opa *o, uint64_t pfn, unsigned order)
 	case OPA_RESERVED:
 		return OPA_R_BAD_PAGE;
 	case OPA_FREE:
+	case OPA_PCP:
 		return OPA_R_DOUBLE_FREE;
 	case OPA_TAIL:
 		return OPA_R_BAD_FREE;
@@ -392,9 +409,15 @@ int opa_free_predict(const struct opa *o, uint64_t pfn, unsigned order)
 	}
 }
 
+static void pcp_free(struct opa *o, uint64_t pfn);
+
 static void release(struct opa *o, uint64_t pfn, unsigned order)
 {
 	uint64_t n = (uint64_t)1 << order;
+	if (o->pcp_ready && order == 0) {
+		pcp_free(o, pfn);
+		return;
+	}
 	set_block(o, pfn, order, true);
 	for (uint64_t i = 0; i < n; i++) {
 		struct opa_page *p = &PG(o, pfn + i);
@@ -462,3 +485,187 @@ void opa_split_apply(struct opa *o, uint64_t pfn, unsigned order)
 }
 
 void opa_scribble(struct opa *o, uint64_t pfn) { PG(o, pfn).scribbled = 1; }
+
+/* ---- per-CPU lists ------------------------------------------------------ */
+
+void opa_cpus(struct opa *o, uint32_t nr_cpus)
+{
+	o->nr_cpus = nr_cpus ? nr_cpus : 1;
+}
+
+/* 2.6.29 zone_batchsize: present/1024 pages, capped at 512 KiB worth (128),
+ * quartered, at least 1, then the largest 2^n - 1 not above 1.5 times it. */
+static uint32_t batchsize(uint64_t present)
+{
+	uint64_t b = present / 1024, pow = 1;
+	if (b > 128)
+		b = 128;
+	b /= 4;
+	if (b == 0)
+		b = 1;
+	while (pow * 2 <= b + b / 2)
+		pow *= 2;
+	return (uint32_t)(pow - 1);
+}
+
+static void pcp_limits(struct opa *o, uint32_t fraction)
+{
+	for (int n = 0; n < OPA_NODES; n++) {
+		for (int z = 0; z < OPA_ZONES; z++) {
+			uint64_t present = o->zone[n][z].present, high, batch;
+			if (fraction) {
+				high = present / fraction;
+				batch = high / 4 > 96 ? 96 : high / 4 ? high / 4 : 1;
+			} else {
+				batch = batchsize(present);
+				high = 6 * batch;
+				if (batch == 0)
+					batch = 1;
+			}
+			for (uint32_t k = 0; k < o->nr_cpus; k++) {
+				o->pcp[n][z][k].high = (uint32_t)high;
+				o->pcp[n][z][k].batch = (uint32_t)batch;
+			}
+		}
+	}
+}
+
+int opa_pcp_setup(struct opa *o)
+{
+	if (o->pcp_ready)
+		return -EEXIST;
+	pcp_limits(o, 0);
+	o->pcp_ready = true;
+	return 0;
+}
+
+int opa_pcp_fraction(struct opa *o, uint32_t fraction)
+{
+	if (!o->pcp_ready || (fraction > 0 && fraction < 8))
+		return OPA_R_INVALID;
+	pcp_limits(o, fraction);
+	return OPA_R_NONE;
+}
+
+int opa_set_cpu(struct opa *o, uint32_t cpu)
+{
+	if (cpu >= o->nr_cpus)
+		return OPA_R_INVALID;
+	o->cpu = cpu;
+	return OPA_R_NONE;
+}
+
+const struct opa_pcp *opa_pcp_list(const struct opa *o, int nid, int zone, uint32_t cpu)
+{
+	return &o->pcp[nid][zone][cpu];
+}
+
+static bool opa_pcp_any(const struct opa *o)
+{
+	for (int n = 0; n < OPA_NODES; n++)
+		for (int z = 0; z < OPA_ZONES; z++)
+			for (int k = 0; k < OPA_CPUS; k++)
+				if (o->pcp[n][z][k].count)
+					return true;
+	return false;
+}
+
+static void list_insert(struct opa_pcp *l, uint32_t at, uint64_t pfn)
+{
+	if (l->count == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->pfn = realloc(l->pfn, l->cap * sizeof(*l->pfn));
+		if (!l->pfn)
+			abort(); /* host out of memory: the oracle cannot go on */
+	}
+	memmove(l->pfn + at + 1, l->pfn + at, (l->count - at) * sizeof(*l->pfn));
+	l->pfn[at] = pfn;
+	l->count++;
+}
+
+static uint64_t list_remove(struct opa_pcp *l, uint32_t at)
+{
+	uint64_t pfn = l->pfn[at];
+	memmove(l->pfn + at, l->pfn + at + 1, (l->count - at - 1) * sizeof(*l->pfn));
+	l->count--;
+	return pfn;
+}
+
+/* A page leaves a list for the buddy lists. */
+static void to_buddy(struct opa *o, uint64_t pfn)
+{
+	set_block(o, pfn, 0, true);
+	zone_of_pfn(o, pfn)->free++;
+}
+
+/* free_hot_page: push on the head; a list at high gives batch from the tail. */
+static void pcp_free(struct opa *o, uint64_t pfn)
+{
+	struct opa_page *p = &PG(o, pfn);
+	struct opa_pcp *l = &o->pcp[p->zid / 3][p->zid % 3][o->cpu];
+	p->state = OPA_PCP;
+	p->ref = 0;
+	p->order = 0;
+	p->scribbled = 0;
+	list_insert(l, 0, pfn);
+	if (l->count >= l->high)
+		for (uint32_t i = 0; i < l->batch && l->count; i++)
+			to_buddy(o, list_remove(l, l->count - 1));
+}
+
+void opa_drain(struct opa *o, bool all)
+{
+	for (int n = 0; n < OPA_NODES; n++)
+		for (int z = 0; z < OPA_ZONES; z++)
+			for (uint32_t k = 0; k < OPA_CPUS; k++) {
+				struct opa_pcp *l = &o->pcp[n][z][k];
+				if (!all && k != o->cpu)
+					continue;
+				while (l->count)
+					to_buddy(o, list_remove(l, l->count - 1));
+			}
+}
+
+bool opa_pcp_has(const struct opa *o, int nid, int zone)
+{
+	return o->pcp[nid][zone][o->cpu].count > 0;
+}
+
+bool opa_pcp_refill_one(struct opa *o, int nid, int zone, uint64_t pfn)
+{
+	struct opa_zone *z = &o->zone[nid][zone];
+	struct opa_pcp *l = &o->pcp[nid][zone][o->cpu];
+	unsigned k = 0;
+	int gn, gz;
+	while (k < o->max_order && z->nr_free[k] <= 0)
+		k++;
+	if (k == o->max_order || opa_zone_of(o, pfn, &gn, &gz) || gn != nid || gz != zone ||
+	    !opa_is_canonical(o, pfn, k))
+		return false;
+	set_block(o, pfn, 0, false);
+	PG(o, pfn).state = OPA_PCP;
+	z->free--;
+	list_insert(l, l->count, pfn);
+	return true;
+}
+
+uint64_t opa_pcp_pick(const struct opa *o, int nid, int zone, bool cold)
+{
+	const struct opa_pcp *l = &o->pcp[nid][zone][o->cpu];
+	if (!l->count)
+		return UINT64_MAX;
+	return cold ? l->pfn[l->count - 1] : l->pfn[0];
+}
+
+unsigned opa_pcp_alloc_apply(struct opa *o, int nid, int zone, bool cold)
+{
+	struct opa_pcp *l = &o->pcp[nid][zone][o->cpu];
+	uint64_t pfn = list_remove(l, cold ? l->count - 1 : 0);
+	struct opa_page *p = &PG(o, pfn);
+	unsigned scribbled = p->scribbled;
+	p->scribbled = 0;
+	p->state = OPA_HEAD;
+	p->ref = 1;
+	p->order = 0;
+	return o->poison ? scribbled : 0;
+}

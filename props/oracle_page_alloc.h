@@ -19,11 +19,13 @@
 #define OPA_ZONES 3
 #define OPA_NONE 0xff
 
-enum opa_state { OPA_ABSENT = 0, OPA_RESERVED, OPA_FREE, OPA_HEAD, OPA_TAIL };
+enum opa_state { OPA_ABSENT = 0, OPA_RESERVED, OPA_FREE, OPA_HEAD, OPA_TAIL, OPA_PCP };
+#define OPA_CPUS 8
 
 /* GFP bits as page_alloc.h documents them. */
 enum {
-	OPA_GFP_DMA = 0x01u, OPA_GFP_HIGHMEM = 0x02u, OPA_GFP_HIGH = 0x20u, OPA_GFP_ZERO = 0x8000u,
+	OPA_GFP_DMA = 0x01u, OPA_GFP_HIGHMEM = 0x02u, OPA_GFP_HIGH = 0x20u, OPA_GFP_COLD = 0x100u,
+	OPA_GFP_ZERO = 0x8000u,
 	OPA_GFP_THISNODE = 0x40000u, OPA_GFP_HARDER = 0x80000u,
 };
 
@@ -48,6 +50,12 @@ struct opa_zone {
 	int64_t nr_free[32];
 };
 
+/* One CPU's list of a zone: pfn[0] is the head (hot end). */
+struct opa_pcp {
+	uint64_t *pfn;
+	uint32_t count, cap, high, batch;
+};
+
 struct opa {
 	uint32_t max_order;
 	uint64_t dma_end, low_pfn;
@@ -63,6 +71,11 @@ struct opa {
 	bool fault_enable;
 	uint32_t fault_countdown, fault_repeat;
 	uint64_t min_free_kbytes;
+	/* per-CPU lists: off (pages pass straight through) until set up */
+	bool pcp_ready;
+	uint32_t nr_cpus, cpu;
+	uint32_t drains; /* allocations that drained the lists before retrying */
+	struct opa_pcp pcp[OPA_NODES][OPA_ZONES][OPA_CPUS];
 };
 
 int opa_init(struct opa *o, uint32_t max_order, uint64_t lowmem_pfn, bool modern_wmark, bool poison,
@@ -106,5 +119,25 @@ int opa_split_predict(const struct opa *o, uint64_t pfn, unsigned order);
 void opa_split_apply(struct opa *o, uint64_t pfn, unsigned order);
 bool opa_is_free(const struct opa *o, uint64_t pfn);
 void opa_scribble(struct opa *o, uint64_t pfn);
+
+/* Per-CPU lists (page_alloc.h documents the rules). The setters return the
+ * errno the library must give (and, for fraction/cpu, whether a report). */
+void opa_cpus(struct opa *o, uint32_t nr_cpus);
+int opa_pcp_setup(struct opa *o);
+int opa_pcp_fraction(struct opa *o, uint32_t fraction);   /* OPA_R_INVALID or NONE */
+int opa_set_cpu(struct opa *o, uint32_t cpu);             /* OPA_R_INVALID or NONE */
+void opa_drain(struct opa *o, bool all);
+const struct opa_pcp *opa_pcp_list(const struct opa *o, int nid, int zone, uint32_t cpu);
+/* An order-0 allocation served by zone (nid, zone) on the current CPU:
+ * true if it comes from the list (false: the list must be refilled first). */
+bool opa_pcp_has(const struct opa *o, int nid, int zone);
+/* Refill step: pfn must be what rmqueue gives next (the first page of a
+ * free block of the smallest order the zone has); moves it to the tail of
+ * the list. False (nothing changed) if pfn cannot be that page. */
+bool opa_pcp_refill_one(struct opa *o, int nid, int zone, uint64_t pfn);
+/* The page the allocation takes (head, or tail for cold), UINT64_MAX if none. */
+uint64_t opa_pcp_pick(const struct opa *o, int nid, int zone, bool cold);
+/* Take it: returns the number of scribbled pages (poison reports). */
+unsigned opa_pcp_alloc_apply(struct opa *o, int nid, int zone, bool cold);
 
 #endif

@@ -39,6 +39,7 @@ static struct mm_machine *mk(uint32_t max_order, uint64_t lowmem_pfn)
 	cfg.max_order = max_order;
 	cfg.lowmem_limit = lowmem_pfn << 12;
 	cfg.seed = 42;
+	cfg.nr_cpus = 2;
 	if (mm_machine_create(&cfg, &m))
 		return NULL;
 	return m;
@@ -570,7 +571,7 @@ NEGATIVE(neg_reserved_page, mm_free_pages(neg_m, 0x1006, 0), -EINVAL, MM_REPORT_
 NEGATIVE(neg_free_order_range, mm_free_pages(neg_m, 0x1000, 11), -EINVAL, MM_REPORT_INVALID_ARG)
 NEGATIVE(neg_free_hole, mm_free_pages(neg_m, 0x5000, 0), -EINVAL, MM_REPORT_INVALID_ARG)
 NEGATIVE(neg_alloc_order_range, mm_alloc_pages(neg_m, MM_GFP_KERNEL, 11, &neg_p), -EINVAL, MM_REPORT_WARN)
-NEGATIVE(neg_alloc_bad_gfp, mm_alloc_pages(neg_m, 0x100, 0, &neg_p), -EINVAL, MM_REPORT_INVALID_ARG)
+NEGATIVE(neg_alloc_bad_gfp, mm_alloc_pages(neg_m, 0x200, 0, &neg_p), -EINVAL, MM_REPORT_INVALID_ARG)
 NEGATIVE(neg_alloc_bad_nid, mm_alloc_pages_node(neg_m, 5, MM_GFP_KERNEL, 0, &neg_p), -EINVAL,
 	 MM_REPORT_INVALID_ARG)
 NEGATIVE(neg_alloc_null_out, mm_alloc_pages(neg_m, MM_GFP_KERNEL, 0, NULL), -EINVAL, MM_REPORT_INVALID_ARG)
@@ -622,6 +623,152 @@ static void neg_poison_corruption(void)
 	mm_machine_destroy(m);
 }
 
+static uint32_t pcp_count(struct mm_machine *m, int zone, unsigned cpu, mm_pfn_t *pfns, size_t max)
+{
+	struct mm_pcp_info pi;
+	if (mm_pcp_info(m, 0, zone, cpu, &pi, pfns, max))
+		return UINT32_MAX;
+	return pi.count;
+}
+
+/*
+ *   NORMAL [0x1000 .......... 0x1400)  one order-10 block, 1024 present pages
+ * zone_batchsize(1024) = 0: high 0, batch 1, every order-0 page passes
+ * straight through. percpu_pagelist_fraction 8: high 1024/8 = 128, batch 32.
+ * Expect the first order-0 allocation to move 0x1000..0x101f (the order the
+ * buddy splits them off) to CPU 0's list and return its head 0x1000; a cold
+ * one takes the tail 0x101f; a free goes back to the head; CPU 1 refills
+ * its own list from 0x1020 (the smallest free block, order 5).
+ */
+static void per_cpu_lists(void)
+{
+	struct mm_machine *m = simple(11, 0x2000, 0x1000, 0x1400);
+	struct mm_pcp_info info;
+	struct mm_page_info pi;
+	mm_pfn_t pfn, list[40];
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_percpu_pagelist_fraction(m, 8), -EINVAL); /* before set-up */
+	ASSERT_EQ(mm_setup_per_cpu_pageset(m), 0);
+	ASSERT_EQ(mm_setup_per_cpu_pageset(m), -EEXIST);
+	ASSERT_EQ(mm_pcp_info(m, 0, MM_ZONE_NORMAL, 0, &info, NULL, 0), 0);
+	ASSERT_EQ(info.high, 0);
+	ASSERT_EQ(info.batch, 1);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &pfn), 0);
+	ASSERT_EQ(pfn, 0x1000);
+	ASSERT_EQ(mm_free_pages(m, pfn, 0), 0);
+	ASSERT_EQ(pcp_count(m, MM_ZONE_NORMAL, 0, NULL, 0), 0);
+	ASSERT_EQ(nr_free(m, 0, MM_ZONE_NORMAL, 10), 1);
+
+	ASSERT_EQ(mm_percpu_pagelist_fraction(m, 8), 0);
+	ASSERT_EQ(mm_pcp_info(m, 0, MM_ZONE_NORMAL, 1, &info, NULL, 0), 0);
+	ASSERT_EQ(info.high, 128);
+	ASSERT_EQ(info.batch, 32);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &pfn), 0);
+	ASSERT_EQ(pfn, 0x1000);
+	ASSERT_EQ(pcp_count(m, MM_ZONE_NORMAL, 0, list, 40), 31);
+	ASSERT_EQ(list[0], 0x1001);
+	ASSERT_EQ(list[30], 0x101f);
+	ASSERT_EQ(zone_free(m, 0, MM_ZONE_NORMAL), 1024 - 32);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL | MM_GFP_COLD, 0, &pfn), 0);
+	ASSERT_EQ(pfn, 0x101f);
+	ASSERT_EQ(mm_free_pages(m, 0x1000, 0), 0);
+	ASSERT_EQ(pcp_count(m, MM_ZONE_NORMAL, 0, list, 1), 31);
+	ASSERT_EQ(list[0], 0x1000);
+	ASSERT_EQ(mm_page_info(m, 0x1000, &pi), 0);
+	ASSERT_EQ(pi.flags & (MM_PAGE_PCP | MM_PAGE_FREE | MM_PAGE_BUDDY), MM_PAGE_PCP);
+	ASSERT_EQ(pi.cpu, 0);
+	ASSERT_EQ(mm_verify(m), 0);
+
+	ASSERT_EQ(mm_set_cpu(m, 1), 0);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &pfn), 0);
+	ASSERT_EQ(pfn, 0x1020);
+	ASSERT_EQ(pcp_count(m, MM_ZONE_NORMAL, 1, list, 1), 31);
+	ASSERT_EQ(list[0], 0x1021);
+	ASSERT_EQ(zone_free(m, 0, MM_ZONE_NORMAL), 1024 - 64);
+	ASSERT_EQ(mm_drain_local_pages(m), 0);
+	ASSERT_EQ(pcp_count(m, MM_ZONE_NORMAL, 1, NULL, 0), 0);
+	ASSERT_EQ(pcp_count(m, MM_ZONE_NORMAL, 0, NULL, 0), 31);
+	ASSERT_EQ(mm_drain_all_pages(m), 0);
+	ASSERT_EQ(zone_free(m, 0, MM_ZONE_NORMAL), 1024 - 2);
+	ASSERT_EQ(mm_report_count(m), 1); /* the refused fraction */
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ * The same zone, fraction 8. One order-0 allocation and its free leave
+ * 0x1000..0x101f on CPU 0's list; the buddy holds 992 pages in blocks of
+ * order 5..9. Expect order 10 with GFP_KERNEL to fail both watermark passes,
+ * drain the list and succeed at 0x1000; with GFP_ATOMIC (no reclaim, so no
+ * drain) to fail and leave the list alone.
+ */
+static void drain_on_failure(void)
+{
+	struct mm_machine *m = simple(11, 0x2000, 0x1000, 0x1400);
+	mm_pfn_t pfn;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_setup_per_cpu_pageset(m), 0);
+	ASSERT_EQ(mm_percpu_pagelist_fraction(m, 8), 0);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &pfn), 0);
+	ASSERT_EQ(mm_free_pages(m, pfn, 0), 0);
+	ASSERT_EQ(pcp_count(m, MM_ZONE_NORMAL, 0, NULL, 0), 32);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_ATOMIC, 10, &pfn), -ENOMEM);
+	ASSERT_EQ(pcp_count(m, MM_ZONE_NORMAL, 0, NULL, 0), 32);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 10, &pfn), 0);
+	ASSERT_EQ(pfn, 0x1000);
+	ASSERT_EQ(pcp_count(m, MM_ZONE_NORMAL, 0, NULL, 0), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* zone_batchsize of a 16384-page zone: 16384/1024 = 16, /4 = 4, 2^n - 1
+ * below 4 + 2 = 3: batch 3, high 18. */
+static void zone_batchsize_rule(void)
+{
+	struct mm_machine *m = simple(11, 0x8000, 0x1000, 0x5000);
+	struct mm_pcp_info info;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_setup_per_cpu_pageset(m), 0);
+	ASSERT_EQ(mm_pcp_info(m, 0, MM_ZONE_NORMAL, 0, &info, NULL, 0), 0);
+	ASSERT_EQ(info.batch, 3);
+	ASSERT_EQ(info.high, 18);
+	ASSERT_EQ(mm_pcp_info(m, 0, MM_ZONE_NORMAL, 2, &info, NULL, 0), -EINVAL);
+	mm_machine_destroy(m);
+}
+
+static void neg_set_cpu(void)
+{
+	struct mm_machine *m = simple(11, 0x2000, 0x1000, 0x1400);
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_set_cpu(m, 2), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 1);
+	ASSERT_EQ(mm_this_cpu(m), 0);
+	ASSERT_EQ(mm_setup_per_cpu_pageset(m), 0);
+	ASSERT_EQ(mm_percpu_pagelist_fraction(m, 7), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 2);
+	ASSERT_EQ(mm_report_count(m), 2);
+	mm_machine_destroy(m);
+}
+
+/* A page on a per-CPU list is free: freeing it again is a double free. */
+static void neg_double_free_pcp(void)
+{
+	struct mm_machine *m = simple(11, 0x2000, 0x1000, 0x1400);
+	mm_pfn_t pfn;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_setup_per_cpu_pageset(m), 0);
+	ASSERT_EQ(mm_percpu_pagelist_fraction(m, 8), 0);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &pfn), 0);
+	ASSERT_EQ(mm_free_pages(m, pfn, 0), 0);
+	ASSERT_EQ(mm_free_pages(m, pfn, 0), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_DOUBLE_FREE), 1);
+	ASSERT_EQ(mm_put_page(m, pfn), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BAD_PAGE), 1);
+	ASSERT_EQ(mm_report_count(m), 2);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++) {
@@ -640,6 +787,11 @@ int main(void)
 		RUN(exact_alloc);
 		RUN(refcounts_and_zeroing);
 		RUN(fault_injection_sweep);
+		RUN(per_cpu_lists);
+		RUN(drain_on_failure);
+		RUN(zone_batchsize_rule);
+		RUN(neg_set_cpu);
+		RUN(neg_double_free_pcp);
 		RUN(neg_double_free);
 		RUN(neg_free_inside_free_block);
 		RUN(neg_wrong_order);

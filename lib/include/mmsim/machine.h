@@ -84,6 +84,7 @@ struct mm_config {
 	uint64_t lowmem_limit;    /* max_low_pfn as bytes; x86-32 default 896 MiB */
 	uint64_t vmalloc_reserve; /* default 128 MiB (vmalloc= option) */
 	uint32_t max_order;       /* MAX_ORDER, 2.6.29 exclusive meaning; default 11 */
+	uint32_t nr_cpus;         /* logical CPUs (per-CPU lists), 0 = 1, at most MM_MAX_CPUS */
 
 	/* Cap on host memory backing simulated page contents, in pages
 	 * (0 = 16384 pages = 64 MiB). Writes beyond it fail with -ENOMEM. */
@@ -98,6 +99,13 @@ void mm_config_default(struct mm_config *cfg, enum mm_era era);
 int mm_machine_create(const struct mm_config *cfg, struct mm_machine **out);
 void mm_machine_destroy(struct mm_machine *m);
 const struct mm_config *mm_machine_config(const struct mm_machine *m);
+
+/* Logical CPUs: one thread runs them all; the current CPU picks the per-CPU
+ * lists (smp_processor_id()). mm_set_cpu: -EINVAL + INVALID_ARG report for
+ * cpu >= nr_cpus. A new machine runs on CPU 0. */
+#define MM_MAX_CPUS 8
+int mm_set_cpu(struct mm_machine *m, unsigned cpu);
+unsigned mm_this_cpu(const struct mm_machine *m);
 
 /* ---- misuse reports ---------------------------------------------------- */
 

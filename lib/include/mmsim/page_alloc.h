@@ -26,6 +26,7 @@ enum {
 	MM_GFP_DMA = 0x01u,
 	MM_GFP_HIGHMEM = 0x02u,
 	MM_GFP_HIGH = 0x20u,      /* may dip into reserves: mark -= mark/2 */
+	MM_GFP_COLD = 0x100u,     /* order 0 from the cold (tail) end of the per-CPU list */
 	MM_GFP_ZERO = 0x8000u,
 	MM_GFP_THISNODE = 0x40000u,
 	MM_GFP_ATOMIC_HARDER = 0x80000u, /* ALLOC_HARDER: mark -= mark/4 */
@@ -57,13 +58,42 @@ int mm_free_pages_bootmem(struct mm_machine *m, mm_pfn_t pfn, unsigned order);
 /* Recompute watermarks and lowmem_reserve from present pages (2.6.29 formulas). */
 int mm_setup_per_zone_wmarks(struct mm_machine *m);
 
+/* setup_per_cpu_pageset: give every populated zone its per-CPU page lists
+ * for each of the machine's CPUs (2.6.29 zone_batchsize from the zone's
+ * present pages; high = 6 * batch). Until then every CPU uses the boot
+ * pageset (high 0, batch 1): order-0 pages pass straight to and from the
+ * buddy lists. -EINVAL before mm_free_area_init, -EEXIST on a second call
+ * (no report either way).
+ *
+ * With the lists, an order-0 allocation that passed the watermark check
+ * takes the head (MM_GFP_COLD: the tail) of the current CPU's list of the
+ * zone, first refilling an empty list with up to batch pages taken one by
+ * one from the buddy lists (rmqueue_bulk, list in the order taken); an
+ * order-0 free goes to the head of the list, and a list reaching high gives
+ * batch pages from its tail back to the buddy lists (free_pages_bulk).
+ * Pages on a list are neither PageBuddy nor counted in the zone's free
+ * pages (NR_FREE_PAGES). An allocation without MM_GFP_ATOMIC_HARDER that
+ * fails both watermark passes drains every CPU's lists and tries once more
+ * (the kernel's drain after direct reclaim; mmsim has no reclaim). */
+int mm_setup_per_cpu_pageset(struct mm_machine *m);
+/* vm.percpu_pagelist_fraction: 0 restores zone_batchsize; otherwise
+ * high = present / fraction, batch = max(1, high / 4) capped at 96
+ * (PAGE_SHIFT * 8), for every zone and CPU. Pages already on a list stay.
+ * fraction 1..7 or before mm_setup_per_cpu_pageset: -EINVAL + INVALID_ARG. */
+int mm_percpu_pagelist_fraction(struct mm_machine *m, uint32_t fraction);
+/* drain_local_pages (the current CPU) / drain_all_pages: every page on the
+ * lists goes back to the buddy lists. 0 (nothing to do before set-up). */
+int mm_drain_local_pages(struct mm_machine *m);
+int mm_drain_all_pages(struct mm_machine *m);
+
 /* alloc_pages_node / alloc_pages: *pfn_out = first pfn of 2^order pages.
  * mm_alloc_pages allocates on the first online node (the "current CPU");
  * mm_alloc_pages_node with nid -1 means node 0. Zonelist: the node's zones from gfp_zone() down to DMA, then the
  * other nodes (nid+1 ... last, then 0 ... nid-1) unless MM_GFP_THISNODE.
  * Two passes as 2.6.29's __alloc_pages_internal: every zone against its low
  * watermark, then against min with the __GFP_HIGH / ALLOC_HARDER dips; no
- * reclaim, so failing both is -ENOMEM (no report). Unknown gfp bits, a bad
+ * reclaim, so failing both is -ENOMEM (no report), after one more try at
+ * min once the per-CPU lists are drained (see mm_setup_per_cpu_pageset). Unknown gfp bits, a bad
  * nid or a NULL out-pointer: -EINVAL + INVALID_ARG. order >= MAX_ORDER:
  * -EINVAL + WARN (the kernel warns and returns NULL). Argument checks come
  * before the fault-injection point; an injected failure is -ENOMEM. */
@@ -111,6 +141,7 @@ struct mm_page_info {
 	uint32_t order;    /* buddy order of a free head, allocation order of an allocated head */
 	int nid;
 	int zone;          /* enum mm_zone_type, -1 outside zones */
+	int cpu;           /* the per-CPU list holding an MM_PAGE_PCP page, else -1 */
 };
 enum {
 	MM_PAGE_RESERVED = 1u << 0,
@@ -119,6 +150,7 @@ enum {
 	MM_PAGE_ALLOCATED = 1u << 3,
 	MM_PAGE_HIGHMEM = 1u << 4,
 	MM_PAGE_SLAB = 1u << 5,
+	MM_PAGE_PCP = 1u << 6,      /* free on a per-CPU list (cpu in mm_page_info.cpu) */
 };
 /* -ENOENT for a pfn without a struct page (a hole or outside every node). */
 int mm_page_info(struct mm_machine *m, mm_pfn_t pfn, struct mm_page_info *out);
@@ -129,8 +161,17 @@ struct mm_zone_info {
 	uint64_t wmark_min, wmark_low, wmark_high;
 	uint64_t lowmem_reserve[MM_NR_ZONES];
 	uint64_t nr_free[32];            /* per order, up to max_order */
+	uint64_t pcp_pages;              /* on the per-CPU lists, every CPU */
 };
 int mm_zone_info(struct mm_machine *m, int nid, int zone, struct mm_zone_info *out);
+
+/* One CPU's list of a zone: count, high, batch, and up to max pfns from the
+ * head. -EINVAL for a bad nid/zone/cpu or before mm_free_area_init. */
+struct mm_pcp_info {
+	uint32_t count, high, batch;
+};
+int mm_pcp_info(struct mm_machine *m, int nid, int zone, unsigned cpu, struct mm_pcp_info *out,
+		mm_pfn_t *pfns, size_t max);
 int mm_nr_nodes(const struct mm_machine *m);
 uint64_t mm_nr_free_pages(struct mm_machine *m);
 /* min_free_kbytes as last computed by mm_setup_per_zone_wmarks (0 before). */
