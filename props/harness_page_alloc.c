@@ -959,6 +959,7 @@ static int pa_check(void *ctx, struct props_result *r)
 		return PROPS_OK;
 	}
 	PROPS_CHECK_EQ(r, "mm_nr_nodes", mm_nr_nodes(c->m), c->nr_nodes);
+	PROPS_CHECK_EQ(r, "mm_this_cpu", mm_this_cpu(c->m), c->o.cpu);
 	if (check_zones(c, r) || reports_match(c, r))
 		return PROPS_FAIL;
 	if (!c->dirty)
