@@ -107,9 +107,6 @@ static bool bm_release_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end,
 enum bm_walk { BM_WALK_CHECK, BM_WALK_RELEASE, BM_WALK_HIGH };
 static bool bm_memblock_walk(struct mm_machine *m, mm_pfn_t lo, mm_pfn_t hi, unsigned maxo,
 			     enum bm_walk mode, uint64_t *count);
-/* Release one highmem page if it is a reserved page of a HIGHMEM zone. */
-static bool bm_page_reserved(const struct mm_page *p);
-static void bm_highpage(struct mm_machine *m, mm_pfn_t pfn, uint64_t *count);
 
 /* ===================================================================== */
 /* life cycle                                                            */
@@ -568,6 +565,35 @@ int mm_bootmem_page_reserved(const struct mm_machine *m, mm_pfn_t pfn, bool *res
 	return -ENOENT;
 }
 
+int mm_bootmem_reserved_map(const struct mm_machine *m, int nid, uint8_t *out, uint64_t nr)
+{
+	const struct mm_bootmem_state *st;
+
+	if (!m || (nr && !out))
+		return -EINVAL;
+	st = m->bootmem;
+	if (st->handoff != HANDOFF_NONE)
+		return -EINVAL;
+	for (uint32_t i = 0; i < st->nr; i++) {
+		const struct bm_node *n = &st->nodes[i];
+		if (n->nid != nid)
+			continue;
+		if (nr > n->low_pfn - n->min_pfn)
+			return -EINVAL;
+		/* a word at a time: the harnesses compare every bit after
+		 * most operations */
+		for (uint64_t w = 0; w * BM_BITS < nr; w++) {
+			uint32_t v = n->map[w];
+			uint64_t lim = MM_MIN((uint64_t)BM_BITS, nr - w * BM_BITS);
+			uint8_t *o = out + w * BM_BITS;
+			for (uint64_t b = 0; b < lim; b++)
+				o[b] = (uint8_t)(v >> b & 1);
+		}
+		return 0;
+	}
+	return -ENOENT;
+}
+
 int mm_bootmem_node_info(const struct mm_machine *m, int nid, struct mm_bootmem_node_info *out)
 {
 	const struct mm_bootmem_state *st;
@@ -790,30 +816,11 @@ int mm_alloc_bootmem_node(struct mm_machine *m, int nid, uint64_t size, uint64_t
 /* hand-off                                                              */
 /* ===================================================================== */
 
-/* A page the boot allocator may release: it has a struct page and is
- * PageReserved, neither free nor handed out by the buddy allocator. */
-static bool bm_page_reserved(const struct mm_page *p)
-{
-	return p && (p->flags & MM_PG_RESERVED) && !(p->flags & (MM_PG_BUDDY | MM_PG_ALLOCATED));
-}
-
 static bool bm_block_ok(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
 {
-	const struct mm_page *first = mm_pfn_to_page(m, pfn);
-	struct mm_zone_info zi;
-	uint64_t nr = (uint64_t)1 << order;
-
-	/* the memmap is read directly: a zone lookup per page would cost more
-	 * than the hand-off itself */
-	if (!bm_page_reserved(first) || mm_zone_info(m, first->nid, first->zone, &zi) ||
-	    pfn < zi.start_pfn || pfn + nr > zi.end_pfn)
-		return false;
-	for (uint64_t k = 1; k < nr; k++) {
-		const struct mm_page *p = mm_pfn_to_page(m, pfn + k);
-		if (!bm_page_reserved(p) || p->nid != first->nid || p->zone != first->zone)
-			return false;
-	}
-	return true;
+	/* the memmap is walked by the page allocator, one look-up per host
+	 * array: a look-up per page would cost more than the hand-off itself */
+	return mm_page_alloc_handoff_ok(m, pfn, (uint64_t)1 << order);
 }
 
 static bool bm_pfn_free(struct mm_bootmem_state *st, mm_pfn_t pfn)
@@ -969,8 +976,7 @@ static bool bm_memblock_walk(struct mm_machine *m, mm_pfn_t lo, mm_pfn_t hi, uns
 			if (s >= e)
 				continue;
 			if (mode == BM_WALK_HIGH) {
-				for (mm_pfn_t pfn = s; pfn < e; pfn++)
-					bm_highpage(m, pfn, count);
+				*count += mm_page_alloc_free_highmem(m, s, e);
 			} else if (!bm_release_range(m, s, e, maxo, mode == BM_WALK_RELEASE, count)) {
 				return false;
 			}
@@ -1005,17 +1011,6 @@ int mm_memblock_free_all(struct mm_machine *m, uint64_t *count)
 	return ok ? 0 : -EUCLEAN;
 }
 
-/* One highmem page: released if it is a reserved page of a HIGHMEM zone. */
-static void bm_highpage(struct mm_machine *m, mm_pfn_t pfn, uint64_t *count)
-{
-	const struct mm_page *p = mm_pfn_to_page(m, pfn);
-
-	if (!p || p->zone != MM_ZONE_HIGHMEM || !bm_block_ok(m, pfn, 0))
-		return;
-	if (!mm_free_pages_bootmem(m, pfn, 0))
-		(*count)++;
-}
-
 /* 2.6.29: e820 RAM (page-trimmed per entry) minus early_res (outward). */
 static int bm_highpages_e820(struct mm_machine *m, mm_pfn_t lo, mm_pfn_t hi, uint64_t *count)
 {
@@ -1047,6 +1042,7 @@ static int bm_highpages_e820(struct mm_machine *m, mm_pfn_t lo, mm_pfn_t hi, uin
 		pfn = MM_MAX(pfn_up(e.addr), lo);
 		t = MM_MIN(MM_PFN_DOWN(bm_end(e.addr, e.size)), hi);
 		while (pfn < t) {
+			mm_pfn_t stop;
 			while (k < nint && res[k][1] <= pfn)
 				k++;
 			/* reservations are sorted by start but may nest: take
@@ -1058,8 +1054,11 @@ static int bm_highpages_e820(struct mm_machine *m, mm_pfn_t lo, mm_pfn_t hi, uin
 				pfn = skip;
 				continue;
 			}
-			bm_highpage(m, pfn, count);
-			pfn++;
+			/* every earlier reservation ends at or below pfn, so the
+			 * free run lasts until the next one starts */
+			stop = k < nint ? MM_MIN(res[k][0], t) : t;
+			*count += mm_page_alloc_free_highmem(m, pfn, stop);
+			pfn = stop;
 		}
 	}
 	free(res);

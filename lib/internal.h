@@ -197,6 +197,13 @@ uint64_t mm_memmap_nr_pages(const struct mm_machine *m);
 /* Do the nr struct pages from pfn exist and lie in one host array (so
  * page + i is the page of pfn + i)? */
 bool mm_memmap_contig(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr);
+/* Walk helper for [pfn, end) (pfn < end): the page of pfn, with *run_end the
+ * end of the host array holding it (clipped to end), so the pages of
+ * [pfn, *run_end) are page + 0, 1, ...; or NULL for a hole, with *run_end
+ * where the hole ends (clipped to end). Walks cost a look-up per range,
+ * not per pfn. */
+struct mm_page *mm_memmap_run(struct mm_machine *m, mm_pfn_t pfn, mm_pfn_t end,
+			      mm_pfn_t *run_end);
 
 /* ===================================================================== */
 /* Stage life cycle: each stage file provides init (allocate its state),  */
@@ -239,5 +246,16 @@ MM_STAGE_DECLARE(page_alloc)
  * False for holes, reserved and allocated pages, and before the zones exist.
  * O(MAX_ORDER) memmap look-ups. */
 bool mm_page_alloc_pfn_is_free(struct mm_machine *m, mm_pfn_t pfn);
+/* May [pfn, pfn + nr) go to the buddy allocator in one piece: every page
+ * exists, is PageReserved and neither free nor allocated, and lies in one
+ * zone (the first page's) of one node, after free_area_init. Read-only;
+ * one memmap look-up per host array. */
+bool mm_page_alloc_handoff_ok(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr);
+/* The highmem hand-off of [start, end), page by page in pfn order as
+ * add_one_highpage_init does: each page of a HIGHMEM zone that
+ * mm_page_alloc_handoff_ok accepts goes through mm_free_pages_bootmem(pfn,
+ * 0) (a refusal there is reported and the page skipped). Returns the pages
+ * released. */
+uint64_t mm_page_alloc_free_highmem(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end);
 
 #endif

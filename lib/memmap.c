@@ -81,13 +81,13 @@ static int chunk_insert(struct mm_memmap *mm, uint32_t i, mm_pfn_t start, mm_pfn
 	pages = malloc((size_t)(end - start) * sizeof(*pages));
 	if (!pages)
 		return -ENOMEM;
-	for (mm_pfn_t pfn = start; pfn < end; pfn++) {
-		struct mm_page *p = &pages[pfn - start];
-		memset(p, 0, sizeof(*p));
-		p->pfn = pfn;
-		p->flags = MM_PG_RESERVED;
-		p->refcount = 1;
-		p->mapcount = -1;
+	/* one struct copy per page from a template: the memmap of every input
+	 * is built here, page by page, so the loop body stays minimal */
+	{
+		struct mm_page tmpl = { .flags = MM_PG_RESERVED, .refcount = 1, .mapcount = -1 };
+		struct mm_page *p = pages, *const stop = pages + (end - start);
+		for (tmpl.pfn = start; p != stop; p++, tmpl.pfn++)
+			*p = tmpl;
 	}
 	memmove(&mm->chunk[i + 1], &mm->chunk[i], (mm->nr_chunks - i) * sizeof(mm->chunk[0]));
 	mm->chunk[i] = (struct memmap_chunk){ start, end, pages };
@@ -146,9 +146,38 @@ struct mm_page *mm_pfn_to_page(struct mm_machine *m, mm_pfn_t pfn)
 bool mm_memmap_contig(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr)
 {
 	struct mm_memmap *mm = m->memmap;
-	uint32_t i = chunk_search(mm, pfn);
+	uint32_t i = mm->last;
+
+	/* the block being freed or checked is almost always in the range the
+	 * last look-up hit (its head was just looked up) */
+	if (!(i < mm->nr_chunks && mm->chunk[i].start <= pfn && pfn < mm->chunk[i].end))
+		i = chunk_search(mm, pfn);
 	return nr && i < mm->nr_chunks && mm->chunk[i].start <= pfn &&
 	       nr <= mm->chunk[i].end - pfn;
+}
+
+struct mm_page *mm_memmap_run(struct mm_machine *m, mm_pfn_t pfn, mm_pfn_t end,
+			      mm_pfn_t *run_end)
+{
+	struct mm_memmap *mm = m->memmap;
+	const struct memmap_chunk *c;
+	uint32_t i = mm->last;
+
+	if (!(i < mm->nr_chunks && mm->chunk[i].start <= pfn && pfn < mm->chunk[i].end))
+		i = chunk_search(mm, pfn);
+	if (i >= mm->nr_chunks) {
+		*run_end = end;
+		return NULL;
+	}
+	c = &mm->chunk[i];
+	if (pfn < c->start) {
+		/* a hole up to the next range */
+		*run_end = MM_MIN(c->start, end);
+		return NULL;
+	}
+	mm->last = i;
+	*run_end = MM_MIN(c->end, end);
+	return &c->pages[pfn - c->start];
 }
 
 uint64_t mm_memmap_nr_pages(const struct mm_machine *m)

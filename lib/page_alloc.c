@@ -146,6 +146,11 @@ static bool handoff_fast_ok(struct mm_machine *m, struct mm_page *first, uint64_
 /* The hand-off block failed the fast check: report the first bad page
  * (-EINVAL), or 0 if a page-by-page look finds none. */
 static int handoff_refuse(struct mm_machine *m, struct mm_page *first, uint64_t nr);
+/* Hand [s, e) of one zone over as maximal aligned blocks; returns e - s. */
+static uint64_t release_run(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e);
+
+/* memmap_init_zone for one zone whose span is set. */
+static void memmap_init_zone(struct mm_machine *m, int n, int z);
 
 /* Node registration */
 /* Validate a node span for registration. */
@@ -367,6 +372,29 @@ int mm_node_add(struct mm_machine *m, int nid, mm_pfn_t start_pfn, mm_pfn_t end_
 	return 0;
 }
 
+/* memmap_init_zone for node n's zone z (its span is set): each existing
+ * page gets nid, zone and PageHighMem; present counts them. One memmap
+ * look-up per host array, not per pfn. */
+static void memmap_init_zone(struct mm_machine *m, int n, int z)
+{
+	struct mm_zone *zone = &m->page_alloc->node[n].zones[z];
+	const uint32_t high = z == MM_ZONE_HIGHMEM ? MM_PG_HIGHMEM : 0;
+	mm_pfn_t pfn = zone->start_pfn, run_end;
+
+	while (pfn < zone->end_pfn) {
+		struct mm_page *p = mm_memmap_run(m, pfn, zone->end_pfn, &run_end);
+		if (p) {
+			for (struct mm_page *const stop = p + (run_end - pfn); p != stop; p++) {
+				p->nid = (uint8_t)n;
+				p->zone = (uint8_t)z;
+				p->flags |= high;
+			}
+			zone->present += run_end - pfn;
+		}
+		pfn = run_end;
+	}
+}
+
 int mm_free_area_init(struct mm_machine *m)
 {
 	struct mm_page_alloc_state *st;
@@ -392,17 +420,8 @@ int mm_free_area_init(struct mm_machine *m)
 			pg->zones[z].end_pfn = e;
 		}
 		/* memmap_init_zone: every page learns its node and zone. */
-		for (mm_pfn_t pfn = pg->start_pfn; pfn < pg->end_pfn; pfn++) {
-			struct mm_page *p = mm_pfn_to_page(m, pfn);
-			int z = pfn_zone_idx(st, pfn);
-			if (!p)
-				continue;
-			p->nid = (uint8_t)n;
-			p->zone = (uint8_t)z;
-			if (z == MM_ZONE_HIGHMEM)
-				p->flags |= MM_PG_HIGHMEM;
-			pg->zones[z].present++;
-		}
+		for (int z = 0; z < MM_NR_ZONES; z++)
+			memmap_init_zone(m, n, z);
 	}
 	st->zones_ready = true;
 	return 0;
@@ -847,16 +866,120 @@ int mm_free_pages_bootmem(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
 
 static bool handoff_fast_ok(struct mm_machine *m, struct mm_page *first, uint64_t nr)
 {
-	const bool contig = block_contig(m, first, nr);
-	for (uint64_t i = 0; i < nr; i++) {
-		const struct mm_page *p = block_page(m, first, contig, i);
-		/* a memmap slot never created is all zeros: pfn and flags differ */
-		if (!p || p->pfn != first->pfn + i || !(p->flags & MM_PG_RESERVED) ||
-		    p->nid != first->nid || p->zone != first->zone || p->refcount != 1 ||
-		    p->mapcount != -1)
+	const mm_pfn_t pfn = first->pfn, end = pfn + nr;
+	mm_pfn_t at = pfn, run_end;
+	uint64_t bad = 0;
+
+	while (at < end) {
+		const struct mm_page *p = mm_memmap_run(m, at, end, &run_end);
+		if (!p)
 			return false;
+		/* every page handed over passes here: the fields are folded
+		 * into one word and tested once per block, not once per field */
+		for (const struct mm_page *const stop = p + (run_end - at); p != stop; p++, at++)
+			bad |= (p->pfn ^ at) | ((p->flags & MM_PG_RESERVED) ^ MM_PG_RESERVED) |
+			       (uint64_t)(p->nid ^ first->nid) | (uint64_t)(p->zone ^ first->zone) |
+			       (uint32_t)(p->refcount ^ 1) | (uint32_t)~p->mapcount;
 	}
-	return true;
+	return !bad;
+}
+
+bool mm_page_alloc_handoff_ok(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr)
+{
+	const struct mm_page_alloc_state *st = m->page_alloc;
+	const struct mm_page *first = mm_pfn_to_page(m, pfn);
+	const struct mm_zone *z;
+	const mm_pfn_t end = pfn + nr;
+	mm_pfn_t at = pfn, run_end;
+	uint32_t bad = 0;
+
+	if (!first || !st->zones_ready || first->nid >= MM_MAX_NODES ||
+	    !st->node[first->nid].online || first->zone >= MM_NR_ZONES)
+		return false;
+	z = &st->node[first->nid].zones[first->zone];
+	if (pfn < z->start_pfn || end > z->end_pfn)
+		return false;
+	while (at < end) {
+		const struct mm_page *p = mm_memmap_run(m, at, end, &run_end);
+		if (!p)
+			return false;
+		for (const struct mm_page *const stop = p + (run_end - at); p != stop; p++)
+			bad |= ((p->flags & (MM_PG_RESERVED | MM_PG_BUDDY | MM_PG_ALLOCATED)) ^
+				MM_PG_RESERVED) |
+			       (uint32_t)(p->nid ^ first->nid) | (uint32_t)(p->zone ^ first->zone);
+		at = run_end;
+	}
+	return !bad;
+}
+
+/* Release [s, e) (pages of one zone, each accepted by handoff_fast_ok) as
+ * maximal naturally aligned blocks, lowest first. */
+static uint64_t release_run(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e)
+{
+	const unsigned top = m->page_alloc->max_order - 1;
+
+	if (s >= e)
+		return 0;
+	page_zone(m->page_alloc, mm_pfn_to_page(m, s))->managed += e - s;
+	for (mm_pfn_t pfn = s; pfn < e;) {
+		unsigned order = pfn ? MM_MIN(top, (unsigned)__builtin_ctzll(pfn)) : top;
+		while (pfn + ((mm_pfn_t)1 << order) > e)
+			order--;
+		free_block(m, pfn, order);
+		pfn += (mm_pfn_t)1 << order;
+	}
+	return e - s;
+}
+
+uint64_t mm_page_alloc_free_highmem(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end)
+{
+	const struct mm_page_alloc_state *st = m->page_alloc;
+	mm_pfn_t pfn = start, run = start, run_end;
+	uint64_t count = 0;
+	int run_nid = -1;
+
+	if (!st->zones_ready)
+		return 0; /* no page is in a HIGHMEM zone yet */
+	/* Page by page, as add_one_highpage_init frees them, each page either
+	 * joins the pending run or ends it; a run goes out as maximal aligned
+	 * blocks. With the free lists fully merged that leaves the same lists
+	 * in the same order as freeing each page (every final block is added
+	 * at its list's head when its last page arrives, in pfn order either
+	 * way); only the shuffle's random draws are fewer. */
+	while (pfn < end) {
+		struct mm_page *p = mm_memmap_run(m, pfn, end, &run_end);
+		for (; p && pfn < run_end; p++, pfn++) {
+			const struct mm_zone *z;
+			bool take = p->zone == MM_ZONE_HIGHMEM && (p->flags & MM_PG_RESERVED) &&
+				    !(p->flags & (MM_PG_BUDDY | MM_PG_ALLOCATED)) &&
+				    p->nid < MM_MAX_NODES && st->node[p->nid].online;
+			if (take) {
+				z = &st->node[p->nid].zones[MM_ZONE_HIGHMEM];
+				take = pfn >= z->start_pfn && pfn < z->end_pfn;
+			}
+			/* mm_free_pages_bootmem(pfn, 0)'s own check decides the rest */
+			if (take && p->nid == run_nid && handoff_fast_ok(m, p, 1))
+				continue;
+			count += release_run(m, run, pfn);
+			run = pfn + 1;
+			run_nid = -1;
+			if (!take)
+				continue;
+			if (!handoff_fast_ok(m, p, 1)) {
+				handoff_refuse(m, p, 1);
+				continue;
+			}
+			run = pfn;
+			run_nid = p->nid;
+		}
+		if (!p) {
+			count += release_run(m, run, pfn);
+			run = run_end;
+			run_nid = -1;
+		}
+		pfn = run_end;
+	}
+	return count + release_run(m, run, end);
 }
 
 static int handoff_refuse(struct mm_machine *m, struct mm_page *first, uint64_t nr)
@@ -1066,14 +1189,10 @@ int mm_page_poison_scribble(struct mm_machine *m, mm_pfn_t pfn, uint32_t offset,
 /* Views                                                                 */
 /* ===================================================================== */
 
-int mm_page_info(struct mm_machine *m, mm_pfn_t pfn, struct mm_page_info *out)
+/* Everything mm_page_info says of p except MM_PAGE_FREE. */
+static void mm_page_info_fill(const struct mm_page_alloc_state *st, const struct mm_page *p,
+			      struct mm_page_info *out)
 {
-	struct mm_page *p;
-	if (!m || !out)
-		return -EINVAL;
-	p = mm_pfn_to_page(m, pfn);
-	if (!p)
-		return -ENOENT;
 	*out = (struct mm_page_info){ .refcount = p->refcount, .mapcount = p->mapcount,
 				      .nid = -1, .zone = -1 };
 	if (p->flags & MM_PG_RESERVED)
@@ -1088,12 +1207,75 @@ int mm_page_info(struct mm_machine *m, mm_pfn_t pfn, struct mm_page_info *out)
 		out->flags |= MM_PAGE_SLAB;
 	if ((p->flags & (MM_PG_BUDDY | MM_PG_ALLOCATED)) && !(p->flags & MM_PG_TAIL))
 		out->order = p->private;
-	if (m->page_alloc->zones_ready) {
+	if (st->zones_ready) {
 		out->nid = p->nid;
 		out->zone = p->zone;
-		if (!(p->flags & (MM_PG_ALLOCATED | MM_PG_RESERVED)) && free_block_head(m, pfn))
-			out->flags |= MM_PAGE_FREE;
 	}
+}
+
+/* End of the block a free head h covers for every pfn of it, as
+ * free_block_head sees it: the whole block when it is aligned to its order
+ * below MAX_ORDER (each of its pfns then finds h), else 0 (those pfns are
+ * decided one at a time). */
+static mm_pfn_t head_cover_end(const struct mm_page_alloc_state *st, const struct mm_page *h)
+{
+	if (h->private < st->max_order && !(h->pfn & (((mm_pfn_t)1 << h->private) - 1)))
+		return h->pfn + ((mm_pfn_t)1 << h->private);
+	return 0;
+}
+
+int mm_page_info_range(struct mm_machine *m, mm_pfn_t start_pfn, uint64_t nr,
+		       struct mm_page_info *out)
+{
+	const struct mm_page_alloc_state *st;
+	mm_pfn_t pfn = start_pfn, end = start_pfn + nr, run_end, cov_end = 0;
+	bool ready;
+
+	if (!m || (nr && !out) || end < start_pfn)
+		return -EINVAL;
+	st = m->page_alloc;
+	ready = st->zones_ready;
+	if (ready && nr) {
+		/* a free block may begin below start_pfn */
+		const struct mm_page *h = free_block_head(m, start_pfn);
+		if (h)
+			cov_end = head_cover_end(st, h);
+	}
+	while (pfn < end) {
+		const struct mm_page *p = mm_memmap_run(m, pfn, end, &run_end);
+		if (!p) {
+			for (; pfn < run_end; pfn++)
+				out[pfn - start_pfn] = (struct mm_page_info){ .flags = MM_PAGE_NOPAGE,
+									      .nid = -1, .zone = -1 };
+			continue;
+		}
+		for (; pfn < run_end; pfn++, p++) {
+			struct mm_page_info *o = &out[pfn - start_pfn];
+			mm_page_info_fill(st, p, o);
+			if (!ready)
+				continue;
+			if ((p->flags & MM_PG_BUDDY) && head_cover_end(st, p) > cov_end)
+				cov_end = head_cover_end(st, p);
+			if (!(p->flags & (MM_PG_ALLOCATED | MM_PG_RESERVED)) &&
+			    (pfn < cov_end || free_block_head(m, pfn)))
+				o->flags |= MM_PAGE_FREE;
+		}
+	}
+	return 0;
+}
+
+int mm_page_info(struct mm_machine *m, mm_pfn_t pfn, struct mm_page_info *out)
+{
+	struct mm_page *p;
+	if (!m || !out)
+		return -EINVAL;
+	p = mm_pfn_to_page(m, pfn);
+	if (!p)
+		return -ENOENT;
+	mm_page_info_fill(m->page_alloc, p, out);
+	if (m->page_alloc->zones_ready && !(p->flags & (MM_PG_ALLOCATED | MM_PG_RESERVED)) &&
+	    free_block_head(m, pfn))
+		out->flags |= MM_PAGE_FREE;
 	return 0;
 }
 
@@ -1149,6 +1331,26 @@ uint64_t mm_min_free_kbytes(const struct mm_machine *m)
 /* Verify (CONFIG_DEBUG_VM): every invariant of mm-semantics.md §4         */
 /* ===================================================================== */
 
+/* A memmap cursor for walks in pfn order: one look-up per host array. */
+struct memmap_cursor {
+	struct mm_page *base; /* page of start, NULL over a hole */
+	mm_pfn_t start, end;  /* the run [start, end) base describes */
+};
+
+/* The page of pfn (NULL for a hole); limit bounds the run looked up. Named
+ * as a verify function: it runs per page of the walks and, like them and
+ * mm_pfn_to_page, stays out of the coverage instrumentation
+ * (fuzz/sancov-ignorelist.txt). */
+static struct mm_page *mm_page_alloc_verify_page(struct mm_machine *m, struct memmap_cursor *c,
+						 mm_pfn_t pfn, mm_pfn_t limit)
+{
+	if (pfn < c->start || pfn >= c->end) {
+		c->base = mm_memmap_run(m, pfn, limit, &c->end);
+		c->start = pfn;
+	}
+	return c->base ? c->base + (pfn - c->start) : NULL;
+}
+
 /* Check zone zi of node n's free lists, marking free pfns in seen. */
 static int mm_page_alloc_verify_free_lists(struct mm_machine *m, int n, int zi, uint8_t *seen);
 /* Walk node n's memmap: partition and allocation shape, per-zone counts. */
@@ -1180,8 +1382,10 @@ static int mm_page_alloc_verify_free_lists(struct mm_machine *m, int n, int zi, 
 			MM_VERIFY(m, pfn >= z->start_pfn && pfn + nr <= z->end_pfn,
 				  "free block [%#llx, +%llu) outside its zone", (unsigned long long)pfn,
 				  (unsigned long long)nr);
+			struct memmap_cursor cur = { 0 };
 			for (uint64_t i = 0; i < nr; i++) {
-				const struct mm_page *q = i ? mm_pfn_to_page(m, pfn + i) : p;
+				const struct mm_page *q =
+					i ? mm_page_alloc_verify_page(m, &cur, pfn + i, pfn + nr) : p;
 				const uint64_t bit = pfn + i - pg->start_pfn;
 				MM_VERIFY(m, q, "free block at %#llx covers hole pfn %#llx", (unsigned long long)pfn,
 					  (unsigned long long)(pfn + i));
@@ -1225,9 +1429,10 @@ static int mm_page_alloc_verify_memmap(struct mm_machine *m, int n, const uint8_
 	uint64_t present[MM_NR_ZONES] = { 0 }, freep[MM_NR_ZONES] = { 0 };
 	uint64_t alloc[MM_NR_ZONES] = { 0 }, resv[MM_NR_ZONES] = { 0 };
 	uint64_t tail_left = 0;
+	struct memmap_cursor cur = { 0 };
 
 	for (mm_pfn_t pfn = pg->start_pfn; pfn < pg->end_pfn; pfn++) {
-		const struct mm_page *p = mm_pfn_to_page(m, pfn);
+		const struct mm_page *p = mm_page_alloc_verify_page(m, &cur, pfn, pg->end_pfn);
 		const uint64_t bit = pfn - pg->start_pfn;
 		const bool is_free = seen[bit >> 3] & (1u << (bit & 7));
 		const bool is_resv = p && (p->flags & MM_PG_RESERVED);
