@@ -251,6 +251,16 @@ bool mm_page_alloc_pfn_is_free(struct mm_machine *m, mm_pfn_t pfn);
  * zone (the first page's) of one node, after free_area_init. Read-only;
  * one memmap look-up per host array. */
 bool mm_page_alloc_handoff_ok(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr);
+/* The hand-off of every page of [start, end) (free_all_bootmem's clear
+ * bits, memblock_free_all's free ranges): apply=false checks that each page
+ * may go (mm_page_alloc_handoff_ok's conditions per page, plus one
+ * reference and unmapped, as mm_free_pages_bootmem wants); apply=true
+ * releases them as maximal naturally aligned blocks, each inside one zone,
+ * lowest first, adding the count to *count. skip_holes: pfns without a
+ * struct page are passed over instead of failing. False if a page cannot
+ * go (with apply, after releasing the pages below it). */
+bool mm_page_alloc_handoff_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end,
+				 bool skip_holes, bool apply, uint64_t *count);
 /* The highmem hand-off of [start, end), page by page in pfn order as
  * add_one_highpage_init does: each page of a HIGHMEM zone that
  * mm_page_alloc_handoff_ok accepts goes through mm_free_pages_bootmem(pfn,

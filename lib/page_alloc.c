@@ -931,6 +931,66 @@ static uint64_t release_run(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e)
 	return e - s;
 }
 
+/* The run of pages from pfn (below end) that share pfn's zone: its end, and
+ * in *ok whether every page of it may be handed over as mm_free_pages_bootmem
+ * would take it (struct page, PageReserved, neither free nor allocated, one
+ * reference, unmapped, inside its zone's span, zones set up). A hole ends
+ * the run; *ok is false for a run that starts at a hole or a bad page. */
+static mm_pfn_t handoff_zone_run(struct mm_machine *m, mm_pfn_t pfn, mm_pfn_t end, bool *ok)
+{
+	const struct mm_page_alloc_state *st = m->page_alloc;
+	const struct mm_page *first = mm_pfn_to_page(m, pfn);
+	const struct mm_zone *z;
+	mm_pfn_t at = pfn, stop_pfn, run_end;
+	uint64_t bad = 0;
+
+	*ok = false;
+	if (!first || !st->zones_ready || first->nid >= MM_MAX_NODES ||
+	    !st->node[first->nid].online || first->zone >= MM_NR_ZONES)
+		return pfn + 1;
+	z = &st->node[first->nid].zones[first->zone];
+	if (pfn < z->start_pfn || pfn >= z->end_pfn)
+		return pfn + 1;
+	stop_pfn = MM_MIN(end, z->end_pfn);
+	while (at < stop_pfn) {
+		const struct mm_page *p = mm_memmap_run(m, at, stop_pfn, &run_end);
+		if (!p)
+			break;
+		for (; at < run_end; p++, at++) {
+			if ((p->nid ^ first->nid) | (p->zone ^ first->zone))
+				goto out;
+			/* folded into one word: one test per run, not per field */
+			bad |= ((p->flags & (MM_PG_RESERVED | MM_PG_BUDDY | MM_PG_ALLOCATED)) ^
+				MM_PG_RESERVED) |
+			       (uint32_t)(p->refcount ^ 1) | (uint32_t)~p->mapcount;
+		}
+	}
+out:
+	*ok = !bad;
+	return at;
+}
+
+bool mm_page_alloc_handoff_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end,
+				 bool skip_holes, bool apply, uint64_t *count)
+{
+	while (start < end) {
+		bool ok;
+		mm_pfn_t t;
+		if (skip_holes && !mm_pfn_to_page(m, start)) {
+			mm_memmap_run(m, start, end, &t);
+			start = t;
+			continue;
+		}
+		t = handoff_zone_run(m, start, end, &ok);
+		if (!ok)
+			return false;
+		if (apply)
+			*count += release_run(m, start, t);
+		start = t;
+	}
+	return true;
+}
+
 uint64_t mm_page_alloc_free_highmem(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end)
 {
 	const struct mm_page_alloc_state *st = m->page_alloc;

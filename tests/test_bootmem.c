@@ -369,9 +369,9 @@ static bool page_free(struct mm_machine *m, uint64_t pfn)
 /*
  *   word 0 [0,32)    word 1 [32,64)  word 2 [64,96)  word 3 [96,100)
  *   #...............  ..............  ..............  B...
- * Expect bits of word 0 one by one (31), words 1 and 2 as order-5 blocks,
- * the last partial word bit by bit (3), then the bitmap page: 99 released,
- * only pfn 0 left reserved.
+ * Expect the clear run [1, 99) as maximal aligned blocks (where 2.6.29
+ * frees bits one by one and whole words as order-5 blocks, to the same free
+ * lists), then the bitmap page: 99 released, only pfn 0 left reserved.
  */
 static void free_all_bootmem_aligned(void)
 {
@@ -392,7 +392,7 @@ static void free_all_bootmem_aligned(void)
 }
 
 /*
- *   MAX_ORDER 3: the word-sized block of word 1 goes as 8 order-2 pieces
+ *   MAX_ORDER 3: blocks of order 2 at most
  *   |#...............|................|B...
  * Expect the same 67 pages released (31 + 32 + 3 + bitmap), none merged
  * beyond order 2 in the zone.
@@ -422,8 +422,8 @@ static void free_all_bootmem_small_max_order(void)
 /*
  *   node [3, 67): words start at 3, 35; 35 + 32 = 67 is not < 67
  *   ...B (pfn 66 bitmap, reserved), pfn 10 reserved
- * Expect every clear page released one by one (62 pages), then the bitmap
- * page: 63, pfn 10 still reserved.
+ * Expect every clear page released (62 pages), then the bitmap page: 63,
+ * pfn 10 still reserved.
  */
 static void free_all_bootmem_unaligned(void)
 {
