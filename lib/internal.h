@@ -183,6 +183,13 @@ struct mm_page {
 	 * squeezes struct page into 64 bytes for the same reason). */
 };
 
+/* p, known to the compiler as aligned for struct mm_page (as every page
+ * of a memmap array is): the sanitizer builds then fold away the per-access
+ * alignment checks (each a compare the fuzzers' coverage instrumentation
+ * would hook) in the loops that touch every page. */
+#define MM_PAGE_ALIGNED(p)                                                             \
+	((struct mm_page *)__builtin_assume_aligned((p), _Alignof(struct mm_page)))
+
 int mm_memmap_init(struct mm_machine *m);
 void mm_memmap_destroy(struct mm_machine *m);
 /* Create struct pages for [start_pfn, end_pfn) (one host array per range

@@ -81,13 +81,25 @@ static int chunk_insert(struct mm_memmap *mm, uint32_t i, mm_pfn_t start, mm_pfn
 	pages = malloc((size_t)(end - start) * sizeof(*pages));
 	if (!pages)
 		return -ENOMEM;
-	/* one struct copy per page from a template: the memmap of every input
-	 * is built here, page by page, so the loop body stays minimal */
+	/* field by field, indexed from the aligned base: the memmap of every
+	 * input is built here, page by page, and a struct copy per page is a
+	 * library call in the sanitizer builds (MM_PAGE_ALIGNED says why the
+	 * base is marked) */
 	{
-		struct mm_page tmpl = { .flags = MM_PG_RESERVED, .refcount = 1, .mapcount = -1 };
-		struct mm_page *p = pages, *const stop = pages + (end - start);
-		for (tmpl.pfn = start; p != stop; p++, tmpl.pfn++)
-			*p = tmpl;
+		struct mm_page *const base = MM_PAGE_ALIGNED(pages);
+		const uint64_t nr = end - start;
+		for (uint64_t k = 0; k < nr; k++) {
+			base[k].pfn = start + k;
+			base[k].flags = MM_PG_RESERVED;
+			base[k].refcount = 1;
+			base[k].mapcount = -1;
+			base[k].private = 0;
+			base[k].zone = 0;
+			base[k].nid = 0;
+			base[k].pad = 0;
+			base[k].lru_next = base[k].lru_prev = NULL;
+			base[k].mapping = 0;
+		}
 	}
 	memmove(&mm->chunk[i + 1], &mm->chunk[i], (mm->nr_chunks - i) * sizeof(mm->chunk[0]));
 	mm->chunk[i] = (struct memmap_chunk){ start, end, pages };

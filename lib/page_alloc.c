@@ -234,7 +234,8 @@ static bool block_contig(struct mm_machine *m, struct mm_page *head, uint64_t nr
 static inline struct mm_page *block_page(struct mm_machine *m, struct mm_page *head, bool contig,
 					 uint64_t i)
 {
-	return contig ? head + i : mm_pfn_to_page(m, head->pfn + i);
+	/* MM_PAGE_ALIGNED: the block loops touch every page */
+	return contig ? MM_PAGE_ALIGNED(head) + i : mm_pfn_to_page(m, head->pfn + i);
 }
 
 static struct mm_zone *page_zone(struct mm_page_alloc_state *st, const struct mm_page *p)
@@ -384,10 +385,13 @@ static void memmap_init_zone(struct mm_machine *m, int n, int z)
 	while (pfn < zone->end_pfn) {
 		struct mm_page *p = mm_memmap_run(m, pfn, zone->end_pfn, &run_end);
 		if (p) {
-			for (struct mm_page *const stop = p + (run_end - pfn); p != stop; p++) {
-				p->nid = (uint8_t)n;
-				p->zone = (uint8_t)z;
-				p->flags |= high;
+			/* indexed from an aligned base (see MM_PAGE_ALIGNED):
+			 * this runs for every page of every input */
+			struct mm_page *const base = MM_PAGE_ALIGNED(p);
+			for (uint64_t k = 0; k < run_end - pfn; k++) {
+				base[k].nid = (uint8_t)n;
+				base[k].zone = (uint8_t)z;
+				base[k].flags |= high;
 			}
 			zone->present += run_end - pfn;
 		}
@@ -875,11 +879,14 @@ static bool handoff_fast_ok(struct mm_machine *m, struct mm_page *first, uint64_
 		if (!p)
 			return false;
 		/* every page handed over passes here: the fields are folded
-		 * into one word and tested once per block, not once per field */
-		for (const struct mm_page *const stop = p + (run_end - at); p != stop; p++, at++)
-			bad |= (p->pfn ^ at) | ((p->flags & MM_PG_RESERVED) ^ MM_PG_RESERVED) |
-			       (uint64_t)(p->nid ^ first->nid) | (uint64_t)(p->zone ^ first->zone) |
-			       (uint32_t)(p->refcount ^ 1) | (uint32_t)~p->mapcount;
+		 * into one word and tested once per block, not once per field,
+		 * and read from an aligned base (see MM_PAGE_ALIGNED) */
+		const struct mm_page *const q = MM_PAGE_ALIGNED(p);
+		for (uint64_t k = 0; k < run_end - at; k++)
+			bad |= (q[k].pfn ^ (at + k)) | ((q[k].flags & MM_PG_RESERVED) ^ MM_PG_RESERVED) |
+			       (uint64_t)(q[k].nid ^ first->nid) | (uint64_t)(q[k].zone ^ first->zone) |
+			       (uint32_t)(q[k].refcount ^ 1) | (uint32_t)~q[k].mapcount;
+		at = run_end;
 	}
 	return !bad;
 }
@@ -903,10 +910,11 @@ bool mm_page_alloc_handoff_ok(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr)
 		const struct mm_page *p = mm_memmap_run(m, at, end, &run_end);
 		if (!p)
 			return false;
-		for (const struct mm_page *const stop = p + (run_end - at); p != stop; p++)
-			bad |= ((p->flags & (MM_PG_RESERVED | MM_PG_BUDDY | MM_PG_ALLOCATED)) ^
+		const struct mm_page *const q = MM_PAGE_ALIGNED(p);
+		for (uint64_t k = 0; k < run_end - at; k++)
+			bad |= ((q[k].flags & (MM_PG_RESERVED | MM_PG_BUDDY | MM_PG_ALLOCATED)) ^
 				MM_PG_RESERVED) |
-			       (uint32_t)(p->nid ^ first->nid) | (uint32_t)(p->zone ^ first->zone);
+			       (uint32_t)(q[k].nid ^ first->nid) | (uint32_t)(q[k].zone ^ first->zone);
 		at = run_end;
 	}
 	return !bad;
@@ -956,13 +964,14 @@ static mm_pfn_t handoff_zone_run(struct mm_machine *m, mm_pfn_t pfn, mm_pfn_t en
 		const struct mm_page *p = mm_memmap_run(m, at, stop_pfn, &run_end);
 		if (!p)
 			break;
-		for (; at < run_end; p++, at++) {
-			if ((p->nid ^ first->nid) | (p->zone ^ first->zone))
+		const struct mm_page *const q = MM_PAGE_ALIGNED(p);
+		for (uint64_t k = 0; at < run_end; k++, at++) {
+			if ((q[k].nid ^ first->nid) | (q[k].zone ^ first->zone))
 				goto out;
 			/* folded into one word: one test per run, not per field */
-			bad |= ((p->flags & (MM_PG_RESERVED | MM_PG_BUDDY | MM_PG_ALLOCATED)) ^
+			bad |= ((q[k].flags & (MM_PG_RESERVED | MM_PG_BUDDY | MM_PG_ALLOCATED)) ^
 				MM_PG_RESERVED) |
-			       (uint32_t)(p->refcount ^ 1) | (uint32_t)~p->mapcount;
+			       (uint32_t)(q[k].refcount ^ 1) | (uint32_t)~q[k].mapcount;
 		}
 	}
 out:
@@ -991,6 +1000,25 @@ bool mm_page_alloc_handoff_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t 
 	return true;
 }
 
+/* One page of the highmem step: 1 = release it, 0 = not a reserved page of
+ * a HIGHMEM zone (skipped, as bm_block_ok would), -1 = one that
+ * mm_free_pages_bootmem(pfn, 0) would refuse (reported, skipped). */
+static inline int highmem_take(const struct mm_page_alloc_state *st, const struct mm_page *p,
+			       mm_pfn_t pfn)
+{
+	const struct mm_zone *z;
+
+	if (((uint32_t)(p->zone ^ MM_ZONE_HIGHMEM) |
+	     ((p->flags & (MM_PG_RESERVED | MM_PG_BUDDY | MM_PG_ALLOCATED)) ^ MM_PG_RESERVED)) ||
+	    p->nid >= MM_MAX_NODES || !st->node[p->nid].online)
+		return 0;
+	z = &st->node[p->nid].zones[MM_ZONE_HIGHMEM];
+	if (pfn < z->start_pfn || pfn >= z->end_pfn)
+		return 0;
+	/* handoff_fast_ok on the page alone */
+	return ((p->pfn ^ pfn) | (uint32_t)(p->refcount ^ 1) | (uint32_t)~p->mapcount) ? -1 : 1;
+}
+
 uint64_t mm_page_alloc_free_highmem(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end)
 {
 	const struct mm_page_alloc_state *st = m->page_alloc;
@@ -1008,29 +1036,20 @@ uint64_t mm_page_alloc_free_highmem(struct mm_machine *m, mm_pfn_t start, mm_pfn
 	 * way); only the shuffle's random draws are fewer. */
 	while (pfn < end) {
 		struct mm_page *p = mm_memmap_run(m, pfn, end, &run_end);
-		for (; p && pfn < run_end; p++, pfn++) {
-			const struct mm_zone *z;
-			bool take = p->zone == MM_ZONE_HIGHMEM && (p->flags & MM_PG_RESERVED) &&
-				    !(p->flags & (MM_PG_BUDDY | MM_PG_ALLOCATED)) &&
-				    p->nid < MM_MAX_NODES && st->node[p->nid].online;
-			if (take) {
-				z = &st->node[p->nid].zones[MM_ZONE_HIGHMEM];
-				take = pfn >= z->start_pfn && pfn < z->end_pfn;
-			}
-			/* mm_free_pages_bootmem(pfn, 0)'s own check decides the rest */
-			if (take && p->nid == run_nid && handoff_fast_ok(m, p, 1))
+		struct mm_page *const q = p ? MM_PAGE_ALIGNED(p) : NULL;
+		for (uint64_t k = 0; q && pfn < run_end; k++, pfn++) {
+			const int take = highmem_take(st, &q[k], pfn);
+			if (take > 0 && q[k].nid == run_nid)
 				continue;
 			count += release_run(m, run, pfn);
 			run = pfn + 1;
 			run_nid = -1;
-			if (!take)
+			if (take < 0)
+				handoff_refuse(m, &q[k], 1);
+			if (take <= 0)
 				continue;
-			if (!handoff_fast_ok(m, p, 1)) {
-				handoff_refuse(m, p, 1);
-				continue;
-			}
 			run = pfn;
-			run_nid = p->nid;
+			run_nid = q[k].nid;
 		}
 		if (!p) {
 			count += release_run(m, run, pfn);
@@ -1401,8 +1420,9 @@ struct memmap_cursor {
  * as a verify function: it runs per page of the walks and, like them and
  * mm_pfn_to_page, stays out of the coverage instrumentation
  * (fuzz/sancov-ignorelist.txt). */
-static struct mm_page *mm_page_alloc_verify_page(struct mm_machine *m, struct memmap_cursor *c,
-						 mm_pfn_t pfn, mm_pfn_t limit)
+static inline struct mm_page *mm_page_alloc_verify_page(struct mm_machine *m,
+							struct memmap_cursor *c, mm_pfn_t pfn,
+							mm_pfn_t limit)
 {
 	if (pfn < c->start || pfn >= c->end) {
 		c->base = mm_memmap_run(m, pfn, limit, &c->end);
