@@ -194,9 +194,12 @@ int mm_memmap_init(struct mm_machine *m);
 void mm_memmap_destroy(struct mm_machine *m);
 /* Create struct pages for [start_pfn, end_pfn) (one host array per range
  * registered): each new page is zeroed, pfn set, PG_RESERVED, refcount 1,
- * mapcount -1. Pages that already exist are left alone. -ENOSPC past 256
- * separate ranges. */
-int mm_memmap_add_range(struct mm_machine *m, mm_pfn_t start_pfn, mm_pfn_t end_pfn);
+ * mapcount -1, and linked to node nid and its zone (set_page_links): zone 0
+ * below zone_start[0], 1 below zone_start[1], 2 above (zone_start[0] <=
+ * zone_start[1]). Pages that already exist are left alone. -ENOSPC past
+ * 256 separate ranges. */
+int mm_memmap_add_range(struct mm_machine *m, mm_pfn_t start_pfn, mm_pfn_t end_pfn, int nid,
+			const mm_pfn_t zone_start[2]);
 /* pfn_to_page / pfn_valid: NULL for a pfn without a struct page (a hole). */
 struct mm_page *mm_pfn_to_page(struct mm_machine *m, mm_pfn_t pfn);
 static inline bool mm_pfn_valid(struct mm_machine *m, mm_pfn_t pfn) { return mm_pfn_to_page(m, pfn) != NULL; }

@@ -149,6 +149,8 @@ static int handoff_refuse(struct mm_machine *m, struct mm_page *first, uint64_t 
 /* Hand [s, e) of one zone over as maximal aligned blocks; returns e - s. */
 static uint64_t release_run(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e);
 
+/* The pfns where NORMAL and HIGHMEM begin, into out; returns out. */
+static const mm_pfn_t *zone_starts(const struct mm_page_alloc_state *st, mm_pfn_t out[2]);
 /* memmap_init_zone for one zone whose span is set. */
 static void memmap_init_zone(struct mm_machine *m, int n, int z);
 
@@ -337,6 +339,7 @@ int mm_node_add_sparse(struct mm_machine *m, int nid, mm_pfn_t start_pfn, mm_pfn
 int mm_memory_present(struct mm_machine *m, int nid, mm_pfn_t start_pfn, mm_pfn_t end_pfn)
 {
 	struct mm_page_alloc_state *st;
+	mm_pfn_t zs[2];
 	if (!m)
 		return -EINVAL;
 	st = m->page_alloc;
@@ -352,11 +355,12 @@ int mm_memory_present(struct mm_machine *m, int nid, mm_pfn_t start_pfn, mm_pfn_
 			  (unsigned long long)start_pfn, (unsigned long long)end_pfn, nid);
 		return -EINVAL;
 	}
-	return mm_memmap_add_range(m, start_pfn, end_pfn);
+	return mm_memmap_add_range(m, start_pfn, end_pfn, nid, zone_starts(st, zs));
 }
 
 int mm_node_add(struct mm_machine *m, int nid, mm_pfn_t start_pfn, mm_pfn_t end_pfn)
 {
+	mm_pfn_t zs[2];
 	int ret;
 	if (!m)
 		return -EINVAL;
@@ -365,7 +369,7 @@ int mm_node_add(struct mm_machine *m, int nid, mm_pfn_t start_pfn, mm_pfn_t end_
 		return ret;
 	ret = pgdat_alloc(m->page_alloc);
 	if (!ret)
-		ret = mm_memmap_add_range(m, start_pfn, end_pfn);
+		ret = mm_memmap_add_range(m, start_pfn, end_pfn, nid, zone_starts(m->page_alloc, zs));
 	if (ret)
 		return ret;
 	m->page_alloc->node[nid] = (struct mm_pgdat){ .online = true, .start_pfn = start_pfn,
@@ -373,26 +377,30 @@ int mm_node_add(struct mm_machine *m, int nid, mm_pfn_t start_pfn, mm_pfn_t end_
 	return 0;
 }
 
-/* memmap_init_zone for node n's zone z (its span is set): each existing
- * page gets nid, zone and PageHighMem; present counts them. One memmap
- * look-up per host array, not per pfn. */
+/* Where NORMAL and HIGHMEM begin: the memmap links each page it creates to
+ * its zone with these (the x86-32 boundaries are fixed at machine creation). */
+static const mm_pfn_t *zone_starts(const struct mm_page_alloc_state *st, mm_pfn_t out[2])
+{
+	out[0] = st->dma_end;
+	out[1] = st->low_pfn;
+	return out;
+}
+
+/* memmap_init_zone for node n's zone z (its span is set): the pages learnt
+ * their node and zone when the memmap created them (mm_memmap_add_range);
+ * here present counts them, one look-up per host array, and a HIGHMEM
+ * zone's pages get PageHighMem. */
 static void memmap_init_zone(struct mm_machine *m, int n, int z)
 {
 	struct mm_zone *zone = &m->page_alloc->node[n].zones[z];
-	const uint32_t high = z == MM_ZONE_HIGHMEM ? MM_PG_HIGHMEM : 0;
 	mm_pfn_t pfn = zone->start_pfn, run_end;
 
 	while (pfn < zone->end_pfn) {
 		struct mm_page *p = mm_memmap_run(m, pfn, zone->end_pfn, &run_end);
 		if (p) {
-			/* indexed from an aligned base (see MM_PAGE_ALIGNED):
-			 * this runs for every page of every input */
 			struct mm_page *const base = MM_PAGE_ALIGNED(p);
-			for (uint64_t k = 0; k < run_end - pfn; k++) {
-				base[k].nid = (uint8_t)n;
-				base[k].zone = (uint8_t)z;
-				base[k].flags |= high;
-			}
+			for (uint64_t k = 0; z == MM_ZONE_HIGHMEM && k < run_end - pfn; k++)
+				base[k].flags |= MM_PG_HIGHMEM;
 			zone->present += run_end - pfn;
 		}
 		pfn = run_end;
@@ -1420,9 +1428,9 @@ struct memmap_cursor {
  * as a verify function: it runs per page of the walks and, like them and
  * mm_pfn_to_page, stays out of the coverage instrumentation
  * (fuzz/sancov-ignorelist.txt). */
-static inline struct mm_page *mm_page_alloc_verify_page(struct mm_machine *m,
-							struct memmap_cursor *c, mm_pfn_t pfn,
-							mm_pfn_t limit)
+static inline __attribute__((always_inline)) struct mm_page *
+mm_page_alloc_verify_page(struct mm_machine *m, struct memmap_cursor *c, mm_pfn_t pfn,
+			  mm_pfn_t limit)
 {
 	if (pfn < c->start || pfn >= c->end) {
 		c->base = mm_memmap_run(m, pfn, limit, &c->end);

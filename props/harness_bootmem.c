@@ -333,7 +333,9 @@ static int check_buddy(struct bctx *c, struct props_result *r)
 			return props_fail(r, "node %d: no page info", i);
 		for (uint64_t p = c->ns[i]; p < c->ne[i]; p++) {
 			const struct mm_page_info pi = c->info[p - c->ns[i]];
-			enum ob_pstate st = ob_pfn_state(&c->o, p);
+			/* the oracle's array read directly: this runs per pfn */
+			enum ob_pstate st = p < c->o.span_end ? (enum ob_pstate)c->o.pstate[p]
+							      : OB_ABSENT;
 			bool fr, al;
 			if (pi.flags & MM_PAGE_NOPAGE)
 				return props_fail(r, "pfn %#llx: no page info", (unsigned long long)p);
