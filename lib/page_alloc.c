@@ -148,6 +148,16 @@ static bool handoff_fast_ok(struct mm_machine *m, struct mm_page *first, uint64_
 static int handoff_refuse(struct mm_machine *m, struct mm_page *first, uint64_t nr);
 /* Hand [s, e) of one zone over as maximal aligned blocks; returns e - s. */
 static uint64_t release_run(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e);
+/* __free_pages_bootmem's per-page part of [s, e) (pages that passed the
+ * hand-off check): PageReserved and the references go, in one loop per host
+ * array, as free_block would do block by block (the hand-offs touch every
+ * page of the machine). False, nothing done, when page poisoning is on:
+ * free_block then does it all. */
+static bool handoff_prep(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e);
+/* Free one hand-off block of zone z: the rest of free_block after
+ * handoff_prep (prepped), or free_block itself. */
+static void handoff_free(struct mm_machine *m, struct mm_zone *z, bool prepped, mm_pfn_t pfn,
+			 unsigned order);
 
 /* The pfns where NORMAL and HIGHMEM begin, into out; returns out. */
 static const mm_pfn_t *zone_starts(const struct mm_page_alloc_state *st, mm_pfn_t out[2]);
@@ -236,8 +246,7 @@ static bool block_contig(struct mm_machine *m, struct mm_page *head, uint64_t nr
 static inline struct mm_page *block_page(struct mm_machine *m, struct mm_page *head, bool contig,
 					 uint64_t i)
 {
-	/* MM_PAGE_ALIGNED: the block loops touch every page */
-	return contig ? MM_PAGE_ALIGNED(head) + i : mm_pfn_to_page(m, head->pfn + i);
+	return contig ? head + i : mm_pfn_to_page(m, head->pfn + i);
 }
 
 static struct mm_zone *page_zone(struct mm_page_alloc_state *st, const struct mm_page *p)
@@ -848,8 +857,10 @@ int mm_free_pages_bootmem(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
 {
 	struct mm_page_alloc_state *st;
 	struct mm_page *first;
+	struct mm_zone *zone;
 	uint64_t nr;
 	unsigned piece;
+	bool prepped;
 
 	if (!m)
 		return -EINVAL;
@@ -870,9 +881,11 @@ int mm_free_pages_bootmem(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
 			return ret;
 	}
 	piece = MM_MIN(order, st->max_order - 1);
-	page_zone(st, first)->managed += nr;
+	zone = page_zone(st, first);
+	zone->managed += nr;
+	prepped = handoff_prep(m, pfn, pfn + nr);
 	for (uint64_t off = 0; off < nr; off += (uint64_t)1 << piece)
-		free_block(m, pfn + off, piece);
+		handoff_free(m, zone, prepped, pfn + off, piece);
 	return 0;
 }
 
@@ -930,18 +943,54 @@ bool mm_page_alloc_handoff_ok(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr)
 
 /* Release [s, e) (pages of one zone, each accepted by handoff_fast_ok) as
  * maximal naturally aligned blocks, lowest first. */
+static bool handoff_prep(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e)
+{
+	mm_pfn_t run_end;
+
+	if (m->cfg.hardening & MM_HARDEN_POISON)
+		return false;
+	while (s < e) {
+		struct mm_page *const p = mm_memmap_run(m, s, e, &run_end);
+		struct mm_page *const base = MM_PAGE_ALIGNED(p);
+		for (uint64_t k = 0; p && k < run_end - s; k++) {
+			base[k].flags &= ~(uint32_t)(MM_PG_ALLOCATED | MM_PG_HEAD | MM_PG_TAIL |
+						     MM_PG_RESERVED);
+			base[k].refcount = 0;
+			base[k].private = 0;
+		}
+		s = run_end;
+	}
+	return true;
+}
+
+static void handoff_free(struct mm_machine *m, struct mm_zone *z, bool prepped, mm_pfn_t pfn,
+			 unsigned order)
+{
+	if (!prepped) {
+		free_block(m, pfn, order);
+		return;
+	}
+	/* free_block's remaining steps */
+	mm_phys_poison_frames(m, pfn, (uint64_t)1 << order);
+	free_one_page(m, z, pfn, order);
+}
+
 static uint64_t release_run(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e)
 {
 	const unsigned top = m->page_alloc->max_order - 1;
+	struct mm_zone *z;
+	bool prepped;
 
 	if (s >= e)
 		return 0;
-	page_zone(m->page_alloc, mm_pfn_to_page(m, s))->managed += e - s;
+	z = page_zone(m->page_alloc, mm_pfn_to_page(m, s));
+	z->managed += e - s;
+	prepped = handoff_prep(m, s, e);
 	for (mm_pfn_t pfn = s; pfn < e;) {
 		unsigned order = pfn ? MM_MIN(top, (unsigned)__builtin_ctzll(pfn)) : top;
 		while (pfn + ((mm_pfn_t)1 << order) > e)
 			order--;
-		free_block(m, pfn, order);
+		handoff_free(m, z, prepped, pfn, order);
 		pfn += (mm_pfn_t)1 << order;
 	}
 	return e - s;

@@ -48,9 +48,6 @@ struct pctx {
 	uint64_t base; /* pos[] and pat[] are indexed by pfn - base */
 	uint64_t freed[FREED_RING][2];
 	unsigned freed_next;
-	/* the page walk's view of the library, one node at a time (allocated
-	 * at the first walk, sized for the largest node) */
-	struct mm_page_info *info;
 };
 
 static const char *const era_names[] = { "2.6.29", "modern" };
@@ -164,7 +161,6 @@ static void pa_teardown(void *ctx)
 	free(c->heads);
 	free(c->pos);
 	free(c->pat);
-	free(c->info);
 }
 
 static bool handable(const struct pctx *c, const struct layout_node *n, uint64_t pfn)
@@ -230,9 +226,11 @@ static int ensure_init(struct pctx *c, struct props_result *r)
 		const struct mm_config *mc = mm_machine_config(c->m);
 		opa_fault_set(&c->o, mc->fault_enable, mc->fault_after, mc->fault_repeat);
 	}
-	c->heads = calloc(npfn + 1 - base, sizeof(*c->heads));
-	c->pos = calloc(npfn + 1 - base, sizeof(*c->pos));
-	c->pat = calloc(npfn + 1 - base, sizeof(*c->pat));
+	/* not zeroed: pos[] and pat[] are read only at live heads, which
+	 * head_add initialises, and heads[] only below nheads */
+	c->heads = malloc((npfn + 1 - base) * sizeof(*c->heads));
+	c->pos = malloc((npfn + 1 - base) * sizeof(*c->pos));
+	c->pat = malloc((npfn + 1 - base) * sizeof(*c->pat));
 	if (!c->heads || !c->pos || !c->pat)
 		return props_fail(r, "host out of memory for the harness");
 	for (int i = 0; i < c->nr_nodes; i++) {
@@ -759,13 +757,11 @@ static int check_zones(struct pctx *c, struct props_result *r)
 	return PROPS_OK;
 }
 
-/* One pfn's page_info (ret and *pi as mm_page_info gives them) against the
- * oracle. */
-static int check_info(struct pctx *c, struct props_result *r, uint64_t pfn, int ret,
-		      const struct mm_page_info *pi)
+/* One pfn's page_info against the oracle. */
+static int check_one(struct pctx *c, struct props_result *r, uint64_t pfn, struct mm_page_info *pi)
 {
 	const struct opa_page *p = opa_page(&c->o, pfn);
-	int n = -1, z = -1;
+	int ret = mm_page_info(c->m, pfn, pi), n = -1, z = -1;
 	const uint32_t kinds = MM_PAGE_RESERVED | MM_PAGE_FREE | MM_PAGE_ALLOCATED;
 	uint32_t want;
 
@@ -799,36 +795,16 @@ static int check_info(struct pctx *c, struct props_result *r, uint64_t pfn, int 
 	return PROPS_OK;
 }
 
-static int check_one(struct pctx *c, struct props_result *r, uint64_t pfn, struct mm_page_info *pi)
-{
-	return check_info(c, r, pfn, mm_page_info(c->m, pfn, pi), pi);
-}
-
 /* Walk every node block by block: a free head or an allocation head is
  * compared and its tails are skipped (the oracle vouches for them being
  * free or tails; mm_verify checks the library's side of every tail). */
 static int check_pages(struct pctx *c, struct props_result *r)
 {
 	struct mm_page_info pi;
-	if (!c->info) {
-		uint64_t most = 0;
-		for (int n = 0; n < c->nr_nodes; n++)
-			if (c->node[n].end - c->node[n].start > most)
-				most = c->node[n].end - c->node[n].start;
-		c->info = malloc(most * sizeof(*c->info));
-		if (!c->info)
-			return props_fail(r, "host out of memory for the page walk");
-	}
 	for (int n = 0; n < c->nr_nodes; n++) {
-		/* the library's view of the node in one call; a page without a
-		 * struct page reads as mm_page_info's -ENOENT */
-		if (mm_page_info_range(c->m, c->node[n].start, c->node[n].end - c->node[n].start,
-				       c->info))
-			return props_fail(r, "node %d: page info refused", n);
 		for (uint64_t pfn = c->node[n].start; pfn < c->node[n].end;) {
 			const struct opa_page *p = opa_page(&c->o, pfn);
-			pi = c->info[pfn - c->node[n].start];
-			if (check_info(c, r, pfn, pi.flags & MM_PAGE_NOPAGE ? -ENOENT : 0, &pi))
+			if (check_one(c, r, pfn, &pi))
 				return PROPS_FAIL;
 			if (p->state == OPA_FREE && (pi.flags & MM_PAGE_BUDDY))
 				pfn += (uint64_t)1 << pi.order;
