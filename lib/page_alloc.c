@@ -1329,24 +1329,22 @@ int mm_page_poison_scribble(struct mm_machine *m, mm_pfn_t pfn, uint32_t offset,
 static void mm_page_info_fill(const struct mm_page_alloc_state *st, const struct mm_page *p,
 			      struct mm_page_info *out)
 {
-	*out = (struct mm_page_info){ .refcount = p->refcount, .mapcount = p->mapcount,
-				      .nid = -1, .zone = -1 };
-	if (p->flags & MM_PG_RESERVED)
-		out->flags |= MM_PAGE_RESERVED;
-	if (p->flags & MM_PG_BUDDY)
-		out->flags |= MM_PAGE_BUDDY;
-	if (p->flags & MM_PG_ALLOCATED)
-		out->flags |= MM_PAGE_ALLOCATED;
-	if (p->flags & MM_PG_HIGHMEM)
-		out->flags |= MM_PAGE_HIGHMEM;
-	if (p->flags & MM_PG_SLAB)
-		out->flags |= MM_PAGE_SLAB;
-	if ((p->flags & (MM_PG_BUDDY | MM_PG_ALLOCATED)) && !(p->flags & MM_PG_TAIL))
-		out->order = p->private;
-	if (st->zones_ready) {
-		out->nid = p->nid;
-		out->zone = p->zone;
-	}
+	const uint32_t f = p->flags;
+	const bool ready = st->zones_ready;
+
+	/* one store of each field: the range view fills this for every page */
+	*out = (struct mm_page_info){
+		.flags = (f & MM_PG_RESERVED ? MM_PAGE_RESERVED : 0) |
+			 (f & MM_PG_BUDDY ? MM_PAGE_BUDDY : 0) |
+			 (f & MM_PG_ALLOCATED ? MM_PAGE_ALLOCATED : 0) |
+			 (f & MM_PG_HIGHMEM ? MM_PAGE_HIGHMEM : 0) |
+			 (f & MM_PG_SLAB ? MM_PAGE_SLAB : 0),
+		.refcount = p->refcount,
+		.mapcount = p->mapcount,
+		.order = (f & (MM_PG_BUDDY | MM_PG_ALLOCATED)) && !(f & MM_PG_TAIL) ? p->private : 0,
+		.nid = ready ? p->nid : -1,
+		.zone = ready ? p->zone : -1,
+	};
 }
 
 /* End of the block a free head h covers for every pfn of it, as
