@@ -440,7 +440,8 @@ int mm_free_area_init(struct mm_machine *m)
 			pg->zones[z].start_pfn = s;
 			pg->zones[z].end_pfn = e;
 		}
-		/* memmap_init_zone: every page learns its node and zone. */
+		/* memmap_init_zone: present pages per zone, PageHighMem (node
+		 * and zone links were set as the memmap was made) */
 		for (int z = 0; z < MM_NR_ZONES; z++)
 			memmap_init_zone(m, n, z);
 	}
