@@ -150,12 +150,12 @@ static int handoff_refuse(struct mm_machine *m, struct mm_page *first, uint64_t 
 static uint64_t release_run(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e);
 /* __free_pages_bootmem's per-page part of [s, e) (pages that passed the
  * hand-off check): PageReserved and the references go, in one loop per host
- * array, as free_block would do block by block (the hand-offs touch every
- * page of the machine). False, nothing done, when page poisoning is on:
- * free_block then does it all. */
+ * array, and the frames get their ASan poisoning, as free_block would do
+ * block by block (the hand-offs touch every page of the machine). False,
+ * nothing done, when page poisoning is on: free_block then does it all. */
 static bool handoff_prep(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e);
 /* Free one hand-off block of zone z: the rest of free_block after
- * handoff_prep (prepped), or free_block itself. */
+ * handoff_prep (prepped: pages and frames done), or free_block itself. */
 static void handoff_free(struct mm_machine *m, struct mm_zone *z, bool prepped, mm_pfn_t pfn,
 			 unsigned order);
 
@@ -946,6 +946,7 @@ bool mm_page_alloc_handoff_ok(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr)
  * maximal naturally aligned blocks, lowest first. */
 static bool handoff_prep(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e)
 {
+	const mm_pfn_t s0 = s;
 	mm_pfn_t run_end;
 
 	if (m->cfg.hardening & MM_HARDEN_POISON)
@@ -961,6 +962,9 @@ static bool handoff_prep(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e)
 		}
 		s = run_end;
 	}
+	/* the ASan poisoning of the frames free_block would do per block, for
+	 * the whole range at once (one pass over the backed frames) */
+	mm_phys_poison_frames(m, s0, e - s0);
 	return true;
 }
 
@@ -971,8 +975,7 @@ static void handoff_free(struct mm_machine *m, struct mm_zone *z, bool prepped, 
 		free_block(m, pfn, order);
 		return;
 	}
-	/* free_block's remaining steps */
-	mm_phys_poison_frames(m, pfn, (uint64_t)1 << order);
+	/* free_block's last step (handoff_prep poisoned the frames) */
 	free_one_page(m, z, pfn, order);
 }
 

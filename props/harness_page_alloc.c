@@ -730,10 +730,8 @@ static int check_zones(struct pctx *c, struct props_result *r)
 		for (int z = 0; z < MM_NR_ZONES; z++) {
 			const struct opa_zone *oz = &c->o.zone[n][z];
 			struct mm_zone_info zi;
-			char what[64];
 			if (mm_zone_info(c->m, n, z, &zi))
 				return props_fail(r, "mm_zone_info(%d, %d) failed", n, z);
-			snprintf(what, sizeof(what), "node %d zone %d", n, z);
 			PROPS_CHECK_EQ(r, "zone start", zi.start_pfn, oz->start);
 			PROPS_CHECK_EQ(r, "zone end", zi.end_pfn, oz->end);
 			PROPS_CHECK_EQ(r, "present", zi.present_pages, oz->present);
@@ -746,7 +744,8 @@ static int check_zones(struct pctx *c, struct props_result *r)
 				PROPS_CHECK_EQ(r, "lowmem_reserve", zi.lowmem_reserve[j], oz->reserve[j]);
 			for (unsigned o = 0; o < c->max_order; o++)
 				if (zi.nr_free[o] != (uint64_t)oz->nr_free[o])
-					return props_fail(r, "%s nr_free[%u]: library %llu, oracle %lld", what, o,
+					return props_fail(r, "node %d zone %d nr_free[%u]: library %llu, "
+							  "oracle %lld", n, z, o,
 							  (unsigned long long)zi.nr_free[o],
 							  (long long)oz->nr_free[o]);
 			total += oz->free;
