@@ -264,11 +264,12 @@ bool mm_page_alloc_handoff_ok(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr);
 /* The hand-off of every page of [start, end) (free_all_bootmem's clear
  * bits, memblock_free_all's free ranges): apply=false checks that each page
  * may go (mm_page_alloc_handoff_ok's conditions per page, plus one
- * reference and unmapped, as mm_free_pages_bootmem wants); apply=true
- * releases them as maximal naturally aligned blocks, each inside one zone,
- * lowest first, adding the count to *count. skip_holes: pfns without a
- * struct page are passed over instead of failing. False if a page cannot
- * go (with apply, after releasing the pages below it). */
+ * reference and unmapped, as mm_free_pages_bootmem wants) and returns false
+ * if one cannot; apply=true releases a range that passed that check (the
+ * callers check every range before releasing any) as maximal naturally
+ * aligned blocks, each inside one zone, lowest first, adding the count to
+ * *count. skip_holes: pfns without a struct page are passed over instead of
+ * failing. */
 bool mm_page_alloc_handoff_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end,
 				 bool skip_holes, bool apply, uint64_t *count);
 /* The highmem hand-off of [start, end), page by page in pfn order as

@@ -1040,18 +1040,33 @@ out:
 	return at;
 }
 
+/* The zone run of a checked range from pfn (a page): it ends where the
+ * zone's span or the memmap (a hole) ends, with no look at each page. */
+static mm_pfn_t checked_zone_run(struct mm_machine *m, mm_pfn_t pfn, mm_pfn_t end)
+{
+	const struct mm_page *first = mm_pfn_to_page(m, pfn);
+	const struct mm_zone *z = &m->page_alloc->node[first->nid].zones[first->zone];
+	mm_pfn_t at = pfn, stop = MM_MIN(end, z->end_pfn), run_end;
+
+	while (at < stop && mm_memmap_run(m, at, stop, &run_end))
+		at = run_end;
+	return at;
+}
+
 bool mm_page_alloc_handoff_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end,
 				 bool skip_holes, bool apply, uint64_t *count)
 {
 	while (start < end) {
-		bool ok;
+		bool ok = true;
 		mm_pfn_t t;
 		if (skip_holes && !mm_pfn_to_page(m, start)) {
 			mm_memmap_run(m, start, end, &t);
 			start = t;
 			continue;
 		}
-		t = handoff_zone_run(m, start, end, &ok);
+		/* a range to apply passed the check (apply=false) already, so
+		 * its zone runs are known without a second look at each page */
+		t = apply ? checked_zone_run(m, start, end) : handoff_zone_run(m, start, end, &ok);
 		if (!ok)
 			return false;
 		if (apply)
@@ -1329,9 +1344,11 @@ int mm_page_poison_scribble(struct mm_machine *m, mm_pfn_t pfn, uint32_t offset,
 /* Views                                                                 */
 /* ===================================================================== */
 
-/* Everything mm_page_info says of p except MM_PAGE_FREE. */
-static void mm_page_info_fill(const struct mm_page_alloc_state *st, const struct mm_page *p,
-			      struct mm_page_info *out)
+/* Everything mm_page_info says of p except MM_PAGE_FREE (inlined: the
+ * range view runs it for every page). */
+static inline __attribute__((always_inline)) void
+mm_page_info_fill(const struct mm_page_alloc_state *st, const struct mm_page *p,
+		  struct mm_page_info *out)
 {
 	const uint32_t f = p->flags;
 	const bool ready = st->zones_ready;
@@ -1355,7 +1372,8 @@ static void mm_page_info_fill(const struct mm_page_alloc_state *st, const struct
  * free_block_head sees it: the whole block when it is aligned to its order
  * below MAX_ORDER (each of its pfns then finds h), else 0 (those pfns are
  * decided one at a time). */
-static mm_pfn_t head_cover_end(const struct mm_page_alloc_state *st, const struct mm_page *h)
+static inline __attribute__((always_inline)) mm_pfn_t
+head_cover_end(const struct mm_page_alloc_state *st, const struct mm_page *h)
 {
 	if (h->private < st->max_order && !(h->pfn & (((mm_pfn_t)1 << h->private) - 1)))
 		return h->pfn + ((mm_pfn_t)1 << h->private);
