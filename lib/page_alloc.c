@@ -1380,18 +1380,17 @@ head_cover_end(const struct mm_page_alloc_state *st, const struct mm_page *h)
 	return 0;
 }
 
-int mm_page_info_range(struct mm_machine *m, mm_pfn_t start_pfn, uint64_t nr,
-		       struct mm_page_info *out)
+/* The walk behind mm_page_info_range and mm_page_flags_range: each pfn's
+ * view into info[i] or only its flags into flags[i] (one of them given). */
+static inline __attribute__((always_inline)) void
+page_view_range(struct mm_machine *m, mm_pfn_t start_pfn, mm_pfn_t end, struct mm_page_info *info,
+		uint32_t *flags)
 {
-	const struct mm_page_alloc_state *st;
-	mm_pfn_t pfn = start_pfn, end = start_pfn + nr, run_end, cov_end = 0;
-	bool ready;
+	const struct mm_page_alloc_state *st = m->page_alloc;
+	const bool ready = st->zones_ready;
+	mm_pfn_t pfn = start_pfn, run_end, cov_end = 0;
 
-	if (!m || (nr && !out) || end < start_pfn)
-		return -EINVAL;
-	st = m->page_alloc;
-	ready = st->zones_ready;
-	if (ready && nr) {
+	if (ready && pfn < end) {
 		/* a free block may begin below start_pfn */
 		const struct mm_page *h = free_block_head(m, start_pfn);
 		if (h)
@@ -1401,22 +1400,52 @@ int mm_page_info_range(struct mm_machine *m, mm_pfn_t start_pfn, uint64_t nr,
 		const struct mm_page *p = mm_memmap_run(m, pfn, end, &run_end);
 		if (!p) {
 			for (; pfn < run_end; pfn++)
-				out[pfn - start_pfn] = (struct mm_page_info){ .flags = MM_PAGE_NOPAGE,
-									      .nid = -1, .zone = -1 };
+				if (info)
+					info[pfn - start_pfn] = (struct mm_page_info){
+						.flags = MM_PAGE_NOPAGE, .nid = -1, .zone = -1
+					};
+				else
+					flags[pfn - start_pfn] = MM_PAGE_NOPAGE;
 			continue;
 		}
 		for (; pfn < run_end; pfn++, p++) {
-			struct mm_page_info *o = &out[pfn - start_pfn];
-			mm_page_info_fill(st, p, o);
-			if (!ready)
-				continue;
-			if ((p->flags & MM_PG_BUDDY) && head_cover_end(st, p) > cov_end)
-				cov_end = head_cover_end(st, p);
-			if (!(p->flags & (MM_PG_ALLOCATED | MM_PG_RESERVED)) &&
-			    (pfn < cov_end || free_block_head(m, pfn)))
-				o->flags |= MM_PAGE_FREE;
+			const uint32_t f = p->flags;
+			uint32_t free = 0;
+			if (ready) {
+				if ((f & MM_PG_BUDDY) && head_cover_end(st, p) > cov_end)
+					cov_end = head_cover_end(st, p);
+				if (!(f & (MM_PG_ALLOCATED | MM_PG_RESERVED)) &&
+				    (pfn < cov_end || free_block_head(m, pfn)))
+					free = MM_PAGE_FREE;
+			}
+			if (info) {
+				mm_page_info_fill(st, p, &info[pfn - start_pfn]);
+				info[pfn - start_pfn].flags |= free;
+			} else {
+				flags[pfn - start_pfn] = (f & MM_PG_RESERVED ? MM_PAGE_RESERVED : 0) |
+							 (f & MM_PG_BUDDY ? MM_PAGE_BUDDY : 0) |
+							 (f & MM_PG_ALLOCATED ? MM_PAGE_ALLOCATED : 0) |
+							 (f & MM_PG_HIGHMEM ? MM_PAGE_HIGHMEM : 0) |
+							 (f & MM_PG_SLAB ? MM_PAGE_SLAB : 0) | free;
+			}
 		}
 	}
+}
+
+int mm_page_info_range(struct mm_machine *m, mm_pfn_t start_pfn, uint64_t nr,
+		       struct mm_page_info *out)
+{
+	if (!m || (nr && !out) || start_pfn + nr < start_pfn)
+		return -EINVAL;
+	page_view_range(m, start_pfn, start_pfn + nr, out, NULL);
+	return 0;
+}
+
+int mm_page_flags_range(struct mm_machine *m, mm_pfn_t start_pfn, uint64_t nr, uint32_t *flags)
+{
+	if (!m || (nr && !flags) || start_pfn + nr < start_pfn)
+		return -EINVAL;
+	page_view_range(m, start_pfn, start_pfn + nr, NULL, flags);
 	return 0;
 }
 

@@ -67,7 +67,7 @@ struct bctx {
 	bool verify_due;
 	/* the checks' view of the library, filled in one call per node:
 	 * node_pages entries (at least every lowmem node's pages) */
-	struct mm_page_info *info;
+	uint32_t *flags;
 	uint8_t *rsv;
 };
 
@@ -255,9 +255,9 @@ static int bm_setup(void *ctx, const struct props_op *cfg, struct props_result *
 		return props_fail(r, "machine create refused");
 	c->early_max = mm_early_res_max(c->m);
 	ob_init(&c->o, c->lowpfn, 11);
-	c->info = malloc(cfg->v[2] * sizeof(*c->info));
+	c->flags = malloc(cfg->v[2] * sizeof(*c->flags));
 	c->rsv = malloc(cfg->v[2]);
-	if (!c->info || !c->rsv)
+	if (!c->flags || !c->rsv)
 		return props_fail(r, "host out of memory for the check buffers");
 	for (int i = 0; i < c->nodes; i++) {
 		c->ns[i] = pfn;
@@ -284,7 +284,7 @@ static void bm_teardown(void *ctx)
 	struct bctx *c = ctx;
 	mm_machine_destroy(c->m);
 	ob_free(&c->o);
-	free(c->info);
+	free(c->flags);
 	free(c->rsv);
 }
 
@@ -329,10 +329,10 @@ static int check_bootmem(struct bctx *c, struct props_result *r)
 static int check_buddy(struct bctx *c, struct props_result *r)
 {
 	for (int i = 0; i < c->nodes; i++) {
-		if (mm_page_info_range(c->m, c->ns[i], c->ne[i] - c->ns[i], c->info))
+		if (mm_page_flags_range(c->m, c->ns[i], c->ne[i] - c->ns[i], c->flags))
 			return props_fail(r, "node %d: no page info", i);
 		for (uint64_t p = c->ns[i]; p < c->ne[i]; p++) {
-			const struct mm_page_info pi = c->info[p - c->ns[i]];
+			const struct mm_page_info pi = { .flags = c->flags[p - c->ns[i]] };
 			/* the oracle's array read directly: this runs per pfn */
 			enum ob_pstate st = p < c->o.span_end ? (enum ob_pstate)c->o.pstate[p]
 							      : OB_ABSENT;

@@ -175,12 +175,13 @@ static void merge_blocked_by_hole(void)
  *   handed over, then an order-2 and an order-0 allocation
  * Expect mm_page_info_range over [0xfee, 0x1022) to give, pfn for pfn,
  * exactly what mm_page_info gives (MM_PAGE_NOPAGE where it says -ENOENT),
- * including a start inside a free block.
+ * including a start inside a free block, and mm_page_flags_range its flags.
  */
 static void info_range_matches(void)
 {
 	struct mm_machine *m = mk(11, 0x1018);
 	struct mm_page_info r[0x1022 - 0xfee], one;
+	uint32_t fl[0x1022 - 0xfee];
 	mm_pfn_t a, b;
 	ASSERT_TRUE(m);
 	ASSERT_EQ(mm_node_add_sparse(m, 0, 0xff0, 0x1020), 0);
@@ -194,8 +195,10 @@ static void info_range_matches(void)
 	for (mm_pfn_t start = 0xfee; start < 0xff6; start += 5) {
 		uint64_t nr = 0x1022 - start;
 		ASSERT_EQ(mm_page_info_range(m, start, nr, r), 0);
+		ASSERT_EQ(mm_page_flags_range(m, start, nr, fl), 0);
 		for (uint64_t i = 0; i < nr; i++) {
 			int ret = mm_page_info(m, start + i, &one);
+			ASSERT_EQ(fl[i], r[i].flags);
 			if (ret) {
 				ASSERT_EQ(ret, -ENOENT);
 				ASSERT_EQ(r[i].flags, MM_PAGE_NOPAGE);

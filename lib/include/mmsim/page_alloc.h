@@ -129,6 +129,10 @@ int mm_page_info(struct mm_machine *m, mm_pfn_t pfn, struct mm_page_info *out);
  * -1, the rest 0. -EINVAL for a NULL machine or out, or a wrapping range. */
 int mm_page_info_range(struct mm_machine *m, mm_pfn_t start_pfn, uint64_t nr,
 		       struct mm_page_info *out);
+/* The same pass, keeping only each pfn's flags (flags[i] is what
+ * mm_page_info_range would put in out[i].flags): for checks that compare
+ * page states only. */
+int mm_page_flags_range(struct mm_machine *m, mm_pfn_t start_pfn, uint64_t nr, uint32_t *flags);
 
 struct mm_zone_info {
 	mm_pfn_t start_pfn, end_pfn;     /* span */
