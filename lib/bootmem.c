@@ -18,7 +18,10 @@
  *   PageReserved, bitmap pages still reserved) and is refused whole, with a
  *   BUG report, if one would fail; a block never spans two zones or nodes.
  * - free_all_bootmem releases every node (in address order), not only node 0.
- * - When MAX_ORDER-1 < 5 the word-sized block is released in MAX_ORDER-1 pieces.
+ * - free_all_bootmem hands each run of clear bits over as maximal aligned
+ *   blocks (as memblock_free_all does), not 2.6.29's word-sized blocks and
+ *   single pages; with fully merged free lists and no shuffle the free lists
+ *   come out the same. The highmem step frees its runs the same way.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +29,6 @@
 #include "internal.h"
 
 #define BM_BITS 32u /* BITS_PER_LONG of the 32-bit profiles */
-#define BM_WORD_ORDER 5u
 #define BM_LOW_LIMIT 0xffffffffull /* ARCH_LOW_ADDRESS_LIMIT */
 
 enum { HANDOFF_NONE = 0, HANDOFF_BOOTMEM = 1, HANDOFF_MEMBLOCK = 2 };
@@ -100,16 +102,13 @@ static bool bm_node_handoff(struct mm_machine *m, struct bm_node *n, bool apply,
 /* Is pfn clear in some node's bitmap? */
 static bool bm_pfn_free(struct mm_bootmem_state *st, mm_pfn_t pfn);
 /* Maximal aligned blocks over [start, end) (memblock_free_all's release). */
-static bool bm_release_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end, unsigned maxo,
-			     bool apply, uint64_t *count);
+static bool bm_release_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end, bool apply,
+			     uint64_t *count);
 /* for_each_free_mem_range over memblock, pfn-trimmed, clipped to [lo, hi):
  * check or release as maximal aligned blocks, or release highmem pages. */
 enum bm_walk { BM_WALK_CHECK, BM_WALK_RELEASE, BM_WALK_HIGH };
-static bool bm_memblock_walk(struct mm_machine *m, mm_pfn_t lo, mm_pfn_t hi, unsigned maxo,
-			     enum bm_walk mode, uint64_t *count);
-/* Release one highmem page if it is a reserved page of a HIGHMEM zone. */
-static bool bm_page_reserved(const struct mm_page *p);
-static void bm_highpage(struct mm_machine *m, mm_pfn_t pfn, uint64_t *count);
+static bool bm_memblock_walk(struct mm_machine *m, mm_pfn_t lo, mm_pfn_t hi, enum bm_walk mode,
+			     uint64_t *count);
 
 /* ===================================================================== */
 /* life cycle                                                            */
@@ -568,6 +567,35 @@ int mm_bootmem_page_reserved(const struct mm_machine *m, mm_pfn_t pfn, bool *res
 	return -ENOENT;
 }
 
+int mm_bootmem_reserved_map(const struct mm_machine *m, int nid, uint8_t *out, uint64_t nr)
+{
+	const struct mm_bootmem_state *st;
+
+	if (!m || (nr && !out))
+		return -EINVAL;
+	st = m->bootmem;
+	if (st->handoff != HANDOFF_NONE)
+		return -EINVAL;
+	for (uint32_t i = 0; i < st->nr; i++) {
+		const struct bm_node *n = &st->nodes[i];
+		if (n->nid != nid)
+			continue;
+		if (nr > n->low_pfn - n->min_pfn)
+			return -EINVAL;
+		/* a word at a time: the harnesses compare every bit after
+		 * most operations */
+		for (uint64_t w = 0; w * BM_BITS < nr; w++) {
+			uint32_t v = n->map[w];
+			uint64_t lim = MM_MIN((uint64_t)BM_BITS, nr - w * BM_BITS);
+			uint8_t *o = out + w * BM_BITS;
+			for (uint64_t b = 0; b < lim; b++)
+				o[b] = (uint8_t)(v >> b & 1);
+		}
+		return 0;
+	}
+	return -ENOENT;
+}
+
 int mm_bootmem_node_info(const struct mm_machine *m, int nid, struct mm_bootmem_node_info *out)
 {
 	const struct mm_bootmem_state *st;
@@ -790,30 +818,11 @@ int mm_alloc_bootmem_node(struct mm_machine *m, int nid, uint64_t size, uint64_t
 /* hand-off                                                              */
 /* ===================================================================== */
 
-/* A page the boot allocator may release: it has a struct page and is
- * PageReserved, neither free nor handed out by the buddy allocator. */
-static bool bm_page_reserved(const struct mm_page *p)
-{
-	return p && (p->flags & MM_PG_RESERVED) && !(p->flags & (MM_PG_BUDDY | MM_PG_ALLOCATED));
-}
-
 static bool bm_block_ok(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
 {
-	const struct mm_page *first = mm_pfn_to_page(m, pfn);
-	struct mm_zone_info zi;
-	uint64_t nr = (uint64_t)1 << order;
-
-	/* the memmap is read directly: a zone lookup per page would cost more
-	 * than the hand-off itself */
-	if (!bm_page_reserved(first) || mm_zone_info(m, first->nid, first->zone, &zi) ||
-	    pfn < zi.start_pfn || pfn + nr > zi.end_pfn)
-		return false;
-	for (uint64_t k = 1; k < nr; k++) {
-		const struct mm_page *p = mm_pfn_to_page(m, pfn + k);
-		if (!bm_page_reserved(p) || p->nid != first->nid || p->zone != first->zone)
-			return false;
-	}
-	return true;
+	/* the memmap is walked by the page allocator, one look-up per host
+	 * array: a look-up per page would cost more than the hand-off itself */
+	return mm_page_alloc_handoff_ok(m, pfn, (uint64_t)1 << order);
 }
 
 static bool bm_pfn_free(struct mm_bootmem_state *st, mm_pfn_t pfn)
@@ -837,24 +846,20 @@ static bool bm_give(struct mm_machine *m, mm_pfn_t pfn, unsigned order, bool app
 static bool bm_node_handoff(struct mm_machine *m, struct bm_node *n, bool apply, uint64_t *count)
 {
 	struct mm_bootmem_state *st = m->bootmem;
-	uint64_t start = n->min_pfn, end = n->low_pfn;
-	bool aligned = !(start & (BM_BITS - 1));
-	unsigned word_order = MM_MIN(BM_WORD_ORDER, mm_max_order(m) - 1);
+	const uint64_t pages = n->low_pfn - n->min_pfn;
+	uint64_t s = bm_find(n, 0, pages, false);
 
-	while (start < end) {
-		uint64_t idx = start - n->min_pfn;
-		uint32_t vec = ~n->map[idx / BM_BITS];
-
-		if (aligned && vec == 0xffffffffu && start + BM_BITS < end) {
-			for (uint64_t k = 0; k < BM_BITS; k += (uint64_t)1 << word_order)
-				if (!bm_give(m, start + k, word_order, apply, count))
-					return false;
-		} else {
-			for (unsigned off = 0; vec && off < BM_BITS; off++, vec >>= 1)
-				if ((vec & 1) && !bm_give(m, start + off, 0, apply, count))
-					return false;
-		}
-		start += BM_BITS;
+	/* every run of clear bits, in pfn order, as maximal aligned blocks
+	 * (later kernels' __free_pages_memory) rather than 2.6.29's
+	 * word-sized ones: with fully merged free lists and no shuffle the
+	 * lists come out the same (each final block goes to its list's head
+	 * when its last page arrives, in pfn order either way) */
+	while (s < pages) {
+		uint64_t e = bm_find(n, s, pages, true);
+		if (!mm_page_alloc_handoff_range(m, n->min_pfn + s, n->min_pfn + e, false, apply,
+						 count))
+			return false;
+		s = bm_find(n, e, pages, false);
 	}
 	/* then the bitmap's own pages; a page still free in some bitmap
 	 * would reach the buddy allocator twice */
@@ -900,31 +905,14 @@ int mm_free_all_bootmem(struct mm_machine *m, uint64_t *count)
 	return ok ? 0 : -EUCLEAN;
 }
 
-static bool bm_release_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end, unsigned maxo,
-			     bool apply, uint64_t *count)
+static bool bm_release_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end, bool apply,
+			     uint64_t *count)
 {
-	while (start < end) {
-		unsigned order = start ? MM_MIN(maxo, (unsigned)__builtin_ctzll(start)) : maxo;
-		while (start + ((uint64_t)1 << order) > end)
-			order--;
-		/* a block stays inside one zone of one node; a page without a
-		 * zone (no struct page) is skipped */
-		while (order && !bm_block_ok(m, start, order))
-			order--;
-		if (!order && !bm_block_ok(m, start, 0)) {
-			/* a page with a struct page that cannot go (not reserved:
-			 * it would be freed twice; no zone yet) refuses the
-			 * hand-off; memory without a struct page is skipped */
-			if (mm_pfn_to_page(m, start))
-				return false;
-			start++;
-			continue;
-		}
-		if (apply && !bm_give(m, start, order, true, count))
-			return false;
-		start += (uint64_t)1 << order;
-	}
-	return true;
+	/* maximal aligned blocks up to MAX_ORDER-1, each in one zone; memory
+	 * without a struct page is skipped, a page with one that cannot go
+	 * (not reserved: it would be freed twice; no zone yet) refuses the
+	 * hand-off */
+	return mm_page_alloc_handoff_range(m, start, end, true, apply, count);
 }
 
 static uint64_t bm_end(uint64_t base, uint64_t size)
@@ -932,8 +920,8 @@ static uint64_t bm_end(uint64_t base, uint64_t size)
 	return base + size < base ? UINT64_MAX : base + size;
 }
 
-static bool bm_memblock_walk(struct mm_machine *m, mm_pfn_t lo, mm_pfn_t hi, unsigned maxo,
-			     enum bm_walk mode, uint64_t *count)
+static bool bm_memblock_walk(struct mm_machine *m, mm_pfn_t lo, mm_pfn_t hi, enum bm_walk mode,
+			     uint64_t *count)
 {
 	const struct mm_memblock *mb = mm_memblock_get(m);
 
@@ -969,9 +957,8 @@ static bool bm_memblock_walk(struct mm_machine *m, mm_pfn_t lo, mm_pfn_t hi, uns
 			if (s >= e)
 				continue;
 			if (mode == BM_WALK_HIGH) {
-				for (mm_pfn_t pfn = s; pfn < e; pfn++)
-					bm_highpage(m, pfn, count);
-			} else if (!bm_release_range(m, s, e, maxo, mode == BM_WALK_RELEASE, count)) {
+				*count += mm_page_alloc_free_highmem(m, s, e);
+			} else if (!bm_release_range(m, s, e, mode == BM_WALK_RELEASE, count)) {
 				return false;
 			}
 		}
@@ -982,7 +969,6 @@ static bool bm_memblock_walk(struct mm_machine *m, mm_pfn_t lo, mm_pfn_t hi, uns
 int mm_memblock_free_all(struct mm_machine *m, uint64_t *count)
 {
 	uint64_t total = 0;
-	unsigned maxo;
 	mm_pfn_t lowpfn;
 	bool ok;
 
@@ -990,11 +976,10 @@ int mm_memblock_free_all(struct mm_machine *m, uint64_t *count)
 		return -EINVAL;
 	if (bm_refuse_after(m, "memblock_free_all"))
 		return -EINVAL;
-	maxo = mm_max_order(m) - 1;
 	lowpfn = MM_MIN(MM_PFN_DOWN(mm_lowmem_limit(m)), mm_profile_max_pfn(m));
-	if (!bm_memblock_walk(m, 0, lowpfn, maxo, BM_WALK_CHECK, &total))
+	if (!bm_memblock_walk(m, 0, lowpfn, BM_WALK_CHECK, &total))
 		return bm_handoff_refused(m, "memblock_free_all");
-	ok = bm_memblock_walk(m, 0, lowpfn, maxo, BM_WALK_RELEASE, &total);
+	ok = bm_memblock_walk(m, 0, lowpfn, BM_WALK_RELEASE, &total);
 	m->bootmem->handoff = HANDOFF_MEMBLOCK;
 	for (uint32_t i = 0; i < m->bootmem->nr; i++) {
 		free(m->bootmem->nodes[i].map);
@@ -1003,17 +988,6 @@ int mm_memblock_free_all(struct mm_machine *m, uint64_t *count)
 	if (count)
 		*count = total;
 	return ok ? 0 : -EUCLEAN;
-}
-
-/* One highmem page: released if it is a reserved page of a HIGHMEM zone. */
-static void bm_highpage(struct mm_machine *m, mm_pfn_t pfn, uint64_t *count)
-{
-	const struct mm_page *p = mm_pfn_to_page(m, pfn);
-
-	if (!p || p->zone != MM_ZONE_HIGHMEM || !bm_block_ok(m, pfn, 0))
-		return;
-	if (!mm_free_pages_bootmem(m, pfn, 0))
-		(*count)++;
 }
 
 /* 2.6.29: e820 RAM (page-trimmed per entry) minus early_res (outward). */
@@ -1047,6 +1021,7 @@ static int bm_highpages_e820(struct mm_machine *m, mm_pfn_t lo, mm_pfn_t hi, uin
 		pfn = MM_MAX(pfn_up(e.addr), lo);
 		t = MM_MIN(MM_PFN_DOWN(bm_end(e.addr, e.size)), hi);
 		while (pfn < t) {
+			mm_pfn_t stop;
 			while (k < nint && res[k][1] <= pfn)
 				k++;
 			/* reservations are sorted by start but may nest: take
@@ -1058,8 +1033,11 @@ static int bm_highpages_e820(struct mm_machine *m, mm_pfn_t lo, mm_pfn_t hi, uin
 				pfn = skip;
 				continue;
 			}
-			bm_highpage(m, pfn, count);
-			pfn++;
+			/* every earlier reservation ends at or below pfn, so the
+			 * free run lasts until the next one starts */
+			stop = k < nint ? MM_MIN(res[k][0], t) : t;
+			*count += mm_page_alloc_free_highmem(m, pfn, stop);
+			pfn = stop;
 		}
 	}
 	free(res);
@@ -1083,7 +1061,7 @@ int mm_free_highpages(struct mm_machine *m, uint64_t *count)
 	lo = MM_MIN(MM_PFN_DOWN(mm_lowmem_limit(m)), mm_profile_max_pfn(m));
 	hi = mm_profile_max_pfn(m);
 	if (m->cfg.era == MM_ERA_MODERN)
-		bm_memblock_walk(m, lo, hi, 0, BM_WALK_HIGH, &total);
+		bm_memblock_walk(m, lo, hi, BM_WALK_HIGH, &total);
 	else if (bm_highpages_e820(m, lo, hi, &total))
 		return -ENOMEM;
 	st->highmem_done = true;

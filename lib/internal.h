@@ -187,13 +187,23 @@ struct mm_page {
 	 * squeezes struct page into 64 bytes for the same reason). */
 };
 
+/* p, known to the compiler as aligned for struct mm_page (as every page
+ * of a memmap array is): the sanitizer builds then fold away the per-access
+ * alignment checks (each a compare the fuzzers' coverage instrumentation
+ * would hook) in the loops that touch every page. */
+#define MM_PAGE_ALIGNED(p)                                                             \
+	((struct mm_page *)__builtin_assume_aligned((p), _Alignof(struct mm_page)))
+
 int mm_memmap_init(struct mm_machine *m);
 void mm_memmap_destroy(struct mm_machine *m);
 /* Create struct pages for [start_pfn, end_pfn) (one host array per range
  * registered): each new page is zeroed, pfn set, PG_RESERVED, refcount 1,
- * mapcount -1. Pages that already exist are left alone. -ENOSPC past 256
- * separate ranges. */
-int mm_memmap_add_range(struct mm_machine *m, mm_pfn_t start_pfn, mm_pfn_t end_pfn);
+ * mapcount -1, and linked to node nid and its zone (set_page_links): zone 0
+ * below zone_start[0], 1 below zone_start[1], 2 above (zone_start[0] <=
+ * zone_start[1]). Pages that already exist are left alone. -ENOSPC past
+ * 256 separate ranges. */
+int mm_memmap_add_range(struct mm_machine *m, mm_pfn_t start_pfn, mm_pfn_t end_pfn, int nid,
+			const mm_pfn_t zone_start[2]);
 /* pfn_to_page / pfn_valid: NULL for a pfn without a struct page (a hole). */
 struct mm_page *mm_pfn_to_page(struct mm_machine *m, mm_pfn_t pfn);
 static inline bool mm_pfn_valid(struct mm_machine *m, mm_pfn_t pfn) { return mm_pfn_to_page(m, pfn) != NULL; }
@@ -201,6 +211,13 @@ uint64_t mm_memmap_nr_pages(const struct mm_machine *m);
 /* Do the nr struct pages from pfn exist and lie in one host array (so
  * page + i is the page of pfn + i)? */
 bool mm_memmap_contig(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr);
+/* Walk helper for [pfn, end) (pfn < end): the page of pfn, with *run_end the
+ * end of the host array holding it (clipped to end), so the pages of
+ * [pfn, *run_end) are page + 0, 1, ...; or NULL for a hole, with *run_end
+ * where the hole ends (clipped to end). Walks cost a look-up per range,
+ * not per pfn. */
+struct mm_page *mm_memmap_run(struct mm_machine *m, mm_pfn_t pfn, mm_pfn_t end,
+			      mm_pfn_t *run_end);
 
 /* ===================================================================== */
 /* Stage life cycle: each stage file provides init (allocate its state),  */
@@ -243,5 +260,27 @@ MM_STAGE_DECLARE(page_alloc)
  * False for holes, reserved and allocated pages, and before the zones exist.
  * O(MAX_ORDER) memmap look-ups. */
 bool mm_page_alloc_pfn_is_free(struct mm_machine *m, mm_pfn_t pfn);
+/* May [pfn, pfn + nr) go to the buddy allocator in one piece: every page
+ * exists, is PageReserved and neither free nor allocated, and lies in one
+ * zone (the first page's) of one node, after free_area_init. Read-only;
+ * one memmap look-up per host array. */
+bool mm_page_alloc_handoff_ok(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr);
+/* The hand-off of every page of [start, end) (free_all_bootmem's clear
+ * bits, memblock_free_all's free ranges): apply=false checks that each page
+ * may go (mm_page_alloc_handoff_ok's conditions per page, plus one
+ * reference and unmapped, as mm_free_pages_bootmem wants) and returns false
+ * if one cannot; apply=true releases a range that passed that check (the
+ * callers check every range before releasing any) as maximal naturally
+ * aligned blocks, each inside one zone, lowest first, adding the count to
+ * *count. skip_holes: pfns without a struct page are passed over instead of
+ * failing. */
+bool mm_page_alloc_handoff_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end,
+				 bool skip_holes, bool apply, uint64_t *count);
+/* The highmem hand-off of [start, end), page by page in pfn order as
+ * add_one_highpage_init does: each page of a HIGHMEM zone that
+ * mm_page_alloc_handoff_ok accepts goes through mm_free_pages_bootmem(pfn,
+ * 0) (a refusal there is reported and the page skipped). Returns the pages
+ * released. */
+uint64_t mm_page_alloc_free_highmem(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end);
 
 #endif

@@ -31,8 +31,13 @@ struct mm_memmap {
 /* ---- table of contents ----------------------------------------------- */
 /* Index of the first chunk whose end is above pfn (nr_chunks if none). */
 static uint32_t chunk_search(const struct mm_memmap *mm, mm_pfn_t pfn);
-/* Insert a new chunk for [start, end) (uncovered) at index i. */
-static int chunk_insert(struct mm_memmap *mm, uint32_t i, mm_pfn_t start, mm_pfn_t end);
+/* Insert a new chunk for [start, end) (uncovered) at index i, its pages
+ * linked to node nid and the zones that begin at zone_start[0], [1]. */
+static int chunk_insert(struct mm_memmap *mm, uint32_t i, mm_pfn_t start, mm_pfn_t end,
+			uint8_t nid, const mm_pfn_t zone_start[2]);
+/* Initialise pages[from - start, to - start) as new pages of nid/zone. */
+static inline void pages_init(struct mm_page *pages, mm_pfn_t start, mm_pfn_t from, mm_pfn_t to,
+			      uint8_t nid, uint8_t zone);
 
 int mm_memmap_init(struct mm_machine *m)
 {
@@ -65,9 +70,36 @@ static uint32_t chunk_search(const struct mm_memmap *mm, mm_pfn_t pfn)
 	return lo;
 }
 
-static int chunk_insert(struct mm_memmap *mm, uint32_t i, mm_pfn_t start, mm_pfn_t end)
+static inline __attribute__((always_inline)) void
+pages_init(struct mm_page *pages, mm_pfn_t start, mm_pfn_t from, mm_pfn_t to, uint8_t nid,
+	   uint8_t zone)
+{
+	/* Field by field, indexed off the array malloc just returned, inlined
+	 * there: every page of every input is built here, a struct copy per
+	 * page is a library call in the sanitizer builds, and the compiler
+	 * knows malloc's alignment, so it drops the per-field alignment
+	 * checks (compares the fuzzers' coverage would hook). */
+	struct mm_page *const base = MM_PAGE_ALIGNED(pages);
+	const uint64_t lo = from - start, hi = to - start;
+	for (uint64_t k = lo; k < hi; k++) {
+		base[k].pfn = start + k;
+		base[k].flags = MM_PG_RESERVED;
+		base[k].refcount = 1;
+		base[k].mapcount = -1;
+		base[k].private = 0;
+		base[k].zone = zone;
+		base[k].nid = nid;
+		base[k].pad = 0;
+		base[k].lru_next = base[k].lru_prev = NULL;
+		base[k].mapping = 0;
+	}
+}
+
+static int chunk_insert(struct mm_memmap *mm, uint32_t i, mm_pfn_t start, mm_pfn_t end,
+			uint8_t nid, const mm_pfn_t zone_start[2])
 {
 	struct mm_page *pages;
+	mm_pfn_t cut[2];
 	if (mm->nr_chunks == MEMMAP_MAX_CHUNKS)
 		return -ENOSPC;
 	if (mm->nr_chunks == mm->cap) {
@@ -81,14 +113,12 @@ static int chunk_insert(struct mm_memmap *mm, uint32_t i, mm_pfn_t start, mm_pfn
 	pages = malloc((size_t)(end - start) * sizeof(*pages));
 	if (!pages)
 		return -ENOMEM;
-	for (mm_pfn_t pfn = start; pfn < end; pfn++) {
-		struct mm_page *p = &pages[pfn - start];
-		memset(p, 0, sizeof(*p));
-		p->pfn = pfn;
-		p->flags = MM_PG_RESERVED;
-		p->refcount = 1;
-		p->mapcount = -1;
-	}
+	/* set_page_links as the pages are made: one stretch per zone */
+	for (int z = 0; z < 2; z++)
+		cut[z] = MM_MIN(MM_MAX(zone_start[z], z ? cut[0] : start), end);
+	pages_init(pages, start, start, cut[0], nid, 0);
+	pages_init(pages, start, cut[0], cut[1], nid, 1);
+	pages_init(pages, start, cut[1], end, nid, 2);
 	memmove(&mm->chunk[i + 1], &mm->chunk[i], (mm->nr_chunks - i) * sizeof(mm->chunk[0]));
 	mm->chunk[i] = (struct memmap_chunk){ start, end, pages };
 	mm->nr_chunks++;
@@ -97,7 +127,8 @@ static int chunk_insert(struct mm_memmap *mm, uint32_t i, mm_pfn_t start, mm_pfn
 	return 0;
 }
 
-int mm_memmap_add_range(struct mm_machine *m, mm_pfn_t start_pfn, mm_pfn_t end_pfn)
+int mm_memmap_add_range(struct mm_machine *m, mm_pfn_t start_pfn, mm_pfn_t end_pfn, int nid,
+			const mm_pfn_t zone_start[2])
 {
 	struct mm_memmap *mm = m->memmap;
 	mm_pfn_t pfn = start_pfn;
@@ -117,7 +148,7 @@ int mm_memmap_add_range(struct mm_machine *m, mm_pfn_t start_pfn, mm_pfn_t end_p
 		}
 		if (i < mm->nr_chunks && mm->chunk[i].start < gap_end)
 			gap_end = mm->chunk[i].start;
-		ret = chunk_insert(mm, i, pfn, gap_end);
+		ret = chunk_insert(mm, i, pfn, gap_end, (uint8_t)nid, zone_start);
 		if (ret)
 			return ret;
 		pfn = gap_end;
@@ -146,9 +177,38 @@ struct mm_page *mm_pfn_to_page(struct mm_machine *m, mm_pfn_t pfn)
 bool mm_memmap_contig(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr)
 {
 	struct mm_memmap *mm = m->memmap;
-	uint32_t i = chunk_search(mm, pfn);
+	uint32_t i = mm->last;
+
+	/* the block being freed or checked is almost always in the range the
+	 * last look-up hit (its head was just looked up) */
+	if (!(i < mm->nr_chunks && mm->chunk[i].start <= pfn && pfn < mm->chunk[i].end))
+		i = chunk_search(mm, pfn);
 	return nr && i < mm->nr_chunks && mm->chunk[i].start <= pfn &&
 	       nr <= mm->chunk[i].end - pfn;
+}
+
+struct mm_page *mm_memmap_run(struct mm_machine *m, mm_pfn_t pfn, mm_pfn_t end,
+			      mm_pfn_t *run_end)
+{
+	struct mm_memmap *mm = m->memmap;
+	const struct memmap_chunk *c;
+	uint32_t i = mm->last;
+
+	if (!(i < mm->nr_chunks && mm->chunk[i].start <= pfn && pfn < mm->chunk[i].end))
+		i = chunk_search(mm, pfn);
+	if (i >= mm->nr_chunks) {
+		*run_end = end;
+		return NULL;
+	}
+	c = &mm->chunk[i];
+	if (pfn < c->start) {
+		/* a hole up to the next range */
+		*run_end = MM_MIN(c->start, end);
+		return NULL;
+	}
+	mm->last = i;
+	*run_end = MM_MIN(c->end, end);
+	return &c->pages[pfn - c->start];
 }
 
 uint64_t mm_memmap_nr_pages(const struct mm_machine *m)

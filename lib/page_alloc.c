@@ -182,6 +182,23 @@ static bool handoff_fast_ok(struct mm_machine *m, struct mm_page *first, uint64_
 /* The hand-off block failed the fast check: report the first bad page
  * (-EINVAL), or 0 if a page-by-page look finds none. */
 static int handoff_refuse(struct mm_machine *m, struct mm_page *first, uint64_t nr);
+/* Hand [s, e) of one zone over as maximal aligned blocks; returns e - s. */
+static uint64_t release_run(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e);
+/* __free_pages_bootmem's per-page part of [s, e) (pages that passed the
+ * hand-off check): PageReserved and the references go, in one loop per host
+ * array, and the frames get their ASan poisoning, as free_block would do
+ * block by block (the hand-offs touch every page of the machine). False,
+ * nothing done, when page poisoning is on: free_block then does it all. */
+static bool handoff_prep(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e);
+/* Free one hand-off block of zone z: the rest of free_block after
+ * handoff_prep (prepped: pages and frames done), or free_block itself. */
+static void handoff_free(struct mm_machine *m, struct mm_zone *z, bool prepped, mm_pfn_t pfn,
+			 unsigned order);
+
+/* The pfns where NORMAL and HIGHMEM begin, into out; returns out. */
+static const mm_pfn_t *zone_starts(const struct mm_page_alloc_state *st, mm_pfn_t out[2]);
+/* memmap_init_zone for one zone whose span is set. */
+static void memmap_init_zone(struct mm_machine *m, int n, int z);
 
 /* Node registration */
 /* Validate a node span for registration. */
@@ -368,6 +385,7 @@ int mm_node_add_sparse(struct mm_machine *m, int nid, mm_pfn_t start_pfn, mm_pfn
 int mm_memory_present(struct mm_machine *m, int nid, mm_pfn_t start_pfn, mm_pfn_t end_pfn)
 {
 	struct mm_page_alloc_state *st;
+	mm_pfn_t zs[2];
 	if (!m)
 		return -EINVAL;
 	st = m->page_alloc;
@@ -383,11 +401,12 @@ int mm_memory_present(struct mm_machine *m, int nid, mm_pfn_t start_pfn, mm_pfn_
 			  (unsigned long long)start_pfn, (unsigned long long)end_pfn, nid);
 		return -EINVAL;
 	}
-	return mm_memmap_add_range(m, start_pfn, end_pfn);
+	return mm_memmap_add_range(m, start_pfn, end_pfn, nid, zone_starts(st, zs));
 }
 
 int mm_node_add(struct mm_machine *m, int nid, mm_pfn_t start_pfn, mm_pfn_t end_pfn)
 {
+	mm_pfn_t zs[2];
 	int ret;
 	if (!m)
 		return -EINVAL;
@@ -396,12 +415,42 @@ int mm_node_add(struct mm_machine *m, int nid, mm_pfn_t start_pfn, mm_pfn_t end_
 		return ret;
 	ret = pgdat_alloc(m->page_alloc);
 	if (!ret)
-		ret = mm_memmap_add_range(m, start_pfn, end_pfn);
+		ret = mm_memmap_add_range(m, start_pfn, end_pfn, nid, zone_starts(m->page_alloc, zs));
 	if (ret)
 		return ret;
 	m->page_alloc->node[nid] = (struct mm_pgdat){ .online = true, .start_pfn = start_pfn,
 						      .end_pfn = end_pfn };
 	return 0;
+}
+
+/* Where NORMAL and HIGHMEM begin: the memmap links each page it creates to
+ * its zone with these (the x86-32 boundaries are fixed at machine creation). */
+static const mm_pfn_t *zone_starts(const struct mm_page_alloc_state *st, mm_pfn_t out[2])
+{
+	out[0] = st->dma_end;
+	out[1] = st->low_pfn;
+	return out;
+}
+
+/* memmap_init_zone for node n's zone z (its span is set): the pages learnt
+ * their node and zone when the memmap created them (mm_memmap_add_range);
+ * here present counts them, one look-up per host array, and a HIGHMEM
+ * zone's pages get PageHighMem. */
+static void memmap_init_zone(struct mm_machine *m, int n, int z)
+{
+	struct mm_zone *zone = &m->page_alloc->node[n].zones[z];
+	mm_pfn_t pfn = zone->start_pfn, run_end;
+
+	while (pfn < zone->end_pfn) {
+		struct mm_page *p = mm_memmap_run(m, pfn, zone->end_pfn, &run_end);
+		if (p) {
+			struct mm_page *const base = MM_PAGE_ALIGNED(p);
+			for (uint64_t k = 0; z == MM_ZONE_HIGHMEM && k < run_end - pfn; k++)
+				base[k].flags |= MM_PG_HIGHMEM;
+			zone->present += run_end - pfn;
+		}
+		pfn = run_end;
+	}
 }
 
 int mm_free_area_init(struct mm_machine *m)
@@ -428,18 +477,10 @@ int mm_free_area_init(struct mm_machine *m)
 			pg->zones[z].start_pfn = s;
 			pg->zones[z].end_pfn = e;
 		}
-		/* memmap_init_zone: every page learns its node and zone. */
-		for (mm_pfn_t pfn = pg->start_pfn; pfn < pg->end_pfn; pfn++) {
-			struct mm_page *p = mm_pfn_to_page(m, pfn);
-			int z = pfn_zone_idx(st, pfn);
-			if (!p)
-				continue;
-			p->nid = (uint8_t)n;
-			p->zone = (uint8_t)z;
-			if (z == MM_ZONE_HIGHMEM)
-				p->flags |= MM_PG_HIGHMEM;
-			pg->zones[z].present++;
-		}
+		/* memmap_init_zone: present pages per zone, PageHighMem (node
+		 * and zone links were set as the memmap was made) */
+		for (int z = 0; z < MM_NR_ZONES; z++)
+			memmap_init_zone(m, n, z);
 	}
 	build_all_zonelists(st);
 	st->zones_ready = true;
@@ -1018,8 +1059,10 @@ int mm_free_pages_bootmem(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
 {
 	struct mm_page_alloc_state *st;
 	struct mm_page *first;
+	struct mm_zone *zone;
 	uint64_t nr;
 	unsigned piece;
+	bool prepped;
 
 	if (!m)
 		return -EINVAL;
@@ -1040,24 +1083,259 @@ int mm_free_pages_bootmem(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
 			return ret;
 	}
 	piece = MM_MIN(order, st->max_order - 1);
-	page_zone(st, first)->managed += nr;
+	zone = page_zone(st, first);
+	zone->managed += nr;
+	prepped = handoff_prep(m, pfn, pfn + nr);
 	for (uint64_t off = 0; off < nr; off += (uint64_t)1 << piece)
-		free_block(m, pfn + off, piece, false);
+		handoff_free(m, zone, prepped, pfn + off, piece);
 	return 0;
 }
 
 static bool handoff_fast_ok(struct mm_machine *m, struct mm_page *first, uint64_t nr)
 {
-	const bool contig = block_contig(m, first, nr);
-	for (uint64_t i = 0; i < nr; i++) {
-		const struct mm_page *p = block_page(m, first, contig, i);
-		/* a memmap slot never created is all zeros: pfn and flags differ */
-		if (!p || p->pfn != first->pfn + i || !(p->flags & MM_PG_RESERVED) ||
-		    p->nid != first->nid || p->zone != first->zone || p->refcount != 1 ||
-		    p->mapcount != -1)
+	const mm_pfn_t pfn = first->pfn, end = pfn + nr;
+	mm_pfn_t at = pfn, run_end;
+	uint64_t bad = 0;
+
+	while (at < end) {
+		const struct mm_page *p = mm_memmap_run(m, at, end, &run_end);
+		if (!p)
 			return false;
+		/* every page handed over passes here: the fields are folded
+		 * into one word and tested once per block, not once per field,
+		 * and read from an aligned base (see MM_PAGE_ALIGNED) */
+		const struct mm_page *const q = MM_PAGE_ALIGNED(p);
+		for (uint64_t k = 0; k < run_end - at; k++)
+			bad |= (q[k].pfn ^ (at + k)) | ((q[k].flags & MM_PG_RESERVED) ^ MM_PG_RESERVED) |
+			       (uint64_t)(q[k].nid ^ first->nid) | (uint64_t)(q[k].zone ^ first->zone) |
+			       (uint32_t)(q[k].refcount ^ 1) | (uint32_t)~q[k].mapcount;
+		at = run_end;
+	}
+	return !bad;
+}
+
+bool mm_page_alloc_handoff_ok(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr)
+{
+	const struct mm_page_alloc_state *st = m->page_alloc;
+	const struct mm_page *first = mm_pfn_to_page(m, pfn);
+	const struct mm_zone *z;
+	const mm_pfn_t end = pfn + nr;
+	mm_pfn_t at = pfn, run_end;
+	uint32_t bad = 0;
+
+	if (!first || !st->zones_ready || first->nid >= MM_MAX_NODES ||
+	    !st->node[first->nid].online || first->zone >= MM_NR_ZONES)
+		return false;
+	z = &st->node[first->nid].zones[first->zone];
+	if (pfn < z->start_pfn || end > z->end_pfn)
+		return false;
+	while (at < end) {
+		const struct mm_page *p = mm_memmap_run(m, at, end, &run_end);
+		if (!p)
+			return false;
+		const struct mm_page *const q = MM_PAGE_ALIGNED(p);
+		for (uint64_t k = 0; k < run_end - at; k++)
+			bad |= ((q[k].flags & (MM_PG_RESERVED | MM_PG_BUDDY | MM_PG_ALLOCATED)) ^
+				MM_PG_RESERVED) |
+			       (uint32_t)(q[k].nid ^ first->nid) | (uint32_t)(q[k].zone ^ first->zone);
+		at = run_end;
+	}
+	return !bad;
+}
+
+/* Release [s, e) (pages of one zone, each accepted by handoff_fast_ok) as
+ * maximal naturally aligned blocks, lowest first. */
+static bool handoff_prep(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e)
+{
+	const mm_pfn_t s0 = s;
+	mm_pfn_t run_end;
+
+	if (m->cfg.hardening & MM_HARDEN_POISON)
+		return false;
+	while (s < e) {
+		struct mm_page *const p = mm_memmap_run(m, s, e, &run_end);
+		struct mm_page *const base = MM_PAGE_ALIGNED(p);
+		for (uint64_t k = 0; p && k < run_end - s; k++) {
+			base[k].flags &= ~(uint32_t)(MM_PG_ALLOCATED | MM_PG_HEAD | MM_PG_TAIL |
+						     MM_PG_RESERVED);
+			base[k].refcount = 0;
+			base[k].private = 0;
+		}
+		s = run_end;
+	}
+	/* the ASan poisoning of the frames free_block would do per block, for
+	 * the whole range at once (one pass over the backed frames) */
+	mm_phys_poison_frames(m, s0, e - s0);
+	return true;
+}
+
+static void handoff_free(struct mm_machine *m, struct mm_zone *z, bool prepped, mm_pfn_t pfn,
+			 unsigned order)
+{
+	if (!prepped) {
+		free_block(m, pfn, order, false);
+		return;
+	}
+	/* free_block's last step (handoff_prep poisoned the frames) */
+	free_one_page(m, z, pfn, order);
+}
+
+static uint64_t release_run(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e)
+{
+	const unsigned top = m->page_alloc->max_order - 1;
+	struct mm_zone *z;
+	bool prepped;
+
+	if (s >= e)
+		return 0;
+	z = page_zone(m->page_alloc, mm_pfn_to_page(m, s));
+	z->managed += e - s;
+	prepped = handoff_prep(m, s, e);
+	for (mm_pfn_t pfn = s; pfn < e;) {
+		unsigned order = pfn ? MM_MIN(top, (unsigned)__builtin_ctzll(pfn)) : top;
+		while (pfn + ((mm_pfn_t)1 << order) > e)
+			order--;
+		handoff_free(m, z, prepped, pfn, order);
+		pfn += (mm_pfn_t)1 << order;
+	}
+	return e - s;
+}
+
+/* The run of pages from pfn (below end) that share pfn's zone: its end, and
+ * in *ok whether every page of it may be handed over as mm_free_pages_bootmem
+ * would take it (struct page, PageReserved, neither free nor allocated, one
+ * reference, unmapped, inside its zone's span, zones set up). A hole ends
+ * the run; *ok is false for a run that starts at a hole or a bad page. */
+static mm_pfn_t handoff_zone_run(struct mm_machine *m, mm_pfn_t pfn, mm_pfn_t end, bool *ok)
+{
+	const struct mm_page_alloc_state *st = m->page_alloc;
+	const struct mm_page *first = mm_pfn_to_page(m, pfn);
+	const struct mm_zone *z;
+	mm_pfn_t at = pfn, stop_pfn, run_end;
+	uint64_t bad = 0;
+
+	*ok = false;
+	if (!first || !st->zones_ready || first->nid >= MM_MAX_NODES ||
+	    !st->node[first->nid].online || first->zone >= MM_NR_ZONES)
+		return pfn + 1;
+	z = &st->node[first->nid].zones[first->zone];
+	if (pfn < z->start_pfn || pfn >= z->end_pfn)
+		return pfn + 1;
+	stop_pfn = MM_MIN(end, z->end_pfn);
+	while (at < stop_pfn) {
+		const struct mm_page *p = mm_memmap_run(m, at, stop_pfn, &run_end);
+		if (!p)
+			break;
+		const struct mm_page *const q = MM_PAGE_ALIGNED(p);
+		for (uint64_t k = 0; at < run_end; k++, at++) {
+			if ((q[k].nid ^ first->nid) | (q[k].zone ^ first->zone))
+				goto out;
+			/* folded into one word: one test per run, not per field */
+			bad |= ((q[k].flags & (MM_PG_RESERVED | MM_PG_BUDDY | MM_PG_ALLOCATED)) ^
+				MM_PG_RESERVED) |
+			       (uint32_t)(q[k].refcount ^ 1) | (uint32_t)~q[k].mapcount;
+		}
+	}
+out:
+	*ok = !bad;
+	return at;
+}
+
+/* The zone run of a checked range from pfn (a page): it ends where the
+ * zone's span or the memmap (a hole) ends, with no look at each page. */
+static mm_pfn_t checked_zone_run(struct mm_machine *m, mm_pfn_t pfn, mm_pfn_t end)
+{
+	const struct mm_page *first = mm_pfn_to_page(m, pfn);
+	const struct mm_zone *z = &m->page_alloc->node[first->nid].zones[first->zone];
+	mm_pfn_t at = pfn, stop = MM_MIN(end, z->end_pfn), run_end;
+
+	while (at < stop && mm_memmap_run(m, at, stop, &run_end))
+		at = run_end;
+	return at;
+}
+
+bool mm_page_alloc_handoff_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end,
+				 bool skip_holes, bool apply, uint64_t *count)
+{
+	while (start < end) {
+		bool ok = true;
+		mm_pfn_t t;
+		if (skip_holes && !mm_pfn_to_page(m, start)) {
+			mm_memmap_run(m, start, end, &t);
+			start = t;
+			continue;
+		}
+		/* a range to apply passed the check (apply=false) already, so
+		 * its zone runs are known without a second look at each page */
+		t = apply ? checked_zone_run(m, start, end) : handoff_zone_run(m, start, end, &ok);
+		if (!ok)
+			return false;
+		if (apply)
+			*count += release_run(m, start, t);
+		start = t;
 	}
 	return true;
+}
+
+/* One page of the highmem step: 1 = release it, 0 = not a reserved page of
+ * a HIGHMEM zone (skipped, as bm_block_ok would), -1 = one that
+ * mm_free_pages_bootmem(pfn, 0) would refuse (reported, skipped). */
+static inline int highmem_take(const struct mm_page_alloc_state *st, const struct mm_page *p,
+			       mm_pfn_t pfn)
+{
+	const struct mm_zone *z;
+
+	if (((uint32_t)(p->zone ^ MM_ZONE_HIGHMEM) |
+	     ((p->flags & (MM_PG_RESERVED | MM_PG_BUDDY | MM_PG_ALLOCATED)) ^ MM_PG_RESERVED)) ||
+	    p->nid >= MM_MAX_NODES || !st->node[p->nid].online)
+		return 0;
+	z = &st->node[p->nid].zones[MM_ZONE_HIGHMEM];
+	if (pfn < z->start_pfn || pfn >= z->end_pfn)
+		return 0;
+	/* handoff_fast_ok on the page alone */
+	return ((p->pfn ^ pfn) | (uint32_t)(p->refcount ^ 1) | (uint32_t)~p->mapcount) ? -1 : 1;
+}
+
+uint64_t mm_page_alloc_free_highmem(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end)
+{
+	const struct mm_page_alloc_state *st = m->page_alloc;
+	mm_pfn_t pfn = start, run = start, run_end;
+	uint64_t count = 0;
+	int run_nid = -1;
+
+	if (!st->zones_ready)
+		return 0; /* no page is in a HIGHMEM zone yet */
+	/* Page by page, as add_one_highpage_init frees them, each page either
+	 * joins the pending run or ends it; a run goes out as maximal aligned
+	 * blocks. With the free lists fully merged that leaves the same lists
+	 * in the same order as freeing each page (every final block is added
+	 * at its list's head when its last page arrives, in pfn order either
+	 * way); only the shuffle's random draws are fewer. */
+	while (pfn < end) {
+		struct mm_page *p = mm_memmap_run(m, pfn, end, &run_end);
+		struct mm_page *const q = p ? MM_PAGE_ALIGNED(p) : NULL;
+		for (uint64_t k = 0; q && pfn < run_end; k++, pfn++) {
+			const int take = highmem_take(st, &q[k], pfn);
+			if (take > 0 && q[k].nid == run_nid)
+				continue;
+			count += release_run(m, run, pfn);
+			run = pfn + 1;
+			run_nid = -1;
+			if (take < 0)
+				handoff_refuse(m, &q[k], 1);
+			if (take <= 0)
+				continue;
+			run = pfn;
+			run_nid = q[k].nid;
+		}
+		if (!p) {
+			count += release_run(m, run, pfn);
+			run = run_end;
+			run_nid = -1;
+		}
+		pfn = run_end;
+	}
+	return count + release_run(m, run, end);
 }
 
 static int handoff_refuse(struct mm_machine *m, struct mm_page *first, uint64_t nr)
@@ -1268,6 +1546,115 @@ int mm_page_poison_scribble(struct mm_machine *m, mm_pfn_t pfn, uint32_t offset,
 
 static int pcp_cpu_of(struct mm_machine *m, const struct mm_page *p);
 
+/* Everything mm_page_info says of p except MM_PAGE_FREE (inlined: the
+ * range view runs it for every page). */
+static inline __attribute__((always_inline)) void
+mm_page_info_fill(const struct mm_page_alloc_state *st, const struct mm_page *p,
+		  struct mm_page_info *out)
+{
+	const uint32_t f = p->flags;
+	const bool ready = st->zones_ready;
+
+	/* one store of each field: the range view fills this for every page */
+	*out = (struct mm_page_info){
+		.flags = (f & MM_PG_RESERVED ? MM_PAGE_RESERVED : 0) |
+			 (f & MM_PG_BUDDY ? MM_PAGE_BUDDY : 0) |
+			 (f & MM_PG_ALLOCATED ? MM_PAGE_ALLOCATED : 0) |
+			 (f & MM_PG_HIGHMEM ? MM_PAGE_HIGHMEM : 0) |
+			 (f & MM_PG_SLAB ? MM_PAGE_SLAB : 0) | (f & MM_PG_PCP ? MM_PAGE_PCP : 0),
+		.refcount = p->refcount,
+		.mapcount = p->mapcount,
+		.order = (f & (MM_PG_BUDDY | MM_PG_ALLOCATED)) && !(f & MM_PG_TAIL) ? p->private : 0,
+		.nid = ready ? p->nid : -1,
+		.zone = ready ? p->zone : -1,
+		.cpu = -1,
+	};
+}
+
+/* End of the block a free head h covers for every pfn of it, as
+ * free_block_head sees it: the whole block when it is aligned to its order
+ * below MAX_ORDER (each of its pfns then finds h), else 0 (those pfns are
+ * decided one at a time). */
+static inline __attribute__((always_inline)) mm_pfn_t
+head_cover_end(const struct mm_page_alloc_state *st, const struct mm_page *h)
+{
+	if (h->private < st->max_order && !(h->pfn & (((mm_pfn_t)1 << h->private) - 1)))
+		return h->pfn + ((mm_pfn_t)1 << h->private);
+	return 0;
+}
+
+/* The walk behind mm_page_info_range and mm_page_flags_range: each pfn's
+ * view into info[i] or only its flags into flags[i] (one of them given). */
+static inline __attribute__((always_inline)) void
+page_view_range(struct mm_machine *m, mm_pfn_t start_pfn, mm_pfn_t end, struct mm_page_info *info,
+		uint32_t *flags)
+{
+	const struct mm_page_alloc_state *st = m->page_alloc;
+	const bool ready = st->zones_ready;
+	mm_pfn_t pfn = start_pfn, run_end, cov_end = 0;
+
+	if (ready && pfn < end) {
+		/* a free block may begin below start_pfn */
+		const struct mm_page *h = free_block_head(m, start_pfn);
+		if (h)
+			cov_end = head_cover_end(st, h);
+	}
+	while (pfn < end) {
+		const struct mm_page *p = mm_memmap_run(m, pfn, end, &run_end);
+		if (!p) {
+			for (; pfn < run_end; pfn++)
+				if (info)
+					info[pfn - start_pfn] = (struct mm_page_info){
+						.flags = MM_PAGE_NOPAGE, .nid = -1, .zone = -1
+					};
+				else
+					flags[pfn - start_pfn] = MM_PAGE_NOPAGE;
+			continue;
+		}
+		for (; pfn < run_end; pfn++, p++) {
+			const uint32_t f = p->flags;
+			uint32_t free = 0;
+			if (ready) {
+				if ((f & MM_PG_BUDDY) && head_cover_end(st, p) > cov_end)
+					cov_end = head_cover_end(st, p);
+				if (!(f & (MM_PG_ALLOCATED | MM_PG_RESERVED | MM_PG_PCP)) &&
+				    (pfn < cov_end || free_block_head(m, pfn)))
+					free = MM_PAGE_FREE;
+			}
+			if (info) {
+				mm_page_info_fill(st, p, &info[pfn - start_pfn]);
+				info[pfn - start_pfn].flags |= free;
+				if (f & MM_PG_PCP)
+					info[pfn - start_pfn].cpu = pcp_cpu_of(m, p);
+			} else {
+				flags[pfn - start_pfn] = (f & MM_PG_RESERVED ? MM_PAGE_RESERVED : 0) |
+							 (f & MM_PG_BUDDY ? MM_PAGE_BUDDY : 0) |
+							 (f & MM_PG_ALLOCATED ? MM_PAGE_ALLOCATED : 0) |
+							 (f & MM_PG_HIGHMEM ? MM_PAGE_HIGHMEM : 0) |
+							 (f & MM_PG_SLAB ? MM_PAGE_SLAB : 0) |
+							 (f & MM_PG_PCP ? MM_PAGE_PCP : 0) | free;
+			}
+		}
+	}
+}
+
+int mm_page_info_range(struct mm_machine *m, mm_pfn_t start_pfn, uint64_t nr,
+		       struct mm_page_info *out)
+{
+	if (!m || (nr && !out) || start_pfn + nr < start_pfn)
+		return -EINVAL;
+	page_view_range(m, start_pfn, start_pfn + nr, out, NULL);
+	return 0;
+}
+
+int mm_page_flags_range(struct mm_machine *m, mm_pfn_t start_pfn, uint64_t nr, uint32_t *flags)
+{
+	if (!m || (nr && !flags) || start_pfn + nr < start_pfn)
+		return -EINVAL;
+	page_view_range(m, start_pfn, start_pfn + nr, NULL, flags);
+	return 0;
+}
+
 int mm_page_info(struct mm_machine *m, mm_pfn_t pfn, struct mm_page_info *out)
 {
 	struct mm_page *p;
@@ -1276,30 +1663,12 @@ int mm_page_info(struct mm_machine *m, mm_pfn_t pfn, struct mm_page_info *out)
 	p = mm_pfn_to_page(m, pfn);
 	if (!p)
 		return -ENOENT;
-	*out = (struct mm_page_info){ .refcount = p->refcount, .mapcount = p->mapcount,
-				      .nid = -1, .zone = -1, .cpu = -1 };
-	if (p->flags & MM_PG_RESERVED)
-		out->flags |= MM_PAGE_RESERVED;
-	if (p->flags & MM_PG_BUDDY)
-		out->flags |= MM_PAGE_BUDDY;
-	if (p->flags & MM_PG_ALLOCATED)
-		out->flags |= MM_PAGE_ALLOCATED;
-	if (p->flags & MM_PG_HIGHMEM)
-		out->flags |= MM_PAGE_HIGHMEM;
-	if (p->flags & MM_PG_SLAB)
-		out->flags |= MM_PAGE_SLAB;
-	if ((p->flags & (MM_PG_BUDDY | MM_PG_ALLOCATED)) && !(p->flags & MM_PG_TAIL))
-		out->order = p->private;
-	if (m->page_alloc->zones_ready) {
-		out->nid = p->nid;
-		out->zone = p->zone;
-		if (p->flags & MM_PG_PCP) {
-			out->flags |= MM_PAGE_PCP;
-			out->cpu = pcp_cpu_of(m, p);
-		} else if (!(p->flags & (MM_PG_ALLOCATED | MM_PG_RESERVED)) && free_block_head(m, pfn)) {
-			out->flags |= MM_PAGE_FREE;
-		}
-	}
+	mm_page_info_fill(m->page_alloc, p, out);
+	if (p->flags & MM_PG_PCP)
+		out->cpu = pcp_cpu_of(m, p);
+	else if (m->page_alloc->zones_ready && !(p->flags & (MM_PG_ALLOCATED | MM_PG_RESERVED)) &&
+		 free_block_head(m, pfn))
+		out->flags |= MM_PAGE_FREE;
 	return 0;
 }
 
@@ -1387,6 +1756,27 @@ uint64_t mm_min_free_kbytes(const struct mm_machine *m)
 /* Verify (CONFIG_DEBUG_VM): every invariant of mm-semantics.md §4         */
 /* ===================================================================== */
 
+/* A memmap cursor for walks in pfn order: one look-up per host array. */
+struct memmap_cursor {
+	struct mm_page *base; /* page of start, NULL over a hole */
+	mm_pfn_t start, end;  /* the run [start, end) base describes */
+};
+
+/* The page of pfn (NULL for a hole); limit bounds the run looked up. Named
+ * as a verify function: it runs per page of the walks and, like them and
+ * mm_pfn_to_page, stays out of the coverage instrumentation
+ * (fuzz/sancov-ignorelist.txt). */
+static inline __attribute__((always_inline)) struct mm_page *
+mm_page_alloc_verify_page(struct mm_machine *m, struct memmap_cursor *c, mm_pfn_t pfn,
+			  mm_pfn_t limit)
+{
+	if (pfn < c->start || pfn >= c->end) {
+		c->base = mm_memmap_run(m, pfn, limit, &c->end);
+		c->start = pfn;
+	}
+	return c->base ? c->base + (pfn - c->start) : NULL;
+}
+
 /* Check zone zi of node n's free lists, marking free pfns in seen. */
 static int mm_page_alloc_verify_free_lists(struct mm_machine *m, int n, int zi, uint8_t *seen);
 /* Every CPU's list of a zone: links, page state, counts. */
@@ -1420,8 +1810,10 @@ static int mm_page_alloc_verify_free_lists(struct mm_machine *m, int n, int zi, 
 			MM_VERIFY(m, pfn >= z->start_pfn && pfn + nr <= z->end_pfn,
 				  "free block [%#llx, +%llu) outside its zone", (unsigned long long)pfn,
 				  (unsigned long long)nr);
+			struct memmap_cursor cur = { 0 };
 			for (uint64_t i = 0; i < nr; i++) {
-				const struct mm_page *q = i ? mm_pfn_to_page(m, pfn + i) : p;
+				const struct mm_page *q =
+					i ? mm_page_alloc_verify_page(m, &cur, pfn + i, pfn + nr) : p;
 				const uint64_t bit = pfn + i - pg->start_pfn;
 				MM_VERIFY(m, q, "free block at %#llx covers hole pfn %#llx", (unsigned long long)pfn,
 					  (unsigned long long)(pfn + i));
@@ -1493,9 +1885,10 @@ static int mm_page_alloc_verify_memmap(struct mm_machine *m, int n, const uint8_
 	uint64_t present[MM_NR_ZONES] = { 0 }, freep[MM_NR_ZONES] = { 0 };
 	uint64_t alloc[MM_NR_ZONES] = { 0 }, resv[MM_NR_ZONES] = { 0 }, pcp[MM_NR_ZONES] = { 0 };
 	uint64_t tail_left = 0;
+	struct memmap_cursor cur = { 0 };
 
 	for (mm_pfn_t pfn = pg->start_pfn; pfn < pg->end_pfn; pfn++) {
-		const struct mm_page *p = mm_pfn_to_page(m, pfn);
+		const struct mm_page *p = mm_page_alloc_verify_page(m, &cur, pfn, pg->end_pfn);
 		const uint64_t bit = pfn - pg->start_pfn;
 		const bool is_free = seen[bit >> 3] & (1u << (bit & 7));
 		const bool is_resv = p && (p->flags & MM_PG_RESERVED);

@@ -65,6 +65,10 @@ struct bctx {
 	 * (the oracle says so), and every 8th check; a refused op must leave
 	 * every summary compared below unchanged. */
 	bool verify_due;
+	/* the checks' view of the library, filled in one call per node:
+	 * node_pages entries (at least every lowmem node's pages) */
+	uint32_t *flags;
+	uint8_t *rsv;
 };
 
 static const char *const era_names[] = { "2.6.29", "modern" };
@@ -251,6 +255,10 @@ static int bm_setup(void *ctx, const struct props_op *cfg, struct props_result *
 		return props_fail(r, "machine create refused");
 	c->early_max = mm_early_res_max(c->m);
 	ob_init(&c->o, c->lowpfn, 11);
+	c->flags = malloc(cfg->v[2] * sizeof(*c->flags));
+	c->rsv = malloc(cfg->v[2]);
+	if (!c->flags || !c->rsv)
+		return props_fail(r, "host out of memory for the check buffers");
 	for (int i = 0; i < c->nodes; i++) {
 		c->ns[i] = pfn;
 		c->ne[i] = pfn + cfg->v[2];
@@ -276,6 +284,8 @@ static void bm_teardown(void *ctx)
 	struct bctx *c = ctx;
 	mm_machine_destroy(c->m);
 	ob_free(&c->o);
+	free(c->flags);
+	free(c->rsv);
 }
 
 /* ---- checks ----------------------------------------------------------- */
@@ -298,12 +308,19 @@ static int check_bootmem(struct bctx *c, struct props_result *r)
 		PROPS_CHECK_EQ(r, "reserved pages", bi.nr_reserved, nres);
 		if (!c->bootmem_dirty && c->checks % 8)
 			continue;
+		/* every bit, compared as bytes; a page-by-page look names the
+		 * first difference */
+		if (mm_bootmem_reserved_map(c->m, n->nid, c->rsv, n->low - n->min))
+			return props_fail(r, "node %d: no bootmem bitmap", n->nid);
+		if (!memcmp(c->rsv, n->rsv, n->low - n->min))
+			continue;
 		for (uint64_t p = n->min; p < n->low; p++) {
 			bool rs = false;
 			if (mm_bootmem_page_reserved(c->m, p, &rs) || rs != (n->rsv[p - n->min] != 0))
 				return props_fail(r, "pfn %#llx: library reserved=%d, oracle %d",
 						  (unsigned long long)p, rs, n->rsv[p - n->min]);
 		}
+		return props_fail(r, "node %d: bitmap differs, but no pfn does", n->nid);
 	}
 	PROPS_CHECK_EQ(r, "bootmem nodes", mm_bootmem_nr_nodes(c->m), c->o.nr);
 	return PROPS_OK;
@@ -312,11 +329,15 @@ static int check_bootmem(struct bctx *c, struct props_result *r)
 static int check_buddy(struct bctx *c, struct props_result *r)
 {
 	for (int i = 0; i < c->nodes; i++) {
+		if (mm_page_flags_range(c->m, c->ns[i], c->ne[i] - c->ns[i], c->flags))
+			return props_fail(r, "node %d: no page info", i);
 		for (uint64_t p = c->ns[i]; p < c->ne[i]; p++) {
-			struct mm_page_info pi;
-			enum ob_pstate st = ob_pfn_state(&c->o, p);
+			const struct mm_page_info pi = { .flags = c->flags[p - c->ns[i]] };
+			/* the oracle's array read directly: this runs per pfn */
+			enum ob_pstate st = p < c->o.span_end ? (enum ob_pstate)c->o.pstate[p]
+							      : OB_ABSENT;
 			bool fr, al;
-			if (mm_page_info(c->m, p, &pi))
+			if (pi.flags & MM_PAGE_NOPAGE)
 				return props_fail(r, "pfn %#llx: no page info", (unsigned long long)p);
 			fr = (pi.flags & MM_PAGE_FREE) != 0;
 			al = (pi.flags & MM_PAGE_ALLOCATED) != 0;

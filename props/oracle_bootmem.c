@@ -140,18 +140,20 @@ struct ob_res ob_free_bootmem(struct oracle_bootmem *o, int node, uint64_t addr,
 		return res(0, -1);
 	if (!covered(o, only, s, e))
 		return res(-EINVAL, MM_REPORT_BUG);
-	for (uint64_t p = s; p < e; p++)
-		if (ob_reserved(o, p) != 1)
-			return res(-EINVAL, MM_REPORT_DOUBLE_FREE);
+	/* [s, e) is covered: node by node, the part inside each */
+	for (int i = 0; i < o->nr; i++) {
+		const struct ob_node *n = &o->node[i];
+		for (uint64_t p = s > n->min ? s : n->min; p < e && p < n->low; p++)
+			if (n->rsv[p - n->min] != 1)
+				return res(-EINVAL, MM_REPORT_DOUBLE_FREE);
+	}
 	for (int i = 0; i < o->nr; i++) {
 		struct ob_node *n = &o->node[i];
 		if (n->low <= s || n->min >= e)
 			continue;
 		lower_hint(n, s);
-	}
-	for (uint64_t p = s; p < e; p++) {
-		const struct ob_node *n = node_at(o, p);
-		n->rsv[p - n->min] = 0;
+		for (uint64_t p = s > n->min ? s : n->min; p < e && p < n->low; p++)
+			n->rsv[p - n->min] = 0;
 	}
 	return res(0, -1);
 }
@@ -187,9 +189,10 @@ struct ob_res ob_reserve_bootmem(struct oracle_bootmem *o, int node, uint64_t ad
 			return res(-EBUSY, -1);
 		}
 	}
-	for (uint64_t p = s; p < e; p++) {
-		const struct ob_node *n = node_at(o, p);
-		n->rsv[p - n->min] = 1;
+	for (int i = 0; i < o->nr; i++) {
+		struct ob_node *n = &o->node[i];
+		for (uint64_t p = s > n->min ? s : n->min; p < e && p < n->low; p++)
+			n->rsv[p - n->min] = 1;
 	}
 	return res(0, -1);
 }

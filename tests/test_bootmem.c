@@ -66,6 +66,36 @@ static uint64_t hint(struct mm_machine *m, int nid)
  *        free_bootmem(0x1800, 0x3000) = [0x1800, 0x4800)
  * Expect only pages 2 and 3 freed: partial pages 1 and 4 stay reserved.
  */
+/*
+ *   node 1 [5, 75): frees [10, 40) and [41, 70), reserves 50; bitmap at 1
+ * Expect mm_bootmem_reserved_map to give each page's bit as
+ * mm_bootmem_page_reserved does (whole node and a prefix), and to refuse an
+ * unknown node, a count past the node, and any call after the hand-off.
+ */
+static void reserved_map_matches(uint32_t profile)
+{
+	struct mm_machine *m = mk(MM_ERA_2_6_29, profile, 0);
+	uint8_t map[70];
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_node_add(m, 1, 0, 80), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(mm_init_bootmem_node(m, 1, 1, 5, 75, NULL), 0);
+	ASSERT_EQ(mm_free_bootmem(m, 10 * PG, 30 * PG), 0);
+	ASSERT_EQ(mm_free_bootmem(m, 41 * PG, 29 * PG), 0);
+	ASSERT_EQ(mm_reserve_bootmem(m, 50 * PG, PG, MM_BOOTMEM_DEFAULT), 0);
+	for (uint64_t nr = 70; nr; nr = nr == 70 ? 33 : 0) {
+		ASSERT_EQ(mm_bootmem_reserved_map(m, 1, map, nr), 0);
+		for (uint64_t i = 0; i < nr; i++)
+			ASSERT_EQ(map[i], rsv(m, 5 + i));
+	}
+	ASSERT_EQ(mm_bootmem_reserved_map(m, 0, map, 1), -ENOENT);
+	ASSERT_EQ(mm_bootmem_reserved_map(m, 1, map, 71), -EINVAL);
+	ASSERT_EQ(mm_free_all_bootmem(m, NULL), 0);
+	ASSERT_EQ(mm_bootmem_reserved_map(m, 1, map, 1), -EINVAL);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 static void free_rounds_inward(uint32_t profile)
 {
 	struct mm_machine *m = mk(MM_ERA_2_6_29, profile, 0);
@@ -369,9 +399,9 @@ static bool page_free(struct mm_machine *m, uint64_t pfn)
 /*
  *   word 0 [0,32)    word 1 [32,64)  word 2 [64,96)  word 3 [96,100)
  *   #...............  ..............  ..............  B...
- * Expect bits of word 0 one by one (31), words 1 and 2 as order-5 blocks,
- * the last partial word bit by bit (3), then the bitmap page: 99 released,
- * only pfn 0 left reserved.
+ * Expect the clear run [1, 99) as maximal aligned blocks (where 2.6.29
+ * frees bits one by one and whole words as order-5 blocks, to the same free
+ * lists), then the bitmap page: 99 released, only pfn 0 left reserved.
  */
 static void free_all_bootmem_aligned(void)
 {
@@ -392,7 +422,7 @@ static void free_all_bootmem_aligned(void)
 }
 
 /*
- *   MAX_ORDER 3: the word-sized block of word 1 goes as 8 order-2 pieces
+ *   MAX_ORDER 3: blocks of order 2 at most
  *   |#...............|................|B...
  * Expect the same 67 pages released (31 + 32 + 3 + bitmap), none merged
  * beyond order 2 in the zone.
@@ -422,8 +452,8 @@ static void free_all_bootmem_small_max_order(void)
 /*
  *   node [3, 67): words start at 3, 35; 35 + 32 = 67 is not < 67
  *   ...B (pfn 66 bitmap, reserved), pfn 10 reserved
- * Expect every clear page released one by one (62 pages), then the bitmap
- * page: 63, pfn 10 still reserved.
+ * Expect every clear page released (62 pages), then the bitmap page: 63,
+ * pfn 10 still reserved.
  */
 static void free_all_bootmem_unaligned(void)
 {
@@ -719,6 +749,7 @@ int main(void)
 	static const uint32_t profiles[] = { MM_PROFILE_X86_32, MM_PROFILE_X86_PAE };
 	for (unsigned p = 0; p < 2; p++) {
 		RUN(free_rounds_inward, profiles[p]);
+		RUN(reserved_map_matches, profiles[p]);
 		RUN(reserve_rounds_outward, profiles[p]);
 		RUN(reserve_exclusive_busy, profiles[p]);
 		RUN(alloc_alignment_physical, profiles[p]);

@@ -172,6 +172,54 @@ static void merge_blocked_by_hole(void)
 }
 
 /*
+ *   [0xff0 ... 0x1007][hole 0x1008][0x1009 ... 0x1020)  lowmem 0x1018: three zones
+ *   handed over, then an order-2 and an order-0 allocation
+ * Expect mm_page_info_range over [0xfee, 0x1022) to give, pfn for pfn,
+ * exactly what mm_page_info gives (MM_PAGE_NOPAGE where it says -ENOENT),
+ * including a start inside a free block, and mm_page_flags_range its flags.
+ */
+static void info_range_matches(void)
+{
+	struct mm_machine *m = mk(11, 0x1018);
+	struct mm_page_info r[0x1022 - 0xfee], one;
+	uint32_t fl[0x1022 - 0xfee];
+	mm_pfn_t a, b;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_node_add_sparse(m, 0, 0xff0, 0x1020), 0);
+	ASSERT_EQ(mm_memory_present(m, 0, 0xff0, 0x1008), 0);
+	ASSERT_EQ(mm_memory_present(m, 0, 0x1009, 0x1020), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(give(m, 0xff0, 0x1008, 0x1018, 11), 0);
+	ASSERT_EQ(give(m, 0x1009, 0x1020, 0x1018, 11), 0);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 2, &a), 0);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_DMA, 0, &b), 0);
+	for (mm_pfn_t start = 0xfee; start < 0xff6; start += 5) {
+		uint64_t nr = 0x1022 - start;
+		ASSERT_EQ(mm_page_info_range(m, start, nr, r), 0);
+		ASSERT_EQ(mm_page_flags_range(m, start, nr, fl), 0);
+		for (uint64_t i = 0; i < nr; i++) {
+			int ret = mm_page_info(m, start + i, &one);
+			ASSERT_EQ(fl[i], r[i].flags);
+			if (ret) {
+				ASSERT_EQ(ret, -ENOENT);
+				ASSERT_EQ(r[i].flags, MM_PAGE_NOPAGE);
+				continue;
+			}
+			ASSERT_EQ(r[i].flags, one.flags);
+			ASSERT_EQ(r[i].order, one.order);
+			ASSERT_EQ(r[i].refcount, one.refcount);
+			ASSERT_EQ(r[i].mapcount, one.mapcount);
+			ASSERT_EQ(r[i].nid, one.nid);
+			ASSERT_EQ(r[i].zone, one.zone);
+		}
+	}
+	ASSERT_EQ(mm_page_info_range(m, 0xff0, 0, NULL), 0);
+	ASSERT_EQ(mm_page_info_range(m, ~0ull, 2, r), -EINVAL);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
  *   DMA [0xffc 0x1000) | NORMAL [0x1000 0x1004) | HIGHMEM [0x1004 0x1008)   (lowmem 0x1004)
  * Pages handed one by one. Expect three order-2 blocks, one per zone: the
  * DMA/NORMAL and NORMAL/HIGHMEM buddies never merge across the boundary.
@@ -776,6 +824,7 @@ int main(void)
 		printf("profile %s\n", prof->name);
 		RUN(split_and_merge);
 		RUN(merge_blocked_by_hole);
+		RUN(info_range_matches);
 		RUN(merge_blocked_by_zone);
 		RUN(merge_blocked_by_order);
 		RUN(zonelist_fallback);

@@ -55,6 +55,10 @@ int mm_free_highpages(struct mm_machine *m, uint64_t *count);
 /* Is pfn reserved in its node's bitmap? -ENOENT outside every node,
  * -EINVAL after the hand-off (the bitmaps are gone). */
 int mm_bootmem_page_reserved(const struct mm_machine *m, mm_pfn_t pfn, bool *reserved);
+/* The bits of node nid's first nr pages, one byte per page (1 = reserved):
+ * out[i] is pfn min_pfn + i. -ENOENT if nid has no bootmem node, -EINVAL
+ * after the hand-off or for nr beyond the node. */
+int mm_bootmem_reserved_map(const struct mm_machine *m, int nid, uint8_t *out, uint64_t nr);
 
 /* Read-only view of one node's bootmem data (tests, harnesses). */
 struct mm_bootmem_node_info {

@@ -151,9 +151,20 @@ enum {
 	MM_PAGE_HIGHMEM = 1u << 4,
 	MM_PAGE_SLAB = 1u << 5,
 	MM_PAGE_PCP = 1u << 6,      /* free on a per-CPU list (cpu in mm_page_info.cpu) */
+	MM_PAGE_NOPAGE = 1u << 7,   /* mm_page_info_range only: no struct page */
 };
 /* -ENOENT for a pfn without a struct page (a hole or outside every node). */
 int mm_page_info(struct mm_machine *m, mm_pfn_t pfn, struct mm_page_info *out);
+/* mm_page_info of every pfn of [start_pfn, start_pfn + nr) into out[0..nr),
+ * in one pass over the memmap (a free block is found once, not once per
+ * pfn); a pfn without a struct page gets flags MM_PAGE_NOPAGE, nid and zone
+ * -1, the rest 0. -EINVAL for a NULL machine or out, or a wrapping range. */
+int mm_page_info_range(struct mm_machine *m, mm_pfn_t start_pfn, uint64_t nr,
+		       struct mm_page_info *out);
+/* The same pass, keeping only each pfn's flags (flags[i] is what
+ * mm_page_info_range would put in out[i].flags): for checks that compare
+ * page states only. */
+int mm_page_flags_range(struct mm_machine *m, mm_pfn_t start_pfn, uint64_t nr, uint32_t *flags);
 
 struct mm_zone_info {
 	mm_pfn_t start_pfn, end_pfn;     /* span */
