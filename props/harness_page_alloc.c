@@ -823,6 +823,11 @@ static int st_fault(void *ctx, const struct props_op *op, struct props_result *r
 static int check_pcp(struct pctx *c, struct props_result *r, int n, int z, uint64_t lib_total)
 {
 	uint64_t total = 0;
+	/* before set-up every list is empty: the zone's count says so */
+	if (!c->o.pcp_ready || !c->o.zone[n][z].present) {
+		PROPS_CHECK_EQ(r, "pcp pages", lib_total, 0);
+		return PROPS_OK;
+	}
 	for (uint32_t k = 0; k < NR_CPUS; k++) {
 		const struct opa_pcp *l = opa_pcp_list(&c->o, n, z, k);
 		mm_pfn_t list[256];
