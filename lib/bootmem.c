@@ -18,10 +18,9 @@
  *   PageReserved, bitmap pages still reserved) and is refused whole, with a
  *   BUG report, if one would fail; a block never spans two zones or nodes.
  * - free_all_bootmem releases every node (in address order), not only node 0.
- * - free_all_bootmem hands each run of clear bits over as maximal aligned
- *   blocks (as memblock_free_all does), not 2.6.29's word-sized blocks and
- *   single pages; with fully merged free lists and no shuffle the free lists
- *   come out the same. The highmem step frees its runs the same way.
+ * - The highmem step releases each run of free highmem pages as maximal
+ *   aligned blocks, not one page at a time; with fully merged free lists and
+ *   no shuffle the free lists come out the same.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -843,21 +842,45 @@ static bool bm_give(struct mm_machine *m, mm_pfn_t pfn, unsigned order, bool app
 	return true;
 }
 
+/* One run [s, e) of clear bits as 2.6.29's free_all_bootmem_core gives it
+ * away, word by word: a word of BITS free pages goes as one block of order
+ * log2(BITS) when the node starts word-aligned and the word is not the last
+ * one (the kernel's start + BITS_PER_LONG < end), every other free page
+ * alone, at order 0. */
+static bool bm_handoff_run(struct mm_machine *m, const struct bm_node *n, uint64_t s, uint64_t e,
+			   bool apply, uint64_t *count)
+{
+	const bool aligned = !(n->min_pfn & (BM_BITS - 1));
+	const uint64_t pages = n->low_pfn - n->min_pfn;
+
+	while (s < e) {
+		const uint64_t wend = (s & ~(uint64_t)(BM_BITS - 1)) + BM_BITS;
+		const uint64_t stop = wend < e ? wend : e;
+		if (aligned && !(s & (BM_BITS - 1)) && wend <= e && wend < pages) {
+			if (!mm_page_alloc_handoff_range(m, n->min_pfn + s, n->min_pfn + wend, false,
+							 apply, count))
+				return false;
+			s = wend;
+			continue;
+		}
+		for (; s < stop; s++)
+			if (!mm_page_alloc_handoff_range(m, n->min_pfn + s, n->min_pfn + s + 1, false,
+							 apply, count))
+				return false;
+	}
+	return true;
+}
+
 static bool bm_node_handoff(struct mm_machine *m, struct bm_node *n, bool apply, uint64_t *count)
 {
 	struct mm_bootmem_state *st = m->bootmem;
 	const uint64_t pages = n->low_pfn - n->min_pfn;
 	uint64_t s = bm_find(n, 0, pages, false);
 
-	/* every run of clear bits, in pfn order, as maximal aligned blocks
-	 * (later kernels' __free_pages_memory) rather than 2.6.29's
-	 * word-sized ones: with fully merged free lists and no shuffle the
-	 * lists come out the same (each final block goes to its list's head
-	 * when its last page arrives, in pfn order either way) */
+	/* every run of clear bits, in pfn order, found a word at a time */
 	while (s < pages) {
 		uint64_t e = bm_find(n, s, pages, true);
-		if (!mm_page_alloc_handoff_range(m, n->min_pfn + s, n->min_pfn + e, false, apply,
-						 count))
+		if (!bm_handoff_run(m, n, s, e, apply, count))
 			return false;
 		s = bm_find(n, e, pages, false);
 	}
