@@ -3,10 +3,11 @@
  *
  * Models the firmware copy (as imported, never modified) and the working
  * table that add / sanitize (e820__update_table) / range update / range
- * remove / mem= act on, with the kernel's exact sweep over sorted change
- * points, type priority (numerically largest wins), the PRAM/SOFT_RESERVED
- * no-merge rule, silent truncation at the table size, and the appended,
- * unsorted pieces that update/remove leave for the next sanitize.
+ * remove / mem= act on, with the kernel's sweep over sorted change points
+ * (same results in O(n log n): see mm_e820_sanitize), type priority
+ * (numerically largest wins), the PRAM/SOFT_RESERVED no-merge rule, silent
+ * truncation at the table size, and the appended, unsorted pieces that
+ * update/remove leave for the next sanitize.
  *
  * Departures: a BUG (update with old == new) is refused with a report; a
  * table-full drop ("too many entries; ignoring") is a TABLE_FULL report;
@@ -24,12 +25,6 @@
 
 #define E820_DEFAULT_MAX 128u
 
-struct e820_change {
-	uint64_t addr;
-	uint32_t idx;  /* entry index in the working table */
-	bool is_end;   /* an entry's end sorts after starts at the same address */
-};
-
 struct mm_e820_state {
 	uint32_t max;
 	uint32_t nr;
@@ -37,9 +32,11 @@ struct mm_e820_state {
 	uint32_t fw_nr;
 	struct mm_e820_entry *fw;
 	bool sanitized; /* table is the output of a sanitize, unchanged since */
-	/* sanitize scratch: 2*max change points, max overlap slots, max outputs */
-	struct e820_change *chg;
-	uint32_t *overlap;
+	/* sanitize scratch (max each): entry indices by start and by end, the
+	 * merge buffer, the heap of covering entries, their "ended" marks, and
+	 * the output table */
+	uint32_t *by_start, *by_end, *aux, *heap;
+	uint8_t *ended;
 	struct mm_e820_entry *out;
 };
 
@@ -50,12 +47,15 @@ static bool e820_append(struct mm_machine *m, uint64_t addr, uint64_t size, uint
 /* PRAM and SOFT_RESERVED are split at every change point (e820_nomerge). */
 static bool e820_nomerge(uint32_t type);
 /* sanitize */
-/* Change-point order: address, then starts before ends. */
-static bool chg_less(const struct e820_change *a, const struct e820_change *b);
-/* In-place heap sort of the change points (no recursion). */
-static void chg_sort(struct e820_change *c, uint32_t n);
+/* Sort entry indices by start (by_end false) or end address; merge sort,
+ * linear on the already-sorted runs that earlier sanitizes leave. */
+static void idx_sort(const struct mm_e820_entry *t, uint32_t *a, uint32_t *aux, uint32_t n,
+		     bool by_end);
+/* The covering set as a max-heap on type, with lazy removal of ended entries. */
+static void heap_push(struct mm_e820_state *s, uint32_t *n, uint32_t idx);
+static void heap_pop(struct mm_e820_state *s, uint32_t *n);
 /* Numerically largest type among the covering entries (0 = hole). */
-static uint32_t overlap_max_type(const struct mm_e820_state *s, uint32_t n);
+static uint32_t heap_max_type(struct mm_e820_state *s, uint32_t *n);
 /* range update / remove */
 /* Size clamped so start + size never wraps (ULLONG_MAX - start). */
 static uint64_t clamp_size(uint64_t start, uint64_t size);
@@ -79,19 +79,20 @@ int mm_e820_init(struct mm_machine *m)
 	if (max < 2 || max > 65536)
 		return -EINVAL;
 	/* one block: fuzzing creates a machine per input */
-	p = calloc(1, sizeof(*s) + 3 * ent + 2 * (size_t)max * sizeof(struct e820_change) +
-			      max * sizeof(uint32_t));
+	p = calloc(1, sizeof(*s) + 3 * ent + 4 * (size_t)max * sizeof(uint32_t) + max);
 	if (!p)
 		return -ENOMEM;
 	s = (struct mm_e820_state *)p;
 	p += sizeof(*s);
 	s->max = max;
-	s->chg = (struct e820_change *)p;
-	p += 2 * (size_t)max * sizeof(struct e820_change);
 	s->table = (struct mm_e820_entry *)p;
 	s->fw = s->table + max;
 	s->out = s->fw + max;
-	s->overlap = (uint32_t *)(s->out + max);
+	s->by_start = (uint32_t *)(s->out + max);
+	s->by_end = s->by_start + max;
+	s->aux = s->by_end + max;
+	s->heap = s->aux + max;
+	s->ended = (uint8_t *)(s->heap + max);
 	m->e820 = s;
 	return 0;
 }
@@ -108,7 +109,7 @@ int mm_e820_verify(struct mm_machine *m)
 {
 	const struct mm_e820_state *s = m->e820;
 
-	MM_VERIFY(m, s && s->table && s->fw && s->chg && s->overlap && s->out,
+	MM_VERIFY(m, s && s->table && s->fw && s->by_start && s->ended && s->out,
 		  "e820: state missing");
 	MM_VERIFY(m, s->nr <= s->max, "e820: %u entries in a table of %u", s->nr, s->max);
 	MM_VERIFY(m, s->fw_nr <= s->max, "e820: firmware copy has %u of %u", s->fw_nr, s->max);
@@ -201,66 +202,85 @@ int mm_e820_import(struct mm_machine *m, const struct mm_e820_entry *entries, ui
 
 /* ---- sanitize --------------------------------------------------------- */
 
-static bool chg_less(const struct e820_change *a, const struct e820_change *b)
+static void idx_sort(const struct mm_e820_entry *t, uint32_t *a, uint32_t *aux, uint32_t n,
+		     bool by_end)
 {
-	if (a->addr != b->addr)
-		return a->addr < b->addr;
-	return !a->is_end && b->is_end;
-}
+	/* key(i): the start, or the end (add size only when by_end, branch-free) */
+#define IDX_KEY(i) (t[i].addr + (t[i].size & (0 - (uint64_t)by_end)))
+	for (uint32_t w = 1; w < n; w *= 2) {
+		for (uint32_t lo = 0; lo + w < n; lo += 2 * w) {
+			uint32_t mid = lo + w, hi = MM_MIN(lo + 2 * w, n), i = lo, j = mid, k = 0;
 
-static void chg_sort(struct e820_change *c, uint32_t n)
-{
-	/* heap sort: bounded stack, O(n log n) on 2 * 128 points */
-	for (uint32_t start = n / 2; start-- > 0;) {
-		uint32_t root = start;
-		for (;;) {
-			uint32_t child = 2 * root + 1;
-			if (child >= n)
-				break;
-			if (child + 1 < n && chg_less(&c[child], &c[child + 1]))
-				child++;
-			if (!chg_less(&c[root], &c[child]))
-				break;
-			struct e820_change t = c[root];
-			c[root] = c[child];
-			c[child] = t;
-			root = child;
+			if (IDX_KEY(a[mid - 1]) <= IDX_KEY(a[mid]))
+				continue; /* the two runs are already in order */
+			while (i < mid && j < hi)
+				aux[k++] = IDX_KEY(a[j]) < IDX_KEY(a[i]) ? a[j++] : a[i++];
+			while (i < mid)
+				aux[k++] = a[i++];
+			memcpy(a + lo, aux, k * sizeof(*a)); /* a[j..hi) is in place */
 		}
 	}
-	for (uint32_t end = n; end-- > 1;) {
-		struct e820_change t = c[0];
-		c[0] = c[end];
-		c[end] = t;
-		uint32_t root = 0;
-		for (;;) {
-			uint32_t child = 2 * root + 1;
-			if (child >= end)
-				break;
-			if (child + 1 < end && chg_less(&c[child], &c[child + 1]))
-				child++;
-			if (!chg_less(&c[root], &c[child]))
-				break;
-			t = c[root];
-			c[root] = c[child];
-			c[child] = t;
-			root = child;
-		}
-	}
+#undef IDX_KEY
 }
 
-static uint32_t overlap_max_type(const struct mm_e820_state *s, uint32_t n)
+static void heap_push(struct mm_e820_state *s, uint32_t *n, uint32_t idx)
 {
-	uint32_t t = 0;
+	uint32_t i = (*n)++;
 
-	for (uint32_t i = 0; i < n; i++)
-		t = MM_MAX(t, s->table[s->overlap[i]].type);
-	return t;
+	while (i > 0) {
+		uint32_t parent = (i - 1) / 2;
+		if (s->table[s->heap[parent]].type >= s->table[idx].type)
+			break;
+		s->heap[i] = s->heap[parent];
+		i = parent;
+	}
+	s->heap[i] = idx;
 }
 
+static void heap_pop(struct mm_e820_state *s, uint32_t *n)
+{
+	uint32_t last = s->heap[--(*n)], i = 0;
+
+	for (;;) {
+		uint32_t child = 2 * i + 1;
+		if (child >= *n)
+			break;
+		if (child + 1 < *n &&
+		    s->table[s->heap[child + 1]].type > s->table[s->heap[child]].type)
+			child++;
+		if (s->table[last].type >= s->table[s->heap[child]].type)
+			break;
+		s->heap[i] = s->heap[child];
+		i = child;
+	}
+	if (*n)
+		s->heap[i] = last;
+}
+
+static uint32_t heap_max_type(struct mm_e820_state *s, uint32_t *n)
+{
+	while (*n && s->ended[s->heap[0]])
+		heap_pop(s, n);
+	return *n ? s->table[s->heap[0]].type : 0;
+}
+
+/*
+ * The kernel's sweep over the change points (every entry's start and end),
+ * sorted by address with starts before ends at the same address; the kernel
+ * keeps the covering entries in a list and scans it at every point, here
+ * they sit in a heap on type, so a sweep is O(n log n).
+ *
+ * Among change points at one address the kernel's (unstable) sort leaves
+ * any order of the starts, then of the ends, and the result does not depend
+ * on it: at one address the starts only raise the covering maximum and the
+ * ends only lower it, so whether anything is emitted there, and the type that
+ * continues from there, depend only on the sets; the extra emissions in
+ * between have size 0 and are dropped.
+ */
 int mm_e820_sanitize(struct mm_machine *m)
 {
 	struct mm_e820_state *s;
-	uint32_t nchg = 0, nover = 0, nout = 0, last_type = 0;
+	uint32_t n = 0, si = 0, ei = 0, nheap = 0, nout = 0, last_type = 0;
 	uint64_t last_addr = 0;
 
 	if (!m || !m->e820)
@@ -268,6 +288,10 @@ int mm_e820_sanitize(struct mm_machine *m)
 	s = m->e820;
 	if (s->nr < 2)
 		return -EINVAL;
+	/* Sanitizing a sanitized table gives the same table (it is sorted,
+	 * disjoint and merged, so no change point falls inside an entry). */
+	if (s->sanitized)
+		return 0;
 	for (uint32_t i = 0; i < s->nr; i++)
 		if (s->table[i].addr + s->table[i].size < s->table[i].addr)
 			return -EINVAL;
@@ -275,35 +299,40 @@ int mm_e820_sanitize(struct mm_machine *m)
 	for (uint32_t i = 0; i < s->nr; i++) {
 		if (!s->table[i].size)
 			continue;
-		s->chg[nchg++] = (struct e820_change){ s->table[i].addr, i, false };
-		s->chg[nchg++] = (struct e820_change){ s->table[i].addr + s->table[i].size, i, true };
+		s->by_start[n] = i;
+		s->by_end[n] = i;
+		s->ended[i] = 0;
+		n++;
 	}
-	chg_sort(s->chg, nchg);
+	idx_sort(s->table, s->by_start, s->aux, n, false);
+	idx_sort(s->table, s->by_end, s->aux, n, true);
 
-	for (uint32_t c = 0; c < nchg; c++) {
-		const struct e820_change *cp = &s->chg[c];
-		uint32_t cur;
+	/* every end follows its own start, so the ends finish the sweep */
+	while (ei < n) {
+		uint32_t e = s->by_end[ei], cur;
+		uint64_t end = s->table[e].addr + s->table[e].size, addr;
 
-		if (!cp->is_end) {
-			s->overlap[nover++] = cp->idx;
+		if (si < n && s->table[s->by_start[si]].addr <= end) {
+			addr = s->table[s->by_start[si]].addr;
+			heap_push(s, &nheap, s->by_start[si++]);
 		} else {
-			for (uint32_t i = 0; i < nover; i++)
-				if (s->overlap[i] == cp->idx)
-					s->overlap[i] = s->overlap[--nover];
+			addr = end;
+			s->ended[e] = 1;
+			ei++;
 		}
-		cur = overlap_max_type(s, nover);
+		cur = heap_max_type(s, &nheap);
 		if (cur == last_type && !e820_nomerge(cur))
 			continue;
 		if (last_type) {
-			s->out[nout].size = cp->addr - last_addr;
+			s->out[nout].size = addr - last_addr;
 			/* a full output table ends the sweep silently */
 			if (s->out[nout].size && ++nout >= s->max)
 				break;
 		}
 		if (cur) {
-			s->out[nout].addr = cp->addr;
+			s->out[nout].addr = addr;
 			s->out[nout].type = cur;
-			last_addr = cp->addr;
+			last_addr = addr;
 		}
 		last_type = cur;
 	}
