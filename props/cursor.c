@@ -27,7 +27,21 @@ uint8_t cur_u8(struct mm_cursor *c)
 uint64_t cur_bytes_le(struct mm_cursor *c, unsigned n)
 {
 	uint64_t v = 0;
-	for (unsigned i = 0; i < n && i < 8; i++)
+
+	if (n > 8)
+		n = 8;
+	if (n && c->len - c->pos >= 8) {
+		/* The common case, away from the end of the input: one bounds
+		 * check per draw instead of three traced comparisons per byte
+		 * (the fuzzer traces every comparison). Read 8, keep n. */
+		const uint8_t *d = c->data + c->pos;
+		v = (uint64_t)d[0] | (uint64_t)d[1] << 8 | (uint64_t)d[2] << 16 |
+		    (uint64_t)d[3] << 24 | (uint64_t)d[4] << 32 | (uint64_t)d[5] << 40 |
+		    (uint64_t)d[6] << 48 | (uint64_t)d[7] << 56;
+		c->pos += n;
+		return v & (UINT64_MAX >> (64 - 8 * n));
+	}
+	for (unsigned i = 0; i < n; i++)
 		v |= (uint64_t)cur_u8(c) << (8 * i);
 	return v;
 }

@@ -156,10 +156,15 @@ void props_assert_fail(const char *file, int line, const char *msg)
 
 int props_fuzz_one(const struct props_harness *h, const uint8_t *data, size_t len)
 {
+	/* The environment is read once per process, not once per input:
+	 * 0 unknown, 1 no trace, 2 trace. */
+	static int trace_env;
 	struct props_run_opts o = { NULL, PROPS_CHECK_FUZZ, 0 };
 	struct props_failure f;
 
-	if (getenv("MMSIM_TRACE")) {
+	if (!trace_env)
+		trace_env = getenv("MMSIM_TRACE") ? 2 : 1;
+	if (trace_env == 2) {
 		o.trace = stdout;
 		o.check = PROPS_CHECK_ALL;
 	}
