@@ -14,8 +14,9 @@
  * the kexec copy is not kept; e820_end_of_ram_pfn computes pfns in 64 bits
  * (the 32-bit kernel's unsigned long would truncate above 2^44); a map
  * import that the kernel would replace by the e801/88 fake map is refused
- * with nothing changed. The sanitize scratch arrays live in the state (the
- * kernel's static __initdata arrays), so sanitize never allocates.
+ * with nothing changed. The firmware copy and the sanitize scratch arrays
+ * (the kernel's static __initdata arrays) are allocated on the first import,
+ * sanitize or mem=; if that fails, the call returns -ENOMEM, nothing changed.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,15 +33,20 @@ struct mm_e820_state {
 	uint32_t fw_nr;
 	struct mm_e820_entry *fw;
 	bool sanitized; /* table is the output of a sanitize, unchanged since */
-	/* sanitize scratch (max each): entry indices by start and by end, the
-	 * merge buffer, the heap of covering entries, their "ended" marks, and
-	 * the output table */
+	/* The work block, allocated on first need (e820_work): the firmware
+	 * copy and the sanitize scratch (max each: entry indices by start and
+	 * by end, the merge buffer, the heap of covering entries, their "ended"
+	 * marks, and the output table). fw and the scratch are NULL before. */
+	void *work;
 	uint32_t *by_start, *by_end, *aux, *heap;
 	uint8_t *ended;
 	struct mm_e820_entry *out;
 };
 
 /* ---- table of contents ----------------------------------------------- */
+/* life cycle */
+/* Allocate the work block if needed; false (nothing changed) when out of memory. */
+static bool e820_work(struct mm_e820_state *s);
 /* table helpers */
 /* Append to the working table; false (and a TABLE_FULL report) when full. */
 static bool e820_append(struct mm_machine *m, uint64_t addr, uint64_t size, uint32_t type);
@@ -63,9 +69,11 @@ static uint64_t clamp_size(uint64_t start, uint64_t size);
 static uint64_t remove_one(struct mm_machine *m, uint32_t i, uint64_t start, uint64_t end,
 			   uint64_t size, bool split);
 /* printing */
-/* Append formatted text to buf (as snprintf does at an offset); total grows. */
-static void buf_append(char *buf, size_t len, size_t *total, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+/* Append n bytes of text to buf as snprintf would at offset *total (cut at
+ * len - 1, NUL-terminated); *total grows by n whatever fits. */
+static void buf_put(char *buf, size_t len, size_t *total, const char *text, size_t n);
+/* 16 lowercase hex digits of v at out (printf's %016llx). */
+static void hex16(char *out, uint64_t v);
 
 /* ---- life cycle ------------------------------------------------------- */
 
@@ -74,33 +82,47 @@ int mm_e820_init(struct mm_machine *m)
 	struct mm_e820_state *s;
 	uint32_t max = m->cfg.e820_max_entries ? m->cfg.e820_max_entries : E820_DEFAULT_MAX;
 	size_t ent = max * sizeof(struct mm_e820_entry);
-	char *p;
 
 	if (max < 2 || max > 65536)
 		return -EINVAL;
-	/* one block: fuzzing creates a machine per input */
-	p = calloc(1, sizeof(*s) + 3 * ent + 4 * (size_t)max * sizeof(uint32_t) + max);
-	if (!p)
+	/* The state and the working table only: fuzzing creates a machine per
+	 * input, and most never import or sanitize (see e820_work). */
+	s = calloc(1, sizeof(*s) + ent);
+	if (!s)
 		return -ENOMEM;
-	s = (struct mm_e820_state *)p;
-	p += sizeof(*s);
 	s->max = max;
-	s->table = (struct mm_e820_entry *)p;
-	s->fw = s->table + max;
+	s->table = (struct mm_e820_entry *)(s + 1);
+	m->e820 = s;
+	return 0;
+}
+
+static bool e820_work(struct mm_e820_state *s)
+{
+	size_t max = s->max, ent = max * sizeof(struct mm_e820_entry);
+	char *p;
+
+	if (s->work)
+		return true;
+	/* not zeroed: every part is written before it is read */
+	p = malloc(2 * ent + 4 * max * sizeof(uint32_t) + max);
+	if (!p)
+		return false;
+	s->work = p;
+	s->fw = (struct mm_e820_entry *)p;
 	s->out = s->fw + max;
 	s->by_start = (uint32_t *)(s->out + max);
 	s->by_end = s->by_start + max;
 	s->aux = s->by_end + max;
 	s->heap = s->aux + max;
 	s->ended = (uint8_t *)(s->heap + max);
-	m->e820 = s;
-	return 0;
+	return true;
 }
 
 void mm_e820_destroy(struct mm_machine *m)
 {
 	if (!m || !m->e820)
 		return;
+	free(m->e820->work);
 	free(m->e820);
 	m->e820 = NULL;
 }
@@ -109,8 +131,9 @@ int mm_e820_verify(struct mm_machine *m)
 {
 	const struct mm_e820_state *s = m->e820;
 
-	MM_VERIFY(m, s && s->table && s->fw && s->by_start && s->ended && s->out,
-		  "e820: state missing");
+	MM_VERIFY(m, s && s->table, "e820: state missing");
+	MM_VERIFY(m, s->work ? s->fw && s->by_start && s->ended && s->out : s->fw_nr == 0,
+		  "e820: firmware copy without its work block");
 	MM_VERIFY(m, s->nr <= s->max, "e820: %u entries in a table of %u", s->nr, s->max);
 	MM_VERIFY(m, s->fw_nr <= s->max, "e820: firmware copy has %u of %u", s->fw_nr, s->max);
 	if (!s->sanitized)
@@ -185,6 +208,8 @@ int mm_e820_import(struct mm_machine *m, const struct mm_e820_entry *entries, ui
 	for (uint32_t i = 0; i < nr; i++)
 		if (entries[i].size && entries[i].addr + entries[i].size - 1 < entries[i].addr)
 			return -EINVAL;
+	if (!e820_work(s))
+		return -ENOMEM; /* before any change */
 	keep = MM_MIN(nr, s->max);
 	memcpy(s->fw, entries, keep * sizeof(*entries));
 	s->fw_nr = keep;
@@ -295,6 +320,8 @@ int mm_e820_sanitize(struct mm_machine *m)
 	for (uint32_t i = 0; i < s->nr; i++)
 		if (s->table[i].addr + s->table[i].size < s->table[i].addr)
 			return -EINVAL;
+	if (!e820_work(s))
+		return -ENOMEM; /* nothing changed */
 
 	for (uint32_t i = 0; i < s->nr; i++) {
 		if (!s->table[i].size)
@@ -480,6 +507,9 @@ int mm_e820_mem_limit(struct mm_machine *m, uint64_t limit)
 	/* mem=0 is a malformed option: the kernel's parser refuses it */
 	if (!limit)
 		return -EINVAL;
+	/* the sanitize below must not fail half way */
+	if (!e820_work(m->e820))
+		return -ENOMEM;
 	ret = mm_e820_range_remove(m, limit, UINT64_MAX - limit, MM_E820_RAM, true, NULL);
 	if (ret)
 		return ret;
@@ -509,7 +539,7 @@ uint32_t mm_e820_firmware_nr_entries(const struct mm_machine *m)
 
 int mm_e820_firmware_get(const struct mm_machine *m, uint32_t i, struct mm_e820_entry *out)
 {
-	if (!m || !m->e820 || !out || i >= m->e820->fw_nr)
+	if (!m || !m->e820 || !out || i >= m->e820->fw_nr) /* fw_nr is 0 until fw exists */
 		return -EINVAL;
 	*out = m->e820->fw[i];
 	return 0;
@@ -577,7 +607,9 @@ const char *mm_e820_type_name(uint32_t type)
 
 int mm_e820_type_format(uint32_t type, char *buf, size_t len)
 {
-	int n;
+	char num[16];
+	const char *text = num;
+	size_t n, k;
 
 	if (!buf && len)
 		return -EINVAL;
@@ -591,32 +623,56 @@ int mm_e820_type_format(uint32_t type, char *buf, size_t len)
 	case MM_E820_UNUSABLE:
 	case MM_E820_PMEM:
 	case MM_E820_PRAM:
-		n = snprintf(buf, len, "%s", mm_e820_type_name(type));
+		text = mm_e820_type_name(type);
 		break;
-	default:
-		n = snprintf(buf, len, "type %u", type);
+	default: {
+		/* "type %u" by hand (mm_e820_print calls this once per entry) */
+		char digits[10];
+		unsigned nd = 0;
+		do {
+			digits[nd++] = (char)('0' + type % 10);
+			type /= 10;
+		} while (type);
+		memcpy(num, "type ", 5);
+		for (k = 0; k < nd; k++)
+			num[5 + k] = digits[nd - 1 - k];
+		num[5 + nd] = '\0';
 		break;
 	}
-	return n < 0 ? -EINVAL : n;
+	}
+	/* snprintf's contract: cut at len - 1, NUL-terminated, full length back */
+	n = strlen(text);
+	if (len) {
+		k = n < len - 1 ? n : len - 1;
+		memcpy(buf, text, k);
+		buf[k] = '\0';
+	}
+	return (int)n;
 }
 
-static void buf_append(char *buf, size_t len, size_t *total, const char *fmt, ...)
+static void buf_put(char *buf, size_t len, size_t *total, const char *text, size_t n)
 {
-	va_list ap;
-	int n;
+	if (*total < len) {
+		size_t room = len - *total - 1, k = n < room ? n : room;
+		memcpy(buf + *total, text, k);
+		buf[*total + k] = '\0';
+	}
+	*total += n;
+}
 
-	va_start(ap, fmt);
-	n = vsnprintf(*total < len ? buf + *total : NULL, *total < len ? len - *total : 0, fmt,
-		      ap);
-	va_end(ap);
-	if (n > 0)
-		*total += (size_t)n;
+static void hex16(char *out, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (unsigned i = 0; i < 16; i++)
+		out[i] = digits[(v >> (60 - 4 * i)) & 15];
 }
 
 int mm_e820_print(const struct mm_machine *m, const char *prefix, char *buf, size_t len)
 {
 	const struct mm_e820_state *s;
-	size_t total = 0;
+	size_t total = 0, plen;
+	char line[96];
 
 	if (!m || !m->e820 || (!buf && len))
 		return -EINVAL;
@@ -625,14 +681,22 @@ int mm_e820_print(const struct mm_machine *m, const char *prefix, char *buf, siz
 		prefix = "BIOS-e820";
 	if (len)
 		buf[0] = '\0';
+	plen = strlen(prefix);
+	/* "<prefix>: [mem 0x%016llx-0x%016llx] <type>\n" by hand: the boot log
+	 * of a full table is hundreds of snprintf calls otherwise */
+	memcpy(line, ": [mem 0x", 9);
+	memcpy(line + 25, "-0x", 3);
+	memcpy(line + 44, "] ", 2);
 	for (uint32_t i = 0; i < s->nr; i++) {
 		const struct mm_e820_entry *e = &s->table[i];
-		char type[32];
+		int n;
 
-		mm_e820_type_format(e->type, type, sizeof(type));
-		buf_append(buf, len, &total, "%s: [mem 0x%016llx-0x%016llx] %s\n", prefix,
-			   (unsigned long long)e->addr,
-			   (unsigned long long)(e->addr + e->size - 1), type);
+		hex16(line + 9, e->addr);
+		hex16(line + 28, e->addr + e->size - 1);
+		n = mm_e820_type_format(e->type, line + 46, sizeof(line) - 47);
+		line[46 + n] = '\n';
+		buf_put(buf, len, &total, prefix, plen);
+		buf_put(buf, len, &total, line, 47 + (size_t)n);
 		if (total > INT32_MAX)
 			return -EOVERFLOW;
 	}

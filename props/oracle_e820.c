@@ -50,19 +50,34 @@ int or_e820_init(struct or_e820 *o, uint32_t max, bool remove_split, uint64_t ma
 	o->max = max;
 	o->remove_split = remove_split;
 	o->max_pfn = max_pfn;
-	/* one block (t, fw, out, pts): a fresh oracle per fuzz input */
-	o->t = calloc(1, (4 * (size_t)max + 2) * sizeof(*o->t) + (2 * (size_t)max + 2) * 8);
+	/* A fresh oracle per fuzz input: only the table now, the rest on the
+	 * first import or sanitize (or_e820_work). Nothing is read before it
+	 * is written, so nothing is zeroed. */
+	o->t = malloc((size_t)max * sizeof(*o->t));
 	if (!o->t)
 		return -ENOMEM;
-	o->fw = o->t + max;
-	o->out = o->fw + max;
-	o->pts = (uint64_t *)(o->out + 2 * (size_t)max + 2);
 	return 0;
+}
+
+/* fw, out and pts in one block, once; false when the host is out of memory. */
+static bool or_e820_work(struct or_e820 *o)
+{
+	size_t max = o->max;
+
+	if (o->fw)
+		return true;
+	o->fw = malloc((3 * max + 2) * sizeof(*o->fw) + (2 * max + 2) * 8);
+	if (!o->fw)
+		return false;
+	o->out = o->fw + max;
+	o->pts = (uint64_t *)(o->out + 2 * max + 2);
+	return true;
 }
 
 void or_e820_free(struct or_e820 *o)
 {
 	free(o->t);
+	free(o->fw);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -92,6 +107,8 @@ int or_e820_sanitize(struct or_e820 *o)
 	for (uint32_t i = 0; i < o->nr; i++)
 		if (or_wraps(o->t[i].addr, o->t[i].size))
 			return -EINVAL;
+	if (!or_e820_work(o))
+		return -ENOMEM; /* the host's, which the library will not share */
 	for (uint32_t i = 0; i < o->nr; i++) {
 		if (!o->t[i].size)
 			continue;
@@ -226,6 +243,8 @@ int or_e820_import(struct or_e820 *o, const struct or_e820_entry *e, uint32_t nr
 	for (uint32_t i = 0; i < nr; i++)
 		if (e[i].size && e[i].size - 1 > UINT64_MAX - e[i].addr)
 			return -EINVAL;
+	if (!or_e820_work(o))
+		return -ENOMEM;
 	keep = nr < o->max ? nr : o->max;
 	rep->n[MM_REPORT_TABLE_FULL] += nr - keep;
 	memcpy(o->t, e, keep * sizeof(*e));
