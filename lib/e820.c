@@ -14,8 +14,8 @@
  * the kexec copy is not kept; e820_end_of_ram_pfn computes pfns in 64 bits
  * (the 32-bit kernel's unsigned long would truncate above 2^44); a map
  * import that the kernel would replace by the e801/88 fake map is refused
- * with nothing changed. The firmware copy and the sanitize scratch arrays
- * (the kernel's static __initdata arrays) are allocated on the first import,
+ * with nothing changed. The tables and the sanitize scratch arrays (the
+ * kernel's static __initdata arrays) are allocated on the first add, import,
  * sanitize or mem=; if that fails, the call returns -ENOMEM, nothing changed.
  */
 #include <stdio.h>
@@ -33,10 +33,11 @@ struct mm_e820_state {
 	uint32_t fw_nr;
 	struct mm_e820_entry *fw;
 	bool sanitized; /* table is the output of a sanitize, unchanged since */
-	/* The work block, allocated on first need (e820_work): the firmware
-	 * copy and the sanitize scratch (max each: entry indices by start and
-	 * by end, the merge buffer, the heap of covering entries, their "ended"
-	 * marks, and the output table). fw and the scratch are NULL before. */
+	/* The work block, allocated on first need (e820_work): the working
+	 * table, the firmware copy and the sanitize scratch (max each: entry
+	 * indices by start and by end, the merge buffer, the heap of covering
+	 * entries, their "ended" marks, and the output table). All NULL (and
+	 * nr, fw_nr 0) before. */
 	void *work;
 	uint32_t *by_start, *by_end, *aux, *heap;
 	uint8_t *ended;
@@ -45,7 +46,8 @@ struct mm_e820_state {
 
 /* ---- table of contents ----------------------------------------------- */
 /* life cycle */
-/* Allocate the work block if needed; false (nothing changed) when out of memory. */
+/* Allocate the work block if needed (on the first add, import, sanitize or
+ * mem=); false (nothing changed) when out of memory. */
 static bool e820_work(struct mm_e820_state *s);
 /* table helpers */
 /* Append to the working table; false (and a TABLE_FULL report) when full. */
@@ -81,17 +83,15 @@ int mm_e820_init(struct mm_machine *m)
 {
 	struct mm_e820_state *s;
 	uint32_t max = m->cfg.e820_max_entries ? m->cfg.e820_max_entries : E820_DEFAULT_MAX;
-	size_t ent = max * sizeof(struct mm_e820_entry);
 
 	if (max < 2 || max > 65536)
 		return -EINVAL;
-	/* The state and the working table only: fuzzing creates a machine per
-	 * input, and most never import or sanitize (see e820_work). */
-	s = calloc(1, sizeof(*s) + ent);
+	/* The state only: fuzzing creates a machine per input, and many never
+	 * touch the firmware map (see e820_work). */
+	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->max = max;
-	s->table = (struct mm_e820_entry *)(s + 1);
 	m->e820 = s;
 	return 0;
 }
@@ -104,11 +104,12 @@ static bool e820_work(struct mm_e820_state *s)
 	if (s->work)
 		return true;
 	/* not zeroed: every part is written before it is read */
-	p = malloc(2 * ent + 4 * max * sizeof(uint32_t) + max);
+	p = malloc(3 * ent + 4 * max * sizeof(uint32_t) + max);
 	if (!p)
 		return false;
 	s->work = p;
-	s->fw = (struct mm_e820_entry *)p;
+	s->table = (struct mm_e820_entry *)p;
+	s->fw = s->table + max;
 	s->out = s->fw + max;
 	s->by_start = (uint32_t *)(s->out + max);
 	s->by_end = s->by_start + max;
@@ -131,9 +132,10 @@ int mm_e820_verify(struct mm_machine *m)
 {
 	const struct mm_e820_state *s = m->e820;
 
-	MM_VERIFY(m, s && s->table, "e820: state missing");
-	MM_VERIFY(m, s->work ? s->fw && s->by_start && s->ended && s->out : s->fw_nr == 0,
-		  "e820: firmware copy without its work block");
+	MM_VERIFY(m, s != NULL, "e820: state missing");
+	MM_VERIFY(m, s->work ? s->table && s->fw && s->by_start && s->ended && s->out
+			     : s->nr == 0 && s->fw_nr == 0,
+		  "e820: entries without the work block");
 	MM_VERIFY(m, s->nr <= s->max, "e820: %u entries in a table of %u", s->nr, s->max);
 	MM_VERIFY(m, s->fw_nr <= s->max, "e820: firmware copy has %u of %u", s->fw_nr, s->max);
 	if (!s->sanitized)
@@ -184,6 +186,10 @@ int mm_e820_add(struct mm_machine *m, uint64_t addr, uint64_t size, uint32_t typ
 {
 	if (!m || !m->e820)
 		return -EINVAL;
+	/* the only way in besides import: every other append follows an
+	 * existing entry, so the table exists there */
+	if (!e820_work(m->e820))
+		return -ENOMEM;
 	return e820_append(m, addr, size, type) ? 0 : -ENOSPC;
 }
 
@@ -539,7 +545,7 @@ uint32_t mm_e820_firmware_nr_entries(const struct mm_machine *m)
 
 int mm_e820_firmware_get(const struct mm_machine *m, uint32_t i, struct mm_e820_entry *out)
 {
-	if (!m || !m->e820 || !out || i >= m->e820->fw_nr) /* fw_nr is 0 until fw exists */
+	if (!m || !m->e820 || !out || i >= m->e820->fw_nr)
 		return -EINVAL;
 	*out = m->e820->fw[i];
 	return 0;

@@ -118,7 +118,8 @@ static bool scratch(struct omb *o, size_t need)
 {
 	if (need <= o->scratch_cap)
 		return true;
-	size_t cap = need * 2;
+	/* at least 64: most inputs then never grow it */
+	size_t cap = need * 2 < 64 ? 64 : need * 2;
 	struct omb_piece *pc = realloc(o->pc, cap * sizeof(*pc));
 	if (pc)
 		o->pc = pc;
@@ -259,13 +260,14 @@ static void rebuild(struct omb *o, struct omb_type *t, uint64_t base, uint64_t e
 	for (size_t i = hi; i < t->n; i++)
 		push_run(nr, &n, t->r[i]);
 	if (n > t->cap) {
-		struct omb_run *p = realloc(t->r, n * 2 * sizeof(*p));
+		size_t cap = n * 2 < 32 ? 32 : n * 2; /* most inputs never grow it */
+		struct omb_run *p = realloc(t->r, cap * sizeof(*p));
 		if (!p) {
 			o->oom = true;
 			return;
 		}
 		t->r = p;
-		t->cap = n * 2;
+		t->cap = cap;
 	}
 	if (n)
 		memcpy(t->r, nr, n * sizeof(*nr));
