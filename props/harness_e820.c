@@ -522,28 +522,22 @@ static int step_import(void *vctx, const struct props_op *op, struct props_resul
 {
 	struct e820_ctx *c = vctx;
 	struct or_reports rep = { { 0 } };
-	struct mm_e820_entry *lib;
-	struct or_e820_entry *orc;
+	/* both tables are at most STAGE_MAX long (the working one <= 130) */
+	struct mm_e820_entry lib[STAGE_MAX + 1];
+	struct or_e820_entry orc[STAGE_MAX + 1];
 	uint32_t nr;
 	int got, want;
 
 	begin(c, r);
 	nr = op->v[0] ? c->e.nr : c->nstage;
-	lib = calloc(nr + 1, sizeof(*lib));
-	orc = calloc(nr + 1, sizeof(*orc));
-	if (!lib || !orc) {
-		free(lib);
-		free(orc);
-		return props_fail(r, "host out of memory");
-	}
+	if (nr > STAGE_MAX)
+		return props_fail(r, "import of %u entries: over the harness's %u", nr, STAGE_MAX);
 	for (uint32_t i = 0; i < nr; i++) {
 		orc[i] = op->v[0] ? c->e.t[i] : c->stage[i];
 		lib[i] = (struct mm_e820_entry){ orc[i].addr, orc[i].size, orc[i].type };
 	}
 	got = mm_e820_import(c->m, lib, nr);
 	want = or_e820_import(&c->e, orc, nr, &rep);
-	free(lib);
-	free(orc);
 	if (!op->v[0])
 		c->nstage = 0;
 	props_note(r, "%u entries -> %d", nr, got);

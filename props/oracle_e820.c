@@ -328,9 +328,14 @@ int or_early_init(struct or_early *o, uint32_t max)
 {
 	memset(o, 0, sizeof(*o));
 	o->max = max;
-	o->r = calloc(max + 3, sizeof(*o->r));
+	/* r, keep (nr + 1), pieces (2 nr + 1) and cand (nr + 1 words, in
+	 * max + 3 entries' room), nr <= max */
+	o->r = calloc(5 * ((size_t)max + 3), sizeof(*o->r));
 	if (!o->r)
 		return -ENOMEM;
+	o->keep = o->r + max + 3;
+	o->pieces = o->keep + max + 3;
+	o->cand = (uint64_t *)(o->pieces + 2 * ((size_t)max + 3));
 	o->r[0].start = 0;
 	o->r[0].end = OR_PAGE;
 	snprintf(o->r[0].name, sizeof(o->r[0].name), "%s", "BIOS data page");
@@ -359,13 +364,8 @@ int or_early_reserve(struct or_early *o, uint64_t start, uint64_t end, const cha
 			return -EBUSY;
 		}
 	}
-	keep = calloc(o->nr + 1, sizeof(*keep));
-	pieces = calloc(2 * (size_t)o->nr + 1, sizeof(*pieces));
-	if (!keep || !pieces) {
-		free(keep);
-		free(pieces);
-		return -ENOMEM;
-	}
+	keep = o->keep;
+	pieces = o->pieces;
 	for (uint32_t i = 0; i < o->nr; i++) {
 		const struct or_res *r = &o->r[i];
 		if (!(start < r->end && r->start < end)) {
@@ -384,8 +384,6 @@ int or_early_reserve(struct or_early *o, uint64_t start, uint64_t end, const cha
 		}
 	}
 	if (nk + np + 1 > o->max) {
-		free(keep);
-		free(pieces);
 		rep->n[MM_REPORT_TABLE_FULL]++;
 		return -ENOSPC;
 	}
@@ -400,8 +398,6 @@ int or_early_reserve(struct or_early *o, uint64_t start, uint64_t end, const cha
 	for (uint32_t i = 0; i < np; i++)
 		o->r[o->nr++] = pieces[i];
 	o->r[o->nr++] = add;
-	free(keep);
-	free(pieces);
 	return 0;
 }
 
@@ -434,9 +430,7 @@ int or_find_e820_area(const struct or_early *o, const struct or_e820 *e, uint64_
 		rep->n[MM_REPORT_INVALID_ARG]++;
 		return -EINVAL;
 	}
-	cand = calloc(o->nr + 1, sizeof(*cand));
-	if (!cand)
-		return -ENOMEM;
+	cand = o->cand;
 	for (uint32_t i = 0; i < e->nr && ret; i++) {
 		const struct or_e820_entry *x = &e->t[i];
 		uint64_t last = x->addr + x->size, base = x->addr > start ? x->addr : start;
@@ -474,7 +468,6 @@ int or_find_e820_area(const struct or_early *o, const struct or_e820 *e, uint64_
 			break; /* the lowest free position decides this entry */
 		}
 	}
-	free(cand);
 	return ret;
 }
 
