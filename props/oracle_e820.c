@@ -298,27 +298,51 @@ const char *or_e820_type_text(uint32_t type, char *buf, size_t len)
 	}
 }
 
+/* Append one character, snprintf-style: kept while it fits before the NUL. */
+static void or_putc(char *buf, size_t len, size_t *total, char ch)
+{
+	if (*total + 1 < len)
+		buf[*total] = ch;
+	(*total)++;
+}
+
+static void or_puts(char *buf, size_t len, size_t *total, const char *str)
+{
+	while (*str)
+		or_putc(buf, len, total, *str++);
+}
+
+/* "0x" and 16 hex digits, most significant first (printf's 0x%016llx). */
+static void or_puthex(char *buf, size_t len, size_t *total, uint64_t v)
+{
+	char d[16];
+
+	for (int k = 15; k >= 0; k--, v /= 16)
+		d[k] = "0123456789abcdef"[v % 16];
+	or_puts(buf, len, total, "0x");
+	for (int k = 0; k < 16; k++)
+		or_putc(buf, len, total, d[k]);
+}
+
 size_t or_e820_format(const struct or_e820 *o, const char *prefix, char *buf, size_t len)
 {
 	size_t total = 0;
 
-	if (len)
-		buf[0] = '\0';
 	for (uint32_t i = 0; i < o->nr; i++) {
-		char tb[32], line[128 + 256];
+		char tb[32];
 		const struct or_e820_entry *e = &o->t[i];
-		int n = snprintf(line, sizeof(line), "%s: [mem 0x%016llx-0x%016llx] %s\n", prefix,
-				 (unsigned long long)e->addr,
-				 (unsigned long long)(e->addr + e->size - 1),
-				 or_e820_type_text(e->type, tb, sizeof(tb)));
-		if (n <= 0)
-			continue;
-		for (int k = 0; k < n; k++, total++)
-			if (total + 1 < len)
-				buf[total] = line[k];
-		if (len)
-			buf[total + 1 < len ? total : len - 1] = '\0';
+
+		or_puts(buf, len, &total, prefix);
+		or_puts(buf, len, &total, ": [mem ");
+		or_puthex(buf, len, &total, e->addr);
+		or_putc(buf, len, &total, '-');
+		or_puthex(buf, len, &total, e->addr + e->size - 1);
+		or_puts(buf, len, &total, "] ");
+		or_puts(buf, len, &total, or_e820_type_text(e->type, tb, sizeof(tb)));
+		or_putc(buf, len, &total, '\n');
 	}
+	if (len)
+		buf[total < len ? total : len - 1] = '\0';
 	return total;
 }
 
