@@ -180,7 +180,9 @@ void mm_phys_zero(struct mm_machine *m, mm_phys_addr_t addr, uint64_t len)
 	uint64_t end = addr + len < addr ? UINT64_MAX : addr + len;
 	uint64_t first_full = mm_round_up(addr, MM_PAGE_SIZE), last_full = end & MM_PAGE_MASK;
 
-	if (!len)
+	/* Nothing backed: every frame already reads as zeros (the common case
+	 * of an allocation zeroed before anything was written anywhere). */
+	if (!len || !pb->count)
 		return;
 	if (first_full >= last_full || MM_PFN_DOWN(last_full - first_full) <= pb->count) {
 		/* small range: frame by frame */
