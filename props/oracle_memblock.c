@@ -104,8 +104,7 @@ void omb_free(struct omb *o)
 {
 	free(o->t[0].r);
 	free(o->t[1].r);
-	free(o->pc);
-	free(o->nr);
+	free(o->nr); /* o->pc lives in the same block */
 	o->t[0].r = o->t[1].r = NULL;
 	o->pc = NULL;
 	o->nr = NULL;
@@ -116,20 +115,22 @@ void omb_free(struct omb *o)
 
 static bool scratch(struct omb *o, size_t need)
 {
+	size_t cap;
+	char *p;
+
 	if (need <= o->scratch_cap)
 		return true;
-	/* at least 64: most inputs then never grow it */
-	size_t cap = need * 2 < 64 ? 64 : need * 2;
-	struct omb_piece *pc = realloc(o->pc, cap * sizeof(*pc));
-	if (pc)
-		o->pc = pc;
-	struct omb_run *nr = realloc(o->nr, cap * sizeof(*nr));
-	if (nr)
-		o->nr = nr;
-	if (!pc || !nr) {
+	/* at least 64: most inputs then never grow it. Pieces and runs in one
+	 * block; nothing in them outlives a call, so nothing is copied. */
+	cap = need * 2 < 64 ? 64 : need * 2;
+	p = malloc(cap * (sizeof(*o->pc) + sizeof(*o->nr)));
+	if (!p) {
 		o->oom = true;
 		return false;
 	}
+	free(o->nr);
+	o->nr = (struct omb_run *)p; /* 24-byte runs first: pc stays 8-aligned */
+	o->pc = (struct omb_piece *)(p + cap * sizeof(*o->nr));
 	o->scratch_cap = cap;
 	return true;
 }
