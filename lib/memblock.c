@@ -245,43 +245,52 @@ static void mb_remove_region(const struct mm_memblock_state *st, struct mm_membl
 
 static void mb_merge_regions(struct mm_memblock_type *t)
 {
-	unsigned long i = 0;
+	/* Hot loops read the array into locals: under UBSan each access
+	 * through a pointer is an alignment check, which the fuzzer traces as
+	 * one more comparison. */
+	struct mm_memblock_region *regs = t->regions;
+	unsigned long i = 0, cnt = t->cnt;
 
-	while (t->cnt > 0 && i < t->cnt - 1) {
-		struct mm_memblock_region *a = &t->regions[i], *b = &t->regions[i + 1];
+	while (cnt > 0 && i < cnt - 1) {
+		struct mm_memblock_region a = regs[i], b = regs[i + 1];
 
-		if (a->base + a->size != b->base || a->nid != b->nid || a->flags != b->flags) {
-			MM_BUG_ON(a->base + a->size > b->base);
+		if (a.base + a.size != b.base || a.nid != b.nid || a.flags != b.flags) {
+			MM_BUG_ON(a.base + a.size > b.base);
 			i++;
 			continue;
 		}
-		a->size += b->size;
-		memmove(b, b + 1, (t->cnt - (i + 2)) * sizeof(*b));
-		t->cnt--;
+		regs[i].size = a.size + b.size;
+		memmove(&regs[i + 1], &regs[i + 2], (cnt - (i + 2)) * sizeof(*regs));
+		cnt--;
 	}
+	t->cnt = cnt;
 }
 
 static unsigned long mb_count_new(const struct mm_memblock_type *t, mm_phys_addr_t base,
 				  mm_phys_addr_t end, int nid, enum mm_memblock_flags flags,
 				  bool *mismatch)
 {
-	unsigned long i, nr_new = 0;
+	const struct mm_memblock_region *regs = t->regions; /* locals: see mb_merge_regions */
+	unsigned long i, cnt = t->cnt, nr_new = 0;
+	bool other = false;
 
-	for (i = 0; i < t->cnt; i++) {
-		const struct mm_memblock_region *r = &t->regions[i];
-		mm_phys_addr_t rend = r->base + r->size;
+	for (i = 0; i < cnt; i++) {
+		const struct mm_memblock_region r = regs[i];
+		mm_phys_addr_t rend = r.base + r.size;
 
-		if (r->base >= end)
+		if (r.base >= end)
 			break;
 		if (rend <= base)
 			continue;
-		if (r->base > base) {
-			if (r->nid != nid || r->flags != flags)
-				*mismatch = true;
+		if (r.base > base) {
+			if (r.nid != nid || r.flags != flags)
+				other = true;
 			nr_new++;
 		}
 		base = MM_MIN(rend, end);
 	}
+	if (other)
+		*mismatch = true;
 	if (base < end)
 		nr_new++;
 	return nr_new;
@@ -392,8 +401,15 @@ static bool mb_skip_region(const struct mm_memblock_state *st, const struct mm_m
 static void mb_gap(const struct mm_memblock_type *rsv, unsigned long g, mm_phys_addr_t *gs,
 		   mm_phys_addr_t *ge)
 {
-	*gs = g ? rsv->regions[g - 1].base + rsv->regions[g - 1].size : 0;
-	*ge = g < rsv->cnt ? rsv->regions[g].base : MM_PHYS_ADDR_MAX;
+	const struct mm_memblock_region *regs = rsv->regions; /* locals: see mb_merge_regions */
+
+	if (g) {
+		const struct mm_memblock_region below = regs[g - 1];
+		*gs = below.base + below.size;
+	} else {
+		*gs = 0;
+	}
+	*ge = g < rsv->cnt ? regs[g].base : MM_PHYS_ADDR_MAX;
 }
 
 static mm_phys_addr_t mb_clamp(mm_phys_addr_t x, mm_phys_addr_t lo, mm_phys_addr_t hi)
@@ -403,13 +419,14 @@ static mm_phys_addr_t mb_clamp(mm_phys_addr_t x, mm_phys_addr_t lo, mm_phys_addr
 
 static unsigned long mb_first_gap(const struct mm_memblock_type *rsv, mm_phys_addr_t ms)
 {
+	const struct mm_memblock_region *regs = rsv->regions; /* locals: see mb_merge_regions */
 	unsigned long lo = 0, hi = rsv->cnt;
 
 	/* smallest g with g == cnt or regions[g].base > ms */
 	while (lo < hi) {
 		unsigned long mid = lo + (hi - lo) / 2;
 
-		if (rsv->regions[mid].base > ms)
+		if (regs[mid].base > ms)
 			hi = mid;
 		else
 			lo = mid + 1;
