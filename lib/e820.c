@@ -565,14 +565,16 @@ mm_pfn_t mm_e820_end_of_ram_pfn(const struct mm_machine *m)
 		return 0;
 	s = m->e820;
 	limit = mm_profile_max_pfn(m);
-	for (uint32_t i = 0; i < s->nr; i++) {
-		const struct mm_e820_entry *e = &s->table[i];
+	for (uint32_t i = 0, nr = s->nr; i < nr; i++) {
+		/* a copy: under UBSan each access through a pointer is an
+		 * alignment check, which the fuzzer traces as a comparison */
+		const struct mm_e820_entry e = s->table[i];
 		uint64_t spfn, epfn;
 
-		if (e->type != MM_E820_RAM)
+		if (e.type != MM_E820_RAM)
 			continue;
-		spfn = MM_PFN_DOWN(e->addr);
-		epfn = MM_PFN_DOWN(e->addr + e->size);
+		spfn = MM_PFN_DOWN(e.addr);
+		epfn = MM_PFN_DOWN(e.addr + e.size);
 		if (spfn >= limit)
 			continue;
 		if (epfn > limit) {
@@ -734,16 +736,16 @@ int mm_e820_memblock_setup(struct mm_machine *m)
 	narrow = m->cfg.profile != MM_PROFILE_X86_PAE;
 	mm_memblock_allow_resize(m);
 	for (uint32_t i = 0; i < s->nr; i++) {
-		const struct mm_e820_entry *e = &s->table[i];
-		uint64_t end = e->addr + e->size;
+		const struct mm_e820_entry e = s->table[i]; /* a copy: see end_of_ram_pfn */
+		uint64_t end = e.addr + e.size;
 		int r = 0;
 
 		if (narrow && end > UINT32_MAX)
 			continue;
-		if (e->type == MM_E820_SOFT_RESERVED)
-			r = mm_memblock_reserve(m, e->addr, e->size);
-		else if (e->type == MM_E820_RAM || e->type == MM_E820_RESERVED_KERN)
-			r = mm_memblock_add(m, e->addr, e->size);
+		if (e.type == MM_E820_SOFT_RESERVED)
+			r = mm_memblock_reserve(m, e.addr, e.size);
+		else if (e.type == MM_E820_RAM || e.type == MM_E820_RESERVED_KERN)
+			r = mm_memblock_add(m, e.addr, e.size);
 		if (r && !ret)
 			ret = r;
 	}
