@@ -52,6 +52,9 @@ struct mm_memblock_state {
 	bool has_mirror;    /* system_has_some_mirror */
 	bool movable_node;  /* movable_node_is_enabled() */
 	mm_phys_addr_t array_phys[2]; /* simulated array address, 0 = static */
+	/* the host copies of the static arrays, in the state's own block (one
+	 * allocation per machine): never freed on their own (mb_free_host) */
+	struct mm_memblock_region *init_regions[2];
 };
 
 /* ---- array primitives (no allocation, no growth) ------------------------ */
@@ -131,6 +134,9 @@ static mm_phys_addr_t mb_double_place(struct mm_machine *m, int which, mm_phys_a
 				      mm_phys_addr_t area_size, mm_phys_addr_t new_alloc);
 /* Swap in a host array of twice the entries; returns the old host array. */
 static struct mm_memblock_region *mb_double_host(struct mm_memblock_type *t);
+/* Release a host array unless it is one of the static ones (the kernel
+ * never frees memblock_memory_init_regions either). */
+static void mb_free_host(const struct mm_memblock_state *st, struct mm_memblock_region *r);
 /* memblock_double_array(reserved): 0 or -1, nothing changed on -1. */
 static int mb_double_reserved(struct mm_machine *m, mm_phys_addr_t area_base,
 			      mm_phys_addr_t area_size);
@@ -239,43 +245,52 @@ static void mb_remove_region(const struct mm_memblock_state *st, struct mm_membl
 
 static void mb_merge_regions(struct mm_memblock_type *t)
 {
-	unsigned long i = 0;
+	/* Hot loops read the array into locals: under UBSan each access
+	 * through a pointer is an alignment check, which the fuzzer traces as
+	 * one more comparison. */
+	struct mm_memblock_region *regs = t->regions;
+	unsigned long i = 0, cnt = t->cnt;
 
-	while (t->cnt > 0 && i < t->cnt - 1) {
-		struct mm_memblock_region *a = &t->regions[i], *b = &t->regions[i + 1];
+	while (cnt > 0 && i < cnt - 1) {
+		struct mm_memblock_region a = regs[i], b = regs[i + 1];
 
-		if (a->base + a->size != b->base || a->nid != b->nid || a->flags != b->flags) {
-			MM_BUG_ON(a->base + a->size > b->base);
+		if (a.base + a.size != b.base || a.nid != b.nid || a.flags != b.flags) {
+			MM_BUG_ON(a.base + a.size > b.base);
 			i++;
 			continue;
 		}
-		a->size += b->size;
-		memmove(b, b + 1, (t->cnt - (i + 2)) * sizeof(*b));
-		t->cnt--;
+		regs[i].size = a.size + b.size;
+		memmove(&regs[i + 1], &regs[i + 2], (cnt - (i + 2)) * sizeof(*regs));
+		cnt--;
 	}
+	t->cnt = cnt;
 }
 
 static unsigned long mb_count_new(const struct mm_memblock_type *t, mm_phys_addr_t base,
 				  mm_phys_addr_t end, int nid, enum mm_memblock_flags flags,
 				  bool *mismatch)
 {
-	unsigned long i, nr_new = 0;
+	const struct mm_memblock_region *regs = t->regions; /* locals: see mb_merge_regions */
+	unsigned long i, cnt = t->cnt, nr_new = 0;
+	bool other = false;
 
-	for (i = 0; i < t->cnt; i++) {
-		const struct mm_memblock_region *r = &t->regions[i];
-		mm_phys_addr_t rend = r->base + r->size;
+	for (i = 0; i < cnt; i++) {
+		const struct mm_memblock_region r = regs[i];
+		mm_phys_addr_t rend = r.base + r.size;
 
-		if (r->base >= end)
+		if (r.base >= end)
 			break;
 		if (rend <= base)
 			continue;
-		if (r->base > base) {
-			if (r->nid != nid || r->flags != flags)
-				*mismatch = true;
+		if (r.base > base) {
+			if (r.nid != nid || r.flags != flags)
+				other = true;
 			nr_new++;
 		}
 		base = MM_MIN(rend, end);
 	}
+	if (other)
+		*mismatch = true;
 	if (base < end)
 		nr_new++;
 	return nr_new;
@@ -386,8 +401,15 @@ static bool mb_skip_region(const struct mm_memblock_state *st, const struct mm_m
 static void mb_gap(const struct mm_memblock_type *rsv, unsigned long g, mm_phys_addr_t *gs,
 		   mm_phys_addr_t *ge)
 {
-	*gs = g ? rsv->regions[g - 1].base + rsv->regions[g - 1].size : 0;
-	*ge = g < rsv->cnt ? rsv->regions[g].base : MM_PHYS_ADDR_MAX;
+	const struct mm_memblock_region *regs = rsv->regions; /* locals: see mb_merge_regions */
+
+	if (g) {
+		const struct mm_memblock_region below = regs[g - 1];
+		*gs = below.base + below.size;
+	} else {
+		*gs = 0;
+	}
+	*ge = g < rsv->cnt ? regs[g].base : MM_PHYS_ADDR_MAX;
 }
 
 static mm_phys_addr_t mb_clamp(mm_phys_addr_t x, mm_phys_addr_t lo, mm_phys_addr_t hi)
@@ -397,13 +419,14 @@ static mm_phys_addr_t mb_clamp(mm_phys_addr_t x, mm_phys_addr_t lo, mm_phys_addr
 
 static unsigned long mb_first_gap(const struct mm_memblock_type *rsv, mm_phys_addr_t ms)
 {
+	const struct mm_memblock_region *regs = rsv->regions; /* locals: see mb_merge_regions */
 	unsigned long lo = 0, hi = rsv->cnt;
 
 	/* smallest g with g == cnt or regions[g].base > ms */
 	while (lo < hi) {
 		unsigned long mid = lo + (hi - lo) / 2;
 
-		if (rsv->regions[mid].base > ms)
+		if (regs[mid].base > ms)
 			hi = mid;
 		else
 			lo = mid + 1;
@@ -552,6 +575,12 @@ static struct mm_memblock_region *mb_double_host(struct mm_memblock_type *t)
 	return old;
 }
 
+static void mb_free_host(const struct mm_memblock_state *st, struct mm_memblock_region *r)
+{
+	if (r != st->init_regions[MB_MEMORY] && r != st->init_regions[MB_RESERVED])
+		free(r);
+}
+
 static mm_phys_addr_t mb_array_bytes(unsigned long entries)
 {
 	if (entries == 0 || entries > MB_MAX_REGIONS)
@@ -578,7 +607,7 @@ static int mb_double_reserved(struct mm_machine *m, mm_phys_addr_t area_base,
 	old = mb_double_host(t);
 	if (!old)
 		return -1;
-	free(old);
+	mb_free_host(st, old);
 	st->array_phys[MB_RESERVED] = addr;
 	/* With max >= 2 after doubling, neither step below needs more room:
 	 * the free splits at most one region and the new array is free space. */
@@ -640,7 +669,7 @@ static int mb_double_memory(struct mm_machine *m)
 	need = mb_is_empty(rsv) ? 0 : mb_count_new(rsv, addr, addr + new_alloc, MM_MAX_NUMNODES,
 						    MM_MEMBLOCK_NONE, &mismatch);
 	if (mb_grow_reserved_for(m, need, addr, new_alloc) < 0) {
-		free(t->regions);
+		mb_free_host(st, t->regions);
 		*t = mem_saved;
 		t->regions = old;
 		st->array_phys[MB_MEMORY] = old_phys;
@@ -649,7 +678,7 @@ static int mb_double_memory(struct mm_machine *m)
 			free(rsv_copy);
 		} else {
 			/* a nested doubling already released the saved host array */
-			free(rsv->regions);
+			mb_free_host(st, rsv->regions);
 			rsv_saved.regions = rsv_copy;
 		}
 		*rsv = rsv_saved;
@@ -661,7 +690,7 @@ static int mb_double_memory(struct mm_machine *m)
 	}
 	mb_add_nogrow(rsv, addr, new_alloc, MM_MAX_NUMNODES, MM_MEMBLOCK_NONE);
 	free(rsv_copy);
-	free(old);
+	mb_free_host(st, old);
 	return 0;
 }
 
@@ -851,15 +880,14 @@ int mm_memblock_init(struct mm_machine *m)
 	struct mm_memblock_region *mr, *rr;
 
 	n = MM_MIN(n, MB_MAX_INIT_REGIONS);
-	st = calloc(1, sizeof(*st));
-	mr = calloc(n, sizeof(*mr));
-	rr = calloc(n, sizeof(*rr));
-	if (!st || !mr || !rr) {
-		free(st);
-		free(mr);
-		free(rr);
+	/* one block: fuzzing creates a machine per input */
+	st = calloc(1, sizeof(*st) + 2 * n * sizeof(*mr));
+	if (!st)
 		return -ENOMEM;
-	}
+	mr = (struct mm_memblock_region *)(st + 1);
+	rr = mr + n;
+	st->init_regions[MB_MEMORY] = mr;
+	st->init_regions[MB_RESERVED] = rr;
 	st->cnt0 = (m->cfg.features & MM_FEAT_MEMBLOCK_EMPTY_CNT0) != 0;
 	st->mb.bottom_up = false;
 	st->mb.current_limit = MM_MEMBLOCK_ALLOC_ANYWHERE;
@@ -873,8 +901,8 @@ void mm_memblock_destroy(struct mm_machine *m)
 {
 	if (!m || !m->memblock)
 		return;
-	free(m->memblock->mb.memory.regions);
-	free(m->memblock->mb.reserved.regions);
+	mb_free_host(m->memblock, m->memblock->mb.memory.regions);
+	mb_free_host(m->memblock, m->memblock->mb.reserved.regions);
 	free(m->memblock);
 	m->memblock = NULL;
 }

@@ -36,11 +36,15 @@ struct phys_slot {
 	uint8_t *frame; /* NULL = empty slot */
 };
 
+#define PHYS_INIT_SLOTS 64
+
 struct mm_phys_backing {
-	struct phys_slot *slots;
+	struct phys_slot *slots; /* init_slots until the first growth */
 	size_t cap;   /* power of two */
 	size_t count; /* backed frames */
 	size_t max;   /* backing cap in frames */
+	/* the first table, in the same block (one allocation per machine) */
+	struct phys_slot init_slots[PHYS_INIT_SLOTS];
 };
 
 /* ---- table of contents ----------------------------------------------- */
@@ -63,12 +67,8 @@ int mm_phys_init(struct mm_machine *m)
 	struct mm_phys_backing *pb = calloc(1, sizeof(*pb));
 	if (!pb)
 		return -ENOMEM;
-	pb->cap = 64;
-	pb->slots = calloc(pb->cap, sizeof(*pb->slots));
-	if (!pb->slots) {
-		free(pb);
-		return -ENOMEM;
-	}
+	pb->cap = PHYS_INIT_SLOTS;
+	pb->slots = pb->init_slots;
 	pb->max = m->cfg.phys_backing_max_pages ? m->cfg.phys_backing_max_pages : 16384;
 	m->phys = pb;
 	return 0;
@@ -86,7 +86,8 @@ void mm_phys_destroy(struct mm_machine *m)
 			left--;
 		}
 	}
-	free(pb->slots);
+	if (pb->slots != pb->init_slots)
+		free(pb->slots);
 	free(pb);
 	m->phys = NULL;
 }
@@ -111,7 +112,8 @@ static bool table_grow(struct mm_phys_backing *pb)
 	for (size_t i = 0; i < oldcap; i++)
 		if (old[i].frame)
 			pb->slots[slot_find(pb, old[i].pfn)] = old[i];
-	free(old);
+	if (old != pb->init_slots)
+		free(old);
 	return true;
 }
 
@@ -180,7 +182,9 @@ void mm_phys_zero(struct mm_machine *m, mm_phys_addr_t addr, uint64_t len)
 	uint64_t end = addr + len < addr ? UINT64_MAX : addr + len;
 	uint64_t first_full = mm_round_up(addr, MM_PAGE_SIZE), last_full = end & MM_PAGE_MASK;
 
-	if (!len)
+	/* Nothing backed: every frame already reads as zeros (the common case
+	 * of an allocation zeroed before anything was written anywhere). */
+	if (!len || !pb->count)
 		return;
 	if (first_full >= last_full || MM_PFN_DOWN(last_full - first_full) <= pb->count) {
 		/* small range: frame by frame */

@@ -26,22 +26,34 @@ static void encode_fields(const struct props_opdef *d, const struct props_op *op
 
 void props_decode(const struct props_opdef *d, struct mm_cursor *c, struct props_op *op)
 {
-	for (uint32_t i = 0; i < d->nfields && i < PROPS_MAX_FIELDS; i++) {
-		const struct props_field *f = &d->fields[i];
-		switch (f->kind) {
+	/* Work on locals and store once: under UBSan every access through a
+	 * pointer argument is an alignment check, which the fuzzer traces as a
+	 * comparison; the inlined draws on a local cursor need none. */
+	struct mm_cursor k = *c;
+	uint64_t v[PROPS_MAX_FIELDS];
+	uint32_t n = d->nfields < PROPS_MAX_FIELDS ? d->nfields : PROPS_MAX_FIELDS;
+	const struct props_field *fields = d->fields;
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct props_field f;
+
+		memcpy(&f, &fields[i], sizeof(f)); /* one copy, no check per member */
+		switch (f.kind) {
 		case PF_ENUM: {
-			uint32_t idx = cur_choice(c, f->n);
-			op->v[i] = f->values ? f->values[idx] : idx;
+			uint32_t idx = cur_choice(&k, f.n);
+			v[i] = f.values ? f.values[idx] : idx;
 			break;
 		}
 		case PF_BOOL:
-			op->v[i] = cur_bool(c);
+			v[i] = cur_bool(&k);
 			break;
 		default:
-			op->v[i] = cur_range(c, f->lo, f->hi);
+			v[i] = cur_range(&k, f.lo, f.hi);
 			break;
 		}
 	}
+	memcpy(op->v, v, n * sizeof(v[0]));
+	*c = k;
 }
 
 static uint32_t enum_index(const struct props_field *f, uint64_t v)

@@ -1,91 +1,12 @@
 /*
- * The choice-sequence cursor and its exact inverse, the encoder.
- * See cursor.h for the draw format; the encoder must mirror every branch.
+ * The choice-sequence cursor's exact inverse, the encoder (the draws
+ * themselves are inline in cursor.h). See cursor.h for the draw format; the
+ * encoder must mirror every branch.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cursor.h"
-
-void cur_init(struct mm_cursor *c, const uint8_t *data, size_t len)
-{
-	c->data = data;
-	c->len = data ? len : 0;
-	c->pos = 0;
-}
-
-bool cur_exhausted(const struct mm_cursor *c)
-{
-	return c->pos >= c->len;
-}
-
-uint8_t cur_u8(struct mm_cursor *c)
-{
-	return c->pos < c->len ? c->data[c->pos++] : 0;
-}
-
-uint64_t cur_bytes_le(struct mm_cursor *c, unsigned n)
-{
-	uint64_t v = 0;
-	for (unsigned i = 0; i < n && i < 8; i++)
-		v |= (uint64_t)cur_u8(c) << (8 * i);
-	return v;
-}
-
-/* lo + x folded into [lo, hi]; span == UINT64_MAX means the full range. */
-static uint64_t fold(uint64_t lo, uint64_t hi, uint64_t x)
-{
-	uint64_t span = hi - lo;
-	if (span == UINT64_MAX)
-		return lo + x;
-	return lo + x % (span + 1);
-}
-
-uint64_t cur_range(struct mm_cursor *c, uint64_t lo, uint64_t hi)
-{
-	uint8_t t;
-	unsigned p;
-
-	if (lo > hi) {
-		uint64_t tmp = lo;
-		lo = hi;
-		hi = tmp;
-	}
-	if (lo == hi)
-		return lo; /* no choice, no byte: a fixed field costs nothing */
-	t = cur_u8(c);
-	p = t & 31;
-	switch (t >> 5) {
-	case 0:
-		return fold(lo, hi, p);
-	case 1:
-		return hi - (p > hi - lo ? (hi - lo) : p);
-	case 2:
-		return fold(lo, hi, (uint64_t)1 << (cur_u8(c) % 64));
-	case 3:
-		return fold(lo, hi, ((uint64_t)1 << (cur_u8(c) % 64)) - 1);
-	case 4:
-		return fold(lo, hi, ((uint64_t)1 << (cur_u8(c) % 64)) + 1);
-	case 5:
-		return fold(lo, hi, cur_bytes_le(c, 4) << 12);
-	default:
-		return fold(lo, hi, cur_bytes_le(c, (p % 8) + 1));
-	}
-}
-
-uint32_t cur_choice(struct mm_cursor *c, uint32_t n)
-{
-	if (n <= 1)
-		return 0;
-	if (n <= 256)
-		return cur_u8(c) % n;
-	return (uint32_t)(cur_bytes_le(c, 2) % n);
-}
-
-bool cur_bool(struct mm_cursor *c)
-{
-	return cur_u8(c) & 1;
-}
 
 /* ---- encoder ------------------------------------------------------------ */
 

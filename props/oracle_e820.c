@@ -50,19 +50,34 @@ int or_e820_init(struct or_e820 *o, uint32_t max, bool remove_split, uint64_t ma
 	o->max = max;
 	o->remove_split = remove_split;
 	o->max_pfn = max_pfn;
-	/* one block (t, fw, out, pts): a fresh oracle per fuzz input */
-	o->t = calloc(1, (4 * (size_t)max + 2) * sizeof(*o->t) + (2 * (size_t)max + 2) * 8);
+	/* A fresh oracle per fuzz input: only the table now, the rest on the
+	 * first import or sanitize (or_e820_work). Nothing is read before it
+	 * is written, so nothing is zeroed. */
+	o->t = malloc((size_t)max * sizeof(*o->t));
 	if (!o->t)
 		return -ENOMEM;
-	o->fw = o->t + max;
-	o->out = o->fw + max;
-	o->pts = (uint64_t *)(o->out + 2 * (size_t)max + 2);
 	return 0;
+}
+
+/* fw, out and pts in one block, once; false when the host is out of memory. */
+static bool or_e820_work(struct or_e820 *o)
+{
+	size_t max = o->max;
+
+	if (o->fw)
+		return true;
+	o->fw = malloc((3 * max + 2) * sizeof(*o->fw) + (2 * max + 2) * 8);
+	if (!o->fw)
+		return false;
+	o->out = o->fw + max;
+	o->pts = (uint64_t *)(o->out + 2 * max + 2);
+	return true;
 }
 
 void or_e820_free(struct or_e820 *o)
 {
 	free(o->t);
+	free(o->fw);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -92,6 +107,8 @@ int or_e820_sanitize(struct or_e820 *o)
 	for (uint32_t i = 0; i < o->nr; i++)
 		if (or_wraps(o->t[i].addr, o->t[i].size))
 			return -EINVAL;
+	if (!or_e820_work(o))
+		return -ENOMEM; /* the host's, which the library will not share */
 	for (uint32_t i = 0; i < o->nr; i++) {
 		if (!o->t[i].size)
 			continue;
@@ -226,6 +243,8 @@ int or_e820_import(struct or_e820 *o, const struct or_e820_entry *e, uint32_t nr
 	for (uint32_t i = 0; i < nr; i++)
 		if (e[i].size && e[i].size - 1 > UINT64_MAX - e[i].addr)
 			return -EINVAL;
+	if (!or_e820_work(o))
+		return -ENOMEM;
 	keep = nr < o->max ? nr : o->max;
 	rep->n[MM_REPORT_TABLE_FULL] += nr - keep;
 	memcpy(o->t, e, keep * sizeof(*e));
@@ -279,27 +298,51 @@ const char *or_e820_type_text(uint32_t type, char *buf, size_t len)
 	}
 }
 
+/* Append one character, snprintf-style: kept while it fits before the NUL. */
+static void or_putc(char *buf, size_t len, size_t *total, char ch)
+{
+	if (*total + 1 < len)
+		buf[*total] = ch;
+	(*total)++;
+}
+
+static void or_puts(char *buf, size_t len, size_t *total, const char *str)
+{
+	while (*str)
+		or_putc(buf, len, total, *str++);
+}
+
+/* "0x" and 16 hex digits, most significant first (printf's 0x%016llx). */
+static void or_puthex(char *buf, size_t len, size_t *total, uint64_t v)
+{
+	char d[16];
+
+	for (int k = 15; k >= 0; k--, v /= 16)
+		d[k] = "0123456789abcdef"[v % 16];
+	or_puts(buf, len, total, "0x");
+	for (int k = 0; k < 16; k++)
+		or_putc(buf, len, total, d[k]);
+}
+
 size_t or_e820_format(const struct or_e820 *o, const char *prefix, char *buf, size_t len)
 {
 	size_t total = 0;
 
-	if (len)
-		buf[0] = '\0';
 	for (uint32_t i = 0; i < o->nr; i++) {
-		char tb[32], line[128 + 256];
+		char tb[32];
 		const struct or_e820_entry *e = &o->t[i];
-		int n = snprintf(line, sizeof(line), "%s: [mem 0x%016llx-0x%016llx] %s\n", prefix,
-				 (unsigned long long)e->addr,
-				 (unsigned long long)(e->addr + e->size - 1),
-				 or_e820_type_text(e->type, tb, sizeof(tb)));
-		if (n <= 0)
-			continue;
-		for (int k = 0; k < n; k++, total++)
-			if (total + 1 < len)
-				buf[total] = line[k];
-		if (len)
-			buf[total + 1 < len ? total : len - 1] = '\0';
+
+		or_puts(buf, len, &total, prefix);
+		or_puts(buf, len, &total, ": [mem ");
+		or_puthex(buf, len, &total, e->addr);
+		or_putc(buf, len, &total, '-');
+		or_puthex(buf, len, &total, e->addr + e->size - 1);
+		or_puts(buf, len, &total, "] ");
+		or_puts(buf, len, &total, or_e820_type_text(e->type, tb, sizeof(tb)));
+		or_putc(buf, len, &total, '\n');
 	}
+	if (len)
+		buf[total < len ? total : len - 1] = '\0';
 	return total;
 }
 
@@ -309,9 +352,14 @@ int or_early_init(struct or_early *o, uint32_t max)
 {
 	memset(o, 0, sizeof(*o));
 	o->max = max;
-	o->r = calloc(max + 3, sizeof(*o->r));
+	/* r, keep (nr + 1), pieces (2 nr + 1) and cand (nr + 1 words, in
+	 * max + 3 entries' room), nr <= max */
+	o->r = calloc(5 * ((size_t)max + 3), sizeof(*o->r));
 	if (!o->r)
 		return -ENOMEM;
+	o->keep = o->r + max + 3;
+	o->pieces = o->keep + max + 3;
+	o->cand = (uint64_t *)(o->pieces + 2 * ((size_t)max + 3));
 	o->r[0].start = 0;
 	o->r[0].end = OR_PAGE;
 	snprintf(o->r[0].name, sizeof(o->r[0].name), "%s", "BIOS data page");
@@ -340,13 +388,8 @@ int or_early_reserve(struct or_early *o, uint64_t start, uint64_t end, const cha
 			return -EBUSY;
 		}
 	}
-	keep = calloc(o->nr + 1, sizeof(*keep));
-	pieces = calloc(2 * (size_t)o->nr + 1, sizeof(*pieces));
-	if (!keep || !pieces) {
-		free(keep);
-		free(pieces);
-		return -ENOMEM;
-	}
+	keep = o->keep;
+	pieces = o->pieces;
 	for (uint32_t i = 0; i < o->nr; i++) {
 		const struct or_res *r = &o->r[i];
 		if (!(start < r->end && r->start < end)) {
@@ -365,8 +408,6 @@ int or_early_reserve(struct or_early *o, uint64_t start, uint64_t end, const cha
 		}
 	}
 	if (nk + np + 1 > o->max) {
-		free(keep);
-		free(pieces);
 		rep->n[MM_REPORT_TABLE_FULL]++;
 		return -ENOSPC;
 	}
@@ -381,8 +422,6 @@ int or_early_reserve(struct or_early *o, uint64_t start, uint64_t end, const cha
 	for (uint32_t i = 0; i < np; i++)
 		o->r[o->nr++] = pieces[i];
 	o->r[o->nr++] = add;
-	free(keep);
-	free(pieces);
 	return 0;
 }
 
@@ -415,9 +454,7 @@ int or_find_e820_area(const struct or_early *o, const struct or_e820 *e, uint64_
 		rep->n[MM_REPORT_INVALID_ARG]++;
 		return -EINVAL;
 	}
-	cand = calloc(o->nr + 1, sizeof(*cand));
-	if (!cand)
-		return -ENOMEM;
+	cand = o->cand;
 	for (uint32_t i = 0; i < e->nr && ret; i++) {
 		const struct or_e820_entry *x = &e->t[i];
 		uint64_t last = x->addr + x->size, base = x->addr > start ? x->addr : start;
@@ -455,7 +492,6 @@ int or_find_e820_area(const struct or_early *o, const struct or_e820 *e, uint64_
 			break; /* the lowest free position decides this entry */
 		}
 	}
-	free(cand);
 	return ret;
 }
 

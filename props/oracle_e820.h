@@ -67,6 +67,10 @@ struct or_res {
 struct or_early {
 	uint32_t max, nr;
 	struct or_res *r;
+	/* scratch for reserve and find_e820_area, in r's block: no
+	 * allocation per operation */
+	struct or_res *keep, *pieces;
+	uint64_t *cand;
 };
 
 int or_early_init(struct or_early *o, uint32_t max);

@@ -1,7 +1,8 @@
 /*
  * Oracle for memblock (see oracle_memblock.h). Simple and slow on purpose:
- * every change rebuilds a type from its boundary points, every allocation
- * looks at every free piece and takes the best candidate.
+ * every change rebuilds the runs it touches from their boundary points (the
+ * others cannot change), every allocation looks at every free piece and
+ * takes the best candidate.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -103,8 +104,7 @@ void omb_free(struct omb *o)
 {
 	free(o->t[0].r);
 	free(o->t[1].r);
-	free(o->pc);
-	free(o->nr);
+	free(o->nr); /* o->pc lives in the same block */
 	o->t[0].r = o->t[1].r = NULL;
 	o->pc = NULL;
 	o->nr = NULL;
@@ -115,52 +115,84 @@ void omb_free(struct omb *o)
 
 static bool scratch(struct omb *o, size_t need)
 {
+	size_t cap;
+	char *p;
+
 	if (need <= o->scratch_cap)
 		return true;
-	size_t cap = need * 2;
-	struct omb_piece *pc = realloc(o->pc, cap * sizeof(*pc));
-	if (pc)
-		o->pc = pc;
-	struct omb_run *nr = realloc(o->nr, cap * sizeof(*nr));
-	if (nr)
-		o->nr = nr;
-	if (!pc || !nr) {
+	/* at least 64: most inputs then never grow it. Pieces and runs in one
+	 * block; nothing in them outlives a call, so nothing is copied. */
+	cap = need * 2 < 64 ? 64 : need * 2;
+	p = malloc(cap * (sizeof(*o->pc) + sizeof(*o->nr)));
+	if (!p) {
 		o->oom = true;
 		return false;
 	}
+	free(o->nr);
+	o->nr = (struct omb_run *)p; /* 24-byte runs first: pc stays 8-aligned */
+	o->pc = (struct omb_piece *)(p + cap * sizeof(*o->nr));
 	o->scratch_cap = cap;
 	return true;
 }
 
-/* Cut the span of t's runs and [base, end) at every boundary point; the
- * pieces land in o->pc (the runs' own points are already sorted, so the two
- * extra points are merged in). */
-static struct omb_piece *pieces(struct omb *o, const struct omb_type *t, uint64_t base,
-				uint64_t end, size_t *np)
+/* The runs an operation on [base, end) can touch: [*lo, *hi) are the runs
+ * that overlap or touch it. The runs before *lo end below base and the runs
+ * from *hi start above end; they are maximal already and stay as they are. */
+static void window(const struct omb_type *t, uint64_t base, uint64_t end, size_t *lo, size_t *hi)
 {
-	size_t n = 0, j = 0, i = 0, k = 0, total = 2 * t->n + 2;
+	size_t a = 0, b = t->n;
+
+	while (a < b) { /* first run with an end at or above base */
+		size_t mid = a + (b - a) / 2;
+		if (t->r[mid].base + t->r[mid].size < base)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	*lo = a;
+	b = t->n;
+	while (a < b) { /* first run starting above end */
+		size_t mid = a + (b - a) / 2;
+		if (t->r[mid].base <= end)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	*hi = a;
+}
+
+/* Cut the span of the runs r[lo, hi) and [base, end) at every boundary
+ * point; the pieces land in o->pc, each with the index in t->r of the run
+ * that covers it (the runs' own points are already sorted, so the two extra
+ * points are merged in). */
+static struct omb_piece *pieces(struct omb *o, const struct omb_type *t, size_t lo, size_t hi,
+				uint64_t base, uint64_t end, size_t *np)
+{
+	const struct omb_run *r = t->r ? t->r + lo : NULL; /* no array before the first run */
+	size_t nruns = hi - lo, n = 0, j = 0, i = 0, k = 0;
 	uint64_t prev = 0, x[2] = { base, end };
 	bool have = false;
 
 	*np = 0;
-	if (!scratch(o, total))
+	/* o->nr takes the runs outside the window too: at most t->n + nruns + 1 */
+	if (!scratch(o, 2 * t->n + 2))
 		return NULL;
-	while (i < 2 * t->n || k < 2) {
+	while (i < 2 * nruns || k < 2) {
 		uint64_t v;
 
-		if (k < 2 && (i == 2 * t->n ||
-			      x[k] <= (i & 1 ? t->r[i / 2].base + t->r[i / 2].size : t->r[i / 2].base)))
+		if (k < 2 && (i == 2 * nruns ||
+			      x[k] <= (i & 1 ? r[i / 2].base + r[i / 2].size : r[i / 2].base)))
 			v = x[k++];
 		else {
-			v = i & 1 ? t->r[i / 2].base + t->r[i / 2].size : t->r[i / 2].base;
+			v = i & 1 ? r[i / 2].base + r[i / 2].size : r[i / 2].base;
 			i++;
 		}
 		if (have && v != prev) {
-			while (j < t->n && t->r[j].base + t->r[j].size <= prev)
+			while (j < nruns && r[j].base + r[j].size <= prev)
 				j++;
 			o->pc[n].p = prev;
 			o->pc[n].q = v;
-			o->pc[n].run = (j < t->n && t->r[j].base <= prev) ? (long)j : -1;
+			o->pc[n].run = (j < nruns && r[j].base <= prev) ? (long)(lo + j) : -1;
 			n++;
 		}
 		if (!have || v > prev)
@@ -173,17 +205,32 @@ static struct omb_piece *pieces(struct omb *o, const struct omb_type *t, uint64_
 
 enum { RB_ADD, RB_REMOVE, RB_SETF, RB_CLRF, RB_NID };
 
+/* Append run v to nr[0, *n), merging it into the last one when they touch
+ * with the same attributes. */
+static void push_run(struct omb_run *nr, size_t *n, struct omb_run v)
+{
+	if (*n && nr[*n - 1].base + nr[*n - 1].size == v.base && same_attr(&nr[*n - 1], v.nid, v.flags))
+		nr[*n - 1].size += v.size;
+	else
+		nr[(*n)++] = v;
+}
+
 /* Apply op to [base, end) of t and rebuild the maximal runs. */
 static void rebuild(struct omb *o, struct omb_type *t, uint64_t base, uint64_t end, int op, int nid,
 		    uint32_t flags)
 {
-	size_t np, n = 0;
-	struct omb_piece *pc = pieces(o, t, base, end, &np);
-	struct omb_run *nr = o->nr;
+	size_t np, n = 0, lo, hi;
+	struct omb_piece *pc;
+	struct omb_run *nr;
 	bool was = t->n > 0;
 
+	window(t, base, end, &lo, &hi);
+	pc = pieces(o, t, lo, hi, base, end, &np);
 	if (!pc)
 		return;
+	nr = o->nr;
+	for (size_t i = 0; i < lo; i++)
+		push_run(nr, &n, t->r[i]);
 	for (size_t i = 0; i < np; i++) {
 		bool inside = pc[i].p >= base && pc[i].q <= end;
 		bool cov = pc[i].run >= 0;
@@ -208,21 +255,20 @@ static void rebuild(struct omb *o, struct omb_type *t, uint64_t base, uint64_t e
 			case RB_NID: v.nid = nid; break;
 			}
 		}
-		if (!cov)
-			continue;
-		if (n && nr[n - 1].base + nr[n - 1].size == v.base && same_attr(&nr[n - 1], v.nid, v.flags))
-			nr[n - 1].size += v.size;
-		else
-			nr[n++] = v;
+		if (cov)
+			push_run(nr, &n, v);
 	}
+	for (size_t i = hi; i < t->n; i++)
+		push_run(nr, &n, t->r[i]);
 	if (n > t->cap) {
-		struct omb_run *p = realloc(t->r, n * 2 * sizeof(*p));
+		size_t cap = n * 2 < 32 ? 32 : n * 2; /* most inputs never grow it */
+		struct omb_run *p = realloc(t->r, cap * sizeof(*p));
 		if (!p) {
 			o->oom = true;
 			return;
 		}
 		t->r = p;
-		t->cap = n * 2;
+		t->cap = cap;
 	}
 	if (n)
 		memcpy(t->r, nr, n * sizeof(*nr));
@@ -236,9 +282,12 @@ static void rebuild(struct omb *o, struct omb_type *t, uint64_t base, uint64_t e
 static unsigned long count_gaps(struct omb *o, const struct omb_type *t, uint64_t base,
 				uint64_t end, int nid, uint32_t flags, bool *mismatch)
 {
-	size_t np;
+	size_t np, lo, hi;
 	unsigned long gaps = 0;
-	struct omb_piece *pc = pieces(o, t, base, end, &np);
+	struct omb_piece *pc;
+
+	window(t, base, end, &lo, &hi);
+	pc = pieces(o, t, lo, hi, base, end, &np);
 
 	if (!pc)
 		return 0;
@@ -437,11 +486,15 @@ int omb_add(struct omb *o, int which, uint64_t base, uint64_t size, int nid, uin
 			o->reports[OMB_R_WARN]++;
 		if (!nr_new)
 			return 0;
-		while (omb_cnt(o, which) + nr_new > t->max)
+		bool grew = false, dummy = false;
+		while (omb_cnt(o, which) + nr_new > t->max) {
 			if (double_array(o, which, base, size) < 0)
 				return -ENOMEM;
-		bool dummy = false;
-		if (omb_cnt(o, which) + count_gaps(o, t, base, base + size, nid, flags, &dummy) > t->max) {
+			grew = true;
+		}
+		/* a doubling reserved its new array: count again (without one,
+		 * nothing changed and the loop's test holds) */
+		if (grew && omb_cnt(o, which) + count_gaps(o, t, base, base + size, nid, flags, &dummy) > t->max) {
 			o->reports[OMB_R_BUG]++;
 			return -ENOMEM;
 		}

@@ -44,16 +44,22 @@ static void fail_record(struct props_failure *f, int32_t op, const struct props_
 	f->line = r->line;
 }
 
+/* The check cadence of one run, read once from the harness and the options
+ * (a local copy: the loop then reads no pointer argument per operation). */
+struct cadence {
+	bool all;                    /* PROPS_CHECK_ALL */
+	uint64_t (*cost)(void *ctx); /* h->check_cost */
+	uint32_t every;              /* h->check_every, at least 1 */
+};
+
 /* since = operations since the last check, this one included. */
-static bool check_due(const struct props_harness *h, const struct props_run_opts *o, void *ctx,
-		      uint32_t i, uint32_t since)
+static bool check_due(const struct cadence *cd, void *ctx, uint32_t i, uint32_t since)
 {
-	uint32_t k = h->check_every ? h->check_every : 1;
-	if (o->check == PROPS_CHECK_ALL)
+	if (cd->all)
 		return true;
-	if (h->check_cost)
-		return (uint64_t)since * PROPS_FUZZ_CHECK_BUDGET >= h->check_cost(ctx);
-	return i < 16 || (i + 1) % k == 0;
+	if (cd->cost)
+		return (uint64_t)since * PROPS_FUZZ_CHECK_BUDGET >= cd->cost(ctx);
+	return i < 16 || (i + 1) % cd->every == 0;
 }
 
 static void trace_line(FILE *t, const struct props_opdef *d, const struct props_op *op,
@@ -76,7 +82,10 @@ int props_run(const struct props_harness *h, const uint8_t *data, size_t len,
 	struct mm_cursor c;
 	struct props_op cfg, op;
 	struct props_result r;
-	uint32_t max = h->max_ops, i, since = 0;
+	struct cadence cd;
+	const struct props_opdef *ops;
+	int (*check)(void *ctx, struct props_result *r);
+	uint32_t max = h->max_ops, i, since = 0, nr_ops;
 	bool checked = false;
 	int ret;
 	void *ctx;
@@ -106,23 +115,31 @@ int props_run(const struct props_harness *h, const uint8_t *data, size_t len,
 		fail_record(f, -1, &r);
 		goto out;
 	}
+	cd.all = o->check == PROPS_CHECK_ALL;
+	cd.cost = h->check_cost;
+	cd.every = h->check_every ? h->check_every : 1;
+	ops = h->ops;
+	nr_ops = h->nr_ops;
+	check = h->check;
 	for (i = 0; i < max && !cur_exhausted(&c); i++) {
+		const struct props_opdef *d;
 		char prefix[32];
 		memset(&op, 0, sizeof(op));
-		op.kind = cur_u8(&c) % h->nr_ops;
-		props_decode(&h->ops[op.kind], &c, &op);
+		op.kind = cur_u8(&c) % nr_ops;
+		d = &ops[op.kind];
+		props_decode(d, &c, &op);
 		r.note[0] = '\0';
 		r.msg[0] = '\0';
 		r.op_index = i;
-		ret = h->ops[op.kind].step(ctx, &op, &r);
+		ret = d->step(ctx, &op, &r);
 		if (o->trace) {
 			snprintf(prefix, sizeof(prefix), "%u: ", i);
-			trace_line(o->trace, &h->ops[op.kind], &op, prefix, &r);
+			trace_line(o->trace, d, &op, prefix, &r);
 		}
 		since++;
-		if (ret == PROPS_OK && (checked = check_due(h, o, ctx, i, since))) {
+		if (ret == PROPS_OK && (checked = check_due(&cd, ctx, i, since))) {
 			since = 0;
-			ret = h->check(ctx, &r);
+			ret = check(ctx, &r);
 		}
 		if (ret != PROPS_OK) {
 			if (o->trace)
@@ -156,10 +173,15 @@ void props_assert_fail(const char *file, int line, const char *msg)
 
 int props_fuzz_one(const struct props_harness *h, const uint8_t *data, size_t len)
 {
+	/* The environment is read once per process, not once per input:
+	 * 0 unknown, 1 no trace, 2 trace. */
+	static int trace_env;
 	struct props_run_opts o = { NULL, PROPS_CHECK_FUZZ, 0 };
 	struct props_failure f;
 
-	if (getenv("MMSIM_TRACE")) {
+	if (!trace_env)
+		trace_env = getenv("MMSIM_TRACE") ? 2 : 1;
+	if (trace_env == 2) {
 		o.trace = stdout;
 		o.check = PROPS_CHECK_ALL;
 	}
