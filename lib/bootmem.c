@@ -18,9 +18,6 @@
  *   PageReserved, bitmap pages still reserved) and is refused whole, with a
  *   BUG report, if one would fail; a block never spans two zones or nodes.
  * - free_all_bootmem releases every node (in address order), not only node 0.
- * - The highmem step releases each run of free highmem pages as maximal
- *   aligned blocks, not one page at a time; with fully merged free lists and
- *   no shuffle the free lists come out the same.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +25,7 @@
 #include "internal.h"
 
 #define BM_BITS 32u /* BITS_PER_LONG of the 32-bit profiles */
+#define BM_WORD_ORDER 5u /* ilog2(BM_BITS): a whole word goes as one block */
 #define BM_LOW_LIMIT 0xffffffffull /* ARCH_LOW_ADDRESS_LIMIT */
 
 enum { HANDOFF_NONE = 0, HANDOFF_BOOTMEM = 1, HANDOFF_MEMBLOCK = 2 };
@@ -856,17 +854,13 @@ static bool bm_handoff_run(struct mm_machine *m, const struct bm_node *n, uint64
 	while (s < e) {
 		const uint64_t wend = (s & ~(uint64_t)(BM_BITS - 1)) + BM_BITS;
 		const uint64_t stop = wend < e ? wend : e;
-		if (aligned && !(s & (BM_BITS - 1)) && wend <= e && wend < pages) {
-			if (!mm_page_alloc_handoff_range(m, n->min_pfn + s, n->min_pfn + wend, false,
-							 apply, count))
-				return false;
-			s = wend;
-			continue;
-		}
-		for (; s < stop; s++)
-			if (!mm_page_alloc_handoff_range(m, n->min_pfn + s, n->min_pfn + s + 1, false,
-							 apply, count))
-				return false;
+		const bool whole = aligned && !(s & (BM_BITS - 1)) && wend <= e && wend < pages;
+		/* a whole word as one block, or the free pages of a partial
+		 * word (up to the run's end) one by one at order 0 */
+		if (!mm_page_alloc_handoff_range(m, n->min_pfn + s, n->min_pfn + (whole ? wend : stop),
+						 whole ? BM_WORD_ORDER : 0, false, apply, count))
+			return false;
+		s = whole ? wend : stop;
 	}
 	return true;
 }
@@ -935,7 +929,7 @@ static bool bm_release_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end,
 	 * without a struct page is skipped, a page with one that cannot go
 	 * (not reserved: it would be freed twice; no zone yet) refuses the
 	 * hand-off */
-	return mm_page_alloc_handoff_range(m, start, end, true, apply, count);
+	return mm_page_alloc_handoff_range(m, start, end, UINT32_MAX, true, apply, count);
 }
 
 static uint64_t bm_end(uint64_t base, uint64_t size)

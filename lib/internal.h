@@ -271,11 +271,13 @@ bool mm_page_alloc_handoff_ok(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr);
  * reference and unmapped, as mm_free_pages_bootmem wants) and returns false
  * if one cannot; apply=true releases a range that passed that check (the
  * callers check every range before releasing any) as maximal naturally
- * aligned blocks, each inside one zone, lowest first, adding the count to
- * *count. skip_holes: pfns without a struct page are passed over instead of
+ * aligned blocks of at most order max_order (MAX_ORDER-1 at most), each
+ * inside one zone, lowest first, adding the count to *count (max_order 0:
+ * page by page in pfn order, as 2.6.29 frees the pages of a partial bitmap
+ * word). skip_holes: pfns without a struct page are passed over instead of
  * failing. */
 bool mm_page_alloc_handoff_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end,
-				 bool skip_holes, bool apply, uint64_t *count);
+				 unsigned max_order, bool skip_holes, bool apply, uint64_t *count);
 /* The highmem hand-off of [start, end), page by page in pfn order as
  * add_one_highpage_init does: each page of a HIGHMEM zone that
  * mm_page_alloc_handoff_ok accepts goes through mm_free_pages_bootmem(pfn,

@@ -183,7 +183,7 @@ static bool handoff_fast_ok(struct mm_machine *m, struct mm_page *first, uint64_
  * (-EINVAL), or 0 if a page-by-page look finds none. */
 static int handoff_refuse(struct mm_machine *m, struct mm_page *first, uint64_t nr);
 /* Hand [s, e) of one zone over as maximal aligned blocks; returns e - s. */
-static uint64_t release_run(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e);
+static uint64_t release_run(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e, unsigned max_order);
 /* __free_pages_bootmem's per-page part of [s, e) (pages that passed the
  * hand-off check): PageReserved and the references go, in one loop per host
  * array, and the frames get their ASan poisoning, as free_block would do
@@ -1180,9 +1180,9 @@ static void handoff_free(struct mm_machine *m, struct mm_zone *z, bool prepped, 
 	free_one_page(m, z, pfn, order);
 }
 
-static uint64_t release_run(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e)
+static uint64_t release_run(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e, unsigned max_order)
 {
-	const unsigned top = m->page_alloc->max_order - 1;
+	const unsigned top = MM_MIN(m->page_alloc->max_order - 1, max_order);
 	struct mm_zone *z;
 	bool prepped;
 
@@ -1255,7 +1255,7 @@ static mm_pfn_t checked_zone_run(struct mm_machine *m, mm_pfn_t pfn, mm_pfn_t en
 }
 
 bool mm_page_alloc_handoff_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end,
-				 bool skip_holes, bool apply, uint64_t *count)
+				 unsigned max_order, bool skip_holes, bool apply, uint64_t *count)
 {
 	while (start < end) {
 		bool ok = true;
@@ -1271,7 +1271,7 @@ bool mm_page_alloc_handoff_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t 
 		if (!ok)
 			return false;
 		if (apply)
-			*count += release_run(m, start, t);
+			*count += release_run(m, start, t, max_order);
 		start = t;
 	}
 	return true;
@@ -1305,12 +1305,9 @@ uint64_t mm_page_alloc_free_highmem(struct mm_machine *m, mm_pfn_t start, mm_pfn
 
 	if (!st->zones_ready)
 		return 0; /* no page is in a HIGHMEM zone yet */
-	/* Page by page, as add_one_highpage_init frees them, each page either
-	 * joins the pending run or ends it; a run goes out as maximal aligned
-	 * blocks. With the free lists fully merged that leaves the same lists
-	 * in the same order as freeing each page (every final block is added
-	 * at its list's head when its last page arrives, in pfn order either
-	 * way); only the shuffle's random draws are fewer. */
+	/* Page by page, as add_one_highpage_init frees them: each page either
+	 * joins the pending run or ends it, and a run's pages then go out one
+	 * by one at order 0, in pfn order, with one preparation pass. */
 	while (pfn < end) {
 		struct mm_page *p = mm_memmap_run(m, pfn, end, &run_end);
 		struct mm_page *const q = p ? MM_PAGE_ALIGNED(p) : NULL;
@@ -1318,7 +1315,7 @@ uint64_t mm_page_alloc_free_highmem(struct mm_machine *m, mm_pfn_t start, mm_pfn
 			const int take = highmem_take(st, &q[k], pfn);
 			if (take > 0 && q[k].nid == run_nid)
 				continue;
-			count += release_run(m, run, pfn);
+			count += release_run(m, run, pfn, 0);
 			run = pfn + 1;
 			run_nid = -1;
 			if (take < 0)
@@ -1329,13 +1326,13 @@ uint64_t mm_page_alloc_free_highmem(struct mm_machine *m, mm_pfn_t start, mm_pfn
 			run_nid = q[k].nid;
 		}
 		if (!p) {
-			count += release_run(m, run, pfn);
+			count += release_run(m, run, pfn, 0);
 			run = run_end;
 			run_nid = -1;
 		}
 		pfn = run_end;
 	}
-	return count + release_run(m, run, end);
+	return count + release_run(m, run, end, 0);
 }
 
 static int handoff_refuse(struct mm_machine *m, struct mm_page *first, uint64_t nr)
