@@ -18,6 +18,9 @@
  *   PageReserved, bitmap pages still reserved) and is refused whole, with a
  *   BUG report, if one would fail; a block never spans two zones or nodes.
  * - free_all_bootmem releases every node (in address order), not only node 0.
+ * - The highmem step releases each run of free highmem pages as maximal
+ *   aligned blocks, not one page at a time; with fully merged free lists and
+ *   no shuffle the free lists come out the same.
  */
 #include <stdlib.h>
 #include <string.h>

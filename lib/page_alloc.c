@@ -1305,9 +1305,12 @@ uint64_t mm_page_alloc_free_highmem(struct mm_machine *m, mm_pfn_t start, mm_pfn
 
 	if (!st->zones_ready)
 		return 0; /* no page is in a HIGHMEM zone yet */
-	/* Page by page, as add_one_highpage_init frees them: each page either
-	 * joins the pending run or ends it, and a run's pages then go out one
-	 * by one at order 0, in pfn order, with one preparation pass. */
+	/* Page by page, as add_one_highpage_init looks at them, each page
+	 * either joins the pending run or ends it; a run goes out as maximal
+	 * aligned blocks. With the free lists fully merged that leaves the same
+	 * lists in the same order as freeing each page (every final block is
+	 * added at its list's head when its last page arrives, in pfn order
+	 * either way); only the shuffle's random draws are fewer. */
 	while (pfn < end) {
 		struct mm_page *p = mm_memmap_run(m, pfn, end, &run_end);
 		struct mm_page *const q = p ? MM_PAGE_ALIGNED(p) : NULL;
@@ -1315,7 +1318,7 @@ uint64_t mm_page_alloc_free_highmem(struct mm_machine *m, mm_pfn_t start, mm_pfn
 			const int take = highmem_take(st, &q[k], pfn);
 			if (take > 0 && q[k].nid == run_nid)
 				continue;
-			count += release_run(m, run, pfn, 0);
+			count += release_run(m, run, pfn, UINT32_MAX);
 			run = pfn + 1;
 			run_nid = -1;
 			if (take < 0)
@@ -1326,13 +1329,13 @@ uint64_t mm_page_alloc_free_highmem(struct mm_machine *m, mm_pfn_t start, mm_pfn
 			run_nid = q[k].nid;
 		}
 		if (!p) {
-			count += release_run(m, run, pfn, 0);
+			count += release_run(m, run, pfn, UINT32_MAX);
 			run = run_end;
 			run_nid = -1;
 		}
 		pfn = run_end;
 	}
-	return count + release_run(m, run, end, 0);
+	return count + release_run(m, run, end, UINT32_MAX);
 }
 
 static int handoff_refuse(struct mm_machine *m, struct mm_page *first, uint64_t nr)
