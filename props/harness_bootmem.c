@@ -306,6 +306,18 @@ static int check_bootmem(struct bctx *c, struct props_result *r)
 		for (uint64_t p = n->min; p < n->low; p++)
 			nres += n->rsv[p - n->min];
 		PROPS_CHECK_EQ(r, "reserved pages", bi.nr_reserved, nres);
+		/* the point view at the node's edges and just outside them */
+		{
+			const uint64_t edge[4] = { n->min - 1, n->min, n->low - 1, n->low };
+			for (int k = 0; k < 4; k++) {
+				bool rs = false;
+				int want = ob_reserved(&c->o, edge[k]);
+				int ret = mm_bootmem_page_reserved(c->m, edge[k], &rs);
+				if (want < 0 ? ret != -ENOENT : (ret || rs != (want == 1)))
+					return props_fail(r, "pfn %#llx: bootmem_page_reserved %d (%d), oracle %d",
+							  (unsigned long long)edge[k], ret, rs, want);
+			}
+		}
 		if (!c->bootmem_dirty && c->checks % 8)
 			continue;
 		/* every bit, compared as bytes; a page-by-page look names the

@@ -66,6 +66,18 @@ static int machine_check(void *ctx, struct props_result *r)
 	PROPS_CHECK_EQ(r, "INVALID_ARG reports", mm_report_count_kind(c->m, MM_REPORT_INVALID_ARG),
 		       c->o.reports_invalid);
 	PROPS_CHECK_EQ(r, "all reports", mm_report_count(c->m), c->o.reports_invalid);
+	{
+		/* the last report: none before the first; every report this
+		 * harness provokes is an INVALID_ARG of a named stage */
+		const struct mm_report *last = mm_last_report(c->m);
+		PROPS_CHECK_EQ(r, "last report present", last != NULL, c->o.reports_invalid > 0);
+		if (last && (last->kind != MM_REPORT_INVALID_ARG || last->stage >= MM_STAGE_NR ||
+			     !strcmp(mm_stage_name(last->stage), "?") || !last->msg[0]))
+			return props_fail(r, "last report: kind %d stage %d (%s) \"%s\"", last->kind,
+					  last->stage, mm_stage_name(last->stage), last->msg);
+		if (strcmp(mm_stage_name(MM_STAGE_NR), "?"))
+			return props_fail(r, "mm_stage_name(MM_STAGE_NR) names a stage");
+	}
 	if (mm_verify(c->m))
 		return props_fail(r, "mm_verify: %s", mm_verify_message(c->m));
 	return PROPS_OK;

@@ -768,6 +768,22 @@ static int st_scribble(void *ctx, const struct props_op *op, struct props_result
 	return reports_match(c, r);
 }
 
+/* __free_pages_bootmem on any block after the hand-off: the layout's
+ * reserved ranges may legally go, anything else is refused. */
+static int st_handoff_raw(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	int kind, ret;
+	STEP_PROLOGUE;
+	kind = expect_report(c, opa_handoff_predict(&c->o, op->v[0], (unsigned)op->v[1]));
+	ret = mm_free_pages_bootmem(c->m, op->v[0], (unsigned)op->v[1]);
+	if (kind == OPA_R_NONE) {
+		c->dirty = true;
+		opa_handoff(&c->o, op->v[0], (unsigned)op->v[1]);
+		props_note(r, "handed over");
+	}
+	return check_ret(c, r, "__free_pages_bootmem", ret, kind);
+}
+
 static int st_pcp_setup(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	int ret, want;
@@ -885,11 +901,12 @@ static int check_zones(struct pctx *c, struct props_result *r)
 	return PROPS_OK;
 }
 
-/* One pfn's page_info against the oracle. */
-static int check_one(struct pctx *c, struct props_result *r, uint64_t pfn, struct mm_page_info *pi)
+/* One pfn's view (ret and *pi as mm_page_info gives them) against the oracle. */
+static int check_info(struct pctx *c, struct props_result *r, uint64_t pfn, int ret,
+		      const struct mm_page_info *pi)
 {
 	const struct opa_page *p = opa_page(&c->o, pfn);
-	int ret = mm_page_info(c->m, pfn, pi), n = -1, z = -1;
+	int n = -1, z = -1;
 	const uint32_t kinds = MM_PAGE_RESERVED | MM_PAGE_FREE | MM_PAGE_ALLOCATED | MM_PAGE_PCP;
 	uint32_t want;
 
@@ -921,6 +938,27 @@ static int check_one(struct pctx *c, struct props_result *r, uint64_t pfn, struc
 	if (p->state == OPA_HEAD && pi->order != p->order)
 		return props_fail(r, "pfn %#llx: order %u, oracle %u", (unsigned long long)pfn, pi->order,
 				  p->order);
+	return PROPS_OK;
+}
+
+static int check_one(struct pctx *c, struct props_result *r, uint64_t pfn, struct mm_page_info *pi)
+{
+	return check_info(c, r, pfn, mm_page_info(c->m, pfn, pi), pi);
+}
+
+/* The range view over the first pages of each node and the pfn below it
+ * (a hole), every entry against the oracle as mm_page_info's would be. */
+static int check_range_view(struct pctx *c, struct props_result *r)
+{
+	struct mm_page_info v[64];
+	for (int n = 0; n < c->nr_nodes; n++) {
+		uint64_t s = c->node[n].start ? c->node[n].start - 1 : 0;
+		if (mm_page_info_range(c->m, s, 64, v))
+			return props_fail(r, "mm_page_info_range(%#llx, 64) failed", (unsigned long long)s);
+		for (uint64_t i = 0; i < 64; i++)
+			if (check_info(c, r, s + i, (v[i].flags & MM_PAGE_NOPAGE) ? -ENOENT : 0, &v[i]))
+				return PROPS_FAIL;
+	}
 	return PROPS_OK;
 }
 
@@ -973,7 +1011,7 @@ static int pa_check(void *ctx, struct props_result *r)
 	if (!c->dirty)
 		return PROPS_OK;
 	c->dirty = false;
-	if (check_pages(c, r))
+	if (check_pages(c, r) || check_range_view(c, r))
 		return PROPS_FAIL;
 	for (uint64_t i = 0; i < c->nheads; i++)
 		if (check_pattern(c, r, c->heads[i]))
@@ -1024,6 +1062,7 @@ static const struct props_opdef pa_ops[] = {
 	{ "pcp_fraction", 1, { PROPS_RANGE("fraction", 0, 64) }, st_pcp_fraction, false },
 	{ "cpu", 1, { PROPS_RANGE("cpu", 0, NR_CPUS + 1) }, st_cpu, false },
 	{ "drain", 1, { PROPS_BOOL("all") }, st_drain, false },
+	{ "handoff_raw", 2, { PFN, PROPS_RANGE("order", 0, 40) }, st_handoff_raw, true },
 };
 
 /* A full check compares every pfn of every node with the oracle. */

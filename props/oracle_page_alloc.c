@@ -216,6 +216,25 @@ void opa_handoff(struct opa *o, uint64_t pfn, unsigned order)
 	}
 }
 
+int opa_handoff_predict(const struct opa *o, uint64_t pfn, unsigned order)
+{
+	const struct opa_page *first = opa_page(o, pfn);
+	uint64_t n;
+	if (order >= 32)
+		return OPA_R_INVALID;
+	n = (uint64_t)1 << order;
+	if ((pfn & (n - 1)) || pfn + n < pfn || !first || first->state == OPA_ABSENT)
+		return OPA_R_INVALID;
+	for (uint64_t i = 0; i < n; i++) {
+		const struct opa_page *p = opa_page(o, pfn + i);
+		if (!p || p->state == OPA_ABSENT || p->zid != first->zid)
+			return OPA_R_INVALID;
+		if (p->state != OPA_RESERVED || p->ref != 1)
+			return OPA_R_BAD_PAGE;
+	}
+	return OPA_R_NONE;
+}
+
 static uint64_t isqrt(uint64_t x)
 {
 	uint64_t r = 0;

@@ -92,6 +92,12 @@ void opa_present(struct opa *o, uint64_t start, uint64_t end);
 void opa_zones_init(struct opa *o);
 /* The hand-off of one block (every page reserved and in one zone). */
 void opa_handoff(struct opa *o, uint64_t pfn, unsigned order);
+/* What __free_pages_bootmem(pfn, order) must report for an arbitrary block:
+ * INVALID for an order above 31, a misaligned or wrapping block, a first pfn
+ * without a struct page, or (first bad page in pfn order) a page without one
+ * or in another zone; BAD_PAGE for one not reserved or not at one reference;
+ * OPA_R_NONE when the hand-off is legal. */
+int opa_handoff_predict(const struct opa *o, uint64_t pfn, unsigned order);
 /* setup_per_zone_pages_min + lowmem_reserve from the oracle's own formulas. */
 void opa_wmarks(struct opa *o);
 
