@@ -548,14 +548,17 @@ int mm_early_res_to_bootmem(struct mm_machine *m)
 	return 0;
 }
 
+/* The bootmem state while its bitmaps exist (before any hand-off), or NULL. */
+static const struct mm_bootmem_state *bm_bitmaps(const struct mm_machine *m)
+{
+	return m && m->bootmem->handoff == HANDOFF_NONE ? m->bootmem : NULL;
+}
+
 int mm_bootmem_page_reserved(const struct mm_machine *m, mm_pfn_t pfn, bool *reserved)
 {
-	const struct mm_bootmem_state *st;
+	const struct mm_bootmem_state *st = bm_bitmaps(m);
 
-	if (!m || !reserved)
-		return -EINVAL;
-	st = m->bootmem;
-	if (st->handoff != HANDOFF_NONE)
+	if (!st || !reserved)
 		return -EINVAL;
 	for (uint32_t i = 0; i < st->nr; i++) {
 		const struct bm_node *n = &st->nodes[i];
@@ -569,12 +572,9 @@ int mm_bootmem_page_reserved(const struct mm_machine *m, mm_pfn_t pfn, bool *res
 
 int mm_bootmem_reserved_map(const struct mm_machine *m, int nid, uint8_t *out, uint64_t nr)
 {
-	const struct mm_bootmem_state *st;
+	const struct mm_bootmem_state *st = bm_bitmaps(m);
 
-	if (!m || (nr && !out))
-		return -EINVAL;
-	st = m->bootmem;
-	if (st->handoff != HANDOFF_NONE)
+	if (!st || (nr && !out))
 		return -EINVAL;
 	for (uint32_t i = 0; i < st->nr; i++) {
 		const struct bm_node *n = &st->nodes[i];

@@ -743,6 +743,19 @@ static void per_cpu_lists(void)
 	mm_machine_destroy(m);
 }
 
+/* The 1024-page NORMAL zone with per-CPU lists at fraction 8 (high 128,
+ * batch 32) after one order-0 allocation and its free: *pfn (0x1000) heads
+ * CPU 0's list of 32 pages. NULL on any failure. */
+static struct mm_machine *listed_page(mm_pfn_t *pfn)
+{
+	struct mm_machine *m = simple(11, 0x2000, 0x1000, 0x1400);
+	if (m && !mm_setup_per_cpu_pageset(m) && !mm_percpu_pagelist_fraction(m, 8) &&
+	    !mm_alloc_pages(m, MM_GFP_KERNEL, 0, pfn) && !mm_free_pages(m, *pfn, 0))
+		return m;
+	mm_machine_destroy(m);
+	return NULL;
+}
+
 /*
  * The same zone, fraction 8. One order-0 allocation and its free leave
  * 0x1000..0x101f on CPU 0's list; the buddy holds 992 pages in blocks of
@@ -752,13 +765,9 @@ static void per_cpu_lists(void)
  */
 static void drain_on_failure(void)
 {
-	struct mm_machine *m = simple(11, 0x2000, 0x1000, 0x1400);
 	mm_pfn_t pfn;
+	struct mm_machine *m = listed_page(&pfn);
 	ASSERT_TRUE(m);
-	ASSERT_EQ(mm_setup_per_cpu_pageset(m), 0);
-	ASSERT_EQ(mm_percpu_pagelist_fraction(m, 8), 0);
-	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &pfn), 0);
-	ASSERT_EQ(mm_free_pages(m, pfn, 0), 0);
 	ASSERT_EQ(pcp_count(m, MM_ZONE_NORMAL, 0, NULL, 0), 32);
 	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_ATOMIC, 10, &pfn), -ENOMEM);
 	ASSERT_EQ(pcp_count(m, MM_ZONE_NORMAL, 0, NULL, 0), 32);
@@ -801,13 +810,9 @@ static void neg_set_cpu(void)
 /* A page on a per-CPU list is free: freeing it again is a double free. */
 static void neg_double_free_pcp(void)
 {
-	struct mm_machine *m = simple(11, 0x2000, 0x1000, 0x1400);
 	mm_pfn_t pfn;
+	struct mm_machine *m = listed_page(&pfn);
 	ASSERT_TRUE(m);
-	ASSERT_EQ(mm_setup_per_cpu_pageset(m), 0);
-	ASSERT_EQ(mm_percpu_pagelist_fraction(m, 8), 0);
-	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &pfn), 0);
-	ASSERT_EQ(mm_free_pages(m, pfn, 0), 0);
 	ASSERT_EQ(mm_free_pages(m, pfn, 0), -EINVAL);
 	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_DOUBLE_FREE), 1);
 	ASSERT_EQ(mm_put_page(m, pfn), -EINVAL);
