@@ -204,10 +204,13 @@ void mm_memmap_destroy(struct mm_machine *m);
  * 256 separate ranges. */
 int mm_memmap_add_range(struct mm_machine *m, mm_pfn_t start_pfn, mm_pfn_t end_pfn, int nid,
 			const mm_pfn_t zone_start[2]);
+/* The page-frame database's own invariants: host arrays sorted, disjoint,
+ * non-empty, their page counts summing to nr_pages, edge pages naming their
+ * pfns, the look-up cache in range. */
+int mm_memmap_verify(struct mm_machine *m);
 /* pfn_to_page / pfn_valid: NULL for a pfn without a struct page (a hole). */
 struct mm_page *mm_pfn_to_page(struct mm_machine *m, mm_pfn_t pfn);
 static inline bool mm_pfn_valid(struct mm_machine *m, mm_pfn_t pfn) { return mm_pfn_to_page(m, pfn) != NULL; }
-uint64_t mm_memmap_nr_pages(const struct mm_machine *m);
 /* Do the nr struct pages from pfn exist and lie in one host array (so
  * page + i is the page of pfn + i)? */
 bool mm_memmap_contig(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr);

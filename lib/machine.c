@@ -314,6 +314,8 @@ int mm_verify(struct mm_machine *m)
 	if (!m)
 		return -EINVAL;
 	m->verify_msg[0] = '\0';
+	if (mm_memmap_verify(m))
+		return -EUCLEAN;
 	for (size_t i = 0; i < MM_ARRAY_SIZE(stage_table); i++) {
 		int ret = stage_table[i].verify(m);
 		if (ret)

@@ -127,6 +127,32 @@ static int chunk_insert(struct mm_memmap *mm, uint32_t i, mm_pfn_t start, mm_pfn
 	return 0;
 }
 
+int mm_memmap_verify(struct mm_machine *m)
+{
+	const struct mm_memmap *mm = m->memmap;
+	uint64_t pages = 0;
+
+	MM_VERIFY(m, mm->nr_chunks <= mm->cap, "memmap: %u arrays, room for %u", mm->nr_chunks,
+		  mm->cap);
+	MM_VERIFY(m, mm->last < mm->nr_chunks || !mm->nr_chunks, "memmap: cached array %u of %u",
+		  mm->last, mm->nr_chunks);
+	for (uint32_t i = 0; i < mm->nr_chunks; i++) {
+		const struct memmap_chunk *c = &mm->chunk[i];
+		MM_VERIFY(m, c->pages && c->start < c->end, "memmap array %u: [%#llx, %#llx)", i,
+			  (unsigned long long)c->start, (unsigned long long)c->end);
+		MM_VERIFY(m, !i || mm->chunk[i - 1].end <= c->start,
+			  "memmap arrays %u and %u overlap or are out of order", i - 1, i);
+		MM_VERIFY(m, c->pages[0].pfn == c->start && c->pages[c->end - c->start - 1].pfn == c->end - 1,
+			  "memmap array %u: edge pages name pfns %#llx and %#llx", i,
+			  (unsigned long long)c->pages[0].pfn,
+			  (unsigned long long)c->pages[c->end - c->start - 1].pfn);
+		pages += c->end - c->start;
+	}
+	MM_VERIFY(m, pages == mm->nr_pages, "memmap: %llu pages counted, arrays hold %llu",
+		  (unsigned long long)mm->nr_pages, (unsigned long long)pages);
+	return 0;
+}
+
 int mm_memmap_add_range(struct mm_machine *m, mm_pfn_t start_pfn, mm_pfn_t end_pfn, int nid,
 			const mm_pfn_t zone_start[2])
 {
@@ -209,9 +235,4 @@ struct mm_page *mm_memmap_run(struct mm_machine *m, mm_pfn_t pfn, mm_pfn_t end,
 	mm->last = i;
 	*run_end = MM_MIN(c->end, end);
 	return &c->pages[pfn - c->start];
-}
-
-uint64_t mm_memmap_nr_pages(const struct mm_machine *m)
-{
-	return m->memmap->nr_pages;
 }
