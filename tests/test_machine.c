@@ -35,6 +35,33 @@ static void config_refused_check(void)
 	ASSERT_EQ(mm_machine_create(&cfg, &m), -EINVAL);
 	ASSERT_EQ(mm_machine_create(NULL, &m), -EINVAL);
 	ASSERT_EQ(mm_machine_create(&cfg, NULL), -EINVAL);
+	mm_config_default(&cfg, MM_ERA_MODERN);
+	cfg.nr_cpus = MM_MAX_CPUS + 1;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), -EINVAL);
+}
+
+/* Logical CPUs: a machine starts on CPU 0 and may move to any of its
+ * nr_cpus; another number is refused and reported, the CPU unchanged. */
+static void cpus_check(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	mm_config_default(&cfg, MM_ERA_2_6_29);
+	cfg.nr_cpus = MM_MAX_CPUS;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_this_cpu(m), 0);
+	ASSERT_EQ(mm_set_cpu(m, MM_MAX_CPUS - 1), 0);
+	ASSERT_EQ(mm_this_cpu(m), MM_MAX_CPUS - 1);
+	ASSERT_EQ(mm_set_cpu(m, MM_MAX_CPUS), -EINVAL);
+	ASSERT_EQ(mm_this_cpu(m), MM_MAX_CPUS - 1);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 1);
+	ASSERT_EQ(mm_set_cpu(NULL, 0), -EINVAL);
+	mm_machine_destroy(m);
+	mm_config_default(&cfg, MM_ERA_2_6_29); /* nr_cpus 0: one CPU */
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_set_cpu(m, 1), -EINVAL);
+	ASSERT_EQ(mm_set_cpu(m, 0), 0);
+	mm_machine_destroy(m);
 }
 
 /* Expect the era defaults: the zero page switch on for modern only. */
@@ -166,6 +193,7 @@ int main(void)
 {
 	RUN(config_refused_check);
 	RUN(config_era_defaults_check);
+	RUN(cpus_check);
 	RUN(phys_lazy_backing_check);
 	RUN(phys_bad_access_check);
 	RUN(phys_backing_cap_check);
