@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Deliberate breaks: show that props catches each and shrinks it.
+#
+#   ci/breaks.sh [seconds, default 10] [name...]
+#
+# Every ci/breaks/<name>.patch is a wrong version of one rule (its first
+# line names the harness that must catch it): the sanitize type priority
+# inverted, memblock top-down placement one page low, the buddy index as
+# pfn + 2^order, no same-zone check on merge, free_all_bootmem skipping the
+# last bitmap word. For each, a scratch worktree of HEAD gets the patch, props
+# is built there (preset dev) and run with --seconds; the break counts as
+# caught when props fails, and its shrunk trace is printed. The working tree
+# is never touched. Exits non-zero if a break is not caught or a patch no
+# longer applies.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$MMSIM_ROOT"
+
+secs=${1:-10}
+[ $# -gt 0 ] && shift
+names=("$@")
+if [ ${#names[@]} -eq 0 ]; then
+	for p in ci/breaks/*.patch; do
+		n=${p##*/}
+		names+=("${n%.patch}")
+	done
+fi
+
+need cmake ninja clang git
+
+failed=0
+for name in "${names[@]}"; do
+	patch=ci/breaks/$name.patch
+	harness=$(sed -n '1s/^# harness: //p' "$patch")
+	wt=$(mktemp -d /tmp/mmsim-break-XXXXXX)
+	git worktree add -q --detach "$wt" HEAD
+	if ! git -C "$wt" apply "$MMSIM_ROOT/$patch"; then
+		log "break $name: the patch no longer applies"
+		failed=1
+	else
+		log "break $name: building props with the patch"
+		(cd "$wt" && cmake --preset dev >/dev/null && cmake --build build/dev --target props >/dev/null)
+		log "break $name: props --harness $harness --seconds $secs --seed 1"
+		if (cd "$wt" && build/dev/props --harness "$harness" --seconds "$secs" --seed 1 \
+			--out "$wt/failures"); then
+			log "break $name: NOT caught"
+			failed=1
+		fi
+	fi
+	git worktree remove --force "$wt"
+done
+exit $failed
