@@ -26,7 +26,7 @@ if [ ${#names[@]} -eq 0 ]; then
 	done
 fi
 
-need cmake ninja clang git
+need cmake ninja clang
 
 failed=0
 for name in "${names[@]}"; do
