@@ -30,7 +30,7 @@
 
 #include "internal.h"
 
-#define PA_ORDER_LIMIT 32      /* free_area slots; cfg max_order is at most 20 */
+#define PA_ORDER_LIMIT 20      /* free_area slots: config_check caps max_order at 20 */
 #define PA_DMA_END_PFN 4096u   /* 16 MiB */
 #define PA_POISON_BYTE 0xaa
 #define PA_SWAP_CLUSTER_MAX 32

@@ -71,6 +71,11 @@ static void set_block(struct opa *o, uint64_t pfn, unsigned order, bool to_free)
 {
 	const unsigned top = o->max_order - 1;
 	uint64_t n = (uint64_t)1 << order, step = (uint64_t)1 << (order > top ? top : order);
+	if (o->bulk) {
+		for (uint64_t i = pfn; i < pfn + n; i++)
+			PG(o, i).state = to_free ? OPA_FREE : OPA_HEAD;
+		return;
+	}
 	for (uint64_t b = pfn; b < pfn + n; b += step) {
 		unsigned k = order > top ? top : order;
 		chain_account(o, b, k, -1);
@@ -213,6 +218,40 @@ void opa_handoff(struct opa *o, uint64_t pfn, unsigned order)
 		p->scribbled = 0;
 		zone_of_pfn(o, pfn + i)->managed++;
 		zone_of_pfn(o, pfn + i)->free++;
+	}
+}
+
+void opa_handoff_begin(struct opa *o)
+{
+	o->bulk = true;
+}
+
+void opa_handoff_end(struct opa *o)
+{
+	const uint64_t n = o->npfn - o->base;
+
+	o->bulk = false;
+	/* the tree: each node adds itself to its parent, in index order */
+	for (uint64_t i = 1; i <= n; i++)
+		o->bit[i] = PG(o, o->base + i - 1).state == OPA_FREE;
+	for (uint64_t i = 1; i <= n; i++) {
+		uint64_t j = i + (i & (~i + 1));
+		if (j <= n)
+			o->bit[j] += o->bit[i];
+	}
+	for (int z = 0; z < OPA_NODES * OPA_ZONES; z++)
+		memset(o->zone[z / OPA_ZONES][z % OPA_ZONES].nr_free, 0,
+		       sizeof(o->zone[0][0].nr_free));
+	for (uint64_t p = o->base; p < o->npfn;) {
+		unsigned k = o->max_order;
+		if (PG(o, p).state != OPA_FREE) {
+			p++;
+			continue;
+		}
+		while (k-- > 0 && !run_free(o, p, k))
+			;
+		zone_of_pfn(o, p)->nr_free[k]++;
+		p += (uint64_t)1 << k;
 	}
 }
 

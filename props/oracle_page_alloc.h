@@ -60,6 +60,7 @@ struct opa {
 	uint32_t max_order;
 	uint64_t dma_end, low_pfn;
 	bool modern_wmark, poison;
+	bool bulk; /* inside opa_handoff_begin/end: states only, counts rebuilt at the end */
 	bool online[OPA_NODES];
 	uint64_t nstart[OPA_NODES], nend[OPA_NODES];
 	uint64_t base, npfn; /* universe [base, npfn) */
@@ -92,6 +93,12 @@ void opa_present(struct opa *o, uint64_t start, uint64_t end);
 void opa_zones_init(struct opa *o);
 /* The hand-off of one block (every page reserved and in one zone). */
 void opa_handoff(struct opa *o, uint64_t pfn, unsigned order);
+/* Around a whole boot-time hand-off: the blocks in between only change page
+ * states; the end rebuilds the free-page tree and every zone's nr_free from
+ * the states (a greedy scan: the largest aligned free run at each free page
+ * is the canonical block there). */
+void opa_handoff_begin(struct opa *o);
+void opa_handoff_end(struct opa *o);
 /* What __free_pages_bootmem(pfn, order) must report for an arbitrary block:
  * INVALID for an order above 31, a misaligned or wrapping block, a first pfn
  * without a struct page, or (first bad page in pfn order) a page without one
