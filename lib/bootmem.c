@@ -116,7 +116,7 @@ static bool bm_memblock_walk(struct mm_machine *m, mm_pfn_t lo, mm_pfn_t hi, enu
 
 int mm_bootmem_init(struct mm_machine *m)
 {
-	m->bootmem = calloc(1, sizeof(*m->bootmem));
+	m->bootmem = mm_state_zalloc(m, sizeof(*m->bootmem));
 	return m->bootmem ? 0 : -ENOMEM;
 }
 
@@ -127,7 +127,7 @@ void mm_bootmem_destroy(struct mm_machine *m)
 		return;
 	for (uint32_t i = 0; i < st->nr; i++)
 		free(st->nodes[i].map);
-	free(st);
+	mm_state_free(m, st);
 	m->bootmem = NULL;
 }
 

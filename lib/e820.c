@@ -88,7 +88,7 @@ int mm_e820_init(struct mm_machine *m)
 		return -EINVAL;
 	/* The state only: fuzzing creates a machine per input, and many never
 	 * touch the firmware map (see e820_work). */
-	s = calloc(1, sizeof(*s));
+	s = mm_state_zalloc(m, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	s->max = max;
@@ -124,7 +124,7 @@ void mm_e820_destroy(struct mm_machine *m)
 	if (!m || !m->e820)
 		return;
 	free(m->e820->work);
-	free(m->e820);
+	mm_state_free(m, m->e820);
 	m->e820 = NULL;
 }
 

@@ -57,7 +57,7 @@ int mm_early_res_init(struct mm_machine *m)
 
 	if (max < 1 || max > 65536)
 		return -EINVAL;
-	s = calloc(1, sizeof(*s) + max * sizeof(*s->res));
+	s = mm_state_zalloc(m, sizeof(*s) + max * sizeof(*s->res));
 	if (!s)
 		return -ENOMEM;
 	s->res = (struct mm_early_res *)(s + 1);
@@ -73,7 +73,7 @@ void mm_early_res_destroy(struct mm_machine *m)
 
 	if (!s)
 		return;
-	free(s);
+	mm_state_free(m, s);
 	m->early_res = NULL;
 }
 

@@ -58,6 +58,8 @@ struct mm_page_alloc_state;
 struct mm_phys_backing;
 struct mm_memmap;
 
+#define MM_STATE_BLOCK 12288 /* every stage's default state, with redzones */
+
 struct mm_machine {
 	struct mm_config cfg;
 
@@ -94,7 +96,20 @@ struct mm_machine {
 	struct mm_memblock_state *memblock;
 	struct mm_bootmem_state *bootmem;
 	struct mm_page_alloc_state *page_alloc;
+
+	/* the stages' fixed states, carved by mm_state_zalloc */
+	size_t state_used;
+	_Alignas(16) unsigned char state_block[MM_STATE_BLOCK];
 };
+
+/* A zeroed stage state from the machine's own block: one host allocation
+ * per machine instead of one per stage (a fuzzer makes a machine per
+ * input). A request the block cannot hold comes from calloc. Under ASan the
+ * block's free space and a redzone after each state stay poisoned, so a
+ * state overrun is caught as with separate allocations. mm_state_free
+ * releases what calloc gave and nothing else. */
+void *mm_state_zalloc(struct mm_machine *m, size_t size);
+void mm_state_free(struct mm_machine *m, void *p);
 
 /* Record a report (kind, address, kernel-worded message) and call the sink. */
 void mm_report(struct mm_machine *m, enum mm_stage stage, enum mm_report_kind kind,

@@ -881,7 +881,7 @@ int mm_memblock_init(struct mm_machine *m)
 
 	n = MM_MIN(n, MB_MAX_INIT_REGIONS);
 	/* one block: fuzzing creates a machine per input */
-	st = calloc(1, sizeof(*st) + 2 * n * sizeof(*mr));
+	st = mm_state_zalloc(m, sizeof(*st) + 2 * n * sizeof(*mr));
 	if (!st)
 		return -ENOMEM;
 	mr = (struct mm_memblock_region *)(st + 1);
@@ -903,7 +903,7 @@ void mm_memblock_destroy(struct mm_machine *m)
 		return;
 	mb_free_host(m->memblock, m->memblock->mb.memory.regions);
 	mb_free_host(m->memblock, m->memblock->mb.reserved.regions);
-	free(m->memblock);
+	mm_state_free(m, m->memblock);
 	m->memblock = NULL;
 }
 

@@ -62,7 +62,7 @@ int mm_meminfo_init(struct mm_machine *m)
 
 	if (max > 4096)
 		return -EINVAL;
-	s = calloc(1, sizeof(*s) + max * sizeof(*s->bank));
+	s = mm_state_zalloc(m, sizeof(*s) + max * sizeof(*s->bank));
 	if (!s)
 		return -ENOMEM;
 	s->bank = (struct mm_membank *)(s + 1);
@@ -77,7 +77,7 @@ void mm_meminfo_destroy(struct mm_machine *m)
 
 	if (!s)
 		return;
-	free(s);
+	mm_state_free(m, s);
 	m->meminfo = NULL;
 }
 

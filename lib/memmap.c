@@ -41,7 +41,7 @@ static inline void pages_init(struct mm_page *pages, mm_pfn_t start, mm_pfn_t fr
 
 int mm_memmap_init(struct mm_machine *m)
 {
-	m->memmap = calloc(1, sizeof(*m->memmap));
+	m->memmap = mm_state_zalloc(m, sizeof(*m->memmap));
 	return m->memmap ? 0 : -ENOMEM;
 }
 
@@ -53,7 +53,7 @@ void mm_memmap_destroy(struct mm_machine *m)
 	for (uint32_t i = 0; i < mm->nr_chunks; i++)
 		free(mm->chunk[i].pages);
 	free(mm->chunk);
-	free(mm);
+	mm_state_free(m, mm);
 	m->memmap = NULL;
 }
 

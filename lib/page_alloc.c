@@ -210,7 +210,7 @@ static int node_span_check(struct mm_machine *m, int nid, mm_pfn_t start, mm_pfn
 
 int mm_page_alloc_init(struct mm_machine *m)
 {
-	struct mm_page_alloc_state *st = calloc(1, sizeof(*st));
+	struct mm_page_alloc_state *st = mm_state_zalloc(m, sizeof(*st));
 	if (!st)
 		return -ENOMEM;
 	st->max_order = MM_MIN(mm_max_order(m), (uint32_t)PA_ORDER_LIMIT);
@@ -230,7 +230,7 @@ void mm_page_alloc_destroy(struct mm_machine *m)
 		return;
 	if (m->page_alloc->node != no_nodes)
 		free(m->page_alloc->node);
-	free(m->page_alloc);
+	mm_state_free(m, m->page_alloc);
 	m->page_alloc = NULL;
 }
 

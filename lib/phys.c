@@ -64,7 +64,7 @@ static inline size_t pfn_hash(mm_pfn_t pfn)
 
 int mm_phys_init(struct mm_machine *m)
 {
-	struct mm_phys_backing *pb = calloc(1, sizeof(*pb));
+	struct mm_phys_backing *pb = mm_state_zalloc(m, sizeof(*pb));
 	if (!pb)
 		return -ENOMEM;
 	pb->cap = PHYS_INIT_SLOTS;
@@ -88,7 +88,7 @@ void mm_phys_destroy(struct mm_machine *m)
 	}
 	if (pb->slots != pb->init_slots)
 		free(pb->slots);
-	free(pb);
+	mm_state_free(m, pb);
 	m->phys = NULL;
 }
 
