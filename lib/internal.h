@@ -58,6 +58,25 @@ struct mm_page_alloc_state;
 struct mm_phys_backing;
 struct mm_memmap;
 
+/* ASan manual poisoning of host memory (compiled out without ASan): free
+ * frames' host pages, the state block's free space and redzones. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MM_HAVE_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define MM_HAVE_ASAN 1
+#endif
+#ifdef MM_HAVE_ASAN
+#include <sanitizer/asan_interface.h>
+#define mm_track_noaccess(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define mm_track_access(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define mm_track_noaccess(p, n) ((void)(p), (void)(n))
+#define mm_track_access(p, n) ((void)(p), (void)(n))
+#endif
+
 #define MM_STATE_BLOCK 12288 /* every stage's default state, with redzones */
 
 struct mm_machine {

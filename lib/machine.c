@@ -92,23 +92,6 @@ static void stages_destroy(struct mm_machine *m)
 		stage_table[i].destroy(m);
 }
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define MM_STATE_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define MM_STATE_ASAN 1
-#endif
-#ifdef MM_STATE_ASAN
-#include <sanitizer/asan_interface.h>
-#define state_noaccess(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
-#define state_access(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
-#else
-#define state_noaccess(p, n) ((void)(p), (void)(n))
-#define state_access(p, n) ((void)(p), (void)(n))
-#endif
-
 #define MM_STATE_REDZONE 32
 
 void *mm_state_zalloc(struct mm_machine *m, size_t size)
@@ -119,7 +102,7 @@ void *mm_state_zalloc(struct mm_machine *m, size_t size)
 	if (size > MM_STATE_BLOCK || span > MM_STATE_BLOCK - at)
 		return calloc(1, size ? size : 1);
 	m->state_used = at + span;
-	state_access(m->state_block + at, size);
+	mm_track_access(m->state_block + at, size);
 	return m->state_block + at; /* zero: the machine came from calloc */
 }
 
@@ -145,7 +128,7 @@ int mm_machine_create(const struct mm_config *cfg, struct mm_machine **out)
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
-	state_noaccess(m->state_block, sizeof(m->state_block));
+	mm_track_noaccess(m->state_block, sizeof(m->state_block));
 	m->cfg = *cfg;
 	m->rng_state = cfg->seed ^ 0x6d6d73696d2d6d6dull;
 	mm_fault_inject_set(m, cfg->fault_enable, cfg->fault_after, cfg->fault_repeat);
@@ -158,7 +141,7 @@ int mm_machine_create(const struct mm_config *cfg, struct mm_machine **out)
 	if (ret) {
 		mm_memmap_destroy(m);
 		mm_phys_destroy(m);
-		state_access(m->state_block, sizeof(m->state_block));
+		mm_track_access(m->state_block, sizeof(m->state_block));
 		free(m);
 		return ret;
 	}
@@ -173,7 +156,7 @@ void mm_machine_destroy(struct mm_machine *m)
 	stages_destroy(m);
 	mm_memmap_destroy(m);
 	mm_phys_destroy(m);
-	state_access(m->state_block, sizeof(m->state_block));
+	mm_track_access(m->state_block, sizeof(m->state_block));
 	free(m);
 }
 

@@ -14,23 +14,6 @@
 
 #include "internal.h"
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define MM_HAVE_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define MM_HAVE_ASAN 1
-#endif
-#ifdef MM_HAVE_ASAN
-#include <sanitizer/asan_interface.h>
-#define mm_track_noaccess(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
-#define mm_track_access(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
-#else
-#define mm_track_noaccess(p, n) ((void)(p), (void)(n))
-#define mm_track_access(p, n) ((void)(p), (void)(n))
-#endif
-
 struct phys_slot {
 	mm_pfn_t pfn;
 	uint8_t *frame; /* NULL = empty slot */
