@@ -171,17 +171,22 @@ void props_assert_fail(const char *file, int line, const char *msg)
 	abort();
 }
 
+/* MMSIM_TRACE, read once before the first input: a branch taken on the
+ * first input only would make the first run of a persistent AFL++ process
+ * cover an edge the later runs do not (an unstable edge). */
+static bool trace_env;
+
+__attribute__((constructor)) static void read_trace_env(void)
+{
+	trace_env = getenv("MMSIM_TRACE") != NULL;
+}
+
 int props_fuzz_one(const struct props_harness *h, const uint8_t *data, size_t len)
 {
-	/* The environment is read once per process, not once per input:
-	 * 0 unknown, 1 no trace, 2 trace. */
-	static int trace_env;
 	struct props_run_opts o = { NULL, PROPS_CHECK_FUZZ, 0 };
 	struct props_failure f;
 
-	if (!trace_env)
-		trace_env = getenv("MMSIM_TRACE") ? 2 : 1;
-	if (trace_env == 2) {
+	if (trace_env) {
 		o.trace = stdout;
 		o.check = PROPS_CHECK_ALL;
 	}
