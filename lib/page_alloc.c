@@ -1091,9 +1091,15 @@ int mm_free_pages_bootmem(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
 	return 0;
 }
 
-static bool handoff_fast_ok(struct mm_machine *m, struct mm_page *first, uint64_t nr)
+/* The pages [pfn, end) all exist and are reserved pages (neither free nor
+ * allocated) of first's node and zone; with unused, each also names its pfn
+ * and has one reference and no mapping. Every page handed over passes here:
+ * the fields are folded into one word and tested once per range, not once
+ * per field, and read from an aligned base (see MM_PAGE_ALIGNED). */
+static inline __attribute__((always_inline)) bool
+handoff_pages_ok(struct mm_machine *m, const struct mm_page *first, mm_pfn_t pfn, mm_pfn_t end,
+		 bool unused)
 {
-	const mm_pfn_t pfn = first->pfn, end = pfn + nr;
 	mm_pfn_t at = pfn, run_end;
 	uint64_t bad = 0;
 
@@ -1101,17 +1107,23 @@ static bool handoff_fast_ok(struct mm_machine *m, struct mm_page *first, uint64_
 		const struct mm_page *p = mm_memmap_run(m, at, end, &run_end);
 		if (!p)
 			return false;
-		/* every page handed over passes here: the fields are folded
-		 * into one word and tested once per block, not once per field,
-		 * and read from an aligned base (see MM_PAGE_ALIGNED) */
 		const struct mm_page *const q = MM_PAGE_ALIGNED(p);
-		for (uint64_t k = 0; k < run_end - at; k++)
-			bad |= (q[k].pfn ^ (at + k)) | ((q[k].flags & MM_PG_RESERVED) ^ MM_PG_RESERVED) |
-			       (uint64_t)(q[k].nid ^ first->nid) | (uint64_t)(q[k].zone ^ first->zone) |
-			       (uint32_t)(q[k].refcount ^ 1) | (uint32_t)~q[k].mapcount;
+		for (uint64_t k = 0; k < run_end - at; k++) {
+			bad |= ((q[k].flags & (MM_PG_RESERVED | MM_PG_BUDDY | MM_PG_ALLOCATED)) ^
+				MM_PG_RESERVED) |
+			       (uint64_t)(q[k].nid ^ first->nid) | (uint64_t)(q[k].zone ^ first->zone);
+			if (unused)
+				bad |= (q[k].pfn ^ (at + k)) | (uint32_t)(q[k].refcount ^ 1) |
+				       (uint32_t)~q[k].mapcount;
+		}
 		at = run_end;
 	}
 	return !bad;
+}
+
+static bool handoff_fast_ok(struct mm_machine *m, struct mm_page *first, uint64_t nr)
+{
+	return handoff_pages_ok(m, first, first->pfn, first->pfn + nr, true);
 }
 
 bool mm_page_alloc_handoff_ok(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr)
@@ -1119,28 +1131,14 @@ bool mm_page_alloc_handoff_ok(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr)
 	const struct mm_page_alloc_state *st = m->page_alloc;
 	const struct mm_page *first = mm_pfn_to_page(m, pfn);
 	const struct mm_zone *z;
-	const mm_pfn_t end = pfn + nr;
-	mm_pfn_t at = pfn, run_end;
-	uint32_t bad = 0;
 
 	if (!first || !st->zones_ready || first->nid >= MM_MAX_NODES ||
 	    !st->node[first->nid].online || first->zone >= MM_NR_ZONES)
 		return false;
 	z = &st->node[first->nid].zones[first->zone];
-	if (pfn < z->start_pfn || end > z->end_pfn)
+	if (pfn < z->start_pfn || pfn + nr > z->end_pfn)
 		return false;
-	while (at < end) {
-		const struct mm_page *p = mm_memmap_run(m, at, end, &run_end);
-		if (!p)
-			return false;
-		const struct mm_page *const q = MM_PAGE_ALIGNED(p);
-		for (uint64_t k = 0; k < run_end - at; k++)
-			bad |= ((q[k].flags & (MM_PG_RESERVED | MM_PG_BUDDY | MM_PG_ALLOCATED)) ^
-				MM_PG_RESERVED) |
-			       (uint32_t)(q[k].nid ^ first->nid) | (uint32_t)(q[k].zone ^ first->zone);
-		at = run_end;
-	}
-	return !bad;
+	return handoff_pages_ok(m, first, pfn, pfn + nr, false);
 }
 
 /* Release [s, e) (pages of one zone, each accepted by handoff_fast_ok) as
