@@ -443,12 +443,11 @@ static void memmap_init_zone(struct mm_machine *m, int n, int z)
 
 	while (pfn < zone->end_pfn) {
 		struct mm_page *p = mm_memmap_run(m, pfn, zone->end_pfn, &run_end);
-		if (p) {
-			struct mm_page *const base = MM_PAGE_ALIGNED(p);
-			for (uint64_t k = 0; z == MM_ZONE_HIGHMEM && k < run_end - pfn; k++)
-				base[k].flags |= MM_PG_HIGHMEM;
+		if (p && z == MM_ZONE_HIGHMEM)
+			for (struct mm_page *q = MM_PAGE_ALIGNED(p), *qe = q + (run_end - pfn); q != qe; q++)
+				q->flags |= MM_PG_HIGHMEM;
+		if (p)
 			zone->present += run_end - pfn;
-		}
 		pfn = run_end;
 	}
 }
@@ -1107,15 +1106,14 @@ handoff_pages_ok(struct mm_machine *m, const struct mm_page *first, mm_pfn_t pfn
 		const struct mm_page *p = mm_memmap_run(m, at, end, &run_end);
 		if (!p)
 			return false;
-		const struct mm_page *const q = MM_PAGE_ALIGNED(p);
-		for (uint64_t k = 0; k < run_end - at; k++) {
-			bad |= ((q[k].flags & (MM_PG_RESERVED | MM_PG_BUDDY | MM_PG_ALLOCATED)) ^
+		const struct mm_page *q = MM_PAGE_ALIGNED(p), *const qe = q + (run_end - at);
+		const uint64_t use = unused ? ~(uint64_t)0 : 0;
+		for (mm_pfn_t want = at; q != qe; q++, want++)
+			bad |= ((q->flags & (MM_PG_RESERVED | MM_PG_BUDDY | MM_PG_ALLOCATED)) ^
 				MM_PG_RESERVED) |
-			       (uint64_t)(q[k].nid ^ first->nid) | (uint64_t)(q[k].zone ^ first->zone);
-			if (unused)
-				bad |= (q[k].pfn ^ (at + k)) | (uint32_t)(q[k].refcount ^ 1) |
-				       (uint32_t)~q[k].mapcount;
-		}
+			       (uint64_t)(q->nid ^ first->nid) | (uint64_t)(q->zone ^ first->zone) |
+			       (use & ((q->pfn ^ want) | (uint32_t)(q->refcount ^ 1) |
+				       (uint32_t)~q->mapcount));
 		at = run_end;
 	}
 	return !bad;
@@ -1152,12 +1150,11 @@ static bool handoff_prep(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e)
 		return false;
 	while (s < e) {
 		struct mm_page *const p = mm_memmap_run(m, s, e, &run_end);
-		struct mm_page *const base = MM_PAGE_ALIGNED(p);
-		for (uint64_t k = 0; p && k < run_end - s; k++) {
-			base[k].flags &= ~(uint32_t)(MM_PG_ALLOCATED | MM_PG_HEAD | MM_PG_TAIL |
-						     MM_PG_RESERVED);
-			base[k].refcount = 0;
-			base[k].private = 0;
+		for (struct mm_page *q = MM_PAGE_ALIGNED(p), *qe = p ? q + (run_end - s) : q; q != qe;
+		     q++) {
+			q->flags &= ~(uint32_t)(MM_PG_ALLOCATED | MM_PG_HEAD | MM_PG_TAIL | MM_PG_RESERVED);
+			q->refcount = 0;
+			q->private = 0;
 		}
 		s = run_end;
 	}
@@ -1224,17 +1221,18 @@ static mm_pfn_t handoff_zone_run(struct mm_machine *m, mm_pfn_t pfn, mm_pfn_t en
 		const struct mm_page *p = mm_memmap_run(m, at, stop_pfn, &run_end);
 		if (!p)
 			break;
-		const struct mm_page *const q = MM_PAGE_ALIGNED(p);
-		for (uint64_t k = 0; at < run_end; k++, at++) {
-			if ((q[k].nid ^ first->nid) | (q[k].zone ^ first->zone))
-				goto out;
-			/* folded into one word: one test per run, not per field */
-			bad |= ((q[k].flags & (MM_PG_RESERVED | MM_PG_BUDDY | MM_PG_ALLOCATED)) ^
+		const struct mm_page *q = MM_PAGE_ALIGNED(p), *const qe = q + (run_end - at);
+		/* Every page inside the zone's span is linked to this node and
+		 * zone (nodes are disjoint, zones cut at fixed pfns): a page
+		 * that says otherwise is a broken memmap, refused like a bad
+		 * page. Folded into one word: one test per run, not per page. */
+		for (; q != qe; q++)
+			bad |= ((q->flags & (MM_PG_RESERVED | MM_PG_BUDDY | MM_PG_ALLOCATED)) ^
 				MM_PG_RESERVED) |
-			       (uint32_t)(q[k].refcount ^ 1) | (uint32_t)~q[k].mapcount;
-		}
+			       (uint32_t)(q->nid ^ first->nid) | (uint32_t)(q->zone ^ first->zone) |
+			       (uint32_t)(q->refcount ^ 1) | (uint32_t)~q->mapcount;
+		at = run_end;
 	}
-out:
 	*ok = !bad;
 	return at;
 }
@@ -1294,6 +1292,29 @@ static inline int highmem_take(const struct mm_page_alloc_state *st, const struc
 	return ((p->pfn ^ pfn) | (uint32_t)(p->refcount ^ 1) | (uint32_t)~p->mapcount) ? -1 : 1;
 }
 
+/* Whether every page of q[0, n) (pfns from pfn) would be taken, all of
+ * one node: highmem_take folded over the run into one word, so that a
+ * clean memmap array costs one test, not one per page. */
+static bool highmem_take_all(const struct mm_page_alloc_state *st, const struct mm_page *q,
+			     uint64_t n, mm_pfn_t pfn)
+{
+	const struct mm_page *const qe = q + n;
+	const uint8_t nid = q->nid;
+	const struct mm_zone *z;
+	uint64_t bad = 0;
+
+	if (nid >= MM_MAX_NODES || !st->node[nid].online)
+		return false;
+	z = &st->node[nid].zones[MM_ZONE_HIGHMEM];
+	if (pfn < z->start_pfn || pfn + n > z->end_pfn)
+		return false;
+	for (; q != qe; q++, pfn++)
+		bad |= (uint32_t)(q->zone ^ MM_ZONE_HIGHMEM) | (uint32_t)(q->nid ^ nid) |
+		       ((q->flags & (MM_PG_RESERVED | MM_PG_BUDDY | MM_PG_ALLOCATED)) ^ MM_PG_RESERVED) |
+		       (q->pfn ^ pfn) | (uint32_t)(q->refcount ^ 1) | (uint32_t)~q->mapcount;
+	return !bad;
+}
+
 uint64_t mm_page_alloc_free_highmem(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end)
 {
 	const struct mm_page_alloc_state *st = m->page_alloc;
@@ -1312,6 +1333,16 @@ uint64_t mm_page_alloc_free_highmem(struct mm_machine *m, mm_pfn_t start, mm_pfn
 	while (pfn < end) {
 		struct mm_page *p = mm_memmap_run(m, pfn, end, &run_end);
 		struct mm_page *const q = p ? MM_PAGE_ALIGNED(p) : NULL;
+		if (q && highmem_take_all(st, q, run_end - pfn, pfn)) {
+			/* the whole array joins the pending run, or starts one */
+			if (q->nid != run_nid) {
+				count += release_run(m, run, pfn, UINT32_MAX);
+				run = pfn;
+				run_nid = q->nid;
+			}
+			pfn = run_end;
+			continue;
+		}
 		for (uint64_t k = 0; q && pfn < run_end; k++, pfn++) {
 			const int take = highmem_take(st, &q[k], pfn);
 			if (take > 0 && q[k].nid == run_nid)
@@ -1775,70 +1806,169 @@ mm_page_alloc_verify_page(struct mm_machine *m, struct memmap_cursor *c, mm_pfn_
 	return c->base ? c->base + (pfn - c->start) : NULL;
 }
 
-/* Check zone zi of node n's free lists, marking free pfns in seen. */
-static int mm_page_alloc_verify_free_lists(struct mm_machine *m, int n, int zi, uint8_t *seen);
+/* What the memmap walk of one node found, per zone: the free lists must
+ * hold exactly the PageBuddy heads counted here. */
+struct verify_counts {
+	uint64_t present[MM_NR_ZONES], freep[MM_NR_ZONES], alloc[MM_NR_ZONES];
+	uint64_t resv[MM_NR_ZONES], pcp[MM_NR_ZONES];
+	uint64_t heads[MM_NR_ZONES][PA_ORDER_LIMIT];
+};
+
+/* Walk node n's memmap in pfn order: the partition into free blocks,
+ * reserved, allocated and per-CPU pages, and the shape of each block. */
+static int mm_page_alloc_verify_memmap(struct mm_machine *m, int n, struct verify_counts *vc);
+/* The pages of the free block headed by pfn (order o, zone zi), head excluded. */
+static int mm_page_alloc_verify_free_block(struct mm_machine *m, struct memmap_cursor *cur, int n,
+					   int zi, mm_pfn_t pfn, unsigned o);
+/* Zone zi's free lists: links, heads, and counts against the walk's. */
+static int mm_page_alloc_verify_free_lists(struct mm_machine *m, int n, int zi,
+					   const struct verify_counts *vc);
 /* Every CPU's list of a zone: links, page state, counts. */
 static int mm_page_alloc_verify_pcp(struct mm_machine *m, int n, int zi);
-/* Walk node n's memmap: partition and allocation shape, per-zone counts. */
-static int mm_page_alloc_verify_memmap(struct mm_machine *m, int n, const uint8_t *seen);
+/* The walk's per-zone counts against the zone's counters. */
+static int mm_page_alloc_verify_counts(struct mm_machine *m, int n, const struct verify_counts *vc);
 
-static int mm_page_alloc_verify_free_lists(struct mm_machine *m, int n, int zi, uint8_t *seen)
+static int mm_page_alloc_verify_free_block(struct mm_machine *m, struct memmap_cursor *cur, int n,
+					   int zi, mm_pfn_t pfn, unsigned o)
+{
+	const struct mm_zone *z = &m->page_alloc->node[n].zones[zi];
+	const uint64_t nr = (uint64_t)1 << o;
+	const struct mm_page *b;
+
+	MM_VERIFY(m, !(pfn & (nr - 1)), "free block pfn %#llx not aligned to order %u",
+		  (unsigned long long)pfn, o);
+	MM_VERIFY(m, pfn >= z->start_pfn && pfn + nr <= z->end_pfn,
+		  "free block [%#llx, +%llu) outside its zone", (unsigned long long)pfn,
+		  (unsigned long long)nr);
+	for (uint64_t i = 1; i < nr; i++) {
+		const struct mm_page *q = mm_page_alloc_verify_page(m, cur, pfn + i, pfn + nr);
+		MM_VERIFY(m, q, "free block at %#llx covers hole pfn %#llx", (unsigned long long)pfn,
+			  (unsigned long long)(pfn + i));
+		MM_VERIFY(m, q->nid == n && q->zone == zi, "free block at %#llx: pfn %#llx in another zone",
+			  (unsigned long long)pfn, (unsigned long long)(pfn + i));
+		MM_VERIFY(m, !(q->flags & (MM_PG_RESERVED | MM_PG_ALLOCATED | MM_PG_HEAD | MM_PG_TAIL |
+					  MM_PG_BUDDY | MM_PG_PCP)),
+			  "free block at %#llx: pfn %#llx has flags %#x", (unsigned long long)pfn,
+			  (unsigned long long)(pfn + i), q->flags);
+		MM_VERIFY(m, q->refcount == 0, "free pfn %#llx has count %d", (unsigned long long)(pfn + i),
+			  q->refcount);
+	}
+	if (o + 1 < m->page_alloc->max_order) {
+		b = mm_pfn_to_page(m, pfn ^ nr);
+		MM_VERIFY(m, !(b && (b->flags & MM_PG_BUDDY) && b->private == o && b->nid == n && b->zone == zi),
+			  "free buddies %#llx and %#llx of order %u left unmerged", (unsigned long long)pfn,
+			  (unsigned long long)(pfn ^ nr), o);
+	}
+	return 0;
+}
+
+static int mm_page_alloc_verify_memmap(struct mm_machine *m, int n, struct verify_counts *vc)
 {
 	struct mm_page_alloc_state *st = m->page_alloc;
 	const struct mm_pgdat *pg = &st->node[n];
-	const struct mm_zone *z = &pg->zones[zi];
+	uint64_t tail_left = 0;
+	struct memmap_cursor cur = { 0 };
+
+	for (mm_pfn_t pfn = pg->start_pfn; pfn < pg->end_pfn; pfn++) {
+		const struct mm_page *p = mm_page_alloc_verify_page(m, &cur, pfn, pg->end_pfn);
+		bool is_resv, is_alloc, is_pcp;
+		int zi;
+		if (!p) {
+			MM_VERIFY(m, tail_left == 0, "allocated block covers hole pfn %#llx",
+				  (unsigned long long)pfn);
+			continue;
+		}
+		zi = pfn_zone_idx(st, pfn);
+		MM_VERIFY(m, p->nid == n && p->zone == zi, "pfn %#llx: node %d zone %d, expected %d/%d",
+			  (unsigned long long)pfn, p->nid, p->zone, n, zi);
+		MM_VERIFY(m, !!(p->flags & MM_PG_HIGHMEM) == (zi == MM_ZONE_HIGHMEM),
+			  "pfn %#llx: PageHighMem wrong", (unsigned long long)pfn);
+		if (p->flags & MM_PG_BUDDY) {
+			const unsigned o = p->private;
+			MM_VERIFY(m, tail_left == 0, "free block inside an allocation at pfn %#llx",
+				  (unsigned long long)pfn);
+			MM_VERIFY(m, o < st->max_order, "free head pfn %#llx has order %u",
+				  (unsigned long long)pfn, o);
+			MM_VERIFY(m, !(p->flags & (MM_PG_RESERVED | MM_PG_ALLOCATED | MM_PG_HEAD | MM_PG_TAIL |
+						  MM_PG_PCP)) && p->refcount == 0,
+				  "free head pfn %#llx: flags %#x count %d", (unsigned long long)pfn, p->flags,
+				  p->refcount);
+			int ret = mm_page_alloc_verify_free_block(m, &cur, n, zi, pfn, o);
+			if (ret)
+				return ret;
+			vc->heads[zi][o]++;
+			vc->present[zi] += (uint64_t)1 << o;
+			vc->freep[zi] += (uint64_t)1 << o;
+			pfn += ((uint64_t)1 << o) - 1;
+			continue;
+		}
+		is_resv = (p->flags & MM_PG_RESERVED) != 0;
+		is_alloc = (p->flags & MM_PG_ALLOCATED) != 0;
+		is_pcp = (p->flags & MM_PG_PCP) != 0;
+		MM_VERIFY(m, is_resv + is_alloc + is_pcp == 1,
+			  "pfn %#llx: free 0 reserved %d allocated %d per-CPU %d", (unsigned long long)pfn,
+			  is_resv, is_alloc, is_pcp);
+		MM_VERIFY(m, is_pcp || !(p->flags & MM_PG_POISONED), "pfn %#llx not free but has flags %#x",
+			  (unsigned long long)pfn, p->flags);
+		vc->present[zi]++;
+		vc->resv[zi] += is_resv;
+		vc->alloc[zi] += is_alloc;
+		vc->pcp[zi] += is_pcp;
+		if (!is_alloc) {
+			MM_VERIFY(m, tail_left == 0, "allocated block ends early at pfn %#llx",
+				  (unsigned long long)pfn);
+			continue;
+		}
+		if (p->flags & MM_PG_TAIL) {
+			MM_VERIFY(m, tail_left > 0, "tail pfn %#llx without a head", (unsigned long long)pfn);
+			MM_VERIFY(m, p->refcount == 0 && !(p->flags & MM_PG_HEAD),
+				  "tail pfn %#llx: count %d flags %#x", (unsigned long long)pfn, p->refcount,
+				  p->flags);
+			tail_left--;
+			continue;
+		}
+		MM_VERIFY(m, tail_left == 0, "allocated block ends early at pfn %#llx", (unsigned long long)pfn);
+		MM_VERIFY(m, p->refcount >= 1, "allocated pfn %#llx has count %d", (unsigned long long)pfn,
+			  p->refcount);
+		MM_VERIFY(m, p->private < st->max_order && !(pfn & (((mm_pfn_t)1 << p->private) - 1)) &&
+			       !!(p->flags & MM_PG_HEAD) == (p->private > 0),
+			  "allocated head pfn %#llx: order %u flags %#x", (unsigned long long)pfn, p->private,
+			  p->flags);
+		tail_left = ((uint64_t)1 << p->private) - 1;
+	}
+	MM_VERIFY(m, tail_left == 0, "allocated block runs past node %d", n);
+	return 0;
+}
+
+/* The lists' pages are distinct (one lru_next each, and the back links
+ * agree), each a PageBuddy head of this zone and order; with as many on
+ * each list as the walk counted heads, the lists hold every free block. */
+static int mm_page_alloc_verify_free_lists(struct mm_machine *m, int n, int zi,
+					   const struct verify_counts *vc)
+{
+	struct mm_page_alloc_state *st = m->page_alloc;
+	const struct mm_zone *z = &st->node[n].zones[zi];
 	uint64_t sum = 0;
 
 	for (unsigned o = 0; o < st->max_order; o++) {
-		const uint64_t nr = (uint64_t)1 << o;
 		const struct mm_page *prev = NULL;
 		uint64_t count = 0;
 		for (const struct mm_page *p = z->area[o].head; p; prev = p, p = p->lru_next) {
-			const mm_pfn_t pfn = p->pfn;
-			const struct mm_page *b;
-			MM_VERIFY(m, count <= z->end_pfn - z->start_pfn,
-				  "node %d zone %d order %u: free list longer than the zone", n, zi, o);
+			MM_VERIFY(m, count < vc->heads[zi][o],
+				  "node %d zone %d order %u: free list longer than the %llu free blocks", n,
+				  zi, o, (unsigned long long)vc->heads[zi][o]);
 			MM_VERIFY(m, p->lru_prev == prev, "free list of order %u: broken back link at pfn %#llx",
-				  o, (unsigned long long)pfn);
-			MM_VERIFY(m, (p->flags & MM_PG_BUDDY) && p->private == o,
-				  "free head pfn %#llx on order-%u list: buddy %d order %u", (unsigned long long)pfn,
-				  o, !!(p->flags & MM_PG_BUDDY), p->private);
-			MM_VERIFY(m, !(pfn & (nr - 1)), "free block pfn %#llx not aligned to order %u",
-				  (unsigned long long)pfn, o);
-			MM_VERIFY(m, pfn >= z->start_pfn && pfn + nr <= z->end_pfn,
-				  "free block [%#llx, +%llu) outside its zone", (unsigned long long)pfn,
-				  (unsigned long long)nr);
-			struct memmap_cursor cur = { 0 };
-			for (uint64_t i = 0; i < nr; i++) {
-				const struct mm_page *q =
-					i ? mm_page_alloc_verify_page(m, &cur, pfn + i, pfn + nr) : p;
-				const uint64_t bit = pfn + i - pg->start_pfn;
-				MM_VERIFY(m, q, "free block at %#llx covers hole pfn %#llx", (unsigned long long)pfn,
-					  (unsigned long long)(pfn + i));
-				MM_VERIFY(m, q->nid == n && q->zone == zi,
-					  "free block at %#llx: pfn %#llx in another zone", (unsigned long long)pfn,
-					  (unsigned long long)(pfn + i));
-				MM_VERIFY(m, !(q->flags & (MM_PG_RESERVED | MM_PG_ALLOCATED | MM_PG_HEAD | MM_PG_TAIL)),
-					  "free pfn %#llx has flags %#x", (unsigned long long)(pfn + i), q->flags);
-				MM_VERIFY(m, !i || !(q->flags & MM_PG_BUDDY),
-					  "free block at %#llx: tail pfn %#llx is PageBuddy", (unsigned long long)pfn,
-					  (unsigned long long)(pfn + i));
-				MM_VERIFY(m, q->refcount == 0, "free pfn %#llx has count %d",
-					  (unsigned long long)(pfn + i), q->refcount);
-				MM_VERIFY(m, !(seen[bit >> 3] & (1u << (bit & 7))),
-					  "free pfn %#llx is in two free blocks", (unsigned long long)(pfn + i));
-				seen[bit >> 3] |= (uint8_t)(1u << (bit & 7));
-			}
-			if (o + 1 < st->max_order) {
-				b = mm_pfn_to_page(m, pfn ^ nr);
-				MM_VERIFY(m, !(b && (b->flags & MM_PG_BUDDY) && b->private == o && b->nid == n &&
-					       b->zone == zi),
-					  "free buddies %#llx and %#llx of order %u left unmerged",
-					  (unsigned long long)pfn, (unsigned long long)(pfn ^ nr), o);
-			}
+				  o, (unsigned long long)p->pfn);
+			MM_VERIFY(m, (p->flags & MM_PG_BUDDY) && p->private == o && p->nid == n && p->zone == zi,
+				  "pfn %#llx on node %d zone %d order-%u list: node %d zone %d buddy %d order %u",
+				  (unsigned long long)p->pfn, n, zi, o, p->nid, p->zone,
+				  !!(p->flags & MM_PG_BUDDY), p->private);
 			count++;
 		}
 		MM_VERIFY(m, prev == z->area[o].tail, "node %d zone %d order %u: tail pointer wrong", n, zi, o);
+		MM_VERIFY(m, count == vc->heads[zi][o],
+			  "node %d zone %d order %u: %llu free blocks, the list holds %llu", n, zi, o,
+			  (unsigned long long)vc->heads[zi][o], (unsigned long long)count);
 		MM_VERIFY(m, count == z->area[o].nr_free, "node %d zone %d order %u: nr_free %llu, list has %llu",
 			  n, zi, o, (unsigned long long)z->area[o].nr_free, (unsigned long long)count);
 		sum += count << o;
@@ -1876,116 +2006,48 @@ static int mm_page_alloc_verify_pcp(struct mm_machine *m, int n, int zi)
 	return 0;
 }
 
-static int mm_page_alloc_verify_memmap(struct mm_machine *m, int n, const uint8_t *seen)
+static int mm_page_alloc_verify_counts(struct mm_machine *m, int n, const struct verify_counts *vc)
 {
-	struct mm_page_alloc_state *st = m->page_alloc;
-	const struct mm_pgdat *pg = &st->node[n];
-	uint64_t present[MM_NR_ZONES] = { 0 }, freep[MM_NR_ZONES] = { 0 };
-	uint64_t alloc[MM_NR_ZONES] = { 0 }, resv[MM_NR_ZONES] = { 0 }, pcp[MM_NR_ZONES] = { 0 };
-	uint64_t tail_left = 0;
-	struct memmap_cursor cur = { 0 };
-
-	for (mm_pfn_t pfn = pg->start_pfn; pfn < pg->end_pfn; pfn++) {
-		const struct mm_page *p = mm_page_alloc_verify_page(m, &cur, pfn, pg->end_pfn);
-		const uint64_t bit = pfn - pg->start_pfn;
-		const bool is_free = seen[bit >> 3] & (1u << (bit & 7));
-		const bool is_resv = p && (p->flags & MM_PG_RESERVED);
-		const bool is_alloc = p && (p->flags & MM_PG_ALLOCATED);
-		const bool is_pcp = p && (p->flags & MM_PG_PCP);
-		int zi;
-		if (!p) {
-			MM_VERIFY(m, tail_left == 0, "allocated block covers hole pfn %#llx",
-				  (unsigned long long)pfn);
-			continue;
-		}
-		zi = pfn_zone_idx(st, pfn);
-		MM_VERIFY(m, p->nid == n && p->zone == zi, "pfn %#llx: node %d zone %d, expected %d/%d",
-			  (unsigned long long)pfn, p->nid, p->zone, n, zi);
-		MM_VERIFY(m, !!(p->flags & MM_PG_HIGHMEM) == (zi == MM_ZONE_HIGHMEM),
-			  "pfn %#llx: PageHighMem wrong", (unsigned long long)pfn);
-		MM_VERIFY(m, is_free + is_resv + is_alloc + is_pcp == 1,
-			  "pfn %#llx: free %d reserved %d allocated %d per-CPU %d", (unsigned long long)pfn,
-			  is_free, is_resv, is_alloc, is_pcp);
-		MM_VERIFY(m, is_free || (is_pcp && !(p->flags & MM_PG_BUDDY)) ||
-				     !(p->flags & (MM_PG_BUDDY | MM_PG_POISONED)),
-			  "pfn %#llx not free but has flags %#x", (unsigned long long)pfn, p->flags);
-		present[zi]++;
-		freep[zi] += is_free;
-		resv[zi] += is_resv;
-		alloc[zi] += is_alloc;
-		pcp[zi] += is_pcp;
-		if (p->flags & MM_PG_BUDDY) {
-			/* mm_page_alloc_verify_free_lists checked every page of this block */
-			uint64_t nr = (uint64_t)1 << p->private;
-			MM_VERIFY(m, tail_left == 0, "free block inside an allocation at pfn %#llx",
-				  (unsigned long long)pfn);
-			present[zi] += nr - 1;
-			freep[zi] += nr - 1;
-			pfn += nr - 1;
-			continue;
-		}
-		if (!is_alloc) {
-			MM_VERIFY(m, tail_left == 0, "allocated block ends early at pfn %#llx",
-				  (unsigned long long)pfn);
-			continue;
-		}
-		if (p->flags & MM_PG_TAIL) {
-			MM_VERIFY(m, tail_left > 0, "tail pfn %#llx without a head", (unsigned long long)pfn);
-			MM_VERIFY(m, p->refcount == 0 && !(p->flags & MM_PG_HEAD),
-				  "tail pfn %#llx: count %d flags %#x", (unsigned long long)pfn, p->refcount,
-				  p->flags);
-			tail_left--;
-			continue;
-		}
-		MM_VERIFY(m, tail_left == 0, "allocated block ends early at pfn %#llx", (unsigned long long)pfn);
-		MM_VERIFY(m, p->refcount >= 1, "allocated pfn %#llx has count %d", (unsigned long long)pfn,
-			  p->refcount);
-		MM_VERIFY(m, p->private < st->max_order && !(pfn & (((mm_pfn_t)1 << p->private) - 1)) &&
-			       !!(p->flags & MM_PG_HEAD) == (p->private > 0),
-			  "allocated head pfn %#llx: order %u flags %#x", (unsigned long long)pfn, p->private,
-			  p->flags);
-		tail_left = ((uint64_t)1 << p->private) - 1;
-	}
-	MM_VERIFY(m, tail_left == 0, "allocated block runs past node %d", n);
+	const struct mm_pgdat *pg = &m->page_alloc->node[n];
 	for (int zi = 0; zi < MM_NR_ZONES; zi++) {
 		const struct mm_zone *z = &pg->zones[zi];
-		MM_VERIFY(m, present[zi] == z->present, "node %d zone %d: present %llu, memmap has %llu", n,
-			  zi, (unsigned long long)z->present, (unsigned long long)present[zi]);
 		uint64_t listed = 0;
 		for (unsigned c = 0; c < MM_MAX_CPUS; c++)
 			listed += z->pcp[c].list.nr_free;
-		MM_VERIFY(m, freep[zi] + alloc[zi] + pcp[zi] == z->managed,
+		MM_VERIFY(m, vc->present[zi] == z->present, "node %d zone %d: present %llu, memmap has %llu",
+			  n, zi, (unsigned long long)z->present, (unsigned long long)vc->present[zi]);
+		MM_VERIFY(m, vc->freep[zi] + vc->alloc[zi] + vc->pcp[zi] == z->managed,
 			  "node %d zone %d: managed %llu != free %llu + allocated %llu + per-CPU %llu", n,
-			  zi, (unsigned long long)z->managed, (unsigned long long)freep[zi],
-			  (unsigned long long)alloc[zi], (unsigned long long)pcp[zi]);
-		MM_VERIFY(m, pcp[zi] == listed, "node %d zone %d: %llu pages flagged per-CPU, %llu listed",
-			  n, zi, (unsigned long long)pcp[zi], (unsigned long long)listed);
-		MM_VERIFY(m, resv[zi] + z->managed == z->present,
+			  zi, (unsigned long long)z->managed, (unsigned long long)vc->freep[zi],
+			  (unsigned long long)vc->alloc[zi], (unsigned long long)vc->pcp[zi]);
+		MM_VERIFY(m, vc->pcp[zi] == listed, "node %d zone %d: %llu pages flagged per-CPU, %llu listed",
+			  n, zi, (unsigned long long)vc->pcp[zi], (unsigned long long)listed);
+		MM_VERIFY(m, vc->resv[zi] + z->managed == z->present,
 			  "node %d zone %d: reserved %llu + managed %llu != present %llu", n, zi,
-			  (unsigned long long)resv[zi], (unsigned long long)z->managed,
+			  (unsigned long long)vc->resv[zi], (unsigned long long)z->managed,
 			  (unsigned long long)z->present);
 	}
 	return 0;
 }
 
+/* One sequential walk of each node's memmap, then the lists against what
+ * the walk counted: no per-page bitmap, no random access per free page. */
 int mm_page_alloc_verify(struct mm_machine *m)
 {
 	struct mm_page_alloc_state *st = m->page_alloc;
 	if (!st || !st->zones_ready)
 		return 0;
 	for (int n = 0; n < MM_MAX_NODES; n++) {
-		const struct mm_pgdat *pg = &st->node[n];
-		uint8_t *seen;
-		int ret = 0;
-		if (!pg->online)
+		struct verify_counts vc;
+		int ret;
+		if (!st->node[n].online)
 			continue;
-		seen = calloc((size_t)((pg->end_pfn - pg->start_pfn + 7) / 8), 1);
-		MM_VERIFY(m, seen, "verify: host out of memory for node %d", n);
+		memset(&vc, 0, sizeof(vc));
+		ret = mm_page_alloc_verify_memmap(m, n, &vc);
 		for (int zi = 0; zi < MM_NR_ZONES && !ret; zi++)
-			ret = mm_page_alloc_verify_free_lists(m, n, zi, seen);
+			ret = mm_page_alloc_verify_free_lists(m, n, zi, &vc);
 		if (!ret)
-			ret = mm_page_alloc_verify_memmap(m, n, seen);
-		free(seen);
+			ret = mm_page_alloc_verify_counts(m, n, &vc);
 		if (ret)
 			return ret;
 	}

@@ -8,7 +8,7 @@
  *   props --encode NAME TRACE OUT      turn a readable trace into an input file
  *   props --gen-seeds CORPUS           each corpus/<h>/scenarios/<x>.trace -> corpus/<h>/seed/<x>
  *   props --check-seeds CORPUS         the committed seeds are what their traces encode to
- *   props --bench NAME FILE [SECONDS]  execs/s of one input with fuzz-mode checks
+ *   props --bench NAME FILE|DIR [SECONDS]  execs/s of inputs with fuzz-mode checks
  *
  * Random inputs are byte strings from a seeded generator; the cursor turns
  * any bytes into a valid program. A failing input is shrunk (delete chunks,
@@ -56,7 +56,7 @@ static int usage(void)
 		"       props --replay NAME FILE...\n"
 		"       props --encode NAME TRACE OUT\n"
 		"       props --gen-seeds CORPUSDIR | --check-seeds CORPUSDIR\n"
-		"       props --bench NAME FILE [SECONDS]\n");
+		"       props --bench NAME FILE|DIR [SECONDS]\n");
 	return 2;
 }
 
@@ -300,34 +300,91 @@ static int cmd_seeds(const char *corpus, bool write)
 	return bad;
 }
 
-/* Run one input over and over as a fuzz engine would; print execs/s. */
+/* The inputs of a bench: FILE itself, or every regular file of a
+ * directory (a fuzzer's corpus: a fixed mix of inputs, so that two builds
+ * can be compared on the same work). */
+struct bench_set {
+	uint8_t **buf;
+	size_t *len;
+	size_t n;
+};
+
+static int bench_add(struct bench_set *b, const char *path)
+{
+	uint8_t **nb = realloc(b->buf, (b->n + 1) * sizeof(*nb));
+	size_t *nl;
+	if (!nb)
+		return -1;
+	b->buf = nb;
+	nl = realloc(b->len, (b->n + 1) * sizeof(*nl));
+	if (!nl)
+		return -1;
+	b->len = nl;
+	if (read_file(path, &b->buf[b->n], &b->len[b->n]))
+		return -1;
+	b->n++;
+	return 0;
+}
+
+static int bench_load(struct bench_set *b, const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	int ret = 0;
+
+	if (!d)
+		return bench_add(b, path);
+	while (!ret && (de = readdir(d))) {
+		char full[4096];
+		struct stat sb;
+		snprintf(full, sizeof(full), "%s/%s", path, de->d_name);
+		if (de->d_name[0] != '.' && !stat(full, &sb) && S_ISREG(sb.st_mode))
+			ret = bench_add(b, full);
+	}
+	closedir(d);
+	return ret || !b->n ? -1 : 0;
+}
+
+static void bench_free(struct bench_set *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		free(b->buf[i]);
+	free(b->buf);
+	free(b->len);
+}
+
+/* Run the inputs over and over as a fuzz engine would; print execs/s. */
 static int cmd_bench(const char *name, const char *file, double seconds)
 {
 	const struct props_harness *h = props_find_harness(name);
 	struct props_run_opts o = { NULL, PROPS_CHECK_FUZZ, 0 };
 	struct props_failure f;
-	uint8_t *buf;
-	size_t len;
+	struct bench_set b = { 0 };
 	uint64_t n = 0;
 	double start, el;
+	int ret = 0;
 
-	if (!h || read_file(file, &buf, &len))
+	if (!h || bench_load(&b, file)) {
+		bench_free(&b);
 		return usage();
+	}
 	start = now_seconds();
 	do {
-		for (int k = 0; k < 64; k++, n++) {
-			if (props_run(h, buf, len, &o, &f) != PROPS_OK) {
-				printf("props: %s fails: %s:%d: %s\n", file, f.file, f.line, f.msg);
-				free(buf);
-				return 1;
+		for (int k = 0; k < 64 && !ret; k++, n++) {
+			const size_t i = n % b.n;
+			if (props_run(h, b.buf[i], b.len[i], &o, &f) != PROPS_OK) {
+				printf("props: input %zu of %s fails: %s:%d: %s\n", i, file, f.file, f.line,
+				       f.msg);
+				ret = 1;
 			}
 		}
 		el = now_seconds() - start;
-	} while (el < seconds);
-	printf("props: bench %s %s: %llu execs in %.2f s = %.0f execs/s\n", name, file,
-	       (unsigned long long)n, el, (double)n / el);
-	free(buf);
-	return 0;
+	} while (!ret && el < seconds);
+	if (!ret)
+		printf("props: bench %s %s (%zu inputs): %llu execs in %.2f s = %.0f execs/s\n", name,
+		       file, b.n, (unsigned long long)n, el, (double)n / el);
+	bench_free(&b);
+	return ret;
 }
 
 int main(int argc, char **argv)
