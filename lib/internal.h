@@ -77,6 +77,21 @@ struct mm_memmap;
 #define mm_track_access(p, n) ((void)(p), (void)(n))
 #endif
 
+/* Loops over a whole memmap array (creation, the hand-off, the verify
+ * walks) check the array once and then run without ASan's per-access
+ * checks: mm_track_check(p, n) faults, as an instrumented access would,
+ * if any byte of [p, p + n) is poisoned (a walk past the array, into a
+ * freed one), and MM_ARRAY_WALK on the function drops the shadow check of
+ * each field of each page. Inlining needs equal sanitizer attributes, so a
+ * helper such a loop inlines carries MM_ARRAY_WALK too. */
+#ifdef MM_HAVE_ASAN
+#define MM_ARRAY_WALK __attribute__((no_sanitize("address")))
+void mm_track_check(const void *p, size_t n);
+#else
+#define MM_ARRAY_WALK
+#define mm_track_check(p, n) ((void)(p), (void)(n))
+#endif
+
 #define MM_STATE_BLOCK 12288 /* every stage's default state, with redzones */
 
 struct mm_machine {

@@ -92,6 +92,15 @@ static void stages_destroy(struct mm_machine *m)
 		stage_table[i].destroy(m);
 }
 
+#ifdef MM_HAVE_ASAN
+void mm_track_check(const void *p, size_t n)
+{
+	const volatile char *bad = __asan_region_is_poisoned((void *)(uintptr_t)p, n);
+	if (bad)
+		(void)*bad; /* instrumented: ASan reports this access and aborts */
+}
+#endif
+
 #define MM_STATE_REDZONE 32
 
 void *mm_state_zalloc(struct mm_machine *m, size_t size)

@@ -127,7 +127,6 @@ static inline struct mm_page *block_page(struct mm_machine *m, struct mm_page *h
 /* Does the memmap hold the nr pages from head contiguously? */
 static bool block_contig(struct mm_machine *m, struct mm_page *head, uint64_t nr);
 /* Zone index of pfn by the x86-32 boundaries. */
-static int pfn_zone_idx(const struct mm_page_alloc_state *st, mm_pfn_t pfn);
 /* Report an unusable call before set-up; true when the zones are missing. */
 static bool zones_missing(struct mm_machine *m, const char *fn);
 
@@ -313,15 +312,6 @@ bool mm_page_alloc_pfn_is_free(struct mm_machine *m, mm_pfn_t pfn)
 	if (!p || (p->flags & (MM_PG_ALLOCATED | MM_PG_RESERVED)))
 		return false;
 	return (p->flags & MM_PG_PCP) || free_block_head(m, pfn) != NULL;
-}
-
-static int pfn_zone_idx(const struct mm_page_alloc_state *st, mm_pfn_t pfn)
-{
-	if (pfn < st->dma_end)
-		return MM_ZONE_DMA;
-	if (pfn < st->low_pfn)
-		return MM_ZONE_NORMAL;
-	return MM_ZONE_HIGHMEM;
 }
 
 static bool zones_missing(struct mm_machine *m, const char *fn)
@@ -1795,13 +1785,15 @@ struct memmap_cursor {
  * as a verify function: it runs per page of the walks and, like them and
  * mm_pfn_to_page, stays out of the coverage instrumentation
  * (fuzz/sancov-ignorelist.txt). */
-static inline __attribute__((always_inline)) struct mm_page *
+static inline __attribute__((always_inline)) MM_ARRAY_WALK struct mm_page *
 mm_page_alloc_verify_page(struct mm_machine *m, struct memmap_cursor *c, mm_pfn_t pfn,
 			  mm_pfn_t limit)
 {
 	if (pfn < c->start || pfn >= c->end) {
 		c->base = mm_memmap_run(m, pfn, limit, &c->end);
 		c->start = pfn;
+		if (c->base)
+			mm_track_check(c->base, (c->end - pfn) * sizeof(struct mm_page));
 	}
 	return c->base ? c->base + (pfn - c->start) : NULL;
 }
@@ -1828,8 +1820,9 @@ static int mm_page_alloc_verify_pcp(struct mm_machine *m, int n, int zi);
 /* The walk's per-zone counts against the zone's counters. */
 static int mm_page_alloc_verify_counts(struct mm_machine *m, int n, const struct verify_counts *vc);
 
-static int mm_page_alloc_verify_free_block(struct mm_machine *m, struct memmap_cursor *cur, int n,
-					   int zi, mm_pfn_t pfn, unsigned o)
+static MM_ARRAY_WALK int mm_page_alloc_verify_free_block(struct mm_machine *m,
+							 struct memmap_cursor *cur, int n, int zi,
+							 mm_pfn_t pfn, unsigned o)
 {
 	const struct mm_zone *z = &m->page_alloc->node[n].zones[zi];
 	const uint64_t nr = (uint64_t)1 << o;
@@ -1862,10 +1855,12 @@ static int mm_page_alloc_verify_free_block(struct mm_machine *m, struct memmap_c
 	return 0;
 }
 
-static int mm_page_alloc_verify_memmap(struct mm_machine *m, int n, struct verify_counts *vc)
+static MM_ARRAY_WALK int mm_page_alloc_verify_memmap(struct mm_machine *m, int n,
+						     struct verify_counts *vc)
 {
 	struct mm_page_alloc_state *st = m->page_alloc;
 	const struct mm_pgdat *pg = &st->node[n];
+	const mm_pfn_t dma_end = st->dma_end, low_pfn = st->low_pfn; /* pfn_zone_idx, inline */
 	uint64_t tail_left = 0;
 	struct memmap_cursor cur = { 0 };
 
@@ -1878,7 +1873,7 @@ static int mm_page_alloc_verify_memmap(struct mm_machine *m, int n, struct verif
 				  (unsigned long long)pfn);
 			continue;
 		}
-		zi = pfn_zone_idx(st, pfn);
+		zi = pfn < dma_end ? MM_ZONE_DMA : pfn < low_pfn ? MM_ZONE_NORMAL : MM_ZONE_HIGHMEM;
 		MM_VERIFY(m, p->nid == n && p->zone == zi, "pfn %#llx: node %d zone %d, expected %d/%d",
 			  (unsigned long long)pfn, p->nid, p->zone, n, zi);
 		MM_VERIFY(m, !!(p->flags & MM_PG_HIGHMEM) == (zi == MM_ZONE_HIGHMEM),

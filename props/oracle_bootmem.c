@@ -14,6 +14,9 @@
 
 #define PAGE OB_PAGE
 
+#define OB_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define OB_MIN(a, b) ((a) < (b) ? (a) : (b))
+
 static uint64_t up(uint64_t bytes) { return bytes / PAGE + (bytes % PAGE != 0); }
 static uint64_t roundup(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
 static bool pow2(uint64_t x) { return x && (x & (x - 1)) == 0; }
@@ -369,28 +372,45 @@ struct ob_res ob_free_all_bootmem(struct oracle_bootmem *o)
 	return r;
 }
 
-/* Is page pfn wholly free memblock memory: every byte in a non-NOMAP
- * memory interval of one nid, no byte reserved? */
-static bool memblock_page_free(uint64_t pfn, const struct ob_ival *mem, int nmem,
-			       const struct ob_ival *rs, int nres)
+/* Which pages of [lo, hi) are wholly free memblock memory: every byte in
+ * a non-NOMAP memory interval of one nid, no byte reserved. Painted
+ * interval by interval over the pages each touches (covered bytes per page
+ * summed, one nid per page, any reservation or NOMAP spoils the page), so
+ * the cost is the pages plus the intervals, not their product. free[k]
+ * answers for page lo + k. */
+static int memblock_pages_free(uint64_t lo, uint64_t hi, const struct ob_ival *mem, int nmem,
+			       const struct ob_ival *rs, int nres, bool **out)
 {
-	uint64_t a = pfn * PAGE, b = a + PAGE, got = 0;
-	int nid = -2;
+	const uint64_t n = hi > lo ? hi - lo : 0;
+	uint32_t *got = calloc(n ? n : 1, sizeof(*got));
+	int *nid = malloc((n ? n : 1) * sizeof(*nid));
+	bool *spoilt = calloc(n ? n : 1, sizeof(*spoilt));
 
-	for (int i = 0; i < nres; i++)
-		if (rs[i].start < b && a < rs[i].end)
-			return false;
-	for (int i = 0; i < nmem; i++) {
-		uint64_t s = mem[i].start > a ? mem[i].start : a;
-		uint64_t e = mem[i].end < b ? mem[i].end : b;
-		if (s >= e)
-			continue;
-		if (mem[i].nomap || (nid != -2 && nid != mem[i].nid))
-			return false;
-		nid = mem[i].nid;
-		got += e - s;
+	*out = spoilt;
+	if (!got || !nid || !spoilt) {
+		free(got);
+		free(nid);
+		return -1;
 	}
-	return got == PAGE;
+	for (uint64_t k = 0; k < n; k++)
+		nid[k] = -2;
+	for (int i = 0; i < nres; i++)
+		for (uint64_t p = OB_MAX(rs[i].start / PAGE, lo); p < hi && p * PAGE < rs[i].end; p++)
+			spoilt[p - lo] = true;
+	for (int i = 0; i < nmem; i++)
+		for (uint64_t p = OB_MAX(mem[i].start / PAGE, lo); p < hi && p * PAGE < mem[i].end; p++) {
+			uint64_t a = OB_MAX(mem[i].start, p * PAGE), b = OB_MIN(mem[i].end, (p + 1) * PAGE);
+			if (mem[i].nomap || (nid[p - lo] != -2 && nid[p - lo] != mem[i].nid))
+				spoilt[p - lo] = true;
+			nid[p - lo] = mem[i].nid;
+			got[p - lo] += (uint32_t)(b - a);
+		}
+	/* spoilt becomes the answer: free = not spoilt and fully covered */
+	for (uint64_t k = 0; k < n; k++)
+		spoilt[k] = !spoilt[k] && got[k] == PAGE;
+	free(got);
+	free(nid);
+	return 0;
 }
 
 struct ob_res ob_memblock_free_all(struct oracle_bootmem *o, const struct ob_ival *mem, int nmem,
@@ -398,11 +418,17 @@ struct ob_res ob_memblock_free_all(struct oracle_bootmem *o, const struct ob_iva
 {
 	struct ob_res r = res(0, -1);
 
+	const uint64_t hi = OB_MIN(o->span_end, o->lowpfn);
+	bool *is_free;
+
 	if (o->handed)
 		return res(-EINVAL, MM_REPORT_AFTER_HANDOFF);
-	for (uint64_t p = 0; p < o->span_end && p < o->lowpfn; p++)
-		if (o->pstate[p] == OB_RESERVED && memblock_page_free(p, mem, nmem, rs, nres))
+	if (memblock_pages_free(0, hi, mem, nmem, rs, nres, &is_free))
+		return res(-ENOMEM, -1);
+	for (uint64_t p = 0; p < hi; p++)
+		if (o->pstate[p] == OB_RESERVED && is_free[p])
 			release(o, p, &r);
+	free(is_free);
 	o->handed = true;
 	return r;
 }
@@ -432,12 +458,17 @@ struct ob_res ob_highpages_memblock(struct oracle_bootmem *o, const struct ob_iv
 {
 	struct ob_res r = res(0, -1);
 
+	bool *is_free;
+
 	if (o->high_done)
 		return res(-EINVAL, MM_REPORT_AFTER_HANDOFF);
+	if (memblock_pages_free(o->lowpfn, o->span_end, mem, nmem, rs, nres, &is_free))
+		return res(-ENOMEM, -1);
 	o->high_done = true;
 	for (uint64_t p = o->lowpfn; p < o->span_end; p++)
-		if (memblock_page_free(p, mem, nmem, rs, nres))
+		if (is_free[p - o->lowpfn])
 			release(o, p, &r);
+	free(is_free);
 	return r;
 }
 
