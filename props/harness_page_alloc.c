@@ -848,21 +848,30 @@ static int check_pcp(struct pctx *c, struct props_result *r, int n, int z, uint6
 	}
 	for (uint32_t k = 0; k < NR_CPUS; k++) {
 		const struct opa_pcp *l = opa_pcp_list(&c->o, n, z, k);
-		mm_pfn_t list[256];
+		mm_pfn_t small[256], *list = small;
 		struct mm_pcp_info info;
-		if (mm_pcp_info(c->m, n, z, k, &info, list, 256))
-			return props_fail(r, "mm_pcp_info(%d, %d, %u) failed", n, z, k);
+		int fail = PROPS_OK;
+		/* every entry is compared: a list longer than the stack buffer
+		 * (a low percpu_pagelist_fraction on a big zone) gets a heap one */
+		if (l->count > 256 && !(list = malloc(l->count * sizeof(*list))))
+			return props_fail(r, "host out of memory for a %u-page list", l->count);
 		total += l->count;
-		if (info.count != l->count || (c->o.pcp_ready && (info.high != l->high ||
-								  info.batch != l->batch)))
-			return props_fail(r, "node %d zone %d cpu %u list: count %u high %u batch %u, "
+		if (mm_pcp_info(c->m, n, z, k, &info, list, l->count > 256 ? l->count : 256))
+			fail = props_fail(r, "mm_pcp_info(%d, %d, %u) failed", n, z, k);
+		else if (info.count != l->count ||
+			 (c->o.pcp_ready && (info.high != l->high || info.batch != l->batch)))
+			fail = props_fail(r, "node %d zone %d cpu %u list: count %u high %u batch %u, "
 					  "oracle %u %u %u", n, z, k, info.count, info.high, info.batch,
 					  l->count, l->high, l->batch);
-		for (uint32_t i = 0; i < l->count && i < 256; i++)
+		for (uint32_t i = 0; fail == PROPS_OK && i < l->count; i++)
 			if (list[i] != l->pfn[i])
-				return props_fail(r, "node %d zone %d cpu %u list[%u]: %#llx, oracle %#llx", n,
-						  z, k, i, (unsigned long long)list[i],
+				fail = props_fail(r, "node %d zone %d cpu %u list[%u]: %#llx, oracle %#llx",
+						  n, z, k, i, (unsigned long long)list[i],
 						  (unsigned long long)l->pfn[i]);
+		if (list != small)
+			free(list);
+		if (fail != PROPS_OK)
+			return fail;
 	}
 	PROPS_CHECK_EQ(r, "pcp pages", lib_total, total);
 	return PROPS_OK;
