@@ -388,6 +388,15 @@ static void page_state_exclusive(void)
 	/* ... or into a per-CPU page that is on no list */
 	CORRUPT(m, 0xf80, (p->flags = MM_PG_PCP, p->refcount = 0),
 		"node 0 zone 0: managed 254 != free 254 + allocated 0 + per-CPU 1");
+	/* an allocated page turned per-CPU: managed still adds up, but CPU 0's
+	 * list holds 7 pages, not the 8 flagged */
+	CORRUPT(m, 0x1008, (p->flags = MM_PG_PCP, p->refcount = 0),
+		"node 0 zone 1: 8 pages flagged per-CPU, 7 listed");
+	/* a per-CPU page turned into a free order-0 head on no free list (its
+	 * buddy 0x100e is per-CPU, so nothing to merge): the head count the
+	 * walk made and the list disagree */
+	CORRUPT(m, 0x100f, (p->flags = (p->flags & ~MM_PG_PCP) | MM_PG_BUDDY),
+		"node 0 zone 1 order 0: 1 free blocks, the list holds 0");
 	mm_machine_destroy(m);
 }
 
@@ -437,6 +446,9 @@ static void broken_back_links(void)
 	/* the tail's lru_next back to the first: a cycle the walk's head count bounds */
 	CORRUPT(m, second->pfn, p->lru_next = first,
 		"node 0 zone 0 order 3: free list longer than the 2 free blocks");
+	/* the list cut short after its first page: its tail pointer is stale */
+	CORRUPT(m, first->pfn, p->lru_next = NULL, "node 0 zone 0 order 3: tail pointer wrong");
+	CORRUPT(m, 0x100c, p->lru_next = NULL, "node 0 zone 1 cpu 0: per-CPU count 7, list has 4");
 	CORRUPT(m, 0x100a, p->lru_prev = NULL, "per-CPU list: broken back link at pfn 0x100a");
 	CORRUPT(m, 0x100f, p->lru_prev = page(m, 0x1009), "per-CPU list: broken back link at pfn 0x100f");
 	CORRUPT(m, 0x1009, p->lru_prev = page(m, 0x100f), "per-CPU list: broken back link at pfn 0x1009");
