@@ -1826,6 +1826,12 @@ static MM_ARRAY_WALK int mm_page_alloc_verify_free_block(struct mm_machine *m,
 {
 	const struct mm_zone *z = &m->page_alloc->node[n].zones[zi];
 	const uint64_t nr = (uint64_t)1 << o;
+	/* A tail is in no state of its own, and has PageHighMem as its zone
+	 * says: one compare per tail for both (the walk skips the tails, so
+	 * only this loop sees them). */
+	const uint32_t tail_mask = MM_PG_RESERVED | MM_PG_ALLOCATED | MM_PG_HEAD | MM_PG_TAIL |
+				   MM_PG_BUDDY | MM_PG_PCP | MM_PG_HIGHMEM;
+	const uint32_t tail_want = zi == MM_ZONE_HIGHMEM ? MM_PG_HIGHMEM : 0;
 	const struct mm_page *b;
 
 	MM_VERIFY(m, !(pfn & (nr - 1)), "free block pfn %#llx not aligned to order %u",
@@ -1839,10 +1845,10 @@ static MM_ARRAY_WALK int mm_page_alloc_verify_free_block(struct mm_machine *m,
 			  (unsigned long long)(pfn + i));
 		MM_VERIFY(m, q->nid == n && q->zone == zi, "free block at %#llx: pfn %#llx in another zone",
 			  (unsigned long long)pfn, (unsigned long long)(pfn + i));
-		MM_VERIFY(m, !(q->flags & (MM_PG_RESERVED | MM_PG_ALLOCATED | MM_PG_HEAD | MM_PG_TAIL |
-					  MM_PG_BUDDY | MM_PG_PCP)),
-			  "free block at %#llx: pfn %#llx has flags %#x", (unsigned long long)pfn,
-			  (unsigned long long)(pfn + i), q->flags);
+		MM_VERIFY(m, (q->flags & tail_mask) == tail_want,
+			  "free block at %#llx: pfn %#llx has flags %#x%s", (unsigned long long)pfn,
+			  (unsigned long long)(pfn + i), q->flags,
+			  (q->flags ^ tail_want) & MM_PG_HIGHMEM ? ": PageHighMem wrong" : "");
 		MM_VERIFY(m, q->refcount == 0, "free pfn %#llx has count %d", (unsigned long long)(pfn + i),
 			  q->refcount);
 	}

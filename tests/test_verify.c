@@ -1,0 +1,492 @@
+/* label: unit */
+/*
+ * The checker checked: every invariant mm_verify claims (the buddy walk of
+ * mm_page_alloc_verify, mm_memmap_verify) fires when one page breaks it.
+ *
+ * White-box: the machine is built through the public API only, then one
+ * field of one struct mm_page (reached through mm_pfn_to_page; the zones and
+ * free lists are private to page_alloc.c) is corrupted. Each corruption
+ * expects mm_verify != 0 with a distinctive part of the expected message,
+ * then the page is put back byte for byte and mm_verify must pass again
+ * (the checker neither misses the break nor cries wolf after it).
+ *
+ * The machine (max_order 11, lowmem limit pfn 0x1100), one node
+ * [0xf00, 0x1200):
+ *
+ *   DMA     [0xf00, 0x1000)  0xf00 and 0xf80 stay reserved; the rest is
+ *                            handed over: free 0xf01 o0, 0xf02 o1, 0xf04 o2,
+ *                            0xf08 o3, 0xf10 o4, 0xf20 o5, 0xf40 o6 and the
+ *                            same at 0xf81 ... 0xfc0 (two blocks per order)
+ *   NORMAL  [0x1000, 0x1100) one o8 block, then order-2 allocations at 0x1000
+ *                            and 0x1004 and an order-0 one through the
+ *                            per-CPU list (fraction 8: high 32, batch 8):
+ *                            0x1008 allocated, 0x1009 ... 0x100f stay on
+ *                            CPU 0's list; free 0x1010 o4 ... 0x1080 o7
+ *   HIGHMEM [0x1100, 0x1200) one o8 block, then an order-1 allocation at
+ *                            0x1100; free 0x1102 o1 ... 0x1180 o7
+ *
+ * A wanted message may be given in parts separated by '*' (they must appear
+ * in that order) where a flags word between them depends on the profile.
+ * Run with -v to print the message that caught each corruption.
+ */
+#include "check.h"
+
+#include "internal.h" /* struct mm_page, mm_pfn_to_page, MM_PG_* */
+
+static int verbose;
+
+struct profile {
+	const char *name;
+	uint32_t era, profile, hardening;
+};
+
+/* Poisoning puts PG_POISONED on every free page, shuffling may put a freed
+ * block at either end of its list: neither may change what is caught. */
+static const struct profile profiles[] = {
+	{ "2.6.29/x86_32", MM_ERA_2_6_29, MM_PROFILE_X86_32, 0 },
+	{ "modern/pae/shuffle+poison", MM_ERA_MODERN, MM_PROFILE_X86_PAE,
+	  MM_HARDEN_SHUFFLE | MM_HARDEN_POISON },
+};
+static const struct profile *prof;
+
+#define LOW_PFN 0x1100u
+#define NODE_START 0xf00u
+#define NODE_END 0x1200u
+
+/* Hand [start, end) over in maximal aligned blocks, each inside one zone. */
+static int give(struct mm_machine *m, uint64_t start, uint64_t end)
+{
+	for (uint64_t pfn = start; pfn < end;) {
+		unsigned o = 10;
+		for (;; o--) {
+			uint64_t n = (uint64_t)1 << o, last = pfn + n - 1;
+			bool same = (pfn < 0x1000) == (last < 0x1000) && (pfn < LOW_PFN) == (last < LOW_PFN);
+			if ((!(pfn & (n - 1)) && pfn + n <= end && same) || !o)
+				break;
+		}
+		if (mm_free_pages_bootmem(m, pfn, o))
+			return -1;
+		pfn += (uint64_t)1 << o;
+	}
+	return 0;
+}
+
+/* The machine of the banner, or NULL if a step of the public API failed. */
+static struct mm_machine *setup(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	mm_pfn_t pfn;
+
+	mm_config_default(&cfg, (enum mm_era)prof->era);
+	cfg.profile = prof->profile;
+	cfg.hardening = prof->hardening;
+	cfg.max_order = 11;
+	cfg.lowmem_limit = (uint64_t)LOW_PFN << 12;
+	cfg.seed = 7;
+	cfg.nr_cpus = 2;
+	if (mm_machine_create(&cfg, &m))
+		return NULL;
+	if (mm_node_add(m, 0, NODE_START, NODE_END) || mm_free_area_init(m) ||
+	    give(m, 0xf01, 0xf80) || give(m, 0xf81, 0x1000) || give(m, 0x1000, NODE_END) ||
+	    mm_setup_per_cpu_pageset(m) || mm_percpu_pagelist_fraction(m, 8) ||
+	    mm_alloc_pages(m, MM_GFP_KERNEL, 2, &pfn) || pfn != 0x1000 ||
+	    mm_alloc_pages(m, MM_GFP_KERNEL, 2, &pfn) || pfn != 0x1004 ||
+	    mm_alloc_pages(m, MM_GFP_KERNEL, 0, &pfn) || pfn != 0x1008 ||
+	    mm_alloc_pages(m, MM_GFP_HIGHUSER, 1, &pfn) || pfn != 0x1100 || mm_verify(m) ||
+	    mm_report_count(m)) {
+		mm_machine_destroy(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* Does msg hold the parts of want, split at '*', in that order? */
+static bool msg_matches(const char *msg, const char *want)
+{
+	char part[128];
+	while (*want) {
+		size_t n = strcspn(want, "*");
+		if (n >= sizeof(part))
+			return false;
+		memcpy(part, want, n);
+		part[n] = '\0';
+		msg = strstr(msg, part);
+		if (!msg)
+			return false;
+		msg += n;
+		want += n + (want[n] == '*');
+	}
+	return true;
+}
+
+/* mm_verify must fail with want in its message (a failure is recorded, not
+ * returned: the caller still restores the page and frees the machine). */
+static void expect_caught(struct mm_machine *m, const char *what, const char *want, int line)
+{
+	int ret = mm_verify(m);
+	const char *msg = mm_verify_message(m);
+	if (ret == 0) {
+		fprintf(stderr, "%s:%d: %s: NOT CAUGHT: %s (mm_verify passed)\n", __FILE__, line,
+			check_current, what);
+	} else if (!msg_matches(msg, want)) {
+		fprintf(stderr, "%s:%d: %s: %s: caught as \"%s\", expected \"%s\"\n", __FILE__, line,
+			check_current, what, msg, want);
+	} else {
+		if (verbose)
+			printf("  %-56s -> %s\n", what, msg);
+		return;
+	}
+	check_current_failed = 1;
+}
+
+/* After the page is restored, mm_verify must pass again. */
+static void expect_clean(struct mm_machine *m, const char *what, int line)
+{
+	if (mm_verify(m) == 0)
+		return;
+	fprintf(stderr, "%s:%d: %s: after restoring %s: %s\n", __FILE__, line, check_current, what,
+		mm_verify_message(m));
+	check_current_failed = 1;
+}
+
+/* Corrupt page pfn with `edit` (a statement on `p`), expect the message
+ * `want`, restore the page byte for byte, expect a clean verify. */
+#define CORRUPT(m, pfn, edit, want)                                                    \
+	do {                                                                           \
+		struct mm_page *p_ = mm_pfn_to_page((m), (pfn));                       \
+		struct mm_page saved_;                                                 \
+		if (!p_) {                                                             \
+			fprintf(stderr, "%s:%d: %s: no page %#llx\n", __FILE__, __LINE__, \
+				check_current, (unsigned long long)(pfn));             \
+			check_current_failed = 1;                                      \
+			break;                                                         \
+		}                                                                      \
+		saved_ = *p_;                                                          \
+		{                                                                      \
+			struct mm_page *const p = p_;                                  \
+			edit;                                                          \
+		}                                                                      \
+		expect_caught((m), "pfn " #pfn ": " #edit, (want), __LINE__);          \
+		*p_ = saved_;                                                          \
+		expect_clean((m), "pfn " #pfn, __LINE__);                              \
+	} while (0)
+
+static struct mm_page *page(struct mm_machine *m, mm_pfn_t pfn)
+{
+	return mm_pfn_to_page(m, pfn);
+}
+
+/* The layout the scenarios rely on, checked once per profile. */
+static void layout(void)
+{
+	struct mm_machine *m = setup();
+	ASSERT_TRUE(m);
+	ASSERT_EQ(page(m, 0xf00)->flags & ~MM_PG_POISONED, MM_PG_RESERVED);
+	ASSERT_EQ(page(m, 0xf80)->flags & ~MM_PG_POISONED, MM_PG_RESERVED);
+	for (unsigned o = 0; o < 7; o++) {
+		ASSERT_EQ(page(m, 0xf00 + (1u << o))->flags & ~MM_PG_POISONED, MM_PG_BUDDY);
+		ASSERT_EQ(page(m, 0xf00 + (1u << o))->private, o);
+		ASSERT_EQ(page(m, 0xf80 + (1u << o))->flags & ~MM_PG_POISONED, MM_PG_BUDDY);
+		ASSERT_EQ(page(m, 0xf80 + (1u << o))->private, o);
+	}
+	for (unsigned o = 4; o < 8; o++) {
+		ASSERT_EQ(page(m, 0x1000 + (1u << o))->flags & ~MM_PG_POISONED, MM_PG_BUDDY);
+		ASSERT_EQ(page(m, 0x1000 + (1u << o))->private, o);
+	}
+	for (unsigned o = 1; o < 8; o++) {
+		ASSERT_EQ(page(m, 0x1100 + (1u << o))->flags & ~MM_PG_POISONED,
+			  MM_PG_BUDDY | MM_PG_HIGHMEM);
+		ASSERT_EQ(page(m, 0x1100 + (1u << o))->private, o);
+	}
+	ASSERT_EQ(page(m, 0x1000)->flags, MM_PG_ALLOCATED | MM_PG_HEAD);
+	ASSERT_EQ(page(m, 0x1000)->private, 2);
+	ASSERT_EQ(page(m, 0x1001)->flags, MM_PG_ALLOCATED | MM_PG_TAIL);
+	ASSERT_EQ(page(m, 0x1004)->flags, MM_PG_ALLOCATED | MM_PG_HEAD);
+	ASSERT_EQ(page(m, 0x1008)->flags, MM_PG_ALLOCATED);
+	ASSERT_EQ(page(m, 0x1100)->flags, MM_PG_ALLOCATED | MM_PG_HEAD | MM_PG_HIGHMEM);
+	ASSERT_EQ(page(m, 0x1101)->flags, MM_PG_ALLOCATED | MM_PG_TAIL | MM_PG_HIGHMEM);
+	for (mm_pfn_t pfn = 0x1009; pfn < 0x1010; pfn++)
+		ASSERT_EQ(page(m, pfn)->flags & ~MM_PG_POISONED, MM_PG_PCP);
+	/* CPU 0's list in the order rmqueue_bulk filled it, head taken */
+	ASSERT_TRUE(page(m, 0x1009)->lru_prev == NULL);
+	ASSERT_TRUE(page(m, 0x100a)->lru_prev == page(m, 0x1009));
+	ASSERT_TRUE(page(m, 0x100f)->lru_next == NULL);
+	mm_machine_destroy(m);
+}
+
+/* A free head losing PG_BUDDY: its pages belong to nobody (the walk finds
+ * a page neither free, reserved, allocated nor per-CPU). */
+static void free_head_loses_buddy(void)
+{
+	struct mm_machine *m = setup();
+	ASSERT_TRUE(m);
+	CORRUPT(m, 0x1010, p->flags &= ~MM_PG_BUDDY, "pfn 0x1010: free 0 reserved 0 allocated 0");
+	CORRUPT(m, 0xf01, p->flags &= ~MM_PG_BUDDY, "pfn 0xf01: free 0 reserved 0 allocated 0");
+	CORRUPT(m, 0x1180, p->flags &= ~MM_PG_BUDDY, "pfn 0x1180: free 0 reserved 0 allocated 0");
+	/* the head's own state, beside PG_BUDDY */
+	CORRUPT(m, 0x1010, p->refcount = 1, "free head pfn 0x1010: flags");
+	CORRUPT(m, 0x1010, p->flags |= MM_PG_RESERVED, "free head pfn 0x1010: flags");
+	CORRUPT(m, 0x1010, p->flags |= MM_PG_PCP, "free head pfn 0x1010: flags");
+	mm_machine_destroy(m);
+}
+
+/* A free head's order changed: raised, the block is misaligned; lowered,
+ * its upper half is orphaned; past MAX_ORDER, refused outright. */
+static void free_head_order_changed(void)
+{
+	struct mm_machine *m = setup();
+	ASSERT_TRUE(m);
+	CORRUPT(m, 0xf08, p->private = 4, "free block pfn 0xf08 not aligned to order 4");
+	CORRUPT(m, 0xf08, p->private = 2, "pfn 0xf0c: free 0 reserved 0 allocated 0");
+	CORRUPT(m, 0xf08, p->private = 11, "free head pfn 0xf08 has order 11");
+	CORRUPT(m, 0x1080, p->private = 6, "pfn 0x10c0: free 0 reserved 0 allocated 0");
+	CORRUPT(m, 0x1080, p->private = 8, "free block pfn 0x1080 not aligned to order 8");
+	mm_machine_destroy(m);
+}
+
+/* A tail page of a free block marked PG_BUDDY, PG_ALLOCATED (or any state
+ * of a used page) or given a reference. */
+static void free_tail_state(void)
+{
+	struct mm_machine *m = setup();
+	ASSERT_TRUE(m);
+	CORRUPT(m, 0xf09, p->flags |= MM_PG_BUDDY, "free block at 0xf08: pfn 0xf09 has flags");
+	CORRUPT(m, 0xf0f, p->flags |= MM_PG_ALLOCATED, "free block at 0xf08: pfn 0xf0f has flags");
+	CORRUPT(m, 0xf0c, p->flags |= MM_PG_RESERVED, "free block at 0xf08: pfn 0xf0c has flags");
+	CORRUPT(m, 0xf0c, p->flags |= MM_PG_PCP, "free block at 0xf08: pfn 0xf0c has flags");
+	CORRUPT(m, 0xf0c, p->flags |= MM_PG_TAIL, "free block at 0xf08: pfn 0xf0c has flags");
+	CORRUPT(m, 0xf0c, p->flags |= MM_PG_HEAD, "free block at 0xf08: pfn 0xf0c has flags");
+	CORRUPT(m, 0xf09, p->refcount = 1, "free pfn 0xf09 has count 1");
+	CORRUPT(m, 0x11ff, p->refcount = -1, "free pfn 0x11ff has count -1");
+	mm_machine_destroy(m);
+}
+
+/* A free block's tail page linked to another zone or node. */
+static void free_tail_elsewhere(void)
+{
+	struct mm_machine *m = setup();
+	ASSERT_TRUE(m);
+	CORRUPT(m, 0xf09, p->zone = MM_ZONE_NORMAL, "free block at 0xf08: pfn 0xf09 in another zone");
+	CORRUPT(m, 0xf0f, p->nid = 1, "free block at 0xf08: pfn 0xf0f in another zone");
+	CORRUPT(m, 0x10ff, p->zone = MM_ZONE_HIGHMEM, "free block at 0x1080: pfn 0x10ff in another zone");
+	CORRUPT(m, 0x1181, p->nid = 2, "free block at 0x1180: pfn 0x1181 in another zone");
+	mm_machine_destroy(m);
+}
+
+/* Two free buddies of equal order left unmerged: the order-6 block at
+ * 0xf40 split into 0xf40 o5 and 0xf60 o5 by editing its pages only. The
+ * block check of 0xf40 sees its buddy 0xf60 free with the same order and
+ * fires first (the list counts would catch it next: one order-5 head more
+ * than the list holds, one order-6 head less). */
+static void unmerged_buddies(void)
+{
+	struct mm_machine *m = setup();
+	struct mm_page *lo, *hi, lo_saved, hi_saved;
+	ASSERT_TRUE(m);
+	for (int k = 0; k < 2; k++) {
+		const mm_pfn_t pfn = k ? 0x1140 : 0xf40; /* DMA, then HIGHMEM */
+		lo = page(m, pfn);
+		hi = page(m, pfn + 0x20);
+		ASSERT_TRUE(lo && hi);
+		ASSERT_EQ(lo->private, 6);
+		lo_saved = *lo;
+		hi_saved = *hi;
+		lo->private = 5;
+		hi->flags |= MM_PG_BUDDY;
+		hi->private = 5;
+		expect_caught(m, "order-6 block split into two order-5 buddies",
+			      k ? "free buddies 0x1140 and 0x1160 of order 5 left unmerged"
+				: "free buddies 0xf40 and 0xf60 of order 5 left unmerged",
+			      __LINE__);
+		*lo = lo_saved;
+		*hi = hi_saved;
+		expect_clean(m, "the order-6 block", __LINE__);
+	}
+	mm_machine_destroy(m);
+}
+
+/* An allocated block: a tail losing PG_TAIL, a head without references,
+ * an order that does not match the head's alignment or the tails. */
+static void allocated_block_shape(void)
+{
+	struct mm_machine *m = setup();
+	ASSERT_TRUE(m);
+	CORRUPT(m, 0x1001, p->flags &= ~MM_PG_TAIL, "allocated block ends early at pfn 0x1001");
+	CORRUPT(m, 0x1003, p->flags &= ~MM_PG_TAIL, "allocated block ends early at pfn 0x1003");
+	CORRUPT(m, 0x1101, p->flags &= ~MM_PG_TAIL, "allocated block ends early at pfn 0x1101");
+	CORRUPT(m, 0x1000, p->refcount = 0, "allocated pfn 0x1000 has count 0");
+	CORRUPT(m, 0x1008, p->refcount = 0, "allocated pfn 0x1008 has count 0");
+	CORRUPT(m, 0x1004, p->private = 3, "allocated head pfn 0x1004: order 3");
+	CORRUPT(m, 0x1008, p->private = 1, "allocated head pfn 0x1008: order 1");
+	CORRUPT(m, 0x1000, p->private = 11, "allocated head pfn 0x1000: order 11");
+	CORRUPT(m, 0x1000, p->private = 1, "tail pfn 0x1002 without a head");
+	CORRUPT(m, 0x1000, p->flags &= ~MM_PG_HEAD, "allocated head pfn 0x1000: order 2");
+	CORRUPT(m, 0x1008, p->flags |= MM_PG_HEAD, "allocated head pfn 0x1008: order 0");
+	CORRUPT(m, 0x1002, p->refcount = 1, "tail pfn 0x1002: count 1");
+	CORRUPT(m, 0x1002, p->flags |= MM_PG_HEAD, "tail pfn 0x1002: count 0");
+	CORRUPT(m, 0x1002, p->flags |= MM_PG_BUDDY, "free block inside an allocation at pfn 0x1002");
+	CORRUPT(m, 0x1008, p->flags |= MM_PG_TAIL, "tail pfn 0x1008 without a head");
+	mm_machine_destroy(m);
+}
+
+/* PageHighMem set below the lowmem limit or missing above it, on every kind
+ * of page: reserved, allocated head and tail, free head and tail, per-CPU. */
+static void highmem_flag_wrong(void)
+{
+	struct mm_machine *m = setup();
+	ASSERT_TRUE(m);
+	CORRUPT(m, 0xf00, p->flags |= MM_PG_HIGHMEM, "pfn 0xf00: PageHighMem wrong");
+	CORRUPT(m, 0x1000, p->flags |= MM_PG_HIGHMEM, "pfn 0x1000: PageHighMem wrong");
+	CORRUPT(m, 0x1003, p->flags |= MM_PG_HIGHMEM, "pfn 0x1003: PageHighMem wrong");
+	CORRUPT(m, 0x1009, p->flags |= MM_PG_HIGHMEM, "pfn 0x1009: PageHighMem wrong");
+	CORRUPT(m, 0x1010, p->flags |= MM_PG_HIGHMEM, "pfn 0x1010: PageHighMem wrong");
+	CORRUPT(m, 0x1100, p->flags &= ~MM_PG_HIGHMEM, "pfn 0x1100: PageHighMem wrong");
+	CORRUPT(m, 0x1101, p->flags &= ~MM_PG_HIGHMEM, "pfn 0x1101: PageHighMem wrong");
+	CORRUPT(m, 0x1180, p->flags &= ~MM_PG_HIGHMEM, "pfn 0x1180: PageHighMem wrong");
+	/* tails of free blocks: the walk skips them, the block check must look
+	 * (it did not before this test: see the commit that added it) */
+	CORRUPT(m, 0x1011, p->flags |= MM_PG_HIGHMEM,
+		"free block at 0x1010: pfn 0x1011 has flags*: PageHighMem wrong");
+	CORRUPT(m, 0xf7f, p->flags |= MM_PG_HIGHMEM,
+		"free block at 0xf40: pfn 0xf7f has flags*: PageHighMem wrong");
+	CORRUPT(m, 0x1181, p->flags &= ~MM_PG_HIGHMEM,
+		"free block at 0x1180: pfn 0x1181 has flags*: PageHighMem wrong");
+	mm_machine_destroy(m);
+}
+
+/* A page's node or zone link wrong (a head, a reserved, an allocated or a
+ * per-CPU page: free tails are free_tail_elsewhere's). */
+static void page_links_wrong(void)
+{
+	struct mm_machine *m = setup();
+	ASSERT_TRUE(m);
+	CORRUPT(m, 0xf00, p->zone = MM_ZONE_NORMAL, "pfn 0xf00: node 0 zone 1, expected 0/0");
+	CORRUPT(m, 0xf80, p->nid = 1, "pfn 0xf80: node 1 zone 0, expected 0/0");
+	CORRUPT(m, 0x1000, p->nid = 3, "pfn 0x1000: node 3 zone 1, expected 0/1");
+	CORRUPT(m, 0x1001, p->zone = MM_ZONE_DMA, "pfn 0x1001: node 0 zone 0, expected 0/1");
+	CORRUPT(m, 0x1009, p->zone = MM_ZONE_DMA, "pfn 0x1009: node 0 zone 0, expected 0/1");
+	CORRUPT(m, 0x1010, p->zone = MM_ZONE_HIGHMEM, "pfn 0x1010: node 0 zone 2, expected 0/1");
+	CORRUPT(m, 0x1180, p->zone = MM_ZONE_NORMAL, "pfn 0x1180: node 0 zone 1, expected 0/2");
+	mm_machine_destroy(m);
+}
+
+/* A page in two states at once, or in a state the counters do not know of. */
+static void page_state_exclusive(void)
+{
+	struct mm_machine *m = setup();
+	ASSERT_TRUE(m);
+	CORRUPT(m, 0xf00, p->flags |= MM_PG_ALLOCATED, "pfn 0xf00: free 0 reserved 1 allocated 1 per-CPU 0");
+	CORRUPT(m, 0x1008, p->flags |= MM_PG_RESERVED, "pfn 0x1008: free 0 reserved 1 allocated 1 per-CPU 0");
+	CORRUPT(m, 0x1009, p->flags |= MM_PG_ALLOCATED, "pfn 0x1009: free 0 reserved 0 allocated 1 per-CPU 1");
+	CORRUPT(m, 0x1008, p->flags |= MM_PG_POISONED, "pfn 0x1008 not free but has flags");
+	/* a reserved page turned into an order-0 allocation behind the
+	 * allocator's back: every page is well formed, only the zone's
+	 * managed count gives it away */
+	CORRUPT(m, 0xf80, (p->flags = MM_PG_ALLOCATED, p->refcount = 1),
+		"node 0 zone 0: managed 254 != free 254 + allocated 1 + per-CPU 0");
+	/* ... or into a per-CPU page that is on no list */
+	CORRUPT(m, 0xf80, (p->flags = MM_PG_PCP, p->refcount = 0),
+		"node 0 zone 0: managed 254 != free 254 + allocated 0 + per-CPU 1");
+	/* an allocated page turned per-CPU: managed still adds up, but CPU 0's
+	 * list holds 7 pages, not the 8 flagged */
+	CORRUPT(m, 0x1008, (p->flags = MM_PG_PCP, p->refcount = 0),
+		"node 0 zone 1: 8 pages flagged per-CPU, 7 listed");
+	/* a per-CPU page turned into a free order-0 head on no free list (its
+	 * buddy 0x100e is per-CPU, so nothing to merge): the head count the
+	 * walk made and the list disagree */
+	CORRUPT(m, 0x100f, (p->flags = (p->flags & ~MM_PG_PCP) | MM_PG_BUDDY),
+		"node 0 zone 1 order 0: 1 free blocks, the list holds 0");
+	mm_machine_destroy(m);
+}
+
+/* A per-CPU page losing PG_PCP (the walk finds an unowned page first), or
+ * taking a reference (only the per-CPU list check sees that). */
+static void pcp_page_state(void)
+{
+	struct mm_machine *m = setup();
+	ASSERT_TRUE(m);
+	CORRUPT(m, 0x1009, p->flags &= ~MM_PG_PCP, "pfn 0x1009: free 0 reserved 0 allocated 0 per-CPU 0");
+	CORRUPT(m, 0x100f, p->flags &= ~MM_PG_PCP, "pfn 0x100f: free 0 reserved 0 allocated 0 per-CPU 0");
+	CORRUPT(m, 0x100c, p->refcount = 1, "per-CPU page pfn 0x100c: node 0 zone 1 flags");
+	CORRUPT(m, 0x100c, p->flags |= MM_PG_BUDDY, "free head pfn 0x100c: flags");
+	mm_machine_destroy(m);
+}
+
+/* The pair of a free list's order-3 pages (DMA has 0xf08 and 0xf88), as
+ * the list links them: *first has no back link, *second's points at it. */
+static void order3_pair(struct mm_machine *m, struct mm_page **first, struct mm_page **second)
+{
+	struct mm_page *a = page(m, 0xf08), *b = page(m, 0xf88);
+	*first = a->lru_prev ? b : a;
+	*second = a->lru_prev ? a : b;
+}
+
+/* Broken lru_prev back links: on a free list (the DMA order-3 list holds
+ * two blocks) and on CPU 0's NORMAL list (0x1009 ... 0x100f). Also a free
+ * list turned into a cycle through lru_next. */
+static void broken_back_links(void)
+{
+	struct mm_machine *m = setup();
+	struct mm_page *first, *second;
+	ASSERT_TRUE(m);
+	order3_pair(m, &first, &second);
+	ASSERT_TRUE(first->lru_prev == NULL && second->lru_prev == first);
+	ASSERT_TRUE(first->lru_next == second && second->lru_next == NULL);
+	{
+		char want[96];
+		snprintf(want, sizeof(want), "free list of order 3: broken back link at pfn %#llx",
+			 (unsigned long long)second->pfn);
+		CORRUPT(m, second->pfn, p->lru_prev = NULL, want);
+		CORRUPT(m, second->pfn, p->lru_prev = p, want);
+		snprintf(want, sizeof(want), "free list of order 3: broken back link at pfn %#llx",
+			 (unsigned long long)first->pfn);
+		CORRUPT(m, first->pfn, p->lru_prev = page(m, 0xf10), want);
+	}
+	/* the tail's lru_next back to the first: a cycle the walk's head count bounds */
+	CORRUPT(m, second->pfn, p->lru_next = first,
+		"node 0 zone 0 order 3: free list longer than the 2 free blocks");
+	/* the list cut short after its first page: its tail pointer is stale */
+	CORRUPT(m, first->pfn, p->lru_next = NULL, "node 0 zone 0 order 3: tail pointer wrong");
+	CORRUPT(m, 0x100c, p->lru_next = NULL, "node 0 zone 1 cpu 0: per-CPU count 7, list has 4");
+	CORRUPT(m, 0x100a, p->lru_prev = NULL, "per-CPU list: broken back link at pfn 0x100a");
+	CORRUPT(m, 0x100f, p->lru_prev = page(m, 0x1009), "per-CPU list: broken back link at pfn 0x100f");
+	CORRUPT(m, 0x1009, p->lru_prev = page(m, 0x100f), "per-CPU list: broken back link at pfn 0x1009");
+	CORRUPT(m, 0x100f, p->lru_next = page(m, 0x1009), "per-CPU list: broken back link at pfn 0x1009");
+	mm_machine_destroy(m);
+}
+
+/* mm_memmap_verify: the pages at the edges of a memmap array must name
+ * their pfns (a memmap array is one per registered range: here the node). */
+static void memmap_edge_pfn(void)
+{
+	struct mm_machine *m = setup();
+	ASSERT_TRUE(m);
+	CORRUPT(m, NODE_START, p->pfn = NODE_START + 1, "memmap array 0: edge pages name pfns 0xf01 and 0x11ff");
+	CORRUPT(m, NODE_START, p->pfn = 0, "memmap array 0: edge pages name pfns 0 and 0x11ff");
+	CORRUPT(m, NODE_END - 1, p->pfn = NODE_END, "memmap array 0: edge pages name pfns 0xf00 and 0x1200");
+	mm_machine_destroy(m);
+}
+
+int main(int argc, char **argv)
+{
+	verbose = argc > 1 && !strcmp(argv[1], "-v");
+	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++) {
+		prof = &profiles[i];
+		printf("profile %s\n", prof->name);
+		RUN(layout);
+		RUN(free_head_loses_buddy);
+		RUN(free_head_order_changed);
+		RUN(free_tail_state);
+		RUN(free_tail_elsewhere);
+		RUN(unmerged_buddies);
+		RUN(allocated_block_shape);
+		RUN(highmem_flag_wrong);
+		RUN(page_links_wrong);
+		RUN(page_state_exclusive);
+		RUN(pcp_page_state);
+		RUN(broken_back_links);
+		RUN(memmap_edge_pfn);
+	}
+	return check_summary("test_verify");
+}
