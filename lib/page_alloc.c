@@ -1830,7 +1830,7 @@ static MM_ARRAY_WALK int mm_page_alloc_verify_free_block(struct mm_machine *m,
 	 * says: one compare per tail for both (the walk skips the tails, so
 	 * only this loop sees them). */
 	const uint32_t tail_mask = MM_PG_RESERVED | MM_PG_ALLOCATED | MM_PG_HEAD | MM_PG_TAIL |
-				   MM_PG_BUDDY | MM_PG_PCP | MM_PG_HIGHMEM;
+				   MM_PG_BUDDY | MM_PG_PCP | MM_PG_HIGHMEM | MM_PG_SLAB;
 	const uint32_t tail_want = zi == MM_ZONE_HIGHMEM ? MM_PG_HIGHMEM : 0;
 	const struct mm_page *b;
 
@@ -1845,12 +1845,17 @@ static MM_ARRAY_WALK int mm_page_alloc_verify_free_block(struct mm_machine *m,
 			  (unsigned long long)(pfn + i));
 		MM_VERIFY(m, q->nid == n && q->zone == zi, "free block at %#llx: pfn %#llx in another zone",
 			  (unsigned long long)pfn, (unsigned long long)(pfn + i));
+		MM_VERIFY(m, q->pfn == pfn + i, "pfn %#llx: struct page names pfn %#llx",
+			  (unsigned long long)(pfn + i), (unsigned long long)q->pfn);
 		MM_VERIFY(m, (q->flags & tail_mask) == tail_want,
 			  "free block at %#llx: pfn %#llx has flags %#x%s", (unsigned long long)pfn,
 			  (unsigned long long)(pfn + i), q->flags,
 			  (q->flags ^ tail_want) & MM_PG_HIGHMEM ? ": PageHighMem wrong" : "");
 		MM_VERIFY(m, q->refcount == 0, "free pfn %#llx has count %d", (unsigned long long)(pfn + i),
 			  q->refcount);
+		/* free_pages_check let no mapped or owned page in */
+		MM_VERIFY(m, q->mapcount == -1 && !q->mapping, "free pfn %#llx: mapcount %d mapping %#llx",
+			  (unsigned long long)(pfn + i), q->mapcount, (unsigned long long)q->mapping);
 	}
 	if (o + 1 < m->page_alloc->max_order) {
 		b = mm_pfn_to_page(m, pfn ^ nr);
@@ -1880,6 +1885,9 @@ static MM_ARRAY_WALK int mm_page_alloc_verify_memmap(struct mm_machine *m, int n
 			continue;
 		}
 		zi = pfn < dma_end ? MM_ZONE_DMA : pfn < low_pfn ? MM_ZONE_NORMAL : MM_ZONE_HIGHMEM;
+		/* the library works from head->pfn: every page must name its own */
+		MM_VERIFY(m, p->pfn == pfn, "pfn %#llx: struct page names pfn %#llx", (unsigned long long)pfn,
+			  (unsigned long long)p->pfn);
 		MM_VERIFY(m, p->nid == n && p->zone == zi, "pfn %#llx: node %d zone %d, expected %d/%d",
 			  (unsigned long long)pfn, p->nid, p->zone, n, zi);
 		MM_VERIFY(m, !!(p->flags & MM_PG_HIGHMEM) == (zi == MM_ZONE_HIGHMEM),
@@ -1891,9 +1899,11 @@ static MM_ARRAY_WALK int mm_page_alloc_verify_memmap(struct mm_machine *m, int n
 			MM_VERIFY(m, o < st->max_order, "free head pfn %#llx has order %u",
 				  (unsigned long long)pfn, o);
 			MM_VERIFY(m, !(p->flags & (MM_PG_RESERVED | MM_PG_ALLOCATED | MM_PG_HEAD | MM_PG_TAIL |
-						  MM_PG_PCP)) && p->refcount == 0,
+						  MM_PG_PCP | MM_PG_SLAB)) && p->refcount == 0,
 				  "free head pfn %#llx: flags %#x count %d", (unsigned long long)pfn, p->flags,
 				  p->refcount);
+			MM_VERIFY(m, p->mapcount == -1 && !p->mapping, "free pfn %#llx: mapcount %d mapping %#llx",
+				  (unsigned long long)pfn, p->mapcount, (unsigned long long)p->mapping);
 			int ret = mm_page_alloc_verify_free_block(m, &cur, n, zi, pfn, o);
 			if (ret)
 				return ret;
@@ -1995,9 +2005,10 @@ static int mm_page_alloc_verify_pcp(struct mm_machine *m, int n, int zi)
 			MM_VERIFY(m, p->nid == n && p->zone == zi && (p->flags & MM_PG_PCP) &&
 				       !(p->flags & (MM_PG_BUDDY | MM_PG_RESERVED | MM_PG_ALLOCATED |
 						     MM_PG_HEAD | MM_PG_TAIL)) &&
-				       p->refcount == 0,
-				  "per-CPU page pfn %#llx: node %d zone %d flags %#x count %d",
-				  (unsigned long long)p->pfn, p->nid, p->zone, p->flags, p->refcount);
+				       p->refcount == 0 && p->mapcount == -1 && !p->mapping,
+				  "per-CPU page pfn %#llx: node %d zone %d flags %#x count %d mapcount %d",
+				  (unsigned long long)p->pfn, p->nid, p->zone, p->flags, p->refcount,
+				  p->mapcount);
 			count++;
 		}
 		MM_VERIFY(m, prev == z->pcp[c].list.tail && count == z->pcp[c].list.nr_free,

@@ -274,6 +274,28 @@ static void free_tail_elsewhere(void)
 	mm_machine_destroy(m);
 }
 
+/* A free page that names another pfn, is mapped or owned, or is a slab
+ * page: free_pages_check lets none of these onto a free list, and the
+ * library works from each block head's pfn field. */
+static void free_page_fields(void)
+{
+	struct mm_machine *m = setup();
+	ASSERT_TRUE(m);
+	CORRUPT(m, 0xf09, p->pfn = 0xf0a, "pfn 0xf09: struct page names pfn 0xf0a");
+	CORRUPT(m, 0xf08, p->pfn = 0xf00, "pfn 0xf08: struct page names pfn 0xf00");
+	CORRUPT(m, 0x1181, p->pfn = 0, "pfn 0x1181: struct page names pfn 0");
+	CORRUPT(m, 0xf09, p->mapcount = 0, "free pfn 0xf09: mapcount 0");
+	CORRUPT(m, 0xf08, p->mapcount = 0, "free pfn 0xf08: mapcount 0");
+	CORRUPT(m, 0xf0f, p->mapping = 0x40, "free pfn 0xf0f: mapcount -1 mapping 0x40");
+	CORRUPT(m, 0xf0c, p->flags |= MM_PG_SLAB, "free block at 0xf08: pfn 0xf0c has flags");
+	CORRUPT(m, 0xf08, p->flags |= MM_PG_SLAB, "free head pfn 0xf08: flags");
+	CORRUPT(m, 0x100c, p->mapcount = 0, "per-CPU page pfn 0x100c: node 0 zone 1 flags");
+	/* an interior page of an allocated or reserved stretch, too */
+	CORRUPT(m, 0x1002, p->pfn = 0x1003, "pfn 0x1002: struct page names pfn 0x1003");
+	CORRUPT(m, 0xf80, p->pfn = 0xf81, "pfn 0xf80: struct page names pfn 0xf81");
+	mm_machine_destroy(m);
+}
+
 /* Two free buddies of equal order left unmerged: the order-6 block at
  * 0xf40 split into 0xf40 o5 and 0xf60 o5 by editing its pages only. The
  * block check of 0xf40 sees its buddy 0xf60 free with the same order and
@@ -479,6 +501,7 @@ int main(int argc, char **argv)
 		RUN(free_head_order_changed);
 		RUN(free_tail_state);
 		RUN(free_tail_elsewhere);
+		RUN(free_page_fields);
 		RUN(unmerged_buddies);
 		RUN(allocated_block_shape);
 		RUN(highmem_flag_wrong);
