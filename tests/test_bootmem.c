@@ -586,6 +586,42 @@ static void highmem_2629(void)
 }
 
 /*
+ *   as highmem_2629, but before the highmem step the arch has handed pfn 900
+ *   to the buddy allocator itself, and pfn 800 too, which is then allocated
+ * Expect the step to skip both (neither is a reserved page any more: one is
+ * free, one allocated) without a report and release the other 508 pages,
+ * page by page around them, as maximal blocks between.
+ */
+static void highmem_skips_handed_pages(void)
+{
+	struct mm_machine *m = mk_buddy(MM_ERA_2_6_29, 2ull << 20, 0, 1024);
+	struct mm_e820_entry map[2] = { { 0, 4ull << 20, MM_E820_RAM },
+					{ 0xfec00000, 0x1000, MM_E820_RESERVED } };
+	uint64_t n = 0;
+	mm_pfn_t got = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_e820_import(m, map, 2), 0);
+	ASSERT_EQ(mm_reserve_early(m, 0x300000, 0x301800, "INITRD"), 0);
+	ASSERT_EQ(mm_reserve_early(m, 0x100000, 0x101000, "BOOTMAP"), 0);
+	ASSERT_EQ(mm_init_bootmem_node(m, 0, 256, 0, 512, NULL), 0);
+	ASSERT_EQ(mm_free_bootmem(m, 0, 512 * PG), 0);
+	ASSERT_EQ(mm_early_res_to_bootmem(m), 0);
+	ASSERT_EQ(mm_free_all_bootmem(m, &n), 0);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 900, 0), 0);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 800, 0), 0);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_HIGHUSER, 0, &got), 0);
+	ASSERT_EQ(got, 800); /* the order-0 list's head: the last page freed */
+	ASSERT_EQ(mm_free_highpages(m, &n), 0);
+	ASSERT_EQ(n, 508);
+	ASSERT_TRUE(page_free(m, 799) && page_free(m, 801) && page_free(m, 900));
+	ASSERT_TRUE(!page_free(m, 800) && !page_free(m, 768) && !page_free(m, 769));
+	ASSERT_EQ(mm_nr_free_pages(m), 511 + 1 + 508);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
  *   early_res [0x1800, 0x2800) and [0x3f000, 0x41000) across the node end
  * Expect early_res_to_bootmem to reserve pfns 1, 2 and 63 (outward,
  * clipped to the node [0, 64)), nothing else.
@@ -768,6 +804,7 @@ int main(void)
 	RUN(memblock_free_all_blocks);
 	RUN(memblock_free_all_trim_and_highmem);
 	RUN(highmem_2629);
+	RUN(highmem_skips_handed_pages);
 	RUN(neg_double_free);
 	RUN(neg_outside_nodes);
 	RUN(neg_alloc_args);
