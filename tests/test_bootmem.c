@@ -554,6 +554,21 @@ static void memblock_free_all_trim_and_highmem(void)
 	mm_machine_destroy(m);
 }
 
+/* The 2.6.29 boot of highmem_2629 up to the hand-off: e820 RAM [0, 4 MiB),
+ * early_res INITRD [0x300000, 0x301800) and BOOTMAP (pfn 256), bootmem node
+ * [0, 512) with its bitmap at 256, all freed, early_res carried over. */
+static int boot_2629_highmem(struct mm_machine *m)
+{
+	const struct mm_e820_entry map[2] = { { 0, 4ull << 20, MM_E820_RAM },
+					      { 0xfec00000, 0x1000, MM_E820_RESERVED } };
+	int ret = mm_e820_import(m, map, 2);
+	ret = ret ? ret : mm_reserve_early(m, 0x300000, 0x301800, "INITRD");
+	ret = ret ? ret : mm_reserve_early(m, 0x100000, 0x101000, "BOOTMAP");
+	ret = ret ? ret : mm_init_bootmem_node(m, 0, 256, 0, 512, NULL);
+	ret = ret ? ret : mm_free_bootmem(m, 0, 512 * PG);
+	return ret ? ret : mm_early_res_to_bootmem(m);
+}
+
 /*
  *   2.6.29, lowmem 2 MiB (pfn 512), node [0, 1024), e820 RAM [0, 4 MiB)
  *   early_res [0x300000, 0x301800) -> pfns 768, 769 reserved
@@ -563,16 +578,9 @@ static void memblock_free_all_trim_and_highmem(void)
 static void highmem_2629(void)
 {
 	struct mm_machine *m = mk_buddy(MM_ERA_2_6_29, 2ull << 20, 0, 1024);
-	struct mm_e820_entry map[2] = { { 0, 4ull << 20, MM_E820_RAM },
-					{ 0xfec00000, 0x1000, MM_E820_RESERVED } };
 	uint64_t n = 0;
 	ASSERT_TRUE(m);
-	ASSERT_EQ(mm_e820_import(m, map, 2), 0);
-	ASSERT_EQ(mm_reserve_early(m, 0x300000, 0x301800, "INITRD"), 0);
-	ASSERT_EQ(mm_reserve_early(m, 0x100000, 0x101000, "BOOTMAP"), 0);
-	ASSERT_EQ(mm_init_bootmem_node(m, 0, 256, 0, 512, NULL), 0);
-	ASSERT_EQ(mm_free_bootmem(m, 0, 512 * PG), 0);
-	ASSERT_EQ(mm_early_res_to_bootmem(m), 0);
+	ASSERT_EQ(boot_2629_highmem(m), 0);
 	ASSERT_TRUE(rsv(m, 0) && rsv(m, 256) && !rsv(m, 1));
 	ASSERT_EQ(mm_free_all_bootmem(m, &n), 0);
 	ASSERT_EQ(n, 511); /* 510 clear pages + the bitmap page 256 */
@@ -595,17 +603,10 @@ static void highmem_2629(void)
 static void highmem_skips_handed_pages(void)
 {
 	struct mm_machine *m = mk_buddy(MM_ERA_2_6_29, 2ull << 20, 0, 1024);
-	struct mm_e820_entry map[2] = { { 0, 4ull << 20, MM_E820_RAM },
-					{ 0xfec00000, 0x1000, MM_E820_RESERVED } };
 	uint64_t n = 0;
 	mm_pfn_t got = 0;
 	ASSERT_TRUE(m);
-	ASSERT_EQ(mm_e820_import(m, map, 2), 0);
-	ASSERT_EQ(mm_reserve_early(m, 0x300000, 0x301800, "INITRD"), 0);
-	ASSERT_EQ(mm_reserve_early(m, 0x100000, 0x101000, "BOOTMAP"), 0);
-	ASSERT_EQ(mm_init_bootmem_node(m, 0, 256, 0, 512, NULL), 0);
-	ASSERT_EQ(mm_free_bootmem(m, 0, 512 * PG), 0);
-	ASSERT_EQ(mm_early_res_to_bootmem(m), 0);
+	ASSERT_EQ(boot_2629_highmem(m), 0);
 	ASSERT_EQ(mm_free_all_bootmem(m, &n), 0);
 	ASSERT_EQ(mm_free_pages_bootmem(m, 900, 0), 0);
 	ASSERT_EQ(mm_free_pages_bootmem(m, 800, 0), 0);
