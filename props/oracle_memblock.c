@@ -5,6 +5,7 @@
  * takes the best candidate.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,22 +90,36 @@ uint64_t omb_end_of_dram(const struct omb *o)
 	return t->n ? t->r[t->n - 1].base + t->r[t->n - 1].size : 0;
 }
 
+/* Everything but the inline storage (which need not be zero). */
 void omb_init(struct omb *o, unsigned long init_regions, bool cnt0)
 {
-	memset(o, 0, sizeof(*o));
+	memset(o, 0, offsetof(struct omb, init_r));
 	o->cnt0 = cnt0;
 	o->current_limit = ADDR_MAX;
 	for (int w = 0; w < 2; w++) {
 		o->t[w].max = init_regions ? init_regions : 128;
 		o->t[w].empty_nid = 0;
+		o->t[w].r = o->init_r[w];
+		o->t[w].cap = OMB_INIT_RUNS;
 	}
+	o->nr = o->init_nr;
+	o->pc = o->init_pc;
+	o->scratch_cap = OMB_INIT_SCRATCH;
+}
+
+/* Free a run list unless it is o's inline storage. */
+static void runs_free(struct omb *o, struct omb_run *r)
+{
+	if (r != o->init_r[0] && r != o->init_r[1])
+		free(r);
 }
 
 void omb_free(struct omb *o)
 {
-	free(o->t[0].r);
-	free(o->t[1].r);
-	free(o->nr); /* o->pc lives in the same block */
+	runs_free(o, o->t[0].r);
+	runs_free(o, o->t[1].r);
+	if (o->nr != o->init_nr)
+		free(o->nr); /* o->pc lives in the same block */
 	o->t[0].r = o->t[1].r = NULL;
 	o->pc = NULL;
 	o->nr = NULL;
@@ -128,7 +143,8 @@ static bool scratch(struct omb *o, size_t need)
 		o->oom = true;
 		return false;
 	}
-	free(o->nr);
+	if (o->nr != o->init_nr)
+		free(o->nr);
 	o->nr = (struct omb_run *)p; /* 24-byte runs first: pc stays 8-aligned */
 	o->pc = (struct omb_piece *)(p + cap * sizeof(*o->nr));
 	o->scratch_cap = cap;
@@ -262,11 +278,14 @@ static void rebuild(struct omb *o, struct omb_type *t, uint64_t base, uint64_t e
 		push_run(nr, &n, t->r[i]);
 	if (n > t->cap) {
 		size_t cap = n * 2 < 32 ? 32 : n * 2; /* most inputs never grow it */
-		struct omb_run *p = realloc(t->r, cap * sizeof(*p));
+		bool inline_r = t->r == o->init_r[0] || t->r == o->init_r[1];
+		struct omb_run *p = realloc(inline_r ? NULL : t->r, cap * sizeof(*p));
 		if (!p) {
 			o->oom = true;
 			return;
 		}
+		if (inline_r)
+			memcpy(p, t->r, t->n * sizeof(*p));
 		t->r = p;
 		t->cap = cap;
 	}
@@ -393,7 +412,7 @@ static uint64_t find_in_range(const struct omb *o, uint64_t start, uint64_t end,
 
 static bool snapshot(struct omb *o, const struct omb *src, struct omb *dst)
 {
-	*dst = *src;
+	memcpy(dst, src, offsetof(struct omb, init_r)); /* the inline storage stays src's */
 	for (int w = 0; w < 2; w++) {
 		dst->t[w].r = malloc((src->t[w].n + 1) * sizeof(struct omb_run));
 		if (!dst->t[w].r) {
@@ -459,9 +478,9 @@ static int double_array(struct omb *o, int which, uint64_t abase, uint64_t asize
 			saved.pc = o->pc;
 			saved.nr = o->nr;
 			saved.scratch_cap = o->scratch_cap;
-			free(o->t[0].r);
-			free(o->t[1].r);
-			*o = saved;
+			runs_free(o, o->t[0].r);
+			runs_free(o, o->t[1].r);
+			memcpy(o, &saved, offsetof(struct omb, init_r));
 			return -1;
 		}
 		omb_free(&saved);
