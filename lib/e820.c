@@ -735,8 +735,10 @@ int mm_e820_memblock_setup(struct mm_machine *m)
 	 * LPAE): entries ending above 4 GiB are skipped there. */
 	narrow = m->cfg.profile != MM_PROFILE_X86_PAE;
 	mm_memblock_allow_resize(m);
-	for (uint32_t i = 0; i < s->nr; i++) {
-		const struct mm_e820_entry e = s->table[i]; /* a copy: see end_of_ram_pfn */
+	/* a pointer bound: an index bound would be one more comparison per
+	 * entry traced by the fuzzer (it traces integer comparisons only) */
+	for (const struct mm_e820_entry *p = s->table, *stop = p + s->nr; p != stop; p++) {
+		const struct mm_e820_entry e = *p; /* a copy: see end_of_ram_pfn */
 		uint64_t end = e.addr + e.size;
 		int r = 0;
 
