@@ -175,8 +175,7 @@ int props_run(const struct props_harness *h, const uint8_t *data, size_t len,
 	for (i = 0; i < max && !cur_exhausted(&c); i++) {
 		const struct props_opdef *d;
 		char prefix[32];
-		memset(&op, 0, sizeof(op));
-		op.kind = cur_u8(&c) % nr_ops;
+		op.kind = cur_u8(&c) % nr_ops; /* props_decode sets every value */
 		d = &ops[op.kind];
 		props_decode(d, &c, &op);
 		r.note[0] = '\0';
