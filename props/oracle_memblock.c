@@ -222,13 +222,21 @@ static struct omb_piece *pieces(struct omb *o, const struct omb_type *t, size_t 
 enum { RB_ADD, RB_REMOVE, RB_SETF, RB_CLRF, RB_NID };
 
 /* Append run v to nr[0, *n), merging it into the last one when they touch
- * with the same attributes. */
-static void push_run(struct omb_run *nr, size_t *n, struct omb_run v)
+ * with the same attributes. Field by field: a struct copy is an ASan-checked
+ * memcpy call. */
+static void push_run(struct omb_run *nr, size_t *n, const struct omb_run *v)
 {
-	if (*n && nr[*n - 1].base + nr[*n - 1].size == v.base && same_attr(&nr[*n - 1], v.nid, v.flags))
-		nr[*n - 1].size += v.size;
-	else
-		nr[(*n)++] = v;
+	struct omb_run *d;
+
+	if (*n && nr[*n - 1].base + nr[*n - 1].size == v->base && same_attr(&nr[*n - 1], v->nid, v->flags)) {
+		nr[*n - 1].size += v->size;
+		return;
+	}
+	d = &nr[(*n)++];
+	d->base = v->base;
+	d->size = v->size;
+	d->flags = v->flags;
+	d->nid = v->nid;
 }
 
 /* Apply op to [base, end) of t and rebuild the maximal runs. */
@@ -246,7 +254,7 @@ static void rebuild(struct omb *o, struct omb_type *t, uint64_t base, uint64_t e
 		return;
 	nr = o->nr;
 	for (size_t i = 0; i < lo; i++)
-		push_run(nr, &n, t->r[i]);
+		push_run(nr, &n, &t->r[i]);
 	for (size_t i = 0; i < np; i++) {
 		bool inside = pc[i].p >= base && pc[i].q <= end;
 		bool cov = pc[i].run >= 0;
@@ -272,10 +280,10 @@ static void rebuild(struct omb *o, struct omb_type *t, uint64_t base, uint64_t e
 			}
 		}
 		if (cov)
-			push_run(nr, &n, v);
+			push_run(nr, &n, &v);
 	}
 	for (size_t i = hi; i < t->n; i++)
-		push_run(nr, &n, t->r[i]);
+		push_run(nr, &n, &t->r[i]);
 	if (n > t->cap) {
 		size_t cap = n * 2 < 32 ? 32 : n * 2; /* most inputs never grow it */
 		bool inline_r = t->r == o->init_r[0] || t->r == o->init_r[1];
