@@ -86,11 +86,13 @@ static int compare_reports(struct mbctx *c, struct props_result *r)
 		return PROPS_OK;
 	c->nrep_seen = c->nrep;
 	c->want_seen = want;
-	for (int k = 0; k < MM_REPORT_NR; k++)
-		if (c->reports[k] != c->reports_before[k])
-			props_note(r, " [%s x%llu]", mm_report_kind_name((enum mm_report_kind)k),
-				   (unsigned long long)(c->reports[k] - c->reports_before[k]));
-	memcpy(c->reports_before, c->reports, sizeof(c->reports));
+	if (r->tracing) { /* the note only: reports_before serves nothing else */
+		for (int k = 0; k < MM_REPORT_NR; k++)
+			if (c->reports[k] != c->reports_before[k])
+				props_note(r, " [%s x%llu]", mm_report_kind_name((enum mm_report_kind)k),
+					   (unsigned long long)(c->reports[k] - c->reports_before[k]));
+		memcpy(c->reports_before, c->reports, sizeof(c->reports));
+	}
 	PROPS_CHECK_EQ(r, "memblock BUG reports", c->reports[MM_REPORT_BUG], c->o.reports[OMB_R_BUG]);
 	PROPS_CHECK_EQ(r, "memblock WARN reports", c->reports[MM_REPORT_WARN], c->o.reports[OMB_R_WARN]);
 	PROPS_CHECK_EQ(r, "memblock INVALID_ARG reports", c->reports[MM_REPORT_INVALID_ARG],
