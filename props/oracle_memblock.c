@@ -614,9 +614,10 @@ void omb_trim(struct omb *o, uint64_t align)
 			continue; /* start rounds past 2^64: dropped */
 		if (rs >= re)
 			continue;
-		t->r[k] = t->r[i];
-		t->r[k].base = rs;
+		t->r[k].base = rs; /* field by field: see push_run */
 		t->r[k].size = re - rs;
+		t->r[k].flags = t->r[i].flags;
+		t->r[k].nid = t->r[i].nid;
 		k++;
 	}
 	t->n = k;
