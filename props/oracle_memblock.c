@@ -221,6 +221,10 @@ static struct omb_piece *pieces(struct omb *o, const struct omb_type *t, size_t 
 
 enum { RB_ADD, RB_REMOVE, RB_SETF, RB_CLRF, RB_NID };
 
+struct cut;
+static void rebuild_cut(struct omb *o, struct omb_type *t, uint64_t base, uint64_t end, int op,
+			int nid, uint32_t flags, const struct cut *k);
+
 /* Append run v to nr[0, *n), merging it into the last one when they touch
  * with the same attributes. Field by field: a struct copy is an ASan-checked
  * memcpy call. */
@@ -239,19 +243,36 @@ static void push_run(struct omb_run *nr, size_t *n, const struct omb_run *v)
 	d->nid = v->nid;
 }
 
+/* The window and pieces of [base, end) in t, as a rebuild needs them. */
+struct cut {
+	size_t lo, hi, np;
+};
+
+static bool cut(struct omb *o, const struct omb_type *t, uint64_t base, uint64_t end, struct cut *k)
+{
+	window(t, base, end, &k->lo, &k->hi);
+	return pieces(o, t, k->lo, k->hi, base, end, &k->np) != NULL;
+}
+
 /* Apply op to [base, end) of t and rebuild the maximal runs. */
 static void rebuild(struct omb *o, struct omb_type *t, uint64_t base, uint64_t end, int op, int nid,
 		    uint32_t flags)
 {
-	size_t np, n = 0, lo, hi;
-	struct omb_piece *pc;
+	struct cut k;
+
+	if (cut(o, t, base, end, &k))
+		rebuild_cut(o, t, base, end, op, nid, flags, &k);
+}
+
+/* rebuild with the cut of [base, end) in o->pc already made (by cut()). */
+static void rebuild_cut(struct omb *o, struct omb_type *t, uint64_t base, uint64_t end, int op,
+			int nid, uint32_t flags, const struct cut *k)
+{
+	size_t np = k->np, n = 0, lo = k->lo, hi = k->hi;
+	const struct omb_piece *pc = o->pc;
 	struct omb_run *nr;
 	bool was = t->n > 0;
 
-	window(t, base, end, &lo, &hi);
-	pc = pieces(o, t, lo, hi, base, end, &np);
-	if (!pc)
-		return;
 	nr = o->nr;
 	for (size_t i = 0; i < lo; i++)
 		push_run(nr, &n, &t->r[i]);
@@ -307,17 +328,15 @@ static void rebuild(struct omb *o, struct omb_type *t, uint64_t base, uint64_t e
 /* Uncovered stretches of [base, end) and whether one sits right below a run
  * of other attributes (the kernel's WARN in memblock_add_range). */
 static unsigned long count_gaps(struct omb *o, const struct omb_type *t, uint64_t base,
-				uint64_t end, int nid, uint32_t flags, bool *mismatch)
+				uint64_t end, int nid, uint32_t flags, bool *mismatch, struct cut *k)
 {
-	size_t np, lo, hi;
+	size_t np;
 	unsigned long gaps = 0;
-	struct omb_piece *pc;
+	const struct omb_piece *pc = o->pc;
 
-	window(t, base, end, &lo, &hi);
-	pc = pieces(o, t, lo, hi, base, end, &np);
-
-	if (!pc)
+	if (!cut(o, t, base, end, k))
 		return 0;
+	np = k->np;
 	for (size_t i = 0; i < np; i++) {
 		if (pc[i].p < base || pc[i].q > end || pc[i].run >= 0)
 			continue;
@@ -502,18 +521,19 @@ int omb_add(struct omb *o, int which, uint64_t base, uint64_t size, int nid, uin
 {
 	struct omb_type *t = &o->t[which];
 	unsigned long nr_new;
-	bool mismatch = false;
+	bool mismatch = false, grew = false;
+	struct cut k;
 
 	size = capsz(base, size);
 	if (!size)
 		return 0;
 	if (t->n) {
-		nr_new = count_gaps(o, t, base, base + size, nid, flags, &mismatch);
+		nr_new = count_gaps(o, t, base, base + size, nid, flags, &mismatch, &k);
 		if (mismatch)
 			o->reports[OMB_R_WARN]++;
 		if (!nr_new)
 			return 0;
-		bool grew = false, dummy = false;
+		bool dummy = false;
 		while (omb_cnt(o, which) + nr_new > t->max) {
 			if (double_array(o, which, base, size) < 0)
 				return -ENOMEM;
@@ -521,12 +541,17 @@ int omb_add(struct omb *o, int which, uint64_t base, uint64_t size, int nid, uin
 		}
 		/* a doubling reserved its new array: count again (without one,
 		 * nothing changed and the loop's test holds) */
-		if (grew && omb_cnt(o, which) + count_gaps(o, t, base, base + size, nid, flags, &dummy) > t->max) {
+		if (grew && omb_cnt(o, which) + count_gaps(o, t, base, base + size, nid, flags, &dummy, &k) > t->max) {
 			o->reports[OMB_R_BUG]++;
 			return -ENOMEM;
 		}
 	}
-	rebuild(o, t, base, base + size, RB_ADD, nid, flags);
+	/* the last count's cut is still in o->pc (a doubling makes its own
+	 * and the recount redoes it); an oom there left pc unusable */
+	if (t->n && !o->oom)
+		rebuild_cut(o, t, base, base + size, RB_ADD, nid, flags, &k);
+	else
+		rebuild(o, t, base, base + size, RB_ADD, nid, flags);
 	return 0;
 }
 
