@@ -743,8 +743,10 @@ int mm_e820_memblock_setup(struct mm_machine *m)
 	narrow = m->cfg.profile != MM_PROFILE_X86_PAE;
 	mm_memblock_allow_resize(m);
 	/* a pointer bound: an index bound would be one more comparison per
-	 * entry traced by the fuzzer (it traces integer comparisons only) */
-	for (const struct mm_e820_entry *p = s->table, *stop = p + s->nr; p != stop; p++) {
+	 * entry traced by the fuzzer (it traces integer comparisons only);
+	 * no table before the first add or import (NULL + 0 is undefined) */
+	const struct mm_e820_entry *p = s->table, *stop = p ? p + s->nr : p;
+	for (; p != stop; p++) {
 		const struct mm_e820_entry e = *p; /* a copy: see end_of_ram_pfn */
 		uint64_t end = e.addr + e.size;
 		int r = 0;
