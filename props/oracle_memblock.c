@@ -332,10 +332,11 @@ static unsigned long count_gaps(struct omb *o, const struct omb_type *t, uint64_
 {
 	size_t np;
 	unsigned long gaps = 0;
-	const struct omb_piece *pc = o->pc;
+	const struct omb_piece *pc;
 
 	if (!cut(o, t, base, end, k))
 		return 0;
+	pc = o->pc; /* after the cut: it may have moved the scratch */
 	np = k->np;
 	for (size_t i = 0; i < np; i++) {
 		if (pc[i].p < base || pc[i].q > end || pc[i].run >= 0)
