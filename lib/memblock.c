@@ -247,35 +247,41 @@ static void mb_merge_regions(struct mm_memblock_type *t)
 {
 	/* Hot loops read the array into locals: under UBSan each access
 	 * through a pointer is an alignment check, which the fuzzer traces as
-	 * one more comparison. */
-	struct mm_memblock_region *regs = t->regions;
-	unsigned long i = 0, cnt = t->cnt;
+	 * one more comparison. They step a pointer to a pointer bound: the
+	 * fuzzer traces integer comparisons only, so an index bound would be
+	 * one more traced comparison per region. */
+	struct mm_memblock_region *r, *last;
 
-	while (cnt > 0 && i < cnt - 1) {
-		struct mm_memblock_region a = regs[i], b = regs[i + 1];
+	if (t->cnt < 2)
+		return;
+	r = t->regions;
+	last = r + t->cnt - 1;
+	while (r != last) {
+		struct mm_memblock_region a = r[0], b = r[1];
 
 		if (a.base + a.size != b.base || a.nid != b.nid || a.flags != b.flags) {
 			MM_BUG_ON(a.base + a.size > b.base);
-			i++;
+			r++;
 			continue;
 		}
-		regs[i].size = a.size + b.size;
-		memmove(&regs[i + 1], &regs[i + 2], (cnt - (i + 2)) * sizeof(*regs));
-		cnt--;
+		r->size = a.size + b.size;
+		memmove(r + 1, r + 2, (size_t)(last - (r + 1)) * sizeof(*r));
+		last--;
 	}
-	t->cnt = cnt;
+	t->cnt = (unsigned long)(last - t->regions) + 1;
 }
 
 static unsigned long mb_count_new(const struct mm_memblock_type *t, mm_phys_addr_t base,
 				  mm_phys_addr_t end, int nid, enum mm_memblock_flags flags,
 				  bool *mismatch)
 {
-	const struct mm_memblock_region *regs = t->regions; /* locals: see mb_merge_regions */
-	unsigned long i, cnt = t->cnt, nr_new = 0;
+	/* locals and a pointer bound: see mb_merge_regions */
+	const struct mm_memblock_region *p = t->regions, *stop = p + t->cnt;
+	unsigned long nr_new = 0;
 	bool other = false;
 
-	for (i = 0; i < cnt; i++) {
-		const struct mm_memblock_region r = regs[i];
+	for (; p != stop; p++) {
+		const struct mm_memblock_region r = *p;
 		mm_phys_addr_t rend = r.base + r.size;
 
 		if (r.base >= end)
@@ -300,7 +306,7 @@ static void mb_add_nogrow(struct mm_memblock_type *t, mm_phys_addr_t base, mm_ph
 			  int nid, enum mm_memblock_flags flags)
 {
 	mm_phys_addr_t end = base + size;
-	unsigned long idx;
+	const struct mm_memblock_region *r, *stop;
 
 	if (mb_is_empty(t)) {
 		t->regions[0].base = base;
@@ -311,20 +317,25 @@ static void mb_add_nogrow(struct mm_memblock_type *t, mm_phys_addr_t base, mm_ph
 		t->cnt = 1;
 		return;
 	}
-	for (idx = 0; idx < t->cnt; idx++) {
-		const struct mm_memblock_region *r = &t->regions[idx];
+	/* a pointer bound: see mb_merge_regions */
+	for (r = t->regions, stop = r + t->cnt; r != stop; r++) {
 		mm_phys_addr_t rbase = r->base, rend = r->base + r->size;
 
 		if (rbase >= end)
 			break;
 		if (rend <= base)
 			continue;
-		if (rbase > base)
-			mb_insert_region(t, idx++, base, rbase - base, nid, flags);
+		if (rbase > base) {
+			/* r moves up one: step past it, the bound with it */
+			mb_insert_region(t, (unsigned long)(r - t->regions), base, rbase - base,
+					 nid, flags);
+			r++;
+			stop++;
+		}
 		base = MM_MIN(rend, end);
 	}
 	if (base < end)
-		mb_insert_region(t, idx, base, end - base, nid, flags);
+		mb_insert_region(t, (unsigned long)(r - t->regions), base, end - base, nid, flags);
 	mb_merge_regions(t);
 }
 
@@ -333,12 +344,13 @@ static void mb_isolate_nogrow(struct mm_memblock_type *t, mm_phys_addr_t base,
 			      unsigned long *end_rgn)
 {
 	mm_phys_addr_t end = base + size;
-	unsigned long idx;
+	struct mm_memblock_region *r, *stop;
 
 	*start_rgn = *end_rgn = 0;
-	for (idx = 0; idx < t->cnt; idx++) {
-		struct mm_memblock_region *r = &t->regions[idx];
+	/* a pointer bound: see mb_merge_regions */
+	for (r = t->regions, stop = r + t->cnt; r != stop; r++) {
 		mm_phys_addr_t rbase = r->base, rend = r->base + r->size;
+		unsigned long idx = (unsigned long)(r - t->regions);
 
 		if (rbase >= end)
 			break;
@@ -350,13 +362,19 @@ static void mb_isolate_nogrow(struct mm_memblock_type *t, mm_phys_addr_t base,
 			r->size -= base - rbase;
 			t->total_size -= base - rbase;
 			mb_insert_region(t, idx, rbase, base - rbase, r->nid, r->flags);
+			stop++;
 		} else if (rend > end) {
-			/* split off the part inside; revisit it as the next index */
+			/* split off the part inside, [rbase, end) at idx: the
+			 * kernel revisits it (idx--), finds it inside and the
+			 * next region at end, so it is the last one isolated */
 			r->base = end;
 			r->size -= end - rbase;
 			t->total_size -= end - rbase;
 			mb_insert_region(t, idx, rbase, end - rbase, r->nid, r->flags);
-			idx--;
+			if (*end_rgn == 0)
+				*start_rgn = idx;
+			*end_rgn = idx + 1;
+			break;
 		} else {
 			if (*end_rgn == 0)
 				*start_rgn = idx;

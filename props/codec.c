@@ -52,7 +52,20 @@ void props_decode(const struct props_opdef *d, struct mm_cursor *c, struct props
 			break;
 		}
 	}
-	memcpy(op->v, v, n * sizeof(v[0]));
+	/* every value, zeros past the fields: the caller need not clear op.
+	 * Stored one by one: a clear and a copy (or one copy) per operation
+	 * would each be an ASan-checked library call. */
+	for (uint32_t i = n; i < PROPS_MAX_FIELDS; i++)
+		v[i] = 0;
+	_Static_assert(PROPS_MAX_FIELDS == 8, "one store per value below");
+	op->v[0] = v[0];
+	op->v[1] = v[1];
+	op->v[2] = v[2];
+	op->v[3] = v[3];
+	op->v[4] = v[4];
+	op->v[5] = v[5];
+	op->v[6] = v[6];
+	op->v[7] = v[7];
 	*c = k;
 }
 

@@ -5,6 +5,7 @@
  * takes the best candidate.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,22 +90,36 @@ uint64_t omb_end_of_dram(const struct omb *o)
 	return t->n ? t->r[t->n - 1].base + t->r[t->n - 1].size : 0;
 }
 
+/* Everything but the inline storage (which need not be zero). */
 void omb_init(struct omb *o, unsigned long init_regions, bool cnt0)
 {
-	memset(o, 0, sizeof(*o));
+	memset(o, 0, offsetof(struct omb, init_r));
 	o->cnt0 = cnt0;
 	o->current_limit = ADDR_MAX;
 	for (int w = 0; w < 2; w++) {
 		o->t[w].max = init_regions ? init_regions : 128;
 		o->t[w].empty_nid = 0;
+		o->t[w].r = o->init_r[w];
+		o->t[w].cap = OMB_INIT_RUNS;
 	}
+	o->nr = o->init_nr;
+	o->pc = o->init_pc;
+	o->scratch_cap = OMB_INIT_SCRATCH;
+}
+
+/* Free a run list unless it is o's inline storage. */
+static void runs_free(struct omb *o, struct omb_run *r)
+{
+	if (r != o->init_r[0] && r != o->init_r[1])
+		free(r);
 }
 
 void omb_free(struct omb *o)
 {
-	free(o->t[0].r);
-	free(o->t[1].r);
-	free(o->nr); /* o->pc lives in the same block */
+	runs_free(o, o->t[0].r);
+	runs_free(o, o->t[1].r);
+	if (o->nr != o->init_nr)
+		free(o->nr); /* o->pc lives in the same block */
 	o->t[0].r = o->t[1].r = NULL;
 	o->pc = NULL;
 	o->nr = NULL;
@@ -128,7 +143,8 @@ static bool scratch(struct omb *o, size_t need)
 		o->oom = true;
 		return false;
 	}
-	free(o->nr);
+	if (o->nr != o->init_nr)
+		free(o->nr);
 	o->nr = (struct omb_run *)p; /* 24-byte runs first: pc stays 8-aligned */
 	o->pc = (struct omb_piece *)(p + cap * sizeof(*o->nr));
 	o->scratch_cap = cap;
@@ -205,32 +221,61 @@ static struct omb_piece *pieces(struct omb *o, const struct omb_type *t, size_t 
 
 enum { RB_ADD, RB_REMOVE, RB_SETF, RB_CLRF, RB_NID };
 
+struct cut;
+static void rebuild_cut(struct omb *o, struct omb_type *t, uint64_t base, uint64_t end, int op,
+			int nid, uint32_t flags, const struct cut *k);
+
 /* Append run v to nr[0, *n), merging it into the last one when they touch
- * with the same attributes. */
-static void push_run(struct omb_run *nr, size_t *n, struct omb_run v)
+ * with the same attributes. Field by field: a struct copy is an ASan-checked
+ * memcpy call. */
+static void push_run(struct omb_run *nr, size_t *n, const struct omb_run *v)
 {
-	if (*n && nr[*n - 1].base + nr[*n - 1].size == v.base && same_attr(&nr[*n - 1], v.nid, v.flags))
-		nr[*n - 1].size += v.size;
-	else
-		nr[(*n)++] = v;
+	struct omb_run *d;
+
+	if (*n && nr[*n - 1].base + nr[*n - 1].size == v->base && same_attr(&nr[*n - 1], v->nid, v->flags)) {
+		nr[*n - 1].size += v->size;
+		return;
+	}
+	d = &nr[(*n)++];
+	d->base = v->base;
+	d->size = v->size;
+	d->flags = v->flags;
+	d->nid = v->nid;
+}
+
+/* The window and pieces of [base, end) in t, as a rebuild needs them. */
+struct cut {
+	size_t lo, hi, np;
+};
+
+static bool cut(struct omb *o, const struct omb_type *t, uint64_t base, uint64_t end, struct cut *k)
+{
+	window(t, base, end, &k->lo, &k->hi);
+	return pieces(o, t, k->lo, k->hi, base, end, &k->np) != NULL;
 }
 
 /* Apply op to [base, end) of t and rebuild the maximal runs. */
 static void rebuild(struct omb *o, struct omb_type *t, uint64_t base, uint64_t end, int op, int nid,
 		    uint32_t flags)
 {
-	size_t np, n = 0, lo, hi;
-	struct omb_piece *pc;
+	struct cut k;
+
+	if (cut(o, t, base, end, &k))
+		rebuild_cut(o, t, base, end, op, nid, flags, &k);
+}
+
+/* rebuild with the cut of [base, end) in o->pc already made (by cut()). */
+static void rebuild_cut(struct omb *o, struct omb_type *t, uint64_t base, uint64_t end, int op,
+			int nid, uint32_t flags, const struct cut *k)
+{
+	size_t np = k->np, n = 0, lo = k->lo, hi = k->hi;
+	const struct omb_piece *pc = o->pc;
 	struct omb_run *nr;
 	bool was = t->n > 0;
 
-	window(t, base, end, &lo, &hi);
-	pc = pieces(o, t, lo, hi, base, end, &np);
-	if (!pc)
-		return;
 	nr = o->nr;
 	for (size_t i = 0; i < lo; i++)
-		push_run(nr, &n, t->r[i]);
+		push_run(nr, &n, &t->r[i]);
 	for (size_t i = 0; i < np; i++) {
 		bool inside = pc[i].p >= base && pc[i].q <= end;
 		bool cov = pc[i].run >= 0;
@@ -256,17 +301,20 @@ static void rebuild(struct omb *o, struct omb_type *t, uint64_t base, uint64_t e
 			}
 		}
 		if (cov)
-			push_run(nr, &n, v);
+			push_run(nr, &n, &v);
 	}
 	for (size_t i = hi; i < t->n; i++)
-		push_run(nr, &n, t->r[i]);
+		push_run(nr, &n, &t->r[i]);
 	if (n > t->cap) {
 		size_t cap = n * 2 < 32 ? 32 : n * 2; /* most inputs never grow it */
-		struct omb_run *p = realloc(t->r, cap * sizeof(*p));
+		bool inline_r = t->r == o->init_r[0] || t->r == o->init_r[1];
+		struct omb_run *p = realloc(inline_r ? NULL : t->r, cap * sizeof(*p));
 		if (!p) {
 			o->oom = true;
 			return;
 		}
+		if (inline_r)
+			memcpy(p, t->r, t->n * sizeof(*p));
 		t->r = p;
 		t->cap = cap;
 	}
@@ -280,17 +328,16 @@ static void rebuild(struct omb *o, struct omb_type *t, uint64_t base, uint64_t e
 /* Uncovered stretches of [base, end) and whether one sits right below a run
  * of other attributes (the kernel's WARN in memblock_add_range). */
 static unsigned long count_gaps(struct omb *o, const struct omb_type *t, uint64_t base,
-				uint64_t end, int nid, uint32_t flags, bool *mismatch)
+				uint64_t end, int nid, uint32_t flags, bool *mismatch, struct cut *k)
 {
-	size_t np, lo, hi;
+	size_t np;
 	unsigned long gaps = 0;
-	struct omb_piece *pc;
+	const struct omb_piece *pc;
 
-	window(t, base, end, &lo, &hi);
-	pc = pieces(o, t, lo, hi, base, end, &np);
-
-	if (!pc)
+	if (!cut(o, t, base, end, k))
 		return 0;
+	pc = o->pc; /* after the cut: it may have moved the scratch */
+	np = k->np;
 	for (size_t i = 0; i < np; i++) {
 		if (pc[i].p < base || pc[i].q > end || pc[i].run >= 0)
 			continue;
@@ -393,7 +440,7 @@ static uint64_t find_in_range(const struct omb *o, uint64_t start, uint64_t end,
 
 static bool snapshot(struct omb *o, const struct omb *src, struct omb *dst)
 {
-	*dst = *src;
+	memcpy(dst, src, offsetof(struct omb, init_r)); /* the inline storage stays src's */
 	for (int w = 0; w < 2; w++) {
 		dst->t[w].r = malloc((src->t[w].n + 1) * sizeof(struct omb_run));
 		if (!dst->t[w].r) {
@@ -459,9 +506,9 @@ static int double_array(struct omb *o, int which, uint64_t abase, uint64_t asize
 			saved.pc = o->pc;
 			saved.nr = o->nr;
 			saved.scratch_cap = o->scratch_cap;
-			free(o->t[0].r);
-			free(o->t[1].r);
-			*o = saved;
+			runs_free(o, o->t[0].r);
+			runs_free(o, o->t[1].r);
+			memcpy(o, &saved, offsetof(struct omb, init_r));
 			return -1;
 		}
 		omb_free(&saved);
@@ -475,18 +522,19 @@ int omb_add(struct omb *o, int which, uint64_t base, uint64_t size, int nid, uin
 {
 	struct omb_type *t = &o->t[which];
 	unsigned long nr_new;
-	bool mismatch = false;
+	bool mismatch = false, grew = false;
+	struct cut k;
 
 	size = capsz(base, size);
 	if (!size)
 		return 0;
 	if (t->n) {
-		nr_new = count_gaps(o, t, base, base + size, nid, flags, &mismatch);
+		nr_new = count_gaps(o, t, base, base + size, nid, flags, &mismatch, &k);
 		if (mismatch)
 			o->reports[OMB_R_WARN]++;
 		if (!nr_new)
 			return 0;
-		bool grew = false, dummy = false;
+		bool dummy = false;
 		while (omb_cnt(o, which) + nr_new > t->max) {
 			if (double_array(o, which, base, size) < 0)
 				return -ENOMEM;
@@ -494,12 +542,17 @@ int omb_add(struct omb *o, int which, uint64_t base, uint64_t size, int nid, uin
 		}
 		/* a doubling reserved its new array: count again (without one,
 		 * nothing changed and the loop's test holds) */
-		if (grew && omb_cnt(o, which) + count_gaps(o, t, base, base + size, nid, flags, &dummy) > t->max) {
+		if (grew && omb_cnt(o, which) + count_gaps(o, t, base, base + size, nid, flags, &dummy, &k) > t->max) {
 			o->reports[OMB_R_BUG]++;
 			return -ENOMEM;
 		}
 	}
-	rebuild(o, t, base, base + size, RB_ADD, nid, flags);
+	/* the last count's cut is still in o->pc (a doubling makes its own
+	 * and the recount redoes it); an oom there left pc unusable */
+	if (t->n && !o->oom)
+		rebuild_cut(o, t, base, base + size, RB_ADD, nid, flags, &k);
+	else
+		rebuild(o, t, base, base + size, RB_ADD, nid, flags);
 	return 0;
 }
 
@@ -587,9 +640,10 @@ void omb_trim(struct omb *o, uint64_t align)
 			continue; /* start rounds past 2^64: dropped */
 		if (rs >= re)
 			continue;
-		t->r[k] = t->r[i];
-		t->r[k].base = rs;
+		t->r[k].base = rs; /* field by field: see push_run */
 		t->r[k].size = re - rs;
+		t->r[k].flags = t->r[i].flags;
+		t->r[k].nid = t->r[i].nid;
 		k++;
 	}
 	t->n = k;

@@ -31,6 +31,9 @@ struct omb_piece {
 	long run; /* index of the covering run, -1 if uncovered */
 };
 
+#define OMB_INIT_RUNS 32    /* runs per type before the heap */
+#define OMB_INIT_SCRATCH 66 /* pieces and runs of a rebuild: 2 * OMB_INIT_RUNS + 2 */
+
 struct omb_type {
 	struct omb_run *r;
 	size_t n, cap;
@@ -52,6 +55,13 @@ struct omb {
 	struct omb_piece *pc;
 	struct omb_run *nr;
 	size_t scratch_cap;
+	/* First storage of the run lists and the scratch, inside the oracle
+	 * (the harness context, which the runner reuses warm): most inputs
+	 * never outgrow them, and each host allocation they replace was a
+	 * cold block under ASan's quarantine. Heap blocks take over beyond. */
+	struct omb_run init_r[2][OMB_INIT_RUNS];
+	struct omb_run init_nr[OMB_INIT_SCRATCH];
+	struct omb_piece init_pc[OMB_INIT_SCRATCH];
 };
 
 enum omb_alloc_api {

@@ -164,6 +164,7 @@ size_t props_shrink(const struct props_harness *h, uint8_t *buf, size_t len,
 
 /* ---- the schema codec -------------------------------------------------- */
 
+/* Decode d's fields into op->v (every value: zeros past d's fields); op->kind untouched. */
 void props_decode(const struct props_opdef *d, struct mm_cursor *c, struct props_op *op);
 /* "name f1=v1 f2=v2" (no newline) into buf; returns chars written. */
 int props_format(const struct props_opdef *d, const struct props_op *op, char *buf, size_t len);
