@@ -1820,18 +1820,28 @@ static int mm_page_alloc_verify_pcp(struct mm_machine *m, int n, int zi);
 /* The walk's per-zone counts against the zone's counters. */
 static int mm_page_alloc_verify_counts(struct mm_machine *m, int n, const struct verify_counts *vc);
 
+/* PG_POISONED as every free page carries it: set by free_block under
+ * page poisoning, never otherwise (the hand-off's fast path is off then). */
+static inline __attribute__((always_inline)) MM_ARRAY_WALK uint32_t
+free_poison_flag(const struct mm_machine *m)
+{
+	return (m->cfg.hardening & MM_HARDEN_POISON) ? MM_PG_POISONED : 0;
+}
+
 static MM_ARRAY_WALK int mm_page_alloc_verify_free_block(struct mm_machine *m,
 							 struct memmap_cursor *cur, int n, int zi,
 							 mm_pfn_t pfn, unsigned o)
 {
 	const struct mm_zone *z = &m->page_alloc->node[n].zones[zi];
 	const uint64_t nr = (uint64_t)1 << o;
-	/* A tail is in no state of its own, and has PageHighMem as its zone
-	 * says: one compare per tail for both (the walk skips the tails, so
-	 * only this loop sees them). */
+	/* A tail is in no state of its own, has PageHighMem as its zone says
+	 * and is poisoned exactly when page poisoning is on (free_block marks
+	 * every page it frees): one compare per tail for all three (the walk
+	 * skips the tails, so only this loop sees them). */
 	const uint32_t tail_mask = MM_PG_RESERVED | MM_PG_ALLOCATED | MM_PG_HEAD | MM_PG_TAIL |
-				   MM_PG_BUDDY | MM_PG_PCP | MM_PG_HIGHMEM | MM_PG_SLAB;
-	const uint32_t tail_want = zi == MM_ZONE_HIGHMEM ? MM_PG_HIGHMEM : 0;
+				   MM_PG_BUDDY | MM_PG_PCP | MM_PG_HIGHMEM | MM_PG_SLAB |
+				   MM_PG_POISONED;
+	const uint32_t tail_want = (zi == MM_ZONE_HIGHMEM ? MM_PG_HIGHMEM : 0) | free_poison_flag(m);
 	const struct mm_page *b;
 
 	MM_VERIFY(m, !(pfn & (nr - 1)), "free block pfn %#llx not aligned to order %u",
@@ -1850,7 +1860,9 @@ static MM_ARRAY_WALK int mm_page_alloc_verify_free_block(struct mm_machine *m,
 		MM_VERIFY(m, (q->flags & tail_mask) == tail_want,
 			  "free block at %#llx: pfn %#llx has flags %#x%s", (unsigned long long)pfn,
 			  (unsigned long long)(pfn + i), q->flags,
-			  (q->flags ^ tail_want) & MM_PG_HIGHMEM ? ": PageHighMem wrong" : "");
+			  (q->flags ^ tail_want) & MM_PG_HIGHMEM	 ? ": PageHighMem wrong"
+			  : (q->flags ^ tail_want) & MM_PG_POISONED ? ": PagePoisoned wrong"
+								    : "");
 		MM_VERIFY(m, q->refcount == 0, "free pfn %#llx has count %d", (unsigned long long)(pfn + i),
 			  q->refcount);
 		/* free_pages_check let no mapped or owned page in */
@@ -1904,6 +1916,9 @@ static MM_ARRAY_WALK int mm_page_alloc_verify_memmap(struct mm_machine *m, int n
 				  p->refcount);
 			MM_VERIFY(m, p->mapcount == -1 && !p->mapping, "free pfn %#llx: mapcount %d mapping %#llx",
 				  (unsigned long long)pfn, p->mapcount, (unsigned long long)p->mapping);
+			MM_VERIFY(m, (p->flags & MM_PG_POISONED) == free_poison_flag(m),
+				  "free head pfn %#llx: PagePoisoned wrong (flags %#x)", (unsigned long long)pfn,
+				  p->flags);
 			int ret = mm_page_alloc_verify_free_block(m, &cur, n, zi, pfn, o);
 			if (ret)
 				return ret;
@@ -1919,8 +1934,14 @@ static MM_ARRAY_WALK int mm_page_alloc_verify_memmap(struct mm_machine *m, int n
 		MM_VERIFY(m, is_resv + is_alloc + is_pcp == 1,
 			  "pfn %#llx: free 0 reserved %d allocated %d per-CPU %d", (unsigned long long)pfn,
 			  is_resv, is_alloc, is_pcp);
-		MM_VERIFY(m, is_pcp || !(p->flags & MM_PG_POISONED), "pfn %#llx not free but has flags %#x",
-			  (unsigned long long)pfn, p->flags);
+		MM_VERIFY(m, (p->flags & MM_PG_POISONED) == (is_pcp ? free_poison_flag(m) : 0),
+			  "pfn %#llx: PagePoisoned wrong (flags %#x)", (unsigned long long)pfn, p->flags);
+		/* a reserved page keeps its boot reference (put_page refuses
+		 * to drop the last one) and is no part of a block */
+		MM_VERIFY(m, !is_resv || (p->refcount >= 1 && !p->private &&
+					  !(p->flags & (MM_PG_HEAD | MM_PG_TAIL | MM_PG_BUDDY))),
+			  "reserved pfn %#llx: count %d order %u flags %#x", (unsigned long long)pfn,
+			  p->refcount, p->private, p->flags);
 		vc->present[zi]++;
 		vc->alloc[zi] += is_alloc;
 		vc->pcp[zi] += is_pcp;
@@ -1931,9 +1952,9 @@ static MM_ARRAY_WALK int mm_page_alloc_verify_memmap(struct mm_machine *m, int n
 		}
 		if (p->flags & MM_PG_TAIL) {
 			MM_VERIFY(m, tail_left > 0, "tail pfn %#llx without a head", (unsigned long long)pfn);
-			MM_VERIFY(m, p->refcount == 0 && !(p->flags & MM_PG_HEAD),
-				  "tail pfn %#llx: count %d flags %#x", (unsigned long long)pfn, p->refcount,
-				  p->flags);
+			MM_VERIFY(m, p->refcount == 0 && !p->private && !(p->flags & MM_PG_HEAD),
+				  "tail pfn %#llx: count %d order %u flags %#x", (unsigned long long)pfn,
+				  p->refcount, p->private, p->flags);
 			tail_left--;
 			continue;
 		}

@@ -335,6 +335,7 @@ static void allocated_block_shape(void)
 	struct mm_machine *m = setup();
 	ASSERT_TRUE(m);
 	CORRUPT(m, 0x1001, p->flags &= ~MM_PG_TAIL, "allocated block ends early at pfn 0x1001");
+	CORRUPT(m, 0x1001, p->private = 1, "tail pfn 0x1001: count 0 order 1");
 	CORRUPT(m, 0x1003, p->flags &= ~MM_PG_TAIL, "allocated block ends early at pfn 0x1003");
 	CORRUPT(m, 0x1101, p->flags &= ~MM_PG_TAIL, "allocated block ends early at pfn 0x1101");
 	CORRUPT(m, 0x1000, p->refcount = 0, "allocated pfn 0x1000 has count 0");
@@ -393,6 +394,12 @@ static void page_links_wrong(void)
 	mm_machine_destroy(m);
 }
 
+/* PG_POISONED as a free page of this profile carries it. */
+static uint32_t free_poison(void)
+{
+	return (prof->hardening & MM_HARDEN_POISON) ? MM_PG_POISONED : 0;
+}
+
 /* A page in two states at once, or in a state the counters do not know of. */
 static void page_state_exclusive(void)
 {
@@ -401,19 +408,27 @@ static void page_state_exclusive(void)
 	CORRUPT(m, 0xf00, p->flags |= MM_PG_ALLOCATED, "pfn 0xf00: free 0 reserved 1 allocated 1 per-CPU 0");
 	CORRUPT(m, 0x1008, p->flags |= MM_PG_RESERVED, "pfn 0x1008: free 0 reserved 1 allocated 1 per-CPU 0");
 	CORRUPT(m, 0x1009, p->flags |= MM_PG_ALLOCATED, "pfn 0x1009: free 0 reserved 0 allocated 1 per-CPU 1");
-	CORRUPT(m, 0x1008, p->flags |= MM_PG_POISONED, "pfn 0x1008 not free but has flags");
+	CORRUPT(m, 0x1008, p->flags |= MM_PG_POISONED, "pfn 0x1008: PagePoisoned wrong");
+	/* a reserved page keeps its reference and is part of no block */
+	CORRUPT(m, 0xf80, p->refcount = 0, "reserved pfn 0xf80: count 0");
+	CORRUPT(m, 0xf80, p->flags |= MM_PG_TAIL, "reserved pfn 0xf80: count 1 order 0 flags");
+	CORRUPT(m, 0xf00, p->private = 3, "reserved pfn 0xf00: count 1 order 3");
 	/* a reserved page turned into an order-0 allocation behind the
 	 * allocator's back: every page is well formed, only the zone's
 	 * managed count gives it away */
 	CORRUPT(m, 0xf80, (p->flags = MM_PG_ALLOCATED, p->refcount = 1),
 		"node 0 zone 0: managed 254 != free 254 + allocated 1 + per-CPU 0");
 	/* ... or into a per-CPU page that is on no list */
-	CORRUPT(m, 0xf80, (p->flags = MM_PG_PCP, p->refcount = 0),
+	CORRUPT(m, 0xf80, (p->flags = MM_PG_PCP | free_poison(), p->refcount = 0),
 		"node 0 zone 0: managed 254 != free 254 + allocated 0 + per-CPU 1");
 	/* an allocated page turned per-CPU: managed still adds up, but CPU 0's
 	 * list holds 7 pages, not the 8 flagged */
-	CORRUPT(m, 0x1008, (p->flags = MM_PG_PCP, p->refcount = 0),
+	CORRUPT(m, 0x1008, (p->flags = MM_PG_PCP | free_poison(), p->refcount = 0),
 		"node 0 zone 1: 8 pages flagged per-CPU, 7 listed");
+	/* a free or per-CPU page is poisoned exactly when poisoning is on */
+	CORRUPT(m, 0x100c, p->flags ^= MM_PG_POISONED, "pfn 0x100c: PagePoisoned wrong");
+	CORRUPT(m, 0xf08, p->flags ^= MM_PG_POISONED, "free head pfn 0xf08: PagePoisoned wrong");
+	CORRUPT(m, 0xf09, p->flags ^= MM_PG_POISONED, "pfn 0xf09 has flags*PagePoisoned wrong");
 	/* a per-CPU page turned into a free order-0 head on no free list (its
 	 * buddy 0x100e is per-CPU, so nothing to merge): the head count the
 	 * walk made and the list disagree */
