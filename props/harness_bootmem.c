@@ -629,6 +629,32 @@ static int op_highpages(void *ctx, const struct props_op *op, struct props_resul
 	return expect_reports(c, r);
 }
 
+/* The arch frees one reserved page itself once the boot allocator has
+ * handed over (free_reserved_area, or an early highmem page before the
+ * highmem step, which must then skip it). Before the hand-off it is not
+ * done: the page would still be in the bootmem bitmap, which the hand-off
+ * would refuse as a whole (not what this op is about). */
+static int op_free_reserved(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	struct bctx *c = ctx;
+	uint64_t pfn = at(c, op->v[0], op->v[1] * PG) / PG;
+	struct ob_res want;
+	int got;
+
+	if (!c->o.handed) {
+		props_note(r, "skipped: before the hand-off");
+		return PROPS_OK;
+	}
+	want = ob_free_reserved_page(&c->o, pfn);
+	got = mm_free_pages_bootmem(c->m, pfn, 0);
+	props_note(r, "pfn %#llx ", (unsigned long long)pfn);
+	if (expect(c, r, "free_pages_bootmem", got, want))
+		return PROPS_FAIL;
+	if (!got)
+		c->buddy_dirty = true;
+	return PROPS_OK;
+}
+
 /* Zone of a pfn with the x86-32 boundaries: 0 DMA, 1 NORMAL, 2 HIGHMEM. */
 static int zone_of(const struct bctx *c, uint64_t pfn)
 {
@@ -724,6 +750,9 @@ static const struct props_opdef bootmem_ops[] = {
 	  .step = op_buddy_alloc },
 	{ .name = "buddy_free", .nfields = 1, .fields = { PROPS_RANGE("idx", 0, 255) },
 	  .step = op_buddy_free },
+	{ .name = "free_reserved", .nfields = 2,
+	  .fields = { PROPS_RANGE("where", 0, MAX_NODES), PROPS_HEX("pfn", 0, 0x4000) },
+	  .step = op_free_reserved, .misuse = true },
 };
 
 /* A full check walks every page of every node (bitmaps, then the buddy). */

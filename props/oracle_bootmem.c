@@ -472,6 +472,18 @@ struct ob_res ob_highpages_memblock(struct oracle_bootmem *o, const struct ob_iv
 	return r;
 }
 
+struct ob_res ob_free_reserved_page(struct oracle_bootmem *o, uint64_t pfn)
+{
+	struct ob_res r = res(0, -1);
+
+	if (pfn >= o->span_end || o->pstate[pfn] == OB_ABSENT)
+		return res(-EINVAL, MM_REPORT_INVALID_ARG);
+	if (o->pstate[pfn] != OB_RESERVED)
+		return res(-EINVAL, MM_REPORT_BAD_PAGE);
+	release(o, pfn, &r);
+	return r;
+}
+
 /* ---- the buddy view ----------------------------------------------------- */
 
 bool ob_block_free(const struct oracle_bootmem *o, uint64_t pfn, unsigned order)

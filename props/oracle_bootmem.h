@@ -89,6 +89,11 @@ struct ob_res ob_highpages_e820(struct oracle_bootmem *o, const struct ob_ival *
 				const uint64_t (*res)[2], int nres);
 struct ob_res ob_highpages_memblock(struct oracle_bootmem *o, const struct ob_ival *mem, int nmem,
 				    const struct ob_ival *res, int nres);
+/* After the hand-off, the arch frees one page itself (__free_pages_bootmem
+ * at order 0, as free_reserved_area does with init memory): a pfn with no
+ * struct page is INVALID_ARG, a page that is not reserved BAD_PAGE (both
+ * refused), a reserved page becomes free. */
+struct ob_res ob_free_reserved_page(struct oracle_bootmem *o, uint64_t pfn);
 
 /* Buddy view after the hand-off: is [pfn, pfn + 2^order) a valid answer? */
 bool ob_block_free(const struct oracle_bootmem *o, uint64_t pfn, unsigned order);
