@@ -10,15 +10,11 @@
  * only the buddy rules decide; the watermark scenarios compute theirs.
  */
 #include "check.h"
+#include "profile.h"
 
 #include <errno.h>
 
 #include "mmsim/mmsim.h"
-
-struct profile {
-	const char *name;
-	uint32_t era, profile, hardening;
-};
 
 static const struct profile profiles[] = {
 	{ "2.6.29/x86_32", MM_ERA_2_6_29, MM_PROFILE_X86_32, 0 },
@@ -33,9 +29,7 @@ static struct mm_machine *mk(uint32_t max_order, uint64_t lowmem_pfn)
 {
 	struct mm_config cfg;
 	struct mm_machine *m = NULL;
-	mm_config_default(&cfg, (enum mm_era)prof->era);
-	cfg.profile = prof->profile;
-	cfg.hardening = prof->hardening;
+	profile_config(prof, &cfg);
 	cfg.max_order = max_order;
 	cfg.lowmem_limit = lowmem_pfn << 12;
 	cfg.seed = 42;
@@ -43,26 +37,6 @@ static struct mm_machine *mk(uint32_t max_order, uint64_t lowmem_pfn)
 	if (mm_machine_create(&cfg, &m))
 		return NULL;
 	return m;
-}
-
-/* Hand [start, end) over in maximal aligned blocks inside one zone. */
-static int give(struct mm_machine *m, uint64_t start, uint64_t end, uint64_t lowmem_pfn,
-		unsigned max_order)
-{
-	uint64_t dma = lowmem_pfn < 0x1000 ? lowmem_pfn : 0x1000;
-	for (uint64_t pfn = start; pfn < end;) {
-		unsigned o = max_order - 1;
-		for (;; o--) {
-			uint64_t n = (uint64_t)1 << o, last = pfn + n - 1;
-			bool same = (pfn < dma) == (last < dma) && (pfn < lowmem_pfn) == (last < lowmem_pfn);
-			if ((!(pfn & (n - 1)) && pfn + n <= end && same) || !o)
-				break;
-		}
-		if (mm_free_pages_bootmem(m, pfn, o))
-			return -1;
-		pfn += (uint64_t)1 << o;
-	}
-	return 0;
 }
 
 /* One node [start, end), zones, hand-off of everything, no watermarks. */

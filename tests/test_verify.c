@@ -30,15 +30,11 @@
  * Run with -v to print the message that caught each corruption.
  */
 #include "check.h"
+#include "profile.h"
 
 #include "internal.h" /* struct mm_page, mm_pfn_to_page, MM_PG_* */
 
 static int verbose;
-
-struct profile {
-	const char *name;
-	uint32_t era, profile, hardening;
-};
 
 /* Poisoning puts PG_POISONED on every free page, shuffling may put a freed
  * block at either end of its list: neither may change what is caught. */
@@ -53,24 +49,6 @@ static const struct profile *prof;
 #define NODE_START 0xf00u
 #define NODE_END 0x1200u
 
-/* Hand [start, end) over in maximal aligned blocks, each inside one zone. */
-static int give(struct mm_machine *m, uint64_t start, uint64_t end)
-{
-	for (uint64_t pfn = start; pfn < end;) {
-		unsigned o = 10;
-		for (;; o--) {
-			uint64_t n = (uint64_t)1 << o, last = pfn + n - 1;
-			bool same = (pfn < 0x1000) == (last < 0x1000) && (pfn < LOW_PFN) == (last < LOW_PFN);
-			if ((!(pfn & (n - 1)) && pfn + n <= end && same) || !o)
-				break;
-		}
-		if (mm_free_pages_bootmem(m, pfn, o))
-			return -1;
-		pfn += (uint64_t)1 << o;
-	}
-	return 0;
-}
-
 /* The machine of the banner, or NULL if a step of the public API failed. */
 static struct mm_machine *setup(void)
 {
@@ -78,9 +56,7 @@ static struct mm_machine *setup(void)
 	struct mm_machine *m = NULL;
 	mm_pfn_t pfn;
 
-	mm_config_default(&cfg, (enum mm_era)prof->era);
-	cfg.profile = prof->profile;
-	cfg.hardening = prof->hardening;
+	profile_config(prof, &cfg);
 	cfg.max_order = 11;
 	cfg.lowmem_limit = (uint64_t)LOW_PFN << 12;
 	cfg.seed = 7;
@@ -88,7 +64,8 @@ static struct mm_machine *setup(void)
 	if (mm_machine_create(&cfg, &m))
 		return NULL;
 	if (mm_node_add(m, 0, NODE_START, NODE_END) || mm_free_area_init(m) ||
-	    give(m, 0xf01, 0xf80) || give(m, 0xf81, 0x1000) || give(m, 0x1000, NODE_END) ||
+	    give(m, 0xf01, 0xf80, LOW_PFN, 11) || give(m, 0xf81, 0x1000, LOW_PFN, 11) ||
+	    give(m, 0x1000, NODE_END, LOW_PFN, 11) ||
 	    mm_setup_per_cpu_pageset(m) || mm_percpu_pagelist_fraction(m, 8) ||
 	    mm_alloc_pages(m, MM_GFP_KERNEL, 2, &pfn) || pfn != 0x1000 ||
 	    mm_alloc_pages(m, MM_GFP_KERNEL, 2, &pfn) || pfn != 0x1004 ||

@@ -1,0 +1,50 @@
+/*
+ * What the buddy scenario files share: a test profile (the era, address
+ * profile and hardening switches a file runs all its scenarios under, one
+ * profile after another; the scenarios read the current one through
+ * `prof`), and the hand-off of a pfn range in maximal blocks.
+ */
+#ifndef MMSIM_TESTS_PROFILE_H
+#define MMSIM_TESTS_PROFILE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mmsim/mmsim.h"
+
+struct profile {
+	const char *name;
+	uint32_t era, profile, hardening;
+};
+
+/* cfg as mm_config_default gives it for p's era, with p's profile and
+ * hardening switches. */
+static inline void profile_config(const struct profile *p, struct mm_config *cfg)
+{
+	mm_config_default(cfg, (enum mm_era)p->era);
+	cfg->profile = p->profile;
+	cfg->hardening = p->hardening;
+}
+
+/* Hand [start, end) over in maximal aligned blocks of at most max_order - 1,
+ * each inside one zone (DMA below pfn 0x1000, NORMAL below lowmem_pfn). */
+static inline int give(struct mm_machine *m, uint64_t start, uint64_t end, uint64_t lowmem_pfn,
+		       unsigned max_order)
+{
+	uint64_t dma = lowmem_pfn < 0x1000 ? lowmem_pfn : 0x1000;
+	for (uint64_t pfn = start; pfn < end;) {
+		unsigned o = max_order - 1;
+		for (;; o--) {
+			uint64_t n = (uint64_t)1 << o, last = pfn + n - 1;
+			bool same = (pfn < dma) == (last < dma) && (pfn < lowmem_pfn) == (last < lowmem_pfn);
+			if ((!(pfn & (n - 1)) && pfn + n <= end && same) || !o)
+				break;
+		}
+		if (mm_free_pages_bootmem(m, pfn, o))
+			return -1;
+		pfn += (uint64_t)1 << o;
+	}
+	return 0;
+}
+
+#endif
