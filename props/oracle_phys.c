@@ -53,13 +53,14 @@ static bool wraps(uint64_t addr, size_t len)
 	return len > 0 && UINT64_MAX - addr < len;
 }
 
-int ophys_write(struct ophys *o, uint64_t addr, const uint8_t *buf, size_t len, bool null_buf)
+int ophys_write(struct ophys *o, uint64_t addr, const uint8_t *buf, size_t len, bool null_buf,
+		struct props_expect *x)
 {
 	size_t need = 0;
 	if (null_buf && len)
 		return -EINVAL;
 	if (wraps(addr, len)) {
-		o->reports_invalid++;
+		props_expect_report(x, MM_STAGE_CORE, MM_REPORT_INVALID_ARG);
 		return -EINVAL;
 	}
 	/* pages touched by [addr, addr+len) that hold nothing yet */
@@ -91,12 +92,13 @@ int ophys_write(struct ophys *o, uint64_t addr, const uint8_t *buf, size_t len, 
 	return 0;
 }
 
-int ophys_read(struct ophys *o, uint64_t addr, uint8_t *out, size_t len, bool null_buf)
+int ophys_read(struct ophys *o, uint64_t addr, uint8_t *out, size_t len, bool null_buf,
+	       struct props_expect *x)
 {
 	if (null_buf && len)
 		return -EINVAL;
 	if (wraps(addr, len)) {
-		o->reports_invalid++;
+		props_expect_report(x, MM_STAGE_CORE, MM_REPORT_INVALID_ARG);
 		return -EINVAL;
 	}
 	for (size_t i = 0; i < len;) {

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "expect.h"
+
 struct ophys_page {
 	uint64_t pfn;
 	uint8_t bytes[4096];
@@ -19,7 +21,6 @@ struct ophys {
 	struct ophys_page *pages;
 	size_t nr, cap;
 	size_t backing_max;
-	uint64_t reports_invalid; /* predicted INVALID_ARG reports */
 };
 
 /* The documented config ranges (machine.h): is this configuration valid? */
@@ -28,9 +29,12 @@ bool ophys_config_valid(uint64_t era, uint64_t profile, uint64_t e820_max, uint6
 			uint64_t lowmem_limit);
 void ophys_init(struct ophys *o, size_t backing_max);
 void ophys_free(struct ophys *o);
-/* Predicted errno of a write (0, -EINVAL, -ENOMEM) and, when 0, the write. */
-int ophys_write(struct ophys *o, uint64_t addr, const uint8_t *buf, size_t len, bool null_buf);
+/* Predicted errno of a write (0, -EINVAL, -ENOMEM) and, when 0, the write;
+ * its reports go to x. */
+int ophys_write(struct ophys *o, uint64_t addr, const uint8_t *buf, size_t len, bool null_buf,
+		struct props_expect *x);
 /* Predicted errno of a read and, when 0, the expected bytes in out. */
-int ophys_read(struct ophys *o, uint64_t addr, uint8_t *out, size_t len, bool null_buf);
+int ophys_read(struct ophys *o, uint64_t addr, uint8_t *out, size_t len, bool null_buf,
+	       struct props_expect *x);
 
 #endif

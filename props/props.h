@@ -7,10 +7,15 @@
  * schemas, so every input prints as a readable trace and every trace (a seed
  * scenario, an edited repro) encodes back to bytes.
  *
- * step() applies one decoded operation to the library and to the oracle,
- * compares the results and returns PROPS_OK or props_fail(...). check()
- * compares the whole state and runs mm_verify(). The oracle is written from
- * the semantics and calls no library code.
+ * step() applies one decoded operation to the library and to the oracle:
+ * the oracle predicts first, into r->expect (the return value and every
+ * report, by stage and kind), then the step calls the library and stores its
+ * return value in r->actual.ret; the runner counts the library's reports
+ * itself (props_watch installs its report sink) and compares both after
+ * every step, the same way for every harness. A step that compares more
+ * (addresses, tables, contents) does so itself and returns PROPS_OK or
+ * props_fail(...). check() compares the whole state and runs mm_verify().
+ * The oracle is written from the semantics and calls no library code.
  *
  * Trace format, one line per item, '#' starts a comment:
  *   config era=modern e820_max=128 ...
@@ -26,6 +31,7 @@
 #include <stdio.h>
 
 #include "cursor.h"
+#include "expect.h"
 
 #define PROPS_MAX_FIELDS 8
 #define PROPS_FUZZ_CHECK_BUDGET 64
@@ -66,7 +72,20 @@ struct props_op {
 /* What a step or check says: a note for the trace, or a failure. */
 struct props_result {
 	bool tracing;     /* notes are only formatted when a trace is printed */
-	uint64_t op_index; /* set by the runner: pass it to mm_set_op_index() */
+	/* This check must be total (every walk, every content compare, mm_verify,
+	 * nothing skipped because "nothing changed"): always in props mode
+	 * (PROPS_CHECK_ALL) and for the check that ends every input. Only a
+	 * fuzz-mode check in the middle of an input may be partial. */
+	bool total;
+	bool in_setup;     /* set by the runner while setup() runs */
+	uint64_t op_index; /* set by the runner (it stamps the watched machine itself) */
+	/* The oracle's prediction for the current step: zeroed by the runner
+	 * before each step, filled by the oracle before the library is called. */
+	struct props_expect expect;
+	/* What the library did: the step sets actual.ret to the library call's
+	 * return value; the runner's report sink counts actual.reports. */
+	struct props_expect actual;
+	struct mm_machine *watched; /* set by props_watch() */
 	char note[256];   /* "-> 0x1000", appended to the op's trace line */
 	char msg[1024];   /* failure message */
 	const char *file; /* where props_fail was called */
@@ -79,6 +98,20 @@ void props_note(struct props_result *r, const char *fmt, ...) __attribute__((for
 int props_fail_at(struct props_result *r, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 #define props_fail(r, ...) props_fail_at((r), __FILE__, __LINE__, __VA_ARGS__)
+/* Watch machine m (call right after creating it, in setup or in a step that
+ * makes a new machine): the runner installs its report sink and stamps the
+ * operation index on m before every step. */
+void props_watch(struct props_result *r, struct mm_machine *m);
+/* Compare r->actual with r->expect now (the return value, then every report
+ * count by stage and kind) and forget the reports counted so far on both
+ * sides (ret stays). The runner calls it after
+ * every step, after setup and after every check (which must report
+ * nothing); a step calls it itself between two library calls, or before
+ * comparing more, so that a wrong return value or report is what it says.
+ * Failure message, the same for every harness:
+ *   "op 7: return: library -12, oracle 0"
+ *   "op 7: reports memblock/DOUBLE_FREE: library 1, oracle 0" */
+int props_compare(struct props_result *r);
 /* Compare helper: fails with both values printed. */
 #define PROPS_CHECK_EQ(r, what, got, want)                                             \
 	do {                                                                           \
@@ -131,7 +164,7 @@ const struct props_harness *props_find_harness(const char *name);
 enum props_check_mode {
 	PROPS_CHECK_ALL = 0, /* full check after every op (props, replay) */
 	PROPS_CHECK_FUZZ,    /* amortised (check_cost) or every op for the first 16 then every
-			      * check_every; always at the end */
+			      * check_every; always a total check after the last op */
 };
 
 struct props_run_opts {

@@ -1,11 +1,16 @@
 /*
  * The runner: decode an input into a configuration and operations, apply
- * each to the library and the oracle through the harness's step, and check
- * the whole state (graded: every op in props and replay; in fuzzing every op
- * for the first 16, then every check_every, and always at the end).
+ * each to the library and the oracle through the harness's step, compare
+ * what the oracle predicted (return value, reports by stage and kind) with
+ * what the library did after every step, and check the whole state (a total
+ * check after every op in props and replay; in fuzzing amortised by
+ * check_cost or check_every, and always a total check at the end).
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "mmsim/mmsim.h"
 
 #include "props.h"
 
@@ -49,6 +54,79 @@ int props_fail_at(struct props_result *r, const char *file, int line, const char
 	r->file = file;
 	r->line = line;
 	return PROPS_FAIL;
+}
+
+/* ---- the expectation mechanism --------------------------------------- */
+
+/* The report sink of a watched machine: count every report by stage and
+ * kind. */
+static void props_sink(void *arg, const struct mm_report *rep)
+{
+	props_expect_report(&((struct props_result *)arg)->actual, rep->stage, rep->kind);
+}
+
+void props_watch(struct props_result *r, struct mm_machine *m)
+{
+	r->watched = m;
+	if (m) {
+		mm_set_report_handler(m, props_sink, r);
+		mm_set_op_index(m, r->op_index);
+	}
+}
+
+/* Forget the reports counted (the return value stays: a step may still
+ * read r->actual.ret after props_compare). */
+static void expect_clear(struct props_expect *x)
+{
+	if (x->nr) {
+		memset(x->reports, 0, sizeof(x->reports));
+		x->nr = 0;
+	}
+}
+
+/* The reports of the step, in the trace: " [memblock/WARN x2]". */
+static void note_reports(struct props_result *r)
+{
+	for (unsigned s = 0; s < MM_STAGE_NR; s++)
+		for (unsigned k = 0; k < MM_REPORT_NR; k++)
+			if (r->actual.reports[s][k])
+				props_note(r, " [%s/%s x%u]", mm_stage_name((enum mm_stage)s),
+					   mm_report_kind_name((enum mm_report_kind)k),
+					   r->actual.reports[s][k]);
+}
+
+/* "op 7" (also for the check after op 7), or "setup". */
+static const char *where(const struct props_result *r, char *buf, size_t len)
+{
+	if (r->in_setup)
+		return "setup";
+	snprintf(buf, len, "op %" PRIu64, r->op_index);
+	return buf;
+}
+
+int props_compare(struct props_result *r)
+{
+	char w[32];
+
+	if (r->tracing && r->actual.nr)
+		note_reports(r);
+	if (r->actual.ret != r->expect.ret)
+		return props_fail(r, "%s: return: library %d, oracle %d", where(r, w, sizeof(w)),
+				  r->actual.ret, r->expect.ret);
+	if (r->actual.nr || r->expect.nr) {
+		for (unsigned s = 0; s < MM_STAGE_NR; s++)
+			for (unsigned k = 0; k < MM_REPORT_NR; k++)
+				if (r->actual.reports[s][k] != r->expect.reports[s][k])
+					return props_fail(r, "%s: reports %s/%s: library %u, oracle %u",
+							  where(r, w, sizeof(w)),
+							  mm_stage_name((enum mm_stage)s),
+							  mm_report_kind_name((enum mm_report_kind)k),
+							  r->actual.reports[s][k],
+							  r->expect.reports[s][k]);
+	}
+	expect_clear(&r->actual);
+	expect_clear(&r->expect);
+	return PROPS_OK;
 }
 
 static void fail_record(struct props_failure *f, int32_t op, const struct props_result *r)
@@ -146,11 +224,18 @@ int props_run(const struct props_harness *h, const uint8_t *data, size_t len,
 	/* The header only: note and msg are strings, cleared before each use
 	 * (zeroing all 1.3 KiB per input was a visible cost under ASan). */
 	r.tracing = o->trace != NULL;
+	r.total = true;
+	r.in_setup = true;
 	r.op_index = 0;
 	r.note[0] = '\0';
 	r.msg[0] = '\0';
 	r.file = NULL;
 	r.line = 0;
+	r.watched = NULL;
+	r.expect.ret = r.actual.ret = 0;
+	r.expect.nr = r.actual.nr = 1; /* expect_clear zeroes the arrays once */
+	expect_clear(&r.expect);
+	expect_clear(&r.actual);
 	ctx = ctx_alloc(h->ctx_size ? h->ctx_size : 1);
 	if (!ctx) {
 		props_fail(&r, "host out of memory for the harness context");
@@ -160,6 +245,9 @@ int props_run(const struct props_harness *h, const uint8_t *data, size_t len,
 	if (o->trace)
 		trace_line(o->trace, &h->config, &cfg, "", NULL);
 	ret = h->setup(ctx, &cfg, &r);
+	if (ret == PROPS_OK)
+		ret = props_compare(&r);
+	r.in_setup = false;
 	if (ret != PROPS_OK) {
 		if (o->trace)
 			fprintf(o->trace, "# setup FAILED: %s\n", r.msg);
@@ -175,21 +263,32 @@ int props_run(const struct props_harness *h, const uint8_t *data, size_t len,
 	for (i = 0; i < max && !cur_exhausted(&c); i++) {
 		const struct props_opdef *d;
 		char prefix[32];
+		bool last;
 		op.kind = cur_u8(&c) % nr_ops; /* props_decode sets every value */
 		d = &ops[op.kind];
 		props_decode(d, &c, &op);
+		last = i + 1 >= max || cur_exhausted(&c);
 		r.note[0] = '\0';
 		r.msg[0] = '\0';
 		r.op_index = i;
+		r.expect.ret = r.actual.ret = 0;
+		if (r.watched)
+			mm_set_op_index(r.watched, i);
 		ret = d->step(ctx, &op, &r);
+		if (ret == PROPS_OK)
+			ret = props_compare(&r);
 		if (o->trace) {
 			snprintf(prefix, sizeof(prefix), "%u: ", i);
 			trace_line(o->trace, d, &op, prefix, &r);
 		}
 		since++;
-		if (ret == PROPS_OK && (checked = check_due(&cd, ctx, i, since))) {
+		/* the last operation's check is the input's final, total check */
+		if (ret == PROPS_OK && (checked = last || check_due(&cd, ctx, i, since))) {
 			since = 0;
+			r.total = cd.all || last;
 			ret = check(ctx, &r);
+			if (ret == PROPS_OK)
+				ret = props_compare(&r); /* a check reports nothing */
 		}
 		if (ret != PROPS_OK) {
 			if (o->trace)
@@ -200,7 +299,10 @@ int props_run(const struct props_harness *h, const uint8_t *data, size_t len,
 	}
 	if (!checked) {
 		r.msg[0] = '\0';
+		r.total = true;
 		ret = h->check(ctx, &r);
+		if (ret == PROPS_OK)
+			ret = props_compare(&r);
 		if (ret != PROPS_OK) {
 			if (o->trace)
 				fprintf(o->trace, "# final check FAILED: %s\n", r.msg);

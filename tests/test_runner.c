@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "mmsim/mmsim.h"
 #include "props.h"
 
 struct toy {
@@ -137,6 +138,174 @@ static void shrinker_minimises_check(void)
 	ASSERT_TRUE(strstr(f.msg, "planted bug after 3 adds") != NULL);
 }
 
+/* ---- the expectation mechanism, on a toy harness over a real machine ---- */
+
+/* How the toy oracle lies: not at all, forgets the library's report, invents
+ * one, predicts the wrong return value; or the check itself reports. */
+enum { HONEST, FORGETS, INVENTS, WRONG_RET, CHECK_REPORTS };
+
+struct watch {
+	struct mm_machine *m;
+	uint64_t lie;
+};
+
+/* What the checks of the last run saw (the context is the runner's). */
+static uint32_t watch_checks, watch_total_checks;
+static bool watch_last_total;
+
+static int watch_setup(void *ctx, const struct props_op *cfg, struct props_result *r)
+{
+	struct watch *w = ctx;
+	struct mm_config mc;
+	mm_config_default(&mc, MM_ERA_MODERN);
+	if (mm_machine_create(&mc, &w->m))
+		return props_fail(r, "mm_machine_create");
+	w->lie = cfg->v[0];
+	props_watch(r, w->m);
+	return PROPS_OK;
+}
+static int watch_check(void *ctx, struct props_result *r)
+{
+	struct watch *w = ctx;
+	watch_checks++;
+	watch_total_checks += r->total;
+	watch_last_total = r->total;
+	if (w->lie == CHECK_REPORTS)
+		(void)mm_set_cpu(w->m, 99); /* INVALID_ARG, which no check may raise */
+	return PROPS_OK;
+}
+static void watch_teardown(void *ctx) { mm_machine_destroy(((struct watch *)ctx)->m); }
+/* A read that wraps past 2^64 is refused: -EINVAL and one core INVALID_ARG. */
+static int watch_read(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	struct watch *w = ctx;
+	uint8_t b[2];
+	bool wrap = op->v[0];
+	if (wrap && w->lie != FORGETS)
+		props_expect_report(&r->expect, MM_STAGE_CORE, MM_REPORT_INVALID_ARG);
+	if (!wrap && w->lie == INVENTS)
+		props_expect_report(&r->expect, MM_STAGE_MEMBLOCK, MM_REPORT_DOUBLE_FREE);
+	r->expect.ret = wrap ? -22 : 0;
+	if (w->lie == WRONG_RET)
+		r->expect.ret = wrap ? 0 : -12;
+	r->actual.ret = mm_phys_read(w->m, wrap ? UINT64_MAX : 0, b, sizeof(b));
+	return PROPS_OK;
+}
+
+static const struct props_opdef watch_ops[] = {
+	{ .name = "read", .nfields = 1, .fields = { PROPS_BOOL("wrap") }, .step = watch_read },
+};
+
+static const struct props_harness watch = {
+	.name = "watch",
+	.ctx_size = sizeof(struct watch),
+	.max_ops = 50,
+	.check_every = 4,
+	.config = { .name = "config", .nfields = 1, .fields = { PROPS_RANGE("lie", 0, 4) } },
+	.setup = watch_setup,
+	.check = watch_check,
+	.teardown = watch_teardown,
+	.nr_ops = 1,
+	.ops = watch_ops,
+};
+
+static uint64_t watch_cost(void *ctx)
+{
+	(void)ctx;
+	return UINT64_MAX / 2;
+}
+
+static int watch_run(const char *text, enum props_check_mode mode, struct props_failure *f)
+{
+	struct props_enc e;
+	struct props_run_opts o = { NULL, mode, 0 };
+	char err[128];
+	int ret;
+	enc_init(&e);
+	if (props_encode_trace(&watch, text, &e, err, sizeof(err))) {
+		enc_free(&e);
+		return -1; /* neither PROPS_OK nor PROPS_FAIL: the assertion shows it */
+	}
+	ret = props_run(&watch, e.buf, e.len, &o, f);
+	enc_free(&e);
+	return ret;
+}
+
+/* Expect an honest oracle to pass, reports and refusals included. */
+static void expect_honest_passes_check(void)
+{
+	struct props_failure f;
+	ASSERT_EQ(watch_run("config lie=0\nread wrap=true\nread wrap=false\nread wrap=true\n",
+			    PROPS_CHECK_ALL, &f), PROPS_OK);
+}
+
+/* Expect a report the oracle did not predict to fail at that op, with the
+ * standard message naming stage and kind, from the runner. */
+static void expect_unpredicted_report_fails_check(void)
+{
+	struct props_failure f;
+	ASSERT_EQ(watch_run("config lie=1\nread wrap=false\nread wrap=true\n", PROPS_CHECK_ALL, &f),
+		  PROPS_FAIL);
+	ASSERT_EQ(f.op, 1);
+	ASSERT_STR_EQ(f.msg, "op 1: reports core/INVALID_ARG: library 1, oracle 0");
+	ASSERT_TRUE(strstr(f.file, "runner.c") != NULL);
+}
+
+/* Expect a predicted report the library did not raise to fail the same way. */
+static void expect_missing_report_fails_check(void)
+{
+	struct props_failure f;
+	ASSERT_EQ(watch_run("config lie=2\nread wrap=true\nread wrap=false\n", PROPS_CHECK_FUZZ, &f),
+		  PROPS_FAIL);
+	ASSERT_EQ(f.op, 1);
+	ASSERT_STR_EQ(f.msg, "op 1: reports memblock/DOUBLE_FREE: library 0, oracle 1");
+}
+
+/* Expect a wrong return value to fail before the reports are looked at. */
+static void expect_wrong_return_fails_check(void)
+{
+	struct props_failure f;
+	ASSERT_EQ(watch_run("config lie=3\nread wrap=true\n", PROPS_CHECK_ALL, &f), PROPS_FAIL);
+	ASSERT_EQ(f.op, 0);
+	ASSERT_STR_EQ(f.msg, "op 0: return: library -22, oracle 0");
+}
+
+/* Expect a report raised by a check to fail the input: checks report nothing. */
+static void expect_check_may_not_report_check(void)
+{
+	struct props_failure f;
+	ASSERT_EQ(watch_run("config lie=4\nread wrap=false\n", PROPS_CHECK_ALL, &f), PROPS_FAIL);
+	ASSERT_EQ(f.op, 0);
+	ASSERT_STR_EQ(f.msg, "op 0: reports core/INVALID_ARG: library 1, oracle 0");
+}
+
+/* Expect every check total in props mode, and in fuzz mode at least the
+ * check after the last op (the input's final check) total. */
+static void checks_total_check(void)
+{
+	struct props_failure f;
+	const char *prog = "config lie=0\nread wrap=false\nread wrap=false\nread wrap=false\n"
+			   "read wrap=false\nread wrap=false\nread wrap=false\n";
+	struct props_enc e;
+	char err[128];
+	struct props_run_opts all = { NULL, PROPS_CHECK_ALL, 0 }, fuzz = { NULL, PROPS_CHECK_FUZZ, 0 };
+	struct props_harness sparse = watch;
+	sparse.check_cost = watch_cost; /* fuzz mode: no check is due before the end */
+	enc_init(&e);
+	ASSERT_EQ(props_encode_trace(&watch, prog, &e, err, sizeof(err)), 0);
+	watch_checks = watch_total_checks = 0;
+	ASSERT_EQ(props_run(&watch, e.buf, e.len, &all, &f), PROPS_OK);
+	ASSERT_EQ(watch_checks, 6);
+	ASSERT_EQ(watch_total_checks, 6);
+	watch_checks = watch_total_checks = 0;
+	watch_last_total = false;
+	ASSERT_EQ(props_run(&sparse, e.buf, e.len, &fuzz, &f), PROPS_OK);
+	ASSERT_EQ(watch_checks, 1);
+	ASSERT_EQ(watch_total_checks, 1);
+	ASSERT_TRUE(watch_last_total);
+	enc_free(&e);
+}
+
 int main(void)
 {
 	RUN(runner_empty_input_check);
@@ -144,5 +313,11 @@ int main(void)
 	RUN(runner_max_ops_check);
 	RUN(runner_trace_check);
 	RUN(shrinker_minimises_check);
+	RUN(expect_honest_passes_check);
+	RUN(expect_unpredicted_report_fails_check);
+	RUN(expect_missing_report_fails_check);
+	RUN(expect_wrong_return_fails_check);
+	RUN(expect_check_may_not_report_check);
+	RUN(checks_total_check);
 	return check_summary("runner");
 }
