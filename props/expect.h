@@ -33,4 +33,12 @@ static inline void props_expect_report(struct props_expect *x, enum mm_stage sta
 	x->nr++;
 }
 
+/* n reports of `kind` from `stage`. */
+static inline void props_expect_reports(struct props_expect *x, enum mm_stage stage,
+					enum mm_report_kind kind, uint32_t n)
+{
+	for (; n; n--)
+		props_expect_report(x, stage, kind);
+}
+
 #endif

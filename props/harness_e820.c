@@ -2,11 +2,12 @@
  * Harness "e820": the firmware-map stages (e820, early_res, ARM meminfo)
  * against their oracles (oracle_e820.c).
  *
- * Every op runs on the library and the oracle; return values, out values,
- * the touched table and the exact reports (per stage and kind, through a
- * report handler) are compared after each op; check() compares every table,
- * the firmware copy, end_of_ram_pfn, the meminfo limits, the memblock byte
- * set and runs mm_verify. Relative placement ops (mode same / nested /
+ * Every op runs on the oracle, then on the library; the runner compares the
+ * return value and the exact reports (per stage and kind); the step
+ * compares out values and the touched table; check() compares every table,
+ * the firmware copy, end_of_ram_pfn, the meminfo limits, memblock (both
+ * types, region by region, against the memblock oracle fed from the e820
+ * and meminfo oracles' tables) and runs mm_verify. Relative placement ops (mode same / nested /
  * before / after / overlap_start / overlap_end / contain / to_top, anchored
  * on an existing entry) make identical, nested, adjacent and overlapping
  * layouts of every type pair, zero sizes and ends at or past 2^64 common.
@@ -18,6 +19,7 @@
 #include <string.h>
 
 #include "oracle_e820.h"
+#include "oracle_memblock.h"
 #include "props.h"
 
 #define STAGE_MAX 200u
@@ -27,26 +29,16 @@ struct e820_ctx {
 	struct or_e820 e;
 	struct or_early er;
 	struct or_meminfo mi;
-	struct or_set mem;
+	struct omb mb; /* what the two feeds give memblock */
 	bool narrow; /* 32-bit resource_size_t: e820 setup skips entries above 4 GiB */
 	uint32_t nstage;
 	struct or_e820_entry *stage; /* STAGE_MAX, on the first fw_stage: the
 				      * context is allocated and zeroed per input */
-	/* reports seen by the handler during the current op, per stage and kind */
-	uint32_t got[MM_STAGE_NR][MM_REPORT_NR];
-	uint32_t got_total;
 	char *pbuf, *obuf;
 	size_t pcap;
 };
 
 /* ---- table of contents ----------------------------------------------- */
-static void on_report(void *arg, const struct mm_report *rep);
-/* Start an op: stamp the op index, snapshot the report counters. */
-static void begin(struct e820_ctx *c, const struct props_result *r);
-/* End an op: the reports of `stage` must be exactly `want`; no other stage
- * may report, except memblock WARNs when memblock_ok. */
-static int reports_match(struct e820_ctx *c, struct props_result *r, enum mm_stage stage,
-			 const struct or_reports *want, bool memblock_ok);
 /* Where a relative op puts its range, from an anchor [a, a + sz). */
 static void place(bool have, uint64_t a, uint64_t sz, uint32_t mode, uint64_t delta,
 		  uint64_t len, uint64_t *addr, uint64_t *size);
@@ -55,8 +47,6 @@ static int cmp_firmware(struct e820_ctx *c, struct props_result *r);
 static int cmp_early(struct e820_ctx *c, struct props_result *r);
 static int cmp_meminfo(struct e820_ctx *c, struct props_result *r);
 static int cmp_memblock(struct e820_ctx *c, struct props_result *r);
-/* Replace the oracle's memblock set with what the library holds. */
-static int resync_memblock(struct e820_ctx *c);
 
 /* ---- schema ------------------------------------------------------------ */
 
@@ -96,50 +86,6 @@ static const char *const free_how_names[] = { "exact", "start_off", "end_off", "
 #define F_TYPE(nm) PROPS_ENUM(nm, type_names, type_values)
 #define F_MODE PROPS_ENUM("mode", mode_names, NULL)
 #define F_ADDR(nm) PROPS_HEX(nm, 0, UINT64_MAX)
-
-/* ---- report accounting ------------------------------------------------- */
-
-static void on_report(void *arg, const struct mm_report *rep)
-{
-	struct e820_ctx *c = arg;
-
-	c->got_total++;
-	if ((unsigned)rep->stage < MM_STAGE_NR && (unsigned)rep->kind < MM_REPORT_NR)
-		c->got[rep->stage][rep->kind]++;
-}
-
-static void begin(struct e820_ctx *c, const struct props_result *r)
-{
-	mm_set_op_index(c->m, r->op_index);
-	if (c->got_total) {
-		memset(c->got, 0, sizeof(c->got));
-		c->got_total = 0;
-	}
-}
-
-static int reports_match(struct e820_ctx *c, struct props_result *r, enum mm_stage stage,
-			 const struct or_reports *want, bool memblock_ok)
-{
-	uint32_t want_total = 0;
-
-	for (unsigned k = 0; want && k < MM_REPORT_NR; k++)
-		want_total += want->n[k];
-	if (!want_total && !c->got_total)
-		return PROPS_OK;
-	for (unsigned s = 0; s < MM_STAGE_NR; s++) {
-		for (unsigned k = 0; k < MM_REPORT_NR; k++) {
-			uint64_t d = c->got[s][k];
-			uint64_t w = s == (unsigned)stage && want ? want->n[k] : 0;
-			if (memblock_ok && s == MM_STAGE_MEMBLOCK && k == MM_REPORT_WARN)
-				continue;
-			if (d != w)
-				return props_fail(r, "reports %s/%s: library %" PRIu64 ", oracle %" PRIu64,
-						  mm_stage_name((enum mm_stage)s),
-						  mm_report_kind_name((enum mm_report_kind)k), d, w);
-		}
-	}
-	return PROPS_OK;
-}
 
 /* ---- placement ----------------------------------------------------------- */
 
@@ -266,52 +212,39 @@ static int cmp_meminfo(struct e820_ctx *c, struct props_result *r)
 	return PROPS_OK;
 }
 
-/* Walk memblock.memory as maximal runs and compare with the oracle's set. */
-static int cmp_memblock(struct e820_ctx *c, struct props_result *r)
+/* One memblock type against the memblock oracle, region by region. */
+static int cmp_memblock_type(struct e820_ctx *c, const struct mm_memblock_type *t, int w,
+			     struct props_result *r)
 {
-	const struct mm_memblock *mb = mm_memblock_get(c->m);
-	uint32_t k = 0;
-	uint64_t rs = 0, re = 0;
-	bool open = false;
+	static const char *const name[] = { "memory", "reserved" };
+	unsigned long cnt = omb_cnt(&c->mb, w);
 
-	if (!mb)
-		return props_fail(r, "mm_memblock_get returned NULL");
-	for (unsigned long i = 0; i <= mb->memory.cnt; i++) {
-		const struct mm_memblock_region *g = i < mb->memory.cnt ? &mb->memory.regions[i] : NULL;
-		if (g && !g->size)
-			continue;
-		if (g && open && g->base == re) {
-			re = g->base + g->size;
-			continue;
-		}
-		if (open) {
-			if (k >= c->mem.nr || c->mem.s[k].start != rs || c->mem.s[k].end != re)
-				return props_fail(r, "memblock.memory run %u [%#" PRIx64 ", %#" PRIx64
-						  ") not in the oracle's set (%u runs)", k, rs, re,
-						  c->mem.nr);
-			k++;
-		}
-		if (g) {
-			rs = g->base;
-			re = g->base + g->size;
-			open = true;
-		}
+	PROPS_CHECK_EQ(r, w ? "memblock.reserved.cnt" : "memblock.memory.cnt", t->cnt, cnt);
+	PROPS_CHECK_EQ(r, w ? "memblock.reserved.total_size" : "memblock.memory.total_size",
+		       t->total_size, omb_total(&c->mb, w));
+	for (unsigned long i = 0; i < cnt; i++) {
+		const struct mm_memblock_region *g = &t->regions[i];
+		struct omb_run x = omb_region(&c->mb, w, i);
+		if (g->base != x.base || g->size != x.size || (uint32_t)g->flags != x.flags ||
+		    g->nid != x.nid)
+			return props_fail(r, "memblock.%s[%lu]: library [%#" PRIx64 "+%#" PRIx64
+					  " flags %#x nid %d], oracle [%#" PRIx64 "+%#" PRIx64
+					  " flags %#x nid %d]", name[w], i, g->base, g->size,
+					  (unsigned)g->flags, g->nid, x.base, x.size, x.flags, x.nid);
 	}
-	PROPS_CHECK_EQ(r, "memblock.memory runs", k, c->mem.nr);
 	return PROPS_OK;
 }
 
-static int resync_memblock(struct e820_ctx *c)
+static int cmp_memblock(struct e820_ctx *c, struct props_result *r)
 {
 	const struct mm_memblock *mb = mm_memblock_get(c->m);
 
-	or_set_clear(&c->mem);
-	for (unsigned long i = 0; mb && i < mb->memory.cnt; i++) {
-		const struct mm_memblock_region *g = &mb->memory.regions[i];
-		if (g->size && or_set_add(&c->mem, g->base, g->base + g->size))
-			return -ENOMEM;
-	}
-	return 0;
+	if (!mb)
+		return props_fail(r, "mm_memblock_get returned NULL");
+	if (c->mb.oom)
+		return props_fail(r, "memblock oracle: host out of memory");
+	return cmp_memblock_type(c, &mb->memory, OMB_MEMORY, r) ||
+	       cmp_memblock_type(c, &mb->reserved, OMB_RESERVED, r);
 }
 
 /* ---- setup / teardown / check ---------------------------------------------- */
@@ -338,7 +271,7 @@ static int e820_setup(void *vctx, const struct props_op *cfgop, struct props_res
 	ret = mm_machine_create(&cfg, &c->m);
 	if (ret)
 		return props_fail(r, "mm_machine_create: %d", ret);
-	mm_set_report_handler(c->m, on_report, c);
+	props_watch(r, c->m);
 	c->narrow = cfg.profile != MM_PROFILE_X86_PAE;
 	if (or_e820_init(&c->e, cfg.e820_max_entries ? cfg.e820_max_entries : 128,
 			 (cfg.features & MM_FEAT_E820_REMOVE_SPLIT) != 0,
@@ -346,6 +279,9 @@ static int e820_setup(void *vctx, const struct props_op *cfgop, struct props_res
 	    or_early_init(&c->er, cfg.early_res_max ? cfg.early_res_max : 20) ||
 	    or_meminfo_init(&c->mi, banks ? banks : 8))
 		return props_fail(r, "oracle: host out of memory");
+	omb_init(&c->mb, cfg.memblock_init_regions ? cfg.memblock_init_regions : 128,
+		 (cfg.features & MM_FEAT_MEMBLOCK_EMPTY_CNT0) != 0);
+	c->mb.expect = &r->expect; /* the runner's, for the whole input */
 	PROPS_CHECK_EQ(r, "e820 max entries", mm_e820_max_entries(c->m), c->e.max);
 	PROPS_CHECK_EQ(r, "early_res max", mm_early_res_max(c->m), c->er.max);
 	return PROPS_OK;
@@ -359,7 +295,7 @@ static void e820_teardown(void *vctx)
 	or_e820_free(&c->e);
 	or_early_free(&c->er);
 	or_meminfo_free(&c->mi);
-	or_set_free(&c->mem);
+	omb_free(&c->mb);
 	free(c->stage);
 	free(c->pbuf);
 	free(c->obuf);
@@ -384,18 +320,15 @@ static int e820_check(void *vctx, struct props_result *r)
 static int do_add(struct e820_ctx *c, struct props_result *r, uint64_t addr, uint64_t size,
 		  uint32_t type)
 {
-	struct or_reports rep = { { 0 } };
-	int got = mm_e820_add(c->m, addr, size, type);
-	int want = or_e820_add(&c->e, addr, size, type, &rep);
-
-	props_note(r, "[%#" PRIx64 "+%#" PRIx64 "] -> %d", addr, size, got);
-	PROPS_CHECK_EQ(r, "e820_add", got, want);
-	if (reports_match(c, r, MM_STAGE_E820, &rep, false))
+	r->expect.ret = or_e820_add(&c->e, addr, size, type, &r->expect);
+	r->actual.ret = mm_e820_add(c->m, addr, size, type);
+	props_note(r, "[%#" PRIx64 "+%#" PRIx64 "] -> %d", addr, size, r->actual.ret);
+	if (props_compare(r))
 		return PROPS_FAIL;
 	/* add only appends: the count and the last entry say it all (check()
 	 * compares the whole table) */
 	PROPS_CHECK_EQ(r, "e820 nr_entries", mm_e820_nr_entries(c->m), c->e.nr);
-	if (!got) {
+	if (!r->actual.ret) {
 		struct mm_e820_entry x;
 		const struct or_e820_entry *w = &c->e.t[c->e.nr - 1];
 		if (mm_e820_get(c->m, c->e.nr - 1, &x) || x.addr != w->addr || x.size != w->size ||
@@ -409,7 +342,6 @@ static int step_add(void *vctx, const struct props_op *op, struct props_result *
 {
 	struct e820_ctx *c = vctx;
 
-	begin(c, r);
 	return do_add(c, r, op->v[0], op->v[1], (uint32_t)op->v[2]);
 }
 
@@ -418,7 +350,6 @@ static int step_add_rel(void *vctx, const struct props_op *op, struct props_resu
 	struct e820_ctx *c = vctx;
 	uint64_t addr, size;
 
-	begin(c, r);
 	place_e820(c, op->v[0], (uint32_t)op->v[1], op->v[2], op->v[3], &addr, &size);
 	return do_add(c, r, addr, size, (uint32_t)op->v[4]);
 }
@@ -426,15 +357,12 @@ static int step_add_rel(void *vctx, const struct props_op *op, struct props_resu
 static int step_sanitize(void *vctx, const struct props_op *op, struct props_result *r)
 {
 	struct e820_ctx *c = vctx;
-	int got, want;
 
 	(void)op;
-	begin(c, r);
-	got = mm_e820_sanitize(c->m);
-	want = or_e820_sanitize(&c->e);
-	props_note(r, "-> %d, %u entries", got, c->e.nr);
-	PROPS_CHECK_EQ(r, "e820_sanitize", got, want);
-	if (reports_match(c, r, MM_STAGE_E820, NULL, false))
+	r->expect.ret = or_e820_sanitize(&c->e);
+	r->actual.ret = mm_e820_sanitize(c->m);
+	props_note(r, "-> %d, %u entries", r->actual.ret, c->e.nr);
+	if (props_compare(r))
 		return PROPS_FAIL;
 	return cmp_e820(c, r);
 }
@@ -442,65 +370,55 @@ static int step_sanitize(void *vctx, const struct props_op *op, struct props_res
 static int step_update(void *vctx, const struct props_op *op, struct props_result *r)
 {
 	struct e820_ctx *c = vctx;
-	struct or_reports rep = { { 0 } };
 	uint64_t start, size, got_n = 0, want_n = 0;
-	int got, want;
 
-	begin(c, r);
 	place_e820(c, op->v[0], (uint32_t)op->v[1], op->v[2], op->v[3], &start, &size);
-	got = mm_e820_range_update(c->m, start, size, (uint32_t)op->v[4], (uint32_t)op->v[5],
+	r->expect.ret = or_e820_update(&c->e, start, size, (uint32_t)op->v[4], (uint32_t)op->v[5], &want_n,
+			      &r->expect);
+	r->actual.ret = mm_e820_range_update(c->m, start, size, (uint32_t)op->v[4], (uint32_t)op->v[5],
 				   &got_n);
-	want = or_e820_update(&c->e, start, size, (uint32_t)op->v[4], (uint32_t)op->v[5], &want_n,
-			      &rep);
-	props_note(r, "[%#" PRIx64 "+%#" PRIx64 "] -> %d, %#" PRIx64 " bytes", start, size, got,
+	props_note(r, "[%#" PRIx64 "+%#" PRIx64 "] -> %d, %#" PRIx64 " bytes", start, size, r->actual.ret,
 		   got_n);
-	PROPS_CHECK_EQ(r, "e820_range_update", got, want);
-	PROPS_CHECK_EQ(r, "e820_range_update bytes", got_n, want_n);
-	if (reports_match(c, r, MM_STAGE_E820, &rep, false))
+	if (props_compare(r))
 		return PROPS_FAIL;
+	PROPS_CHECK_EQ(r, "e820_range_update bytes", got_n, want_n);
+
 	return cmp_e820(c, r);
 }
 
 static int step_remove(void *vctx, const struct props_op *op, struct props_result *r)
 {
 	struct e820_ctx *c = vctx;
-	struct or_reports rep = { { 0 } };
 	uint64_t start, size, got_n = 0, want_n = 0;
-	int got, want;
 
-	begin(c, r);
 	place_e820(c, op->v[0], (uint32_t)op->v[1], op->v[2], op->v[3], &start, &size);
-	got = mm_e820_range_remove(c->m, start, size, (uint32_t)op->v[4], op->v[5] != 0, &got_n);
-	want = or_e820_remove(&c->e, start, size, (uint32_t)op->v[4], op->v[5] != 0, &want_n, &rep);
-	props_note(r, "[%#" PRIx64 "+%#" PRIx64 "] -> %d, %#" PRIx64 " bytes", start, size, got,
+	r->expect.ret = or_e820_remove(&c->e, start, size, (uint32_t)op->v[4], op->v[5] != 0, &want_n, &r->expect);
+	r->actual.ret = mm_e820_range_remove(c->m, start, size, (uint32_t)op->v[4], op->v[5] != 0, &got_n);
+	props_note(r, "[%#" PRIx64 "+%#" PRIx64 "] -> %d, %#" PRIx64 " bytes", start, size, r->actual.ret,
 		   got_n);
-	PROPS_CHECK_EQ(r, "e820_range_remove", got, want);
-	PROPS_CHECK_EQ(r, "e820_range_remove bytes", got_n, want_n);
-	if (reports_match(c, r, MM_STAGE_E820, &rep, false))
+	if (props_compare(r))
 		return PROPS_FAIL;
+	PROPS_CHECK_EQ(r, "e820_range_remove bytes", got_n, want_n);
+
 	return cmp_e820(c, r);
 }
 
 static int step_mem_limit(void *vctx, const struct props_op *op, struct props_result *r)
 {
 	struct e820_ctx *c = vctx;
-	struct or_reports rep = { { 0 } };
 	const struct or_e820_entry *e = c->e.nr ? &c->e.t[op->v[0] % c->e.nr] : NULL;
 	uint64_t d = op->v[2], limit = d;
-	int got, want;
 
-	begin(c, r);
 	if (e && op->v[1] == A_START)
 		limit = e->addr + d;
 	else if (e && op->v[1] == A_END)
 		limit = e->addr + e->size - d;
 	else if (e && op->v[1] == A_INSIDE)
 		limit = e->addr + (e->size ? d % e->size : 0);
-	got = mm_e820_mem_limit(c->m, limit);
-	want = or_e820_mem_limit(&c->e, limit, &rep);
-	props_note(r, "mem=%#" PRIx64 " -> %d", limit, got);
-	PROPS_CHECK_EQ(r, "e820_mem_limit", got, want);
-	if (reports_match(c, r, MM_STAGE_E820, &rep, false))
+	r->expect.ret = or_e820_mem_limit(&c->e, limit, &r->expect);
+	r->actual.ret = mm_e820_mem_limit(c->m, limit);
+	props_note(r, "mem=%#" PRIx64 " -> %d", limit, r->actual.ret);
+	if (props_compare(r))
 		return PROPS_FAIL;
 	return cmp_e820(c, r);
 }
@@ -509,26 +427,22 @@ static int step_fw_stage(void *vctx, const struct props_op *op, struct props_res
 {
 	struct e820_ctx *c = vctx;
 
-	begin(c, r);
 	if (!c->stage && !(c->stage = malloc(STAGE_MAX * sizeof(*c->stage))))
 		return props_fail(r, "host out of memory");
 	if (c->nstage < STAGE_MAX)
 		c->stage[c->nstage++] = (struct or_e820_entry){ op->v[0], op->v[1], (uint32_t)op->v[2] };
 	props_note(r, "%u staged", c->nstage);
-	return reports_match(c, r, MM_STAGE_E820, NULL, false);
+	return PROPS_OK;
 }
 
 static int step_import(void *vctx, const struct props_op *op, struct props_result *r)
 {
 	struct e820_ctx *c = vctx;
-	struct or_reports rep = { { 0 } };
 	/* both tables are at most STAGE_MAX long (the working one <= 130) */
 	struct mm_e820_entry lib[STAGE_MAX + 1];
 	struct or_e820_entry orc[STAGE_MAX + 1];
 	uint32_t nr;
-	int got, want;
 
-	begin(c, r);
 	nr = op->v[0] ? c->e.nr : c->nstage;
 	if (nr > STAGE_MAX)
 		return props_fail(r, "import of %u entries: over the harness's %u", nr, STAGE_MAX);
@@ -536,13 +450,12 @@ static int step_import(void *vctx, const struct props_op *op, struct props_resul
 		orc[i] = op->v[0] ? c->e.t[i] : c->stage[i];
 		lib[i] = (struct mm_e820_entry){ orc[i].addr, orc[i].size, orc[i].type };
 	}
-	got = mm_e820_import(c->m, lib, nr);
-	want = or_e820_import(&c->e, orc, nr, &rep);
+	r->expect.ret = or_e820_import(&c->e, orc, nr, &r->expect);
+	r->actual.ret = mm_e820_import(c->m, lib, nr);
 	if (!op->v[0])
 		c->nstage = 0;
-	props_note(r, "%u entries -> %d", nr, got);
-	PROPS_CHECK_EQ(r, "e820_import", got, want);
-	if (reports_match(c, r, MM_STAGE_E820, &rep, false))
+	props_note(r, "%u entries -> %d", nr, r->actual.ret);
+	if (props_compare(r))
 		return PROPS_FAIL;
 	return cmp_e820(c, r) || cmp_firmware(c, r);
 }
@@ -554,9 +467,7 @@ static int step_print(void *vctx, const struct props_op *op, struct props_result
 	const char *p = prefix ? prefix : "BIOS-e820";
 	/* a line is the prefix and at most 67 more bytes */
 	size_t need = c->e.nr * (strlen(p) + 96) + 2, full, len, k;
-	int got;
 
-	begin(c, r);
 	if (need > c->pcap) {
 		free(c->pbuf);
 		free(c->obuf);
@@ -574,35 +485,36 @@ static int step_print(void *vctx, const struct props_op *op, struct props_result
 		return props_fail(r, "oracle's boot log (%zu bytes) over its bound", full);
 	len = op->v[1] ? (size_t)(op->v[2] % (full + 2)) : full + 1;
 	memset(c->pbuf, 0x5a, len + 1 < c->pcap ? len + 1 : c->pcap);
-	got = mm_e820_print(c->m, prefix, len ? c->pbuf : NULL, len);
-	props_note(r, "len %zu -> %d", len, got);
-	PROPS_CHECK_EQ(r, "e820_print length", got, full);
+	r->expect.ret = (int)full;
+	r->actual.ret = mm_e820_print(c->m, prefix, len ? c->pbuf : NULL, len);
+	props_note(r, "len %zu -> %d", len, r->actual.ret);
+	if (props_compare(r))
+		return PROPS_FAIL;
 	k = len && full > len - 1 ? len - 1 : full;
 	if (len && (memcmp(c->pbuf, c->obuf, k) != 0 || c->pbuf[k] != '\0'))
 		return props_fail(r, "e820_print text differs (cut at %zu):\nlibrary:\n%.400s\noracle:\n%.400s",
 				  len, c->pbuf, c->obuf);
 	if (len && len < c->pcap && (unsigned char)c->pbuf[len] != 0x5a)
 		return props_fail(r, "e820_print wrote past len %zu", len);
-	return reports_match(c, r, MM_STAGE_E820, NULL, false);
+	return PROPS_OK;
 }
 
 static int step_type_name(void *vctx, const struct props_op *op, struct props_result *r)
 {
-	struct e820_ctx *c = vctx;
 	uint32_t type = (uint32_t)op->v[0];
 	char want[32], got[32];
 	const char *w = or_e820_type_text(type, want, sizeof(want));
 	const char *name = mm_e820_type_name(type);
 	int n;
 
-	begin(c, r);
+	(void)vctx;
 	n = mm_e820_type_format(type, got, sizeof(got));
 	props_note(r, "%s", got);
 	if (n != (int)strlen(w) || strcmp(got, w) != 0)
 		return props_fail(r, "type %u formats as '%s', oracle '%s'", type, got, w);
 	if (!name || strcmp(name, w == want ? "unknown" : w) != 0)
 		return props_fail(r, "type %u named '%s'", type, name ? name : "(null)");
-	return reports_match(c, r, MM_STAGE_E820, NULL, false);
+	return PROPS_OK;
 }
 
 /* ---- early_res ops -------------------------------------------------------------- */
@@ -610,13 +522,10 @@ static int step_type_name(void *vctx, const struct props_op *op, struct props_re
 static int step_reserve_early(void *vctx, const struct props_op *op, struct props_result *r)
 {
 	struct e820_ctx *c = vctx;
-	struct or_reports rep = { { 0 } };
 	uint64_t start = op->v[3], end = op->v[4], a = 0, sz = 0;
 	bool have = false, ok = op->v[5] != 0;
 	const char *name = res_name_names[op->v[6] % 8];
-	int got, want;
 
-	begin(c, r);
 	if (!strcmp(name, "null"))
 		name = NULL;
 	else if (!strcmp(name, "empty"))
@@ -632,12 +541,11 @@ static int step_reserve_early(void *vctx, const struct props_op *op, struct prop
 		place(true, a, sz, (uint32_t)op->v[2], op->v[3], op->v[4], &start, &end);
 		end += start;
 	}
-	got = ok ? mm_reserve_early_overlap_ok(c->m, start, end, name)
+	r->expect.ret = or_early_reserve(&c->er, start, end, name, ok, &r->expect);
+	r->actual.ret = ok ? mm_reserve_early_overlap_ok(c->m, start, end, name)
 		 : mm_reserve_early(c->m, start, end, name);
-	want = or_early_reserve(&c->er, start, end, name, ok, &rep);
-	props_note(r, "[%#" PRIx64 ", %#" PRIx64 ") -> %d", start, end, got);
-	PROPS_CHECK_EQ(r, "reserve_early", got, want);
-	if (reports_match(c, r, MM_STAGE_EARLY_RES, &rep, false))
+	props_note(r, "[%#" PRIx64 ", %#" PRIx64 ") -> %d", start, end, r->actual.ret);
+	if (props_compare(r))
 		return PROPS_FAIL;
 	return cmp_early(c, r);
 }
@@ -645,11 +553,8 @@ static int step_reserve_early(void *vctx, const struct props_op *op, struct prop
 static int step_free_early(void *vctx, const struct props_op *op, struct props_result *r)
 {
 	struct e820_ctx *c = vctx;
-	struct or_reports rep = { { 0 } };
 	uint64_t start = op->v[2], end = op->v[3];
-	int got, want;
 
-	begin(c, r);
 	if (op->v[1] != F_ABS && c->er.nr) {
 		const struct or_res *x = &c->er.r[op->v[0] % c->er.nr];
 		start = x->start, end = x->end;
@@ -658,11 +563,10 @@ static int step_free_early(void *vctx, const struct props_op *op, struct props_r
 		else if (op->v[1] == F_END_OFF)
 			end += op->v[2];
 	}
-	got = mm_free_early(c->m, start, end);
-	want = or_early_free_range(&c->er, start, end, &rep);
-	props_note(r, "[%#" PRIx64 ", %#" PRIx64 ") -> %d", start, end, got);
-	PROPS_CHECK_EQ(r, "free_early", got, want);
-	if (reports_match(c, r, MM_STAGE_EARLY_RES, &rep, false))
+	r->expect.ret = or_early_free_range(&c->er, start, end, &r->expect);
+	r->actual.ret = mm_free_early(c->m, start, end);
+	props_note(r, "[%#" PRIx64 ", %#" PRIx64 ") -> %d", start, end, r->actual.ret);
+	if (props_compare(r))
 		return PROPS_FAIL;
 	return cmp_early(c, r);
 }
@@ -670,34 +574,28 @@ static int step_free_early(void *vctx, const struct props_op *op, struct props_r
 static int step_find_area(void *vctx, const struct props_op *op, struct props_result *r)
 {
 	struct e820_ctx *c = vctx;
-	struct or_reports rep = { { 0 } };
 	uint64_t start = op->v[0], end = op->v[1], size = op->v[2], shift = op->v[3], align;
 	uint64_t got_a = 0, want_a = 0;
-	int got, want;
 
-	begin(c, r);
 	if (op->v[5] != A_ABS && c->e.nr) {
 		const struct or_e820_entry *e = &c->e.t[op->v[6] % c->e.nr];
 		start += op->v[5] == A_START ? e->addr : op->v[5] == A_END ? e->addr + e->size
 									 : e->addr + e->size / 2;
 	}
 	align = shift < 64 ? 1ull << shift : shift == 64 ? 0 : shift == 65 ? 3 : 0x1001;
-	got = mm_find_e820_area(c->m, start, end, size, align, &got_a);
-	want = or_find_e820_area(&c->er, &c->e, start, end, size, align, &want_a, &rep);
-	props_note(r, "align %#" PRIx64 " -> %d %#" PRIx64, align, got, got_a);
-	PROPS_CHECK_EQ(r, "find_e820_area", got, want);
-	if (!got)
-		PROPS_CHECK_EQ(r, "find_e820_area address", got_a, want_a);
-	if (reports_match(c, r, MM_STAGE_EARLY_RES, &rep, false))
+	r->expect.ret = or_find_e820_area(&c->er, &c->e, start, end, size, align, &want_a, &r->expect);
+	r->actual.ret = mm_find_e820_area(c->m, start, end, size, align, &got_a);
+	props_note(r, "align %#" PRIx64 " -> %d %#" PRIx64, align, r->actual.ret, got_a);
+	if (props_compare(r))
 		return PROPS_FAIL;
-	if (!got && op->v[4]) {
+	if (!r->actual.ret)
+		PROPS_CHECK_EQ(r, "find_e820_area address", got_a, want_a);
+	if (!r->actual.ret && op->v[4]) {
 		/* the usual caller: find, then reserve what was found */
-		memset(&rep, 0, sizeof(rep));
-		begin(c, r);
-		got = mm_reserve_early(c->m, got_a, got_a + size, "find");
-		want = or_early_reserve(&c->er, got_a, got_a + size, "find", false, &rep);
-		PROPS_CHECK_EQ(r, "reserve_early of a found area", got, want);
-		if (reports_match(c, r, MM_STAGE_EARLY_RES, &rep, false))
+		r->expect.ret = or_early_reserve(&c->er, want_a, want_a + size, "find", false,
+						 &r->expect);
+		r->actual.ret = mm_reserve_early(c->m, got_a, got_a + size, "find");
+		if (props_compare(r))
 			return PROPS_FAIL;
 		return cmp_early(c, r);
 	}
@@ -709,19 +607,16 @@ static int step_find_area(void *vctx, const struct props_op *op, struct props_re
 static int step_meminfo_add(void *vctx, const struct props_op *op, struct props_result *r)
 {
 	struct e820_ctx *c = vctx;
-	struct or_reports rep = { { 0 } };
 	const struct or_bank *b = c->mi.nr ? &c->mi.b[op->v[0] % c->mi.nr] : NULL;
 	uint64_t start, size;
-	int node = (int)op->v[4], got, want;
+	int node = (int)op->v[4];
 
-	begin(c, r);
 	place(b != NULL, b ? b->start : 0, b ? b->size : 0, (uint32_t)op->v[1], op->v[2], op->v[3],
 	      &start, &size);
-	got = mm_meminfo_add(c->m, start, size, node);
-	want = or_meminfo_add(&c->mi, start, size, node, &rep);
-	props_note(r, "[%#" PRIx64 "+%#" PRIx64 "] -> %d", start, size, got);
-	PROPS_CHECK_EQ(r, "meminfo_add", got, want);
-	if (reports_match(c, r, MM_STAGE_MEMINFO, &rep, false))
+	r->expect.ret = or_meminfo_add(&c->mi, start, size, node, &r->expect);
+	r->actual.ret = mm_meminfo_add(c->m, start, size, node);
+	props_note(r, "[%#" PRIx64 "+%#" PRIx64 "] -> %d", start, size, r->actual.ret);
+	if (props_compare(r))
 		return PROPS_FAIL;
 	return cmp_meminfo(c, r);
 }
@@ -729,16 +624,12 @@ static int step_meminfo_add(void *vctx, const struct props_op *op, struct props_
 static int step_meminfo_check(void *vctx, const struct props_op *op, struct props_result *r)
 {
 	struct e820_ctx *c = vctx;
-	struct or_reports rep = { { 0 } };
 	uint64_t phys = op->v[0] << 12;
-	int got, want;
 
-	begin(c, r);
-	got = mm_meminfo_sanity_check(c->m, phys, op->v[1], op->v[2] != 0);
-	want = or_meminfo_check(&c->mi, phys, op->v[1], op->v[2] != 0, &rep);
-	props_note(r, "-> %d, %u banks, vmalloc_min %#" PRIx64, got, c->mi.nr, c->mi.vmalloc_min);
-	PROPS_CHECK_EQ(r, "meminfo_sanity_check", got, want);
-	if (reports_match(c, r, MM_STAGE_MEMINFO, &rep, false))
+	r->expect.ret = or_meminfo_check(&c->mi, phys, op->v[1], op->v[2] != 0, &r->expect);
+	r->actual.ret = mm_meminfo_sanity_check(c->m, phys, op->v[1], op->v[2] != 0);
+	props_note(r, "-> %d, %u banks, vmalloc_min %#" PRIx64, r->actual.ret, c->mi.nr, c->mi.vmalloc_min);
+	if (props_compare(r))
 		return PROPS_FAIL;
 	return cmp_meminfo(c, r);
 }
@@ -776,52 +667,63 @@ static int check_soft_reserved(struct e820_ctx *c, struct props_result *r)
 	return PROPS_OK;
 }
 
-/* A feed into memblock (e820's or meminfo's): the library's result, its
- * reports, then memblock against the oracle's expectation. got == -ENOMEM
- * means memblock could not grow its arrays: its own harness checks that
- * path, so follow the library from here. */
-static int feed_result(struct e820_ctx *c, struct props_result *r, int got, enum mm_stage stage,
-		       const char *what)
+/* Feed the oracle's e820 table to the memblock oracle as e820 setup does:
+ * resizing allowed, SOFT_RESERVED reserved, RAM and RESERVED_KERN added
+ * (entries ending above 4 GiB skipped with a 32-bit resource_size_t), the
+ * first error returned, then memory trimmed to whole pages. */
+static int predict_e820_memblock(struct e820_ctx *c)
 {
-	props_note(r, "-> %d", got);
-	if (reports_match(c, r, stage, NULL, true))
-		return PROPS_FAIL;
-	if (got) {
-		if (got != -ENOMEM)
-			return props_fail(r, "%s: %d", what, got);
-		return resync_memblock(c) ? props_fail(r, "host out of memory") : PROPS_OK;
+	int ret = 0;
+
+	c->mb.can_resize = true;
+	for (uint32_t i = 0; i < c->e.nr; i++) {
+		const struct or_e820_entry *e = &c->e.t[i];
+		int w = 0;
+
+		if (c->narrow && e->addr + e->size > 0xffffffffull)
+			continue;
+		if (e->type == MM_E820_SOFT_RESERVED)
+			w = omb_add(&c->mb, OMB_RESERVED, e->addr, e->size, OMB_MAX_NUMNODES, 0);
+		else if (e->type == MM_E820_RAM || e->type == MM_E820_RESERVED_KERN)
+			w = omb_add(&c->mb, OMB_MEMORY, e->addr, e->size, OMB_MAX_NUMNODES, 0);
+		if (w && !ret)
+			ret = w;
 	}
-	return -1; /* go on: the caller computes the expectation */
+	omb_trim(&c->mb, 4096);
+	return ret;
 }
 
 static int step_e820_memblock(void *vctx, const struct props_op *op, struct props_result *r)
 {
 	struct e820_ctx *c = vctx;
-	int ret;
 
 	(void)op;
-	begin(c, r);
-	ret = feed_result(c, r, mm_e820_memblock_setup(c->m), MM_STAGE_E820, "e820_memblock_setup");
-	if (ret >= 0)
-		return ret;
-	if (or_set_e820_setup(&c->mem, &c->e, c->narrow))
-		return props_fail(r, "host out of memory");
+	r->expect.ret = predict_e820_memblock(c);
+	r->actual.ret = mm_e820_memblock_setup(c->m);
+	props_note(r, "-> %d", r->actual.ret);
+	if (props_compare(r))
+		return PROPS_FAIL;
 	return cmp_memblock(c, r) || check_soft_reserved(c, r);
 }
 
+/* Each bank of the oracle's meminfo, in order, to memblock_add_node: the
+ * first error is returned. */
 static int step_meminfo_memblock(void *vctx, const struct props_op *op, struct props_result *r)
 {
 	struct e820_ctx *c = vctx;
-	int ret;
 
 	(void)op;
-	begin(c, r);
-	ret = feed_result(c, r, mm_meminfo_memblock_setup(c->m), MM_STAGE_MEMINFO,
-			  "meminfo_memblock_setup");
-	if (ret >= 0)
-		return ret;
-	if (or_set_meminfo_setup(&c->mem, &c->mi))
-		return props_fail(r, "host out of memory");
+	r->expect.ret = 0;
+	for (uint32_t i = 0; i < c->mi.nr; i++) {
+		const struct or_bank *b = &c->mi.b[i];
+		int w = omb_add_node(&c->mb, b->start, b->size, b->node, 0);
+		if (w && !r->expect.ret)
+			r->expect.ret = w;
+	}
+	r->actual.ret = mm_meminfo_memblock_setup(c->m);
+	props_note(r, "-> %d", r->actual.ret);
+	if (props_compare(r))
+		return PROPS_FAIL;
 	return cmp_memblock(c, r);
 }
 

@@ -4,14 +4,16 @@
  * overlapping, spanning, filling a gap), small region arrays so that
  * doubling is reached, fault injection, and the two boot feeds (a sanitized
  * e820 map, ARM banks). The oracle (oracle_memblock.c) predicts every return
- * value, every placement, every memblock report and the whole state; the
- * feeds' own tables are read back from the library and checked by their own
- * harnesses.
+ * value, every placement, every report and the whole state. The feeds'
+ * own tables (e820, meminfo) are predicted by their oracles (oracle_e820.c)
+ * and what memblock is fed comes from those oracles, never from the
+ * library's tables.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "mmsim/mmsim.h"
+#include "oracle_e820.h"
 #include "oracle_memblock.h"
 #include "props.h"
 
@@ -24,14 +26,12 @@ struct poke {
 	uint8_t want[POKE_MAX];
 };
 
-struct mbctx {
+struct memblock_ctx {
 	struct mm_machine *m;
 	struct omb o;
+	struct or_e820 e;     /* the e820 table the feeds read */
+	struct or_meminfo mi; /* the ARM banks */
 	uint32_t profile;
-	uint64_t reports[MM_REPORT_NR]; /* memblock-stage reports seen */
-	uint64_t reports_before[MM_REPORT_NR]; /* at the start of the current op */
-	uint64_t nrep, nrep_seen;               /* memblock reports: total, last compared */
-	uint64_t want_seen;                     /* oracle's total, last compared */
 	uint64_t last_alloc;
 	struct poke pokes[NPOKE];
 	uint32_t npokes;
@@ -63,46 +63,13 @@ static const char *const query_names[] = { "abs", "base", "end" };
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static void on_report(void *arg, const struct mm_report *rep)
-{
-	struct mbctx *c = arg;
-	if (rep->stage == MM_STAGE_MEMBLOCK && (unsigned)rep->kind < MM_REPORT_NR) {
-		c->reports[rep->kind]++;
-		c->nrep++;
-	}
-}
-
 static uint64_t sat_sub(uint64_t a, uint64_t b) { return a > b ? a - b : 0; }
 static uint64_t sat_add(uint64_t a, uint64_t b) { return a + b < a ? UINT64_MAX : a + b; }
 
-static int compare_reports(struct mbctx *c, struct props_result *r)
+/* The oracle's own failure: it ran out of host memory. */
+static int oracle_ok(struct memblock_ctx *c, struct props_result *r)
 {
-	uint64_t want = c->o.reports[OMB_R_BUG] + c->o.reports[OMB_R_WARN] + c->o.reports[OMB_R_INVALID];
-
-	if (c->o.oom)
-		return props_fail(r, "oracle ran out of host memory");
-	/* the common case: nothing reported on either side since last time */
-	if (c->nrep == c->nrep_seen && want == c->want_seen)
-		return PROPS_OK;
-	c->nrep_seen = c->nrep;
-	c->want_seen = want;
-	if (r->tracing) { /* the note only: reports_before serves nothing else */
-		for (int k = 0; k < MM_REPORT_NR; k++)
-			if (c->reports[k] != c->reports_before[k])
-				props_note(r, " [%s x%llu]", mm_report_kind_name((enum mm_report_kind)k),
-					   (unsigned long long)(c->reports[k] - c->reports_before[k]));
-		memcpy(c->reports_before, c->reports, sizeof(c->reports));
-	}
-	PROPS_CHECK_EQ(r, "memblock BUG reports", c->reports[MM_REPORT_BUG], c->o.reports[OMB_R_BUG]);
-	PROPS_CHECK_EQ(r, "memblock WARN reports", c->reports[MM_REPORT_WARN], c->o.reports[OMB_R_WARN]);
-	PROPS_CHECK_EQ(r, "memblock INVALID_ARG reports", c->reports[MM_REPORT_INVALID_ARG],
-		       c->o.reports[OMB_R_INVALID]);
-	for (int k = 0; k < MM_REPORT_NR; k++)
-		if (k != MM_REPORT_BUG && k != MM_REPORT_WARN && k != MM_REPORT_INVALID_ARG &&
-		    c->reports[k])
-			return props_fail(r, "unexpected memblock report kind %s",
-					  mm_report_kind_name((enum mm_report_kind)k));
-	return PROPS_OK;
+	return c->o.oom ? props_fail(r, "oracle ran out of host memory") : PROPS_OK;
 }
 
 static const char *const what_cnt[] = { "memory.cnt", "reserved.cnt" };
@@ -119,7 +86,7 @@ static int region_fail(int w, unsigned long i, const struct mm_memblock_region *
 			  (unsigned long long)base, (unsigned long long)size, flags, nid);
 }
 
-static int compare_type(struct mbctx *c, const struct mm_memblock_type *t, int w,
+static int compare_type(struct memblock_ctx *c, const struct mm_memblock_type *t, int w,
 			struct props_result *r)
 {
 	unsigned long cnt = omb_cnt(&c->o, w);
@@ -155,9 +122,9 @@ static int compare_type(struct mbctx *c, const struct mm_memblock_type *t, int w
 	return PROPS_OK;
 }
 
-static int mb_check(void *ctx, struct props_result *r)
+static int memblock_check(void *ctx, struct props_result *r)
 {
-	struct mbctx *c = ctx;
+	struct memblock_ctx *c = ctx;
 	const struct mm_memblock *mb = mm_memblock_get(c->m);
 	uint8_t buf[POKE_MAX];
 
@@ -168,7 +135,7 @@ static int mb_check(void *ctx, struct props_result *r)
 	PROPS_CHECK_EQ(r, "bottom_up", mb->bottom_up, c->o.bottom_up);
 	PROPS_CHECK_EQ(r, "current_limit", mb->current_limit, c->o.current_limit);
 	PROPS_CHECK_EQ(r, "fault hits", mm_fault_inject_hits(c->m), c->o.fault_hits);
-	if (compare_reports(c, r))
+	if (oracle_ok(c, r))
 		return PROPS_FAIL;
 	for (uint32_t i = 0; i < c->npokes; i++) {
 		struct poke *p = &c->pokes[i];
@@ -187,7 +154,7 @@ static int mb_check(void *ctx, struct props_result *r)
 }
 
 /* Zeroed allocation: forget what the pokes wrote inside it. */
-static void pokes_zero(struct mbctx *c, uint64_t a, uint64_t size)
+static void pokes_zero(struct memblock_ctx *c, uint64_t a, uint64_t size)
 {
 	uint64_t e = sat_add(a, size);
 	for (uint32_t i = 0; i < c->npokes; i++)
@@ -200,65 +167,65 @@ static void pokes_zero(struct mbctx *c, uint64_t a, uint64_t size)
 
 /* ---- the boot feeds ----------------------------------------------------- */
 
-static int feed_e820(struct mbctx *c, struct props_result *r)
+/* Sanitize the e820 table and feed it to memblock: the oracle's table says
+ * what memblock gets (resource_size_t is 32 bits without PAE). */
+static int feed_e820(struct memblock_ctx *c, struct props_result *r)
 {
-	uint32_t n;
-	int want = 0, got;
 	bool narrow = c->profile != MM_PROFILE_X86_PAE;
+	int want = 0;
 
-	(void)mm_e820_sanitize(c->m);
-	n = mm_e820_nr_entries(c->m);
+	r->expect.ret = or_e820_sanitize(&c->e);
+	r->actual.ret = mm_e820_sanitize(c->m);
+	if (props_compare(r))
+		return PROPS_FAIL;
 	c->o.can_resize = true;
-	for (uint32_t i = 0; i < n; i++) {
-		struct mm_e820_entry e;
+	for (uint32_t i = 0; i < c->e.nr; i++) {
+		const struct or_e820_entry *e = &c->e.t[i];
 		int w = 0;
 
-		if (mm_e820_get(c->m, i, &e))
-			return props_fail(r, "mm_e820_get(%u) failed with %u entries", i, n);
-		if (narrow && e.addr + e.size > UINT32_MAX)
-			continue; /* resource_size_t is 32 bits there */
-		if (e.type == MM_E820_SOFT_RESERVED)
-			w = omb_add(&c->o, OMB_RESERVED, e.addr, e.size, OMB_MAX_NUMNODES, 0);
-		else if (e.type == MM_E820_RAM || e.type == MM_E820_RESERVED_KERN)
-			w = omb_add(&c->o, OMB_MEMORY, e.addr, e.size, OMB_MAX_NUMNODES, 0);
+		if (narrow && e->addr + e->size > UINT32_MAX)
+			continue;
+		if (e->type == MM_E820_SOFT_RESERVED)
+			w = omb_add(&c->o, OMB_RESERVED, e->addr, e->size, OMB_MAX_NUMNODES, 0);
+		else if (e->type == MM_E820_RAM || e->type == MM_E820_RESERVED_KERN)
+			w = omb_add(&c->o, OMB_MEMORY, e->addr, e->size, OMB_MAX_NUMNODES, 0);
 		if (w && !want)
 			want = w;
 	}
 	omb_trim(&c->o, 4096);
-	got = mm_e820_memblock_setup(c->m);
-	props_note(r, "%u entries -> %d", n, got);
-	PROPS_CHECK_EQ(r, "mm_e820_memblock_setup", got, want);
-	return PROPS_OK;
+	r->expect.ret = want;
+	r->actual.ret = mm_e820_memblock_setup(c->m);
+	props_note(r, "%u entries -> %d", c->e.nr, r->actual.ret);
+	return oracle_ok(c, r);
 }
 
-static int feed_meminfo(struct mbctx *c, uint64_t phys_offset, bool highmem, struct props_result *r)
+/* Check the ARM banks and feed them to memblock, from the oracle's banks. */
+static int feed_meminfo(struct memblock_ctx *c, uint64_t phys_offset, bool highmem,
+			struct props_result *r)
 {
-	uint32_t n;
-	int want = 0, got;
+	int want = 0;
 
-	(void)mm_meminfo_sanity_check(c->m, phys_offset, 0, highmem);
-	n = mm_meminfo_nr_banks(c->m);
-	for (uint32_t i = 0; i < n; i++) {
-		struct mm_membank b;
-		int w;
-
-		if (mm_meminfo_get(c->m, i, &b))
-			return props_fail(r, "mm_meminfo_get(%u) failed with %u banks", i, n);
-		w = omb_add_node(&c->o, b.start, b.size, b.node, 0);
+	r->expect.ret = or_meminfo_check(&c->mi, phys_offset, 0, highmem, &r->expect);
+	r->actual.ret = mm_meminfo_sanity_check(c->m, phys_offset, 0, highmem);
+	if (props_compare(r))
+		return PROPS_FAIL;
+	for (uint32_t i = 0; i < c->mi.nr; i++) {
+		const struct or_bank *b = &c->mi.b[i];
+		int w = omb_add_node(&c->o, b->start, b->size, b->node, 0);
 		if (w && !want)
 			want = w;
 	}
-	got = mm_meminfo_memblock_setup(c->m);
-	props_note(r, "%u banks -> %d", n, got);
-	PROPS_CHECK_EQ(r, "mm_meminfo_memblock_setup", got, want);
-	return PROPS_OK;
+	r->expect.ret = want;
+	r->actual.ret = mm_meminfo_memblock_setup(c->m);
+	props_note(r, "%u banks -> %d", c->mi.nr, r->actual.ret);
+	return oracle_ok(c, r);
 }
 
 /* ---- setup -------------------------------------------------------------- */
 
-static int mb_setup(void *ctx, const struct props_op *cfg, struct props_result *r)
+static int memblock_setup(void *ctx, const struct props_op *cfg, struct props_result *r)
 {
-	struct mbctx *c = ctx;
+	struct memblock_ctx *c = ctx;
 	struct mm_config mc;
 	uint32_t layout = (uint32_t)cfg->v[7];
 	int ret;
@@ -275,8 +242,14 @@ static int mb_setup(void *ctx, const struct props_op *cfg, struct props_result *
 	ret = mm_machine_create(&mc, &c->m);
 	if (ret)
 		return props_fail(r, "mm_machine_create: %d", ret);
-	mm_set_report_handler(c->m, on_report, c);
+	props_watch(r, c->m);
 	omb_init(&c->o, (unsigned long)cfg->v[1], cfg->v[0] != 0);
+	c->o.expect = &r->expect; /* the runner's, for the whole input */
+	if (or_e820_init(&c->e, mc.e820_max_entries ? mc.e820_max_entries : 128,
+			 (mc.features & MM_FEAT_E820_REMOVE_SPLIT) != 0,
+			 mc.profile == MM_PROFILE_X86_PAE ? 1ull << 24 : 1ull << 20) ||
+	    or_meminfo_init(&c->mi, mc.meminfo_nr_banks ? mc.meminfo_nr_banks : 8))
+		return props_fail(r, "oracle: host out of memory");
 
 	mm_memblock_set_bottom_up(c->m, cfg->v[2]);
 	c->o.bottom_up = cfg->v[2];
@@ -294,151 +267,151 @@ static int mb_setup(void *ctx, const struct props_op *cfg, struct props_result *
 			{ 0xfffc0000, 0x40000, MM_E820_RESERVED },
 			{ 0x100000000ull, 0x40000000ull, MM_E820_RAM },
 		};
-		if (mm_e820_import(c->m, pc, sizeof(pc) / sizeof(pc[0])))
-			return props_fail(r, "mm_e820_import of the PC map failed");
-		if (feed_e820(c, r))
+		struct or_e820_entry opc[sizeof(pc) / sizeof(pc[0])];
+		for (size_t i = 0; i < sizeof(pc) / sizeof(pc[0]); i++)
+			opc[i] = (struct or_e820_entry){ pc[i].addr, pc[i].size, pc[i].type };
+		r->expect.ret = or_e820_import(&c->e, opc, sizeof(pc) / sizeof(pc[0]), &r->expect);
+		r->actual.ret = mm_e820_import(c->m, pc, sizeof(pc) / sizeof(pc[0]));
+		if (props_compare(r) || feed_e820(c, r) || props_compare(r))
 			return PROPS_FAIL;
 	} else if (layout == LAYOUT_ARM) {
-		(void)mm_meminfo_add(c->m, 0x80000000ull, 0x10000000ull, 0);
-		(void)mm_meminfo_add(c->m, 0x90000000ull, 0x30000000ull, 1);
-		if (feed_meminfo(c, 0x80000000ull, true, r))
+		static const struct or_bank arm[] = { { 0x80000000ull, 0x10000000ull, 0, false },
+						      { 0x90000000ull, 0x30000000ull, 1, false } };
+		for (size_t i = 0; i < sizeof(arm) / sizeof(arm[0]); i++) {
+			r->expect.ret = or_meminfo_add(&c->mi, arm[i].start, arm[i].size, arm[i].node,
+						       &r->expect);
+			r->actual.ret = mm_meminfo_add(c->m, arm[i].start, arm[i].size, arm[i].node);
+			if (props_compare(r))
+				return PROPS_FAIL;
+		}
+		if (feed_meminfo(c, 0x80000000ull, true, r) || props_compare(r))
 			return PROPS_FAIL;
 	}
 	/* armed last, so the fixed layout above is never cut short */
 	mm_fault_inject_set(c->m, cfg->v[4], (uint32_t)cfg->v[5], (uint32_t)cfg->v[6]);
 	omb_fault_set(&c->o, cfg->v[4], (uint32_t)cfg->v[5], (uint32_t)cfg->v[6]);
 	r->note[0] = '\0';
-	return mb_check(c, r);
+	return memblock_check(c, r);
 }
 
-static void mb_teardown(void *ctx)
+static void memblock_teardown(void *ctx)
 {
-	struct mbctx *c = ctx;
+	struct memblock_ctx *c = ctx;
 	mm_machine_destroy(c->m);
 	omb_free(&c->o);
+	or_e820_free(&c->e);
+	or_meminfo_free(&c->mi);
 }
 
 /* ---- range ops ---------------------------------------------------------- */
 
-static int step_begin(struct mbctx *c, struct props_result *r)
+/* The oracle's answer is in r->expect.ret, the library's in r->actual.ret:
+ * the runner compares them and the reports. */
+static int finish(struct memblock_ctx *c, struct props_result *r)
 {
-	mm_set_op_index(c->m, r->op_index);
-	return PROPS_OK;
-}
-
-static int finish(struct mbctx *c, const char *what, int got, int want, struct props_result *r)
-{
-	props_note(r, "-> %d", got);
-	PROPS_CHECK_EQ(r, what, got, want);
-	return compare_reports(c, r);
+	props_note(r, "-> %d", r->actual.ret);
+	return oracle_ok(c, r);
 }
 
 /* Apply one range action to both sides. */
-static int do_action(struct mbctx *c, uint32_t action, uint64_t base, uint64_t size, int nid,
+static int do_action(struct memblock_ctx *c, uint32_t action, uint64_t base, uint64_t size, int nid,
 		     uint32_t flags, bool reserved_type, struct props_result *r)
 {
 	static const uint32_t mark_flag[] = { 1, 1, 2, 4, 4 };
-	int got, want;
+	int *want = &r->expect.ret, *got = &r->actual.ret;
 
 	switch (action) {
 	case A_ADD:
-		got = mm_memblock_add(c->m, base, size);
-		want = omb_add(&c->o, OMB_MEMORY, base, size, OMB_MAX_NUMNODES, 0);
-		return finish(c, "mm_memblock_add", got, want, r);
+		*want = omb_add(&c->o, OMB_MEMORY, base, size, OMB_MAX_NUMNODES, 0);
+		*got = mm_memblock_add(c->m, base, size);
+		return finish(c, r);
 	case A_ADD_NODE:
-		got = mm_memblock_add_node(c->m, base, size, nid, (enum mm_memblock_flags)flags);
-		want = omb_add_node(&c->o, base, size, nid, flags);
-		return finish(c, "mm_memblock_add_node", got, want, r);
+		*want = omb_add_node(&c->o, base, size, nid, flags);
+		*got = mm_memblock_add_node(c->m, base, size, nid, (enum mm_memblock_flags)flags);
+		return finish(c, r);
 	case A_RESERVE:
-		got = mm_memblock_reserve(c->m, base, size);
-		want = omb_add(&c->o, OMB_RESERVED, base, size, OMB_MAX_NUMNODES, 0);
-		return finish(c, "mm_memblock_reserve", got, want, r);
+		*want = omb_add(&c->o, OMB_RESERVED, base, size, OMB_MAX_NUMNODES, 0);
+		*got = mm_memblock_reserve(c->m, base, size);
+		return finish(c, r);
 	case A_REMOVE:
-		got = mm_memblock_remove(c->m, base, size);
-		want = omb_remove(&c->o, OMB_MEMORY, base, size);
-		return finish(c, "mm_memblock_remove", got, want, r);
+		*want = omb_remove(&c->o, OMB_MEMORY, base, size);
+		*got = mm_memblock_remove(c->m, base, size);
+		return finish(c, r);
 	case A_FREE:
-		got = flags & 1 ? mm_memblock_phys_free(c->m, base, size)
+		*want = omb_remove(&c->o, OMB_RESERVED, base, size);
+		*got = flags & 1 ? mm_memblock_phys_free(c->m, base, size)
 				: mm_memblock_free(c->m, base, size);
-		want = omb_remove(&c->o, OMB_RESERVED, base, size);
-		return finish(c, "mm_memblock_free", got, want, r);
+		return finish(c, r);
 	case A_SET_NODE:
-		got = mm_memblock_set_node(c->m, base, size, reserved_type, nid);
-		want = omb_set_node(&c->o, reserved_type ? OMB_RESERVED : OMB_MEMORY, base, size, nid);
-		return finish(c, "mm_memblock_set_node", got, want, r);
+		*want = omb_set_node(&c->o, reserved_type ? OMB_RESERVED : OMB_MEMORY, base, size, nid);
+		*got = mm_memblock_set_node(c->m, base, size, reserved_type, nid);
+		return finish(c, r);
 	default: {
 		uint32_t k = action - A_MARK0;
-		switch (k) {
-		case 0: got = mm_memblock_mark_hotplug(c->m, base, size); break;
-		case 1: got = mm_memblock_clear_hotplug(c->m, base, size); break;
-		case 2: got = mm_memblock_mark_mirror(c->m, base, size); break;
-		case 3: got = mm_memblock_mark_nomap(c->m, base, size); break;
-		default: got = mm_memblock_clear_nomap(c->m, base, size); break;
-		}
 		if (k == 2)
-			want = omb_mark_mirror(&c->o, base, size);
+			*want = omb_mark_mirror(&c->o, base, size);
 		else
-			want = omb_setclr(&c->o, base, size, k == 0 || k == 3, mark_flag[k]);
-		return finish(c, mark_names[k], got, want, r);
+			*want = omb_setclr(&c->o, base, size, k == 0 || k == 3, mark_flag[k]);
+		switch (k) {
+		case 0: *got = mm_memblock_mark_hotplug(c->m, base, size); break;
+		case 1: *got = mm_memblock_clear_hotplug(c->m, base, size); break;
+		case 2: *got = mm_memblock_mark_mirror(c->m, base, size); break;
+		case 3: *got = mm_memblock_mark_nomap(c->m, base, size); break;
+		default: *got = mm_memblock_clear_nomap(c->m, base, size); break;
+		}
+		return finish(c, r);
 	}
 	}
 }
 
-static int op_add(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_add(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
-	step_begin(c, r);
+	struct memblock_ctx *c = ctx;
 	return do_action(c, A_ADD, op->v[0], op->v[1], 0, 0, false, r);
 }
 
-static int op_add_node(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_add_node(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
-	step_begin(c, r);
+	struct memblock_ctx *c = ctx;
 	return do_action(c, A_ADD_NODE, op->v[0], op->v[1], (int)(int64_t)op->v[2], (uint32_t)op->v[3],
 			 false, r);
 }
 
-static int op_reserve(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_reserve(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
-	step_begin(c, r);
+	struct memblock_ctx *c = ctx;
 	return do_action(c, A_RESERVE, op->v[0], op->v[1], 0, 0, false, r);
 }
 
-static int op_remove(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_remove(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
-	step_begin(c, r);
+	struct memblock_ctx *c = ctx;
 	return do_action(c, A_REMOVE, op->v[0], op->v[1], 0, 0, false, r);
 }
 
-static int op_free(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_free(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
-	step_begin(c, r);
+	struct memblock_ctx *c = ctx;
 	return do_action(c, A_FREE, op->v[0], op->v[1], 0, op->v[2] ? 1 : 0, false, r);
 }
 
-static int op_mark(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_mark(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
-	step_begin(c, r);
+	struct memblock_ctx *c = ctx;
 	return do_action(c, A_MARK0 + (uint32_t)op->v[2], op->v[0], op->v[1], 0, 0, false, r);
 }
 
-static int op_set_node(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_set_node(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
-	step_begin(c, r);
+	struct memblock_ctx *c = ctx;
 	return do_action(c, A_SET_NODE, op->v[0], op->v[1], (int)(int64_t)op->v[3], 0, op->v[2], r);
 }
 
 /* A range placed against region idx of a type (from the oracle's view, so
  * the program does not depend on the library's answers). */
-static int op_rel(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_rel(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
+	struct memblock_ctx *c = ctx;
 	int w = (int)op->v[0];
 	uint32_t action = (uint32_t)op->v[1], shape = (uint32_t)op->v[3], k = (uint32_t)op->v[4];
 	uint64_t d = op->v[5], lo, hi;
@@ -446,7 +419,6 @@ static int op_rel(void *ctx, const struct props_op *op, struct props_result *r)
 	struct omb_run a = omb_region(&c->o, w, i), b;
 	uint64_t ae = a.base + a.size;
 
-	step_begin(c, r);
 	switch (shape) {
 	case 0: lo = a.base; hi = ae; break;
 	case 1: {
@@ -486,155 +458,143 @@ static int op_rel(void *ctx, const struct props_op *op, struct props_result *r)
 
 /* ---- switches ----------------------------------------------------------- */
 
-static int op_bottom_up(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_bottom_up(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
-	step_begin(c, r);
+	struct memblock_ctx *c = ctx;
 	mm_memblock_set_bottom_up(c->m, op->v[0]);
 	c->o.bottom_up = op->v[0];
-	return compare_reports(c, r);
+	return oracle_ok(c, r);
 }
 
-static int op_limit(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_limit(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
-	step_begin(c, r);
+	struct memblock_ctx *c = ctx;
 	mm_memblock_set_current_limit(c->m, op->v[0]);
 	c->o.current_limit = op->v[0];
-	return compare_reports(c, r);
+	return oracle_ok(c, r);
 }
 
-static int op_allow_resize(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_allow_resize(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
+	struct memblock_ctx *c = ctx;
 	(void)op;
-	step_begin(c, r);
 	mm_memblock_allow_resize(c->m);
 	c->o.can_resize = true;
-	return compare_reports(c, r);
+	return oracle_ok(c, r);
 }
 
-static int op_movable(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_movable(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
-	step_begin(c, r);
+	struct memblock_ctx *c = ctx;
 	mm_memblock_set_movable_node(c->m, op->v[0]);
 	c->o.movable_node = op->v[0];
-	return compare_reports(c, r);
+	return oracle_ok(c, r);
 }
 
-static int op_fault(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_fault(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
-	step_begin(c, r);
+	struct memblock_ctx *c = ctx;
 	mm_fault_inject_set(c->m, op->v[0], (uint32_t)op->v[1], (uint32_t)op->v[2]);
 	omb_fault_set(&c->o, op->v[0], (uint32_t)op->v[1], (uint32_t)op->v[2]);
-	return compare_reports(c, r);
+	return oracle_ok(c, r);
 }
 
 /* ---- allocation --------------------------------------------------------- */
 
-static int alloc_common(struct mbctx *c, enum omb_alloc_api api, const char *what, uint64_t size,
+static int alloc_common(struct memblock_ctx *c, enum omb_alloc_api api, uint64_t size,
 			uint64_t align, uint64_t start, uint64_t end, int nid, bool exact, bool raw,
 			bool null_out, struct props_result *r)
 {
-	uint64_t got_addr = 0xdeadbeef, want_addr;
+	uint64_t got_addr = 0xdeadbeef, want_addr = 0xdeadbeef;
 	bool zeroed;
-	int got, want;
 
-	switch (api) {
-	case OMB_PHYS_ALLOC_RANGE:
-		got = mm_memblock_phys_alloc_range(c->m, size, align, start, end, &got_addr);
-		break;
-	case OMB_PHYS_ALLOC_TRY_NID:
-		got = mm_memblock_phys_alloc_try_nid(c->m, size, align, nid, &got_addr);
-		break;
-	case OMB_ALLOC_TRY_NID:
-		got = mm_memblock_alloc_try_nid(c->m, size, align, start, end, nid, exact, raw, &got_addr);
-		break;
-	default:
-		got = mm_memblock_alloc(c->m, size, align, null_out ? NULL : &got_addr);
-		break;
-	}
 	if (null_out && api == OMB_ALLOC) {
-		c->o.reports[OMB_R_INVALID]++;
-		want = -EINVAL;
-		want_addr = 0xdeadbeef;
+		props_expect_report(&r->expect, MM_STAGE_MEMBLOCK, MM_REPORT_INVALID_ARG);
+		r->expect.ret = -EINVAL;
 	} else {
-		want = omb_alloc(&c->o, api, size, align, start, end, nid, exact, raw, &want_addr, &zeroed);
-		if (want == 0 && zeroed)
+		r->expect.ret = omb_alloc(&c->o, api, size, align, start, end, nid, exact, raw,
+					  &want_addr, &zeroed);
+		if (r->expect.ret == 0 && zeroed)
 			pokes_zero(c, want_addr, size);
 	}
-	props_note(r, "-> %d %#llx", got, (unsigned long long)got_addr);
-	PROPS_CHECK_EQ(r, what, got, want);
-	if (!null_out || api != OMB_ALLOC)
-		PROPS_CHECK_EQ(r, "allocated address", got_addr, want_addr);
-	if (got == 0)
+	switch (api) {
+	case OMB_PHYS_ALLOC_RANGE:
+		r->actual.ret = mm_memblock_phys_alloc_range(c->m, size, align, start, end, &got_addr);
+		break;
+	case OMB_PHYS_ALLOC_TRY_NID:
+		r->actual.ret = mm_memblock_phys_alloc_try_nid(c->m, size, align, nid, &got_addr);
+		break;
+	case OMB_ALLOC_TRY_NID:
+		r->actual.ret = mm_memblock_alloc_try_nid(c->m, size, align, start, end, nid, exact,
+							  raw, &got_addr);
+		break;
+	default:
+		r->actual.ret = mm_memblock_alloc(c->m, size, align, null_out ? NULL : &got_addr);
+		break;
+	}
+	props_note(r, "-> %d %#llx", r->actual.ret, (unsigned long long)got_addr);
+	if (props_compare(r) || oracle_ok(c, r))
+		return PROPS_FAIL;
+	PROPS_CHECK_EQ(r, "allocated address", got_addr, want_addr);
+	if (r->actual.ret == 0)
 		c->last_alloc = got_addr;
-	return compare_reports(c, r);
+	return PROPS_OK;
 }
 
-static int op_phys_alloc_range(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_phys_alloc_range(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
-	step_begin(c, r);
-	return alloc_common(c, OMB_PHYS_ALLOC_RANGE, "mm_memblock_phys_alloc_range", op->v[0],
+	struct memblock_ctx *c = ctx;
+	return alloc_common(c, OMB_PHYS_ALLOC_RANGE, op->v[0],
 			    op->v[1], op->v[2], op->v[3], OMB_NO_NODE, false, true, false, r);
 }
 
-static int op_phys_alloc_try_nid(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_phys_alloc_try_nid(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
-	step_begin(c, r);
-	return alloc_common(c, OMB_PHYS_ALLOC_TRY_NID, "mm_memblock_phys_alloc_try_nid", op->v[0],
+	struct memblock_ctx *c = ctx;
+	return alloc_common(c, OMB_PHYS_ALLOC_TRY_NID, op->v[0],
 			    op->v[1], 0, 0, (int)(int64_t)op->v[2], false, true, false, r);
 }
 
-static int op_alloc_try_nid(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_alloc_try_nid(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
-	step_begin(c, r);
-	return alloc_common(c, OMB_ALLOC_TRY_NID, "mm_memblock_alloc_try_nid", op->v[0], op->v[1],
+	struct memblock_ctx *c = ctx;
+	return alloc_common(c, OMB_ALLOC_TRY_NID, op->v[0], op->v[1],
 			    op->v[2], op->v[3], (int)(int64_t)op->v[4], op->v[5], op->v[6], false, r);
 }
 
-static int op_alloc(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_alloc(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
-	step_begin(c, r);
-	return alloc_common(c, OMB_ALLOC, "mm_memblock_alloc", op->v[0], op->v[1], 0, 0,
+	struct memblock_ctx *c = ctx;
+	return alloc_common(c, OMB_ALLOC, op->v[0], op->v[1], 0, 0,
 			    OMB_NO_NODE, false, false, op->v[2], r);
 }
 
 /* ---- whole-map operations and queries ------------------------------------ */
 
-static int op_trim(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_trim(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
-	step_begin(c, r);
+	struct memblock_ctx *c = ctx;
 	mm_memblock_trim_memory(c->m, op->v[0]);
 	omb_trim(&c->o, op->v[0]);
-	return compare_reports(c, r);
+	return oracle_ok(c, r);
 }
 
-static int op_enforce(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_enforce(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
-	step_begin(c, r);
+	struct memblock_ctx *c = ctx;
 	mm_memblock_enforce_memory_limit(c->m, op->v[0]);
 	omb_enforce_limit(&c->o, op->v[0]);
-	return compare_reports(c, r);
+	return oracle_ok(c, r);
 }
 
-static int op_query(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_query(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
+	struct memblock_ctx *c = ctx;
 	int w = (int)op->v[1];
 	unsigned long n = c->o.t[w].n, i = n ? (unsigned long)(op->v[3] % n) : 0;
 	struct omb_run a = omb_region(&c->o, w, i);
 	uint64_t addr = op->v[0];
 
-	step_begin(c, r);
 	if (op->v[2] == 1)
 		addr = a.base + (addr & 3) - 1;
 	else if (op->v[2] == 2)
@@ -651,19 +611,18 @@ static int op_query(void *ctx, const struct props_op *op, struct props_result *r
 	PROPS_CHECK_EQ(r, "memblock_start_of_DRAM", mm_memblock_start_of_DRAM(c->m),
 		       omb_region(&c->o, OMB_MEMORY, 0).base);
 	PROPS_CHECK_EQ(r, "memblock_end_of_DRAM", mm_memblock_end_of_DRAM(c->m), omb_end_of_dram(&c->o));
-	return compare_reports(c, r);
+	return oracle_ok(c, r);
 }
 
-static int op_poke(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_poke(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
+	struct memblock_ctx *c = ctx;
 	uint32_t len = (uint32_t)op->v[1];
 	uint64_t addr = c->last_alloc - 4096 + op->v[0];
 	uint8_t buf[POKE_MAX];
 	struct poke *p;
 	int ret;
 
-	step_begin(c, r);
 	if (c->npokes == NPOKE || addr + len < addr)
 		return PROPS_OK;
 	memset(buf, 0xa5, len);
@@ -682,39 +641,35 @@ static int op_poke(void *ctx, const struct props_op *op, struct props_result *r)
 	return PROPS_OK;
 }
 
-static int op_e820_add(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_e820_add(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
-	step_begin(c, r);
-	props_note(r, "-> %d", mm_e820_add(c->m, op->v[0], op->v[1], (uint32_t)op->v[2]));
-	return compare_reports(c, r);
+	struct memblock_ctx *c = ctx;
+	r->expect.ret = or_e820_add(&c->e, op->v[0], op->v[1], (uint32_t)op->v[2], &r->expect);
+	r->actual.ret = mm_e820_add(c->m, op->v[0], op->v[1], (uint32_t)op->v[2]);
+	props_note(r, "-> %d", r->actual.ret);
+	return PROPS_OK;
 }
 
-static int op_e820_setup(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_e820_setup(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
+	struct memblock_ctx *c = ctx;
 	(void)op;
-	step_begin(c, r);
-	if (feed_e820(c, r))
-		return PROPS_FAIL;
-	return compare_reports(c, r);
+	return feed_e820(c, r);
 }
 
-static int op_meminfo_add(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_meminfo_add(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
-	step_begin(c, r);
-	props_note(r, "-> %d", mm_meminfo_add(c->m, op->v[0], op->v[1], (int)op->v[2]));
-	return compare_reports(c, r);
+	struct memblock_ctx *c = ctx;
+	r->expect.ret = or_meminfo_add(&c->mi, op->v[0], op->v[1], (int)op->v[2], &r->expect);
+	r->actual.ret = mm_meminfo_add(c->m, op->v[0], op->v[1], (int)op->v[2]);
+	props_note(r, "-> %d", r->actual.ret);
+	return PROPS_OK;
 }
 
-static int op_meminfo_setup(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_meminfo_setup(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct mbctx *c = ctx;
-	step_begin(c, r);
-	if (feed_meminfo(c, op->v[0], op->v[1], r))
-		return PROPS_FAIL;
-	return compare_reports(c, r);
+	struct memblock_ctx *c = ctx;
+	return feed_meminfo(c, op->v[0], op->v[1], r);
 }
 
 /* ---- schema ------------------------------------------------------------- */
@@ -722,69 +677,69 @@ static int op_meminfo_setup(void *ctx, const struct props_op *op, struct props_r
 #define BASE_SIZE PROPS_HEX("base", 0, UINT64_MAX), PROPS_HEX("size", 0, UINT64_MAX)
 #define NID PROPS_ENUM("nid", nid_names, nid_values)
 
-static const struct props_opdef mb_ops[] = {
-	{ .name = "add", .nfields = 2, .fields = { BASE_SIZE }, .step = op_add },
+static const struct props_opdef memblock_ops[] = {
+	{ .name = "add", .nfields = 2, .fields = { BASE_SIZE }, .step = step_add },
 	{ .name = "add_node", .nfields = 4,
-	  .fields = { BASE_SIZE, NID, PROPS_HEX("flags", 0, 31) }, .step = op_add_node, .misuse = true },
-	{ .name = "reserve", .nfields = 2, .fields = { BASE_SIZE }, .step = op_reserve },
-	{ .name = "remove", .nfields = 2, .fields = { BASE_SIZE }, .step = op_remove },
-	{ .name = "free", .nfields = 3, .fields = { BASE_SIZE, PROPS_BOOL("phys") }, .step = op_free },
+	  .fields = { BASE_SIZE, NID, PROPS_HEX("flags", 0, 31) }, .step = step_add_node, .misuse = true },
+	{ .name = "reserve", .nfields = 2, .fields = { BASE_SIZE }, .step = step_reserve },
+	{ .name = "remove", .nfields = 2, .fields = { BASE_SIZE }, .step = step_remove },
+	{ .name = "free", .nfields = 3, .fields = { BASE_SIZE, PROPS_BOOL("phys") }, .step = step_free },
 	{ .name = "mark", .nfields = 3,
-	  .fields = { BASE_SIZE, PROPS_ENUM("which", mark_names, NULL) }, .step = op_mark },
+	  .fields = { BASE_SIZE, PROPS_ENUM("which", mark_names, NULL) }, .step = step_mark },
 	{ .name = "set_node", .nfields = 4,
-	  .fields = { BASE_SIZE, PROPS_BOOL("reserved"), NID }, .step = op_set_node, .misuse = true },
+	  .fields = { BASE_SIZE, PROPS_BOOL("reserved"), NID }, .step = step_set_node, .misuse = true },
 	{ .name = "rel", .nfields = 8,
 	  .fields = { PROPS_ENUM("type", type_names, NULL), PROPS_ENUM("action", action_names, NULL),
 		      PROPS_RANGE("idx", 0, 255), PROPS_ENUM("shape", shape_names, NULL),
 		      PROPS_RANGE("k", 0, 7), PROPS_HEX("d", 0, UINT64_MAX), NID,
 		      PROPS_HEX("flags", 0, 31) },
-	  .step = op_rel, .misuse = true },
-	{ .name = "set_bottom_up", .nfields = 1, .fields = { PROPS_BOOL("enable") }, .step = op_bottom_up },
+	  .step = step_rel, .misuse = true },
+	{ .name = "set_bottom_up", .nfields = 1, .fields = { PROPS_BOOL("enable") }, .step = step_bottom_up },
 	{ .name = "set_current_limit", .nfields = 1, .fields = { PROPS_HEX("limit", 0, UINT64_MAX) },
-	  .step = op_limit },
-	{ .name = "allow_resize", .nfields = 0, .step = op_allow_resize },
-	{ .name = "set_movable_node", .nfields = 1, .fields = { PROPS_BOOL("enable") }, .step = op_movable },
+	  .step = step_limit },
+	{ .name = "allow_resize", .nfields = 0, .step = step_allow_resize },
+	{ .name = "set_movable_node", .nfields = 1, .fields = { PROPS_BOOL("enable") }, .step = step_movable },
 	{ .name = "phys_alloc_range", .nfields = 4,
 	  .fields = { PROPS_HEX("size", 0, UINT64_MAX), PROPS_HEX("align", 0, UINT64_MAX),
 		      PROPS_HEX("start", 0, UINT64_MAX), PROPS_HEX("end", 0, UINT64_MAX) },
-	  .step = op_phys_alloc_range, .misuse = true },
+	  .step = step_phys_alloc_range, .misuse = true },
 	{ .name = "phys_alloc_try_nid", .nfields = 3,
 	  .fields = { PROPS_HEX("size", 0, UINT64_MAX), PROPS_HEX("align", 0, UINT64_MAX), NID },
-	  .step = op_phys_alloc_try_nid, .misuse = true },
+	  .step = step_phys_alloc_try_nid, .misuse = true },
 	{ .name = "alloc_try_nid", .nfields = 7,
 	  .fields = { PROPS_HEX("size", 0, UINT64_MAX), PROPS_HEX("align", 0, UINT64_MAX),
 		      PROPS_HEX("min", 0, UINT64_MAX), PROPS_HEX("max", 0, UINT64_MAX), NID,
 		      PROPS_BOOL("exact_nid"), PROPS_BOOL("raw") },
-	  .step = op_alloc_try_nid, .misuse = true },
+	  .step = step_alloc_try_nid, .misuse = true },
 	{ .name = "alloc", .nfields = 3,
 	  .fields = { PROPS_HEX("size", 0, UINT64_MAX), PROPS_HEX("align", 0, UINT64_MAX),
 		      PROPS_BOOL("null_out") },
-	  .step = op_alloc, .misuse = true },
+	  .step = step_alloc, .misuse = true },
 	{ .name = "trim_memory", .nfields = 1, .fields = { PROPS_HEX("align", 0, UINT64_MAX) },
-	  .step = op_trim, .misuse = true },
+	  .step = step_trim, .misuse = true },
 	{ .name = "enforce_memory_limit", .nfields = 1, .fields = { PROPS_HEX("limit", 0, UINT64_MAX) },
-	  .step = op_enforce },
+	  .step = step_enforce },
 	{ .name = "query", .nfields = 4,
 	  .fields = { PROPS_HEX("addr", 0, UINT64_MAX), PROPS_ENUM("type", type_names, NULL),
 		      PROPS_ENUM("at", query_names, NULL), PROPS_RANGE("idx", 0, 255) },
-	  .step = op_query },
+	  .step = step_query },
 	{ .name = "fault_inject", .nfields = 3,
 	  .fields = { PROPS_BOOL("enable"), PROPS_RANGE("after", 0, 64), PROPS_RANGE("repeat", 0, 4) },
-	  .step = op_fault },
+	  .step = step_fault },
 	{ .name = "poke", .nfields = 2,
-	  .fields = { PROPS_HEX("off", 0, 8192), PROPS_RANGE("len", 1, POKE_MAX) }, .step = op_poke },
+	  .fields = { PROPS_HEX("off", 0, 8192), PROPS_RANGE("len", 1, POKE_MAX) }, .step = step_poke },
 	{ .name = "e820_add", .nfields = 3,
 	  .fields = { PROPS_HEX("addr", 0, UINT64_MAX), PROPS_HEX("size", 0, UINT64_MAX),
 		      PROPS_ENUM("type", e820_type_names, e820_type_values) },
-	  .step = op_e820_add },
-	{ .name = "e820_setup", .nfields = 0, .step = op_e820_setup },
+	  .step = step_e820_add },
+	{ .name = "e820_setup", .nfields = 0, .step = step_e820_setup },
 	{ .name = "meminfo_add", .nfields = 3,
 	  .fields = { PROPS_HEX("start", 0, UINT64_MAX), PROPS_HEX("size", 0, UINT64_MAX),
 		      PROPS_RANGE("node", 0, 3) },
-	  .step = op_meminfo_add },
+	  .step = step_meminfo_add },
 	{ .name = "meminfo_setup", .nfields = 2,
 	  .fields = { PROPS_HEX("phys_offset", 0, 0xffffffffu), PROPS_BOOL("highmem") },
-	  .step = op_meminfo_setup },
+	  .step = step_meminfo_setup },
 };
 
 /* A full check compares every table with its oracle and walks every stage
@@ -800,7 +755,7 @@ const struct props_harness props_harness_memblock = {
 	.name = "memblock",
 	.summary = "memblock: add/reserve/remove/free, flags and nodes, array doubling, "
 		   "allocation placement, trim, mem limit, e820 and ARM feeds",
-	.ctx_size = sizeof(struct mbctx),
+	.ctx_size = sizeof(struct memblock_ctx),
 	.max_ops = 200,
 	.check_every = 16,
 	.config = { .name = "config", .nfields = 8,
@@ -809,10 +764,10 @@ const struct props_harness props_harness_memblock = {
 				PROPS_BOOL("allow_resize"), PROPS_BOOL("fault"),
 				PROPS_RANGE("fault_after", 0, 64), PROPS_RANGE("fault_repeat", 0, 4),
 				PROPS_ENUM("layout", layout_names, NULL) } },
-	.setup = mb_setup,
-	.check = mb_check,
+	.setup = memblock_setup,
+	.check = memblock_check,
 	.check_cost = memblock_check_cost,
-	.teardown = mb_teardown,
-	.nr_ops = sizeof(mb_ops) / sizeof(mb_ops[0]),
-	.ops = mb_ops,
+	.teardown = memblock_teardown,
+	.nr_ops = sizeof(memblock_ops) / sizeof(memblock_ops[0]),
+	.ops = memblock_ops,
 };

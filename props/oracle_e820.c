@@ -22,7 +22,7 @@ static bool or_wraps(uint64_t addr, uint64_t size);
 static bool or_nomerge(uint32_t type);
 /* Append to a table; false if full. */
 static bool or_push(struct or_e820 *o, uint64_t addr, uint64_t size, uint32_t type,
-		    struct or_reports *rep);
+		    struct props_expect *x);
 static int cmp_u64(const void *a, const void *b);
 static int cmp_bank(const void *a, const void *b);
 
@@ -82,10 +82,10 @@ void or_e820_free(struct or_e820 *o)
 }
 
 static bool or_push(struct or_e820 *o, uint64_t addr, uint64_t size, uint32_t type,
-		    struct or_reports *rep)
+		    struct props_expect *x)
 {
 	if (o->nr == o->max) {
-		rep->n[MM_REPORT_TABLE_FULL]++;
+		props_expect_report(x, MM_STAGE_E820, MM_REPORT_TABLE_FULL);
 		return false;
 	}
 	o->t[o->nr++] = (struct or_e820_entry){ addr, size, type };
@@ -93,9 +93,9 @@ static bool or_push(struct or_e820 *o, uint64_t addr, uint64_t size, uint32_t ty
 }
 
 int or_e820_add(struct or_e820 *o, uint64_t addr, uint64_t size, uint32_t type,
-		struct or_reports *rep)
+		struct props_expect *x)
 {
-	return or_push(o, addr, size, type, rep) ? 0 : -ENOSPC;
+	return or_push(o, addr, size, type, x) ? 0 : -ENOSPC;
 }
 
 int or_e820_sanitize(struct or_e820 *o)
@@ -144,14 +144,14 @@ int or_e820_sanitize(struct or_e820 *o)
 }
 
 int or_e820_update(struct or_e820 *o, uint64_t start, uint64_t size, uint32_t old_type,
-		   uint32_t new_type, uint64_t *changed, struct or_reports *rep)
+		   uint32_t new_type, uint64_t *changed, struct props_expect *x)
 {
 	uint32_t n0 = o->nr;
 	uint64_t end;
 
 	*changed = 0;
 	if (old_type == new_type) {
-		rep->n[MM_REPORT_BUG]++;
+		props_expect_report(x, MM_STAGE_E820, MM_REPORT_BUG);
 		return -EINVAL;
 	}
 	if (size > UINT64_MAX - start)
@@ -167,8 +167,8 @@ int or_e820_update(struct or_e820 *o, uint64_t start, uint64_t size, uint32_t ol
 			*changed += e.size;
 		} else if (e.addr < start && end < e_end) {
 			/* the middle and the tail become new entries at the end */
-			or_push(o, start, size, new_type, rep);
-			or_push(o, end, e_end - end, old_type, rep);
+			or_push(o, start, size, new_type, x);
+			or_push(o, end, e_end - end, old_type, x);
 			o->t[i].size = start - e.addr;
 			*changed += size;
 		} else {
@@ -176,7 +176,7 @@ int or_e820_update(struct or_e820 *o, uint64_t start, uint64_t size, uint32_t ol
 			hi = e_end < end ? e_end : end;
 			if (lo >= hi)
 				continue;
-			or_push(o, lo, hi - lo, new_type, rep);
+			or_push(o, lo, hi - lo, new_type, x);
 			*changed += hi - lo;
 			o->t[i].size = e.size - (hi - lo);
 			if (e.addr >= lo)
@@ -187,7 +187,7 @@ int or_e820_update(struct or_e820 *o, uint64_t start, uint64_t size, uint32_t ol
 }
 
 int or_e820_remove(struct or_e820 *o, uint64_t start, uint64_t size, uint32_t old_type,
-		   bool check_type, uint64_t *removed, struct or_reports *rep)
+		   bool check_type, uint64_t *removed, struct props_expect *x)
 {
 	uint32_t n0 = o->nr;
 	uint64_t end;
@@ -205,7 +205,7 @@ int or_e820_remove(struct or_e820 *o, uint64_t start, uint64_t size, uint32_t ol
 			o->t[i] = (struct or_e820_entry){ 0, 0, 0 };
 			*removed += e.size;
 		} else if (o->remove_split && e.addr < start && end < e_end) {
-			or_push(o, end, e_end - end, e.type, rep);
+			or_push(o, end, e_end - end, e.type, x);
 			o->t[i].size = start - e.addr;
 			*removed += size;
 		} else {
@@ -222,19 +222,19 @@ int or_e820_remove(struct or_e820 *o, uint64_t start, uint64_t size, uint32_t ol
 	return 0;
 }
 
-int or_e820_mem_limit(struct or_e820 *o, uint64_t limit, struct or_reports *rep)
+int or_e820_mem_limit(struct or_e820 *o, uint64_t limit, struct props_expect *x)
 {
 	uint64_t removed;
 
 	if (!limit)
 		return -EINVAL;
-	or_e820_remove(o, limit, UINT64_MAX - limit, 1, true, &removed, rep);
+	or_e820_remove(o, limit, UINT64_MAX - limit, 1, true, &removed, x);
 	or_e820_sanitize(o);
 	return 0;
 }
 
 int or_e820_import(struct or_e820 *o, const struct or_e820_entry *e, uint32_t nr,
-		   struct or_reports *rep)
+		   struct props_expect *x)
 {
 	uint32_t keep;
 
@@ -246,7 +246,7 @@ int or_e820_import(struct or_e820 *o, const struct or_e820_entry *e, uint32_t nr
 	if (!or_e820_work(o))
 		return -ENOMEM;
 	keep = nr < o->max ? nr : o->max;
-	rep->n[MM_REPORT_TABLE_FULL] += nr - keep;
+	props_expect_reports(x, MM_STAGE_E820, MM_REPORT_TABLE_FULL, nr - keep);
 	memcpy(o->t, e, keep * sizeof(*e));
 	memcpy(o->fw, e, keep * sizeof(*e));
 	o->nr = o->fw_nr = keep;
@@ -374,7 +374,7 @@ void or_early_free(struct or_early *o)
 }
 
 int or_early_reserve(struct or_early *o, uint64_t start, uint64_t end, const char *name,
-		     bool overlap_ok, struct or_reports *rep)
+		     bool overlap_ok, struct props_expect *x)
 {
 	struct or_res *keep, *pieces, add;
 	uint32_t nk = 0, np = 0;
@@ -384,7 +384,7 @@ int or_early_reserve(struct or_early *o, uint64_t start, uint64_t end, const cha
 	for (uint32_t i = 0; i < o->nr; i++) {
 		const struct or_res *r = &o->r[i];
 		if (start < r->end && r->start < end && !r->overlap_ok) {
-			rep->n[MM_REPORT_OVERLAP]++;
+			props_expect_report(x, MM_STAGE_EARLY_RES, MM_REPORT_OVERLAP);
 			return -EBUSY;
 		}
 	}
@@ -408,7 +408,7 @@ int or_early_reserve(struct or_early *o, uint64_t start, uint64_t end, const cha
 		}
 	}
 	if (nk + np + 1 > o->max) {
-		rep->n[MM_REPORT_TABLE_FULL]++;
+		props_expect_report(x, MM_STAGE_EARLY_RES, MM_REPORT_TABLE_FULL);
 		return -ENOSPC;
 	}
 	memset(&add, 0, sizeof(add));
@@ -426,7 +426,7 @@ int or_early_reserve(struct or_early *o, uint64_t start, uint64_t end, const cha
 }
 
 int or_early_free_range(struct or_early *o, uint64_t start, uint64_t end,
-			struct or_reports *rep)
+			struct props_expect *x)
 {
 	for (uint32_t i = 0; start < end && i < o->nr; i++) {
 		if (o->r[i].start != start || o->r[i].end != end)
@@ -436,13 +436,13 @@ int or_early_free_range(struct or_early *o, uint64_t start, uint64_t end,
 		o->nr--;
 		return 0;
 	}
-	rep->n[MM_REPORT_BUG]++;
+	props_expect_report(x, MM_STAGE_EARLY_RES, MM_REPORT_BUG);
 	return -EINVAL;
 }
 
 int or_find_e820_area(const struct or_early *o, const struct or_e820 *e, uint64_t start,
 		      uint64_t end, uint64_t size, uint64_t align, uint64_t *out,
-		      struct or_reports *rep)
+		      struct props_expect *x)
 {
 	uint64_t *cand;
 	int ret = -ENOMEM;
@@ -451,15 +451,15 @@ int or_find_e820_area(const struct or_early *o, const struct or_e820 *e, uint64_
 	if (!align)
 		align = 1;
 	if (align & (align - 1)) {
-		rep->n[MM_REPORT_INVALID_ARG]++;
+		props_expect_report(x, MM_STAGE_EARLY_RES, MM_REPORT_INVALID_ARG);
 		return -EINVAL;
 	}
 	cand = o->cand;
 	for (uint32_t i = 0; i < e->nr && ret; i++) {
-		const struct or_e820_entry *x = &e->t[i];
-		uint64_t last = x->addr + x->size, base = x->addr > start ? x->addr : start;
+		const struct or_e820_entry *ent = &e->t[i];
+		uint64_t last = ent->addr + ent->size, base = ent->addr > start ? ent->addr : start;
 		uint32_t nc = 0;
-		if (x->type != 1)
+		if (ent->type != 1)
 			continue;
 		/* the first candidate: base rounded up, if that stays below 2^64 */
 		if (base > UINT64_MAX - (align - 1))
@@ -512,18 +512,18 @@ void or_meminfo_free(struct or_meminfo *o)
 }
 
 int or_meminfo_add(struct or_meminfo *o, uint64_t start, uint64_t size, int node,
-		   struct or_reports *rep)
+		   struct props_expect *x)
 {
 	uint64_t off = start % OR_PAGE, astart, asize;
 
 	if (o->checked || node < 0 || node >= 64) {
-		rep->n[MM_REPORT_INVALID_ARG]++;
+		props_expect_report(x, MM_STAGE_MEMINFO, MM_REPORT_INVALID_ARG);
 		return -EINVAL;
 	}
 	if (size <= off)
 		return -EINVAL;
 	if (off && start > UINT64_MAX - (OR_PAGE - 1)) {
-		rep->n[MM_REPORT_INVALID_ARG]++;
+		props_expect_report(x, MM_STAGE_MEMINFO, MM_REPORT_INVALID_ARG);
 		return -EINVAL;
 	}
 	astart = off ? start + (OR_PAGE - off) : start;
@@ -531,16 +531,16 @@ int or_meminfo_add(struct or_meminfo *o, uint64_t start, uint64_t size, int node
 	if (!asize)
 		return -EINVAL;
 	if (asize > UINT64_MAX - astart) {
-		rep->n[MM_REPORT_INVALID_ARG]++;
+		props_expect_report(x, MM_STAGE_MEMINFO, MM_REPORT_INVALID_ARG);
 		return -EINVAL;
 	}
 	if (o->nr >= o->max) {
-		rep->n[MM_REPORT_TABLE_FULL]++;
+		props_expect_report(x, MM_STAGE_MEMINFO, MM_REPORT_TABLE_FULL);
 		return -ENOSPC;
 	}
 	for (uint32_t i = 0; i < o->nr; i++) {
 		if (astart < o->b[i].start + o->b[i].size && o->b[i].start < astart + asize) {
-			rep->n[MM_REPORT_OVERLAP]++;
+			props_expect_report(x, MM_STAGE_MEMINFO, MM_REPORT_OVERLAP);
 			return -EBUSY;
 		}
 	}
@@ -555,7 +555,7 @@ static int cmp_bank(const void *a, const void *b)
 }
 
 int or_meminfo_check(struct or_meminfo *o, uint64_t phys_offset, uint64_t vmalloc_reserve,
-		     bool highmem, struct or_reports *rep)
+		     bool highmem, struct props_expect *x)
 {
 	const uint64_t page_offset = 0xC0000000ull, vmalloc_end = 0xff000000ull;
 	uint64_t reserve = vmalloc_reserve, vmin_va, vmin;
@@ -565,7 +565,7 @@ int or_meminfo_check(struct or_meminfo *o, uint64_t phys_offset, uint64_t vmallo
 	if (o->checked)
 		return -EINVAL;
 	if (phys_offset % OR_PAGE || phys_offset > 0xffffffffull) {
-		rep->n[MM_REPORT_INVALID_ARG]++;
+		props_expect_report(x, MM_STAGE_MEMINFO, MM_REPORT_INVALID_ARG);
 		return -EINVAL;
 	}
 	if (reserve == 0)
@@ -587,12 +587,12 @@ int or_meminfo_check(struct or_meminfo *o, uint64_t phys_offset, uint64_t vmallo
 		struct or_bank b = in[i];
 		uint64_t b_end = b.start + b.size;
 		if (b.start < phys_offset || b.start - phys_offset >= 0x100000000ull - page_offset) {
-			rep->n[MM_REPORT_WARN]++; /* direct-map address below PAGE_OFFSET or wrapped */
+			props_expect_report(x, MM_STAGE_MEMINFO, MM_REPORT_WARN); /* direct-map address below PAGE_OFFSET or wrapped */
 			continue;
 		}
 		if (b.start >= vmin) {
 			if (!highmem) {
-				rep->n[MM_REPORT_WARN]++;
+				props_expect_report(x, MM_STAGE_MEMINFO, MM_REPORT_WARN);
 				continue;
 			}
 			b.highmem = true;
@@ -607,9 +607,9 @@ int or_meminfo_check(struct or_meminfo *o, uint64_t phys_offset, uint64_t vmallo
 		b.size = vmin - b.start;
 		o->b[nout++] = b;
 		if (!highmem) {
-			rep->n[MM_REPORT_WARN]++;
+			props_expect_report(x, MM_STAGE_MEMINFO, MM_REPORT_WARN);
 		} else if (n >= o->max) {
-			rep->n[MM_REPORT_TABLE_FULL]++;
+			props_expect_report(x, MM_STAGE_MEMINFO, MM_REPORT_TABLE_FULL);
 		} else {
 			o->b[nout++] = (struct or_bank){ vmin, b_end - vmin, b.node, true };
 		}

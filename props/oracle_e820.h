@@ -13,12 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "expect.h"
 #include "mmsim/mmsim.h"
-
-/* Reports an operation is expected to raise, by kind. */
-struct or_reports {
-	uint32_t n[MM_REPORT_NR];
-};
 
 /* ---- e820 --------------------------------------------------------------- */
 
@@ -41,15 +37,15 @@ struct or_e820 {
 int or_e820_init(struct or_e820 *o, uint32_t max, bool remove_split, uint64_t max_pfn);
 void or_e820_free(struct or_e820 *o);
 int or_e820_add(struct or_e820 *o, uint64_t addr, uint64_t size, uint32_t type,
-		struct or_reports *rep);
+		struct props_expect *x);
 int or_e820_sanitize(struct or_e820 *o);
 int or_e820_update(struct or_e820 *o, uint64_t start, uint64_t size, uint32_t old_type,
-		   uint32_t new_type, uint64_t *changed, struct or_reports *rep);
+		   uint32_t new_type, uint64_t *changed, struct props_expect *x);
 int or_e820_remove(struct or_e820 *o, uint64_t start, uint64_t size, uint32_t old_type,
-		   bool check_type, uint64_t *removed, struct or_reports *rep);
-int or_e820_mem_limit(struct or_e820 *o, uint64_t limit, struct or_reports *rep);
+		   bool check_type, uint64_t *removed, struct props_expect *x);
+int or_e820_mem_limit(struct or_e820 *o, uint64_t limit, struct props_expect *x);
 int or_e820_import(struct or_e820 *o, const struct or_e820_entry *e, uint32_t nr,
-		   struct or_reports *rep);
+		   struct props_expect *x);
 uint64_t or_e820_end_of_ram_pfn(const struct or_e820 *o);
 /* The boot-log text of the table, snprintf-style (returns the full length). */
 size_t or_e820_format(const struct or_e820 *o, const char *prefix, char *buf, size_t len);
@@ -76,13 +72,13 @@ struct or_early {
 int or_early_init(struct or_early *o, uint32_t max);
 void or_early_free(struct or_early *o);
 int or_early_reserve(struct or_early *o, uint64_t start, uint64_t end, const char *name,
-		     bool overlap_ok, struct or_reports *rep);
+		     bool overlap_ok, struct props_expect *x);
 int or_early_free_range(struct or_early *o, uint64_t start, uint64_t end,
-			struct or_reports *rep);
+			struct props_expect *x);
 /* find_e820_area over the oracle's e820 table. */
 int or_find_e820_area(const struct or_early *o, const struct or_e820 *e, uint64_t start,
 		      uint64_t end, uint64_t size, uint64_t align, uint64_t *out,
-		      struct or_reports *rep);
+		      struct props_expect *x);
 
 /* ---- ARM meminfo -------------------------------------------------------- */
 
@@ -102,9 +98,9 @@ struct or_meminfo {
 int or_meminfo_init(struct or_meminfo *o, uint32_t max);
 void or_meminfo_free(struct or_meminfo *o);
 int or_meminfo_add(struct or_meminfo *o, uint64_t start, uint64_t size, int node,
-		   struct or_reports *rep);
+		   struct props_expect *x);
 int or_meminfo_check(struct or_meminfo *o, uint64_t phys_offset, uint64_t vmalloc_reserve,
-		     bool highmem, struct or_reports *rep);
+		     bool highmem, struct props_expect *x);
 
 /* ---- the byte set memblock.memory should cover --------------------------- */
 

@@ -500,8 +500,8 @@ static int double_array(struct omb *o, int which, uint64_t abase, uint64_t asize
 			saved.fault_countdown = o->fault_countdown;
 			saved.fault_repeat = o->fault_repeat;
 			saved.fault_hits = o->fault_hits;
-			memcpy(saved.reports, o->reports, sizeof(saved.reports));
-			saved.reports[OMB_R_BUG]++;
+			saved.expect = o->expect;
+			props_expect_report(o->expect, MM_STAGE_MEMBLOCK, MM_REPORT_BUG);
 			saved.oom = o->oom;
 			saved.pc = o->pc;
 			saved.nr = o->nr;
@@ -531,7 +531,7 @@ int omb_add(struct omb *o, int which, uint64_t base, uint64_t size, int nid, uin
 	if (t->n) {
 		nr_new = count_gaps(o, t, base, base + size, nid, flags, &mismatch, &k);
 		if (mismatch)
-			o->reports[OMB_R_WARN]++;
+			props_expect_report(o->expect, MM_STAGE_MEMBLOCK, MM_REPORT_WARN);
 		if (!nr_new)
 			return 0;
 		bool dummy = false;
@@ -543,7 +543,7 @@ int omb_add(struct omb *o, int which, uint64_t base, uint64_t size, int nid, uin
 		/* a doubling reserved its new array: count again (without one,
 		 * nothing changed and the loop's test holds) */
 		if (grew && omb_cnt(o, which) + count_gaps(o, t, base, base + size, nid, flags, &dummy, &k) > t->max) {
-			o->reports[OMB_R_BUG]++;
+			props_expect_report(o->expect, MM_STAGE_MEMBLOCK, MM_REPORT_BUG);
 			return -ENOMEM;
 		}
 	}
@@ -559,7 +559,7 @@ int omb_add(struct omb *o, int which, uint64_t base, uint64_t size, int nid, uin
 int omb_add_node(struct omb *o, uint64_t base, uint64_t size, int nid, uint32_t flags)
 {
 	if (nid < OMB_NO_NODE || nid > OMB_MAX_NUMNODES || (flags & ~FLAGS_ALL)) {
-		o->reports[OMB_R_INVALID]++;
+		props_expect_report(o->expect, MM_STAGE_MEMBLOCK, MM_REPORT_INVALID_ARG);
 		return -EINVAL;
 	}
 	return omb_add(o, OMB_MEMORY, base, size, nid, flags);
@@ -610,7 +610,7 @@ int omb_mark_mirror(struct omb *o, uint64_t base, uint64_t size)
 int omb_set_node(struct omb *o, int which, uint64_t base, uint64_t size, int nid)
 {
 	if (nid < OMB_NO_NODE || nid > OMB_MAX_NUMNODES) {
-		o->reports[OMB_R_INVALID]++;
+		props_expect_report(o->expect, MM_STAGE_MEMBLOCK, MM_REPORT_INVALID_ARG);
 		return -EINVAL;
 	}
 	size = capsz(base, size);
@@ -629,7 +629,7 @@ void omb_trim(struct omb *o, uint64_t align)
 	bool was = t->n > 0;
 
 	if (!pow2(align)) {
-		o->reports[OMB_R_INVALID]++;
+		props_expect_report(o->expect, MM_STAGE_MEMBLOCK, MM_REPORT_INVALID_ARG);
 		return;
 	}
 	for (size_t i = 0; i < t->n; i++) {
@@ -704,15 +704,15 @@ int omb_alloc(struct omb *o, enum omb_alloc_api api, uint64_t size, uint64_t ali
 	if (api == OMB_PHYS_ALLOC_RANGE || api == OMB_ALLOC)
 		nid = OMB_NO_NODE;
 	if (size == 0 || (align && !pow2(align)) || nid < OMB_NO_NODE || nid > OMB_MAX_NUMNODES) {
-		o->reports[OMB_R_INVALID]++;
+		props_expect_report(o->expect, MM_STAGE_MEMBLOCK, MM_REPORT_INVALID_ARG);
 		return -EINVAL;
 	}
 	if (nid == OMB_MAX_NUMNODES) {
-		o->reports[OMB_R_WARN]++;
+		props_expect_report(o->expect, MM_STAGE_MEMBLOCK, MM_REPORT_WARN);
 		nid = OMB_NO_NODE;
 	}
 	if (align == 0) {
-		o->reports[OMB_R_WARN]++;
+		props_expect_report(o->expect, MM_STAGE_MEMBLOCK, MM_REPORT_WARN);
 		align = 64;
 	}
 	if (fault(o))

@@ -13,12 +13,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "expect.h"
+
 #define OMB_MEMORY 0
 #define OMB_RESERVED 1
 #define OMB_MAX_NUMNODES 64
 #define OMB_NO_NODE (-1)
 
-enum { OMB_R_BUG = 0, OMB_R_WARN = 1, OMB_R_INVALID = 2, OMB_R_NR = 3 };
 
 struct omb_run {
 	uint64_t base, size;
@@ -49,7 +50,9 @@ struct omb {
 	bool fault_enable;
 	uint32_t fault_countdown, fault_repeat;
 	uint64_t fault_hits;
-	uint64_t reports[OMB_R_NR]; /* predicted memblock reports: BUG, WARN, INVALID_ARG */
+	/* Where the predicted reports go: the current step's expectation
+	 * (props_result.expect), set by the harness before each call. */
+	struct props_expect *expect;
 	bool oom;                   /* host allocation failed inside the oracle */
 	/* scratch reused by every rebuild (no allocation per operation) */
 	struct omb_piece *pc;
