@@ -1,10 +1,11 @@
 /*
- * Oracles for the firmware-map stages: e820, early_res, ARM meminfo, and the
- * byte set that e820/meminfo hand to memblock. Written from
+ * Oracles for the firmware-map stages: e820, early_res, ARM meminfo (what
+ * e820/meminfo hand to memblock is predicted by oracle_memblock from these
+ * tables). Written from
  * mm-semantics.md 1 and 1b, simple and slow on purpose (sanitize is brute
  * force over boundary points). They call no library code and share no
- * helper with lib/; only the public constants (types, report kinds) are
- * common.
+ * helper with lib/; only the public constants (types, stages, report kinds)
+ * are common. Reports are predicted into a struct props_expect.
  */
 #ifndef MMSIM_PROPS_ORACLE_E820_H
 #define MMSIM_PROPS_ORACLE_E820_H
@@ -101,27 +102,5 @@ int or_meminfo_add(struct or_meminfo *o, uint64_t start, uint64_t size, int node
 		   struct props_expect *x);
 int or_meminfo_check(struct or_meminfo *o, uint64_t phys_offset, uint64_t vmalloc_reserve,
 		     bool highmem, struct props_expect *x);
-
-/* ---- the byte set memblock.memory should cover --------------------------- */
-
-struct or_span {
-	uint64_t start, end; /* [start, end) */
-};
-
-struct or_set {
-	uint32_t nr, cap;
-	struct or_span *s;
-};
-
-void or_set_free(struct or_set *o);
-int or_set_clear(struct or_set *o);
-/* Add [start, end) (end > start), merging touching spans. */
-int or_set_add(struct or_set *o, uint64_t start, uint64_t end);
-/* memblock_trim_memory(PAGE_SIZE) on maximal runs. */
-void or_set_trim(struct or_set *o);
-/* e820__memblock_setup's effect on the memory set; narrow = 32-bit
- * resource_size_t (entries ending above 4 GiB skipped). */
-int or_set_e820_setup(struct or_set *o, const struct or_e820 *e, bool narrow);
-int or_set_meminfo_setup(struct or_set *o, const struct or_meminfo *mi);
 
 #endif
