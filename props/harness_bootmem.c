@@ -14,9 +14,11 @@
  * (reserve_early or memblock_reserve) and their carry-over, NOMAP marks,
  * scribbles on simulated memory (allocations must read back zeroed), the
  * hand-off, the highmem step, and buddy alloc/free afterwards. Every result,
- * every report and every placement is compared with the oracle; check()
- * compares every bootmem bit, hint and last_end_off, or after the hand-off
- * every pfn of the buddy allocator, and runs mm_verify.
+ * every report (through the runner) and every placement is compared with
+ * the oracle; check() compares every bootmem bit, hint and last_end_off,
+ * and every pfn of the buddy allocator, and runs mm_verify: all of it in
+ * every total check (props mode, and the end of every input), only what an
+ * operation changed in a fuzz-mode check in the middle of an input.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -35,7 +37,7 @@
 #define MAX_MB_RESERVE 40
 #define MAX_NOMAP 16
 
-struct bctx {
+struct bootmem_ctx {
 	struct mm_machine *m;
 	struct oracle_bootmem o;
 	bool modern;
@@ -53,17 +55,14 @@ struct bctx {
 	int nmres, nomaps;
 	uint64_t live[MAX_LIVE][2];            /* buddy blocks: pfn, order */
 	int nlive;
-	uint64_t want[MM_REPORT_NR];           /* reports the oracle expects */
-	/* The page-by-page buddy comparison is a walk: run it when an op
-	 * could have changed the buddy state (always at the final check). */
+	/* Fuzz mode only (a check with r->total false): the page-by-page buddy
+	 * comparison is a walk, run when an op could have changed the buddy
+	 * state; the bootmem bitmaps are walked when an op changed them in the
+	 * oracle, and every 8th check; mm_verify runs when an op changed some
+	 * state, and every 8th check. A total check runs everything. */
 	bool buddy_dirty;
-	/* Same for the bootmem bitmaps: walked when an op changed them in the
-	 * oracle, and every 8th check; counters and hints are always compared. */
 	bool bootmem_dirty;
 	uint32_t checks;
-	/* mm_verify walks every stage: run it when an op changed some state
-	 * (the oracle says so), and every 8th check; a refused op must leave
-	 * every summary compared below unchanged. */
 	bool verify_due;
 	/* the checks' view of the library, filled in one call per node:
 	 * node_pages entries (at least every lowmem node's pages) */
@@ -89,7 +88,7 @@ static uint64_t mix(uint64_t *s)
 
 /* RAM of one node: one segment, or (holes seed) up to 3 with byte edges,
  * never touching, so per-entry page trimming is unambiguous. */
-static void layout_ram(struct bctx *c, int i, uint64_t *seed, bool holes)
+static void layout_ram(struct bootmem_ctx *c, int i, uint64_t *seed, bool holes)
 {
 	uint64_t a = c->ns[i] * PG, b = c->ne[i] * PG, pts[6];
 	int k;
@@ -122,34 +121,20 @@ static void layout_ram(struct bctx *c, int i, uint64_t *seed, bool holes)
 	}
 }
 
-static int expect_reports(struct bctx *c, struct props_result *r)
-{
-	for (int k = 0; k < MM_REPORT_NR; k++)
-		if (mm_report_count_kind(c->m, (enum mm_report_kind)k) != c->want[k])
-			return props_fail(r, "report %s: library %llu, oracle %llu (last: %s)",
-					  mm_report_kind_name((enum mm_report_kind)k),
-					  (unsigned long long)mm_report_count_kind(
-						  c->m, (enum mm_report_kind)k),
-					  (unsigned long long)c->want[k],
-					  mm_last_report(c->m) ? mm_last_report(c->m)->msg : "-");
-	return PROPS_OK;
-}
-
-/* Compare a call's result and report with the oracle's prediction. */
-static int expect(struct bctx *c, struct props_result *r, const char *what, int got,
-		  struct ob_res want)
+/* A call's result against the oracle's: want was predicted before the
+ * library ran (its report is in r->expect already); compared now, so that
+ * a step can go on with more calls. */
+static int expect(struct bootmem_ctx *c, struct props_result *r, int got, struct ob_res want)
 {
 	props_note(r, "-> %d", got);
-	if (want.report >= 0)
-		c->want[want.report]++;
 	if (want.ret == 0 || want.ret == -EBUSY)
 		c->bootmem_dirty = c->verify_due = true;
-	if (got != want.ret)
-		return props_fail(r, "%s: library %d, oracle %d", what, got, want.ret);
-	return expect_reports(c, r);
+	r->expect.ret = want.ret;
+	r->actual.ret = got;
+	return props_compare(r);
 }
 
-static int setup_2629(struct bctx *c, struct props_result *r)
+static int setup_2629(struct bootmem_ctx *c, struct props_result *r)
 {
 	struct mm_e820_entry map[MAX_RAM + 2];
 	uint64_t lo_end[MAX_NODES], mp[MAX_NODES], total = 0, at = 0;
@@ -204,28 +189,30 @@ static int setup_2629(struct bctx *c, struct props_result *r)
 				e = lo_end[i];
 			if (s >= e)
 				continue;
-			if (expect(c, r, "free_bootmem(RAM)", mm_free_bootmem(c->m, s * PG, (e - s) * PG),
-				   ob_free_bootmem(&c->o, -1, s * PG, (e - s) * PG)))
+			struct ob_res want = ob_free_bootmem(&c->o, -1, s * PG, (e - s) * PG);
+			if (expect(c, r, mm_free_bootmem(c->m, s * PG, (e - s) * PG), want))
 				return PROPS_FAIL;
 		}
 	}
-	if (expect(c, r, "early_res_to_bootmem", mm_early_res_to_bootmem(c->m),
-		   ob_early_res_to_bootmem(&c->o, (const uint64_t(*)[2])c->early, c->nearly)))
-		return PROPS_FAIL;
+	{
+		struct ob_res want = ob_early_res_to_bootmem(&c->o, (const uint64_t(*)[2])c->early,
+							     c->nearly);
+		if (expect(c, r, mm_early_res_to_bootmem(c->m), want))
+			return PROPS_FAIL;
+	}
 	for (int i = 0; i < c->nodes && !found; i++) {
 		if (c->ns[i] >= lo_end[i])
 			continue;
 		uint64_t len = ob_node_by_nid(&c->o, i)->map_pages * PG;
-		if (expect(c, r, "reserve_bootmem(bitmap)",
-			   mm_reserve_bootmem(c->m, mp[i] * PG, len, MM_BOOTMEM_DEFAULT),
-			   ob_reserve_bootmem(&c->o, -1, mp[i] * PG, len, 0)))
+		struct ob_res want = ob_reserve_bootmem(&c->o, -1, mp[i] * PG, len, 0);
+		if (expect(c, r, mm_reserve_bootmem(c->m, mp[i] * PG, len, MM_BOOTMEM_DEFAULT), want))
 			return PROPS_FAIL;
 	}
 	r->note[0] = '\0';
 	return PROPS_OK;
 }
 
-static int setup_modern(struct bctx *c, struct props_result *r)
+static int setup_modern(struct bootmem_ctx *c, struct props_result *r)
 {
 	for (int i = 0; i < c->nram; i++) {
 		if (mm_memblock_add_node(c->m, c->ram[i].start, c->ram[i].end - c->ram[i].start,
@@ -239,9 +226,9 @@ static int setup_modern(struct bctx *c, struct props_result *r)
 	return PROPS_OK;
 }
 
-static int bm_setup(void *ctx, const struct props_op *cfg, struct props_result *r)
+static int bootmem_setup(void *ctx, const struct props_op *cfg, struct props_result *r)
 {
-	struct bctx *c = ctx;
+	struct bootmem_ctx *c = ctx;
 	struct mm_config mc;
 	uint64_t seed = cfg->v[6], pfn = cfg->v[3];
 	uint32_t fault = (uint32_t)cfg->v[7];
@@ -253,8 +240,10 @@ static int bm_setup(void *ctx, const struct props_op *cfg, struct props_result *
 	c->lowpfn = cfg->v[5] ? cfg->v[5] : (896ull << 20) / PG;
 	if (mm_machine_create(&mc, &c->m))
 		return props_fail(r, "machine create refused");
+	props_watch(r, c->m);
 	c->early_max = mm_early_res_max(c->m);
 	ob_init(&c->o, c->lowpfn, 11);
+	c->o.expect = &r->expect; /* the runner's, for the whole input */
 	c->flags = malloc(cfg->v[2] * sizeof(*c->flags));
 	c->rsv = malloc(cfg->v[2]);
 	if (!c->flags || !c->rsv)
@@ -271,17 +260,15 @@ static int bm_setup(void *ctx, const struct props_op *cfg, struct props_result *
 		return props_fail(r, "free_area_init refused");
 	if ((c->modern ? setup_modern : setup_2629)(c, r))
 		return PROPS_FAIL;
-	if (expect_reports(c, r))
-		return PROPS_FAIL;
 	c->buddy_dirty = c->bootmem_dirty = c->verify_due = true;
 	if (fault)
 		mm_fault_inject_set(c->m, true, (fault - 1) & 31, (fault - 1) >> 5);
 	return PROPS_OK;
 }
 
-static void bm_teardown(void *ctx)
+static void bootmem_teardown(void *ctx)
 {
-	struct bctx *c = ctx;
+	struct bootmem_ctx *c = ctx;
 	mm_machine_destroy(c->m);
 	ob_free(&c->o);
 	free(c->flags);
@@ -290,7 +277,7 @@ static void bm_teardown(void *ctx)
 
 /* ---- checks ----------------------------------------------------------- */
 
-static int check_bootmem(struct bctx *c, struct props_result *r)
+static int check_bootmem(struct bootmem_ctx *c, struct props_result *r)
 {
 	for (int i = 0; i < c->o.nr; i++) {
 		const struct ob_node *n = &c->o.node[i];
@@ -318,7 +305,7 @@ static int check_bootmem(struct bctx *c, struct props_result *r)
 							  (unsigned long long)edge[k], ret, rs, want);
 			}
 		}
-		if (!c->bootmem_dirty && c->checks % 8)
+		if (!r->total && !c->bootmem_dirty && c->checks % 8)
 			continue;
 		/* every bit, compared as bytes; a page-by-page look names the
 		 * first difference */
@@ -338,7 +325,7 @@ static int check_bootmem(struct bctx *c, struct props_result *r)
 	return PROPS_OK;
 }
 
-static int check_buddy(struct bctx *c, struct props_result *r)
+static int check_buddy(struct bootmem_ctx *c, struct props_result *r)
 {
 	for (int i = 0; i < c->nodes; i++) {
 		if (mm_page_flags_range(c->m, c->ns[i], c->ne[i] - c->ns[i], c->flags))
@@ -365,20 +352,18 @@ static int check_buddy(struct bctx *c, struct props_result *r)
 	return PROPS_OK;
 }
 
-static int bm_check(void *ctx, struct props_result *r)
+static int bootmem_check(void *ctx, struct props_result *r)
 {
-	struct bctx *c = ctx;
-	bool verify = c->verify_due || c->buddy_dirty || c->checks % 8 == 0;
+	struct bootmem_ctx *c = ctx;
+	bool verify = r->total || c->verify_due || c->buddy_dirty || c->checks % 8 == 0;
 
-	if (expect_reports(c, r))
-		return PROPS_FAIL;
 	if (!c->o.handed && check_bootmem(c, r))
 		return PROPS_FAIL;
 	c->checks++;
 	c->bootmem_dirty = false;
 	PROPS_CHECK_EQ(r, "bootmem handed off", mm_bootmem_handed_off(c->m), c->o.handed);
 	PROPS_CHECK_EQ(r, "nr_free_pages", mm_nr_free_pages(c->m), c->o.nr_free);
-	if (c->buddy_dirty && check_buddy(c, r))
+	if ((r->total || c->buddy_dirty) && check_buddy(c, r))
 		return PROPS_FAIL;
 	c->buddy_dirty = false;
 	if (verify && mm_verify(c->m))
@@ -390,36 +375,36 @@ static int bm_check(void *ctx, struct props_result *r)
 /* ---- ops -------------------------------------------------------------- */
 
 /* where: 0 = absolute, k = relative to node (k - 1) % nodes. */
-static uint64_t at(const struct bctx *c, uint64_t where, uint64_t addr)
+static uint64_t at(const struct bootmem_ctx *c, uint64_t where, uint64_t addr)
 {
 	return where ? c->ns[(where - 1) % (uint64_t)c->nodes] * PG + addr : addr;
 }
 
 static int node_arg(uint64_t v) { return v ? (int)v - 1 : -1; }
 
-static int op_free(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_free(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct bctx *c = ctx;
+	struct bootmem_ctx *c = ctx;
 	uint64_t a = at(c, op->v[0], op->v[1]), size = op->v[2];
 	int node = node_arg(op->v[3]);
 	struct ob_res want = ob_free_bootmem(&c->o, node, a, size);
 	int got = node < 0 ? mm_free_bootmem(c->m, a, size) : mm_free_bootmem_node(c->m, node, a, size);
-	return expect(c, r, "free_bootmem", got, want);
+	return expect(c, r, got, want);
 }
 
-static int op_reserve(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_reserve(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct bctx *c = ctx;
+	struct bootmem_ctx *c = ctx;
 	uint64_t a = at(c, op->v[0], op->v[1]), size = op->v[2];
 	int node = node_arg(op->v[3]), flags = (int)op->v[4];
 	struct ob_res want = ob_reserve_bootmem(&c->o, node, a, size, flags);
 	int got = node < 0 ? mm_reserve_bootmem(c->m, a, size, flags)
 			   : mm_reserve_bootmem_node(c->m, node, a, size, flags);
-	return expect(c, r, "reserve_bootmem", got, want);
+	return expect(c, r, got, want);
 }
 
 /* Allocated memory reads as zeros (first and last bytes of it). */
-static int check_zeroed(struct bctx *c, struct props_result *r, uint64_t a, uint64_t size)
+static int check_zeroed(struct bootmem_ctx *c, struct props_result *r, uint64_t a, uint64_t size)
 {
 	uint8_t buf[256];
 	uint64_t n = size < sizeof(buf) ? size : sizeof(buf);
@@ -436,9 +421,9 @@ static int check_zeroed(struct bctx *c, struct props_result *r, uint64_t a, uint
 	return PROPS_OK;
 }
 
-static int op_alloc(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_alloc(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct bctx *c = ctx;
+	struct bootmem_ctx *c = ctx;
 	enum ob_alloc_kind kind = (enum ob_alloc_kind)op->v[0];
 	uint64_t size = op->v[1], align = op->v[2], goal = op->v[3], limit = op->v[4];
 	int nid = (int)op->v[5], got;
@@ -461,7 +446,7 @@ static int op_alloc(void *ctx, const struct props_op *op, struct props_result *r
 		return props_fail(r, "fault injection consulted %llu times",
 				  (unsigned long long)(mm_fault_inject_hits(c->m) - hits));
 	want = ob_alloc(&c->o, kind, nid, size, align, goal, limit, mm_fault_inject_hits(c->m) != hits);
-	if (expect(c, r, "alloc_bootmem", got, want))
+	if (expect(c, r, got, want))
 		return PROPS_FAIL;
 	if (got)
 		return PROPS_OK;
@@ -470,7 +455,7 @@ static int op_alloc(void *ctx, const struct props_op *op, struct props_result *r
 	return check_zeroed(c, r, a, size);
 }
 
-static bool early_overlaps(const struct bctx *c, uint64_t s, uint64_t e)
+static bool early_overlaps(const struct bootmem_ctx *c, uint64_t s, uint64_t e)
 {
 	for (int i = 0; i < c->nearly; i++)
 		if (s < c->early[i][1] && c->early[i][0] < e)
@@ -478,9 +463,9 @@ static bool early_overlaps(const struct bctx *c, uint64_t s, uint64_t e)
 	return false;
 }
 
-static int op_early_reserve(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_early_reserve(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct bctx *c = ctx;
+	struct bootmem_ctx *c = ctx;
 	uint64_t a = at(c, op->v[0], op->v[1]), size = op->v[2], e;
 	int got;
 
@@ -493,40 +478,43 @@ static int op_early_reserve(void *ctx, const struct props_op *op, struct props_r
 			props_note(r, "skipped");
 			return PROPS_OK;
 		}
-		got = mm_reserve_early(c->m, a, e, "OP");
+		r->expect.ret = 0;
+		got = r->actual.ret = mm_reserve_early(c->m, a, e, "OP");
 		props_note(r, "-> %d", got);
-		if (got)
-			return props_fail(r, "reserve_early: %d", got);
+		if (props_compare(r))
+			return PROPS_FAIL;
 		c->early[c->nearly][0] = a;
 		c->early[c->nearly++][1] = e;
 		c->verify_due = true;
-		return expect_reports(c, r);
+		return PROPS_OK;
 	}
 	if (c->nmres >= MAX_MB_RESERVE || !size) {
 		props_note(r, "skipped");
 		return PROPS_OK;
 	}
-	got = mm_memblock_reserve(c->m, a, size);
+	r->expect.ret = 0;
+	got = r->actual.ret = mm_memblock_reserve(c->m, a, size);
 	props_note(r, "-> %d", got);
-	if (got)
-		return props_fail(r, "memblock_reserve: %d", got);
+	if (props_compare(r))
+		return PROPS_FAIL;
 	e = a + size < a || a + size == 0 ? UINT64_MAX : a + size;
 	c->mres[c->nmres++] = (struct ob_ival){ a, e, 0, false };
 	c->verify_due = true;
-	return expect_reports(c, r);
+	return PROPS_OK;
 }
 
-static int op_carry(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_carry(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct bctx *c = ctx;
+	struct bootmem_ctx *c = ctx;
+	struct ob_res want = ob_early_res_to_bootmem(&c->o, (const uint64_t(*)[2])c->early,
+						     c->nearly);
 	(void)op;
-	return expect(c, r, "early_res_to_bootmem", mm_early_res_to_bootmem(c->m),
-		      ob_early_res_to_bootmem(&c->o, (const uint64_t(*)[2])c->early, c->nearly));
+	return expect(c, r, mm_early_res_to_bootmem(c->m), want);
 }
 
-static int op_nomap(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_nomap(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct bctx *c = ctx;
+	struct bootmem_ctx *c = ctx;
 	uint64_t a = at(c, op->v[0], op->v[1]), size = op->v[2], e;
 	int got, n = c->nmem;
 
@@ -535,10 +523,11 @@ static int op_nomap(void *ctx, const struct props_op *op, struct props_result *r
 		return PROPS_OK;
 	}
 	e = a + size < a ? UINT64_MAX : a + size;
-	got = mm_memblock_mark_nomap(c->m, a, size);
+	r->expect.ret = 0;
+	got = r->actual.ret = mm_memblock_mark_nomap(c->m, a, size);
 	props_note(r, "-> %d", got);
-	if (got)
-		return props_fail(r, "memblock_mark_nomap: %d", got);
+	if (props_compare(r))
+		return PROPS_FAIL;
 	c->nomaps++;
 	c->verify_due = true;
 	/* split every memory interval at a and e, the middle becomes NOMAP */
@@ -557,12 +546,12 @@ static int op_nomap(void *ctx, const struct props_op *op, struct props_result *r
 		v.nomap = true;
 		c->mem[i] = v;
 	}
-	return expect_reports(c, r);
+	return PROPS_OK;
 }
 
-static int op_scribble(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_scribble(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct bctx *c = ctx;
+	struct bootmem_ctx *c = ctx;
 	uint64_t a = at(c, op->v[0], op->v[1]);
 	uint8_t buf[256];
 	size_t len = (size_t)op->v[2];
@@ -573,12 +562,12 @@ static int op_scribble(void *ctx, const struct props_op *op, struct props_result
 	}
 	memset(buf, 0xa5, len);
 	props_note(r, "-> %d", mm_phys_write(c->m, a, buf, len));
-	return expect_reports(c, r);
+	return PROPS_OK;
 }
 
-static int op_handoff(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_handoff(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct bctx *c = ctx;
+	struct bootmem_ctx *c = ctx;
 	uint64_t n = 0;
 	struct ob_res want;
 	int got;
@@ -591,7 +580,7 @@ static int op_handoff(void *ctx, const struct props_op *op, struct props_result 
 		want = ob_free_all_bootmem(&c->o);
 		got = mm_free_all_bootmem(c->m, &n);
 	}
-	if (expect(c, r, c->modern ? "memblock_free_all" : "free_all_bootmem", got, want))
+	if (expect(c, r, got, want))
 		return PROPS_FAIL;
 	if (got)
 		return PROPS_OK;
@@ -600,12 +589,12 @@ static int op_handoff(void *ctx, const struct props_op *op, struct props_result 
 	PROPS_CHECK_EQ(r, "pages released", n, want.count);
 	if (mm_setup_per_zone_wmarks(c->m))
 		return props_fail(r, "setup_per_zone_wmarks refused");
-	return expect_reports(c, r);
+	return PROPS_OK;
 }
 
-static int op_highpages(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_highpages(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct bctx *c = ctx;
+	struct bootmem_ctx *c = ctx;
 	uint64_t n = 0;
 	struct ob_res want;
 	int got;
@@ -617,7 +606,7 @@ static int op_highpages(void *ctx, const struct props_op *op, struct props_resul
 		want = ob_highpages_e820(&c->o, c->ram, c->nram, (const uint64_t(*)[2])c->early,
 					 c->nearly);
 	got = mm_free_highpages(c->m, &n);
-	if (expect(c, r, "free_highpages", got, want))
+	if (expect(c, r, got, want))
 		return PROPS_FAIL;
 	if (got)
 		return PROPS_OK;
@@ -626,7 +615,7 @@ static int op_highpages(void *ctx, const struct props_op *op, struct props_resul
 	PROPS_CHECK_EQ(r, "highmem pages released", n, want.count);
 	if (c->o.handed && mm_setup_per_zone_wmarks(c->m))
 		return props_fail(r, "setup_per_zone_wmarks refused");
-	return expect_reports(c, r);
+	return PROPS_OK;
 }
 
 /* The arch frees one reserved page itself once the boot allocator has
@@ -634,9 +623,9 @@ static int op_highpages(void *ctx, const struct props_op *op, struct props_resul
  * highmem step, which must then skip it). Before the hand-off it is not
  * done: the page would still be in the bootmem bitmap, which the hand-off
  * would refuse as a whole (not what this op is about). */
-static int op_free_reserved(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_free_reserved(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct bctx *c = ctx;
+	struct bootmem_ctx *c = ctx;
 	uint64_t pfn = at(c, op->v[0], op->v[1] * PG) / PG;
 	struct ob_res want;
 	int got;
@@ -648,7 +637,7 @@ static int op_free_reserved(void *ctx, const struct props_op *op, struct props_r
 	want = ob_free_reserved_page(&c->o, pfn);
 	got = mm_free_pages_bootmem(c->m, pfn, 0);
 	props_note(r, "pfn %#llx ", (unsigned long long)pfn);
-	if (expect(c, r, "free_pages_bootmem", got, want))
+	if (expect(c, r, got, want))
 		return PROPS_FAIL;
 	if (!got)
 		c->buddy_dirty = true;
@@ -656,15 +645,15 @@ static int op_free_reserved(void *ctx, const struct props_op *op, struct props_r
 }
 
 /* Zone of a pfn with the x86-32 boundaries: 0 DMA, 1 NORMAL, 2 HIGHMEM. */
-static int zone_of(const struct bctx *c, uint64_t pfn)
+static int zone_of(const struct bootmem_ctx *c, uint64_t pfn)
 {
 	uint64_t dma = c->lowpfn < 4096 ? c->lowpfn : 4096;
 	return pfn < dma ? 0 : pfn < c->lowpfn ? 1 : 2;
 }
 
-static int op_buddy_alloc(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_buddy_alloc(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct bctx *c = ctx;
+	struct bootmem_ctx *c = ctx;
 	unsigned order = (unsigned)op->v[0];
 	uint32_t gfp = (uint32_t)op->v[1];
 	uint64_t pfn = 0;
@@ -677,7 +666,7 @@ static int op_buddy_alloc(void *ctx, const struct props_op *op, struct props_res
 	got = mm_alloc_pages(c->m, gfp, order, &pfn);
 	c->buddy_dirty |= got == 0;
 	props_note(r, "-> %d", got);
-	if (expect_reports(c, r))
+	if (props_compare(r)) /* no report */
 		return PROPS_FAIL;
 	if (got == -ENOMEM)
 		return PROPS_OK;
@@ -695,9 +684,9 @@ static int op_buddy_alloc(void *ctx, const struct props_op *op, struct props_res
 	return PROPS_OK;
 }
 
-static int op_buddy_free(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_buddy_free(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct bctx *c = ctx;
+	struct bootmem_ctx *c = ctx;
 	uint64_t i, pfn;
 	unsigned order;
 	int got;
@@ -710,14 +699,13 @@ static int op_buddy_free(void *ctx, const struct props_op *op, struct props_resu
 	pfn = c->live[i][0];
 	order = (unsigned)c->live[i][1];
 	c->buddy_dirty = true;
-	got = mm_free_pages(c->m, pfn, order);
+	r->expect.ret = 0;
+	got = r->actual.ret = mm_free_pages(c->m, pfn, order);
 	props_note(r, "%#llx -> %d", (unsigned long long)pfn, got);
-	if (got)
-		return props_fail(r, "__free_pages: %d", got);
 	ob_mark(&c->o, pfn, order, OB_FREE);
 	c->live[i][0] = c->live[c->nlive - 1][0];
 	c->live[i][1] = c->live[--c->nlive][1];
-	return expect_reports(c, r);
+	return PROPS_OK;
 }
 
 #define RANGE_FIELDS                                                                   \
@@ -726,39 +714,39 @@ static int op_buddy_free(void *ctx, const struct props_op *op, struct props_resu
 
 static const struct props_opdef bootmem_ops[] = {
 	{ .name = "free_bootmem", .nfields = 4,
-	  .fields = { RANGE_FIELDS, PROPS_RANGE("node", 0, 5) }, .step = op_free, .misuse = true },
+	  .fields = { RANGE_FIELDS, PROPS_RANGE("node", 0, 5) }, .step = step_free, .misuse = true },
 	{ .name = "reserve_bootmem", .nfields = 5,
 	  .fields = { RANGE_FIELDS, PROPS_RANGE("node", 0, 5), PROPS_RANGE("flags", 0, 2) },
-	  .step = op_reserve, .misuse = true },
+	  .step = step_reserve, .misuse = true },
 	{ .name = "alloc_bootmem", .nfields = 6,
 	  .fields = { PROPS_ENUM("variant", alloc_names, NULL), PROPS_HEX("size", 0, UINT64_MAX),
 		      PROPS_HEX("align", 0, UINT64_MAX), PROPS_HEX("goal", 0, UINT64_MAX),
 		      PROPS_HEX("limit", 0, UINT64_MAX), PROPS_RANGE("nid", 0, 4) },
-	  .step = op_alloc, .misuse = true },
+	  .step = step_alloc, .misuse = true },
 	{ .name = "early_reserve", .nfields = 3, .fields = { RANGE_FIELDS },
-	  .step = op_early_reserve },
-	{ .name = "early_res_to_bootmem", .nfields = 0, .step = op_carry, .misuse = true },
-	{ .name = "mark_nomap", .nfields = 3, .fields = { RANGE_FIELDS }, .step = op_nomap },
+	  .step = step_early_reserve },
+	{ .name = "early_res_to_bootmem", .nfields = 0, .step = step_carry, .misuse = true },
+	{ .name = "mark_nomap", .nfields = 3, .fields = { RANGE_FIELDS }, .step = step_nomap },
 	{ .name = "scribble", .nfields = 3,
 	  .fields = { PROPS_RANGE("where", 0, MAX_NODES), PROPS_HEX("addr", 0, UINT64_MAX),
 		      PROPS_RANGE("len", 1, 256) },
-	  .step = op_scribble },
-	{ .name = "handoff", .nfields = 0, .step = op_handoff, .misuse = true },
-	{ .name = "free_highpages", .nfields = 0, .step = op_highpages, .misuse = true },
+	  .step = step_scribble },
+	{ .name = "handoff", .nfields = 0, .step = step_handoff, .misuse = true },
+	{ .name = "free_highpages", .nfields = 0, .step = step_highpages, .misuse = true },
 	{ .name = "buddy_alloc", .nfields = 2,
 	  .fields = { PROPS_RANGE("order", 0, 10), PROPS_ENUM("gfp", gfp_names, gfp_values) },
-	  .step = op_buddy_alloc },
+	  .step = step_buddy_alloc },
 	{ .name = "buddy_free", .nfields = 1, .fields = { PROPS_RANGE("idx", 0, 255) },
-	  .step = op_buddy_free },
+	  .step = step_buddy_free },
 	{ .name = "free_reserved", .nfields = 2,
 	  .fields = { PROPS_RANGE("where", 0, MAX_NODES), PROPS_HEX("pfn", 0, 0x4000) },
-	  .step = op_free_reserved, .misuse = true },
+	  .step = step_free_reserved, .misuse = true },
 };
 
 /* A full check walks every page of every node (bitmaps, then the buddy). */
-static uint64_t bm_check_cost(void *ctx)
+static uint64_t bootmem_check_cost(void *ctx)
 {
-	const struct bctx *c = ctx;
+	const struct bootmem_ctx *c = ctx;
 	uint64_t pages = 0;
 	for (int i = 0; i < c->nodes && i < MAX_NODES; i++)
 		pages += c->ne[i] - c->ns[i];
@@ -768,7 +756,7 @@ static uint64_t bm_check_cost(void *ctx)
 const struct props_harness props_harness_bootmem = {
 	.name = "bootmem",
 	.summary = "bootmem bitmaps, allocation placement, early_res carry-over and the hand-offs",
-	.ctx_size = sizeof(struct bctx),
+	.ctx_size = sizeof(struct bootmem_ctx),
 	.max_ops = 200,
 	.check_every = 16,
 	.config = { .name = "config", .nfields = 8,
@@ -776,10 +764,10 @@ const struct props_harness props_harness_bootmem = {
 				PROPS_RANGE("node_pages", 1, 2048), PROPS_RANGE("start", 0, 4096),
 				PROPS_RANGE("gap", 0, 512), PROPS_RANGE("lowmem", 0, 16384),
 				PROPS_HEX("holes", 0, UINT32_MAX), PROPS_RANGE("fault", 0, 255) } },
-	.setup = bm_setup,
-	.check = bm_check,
-	.check_cost = bm_check_cost,
-	.teardown = bm_teardown,
+	.setup = bootmem_setup,
+	.check = bootmem_check,
+	.check_cost = bootmem_check_cost,
+	.teardown = bootmem_teardown,
 	.nr_ops = sizeof(bootmem_ops) / sizeof(bootmem_ops[0]),
 	.ops = bootmem_ops,
 };

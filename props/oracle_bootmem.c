@@ -20,7 +20,19 @@
 static uint64_t up(uint64_t bytes) { return bytes / PAGE + (bytes % PAGE != 0); }
 static uint64_t roundup(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
 static bool pow2(uint64_t x) { return x && (x & (x - 1)) == 0; }
-static struct ob_res res(int ret, int report) { return (struct ob_res){ ret, report, 0, 0 }; }
+/* A result: the return value, and the report (kind -1: none) predicted
+ * into the current step's expectation. */
+static struct ob_res res_in(struct oracle_bootmem *o, int ret, enum mm_stage stage, int kind)
+{
+	if (kind >= 0)
+		props_expect_report(o->expect, stage, (enum mm_report_kind)kind);
+	return (struct ob_res){ ret, 0, 0 };
+}
+
+static struct ob_res res(struct oracle_bootmem *o, int ret, int kind)
+{
+	return res_in(o, ret, MM_STAGE_BOOTMEM, kind);
+}
 
 void ob_init(struct oracle_bootmem *o, uint64_t lowpfn, uint64_t max_order)
 {
@@ -117,11 +129,11 @@ static bool prologue(struct oracle_bootmem *o, int node, uint64_t addr, uint64_t
 {
 	*only = NULL;
 	if (o->handed) {
-		*r = res(-EINVAL, MM_REPORT_AFTER_HANDOFF);
+		*r = res(o, -EINVAL, MM_REPORT_AFTER_HANDOFF);
 		return false;
 	}
 	if (node >= 0 && !(*only = ob_node_by_nid(o, node))) {
-		*r = res(-EINVAL, MM_REPORT_INVALID_ARG);
+		*r = res(o, -EINVAL, MM_REPORT_INVALID_ARG);
 		return false;
 	}
 	return true;
@@ -136,19 +148,19 @@ struct ob_res ob_free_bootmem(struct oracle_bootmem *o, int node, uint64_t addr,
 	if (!prologue(o, node, addr, size, &only, &r))
 		return r;
 	if (size && addr + size < addr)
-		return res(-EINVAL, MM_REPORT_INVALID_ARG);
+		return res(o, -EINVAL, MM_REPORT_INVALID_ARG);
 	s = up(addr);
 	e = (addr + size) / PAGE;
 	if (s >= e)
-		return res(0, -1);
+		return res(o, 0, -1);
 	if (!covered(o, only, s, e))
-		return res(-EINVAL, MM_REPORT_BUG);
+		return res(o, -EINVAL, MM_REPORT_BUG);
 	/* [s, e) is covered: node by node, the part inside each */
 	for (int i = 0; i < o->nr; i++) {
 		const struct ob_node *n = &o->node[i];
 		for (uint64_t p = s > n->min ? s : n->min; p < e && p < n->low; p++)
 			if (n->rsv[p - n->min] != 1)
-				return res(-EINVAL, MM_REPORT_DOUBLE_FREE);
+				return res(o, -EINVAL, MM_REPORT_DOUBLE_FREE);
 	}
 	for (int i = 0; i < o->nr; i++) {
 		struct ob_node *n = &o->node[i];
@@ -158,7 +170,7 @@ struct ob_res ob_free_bootmem(struct oracle_bootmem *o, int node, uint64_t addr,
 		for (uint64_t p = s > n->min ? s : n->min; p < e && p < n->low; p++)
 			n->rsv[p - n->min] = 0;
 	}
-	return res(0, -1);
+	return res(o, 0, -1);
 }
 
 struct ob_res ob_reserve_bootmem(struct oracle_bootmem *o, int node, uint64_t addr,
@@ -171,15 +183,15 @@ struct ob_res ob_reserve_bootmem(struct oracle_bootmem *o, int node, uint64_t ad
 	if (!prologue(o, node, addr, size, &only, &r))
 		return r;
 	if (flags != 0 && flags != 1)
-		return res(-EINVAL, MM_REPORT_INVALID_ARG);
+		return res(o, -EINVAL, MM_REPORT_INVALID_ARG);
 	if (size && addr + size < addr)
-		return res(-EINVAL, MM_REPORT_INVALID_ARG);
+		return res(o, -EINVAL, MM_REPORT_INVALID_ARG);
 	s = addr / PAGE;
 	e = up(addr + size);
 	if (s >= e)
-		return res(0, -1);
+		return res(o, 0, -1);
 	if (!covered(o, only, s, e))
-		return res(-EINVAL, MM_REPORT_BUG);
+		return res(o, -EINVAL, MM_REPORT_BUG);
 	if (flags == 1) {
 		for (uint64_t p = s; p < e; p++) {
 			if (ob_reserved(o, p) != 1)
@@ -189,7 +201,7 @@ struct ob_res ob_reserve_bootmem(struct oracle_bootmem *o, int node, uint64_t ad
 			for (int i = 0; i < o->nr && o->node[i].min <= p; i++)
 				if (o->node[i].low > s && o->node[i].min < e)
 					lower_hint(&o->node[i], s);
-			return res(-EBUSY, -1);
+			return res(o, -EBUSY, -1);
 		}
 	}
 	for (int i = 0; i < o->nr; i++) {
@@ -197,7 +209,7 @@ struct ob_res ob_reserve_bootmem(struct oracle_bootmem *o, int node, uint64_t ad
 		for (uint64_t p = s > n->min ? s : n->min; p < e && p < n->low; p++)
 			n->rsv[p - n->min] = 1;
 	}
-	return res(0, -1);
+	return res(o, 0, -1);
 }
 
 /* ---- allocation ------------------------------------------------------- */
@@ -301,31 +313,31 @@ struct ob_res ob_alloc(struct oracle_bootmem *o, enum ob_alloc_kind kind, int ni
 {
 	bool panics = kind != OB_NOPANIC && kind != OB_LIMIT_NOPANIC;
 	struct ob_node *n = NULL;
-	struct ob_res r = res(0, -1);
+	struct ob_res r = res(o, 0, -1);
 
 	if (kind == OB_LOW)
 		limit = 0xffffffffull;
 	else if (kind != OB_LIMIT && kind != OB_LIMIT_NOPANIC)
 		limit = 0;
 	if (o->handed)
-		return res(-EINVAL, MM_REPORT_AFTER_HANDOFF);
+		return res(o, -EINVAL, MM_REPORT_AFTER_HANDOFF);
 	if (bad_args(size, align, goal, limit))
-		return res(-EINVAL, MM_REPORT_BUG);
+		return res(o, -EINVAL, MM_REPORT_BUG);
 	if (kind == OB_NODE && !(n = ob_node_by_nid(o, nid)))
-		return res(-EINVAL, MM_REPORT_INVALID_ARG);
+		return res(o, -EINVAL, MM_REPORT_INVALID_ARG);
 	if (!injected) {
 		if (n && core(o, n, size, align, goal, 0, &r.addr))
 			return r;
 		if (all_nodes(o, size, align, goal, limit, &r.addr))
 			return r;
 	}
-	return res(-ENOMEM, panics ? MM_REPORT_OOM : -1);
+	return res(o, -ENOMEM, panics ? MM_REPORT_OOM : -1);
 }
 
 struct ob_res ob_early_res_to_bootmem(struct oracle_bootmem *o, const uint64_t (*rv)[2], int nres)
 {
 	if (o->handed)
-		return res(-EINVAL, MM_REPORT_AFTER_HANDOFF);
+		return res(o, -EINVAL, MM_REPORT_AFTER_HANDOFF);
 	for (int i = 0; i < o->nr; i++) {
 		struct ob_node *n = &o->node[i];
 		for (int k = 0; k < nres; k++) {
@@ -335,7 +347,7 @@ struct ob_res ob_early_res_to_bootmem(struct oracle_bootmem *o, const uint64_t (
 				n->rsv[p - n->min] = 1;
 		}
 	}
-	return res(0, -1);
+	return res(o, 0, -1);
 }
 
 /* ---- hand-offs -------------------------------------------------------- */
@@ -351,15 +363,15 @@ static void release(struct oracle_bootmem *o, uint64_t pfn, struct ob_res *r)
 
 struct ob_res ob_free_all_bootmem(struct oracle_bootmem *o)
 {
-	struct ob_res r = res(0, -1);
+	struct ob_res r = res(o, 0, -1);
 
 	if (o->handed)
-		return res(-EINVAL, MM_REPORT_AFTER_HANDOFF);
+		return res(o, -EINVAL, MM_REPORT_AFTER_HANDOFF);
 	/* a bitmap page still free in some node would be released twice */
 	for (int i = 0; i < o->nr; i++)
 		for (uint64_t k = 0; k < o->node[i].map_pages; k++)
 			if (ob_reserved(o, o->node[i].map_pfn + k) == 0)
-				return res(-EINVAL, MM_REPORT_BUG);
+				return res(o, -EINVAL, MM_REPORT_BUG);
 	for (int i = 0; i < o->nr; i++) {
 		const struct ob_node *n = &o->node[i];
 		for (uint64_t p = n->min; p < n->low; p++)
@@ -416,15 +428,15 @@ static int memblock_pages_free(uint64_t lo, uint64_t hi, const struct ob_ival *m
 struct ob_res ob_memblock_free_all(struct oracle_bootmem *o, const struct ob_ival *mem, int nmem,
 				   const struct ob_ival *rs, int nres)
 {
-	struct ob_res r = res(0, -1);
+	struct ob_res r = res(o, 0, -1);
 
 	const uint64_t hi = OB_MIN(o->span_end, o->lowpfn);
 	bool *is_free;
 
 	if (o->handed)
-		return res(-EINVAL, MM_REPORT_AFTER_HANDOFF);
+		return res(o, -EINVAL, MM_REPORT_AFTER_HANDOFF);
 	if (memblock_pages_free(0, hi, mem, nmem, rs, nres, &is_free))
-		return res(-ENOMEM, -1);
+		return res(o, -ENOMEM, -1);
 	for (uint64_t p = 0; p < hi; p++)
 		if (o->pstate[p] == OB_RESERVED && is_free[p])
 			release(o, p, &r);
@@ -436,10 +448,10 @@ struct ob_res ob_memblock_free_all(struct oracle_bootmem *o, const struct ob_iva
 struct ob_res ob_highpages_e820(struct oracle_bootmem *o, const struct ob_ival *ram, int nram,
 				const uint64_t (*rv)[2], int nres)
 {
-	struct ob_res r = res(0, -1);
+	struct ob_res r = res(o, 0, -1);
 
 	if (o->high_done)
-		return res(-EINVAL, MM_REPORT_AFTER_HANDOFF);
+		return res(o, -EINVAL, MM_REPORT_AFTER_HANDOFF);
 	o->high_done = true;
 	for (uint64_t p = o->lowpfn; p < o->span_end; p++) {
 		bool in_ram = false, in_res = false;
@@ -456,14 +468,14 @@ struct ob_res ob_highpages_e820(struct oracle_bootmem *o, const struct ob_ival *
 struct ob_res ob_highpages_memblock(struct oracle_bootmem *o, const struct ob_ival *mem, int nmem,
 				    const struct ob_ival *rs, int nres)
 {
-	struct ob_res r = res(0, -1);
+	struct ob_res r = res(o, 0, -1);
 
 	bool *is_free;
 
 	if (o->high_done)
-		return res(-EINVAL, MM_REPORT_AFTER_HANDOFF);
+		return res(o, -EINVAL, MM_REPORT_AFTER_HANDOFF);
 	if (memblock_pages_free(o->lowpfn, o->span_end, mem, nmem, rs, nres, &is_free))
-		return res(-ENOMEM, -1);
+		return res(o, -ENOMEM, -1);
 	o->high_done = true;
 	for (uint64_t p = o->lowpfn; p < o->span_end; p++)
 		if (is_free[p - o->lowpfn])
@@ -474,12 +486,12 @@ struct ob_res ob_highpages_memblock(struct oracle_bootmem *o, const struct ob_iv
 
 struct ob_res ob_free_reserved_page(struct oracle_bootmem *o, uint64_t pfn)
 {
-	struct ob_res r = res(0, -1);
+	struct ob_res r = res(o, 0, -1);
 
 	if (pfn >= o->span_end || o->pstate[pfn] == OB_ABSENT)
-		return res(-EINVAL, MM_REPORT_INVALID_ARG);
+		return res_in(o, -EINVAL, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG);
 	if (o->pstate[pfn] != OB_RESERVED)
-		return res(-EINVAL, MM_REPORT_BAD_PAGE);
+		return res_in(o, -EINVAL, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE);
 	release(o, pfn, &r);
 	return r;
 }

@@ -4,13 +4,16 @@
  * allocation, allocation by brute force over every candidate pfn following
  * the search rules of docs/bootmem.md, and after the hand-off a per-pfn model
  * of what the buddy allocator must hold (absent, reserved, free, allocated).
- * It calls no library code; report kinds are the public enum's values.
+ * It calls no library code; its reports are predicted into a struct
+ * props_expect with the public stage and kind enums.
  */
 #ifndef MMSIM_PROPS_ORACLE_BOOTMEM_H
 #define MMSIM_PROPS_ORACLE_BOOTMEM_H
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "expect.h"
 
 #define OB_MAX_NODES 8
 #define OB_PAGE 4096ull
@@ -44,12 +47,15 @@ struct oracle_bootmem {
 	uint64_t span_end;
 	uint8_t *pstate;
 	uint64_t nr_free;
+	/* Where the predicted reports go: the current step's expectation
+	 * (props_result.expect), set by the harness. */
+	struct props_expect *expect;
 };
 
-/* What a call must do: return value and at most one report kind (-1 none). */
+/* What a call must do: the return value (its report, if any, goes to the
+ * oracle's expect). */
 struct ob_res {
 	int ret;
-	int report;
 	uint64_t addr;   /* allocation result */
 	uint64_t count;  /* hand-off count */
 };
