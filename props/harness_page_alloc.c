@@ -6,7 +6,11 @@
  * poisoned free pages, fault injection, content checks through simulated
  * physical memory, and the per-CPU page lists (set-up, the fraction sysctl,
  * three CPUs, drains, hot and cold order-0 pages). Every result is checked against the per-pfn
- * oracle; check() compares every zone counter, every pfn and mm_verify.
+ * oracle (return values and reports by the runner, from the oracle's
+ * prediction); check() compares every zone counter, every pfn, the content
+ * patterns and mm_verify: all of it in every total check (props mode, and
+ * the end of every input), the walks only after a state change in a
+ * fuzz-mode check in the middle of an input.
  *
  * Layout ops ("node") come first; the first other op runs free_area_init,
  * the hand-off and the watermark set-up (an input of node ops only stops
@@ -30,18 +34,19 @@ struct layout_node {
 	uint64_t start, end, hole_s, hole_e, resv_s, resv_e;
 };
 
-struct pctx {
+struct page_alloc_ctx {
 	struct mm_machine *m;
 	struct opa o;
 	bool oracle_live, inited;
-	bool dirty; /* state changed since the last full walk */
+	bool dirty; /* state changed since the last walk (fuzz-mode checks only) */
 	unsigned max_order;
 	uint32_t hardening;
 	uint64_t lowmem_pfn;
 	bool modern;
 	int nr_nodes;
 	struct layout_node node[MAX_LAYOUT_NODES];
-	uint64_t want[MM_REPORT_NR];
+	bool fault_enable; /* the configuration's fault injection, as drawn */
+	uint32_t fault_after, fault_repeat;
 	/* live allocation heads: dense array + position per pfn */
 	uint64_t *heads;
 	uint32_t *pos;
@@ -71,14 +76,14 @@ static const uint64_t nid_values[] = { (uint64_t)-1, 0, 1, 2, 3, 7, 9, (uint64_t
 
 /* ---- bookkeeping ------------------------------------------------------ */
 
-static void head_add(struct pctx *c, uint64_t pfn)
+static void head_add(struct page_alloc_ctx *c, uint64_t pfn)
 {
 	c->pos[pfn - c->base] = (uint32_t)c->nheads;
 	c->heads[c->nheads++] = pfn;
 	c->pat[pfn - c->base] = 0;
 }
 
-static void head_del(struct pctx *c, uint64_t pfn)
+static void head_del(struct page_alloc_ctx *c, uint64_t pfn)
 {
 	uint32_t i = c->pos[pfn - c->base];
 	uint64_t last = c->heads[--c->nheads];
@@ -87,51 +92,27 @@ static void head_del(struct pctx *c, uint64_t pfn)
 	c->pat[pfn - c->base] = 0;
 }
 
-static void remember_freed(struct pctx *c, uint64_t pfn, unsigned order)
+static void remember_freed(struct page_alloc_ctx *c, uint64_t pfn, unsigned order)
 {
 	c->freed[c->freed_next][0] = pfn;
 	c->freed[c->freed_next][1] = order;
 	c->freed_next = (c->freed_next + 1) % FREED_RING;
 }
 
-static int expect_report(struct pctx *c, int kind)
+/* A misuse the harness itself predicts (argument checks of the alloc
+ * family): -EINVAL and one report of the page allocator. */
+static void expect_misuse(struct props_result *r, enum mm_report_kind kind)
 {
-	if (kind >= 0)
-		c->want[kind]++;
-	return kind;
-}
-
-static int reports_match(struct pctx *c, struct props_result *r)
-{
-	for (int k = 0; k < MM_REPORT_NR; k++) {
-		uint64_t got = mm_report_count_kind(c->m, (enum mm_report_kind)k);
-		if (got != c->want[k]) {
-			const struct mm_report *lr = mm_last_report(c->m);
-			return props_fail(r, "%s reports: library %llu, oracle %llu (last: %s)",
-					  mm_report_kind_name((enum mm_report_kind)k),
-					  (unsigned long long)got, (unsigned long long)c->want[k],
-					  lr ? lr->msg : "none");
-		}
-	}
-	return PROPS_OK;
-}
-
-/* Errno the library must return: 0 for no report, -EINVAL for a misuse. */
-static int check_ret(struct pctx *c, struct props_result *r, const char *what, int got, int kind)
-{
-	int want = kind == OPA_R_NONE ? 0 : -EINVAL;
-	if (kind != OPA_R_NONE && !r->note[0])
-		props_note(r, "misuse %s", mm_report_kind_name((enum mm_report_kind)kind));
-	if (got != want)
-		return props_fail(r, "%s: library %d, oracle %d", what, got, want);
-	return reports_match(c, r);
+	props_expect_report(&r->expect, MM_STAGE_PAGE_ALLOC, kind);
+	r->expect.ret = -EINVAL;
+	props_note(r, "misuse ");
 }
 
 /* ---- set-up ----------------------------------------------------------- */
 
-static int pa_setup(void *ctx, const struct props_op *cfg, struct props_result *r)
+static int page_alloc_setup(void *ctx, const struct props_op *cfg, struct props_result *r)
 {
-	struct pctx *c = ctx;
+	struct page_alloc_ctx *c = ctx;
 	struct mm_config mc;
 	int ret;
 
@@ -144,20 +125,21 @@ static int pa_setup(void *ctx, const struct props_op *cfg, struct props_result *
 	mc.lowmem_limit = cfg->v[3] << 12;
 	c->hardening = (uint32_t)cfg->v[4];
 	mc.hardening = c->hardening;
-	mc.fault_enable = cfg->v[5] != 0;
-	mc.fault_after = cfg->v[5] ? (uint32_t)cfg->v[5] - 1 : 0;
-	mc.fault_repeat = (uint32_t)cfg->v[6];
+	mc.fault_enable = c->fault_enable = cfg->v[5] != 0;
+	mc.fault_after = c->fault_after = cfg->v[5] ? (uint32_t)cfg->v[5] - 1 : 0;
+	mc.fault_repeat = c->fault_repeat = (uint32_t)cfg->v[6];
 	mc.seed = cfg->v[7];
 	mc.nr_cpus = NR_CPUS;
 	ret = mm_machine_create(&mc, &c->m);
 	if (ret)
 		return props_fail(r, "mm_machine_create: %d", ret);
+	props_watch(r, c->m);
 	return PROPS_OK;
 }
 
-static void pa_teardown(void *ctx)
+static void page_alloc_teardown(void *ctx)
 {
-	struct pctx *c = ctx;
+	struct page_alloc_ctx *c = ctx;
 	mm_machine_destroy(c->m);
 	if (c->oracle_live)
 		opa_free(&c->o);
@@ -166,13 +148,13 @@ static void pa_teardown(void *ctx)
 	free(c->pat);
 }
 
-static bool handable(const struct pctx *c, const struct layout_node *n, uint64_t pfn)
+static bool handable(const struct page_alloc_ctx *c, const struct layout_node *n, uint64_t pfn)
 {
 	return pfn >= n->start && pfn < n->end && !(pfn >= n->hole_s && pfn < n->hole_e) &&
 	       !(pfn >= n->resv_s && pfn < n->resv_e);
 }
 
-static int zone_of(const struct pctx *c, uint64_t pfn)
+static int zone_of(const struct page_alloc_ctx *c, uint64_t pfn)
 {
 	uint64_t dma = c->lowmem_pfn < 4096 ? c->lowmem_pfn : 4096;
 	return pfn < dma ? 0 : pfn < c->lowmem_pfn ? 1 : 2;
@@ -181,7 +163,7 @@ static int zone_of(const struct pctx *c, uint64_t pfn)
 /* A hand-off block at pfn: the largest aligned order (up to MAX_ORDER+1,
  * so the library's split of oversized bootmem blocks is exercised) whose
  * pages are all handable and in one zone. */
-static unsigned handoff_order(const struct pctx *c, const struct layout_node *n, uint64_t pfn)
+static unsigned handoff_order(const struct page_alloc_ctx *c, const struct layout_node *n, uint64_t pfn)
 {
 	unsigned o = c->max_order + 1 > 20 ? 20 : c->max_order + 1;
 	for (;; o--) {
@@ -195,7 +177,7 @@ static unsigned handoff_order(const struct pctx *c, const struct layout_node *n,
 	}
 }
 
-static int ensure_init(struct pctx *c, struct props_result *r)
+static int ensure_init(struct page_alloc_ctx *c, struct props_result *r)
 {
 	uint64_t npfn = 0, base = UINT64_MAX;
 	int ret;
@@ -225,11 +207,8 @@ static int ensure_init(struct pctx *c, struct props_result *r)
 		return props_fail(r, "host out of memory for the oracle");
 	c->oracle_live = true;
 	opa_cpus(&c->o, NR_CPUS);
-	{
-		/* the fault countdown was set in setup, before the oracle existed */
-		const struct mm_config *mc = mm_machine_config(c->m);
-		opa_fault_set(&c->o, mc->fault_enable, mc->fault_after, mc->fault_repeat);
-	}
+	/* the fault countdown the configuration drew, before the oracle existed */
+	opa_fault_set(&c->o, c->fault_enable, c->fault_after, c->fault_repeat);
 	/* not zeroed: pos[] and pat[] are read only at live heads, which
 	 * head_add initialises, and heads[] only below nheads */
 	c->heads = malloc((npfn + 1 - base) * sizeof(*c->heads));
@@ -265,12 +244,12 @@ static int ensure_init(struct pctx *c, struct props_result *r)
 	if ((ret = mm_setup_per_zone_wmarks(c->m)))
 		return props_fail(r, "mm_setup_per_zone_wmarks: %d", ret);
 	opa_wmarks(&c->o);
-	return reports_match(c, r);
+	return PROPS_OK;
 }
 
 /* ---- content ------------------------------------------------------------ */
 
-static int check_zeroed(struct pctx *c, struct props_result *r, uint64_t pfn, unsigned order)
+static int check_zeroed(struct page_alloc_ctx *c, struct props_result *r, uint64_t pfn, unsigned order)
 {
 	uint64_t n = (uint64_t)1 << order;
 	for (unsigned s = 0; s < ZERO_SAMPLES; s++) {
@@ -290,13 +269,13 @@ static int check_zeroed(struct pctx *c, struct props_result *r, uint64_t pfn, un
 	return PROPS_OK;
 }
 
-static uint64_t last_word(const struct pctx *c, uint64_t pfn)
+static uint64_t last_word(const struct page_alloc_ctx *c, uint64_t pfn)
 {
 	const struct opa_page *p = opa_page(&c->o, pfn);
 	return ((pfn + ((uint64_t)1 << p->order)) << 12) - 8;
 }
 
-static int check_pattern(struct pctx *c, struct props_result *r, uint64_t pfn)
+static int check_pattern(struct page_alloc_ctx *c, struct props_result *r, uint64_t pfn)
 {
 	uint64_t a, b;
 	if (!c->pat[pfn - c->base])
@@ -316,7 +295,7 @@ static int check_pattern(struct pctx *c, struct props_result *r, uint64_t pfn)
  * current CPU's list: from the list as it is, or after a refill whose pages
  * the library's list now shows (in the order taken, the allocated one first
  * for a hot page, last for a cold one). */
-static int alloc_pcp_done(struct pctx *c, struct props_result *r, uint32_t gfp, mm_pfn_t pfn,
+static int alloc_pcp_done(struct page_alloc_ctx *c, struct props_result *r, uint32_t gfp, mm_pfn_t pfn,
 			  int enid, int ezone)
 {
 	const bool cold = gfp & OPA_GFP_COLD;
@@ -345,79 +324,75 @@ static int alloc_pcp_done(struct pctx *c, struct props_result *r, uint32_t gfp, 
 	if (pfn != want)
 		return props_fail(r, "alloc: pfn %#llx, oracle: the %s of the per-CPU list, %#llx",
 				  (unsigned long long)pfn, cold ? "tail" : "head", (unsigned long long)want);
-	props_note(r, "-> %#llx (node %d zone %d cpu %u list)", (unsigned long long)pfn, enid, ezone,
+	props_note(r, " %#llx (node %d zone %d cpu %u list)", (unsigned long long)pfn, enid, ezone,
 		   c->o.cpu);
 	c->dirty = true;
-	c->want[MM_REPORT_CORRUPTION] += opa_pcp_alloc_apply(&c->o, enid, ezone, cold);
+	props_expect_reports(&r->expect, MM_STAGE_PAGE_ALLOC, MM_REPORT_CORRUPTION,
+			     opa_pcp_alloc_apply(&c->o, enid, ezone, cold));
 	head_add(c, pfn);
 	if ((gfp & OPA_GFP_ZERO) && check_zeroed(c, r, pfn, 0))
 		return PROPS_FAIL;
-	return reports_match(c, r);
+	return PROPS_OK;
 }
 
-/* Run one allocation through library and oracle. via: 0 alloc_pages_node,
- * 1 alloc_pages, 2 get_zeroed_page, 3 alloc_pages_exact (size). */
-static int do_alloc(struct pctx *c, struct props_result *r, int via, int nid, uint32_t gfp,
+/* Run one allocation through oracle and library. via: 0 alloc_pages_node,
+ * 1 alloc_pages, 2 get_zeroed_page, 3 alloc_pages_exact (size). The oracle
+ * predicts the return value first (misuse, injected failure, a zone that
+ * can serve or -ENOMEM); the runner compares it. */
+static int do_alloc(struct page_alloc_ctx *c, struct props_result *r, int via, int nid, uint32_t gfp,
 		    unsigned order, uint64_t size)
 {
 	mm_pfn_t pfn = 0;
-	int ret, kind = OPA_R_NONE, enid, ezone, onid;
-	unsigned eorder, scribbled;
+	enum mm_report_kind kind = MM_REPORT_NR; /* none */
+	int enid = 0, ezone = 0, onid;
+	unsigned eorder = 0, scribbled;
 	uint32_t drains;
 	uint64_t pages = 1;
-	bool expect_ok;
 
 	if (via == 3) {
 		if (!size)
-			kind = OPA_R_INVALID;
+			kind = MM_REPORT_INVALID_ARG;
 		else if (gfp & OPA_GFP_HIGHMEM)
-			kind = OPA_R_BUG;
+			kind = MM_REPORT_BUG;
 		pages = size ? ((size - 1) >> 12) + 1 : 0;
 		for (order = 0; order < 63 && ((uint64_t)1 << order) < pages; order++)
 			;
 	}
 	if (via == 2) {
 		if (gfp & OPA_GFP_HIGHMEM)
-			kind = OPA_R_BUG;
+			kind = MM_REPORT_BUG;
 		gfp |= OPA_GFP_ZERO;
 		order = 0;
 	}
 	onid = nid == -1 || via ? 0 : nid;
-	if (kind == OPA_R_NONE && ((gfp & ~OPA_GFP_VALID) || onid < 0 || onid >= c->nr_nodes))
-		kind = OPA_R_INVALID;
-	if (kind == OPA_R_NONE && order >= c->max_order)
-		kind = OPA_R_WARN;
-	expect_report(c, kind);
+	if (kind == MM_REPORT_NR && ((gfp & ~OPA_GFP_VALID) || onid < 0 || onid >= c->nr_nodes))
+		kind = MM_REPORT_INVALID_ARG;
+	if (kind == MM_REPORT_NR && order >= c->max_order)
+		kind = MM_REPORT_WARN;
+	if (kind != MM_REPORT_NR) {
+		expect_misuse(r, kind);
+	} else if (opa_should_fail(&c->o)) {
+		r->expect.ret = -ENOMEM;
+		props_note(r, "injected ");
+	} else {
+		drains = c->o.drains;
+		if (!opa_alloc_expect(&c->o, onid, gfp, order, &enid, &ezone, &eorder))
+			r->expect.ret = -ENOMEM;
+		if (c->o.drains != drains) {
+			props_note(r, "drained, ");
+			c->dirty = true;
+		}
+	}
 
 	switch (via) {
-	case 0: ret = mm_alloc_pages_node(c->m, nid, gfp, order, &pfn); break;
-	case 1: ret = mm_alloc_pages(c->m, gfp, order, &pfn); break;
-	case 2: ret = mm_get_zeroed_page(c->m, gfp & ~OPA_GFP_ZERO, &pfn); break;
-	default: ret = mm_alloc_pages_exact(c->m, size, gfp, &pfn); break;
+	case 0: r->actual.ret = mm_alloc_pages_node(c->m, nid, gfp, order, &pfn); break;
+	case 1: r->actual.ret = mm_alloc_pages(c->m, gfp, order, &pfn); break;
+	case 2: r->actual.ret = mm_get_zeroed_page(c->m, gfp & ~OPA_GFP_ZERO, &pfn); break;
+	default: r->actual.ret = mm_alloc_pages_exact(c->m, size, gfp, &pfn); break;
 	}
-	if (kind != OPA_R_NONE)
-		return check_ret(c, r, "alloc (misuse)", ret, kind);
-	if (opa_should_fail(&c->o)) {
-		if (ret != -ENOMEM)
-			return props_fail(r, "alloc under fault injection: library %d, want -ENOMEM", ret);
-		return reports_match(c, r);
-	}
-	drains = c->o.drains;
-	expect_ok = opa_alloc_expect(&c->o, onid, gfp, order, &enid, &ezone, &eorder);
-	if (c->o.drains != drains) {
-		props_note(r, "drained, ");
-		c->dirty = true;
-	}
-	if (!expect_ok) {
-		if (ret != -ENOMEM)
-			return props_fail(r, "alloc: library %d (pfn %#llx), oracle: no zone can serve",
-					  ret, (unsigned long long)pfn);
-		props_note(r, "-> ENOMEM");
-		return reports_match(c, r);
-	}
-	if (ret)
-		return props_fail(r, "alloc: library %d, oracle: node %d zone %d order %u can serve", ret,
-				  enid, ezone, eorder);
+	props_note(r, "-> %d", r->actual.ret);
+	if (r->expect.ret || r->actual.ret)
+		return PROPS_OK; /* refused or failed, as the runner checks */
 	if (order == 0 && c->o.pcp_ready)
 		return alloc_pcp_done(c, r, gfp, pfn, enid, ezone);
 	{
@@ -429,11 +404,11 @@ static int do_alloc(struct pctx *c, struct props_result *r, int via, int nid, ui
 			return props_fail(r, "alloc: pfn %#llx is not the head of a free order-%u block",
 					  (unsigned long long)pfn, eorder);
 	}
-	props_note(r, "-> %#llx (node %d zone %d from order %u)", (unsigned long long)pfn, enid, ezone,
+	props_note(r, " %#llx (node %d zone %d from order %u)", (unsigned long long)pfn, enid, ezone,
 		   eorder);
 	c->dirty = true;
 	scribbled = opa_alloc_apply(&c->o, pfn, order);
-	c->want[MM_REPORT_CORRUPTION] += scribbled;
+	props_expect_reports(&r->expect, MM_STAGE_PAGE_ALLOC, MM_REPORT_CORRUPTION, scribbled);
 	if (via == 3) {
 		opa_split_apply(&c->o, pfn, order);
 		for (uint64_t i = pages; i < ((uint64_t)1 << order); i++)
@@ -445,14 +420,14 @@ static int do_alloc(struct pctx *c, struct props_result *r, int via, int nid, ui
 	}
 	if ((gfp & OPA_GFP_ZERO) && check_zeroed(c, r, pfn, via == 3 ? 0 : order))
 		return PROPS_FAIL;
-	return reports_match(c, r);
+	return PROPS_OK;
 }
 
 /* ---- steps -------------------------------------------------------------- */
 
-static int st_node(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_node(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct pctx *c = ctx;
+	struct page_alloc_ctx *c = ctx;
 	struct layout_node n;
 	uint64_t prev = c->nr_nodes ? c->node[c->nr_nodes - 1].end : 0;
 	int ret, nid = c->nr_nodes;
@@ -484,51 +459,50 @@ static int st_node(void *ctx, const struct props_op *op, struct props_result *r)
 	props_note(r, "node %d [%#llx, %#llx) hole [%#llx, %#llx) reserved [%#llx, %#llx)", nid,
 		   (unsigned long long)n.start, (unsigned long long)n.end, (unsigned long long)n.hole_s,
 		   (unsigned long long)n.hole_e, (unsigned long long)n.resv_s, (unsigned long long)n.resv_e);
-	return reports_match(c, r);
+	return PROPS_OK;
 }
 
 #define STEP_PROLOGUE                                                                  \
-	struct pctx *c = ctx;                                                          \
-	mm_set_op_index(c->m, r->op_index);                                            \
+	struct page_alloc_ctx *c = ctx;                                                \
 	if (ensure_init(c, r))                                                         \
 		return PROPS_FAIL
 
-static int st_alloc(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_alloc(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	STEP_PROLOGUE;
 	return do_alloc(c, r, 0, (int)(int64_t)op->v[0], (uint32_t)op->v[1], (unsigned)op->v[2], 0);
 }
 
-static int st_alloc_local(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_alloc_local(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	STEP_PROLOGUE;
 	return do_alloc(c, r, 1, 0, (uint32_t)op->v[0], (unsigned)op->v[1], 0);
 }
 
-static int st_alloc_gfp(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_alloc_gfp(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	STEP_PROLOGUE;
 	return do_alloc(c, r, 0, (int)(int64_t)op->v[0], (uint32_t)op->v[1], (unsigned)op->v[2], 0);
 }
 
-static int st_zeroed(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_zeroed(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	STEP_PROLOGUE;
 	return do_alloc(c, r, 2, 0, (uint32_t)op->v[0], 0, 0);
 }
 
-static int st_alloc_exact(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_alloc_exact(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	STEP_PROLOGUE;
 	return do_alloc(c, r, 3, 0, (uint32_t)op->v[1], 0, op->v[0]);
 }
 
 /* __free_pages(pfn, order) through both sides, whatever it is. */
-static int do_free(struct pctx *c, struct props_result *r, uint64_t pfn, unsigned order)
+static int do_free(struct page_alloc_ctx *c, struct props_result *r, uint64_t pfn, unsigned order)
 {
-	int kind = expect_report(c, opa_free_predict(&c->o, pfn, order));
-	int ret = mm_free_pages(c->m, pfn, order);
-	if (kind == OPA_R_NONE) {
+	r->expect.ret = opa_free_predict(&c->o, pfn, order, &r->expect);
+	r->actual.ret = mm_free_pages(c->m, pfn, order);
+	if (!r->expect.ret) {
 		c->dirty = true;
 		if (opa_free_apply(&c->o, pfn, order)) {
 			head_del(c, pfn);
@@ -538,12 +512,12 @@ static int do_free(struct pctx *c, struct props_result *r, uint64_t pfn, unsigne
 			props_note(r, "reference dropped");
 		}
 	} else {
-		props_note(r, "misuse %s", mm_report_kind_name((enum mm_report_kind)kind));
+		props_note(r, "misuse");
 	}
-	return check_ret(c, r, "__free_pages", ret, kind);
+	return PROPS_OK;
 }
 
-static bool pick_head(struct pctx *c, uint64_t idx, uint64_t *pfn, unsigned *order)
+static bool pick_head(struct page_alloc_ctx *c, uint64_t idx, uint64_t *pfn, unsigned *order)
 {
 	if (!c->nheads)
 		return false;
@@ -552,7 +526,7 @@ static bool pick_head(struct pctx *c, uint64_t idx, uint64_t *pfn, unsigned *ord
 	return true;
 }
 
-static int st_free(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_free(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	uint64_t pfn;
 	unsigned order;
@@ -562,13 +536,13 @@ static int st_free(void *ctx, const struct props_op *op, struct props_result *r)
 	return do_free(c, r, pfn, order);
 }
 
-static int st_free_raw(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_free_raw(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	STEP_PROLOGUE;
 	return do_free(c, r, op->v[0], (unsigned)op->v[1]);
 }
 
-static int st_free_wrong(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_free_wrong(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	uint64_t pfn;
 	unsigned order;
@@ -578,7 +552,7 @@ static int st_free_wrong(void *ctx, const struct props_op *op, struct props_resu
 	return do_free(c, r, pfn, (order + (unsigned)op->v[1]) % 41);
 }
 
-static int st_free_tail(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_free_tail(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	uint64_t pfn;
 	unsigned order;
@@ -588,7 +562,7 @@ static int st_free_tail(void *ctx, const struct props_op *op, struct props_resul
 	return do_free(c, r, pfn + 1 + op->v[1] % (((uint64_t)1 << order) - 1), order);
 }
 
-static int st_double_free(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_double_free(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	const uint64_t *f;
 	STEP_PROLOGUE;
@@ -598,22 +572,22 @@ static int st_double_free(void *ctx, const struct props_op *op, struct props_res
 	return do_free(c, r, f[0], (unsigned)f[1]);
 }
 
-static int do_get(struct pctx *c, struct props_result *r, uint64_t pfn)
+static int do_get(struct page_alloc_ctx *c, struct props_result *r, uint64_t pfn)
 {
-	int kind = expect_report(c, opa_get_predict(&c->o, pfn));
-	int ret = mm_get_page(c->m, pfn);
-	if (kind == OPA_R_NONE) {
+	r->expect.ret = opa_get_predict(&c->o, pfn, &r->expect);
+	r->actual.ret = mm_get_page(c->m, pfn);
+	if (!r->expect.ret) {
 		c->dirty = true;
 		opa_get_apply(&c->o, pfn);
 	}
-	return check_ret(c, r, "get_page", ret, kind);
+	return PROPS_OK;
 }
 
-static int do_put(struct pctx *c, struct props_result *r, uint64_t pfn)
+static int do_put(struct page_alloc_ctx *c, struct props_result *r, uint64_t pfn)
 {
-	int kind = expect_report(c, opa_put_predict(&c->o, pfn));
-	int ret = mm_put_page(c->m, pfn);
-	if (kind == OPA_R_NONE) {
+	r->expect.ret = opa_put_predict(&c->o, pfn, &r->expect);
+	r->actual.ret = mm_put_page(c->m, pfn);
+	if (!r->expect.ret) {
 		c->dirty = true;
 		const struct opa_page *p = opa_page(&c->o, pfn);
 		unsigned order = p->order;
@@ -623,10 +597,10 @@ static int do_put(struct pctx *c, struct props_result *r, uint64_t pfn)
 			remember_freed(c, pfn, order);
 		}
 	}
-	return check_ret(c, r, "put_page", ret, kind);
+	return PROPS_OK;
 }
 
-static int st_get(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_get(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	uint64_t pfn;
 	unsigned order;
@@ -636,7 +610,7 @@ static int st_get(void *ctx, const struct props_op *op, struct props_result *r)
 	return do_get(c, r, pfn);
 }
 
-static int st_put(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_put(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	uint64_t pfn;
 	unsigned order;
@@ -646,65 +620,63 @@ static int st_put(void *ctx, const struct props_op *op, struct props_result *r)
 	return do_put(c, r, pfn);
 }
 
-static int st_get_raw(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_get_raw(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	STEP_PROLOGUE;
 	return do_get(c, r, op->v[0]);
 }
 
-static int st_put_raw(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_put_raw(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	STEP_PROLOGUE;
 	return do_put(c, r, op->v[0]);
 }
 
-static int st_split(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_split(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	uint64_t pfn;
 	unsigned order;
-	int kind, ret;
 	STEP_PROLOGUE;
 	if (!pick_head(c, op->v[0], &pfn, &order))
 		return PROPS_OK;
 	if (op->v[1])
 		order = (order + (unsigned)op->v[1]) % 41;
-	kind = expect_report(c, opa_split_predict(&c->o, pfn, order));
-	ret = mm_split_page(c->m, pfn, order);
-	if (kind == OPA_R_NONE) {
+	r->expect.ret = opa_split_predict(&c->o, pfn, order, &r->expect);
+	r->actual.ret = mm_split_page(c->m, pfn, order);
+	if (!r->expect.ret) {
 		c->dirty = true;
 		opa_split_apply(&c->o, pfn, order);
 		c->pat[pfn - c->base] = 0;
 		for (uint64_t i = 1; i < ((uint64_t)1 << order); i++)
 			head_add(c, pfn + i);
 	}
-	return check_ret(c, r, "split_page", ret, kind);
+	return PROPS_OK;
 }
 
-static int st_free_exact(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_free_exact(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	uint64_t pfn, size = op->v[1], pages;
 	unsigned order;
-	int kind = OPA_R_NONE, ret;
 	STEP_PROLOGUE;
 	if (!pick_head(c, op->v[0], &pfn, &order))
 		return PROPS_OK;
 	pages = size ? ((size - 1) >> 12) + 1 : 0;
+	/* the first refused page decides (its report only) */
 	if (pfn + pages < pfn)
-		kind = OPA_R_INVALID;
-	for (uint64_t i = 0; kind == OPA_R_NONE && i < pages; i++)
-		kind = opa_free_predict(&c->o, pfn + i, 0);
-	expect_report(c, kind);
-	ret = mm_free_pages_exact(c->m, pfn, size);
-	if (kind == OPA_R_NONE) {
+		expect_misuse(r, MM_REPORT_INVALID_ARG);
+	for (uint64_t i = 0; !r->expect.ret && i < pages; i++)
+		r->expect.ret = opa_free_predict(&c->o, pfn + i, 0, &r->expect);
+	r->actual.ret = mm_free_pages_exact(c->m, pfn, size);
+	if (!r->expect.ret) {
 		c->dirty = true;
 		for (uint64_t i = 0; i < pages; i++)
 			if (opa_free_apply(&c->o, pfn + i, 0))
 				head_del(c, pfn + i);
 	}
-	return check_ret(c, r, "free_pages_exact", ret, kind);
+	return PROPS_OK;
 }
 
-static int st_write(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_write(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	uint64_t pfn, v, nv;
 	unsigned order;
@@ -721,10 +693,10 @@ static int st_write(void *ctx, const struct props_op *op, struct props_result *r
 		return props_fail(r, "write into live block %#llx: %d", (unsigned long long)pfn, ret);
 	c->pat[pfn - c->base] = v;
 	c->dirty = true;
-	return reports_match(c, r);
+	return PROPS_OK;
 }
 
-static int st_read(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_read(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	uint64_t pfn;
 	unsigned order;
@@ -734,100 +706,85 @@ static int st_read(void *ctx, const struct props_op *op, struct props_result *r)
 	return check_pattern(c, r, pfn);
 }
 
-static int st_touch(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_touch(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	uint8_t b;
-	bool is_free;
-	int ret;
 	STEP_PROLOGUE;
-	is_free = opa_is_free(&c->o, op->v[0]);
-	if (is_free) {
-		c->want[MM_REPORT_USE_AFTER_FREE]++;
+	if (opa_is_free(&c->o, op->v[0])) {
+		/* simulated memory says so itself (the machine core's report) */
+		props_expect_report(&r->expect, MM_STAGE_CORE, MM_REPORT_USE_AFTER_FREE);
+		r->expect.ret = -EFAULT;
 		props_note(r, "use after free");
 	}
-	ret = mm_phys_read(c->m, op->v[0] << 12, &b, 1);
-	if (ret != (is_free ? -EFAULT : 0))
-		return props_fail(r, "read of pfn %#llx: library %d, oracle %d", (unsigned long long)op->v[0],
-				  ret, is_free ? -EFAULT : 0);
-	return reports_match(c, r);
+	r->actual.ret = mm_phys_read(c->m, op->v[0] << 12, &b, 1);
+	return PROPS_OK;
 }
 
-static int st_scribble(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_scribble(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	uint8_t byte = (uint8_t)op->v[2];
 	bool is_free;
-	int ret;
 	STEP_PROLOGUE;
 	if (byte == 0xaa)
 		byte = 0xab;
 	is_free = opa_is_free(&c->o, op->v[0]);
-	ret = mm_page_poison_scribble(c->m, op->v[0], (uint32_t)op->v[1], byte);
-	if (ret != (is_free ? 0 : -EINVAL))
-		return props_fail(r, "scribble pfn %#llx: library %d, oracle %d", (unsigned long long)op->v[0],
-				  ret, is_free ? 0 : -EINVAL);
+	r->expect.ret = is_free ? 0 : -EINVAL;
+	r->actual.ret = mm_page_poison_scribble(c->m, op->v[0], (uint32_t)op->v[1], byte);
 	if (is_free && (c->hardening & MM_HARDEN_POISON))
 		opa_scribble(&c->o, op->v[0]);
-	return reports_match(c, r);
+	return PROPS_OK;
 }
 
 /* __free_pages_bootmem on any block after the hand-off: the layout's
  * reserved ranges may legally go, anything else is refused. */
-static int st_handoff_raw(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_handoff_raw(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	int kind, ret;
 	STEP_PROLOGUE;
-	kind = expect_report(c, opa_handoff_predict(&c->o, op->v[0], (unsigned)op->v[1]));
-	ret = mm_free_pages_bootmem(c->m, op->v[0], (unsigned)op->v[1]);
-	if (kind == OPA_R_NONE) {
+	r->expect.ret = opa_handoff_predict(&c->o, op->v[0], (unsigned)op->v[1], &r->expect);
+	r->actual.ret = mm_free_pages_bootmem(c->m, op->v[0], (unsigned)op->v[1]);
+	if (!r->expect.ret) {
 		c->dirty = true;
 		opa_handoff(&c->o, op->v[0], (unsigned)op->v[1]);
 		props_note(r, "handed over");
 	}
-	return check_ret(c, r, "__free_pages_bootmem", ret, kind);
+	return PROPS_OK;
 }
 
-static int st_pcp_setup(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_pcp_setup(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	int ret, want;
 	STEP_PROLOGUE;
 	(void)op;
-	want = opa_pcp_setup(&c->o);
-	ret = mm_setup_per_cpu_pageset(c->m);
-	if (ret != want)
-		return props_fail(r, "setup_per_cpu_pageset: library %d, oracle %d", ret, want);
-	return reports_match(c, r);
+	r->expect.ret = opa_pcp_setup(&c->o);
+	r->actual.ret = mm_setup_per_cpu_pageset(c->m);
+	return PROPS_OK;
 }
 
-static int st_pcp_fraction(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_pcp_fraction(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	int kind;
 	STEP_PROLOGUE;
-	kind = expect_report(c, opa_pcp_fraction(&c->o, (uint32_t)op->v[0]));
-	return check_ret(c, r, "percpu_pagelist_fraction",
-			 mm_percpu_pagelist_fraction(c->m, (uint32_t)op->v[0]), kind);
+	r->expect.ret = opa_pcp_fraction(&c->o, (uint32_t)op->v[0], &r->expect);
+	r->actual.ret = mm_percpu_pagelist_fraction(c->m, (uint32_t)op->v[0]);
+	return PROPS_OK;
 }
 
-static int st_cpu(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_cpu(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	int kind;
 	STEP_PROLOGUE;
-	kind = expect_report(c, opa_set_cpu(&c->o, (uint32_t)op->v[0]));
-	return check_ret(c, r, "set_cpu", mm_set_cpu(c->m, (unsigned)op->v[0]), kind);
+	r->expect.ret = opa_set_cpu(&c->o, (uint32_t)op->v[0], &r->expect);
+	r->actual.ret = mm_set_cpu(c->m, (unsigned)op->v[0]);
+	return PROPS_OK;
 }
 
-static int st_drain(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_drain(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	int ret;
 	STEP_PROLOGUE;
 	c->dirty = true;
 	opa_drain(&c->o, op->v[0]);
-	ret = op->v[0] ? mm_drain_all_pages(c->m) : mm_drain_local_pages(c->m);
-	if (ret)
-		return props_fail(r, "drain: library %d", ret);
-	return reports_match(c, r);
+	r->actual.ret = op->v[0] ? mm_drain_all_pages(c->m) : mm_drain_local_pages(c->m);
+	return PROPS_OK;
 }
 
-static int st_fault(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_fault(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	STEP_PROLOGUE;
 	mm_fault_inject_set(c->m, op->v[0], (uint32_t)op->v[1], (uint32_t)op->v[2]);
@@ -838,7 +795,7 @@ static int st_fault(void *ctx, const struct props_op *op, struct props_result *r
 /* ---- full check ----------------------------------------------------------- */
 
 /* Every CPU's list of a zone, pfn by pfn in list order, and its limits. */
-static int check_pcp(struct pctx *c, struct props_result *r, int n, int z, uint64_t lib_total)
+static int check_pcp(struct page_alloc_ctx *c, struct props_result *r, int n, int z, uint64_t lib_total)
 {
 	uint64_t total = 0;
 	/* before set-up every list is empty: the zone's count says so */
@@ -877,7 +834,7 @@ static int check_pcp(struct pctx *c, struct props_result *r, int n, int z, uint6
 	return PROPS_OK;
 }
 
-static int check_zones(struct pctx *c, struct props_result *r)
+static int check_zones(struct page_alloc_ctx *c, struct props_result *r)
 {
 	uint64_t total = 0;
 	for (int n = 0; n < c->nr_nodes; n++) {
@@ -913,7 +870,7 @@ static int check_zones(struct pctx *c, struct props_result *r)
 }
 
 /* One pfn's view (ret and *pi as mm_page_info gives them) against the oracle. */
-static int check_info(struct pctx *c, struct props_result *r, uint64_t pfn, int ret,
+static int check_info(struct page_alloc_ctx *c, struct props_result *r, uint64_t pfn, int ret,
 		      const struct mm_page_info *pi)
 {
 	const struct opa_page *p = opa_page(&c->o, pfn);
@@ -952,7 +909,7 @@ static int check_info(struct pctx *c, struct props_result *r, uint64_t pfn, int 
 	return PROPS_OK;
 }
 
-static int check_one(struct pctx *c, struct props_result *r, uint64_t pfn, struct mm_page_info *pi)
+static int check_one(struct page_alloc_ctx *c, struct props_result *r, uint64_t pfn, struct mm_page_info *pi)
 {
 	return check_info(c, r, pfn, mm_page_info(c->m, pfn, pi), pi);
 }
@@ -960,7 +917,7 @@ static int check_one(struct pctx *c, struct props_result *r, uint64_t pfn, struc
 /* The range view over the first pages of each node and the pfn below it
  * (a hole), every entry against the oracle as mm_page_info's would be (a
  * window: the per-pfn walk above covers every page already). */
-static int check_range_view(struct pctx *c, struct props_result *r)
+static int check_range_view(struct page_alloc_ctx *c, struct props_result *r)
 {
 	struct mm_page_info v[16];
 	for (int n = 0; n < c->nr_nodes; n++) {
@@ -977,7 +934,7 @@ static int check_range_view(struct pctx *c, struct props_result *r)
 /* Walk every node block by block: a free head or an allocation head is
  * compared and its tails are skipped (the oracle vouches for them being
  * free or tails; mm_verify checks the library's side of every tail). */
-static int check_pages(struct pctx *c, struct props_result *r)
+static int check_pages(struct page_alloc_ctx *c, struct props_result *r)
 {
 	struct mm_page_info pi;
 	for (int n = 0; n < c->nr_nodes; n++) {
@@ -1001,26 +958,25 @@ static int check_pages(struct pctx *c, struct props_result *r)
 	return PROPS_OK;
 }
 
-/* Graded cost: counters, per-order free counts and reports after every op;
- * the per-pfn walk, the content patterns and mm_verify after every op that
- * changed the state (an op the oracle says changed nothing is covered by the
- * counters, and by the next walk). */
-static int pa_check(void *ctx, struct props_result *r)
+/* Counters and per-order free counts at every check; the per-pfn walk, the
+ * content patterns and mm_verify at every total check (props mode, the end
+ * of every input), and in a fuzz-mode check in the middle of an input only
+ * after an op that changed the state (an op the oracle says changed nothing
+ * is covered by the counters, and by the next walk). */
+static int page_alloc_check(void *ctx, struct props_result *r)
 {
-	struct pctx *c = ctx;
+	struct page_alloc_ctx *c = ctx;
 	if (!c->inited) {
 		/* still laying out nodes: nothing but the layout exists */
-		if (reports_match(c, r))
-			return PROPS_FAIL;
 		if (mm_verify(c->m))
 			return props_fail(r, "mm_verify: %s", mm_verify_message(c->m));
 		return PROPS_OK;
 	}
 	PROPS_CHECK_EQ(r, "mm_nr_nodes", mm_nr_nodes(c->m), c->nr_nodes);
 	PROPS_CHECK_EQ(r, "mm_this_cpu", mm_this_cpu(c->m), c->o.cpu);
-	if (check_zones(c, r) || reports_match(c, r))
+	if (check_zones(c, r))
 		return PROPS_FAIL;
-	if (!c->dirty)
+	if (!r->total && !c->dirty)
 		return PROPS_OK;
 	c->dirty = false;
 	if (check_pages(c, r) || check_range_view(c, r))
@@ -1040,47 +996,47 @@ static int pa_check(void *ctx, struct props_result *r)
 #define GFP PROPS_ENUM("gfp", gfp_names, gfp_values)
 #define ORDER PROPS_RANGE("order", 0, 40)
 
-static const struct props_opdef pa_ops[] = {
-	{ "alloc", 3, { PROPS_ENUM("nid", nid_names, nid_values), GFP, ORDER }, st_alloc, false },
-	{ "alloc_local", 2, { GFP, ORDER }, st_alloc_local, false },
+static const struct props_opdef page_alloc_ops[] = {
+	{ "alloc", 3, { PROPS_ENUM("nid", nid_names, nid_values), GFP, ORDER }, step_alloc, false },
+	{ "alloc_local", 2, { GFP, ORDER }, step_alloc_local, false },
 	{ "alloc_gfp", 3, { PROPS_ENUM("nid", nid_names, nid_values), PROPS_HEX("gfp", 0, 0xffffffff), ORDER },
-	  st_alloc_gfp, false },
-	{ "free", 1, { IDX }, st_free, false },
-	{ "free_raw", 2, { PFN, ORDER }, st_free_raw, true },
-	{ "free_wrong_order", 2, { IDX, PROPS_RANGE("delta", 1, 40) }, st_free_wrong, true },
-	{ "free_tail", 2, { IDX, PROPS_RANGE("off", 0, 0xfffff) }, st_free_tail, true },
-	{ "double_free", 1, { PROPS_RANGE("ring", 0, FREED_RING - 1) }, st_double_free, true },
-	{ "get", 1, { IDX }, st_get, false },
-	{ "put", 1, { IDX }, st_put, false },
-	{ "get_raw", 1, { PFN }, st_get_raw, true },
-	{ "put_raw", 1, { PFN }, st_put_raw, true },
-	{ "split", 2, { IDX, PROPS_RANGE("wrong", 0, 40) }, st_split, false },
-	{ "alloc_exact", 2, { PROPS_HEX("size", 0, UINT64_MAX), GFP }, st_alloc_exact, false },
-	{ "free_exact", 2, { IDX, PROPS_HEX("size", 0, UINT64_MAX) }, st_free_exact, false },
-	{ "zeroed", 1, { GFP }, st_zeroed, false },
-	{ "write", 2, { IDX, PROPS_HEX("val", 0, UINT64_MAX) }, st_write, false },
-	{ "read", 1, { IDX }, st_read, false },
-	{ "touch", 1, { PFN }, st_touch, true },
-	{ "scribble", 3, { PFN, PROPS_RANGE("off", 0, 4095), PROPS_HEX("byte", 0, 0xff) }, st_scribble,
+	  step_alloc_gfp, false },
+	{ "free", 1, { IDX }, step_free, false },
+	{ "free_raw", 2, { PFN, ORDER }, step_free_raw, true },
+	{ "free_wrong_order", 2, { IDX, PROPS_RANGE("delta", 1, 40) }, step_free_wrong, true },
+	{ "free_tail", 2, { IDX, PROPS_RANGE("off", 0, 0xfffff) }, step_free_tail, true },
+	{ "double_free", 1, { PROPS_RANGE("ring", 0, FREED_RING - 1) }, step_double_free, true },
+	{ "get", 1, { IDX }, step_get, false },
+	{ "put", 1, { IDX }, step_put, false },
+	{ "get_raw", 1, { PFN }, step_get_raw, true },
+	{ "put_raw", 1, { PFN }, step_put_raw, true },
+	{ "split", 2, { IDX, PROPS_RANGE("wrong", 0, 40) }, step_split, false },
+	{ "alloc_exact", 2, { PROPS_HEX("size", 0, UINT64_MAX), GFP }, step_alloc_exact, false },
+	{ "free_exact", 2, { IDX, PROPS_HEX("size", 0, UINT64_MAX) }, step_free_exact, false },
+	{ "zeroed", 1, { GFP }, step_zeroed, false },
+	{ "write", 2, { IDX, PROPS_HEX("val", 0, UINT64_MAX) }, step_write, false },
+	{ "read", 1, { IDX }, step_read, false },
+	{ "touch", 1, { PFN }, step_touch, true },
+	{ "scribble", 3, { PFN, PROPS_RANGE("off", 0, 4095), PROPS_HEX("byte", 0, 0xff) }, step_scribble,
 	  true },
 	{ "fault", 3, { PROPS_BOOL("on"), PROPS_RANGE("after", 0, 64), PROPS_RANGE("repeat", 0, 4) },
-	  st_fault, false },
+	  step_fault, false },
 	{ "node", 6,
 	  { PROPS_HEX("gap", 0, UNIVERSE), PROPS_HEX("pages", 1, 0x800), PROPS_HEX("hole_off", 0, 0x800),
 	    PROPS_HEX("hole_pages", 0, 0x100), PROPS_HEX("resv_off", 0, 0x800),
 	    PROPS_HEX("resv_pages", 0, 0x400) },
-	  st_node, false },
-	{ "pcp_setup", 0, { { 0 } }, st_pcp_setup, false },
-	{ "pcp_fraction", 1, { PROPS_RANGE("fraction", 0, 64) }, st_pcp_fraction, false },
-	{ "cpu", 1, { PROPS_RANGE("cpu", 0, NR_CPUS + 1) }, st_cpu, false },
-	{ "drain", 1, { PROPS_BOOL("all") }, st_drain, false },
-	{ "handoff_raw", 2, { PFN, PROPS_RANGE("order", 0, 40) }, st_handoff_raw, true },
+	  step_node, false },
+	{ "pcp_setup", 0, { { 0 } }, step_pcp_setup, false },
+	{ "pcp_fraction", 1, { PROPS_RANGE("fraction", 0, 64) }, step_pcp_fraction, false },
+	{ "cpu", 1, { PROPS_RANGE("cpu", 0, NR_CPUS + 1) }, step_cpu, false },
+	{ "drain", 1, { PROPS_BOOL("all") }, step_drain, false },
+	{ "handoff_raw", 2, { PFN, PROPS_RANGE("order", 0, 40) }, step_handoff_raw, true },
 };
 
 /* A full check compares every pfn of every node with the oracle. */
-static uint64_t pa_check_cost(void *ctx)
+static uint64_t page_alloc_check_cost(void *ctx)
 {
-	const struct pctx *c = ctx;
+	const struct page_alloc_ctx *c = ctx;
 	uint64_t pages = 0;
 	for (int i = 0; i < c->nr_nodes && i < MAX_LAYOUT_NODES; i++)
 		pages += c->node[i].end - c->node[i].start;
@@ -1090,7 +1046,7 @@ static uint64_t pa_check_cost(void *ctx)
 const struct props_harness props_harness_page_alloc = {
 	.name = "page_alloc",
 	.summary = "nodes, zones, the buddy allocator, watermarks, refcounts and misuse",
-	.ctx_size = sizeof(struct pctx),
+	.ctx_size = sizeof(struct page_alloc_ctx),
 	.max_ops = 300,
 	.check_every = 16,
 	.config = { .name = "config", .nfields = 8,
@@ -1098,10 +1054,10 @@ const struct props_harness props_harness_page_alloc = {
 				PROPS_RANGE("max_order", 0, 13), PROPS_HEX("lowmem_pfn", 0, UNIVERSE),
 				PROPS_HEX("hardening", 0, 0xff), PROPS_RANGE("fault", 0, 200),
 				PROPS_RANGE("fault_repeat", 0, 8), PROPS_HEX("seed", 0, UINT64_MAX) } },
-	.setup = pa_setup,
-	.check = pa_check,
-	.check_cost = pa_check_cost,
-	.teardown = pa_teardown,
-	.nr_ops = sizeof(pa_ops) / sizeof(pa_ops[0]),
-	.ops = pa_ops,
+	.setup = page_alloc_setup,
+	.check = page_alloc_check,
+	.check_cost = page_alloc_check_cost,
+	.teardown = page_alloc_teardown,
+	.nr_ops = sizeof(page_alloc_ops) / sizeof(page_alloc_ops[0]),
+	.ops = page_alloc_ops,
 };

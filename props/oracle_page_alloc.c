@@ -11,6 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A refused call: -EINVAL, and its report predicted into x. */
+static int refuse(struct props_expect *x, enum mm_stage stage, enum mm_report_kind kind)
+{
+	props_expect_report(x, stage, kind);
+	return -EINVAL;
+}
+
 /* The arrays cover [base, npfn) only: the pfns below the lowest node cost
  * nothing. */
 #define PG(o, pfn) ((o)->pg[(pfn) - (o)->base])
@@ -255,23 +262,23 @@ void opa_handoff_end(struct opa *o)
 	}
 }
 
-int opa_handoff_predict(const struct opa *o, uint64_t pfn, unsigned order)
+int opa_handoff_predict(const struct opa *o, uint64_t pfn, unsigned order, struct props_expect *x)
 {
 	const struct opa_page *first = opa_page(o, pfn);
 	uint64_t n;
 	if (order >= 32)
-		return OPA_R_INVALID;
+		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG);
 	n = (uint64_t)1 << order;
 	if ((pfn & (n - 1)) || pfn + n < pfn || !first || first->state == OPA_ABSENT)
-		return OPA_R_INVALID;
+		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG);
 	for (uint64_t i = 0; i < n; i++) {
 		const struct opa_page *p = opa_page(o, pfn + i);
 		if (!p || p->state == OPA_ABSENT || p->zid != first->zid)
-			return OPA_R_INVALID;
+			return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG);
 		if (p->state != OPA_RESERVED || p->ref != 1)
-			return OPA_R_BAD_PAGE;
+			return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE);
 	}
-	return OPA_R_NONE;
+	return 0;
 }
 
 static uint64_t isqrt(uint64_t x)
@@ -449,21 +456,21 @@ bool opa_is_free(const struct opa *o, uint64_t pfn)
 	return in_range(o, pfn) && (PG(o, pfn).state == OPA_FREE || PG(o, pfn).state == OPA_PCP);
 }
 
-int opa_free_predict(const struct opa *o, uint64_t pfn, unsigned order)
+int opa_free_predict(const struct opa *o, uint64_t pfn, unsigned order, struct props_expect *x)
 {
 	const struct opa_page *p = opa_page(o, pfn);
 	if (!p || p->state == OPA_ABSENT || order >= o->max_order)
-		return OPA_R_INVALID;
+		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG);
 	switch (p->state) {
 	case OPA_RESERVED:
-		return OPA_R_BAD_PAGE;
+		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE);
 	case OPA_FREE:
 	case OPA_PCP:
-		return OPA_R_DOUBLE_FREE;
+		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_DOUBLE_FREE);
 	case OPA_TAIL:
-		return OPA_R_BAD_FREE;
+		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_FREE);
 	default:
-		return p->order == order ? OPA_R_NONE : OPA_R_BAD_FREE;
+		return p->order == order ? 0 : refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_FREE);
 	}
 }
 
@@ -494,26 +501,26 @@ bool opa_free_apply(struct opa *o, uint64_t pfn, unsigned order)
 	return true;
 }
 
-int opa_get_predict(const struct opa *o, uint64_t pfn)
+int opa_get_predict(const struct opa *o, uint64_t pfn, struct props_expect *x)
 {
 	const struct opa_page *p = opa_page(o, pfn);
 	if (!p || p->state == OPA_ABSENT)
-		return OPA_R_INVALID;
-	return p->ref <= 0 ? OPA_R_BAD_PAGE : OPA_R_NONE;
+		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG);
+	return p->ref <= 0 ? refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE) : 0;
 }
 
 void opa_get_apply(struct opa *o, uint64_t pfn) { PG(o, pfn).ref++; }
 
-int opa_put_predict(const struct opa *o, uint64_t pfn)
+int opa_put_predict(const struct opa *o, uint64_t pfn, struct props_expect *x)
 {
 	const struct opa_page *p = opa_page(o, pfn);
 	if (!p || p->state == OPA_ABSENT)
-		return OPA_R_INVALID;
+		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG);
 	if (p->ref <= 0)
-		return OPA_R_BAD_PAGE;
+		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE);
 	if (p->ref == 1 && p->state == OPA_RESERVED)
-		return OPA_R_BAD_PAGE;
-	return OPA_R_NONE;
+		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE);
+	return 0;
 }
 
 void opa_put_apply(struct opa *o, uint64_t pfn)
@@ -522,14 +529,14 @@ void opa_put_apply(struct opa *o, uint64_t pfn)
 		release(o, pfn, PG(o, pfn).order);
 }
 
-int opa_split_predict(const struct opa *o, uint64_t pfn, unsigned order)
+int opa_split_predict(const struct opa *o, uint64_t pfn, unsigned order, struct props_expect *x)
 {
 	const struct opa_page *p = opa_page(o, pfn);
 	if (!p || p->state == OPA_ABSENT || order >= o->max_order)
-		return OPA_R_INVALID;
+		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG);
 	if (p->state != OPA_HEAD || p->order != order)
-		return OPA_R_BUG;
-	return OPA_R_NONE;
+		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_BUG);
+	return 0;
 }
 
 void opa_split_apply(struct opa *o, uint64_t pfn, unsigned order)
@@ -597,20 +604,20 @@ int opa_pcp_setup(struct opa *o)
 	return 0;
 }
 
-int opa_pcp_fraction(struct opa *o, uint32_t fraction)
+int opa_pcp_fraction(struct opa *o, uint32_t fraction, struct props_expect *x)
 {
 	if (!o->pcp_ready || (fraction > 0 && fraction < 8))
-		return OPA_R_INVALID;
+		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG);
 	pcp_limits(o, fraction);
-	return OPA_R_NONE;
+	return 0;
 }
 
-int opa_set_cpu(struct opa *o, uint32_t cpu)
+int opa_set_cpu(struct opa *o, uint32_t cpu, struct props_expect *x)
 {
 	if (cpu >= o->nr_cpus)
-		return OPA_R_INVALID;
+		return refuse(x, MM_STAGE_CORE, MM_REPORT_INVALID_ARG);
 	o->cpu = cpu;
-	return OPA_R_NONE;
+	return 0;
 }
 
 const struct opa_pcp *opa_pcp_list(const struct opa *o, int nid, int zone, uint32_t cpu)

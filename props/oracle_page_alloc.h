@@ -6,7 +6,8 @@
  * set, and "the zone has a block of order >= k" is "the zone has a free,
  * aligned, same-zone run of 2^k pages". A block's status is decided from a
  * Fenwick tree of free pages and the static runs of same-zone pages. Written from mm-semantics.md §4 and
- * page_alloc.h; calls no library code.
+ * page_alloc.h; calls no library code. A refusal is predicted as -EINVAL with
+ * its report (public stage and kind) counted into a struct props_expect.
  */
 #ifndef MMSIM_PROPS_ORACLE_PAGE_ALLOC_H
 #define MMSIM_PROPS_ORACLE_PAGE_ALLOC_H
@@ -14,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "expect.h"
 
 #define OPA_NODES 8
 #define OPA_ZONES 3
@@ -29,11 +32,6 @@ enum {
 	OPA_GFP_THISNODE = 0x40000u, OPA_GFP_HARDER = 0x80000u,
 };
 
-/* Report kinds the oracle predicts (values of machine.h's enum). */
-enum {
-	OPA_R_NONE = -1, OPA_R_BUG = 0, OPA_R_WARN = 1, OPA_R_INVALID = 2, OPA_R_DOUBLE_FREE = 5,
-	OPA_R_BAD_FREE = 6, OPA_R_BAD_PAGE = 7, OPA_R_CORRUPTION = 8,
-};
 
 struct opa_page {
 	uint8_t state;     /* enum opa_state */
@@ -99,12 +97,12 @@ void opa_handoff(struct opa *o, uint64_t pfn, unsigned order);
  * is the canonical block there). */
 void opa_handoff_begin(struct opa *o);
 void opa_handoff_end(struct opa *o);
-/* What __free_pages_bootmem(pfn, order) must report for an arbitrary block:
- * INVALID for an order above 31, a misaligned or wrapping block, a first pfn
+/* What __free_pages_bootmem(pfn, order) must return and report for an
+ * arbitrary block: INVALID_ARG for an order above 31, a misaligned or wrapping block, a first pfn
  * without a struct page, or (first bad page in pfn order) a page without one
  * or in another zone; BAD_PAGE for one not reserved or not at one reference;
- * OPA_R_NONE when the hand-off is legal. */
-int opa_handoff_predict(const struct opa *o, uint64_t pfn, unsigned order);
+ * 0 (no report) when the hand-off is legal. */
+int opa_handoff_predict(const struct opa *o, uint64_t pfn, unsigned order, struct props_expect *x);
 /* setup_per_zone_pages_min + lowmem_reserve from the oracle's own formulas. */
 void opa_wmarks(struct opa *o);
 
@@ -120,25 +118,26 @@ bool opa_is_canonical(const struct opa *o, uint64_t pfn, unsigned order);
 /* Apply an allocation: returns the number of scribbled pages (poison reports). */
 unsigned opa_alloc_apply(struct opa *o, uint64_t pfn, unsigned order);
 
-/* Misuse prediction for freeing pfn as order (__free_pages), OPA_R_NONE if legal. */
-int opa_free_predict(const struct opa *o, uint64_t pfn, unsigned order);
+/* Misuse prediction for freeing pfn as order (__free_pages): 0 if legal,
+ * else -EINVAL and the report in x (the get/put/split predictions alike). */
+int opa_free_predict(const struct opa *o, uint64_t pfn, unsigned order, struct props_expect *x);
 /* Apply a legal __free_pages: one reference dropped; true if the block was freed. */
 bool opa_free_apply(struct opa *o, uint64_t pfn, unsigned order);
-int opa_get_predict(const struct opa *o, uint64_t pfn);
+int opa_get_predict(const struct opa *o, uint64_t pfn, struct props_expect *x);
 void opa_get_apply(struct opa *o, uint64_t pfn);
-int opa_put_predict(const struct opa *o, uint64_t pfn);
+int opa_put_predict(const struct opa *o, uint64_t pfn, struct props_expect *x);
 void opa_put_apply(struct opa *o, uint64_t pfn);
-int opa_split_predict(const struct opa *o, uint64_t pfn, unsigned order);
+int opa_split_predict(const struct opa *o, uint64_t pfn, unsigned order, struct props_expect *x);
 void opa_split_apply(struct opa *o, uint64_t pfn, unsigned order);
 bool opa_is_free(const struct opa *o, uint64_t pfn);
 void opa_scribble(struct opa *o, uint64_t pfn);
 
 /* Per-CPU lists (page_alloc.h documents the rules). The setters return the
- * errno the library must give (and, for fraction/cpu, whether a report). */
+ * errno the library must give (for fraction/cpu, with the report in x). */
 void opa_cpus(struct opa *o, uint32_t nr_cpus);
 int opa_pcp_setup(struct opa *o);
-int opa_pcp_fraction(struct opa *o, uint32_t fraction);   /* OPA_R_INVALID or NONE */
-int opa_set_cpu(struct opa *o, uint32_t cpu);             /* OPA_R_INVALID or NONE */
+int opa_pcp_fraction(struct opa *o, uint32_t fraction, struct props_expect *x);
+int opa_set_cpu(struct opa *o, uint32_t cpu, struct props_expect *x);
 void opa_drain(struct opa *o, bool all);
 const struct opa_pcp *opa_pcp_list(const struct opa *o, int nid, int zone, uint32_t cpu);
 /* An order-0 allocation served by zone (nid, zone) on the current CPU:
