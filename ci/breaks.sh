@@ -8,10 +8,12 @@
 # inverted, memblock top-down placement one page low, the buddy index as
 # pfn + 2^order, no same-zone check on merge, free_all_bootmem skipping the
 # last bitmap word. For each, a scratch worktree of HEAD gets the patch, props
-# is built there (preset dev) and run with --seconds; the break counts as
-# caught when props fails, and its shrunk trace is printed. The working tree
-# is never touched. Exits non-zero if a break is not caught or a patch no
-# longer applies.
+# is built there with ASan+UBSan (preset asan-ubsan: a break that reads out
+# of bounds is caught even when the value read does not change an answer)
+# and run with --seconds (as many inputs as fit); the break counts as caught
+# when props fails (a difference, or a sanitizer report), and its shrunk
+# trace is printed. The working tree is never touched. Exits non-zero if a
+# break is not caught or a patch no longer applies.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$MMSIM_ROOT"
@@ -26,7 +28,11 @@ if [ ${#names[@]} -eq 0 ]; then
 	done
 fi
 
-need cmake ninja clang
+need cmake ninja clang asan
+
+# a sanitizer report stops props at once (it then exits non-zero)
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 failed=0
 for name in "${names[@]}"; do
@@ -38,10 +44,11 @@ for name in "${names[@]}"; do
 		log "break $name: the patch no longer applies"
 		failed=1
 	else
-		log "break $name: building props with the patch"
-		(cd "$wt" && cmake --preset dev >/dev/null && cmake --build build/dev --target props >/dev/null)
+		log "break $name: building props with the patch (preset asan-ubsan)"
+		(cd "$wt" && cmake --preset asan-ubsan >/dev/null &&
+			cmake --build build/asan-ubsan -j "$NPROC" --target props >/dev/null)
 		log "break $name: props --harness $harness --seconds $secs --seed 1"
-		if (cd "$wt" && build/dev/props --harness "$harness" --seconds "$secs" --seed 1 \
+		if (cd "$wt" && build/asan-ubsan/props --harness "$harness" --seconds "$secs" --seed 1 \
 			--out "$wt/failures"); then
 			log "break $name: NOT caught"
 			failed=1

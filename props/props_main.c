@@ -10,6 +10,10 @@
  *   props --check-seeds CORPUS         the committed seeds are what their traces encode to
  *   props --bench NAME FILE|DIR [SECONDS]  execs/s of inputs with fuzz-mode checks
  *
+ * --trials N stops after N inputs, --seconds T after T seconds, both:
+ * whichever comes first; --seconds alone runs as many inputs as fit in T
+ * seconds, neither runs 1000 inputs.
+ *
  * Random inputs are byte strings from a seeded generator; the cursor turns
  * any bytes into a valid program. A failing input is shrunk (delete chunks,
  * zero chunks, lower bytes; restart after each success) while it still fails
@@ -28,8 +32,8 @@
 struct opts {
 	const char *harness[64];
 	int nharness;
-	uint64_t trials;
-	double seconds;
+	uint64_t trials; /* 0: no limit (only with seconds) */
+	double seconds;  /* 0: no limit */
 	uint64_t seed;
 	size_t max_len;
 	const char *out;
@@ -127,7 +131,7 @@ static int run_random(const struct props_harness *h, const struct opts *o)
 
 	if (!buf)
 		return 2;
-	for (t = 0; t < o->trials; t++) {
+	for (t = 0; !o->trials || t < o->trials; t++) {
 		/* Sizes spread over [0, max_len], smaller ones more often. */
 		size_t len = (size_t)(rng_next(&rng) % (o->max_len + 1));
 		if (rng_next(&rng) & 1)
@@ -155,8 +159,11 @@ static int run_random(const struct props_harness *h, const struct opts *o)
 			free(buf);
 			return 1;
 		}
-		if (o->seconds > 0 && now_seconds() - start > o->seconds)
+		/* the clock every 16 inputs: an input takes microseconds */
+		if (o->seconds > 0 && t % 16 == 15 && now_seconds() - start > o->seconds) {
+			t++;
 			break;
+		}
 	}
 	printf("props: %s: %llu passed, 0 failed (%.2f s)\n", h->name, (unsigned long long)t,
 	       now_seconds() - start);
@@ -389,7 +396,8 @@ static int cmd_bench(const char *name, const char *file, double seconds)
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .trials = 1000, .seed = 1, .max_len = 512, .out = "props-failures" };
+	struct opts o = { .seed = 1, .max_len = 512, .out = "props-failures" };
+	bool trials_given = false;
 	int bad = 0;
 
 	if (argc >= 2 && !strcmp(argv[1], "--list")) {
@@ -414,7 +422,7 @@ int main(int argc, char **argv)
 		if (!strcmp(a, "--harness") && o.nharness < 64)
 			o.harness[o.nharness++] = v;
 		else if (!strcmp(a, "--trials"))
-			o.trials = strtoull(v, NULL, 0);
+			o.trials = strtoull(v, NULL, 0), trials_given = true;
 		else if (!strcmp(a, "--seconds"))
 			o.seconds = strtod(v, NULL);
 		else if (!strcmp(a, "--seed"))
@@ -428,6 +436,10 @@ int main(int argc, char **argv)
 	}
 	if (o.max_len > (1u << 20))
 		o.max_len = 1u << 20;
+	if (!trials_given && !(o.seconds > 0))
+		o.trials = 1000;
+	if (trials_given && !o.trials && !(o.seconds > 0))
+		return usage(); /* --trials 0 alone would never stop */
 	for (size_t i = 0; props_harnesses[i]; i++) {
 		bool want = o.nharness == 0;
 		for (int k = 0; k < o.nharness; k++)
