@@ -39,19 +39,19 @@
 
 struct bootmem_ctx {
 	struct mm_machine *m;
-	struct oracle_bootmem o;
+	struct obootmem o;
 	bool modern;
 	int nodes;
 	uint64_t ns[MAX_NODES], ne[MAX_NODES]; /* page-allocator node spans */
 	uint64_t lowpfn;
-	struct ob_ival ram[MAX_RAM];           /* RAM segments (e820 / memblock) */
+	struct obootmem_ival ram[MAX_RAM];           /* RAM segments (e820 / memblock) */
 	int nram;
 	uint64_t early[MAX_RES][2];            /* early_res mirror (2.6.29) */
 	int nearly;
 	uint32_t early_max;
-	struct ob_ival mem[MAX_MEM];           /* memblock memory mirror (modern) */
+	struct obootmem_ival mem[MAX_MEM];           /* memblock memory mirror (modern) */
 	int nmem;
-	struct ob_ival mres[MAX_RES];          /* memblock reserved mirror */
+	struct obootmem_ival mres[MAX_RES];          /* memblock reserved mirror */
 	int nmres, nomaps;
 	uint64_t live[MAX_LIVE][2];            /* buddy blocks: pfn, order */
 	int nlive;
@@ -94,7 +94,7 @@ static void layout_ram(struct bootmem_ctx *c, int i, uint64_t *seed, bool holes)
 	int k;
 
 	if (!holes) {
-		c->ram[c->nram++] = (struct ob_ival){ a, b, i, false };
+		c->ram[c->nram++] = (struct obootmem_ival){ a, b, i, false };
 		return;
 	}
 	for (k = 0; k < 6; k++) {
@@ -117,14 +117,14 @@ static void layout_ram(struct bootmem_ctx *c, int i, uint64_t *seed, bool holes)
 		if (c->nram && s <= c->ram[c->nram - 1].end)
 			s = c->ram[c->nram - 1].end + 1;
 		if (s < e && c->nram < MAX_RAM)
-			c->ram[c->nram++] = (struct ob_ival){ s, e, i, false };
+			c->ram[c->nram++] = (struct obootmem_ival){ s, e, i, false };
 	}
 }
 
 /* A call's result against the oracle's: want was predicted before the
  * library ran (its report is in r->expect already); compared now, so that
  * a step can go on with more calls. */
-static int expect(struct bootmem_ctx *c, struct props_result *r, int got, struct ob_res want)
+static int expect(struct bootmem_ctx *c, struct props_result *r, int got, struct obootmem_res want)
 {
 	props_note(r, "-> %d", got);
 	if (want.ret == 0 || want.ret == -EBUSY)
@@ -171,13 +171,13 @@ static int setup_2629(struct bootmem_ctx *c, struct props_result *r)
 			continue;
 		mp[i] = found ? at / PG : c->ns[i];
 		if (mm_init_bootmem_node(c->m, i, mp[i], c->ns[i], lo_end[i], &size) ||
-		    ob_add_node(&c->o, i, mp[i], c->ns[i], lo_end[i]))
+		    obootmem_add_node(&c->o, i, mp[i], c->ns[i], lo_end[i]))
 			return props_fail(r, "init_bootmem_node %d refused", i);
-		if (size != ob_node_by_nid(&c->o, i)->map_bytes)
+		if (size != obootmem_node_by_nid(&c->o, i)->map_bytes)
 			return props_fail(r, "bitmap bytes: library %llu, oracle %llu",
 					  (unsigned long long)size,
-					  (unsigned long long)ob_node_by_nid(&c->o, i)->map_bytes);
-		at += ob_node_by_nid(&c->o, i)->map_pages * PG;
+					  (unsigned long long)obootmem_node_by_nid(&c->o, i)->map_bytes);
+		at += obootmem_node_by_nid(&c->o, i)->map_pages * PG;
 	}
 	/* free_bootmem_with_active_regions: RAM entries trimmed inward */
 	for (int k = 0; k < c->nram; k++) {
@@ -189,13 +189,13 @@ static int setup_2629(struct bootmem_ctx *c, struct props_result *r)
 				e = lo_end[i];
 			if (s >= e)
 				continue;
-			struct ob_res want = ob_free_bootmem(&c->o, -1, s * PG, (e - s) * PG);
+			struct obootmem_res want = obootmem_free_bootmem(&c->o, -1, s * PG, (e - s) * PG);
 			if (expect(c, r, mm_free_bootmem(c->m, s * PG, (e - s) * PG), want))
 				return PROPS_FAIL;
 		}
 	}
 	{
-		struct ob_res want = ob_early_res_to_bootmem(&c->o, (const uint64_t(*)[2])c->early,
+		struct obootmem_res want = obootmem_early_res_to_bootmem(&c->o, (const uint64_t(*)[2])c->early,
 							     c->nearly);
 		if (expect(c, r, mm_early_res_to_bootmem(c->m), want))
 			return PROPS_FAIL;
@@ -203,8 +203,8 @@ static int setup_2629(struct bootmem_ctx *c, struct props_result *r)
 	for (int i = 0; i < c->nodes && !found; i++) {
 		if (c->ns[i] >= lo_end[i])
 			continue;
-		uint64_t len = ob_node_by_nid(&c->o, i)->map_pages * PG;
-		struct ob_res want = ob_reserve_bootmem(&c->o, -1, mp[i] * PG, len, 0);
+		uint64_t len = obootmem_node_by_nid(&c->o, i)->map_pages * PG;
+		struct obootmem_res want = obootmem_reserve_bootmem(&c->o, -1, mp[i] * PG, len, 0);
 		if (expect(c, r, mm_reserve_bootmem(c->m, mp[i] * PG, len, MM_BOOTMEM_DEFAULT), want))
 			return PROPS_FAIL;
 	}
@@ -222,7 +222,7 @@ static int setup_modern(struct bootmem_ctx *c, struct props_result *r)
 	}
 	if (mm_memblock_reserve(c->m, 0, PG))
 		return props_fail(r, "memblock_reserve(BIOS page) refused");
-	c->mres[c->nmres++] = (struct ob_ival){ 0, PG, 0, false };
+	c->mres[c->nmres++] = (struct obootmem_ival){ 0, PG, 0, false };
 	return PROPS_OK;
 }
 
@@ -242,7 +242,7 @@ static int bootmem_setup(void *ctx, const struct props_op *cfg, struct props_res
 		return props_fail(r, "machine create refused");
 	props_watch(r, c->m);
 	c->early_max = mm_early_res_max(c->m);
-	ob_init(&c->o, c->lowpfn, 11);
+	obootmem_init(&c->o, c->lowpfn, 11);
 	c->o.expect = &r->expect; /* the runner's, for the whole input */
 	c->flags = malloc(cfg->v[2] * sizeof(*c->flags));
 	c->rsv = malloc(cfg->v[2]);
@@ -252,7 +252,7 @@ static int bootmem_setup(void *ctx, const struct props_op *cfg, struct props_res
 		c->ns[i] = pfn;
 		c->ne[i] = pfn + cfg->v[2];
 		pfn = c->ne[i] + cfg->v[4];
-		if (mm_node_add(c->m, i, c->ns[i], c->ne[i]) || ob_span(&c->o, c->ns[i], c->ne[i]))
+		if (mm_node_add(c->m, i, c->ns[i], c->ne[i]) || obootmem_span(&c->o, c->ns[i], c->ne[i]))
 			return props_fail(r, "node_add %d refused", i);
 		layout_ram(c, i, &seed, cfg->v[6] != 0);
 	}
@@ -270,7 +270,7 @@ static void bootmem_teardown(void *ctx)
 {
 	struct bootmem_ctx *c = ctx;
 	mm_machine_destroy(c->m);
-	ob_free(&c->o);
+	obootmem_free(&c->o);
 	free(c->flags);
 	free(c->rsv);
 }
@@ -280,7 +280,7 @@ static void bootmem_teardown(void *ctx)
 static int check_bootmem(struct bootmem_ctx *c, struct props_result *r)
 {
 	for (int i = 0; i < c->o.nr; i++) {
-		const struct ob_node *n = &c->o.node[i];
+		const struct obootmem_node *n = &c->o.node[i];
 		struct mm_bootmem_node_info bi;
 		if (mm_bootmem_node_info(c->m, n->nid, &bi))
 			return props_fail(r, "node %d: no bootmem info", n->nid);
@@ -298,7 +298,7 @@ static int check_bootmem(struct bootmem_ctx *c, struct props_result *r)
 			const uint64_t edge[4] = { n->min - 1, n->min, n->low - 1, n->low };
 			for (int k = 0; k < 4; k++) {
 				bool rs = false;
-				int want = ob_reserved(&c->o, edge[k]);
+				int want = obootmem_reserved(&c->o, edge[k]);
 				int ret = mm_bootmem_page_reserved(c->m, edge[k], &rs);
 				if (want < 0 ? ret != -ENOENT : (ret || rs != (want == 1)))
 					return props_fail(r, "pfn %#llx: bootmem_page_reserved %d (%d), oracle %d",
@@ -333,17 +333,17 @@ static int check_buddy(struct bootmem_ctx *c, struct props_result *r)
 		for (uint64_t p = c->ns[i]; p < c->ne[i]; p++) {
 			const struct mm_page_info pi = { .flags = c->flags[p - c->ns[i]] };
 			/* the oracle's array read directly: this runs per pfn */
-			enum ob_pstate st = p < c->o.span_end ? (enum ob_pstate)c->o.pstate[p]
-							      : OB_ABSENT;
+			enum obootmem_pstate st = p < c->o.span_end ? (enum obootmem_pstate)c->o.pstate[p]
+							      : OBOOTMEM_ABSENT;
 			bool fr, al;
 			if (pi.flags & MM_PAGE_NOPAGE)
 				return props_fail(r, "pfn %#llx: no page info", (unsigned long long)p);
 			fr = (pi.flags & MM_PAGE_FREE) != 0;
 			al = (pi.flags & MM_PAGE_ALLOCATED) != 0;
-			if (fr != (st == OB_FREE) || (st == OB_RESERVED) != !!(pi.flags & MM_PAGE_RESERVED))
+			if (fr != (st == OBOOTMEM_FREE) || (st == OBOOTMEM_RESERVED) != !!(pi.flags & MM_PAGE_RESERVED))
 				return props_fail(r, "pfn %#llx: library flags %#x, oracle state %d",
 						  (unsigned long long)p, pi.flags, st);
-			if (al && st != OB_ALLOCATED)
+			if (al && st != OBOOTMEM_ALLOCATED)
 				return props_fail(r, "pfn %#llx allocated, oracle state %d",
 						  (unsigned long long)p, st);
 		}
@@ -387,7 +387,7 @@ static int step_free(void *ctx, const struct props_op *op, struct props_result *
 	struct bootmem_ctx *c = ctx;
 	uint64_t a = at(c, op->v[0], op->v[1]), size = op->v[2];
 	int node = node_arg(op->v[3]);
-	struct ob_res want = ob_free_bootmem(&c->o, node, a, size);
+	struct obootmem_res want = obootmem_free_bootmem(&c->o, node, a, size);
 	int got = node < 0 ? mm_free_bootmem(c->m, a, size) : mm_free_bootmem_node(c->m, node, a, size);
 	return expect(c, r, got, want);
 }
@@ -397,7 +397,7 @@ static int step_reserve(void *ctx, const struct props_op *op, struct props_resul
 	struct bootmem_ctx *c = ctx;
 	uint64_t a = at(c, op->v[0], op->v[1]), size = op->v[2];
 	int node = node_arg(op->v[3]), flags = (int)op->v[4];
-	struct ob_res want = ob_reserve_bootmem(&c->o, node, a, size, flags);
+	struct obootmem_res want = obootmem_reserve_bootmem(&c->o, node, a, size, flags);
 	int got = node < 0 ? mm_reserve_bootmem(c->m, a, size, flags)
 			   : mm_reserve_bootmem_node(c->m, node, a, size, flags);
 	return expect(c, r, got, want);
@@ -424,20 +424,20 @@ static int check_zeroed(struct bootmem_ctx *c, struct props_result *r, uint64_t 
 static int step_alloc(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct bootmem_ctx *c = ctx;
-	enum ob_alloc_kind kind = (enum ob_alloc_kind)op->v[0];
+	enum obootmem_alloc_kind kind = (enum obootmem_alloc_kind)op->v[0];
 	uint64_t size = op->v[1], align = op->v[2], goal = op->v[3], limit = op->v[4];
 	int nid = (int)op->v[5], got;
 	uint64_t hits = mm_fault_inject_hits(c->m), a = 0;
-	bool reach = ob_alloc_reaches_injection(&c->o, kind, nid, size, align, goal, limit);
-	struct ob_res want;
+	bool reach = obootmem_alloc_reaches_injection(&c->o, kind, nid, size, align, goal, limit);
+	struct obootmem_res want;
 
 	switch (kind) {
-	case OB_ALLOC: got = mm_alloc_bootmem(c->m, size, align, goal, &a); break;
-	case OB_NOPANIC: got = mm_alloc_bootmem_nopanic(c->m, size, align, goal, &a); break;
-	case OB_NODE: got = mm_alloc_bootmem_node(c->m, nid, size, align, goal, &a); break;
-	case OB_LOW: got = mm_alloc_bootmem_low(c->m, size, align, goal, &a); break;
+	case OBOOTMEM_ALLOC: got = mm_alloc_bootmem(c->m, size, align, goal, &a); break;
+	case OBOOTMEM_NOPANIC: got = mm_alloc_bootmem_nopanic(c->m, size, align, goal, &a); break;
+	case OBOOTMEM_NODE: got = mm_alloc_bootmem_node(c->m, nid, size, align, goal, &a); break;
+	case OBOOTMEM_LOW: got = mm_alloc_bootmem_low(c->m, size, align, goal, &a); break;
 	default:
-		got = mm_alloc_bootmem_limit(c->m, size, align, goal, limit, kind == OB_LIMIT_NOPANIC,
+		got = mm_alloc_bootmem_limit(c->m, size, align, goal, limit, kind == OBOOTMEM_LIMIT_NOPANIC,
 					     &a);
 		break;
 	}
@@ -445,7 +445,7 @@ static int step_alloc(void *ctx, const struct props_op *op, struct props_result 
 	if (mm_fault_inject_hits(c->m) - hits > (reach ? 1u : 0u))
 		return props_fail(r, "fault injection consulted %llu times",
 				  (unsigned long long)(mm_fault_inject_hits(c->m) - hits));
-	want = ob_alloc(&c->o, kind, nid, size, align, goal, limit, mm_fault_inject_hits(c->m) != hits);
+	want = obootmem_alloc(&c->o, kind, nid, size, align, goal, limit, mm_fault_inject_hits(c->m) != hits);
 	if (expect(c, r, got, want))
 		return PROPS_FAIL;
 	if (got)
@@ -498,7 +498,7 @@ static int step_early_reserve(void *ctx, const struct props_op *op, struct props
 	if (props_compare(r))
 		return PROPS_FAIL;
 	e = a + size < a || a + size == 0 ? UINT64_MAX : a + size;
-	c->mres[c->nmres++] = (struct ob_ival){ a, e, 0, false };
+	c->mres[c->nmres++] = (struct obootmem_ival){ a, e, 0, false };
 	c->verify_due = true;
 	return PROPS_OK;
 }
@@ -506,7 +506,7 @@ static int step_early_reserve(void *ctx, const struct props_op *op, struct props
 static int step_carry(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct bootmem_ctx *c = ctx;
-	struct ob_res want = ob_early_res_to_bootmem(&c->o, (const uint64_t(*)[2])c->early,
+	struct obootmem_res want = obootmem_early_res_to_bootmem(&c->o, (const uint64_t(*)[2])c->early,
 						     c->nearly);
 	(void)op;
 	return expect(c, r, mm_early_res_to_bootmem(c->m), want);
@@ -532,15 +532,15 @@ static int step_nomap(void *ctx, const struct props_op *op, struct props_result 
 	c->verify_due = true;
 	/* split every memory interval at a and e, the middle becomes NOMAP */
 	for (int i = 0; i < n; i++) {
-		struct ob_ival v = c->mem[i];
+		struct obootmem_ival v = c->mem[i];
 		if (v.end <= a || v.start >= e)
 			continue;
 		if (v.start < a) {
-			c->mem[c->nmem++] = (struct ob_ival){ v.start, a, v.nid, v.nomap };
+			c->mem[c->nmem++] = (struct obootmem_ival){ v.start, a, v.nid, v.nomap };
 			v.start = a;
 		}
 		if (v.end > e) {
-			c->mem[c->nmem++] = (struct ob_ival){ e, v.end, v.nid, v.nomap };
+			c->mem[c->nmem++] = (struct obootmem_ival){ e, v.end, v.nid, v.nomap };
 			v.end = e;
 		}
 		v.nomap = true;
@@ -569,15 +569,15 @@ static int step_handoff(void *ctx, const struct props_op *op, struct props_resul
 {
 	struct bootmem_ctx *c = ctx;
 	uint64_t n = 0;
-	struct ob_res want;
+	struct obootmem_res want;
 	int got;
 	(void)op;
 
 	if (c->modern) {
-		want = ob_memblock_free_all(&c->o, c->mem, c->nmem, c->mres, c->nmres);
+		want = obootmem_memblock_free_all(&c->o, c->mem, c->nmem, c->mres, c->nmres);
 		got = mm_memblock_free_all(c->m, &n);
 	} else {
-		want = ob_free_all_bootmem(&c->o);
+		want = obootmem_free_all_bootmem(&c->o);
 		got = mm_free_all_bootmem(c->m, &n);
 	}
 	if (expect(c, r, got, want))
@@ -596,14 +596,14 @@ static int step_highpages(void *ctx, const struct props_op *op, struct props_res
 {
 	struct bootmem_ctx *c = ctx;
 	uint64_t n = 0;
-	struct ob_res want;
+	struct obootmem_res want;
 	int got;
 	(void)op;
 
 	if (c->modern)
-		want = ob_highpages_memblock(&c->o, c->mem, c->nmem, c->mres, c->nmres);
+		want = obootmem_highpages_memblock(&c->o, c->mem, c->nmem, c->mres, c->nmres);
 	else
-		want = ob_highpages_e820(&c->o, c->ram, c->nram, (const uint64_t(*)[2])c->early,
+		want = obootmem_highpages_e820(&c->o, c->ram, c->nram, (const uint64_t(*)[2])c->early,
 					 c->nearly);
 	got = mm_free_highpages(c->m, &n);
 	if (expect(c, r, got, want))
@@ -627,14 +627,14 @@ static int step_free_reserved(void *ctx, const struct props_op *op, struct props
 {
 	struct bootmem_ctx *c = ctx;
 	uint64_t pfn = at(c, op->v[0], op->v[1] * PG) / PG;
-	struct ob_res want;
+	struct obootmem_res want;
 	int got;
 
 	if (!c->o.handed) {
 		props_note(r, "skipped: before the hand-off");
 		return PROPS_OK;
 	}
-	want = ob_free_reserved_page(&c->o, pfn);
+	want = obootmem_free_reserved_page(&c->o, pfn);
 	got = mm_free_pages_bootmem(c->m, pfn, 0);
 	props_note(r, "pfn %#llx ", (unsigned long long)pfn);
 	if (expect(c, r, got, want))
@@ -675,10 +675,10 @@ static int step_buddy_alloc(void *ctx, const struct props_op *op, struct props_r
 	props_note(r, " pfn %#llx", (unsigned long long)pfn);
 	z = zone_of(c, pfn);
 	top = gfp & MM_GFP_DMA ? 0 : gfp & MM_GFP_HIGHMEM ? 2 : 1;
-	if (!ob_block_free(&c->o, pfn, order) || z > top || zone_of(c, pfn + (1ull << order) - 1) != z)
+	if (!obootmem_block_free(&c->o, pfn, order) || z > top || zone_of(c, pfn + (1ull << order) - 1) != z)
 		return props_fail(r, "alloc_pages: block %#llx order %u not a free block of an "
 				  "allowed zone", (unsigned long long)pfn, order);
-	ob_mark(&c->o, pfn, order, OB_ALLOCATED);
+	obootmem_mark(&c->o, pfn, order, OBOOTMEM_ALLOCATED);
 	c->live[c->nlive][0] = pfn;
 	c->live[c->nlive++][1] = order;
 	return PROPS_OK;
@@ -702,7 +702,7 @@ static int step_buddy_free(void *ctx, const struct props_op *op, struct props_re
 	r->expect.ret = 0;
 	got = r->actual.ret = mm_free_pages(c->m, pfn, order);
 	props_note(r, "%#llx -> %d", (unsigned long long)pfn, got);
-	ob_mark(&c->o, pfn, order, OB_FREE);
+	obootmem_mark(&c->o, pfn, order, OBOOTMEM_FREE);
 	c->live[i][0] = c->live[c->nlive - 1][0];
 	c->live[i][1] = c->live[--c->nlive][1];
 	return PROPS_OK;

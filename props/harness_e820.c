@@ -26,13 +26,13 @@
 
 struct e820_ctx {
 	struct mm_machine *m;
-	struct or_e820 e;
-	struct or_early er;
-	struct or_meminfo mi;
-	struct omb mb; /* what the two feeds give memblock */
+	struct oe820 e;
+	struct oe820_early er;
+	struct oe820_meminfo mi;
+	struct omemblock mb; /* what the two feeds give memblock */
 	bool narrow; /* 32-bit resource_size_t: e820 setup skips entries above 4 GiB */
 	uint32_t nstage;
-	struct or_e820_entry *stage; /* STAGE_MAX, on the first fw_stage: the
+	struct oe820_entry *stage; /* STAGE_MAX, on the first fw_stage: the
 				      * context is allocated and zeroed per input */
 	char *pbuf, *obuf;
 	size_t pcap;
@@ -137,7 +137,7 @@ static void place(bool have, uint64_t a, uint64_t sz, uint32_t mode, uint64_t de
 static void place_e820(struct e820_ctx *c, uint64_t idx, uint32_t mode, uint64_t delta,
 		       uint64_t len, uint64_t *addr, uint64_t *size)
 {
-	const struct or_e820_entry *e = c->e.nr ? &c->e.t[idx % c->e.nr] : NULL;
+	const struct oe820_entry *e = c->e.nr ? &c->e.t[idx % c->e.nr] : NULL;
 	place(e != NULL, e ? e->addr : 0, e ? e->size : 0, mode, delta, len, addr, size);
 }
 
@@ -178,7 +178,7 @@ static int cmp_early(struct e820_ctx *c, struct props_result *r)
 	PROPS_CHECK_EQ(r, "early_res count", mm_early_res_count(c->m), c->er.nr);
 	for (uint32_t i = 0; i < c->er.nr; i++) {
 		struct mm_early_res x;
-		const struct or_res *w = &c->er.r[i];
+		const struct oe820_res *w = &c->er.r[i];
 		if (mm_early_res_get(c->m, i, &x))
 			return props_fail(r, "mm_early_res_get(%u) failed", i);
 		if (x.start != w->start || x.end != w->end || x.overlap_ok != w->overlap_ok ||
@@ -196,7 +196,7 @@ static int cmp_meminfo(struct e820_ctx *c, struct props_result *r)
 	PROPS_CHECK_EQ(r, "meminfo nr_banks", mm_meminfo_nr_banks(c->m), c->mi.nr);
 	for (uint32_t i = 0; i < c->mi.nr; i++) {
 		struct mm_membank x;
-		const struct or_bank *w = &c->mi.b[i];
+		const struct oe820_bank *w = &c->mi.b[i];
 		if (mm_meminfo_get(c->m, i, &x))
 			return props_fail(r, "mm_meminfo_get(%u) failed", i);
 		if (x.start != w->start || x.size != w->size || x.node != w->node ||
@@ -217,14 +217,14 @@ static int cmp_memblock_type(struct e820_ctx *c, const struct mm_memblock_type *
 			     struct props_result *r)
 {
 	static const char *const name[] = { "memory", "reserved" };
-	unsigned long cnt = omb_cnt(&c->mb, w);
+	unsigned long cnt = omemblock_cnt(&c->mb, w);
 
 	PROPS_CHECK_EQ(r, w ? "memblock.reserved.cnt" : "memblock.memory.cnt", t->cnt, cnt);
 	PROPS_CHECK_EQ(r, w ? "memblock.reserved.total_size" : "memblock.memory.total_size",
-		       t->total_size, omb_total(&c->mb, w));
+		       t->total_size, omemblock_total(&c->mb, w));
 	for (unsigned long i = 0; i < cnt; i++) {
 		const struct mm_memblock_region *g = &t->regions[i];
-		struct omb_run x = omb_region(&c->mb, w, i);
+		struct omemblock_run x = omemblock_region(&c->mb, w, i);
 		if (g->base != x.base || g->size != x.size || (uint32_t)g->flags != x.flags ||
 		    g->nid != x.nid)
 			return props_fail(r, "memblock.%s[%lu]: library [%#" PRIx64 "+%#" PRIx64
@@ -243,8 +243,8 @@ static int cmp_memblock(struct e820_ctx *c, struct props_result *r)
 		return props_fail(r, "mm_memblock_get returned NULL");
 	if (c->mb.oom)
 		return props_fail(r, "memblock oracle: host out of memory");
-	return cmp_memblock_type(c, &mb->memory, OMB_MEMORY, r) ||
-	       cmp_memblock_type(c, &mb->reserved, OMB_RESERVED, r);
+	return cmp_memblock_type(c, &mb->memory, OMEMBLOCK_MEMORY, r) ||
+	       cmp_memblock_type(c, &mb->reserved, OMEMBLOCK_RESERVED, r);
 }
 
 /* ---- setup / teardown / check ---------------------------------------------- */
@@ -273,13 +273,13 @@ static int e820_setup(void *vctx, const struct props_op *cfgop, struct props_res
 		return props_fail(r, "mm_machine_create: %d", ret);
 	props_watch(r, c->m);
 	c->narrow = cfg.profile != MM_PROFILE_X86_PAE;
-	if (or_e820_init(&c->e, cfg.e820_max_entries ? cfg.e820_max_entries : 128,
+	if (oe820_init(&c->e, cfg.e820_max_entries ? cfg.e820_max_entries : 128,
 			 (cfg.features & MM_FEAT_E820_REMOVE_SPLIT) != 0,
 			 cfg.profile == MM_PROFILE_X86_PAE ? 1ull << 24 : 1ull << 20) ||
-	    or_early_init(&c->er, cfg.early_res_max ? cfg.early_res_max : 20) ||
-	    or_meminfo_init(&c->mi, banks ? banks : 8))
+	    oe820_early_init(&c->er, cfg.early_res_max ? cfg.early_res_max : 20) ||
+	    oe820_meminfo_init(&c->mi, banks ? banks : 8))
 		return props_fail(r, "oracle: host out of memory");
-	omb_init(&c->mb, cfg.memblock_init_regions ? cfg.memblock_init_regions : 128,
+	omemblock_init(&c->mb, cfg.memblock_init_regions ? cfg.memblock_init_regions : 128,
 		 (cfg.features & MM_FEAT_MEMBLOCK_EMPTY_CNT0) != 0);
 	c->mb.expect = &r->expect; /* the runner's, for the whole input */
 	PROPS_CHECK_EQ(r, "e820 max entries", mm_e820_max_entries(c->m), c->e.max);
@@ -292,10 +292,10 @@ static void e820_teardown(void *vctx)
 	struct e820_ctx *c = vctx;
 
 	mm_machine_destroy(c->m);
-	or_e820_free(&c->e);
-	or_early_free(&c->er);
-	or_meminfo_free(&c->mi);
-	omb_free(&c->mb);
+	oe820_free(&c->e);
+	oe820_early_free(&c->er);
+	oe820_meminfo_free(&c->mi);
+	omemblock_free(&c->mb);
 	free(c->stage);
 	free(c->pbuf);
 	free(c->obuf);
@@ -309,7 +309,7 @@ static int e820_check(void *vctx, struct props_result *r)
 	    cmp_memblock(c, r))
 		return PROPS_FAIL;
 	PROPS_CHECK_EQ(r, "end_of_ram_pfn", mm_e820_end_of_ram_pfn(c->m),
-		       or_e820_end_of_ram_pfn(&c->e));
+		       oe820_end_of_ram_pfn(&c->e));
 	if (mm_verify(c->m))
 		return props_fail(r, "mm_verify: %s", mm_verify_message(c->m));
 	return PROPS_OK;
@@ -320,7 +320,7 @@ static int e820_check(void *vctx, struct props_result *r)
 static int do_add(struct e820_ctx *c, struct props_result *r, uint64_t addr, uint64_t size,
 		  uint32_t type)
 {
-	r->expect.ret = or_e820_add(&c->e, addr, size, type, &r->expect);
+	r->expect.ret = oe820_add(&c->e, addr, size, type, &r->expect);
 	r->actual.ret = mm_e820_add(c->m, addr, size, type);
 	props_note(r, "[%#" PRIx64 "+%#" PRIx64 "] -> %d", addr, size, r->actual.ret);
 	if (props_compare(r))
@@ -330,7 +330,7 @@ static int do_add(struct e820_ctx *c, struct props_result *r, uint64_t addr, uin
 	PROPS_CHECK_EQ(r, "e820 nr_entries", mm_e820_nr_entries(c->m), c->e.nr);
 	if (!r->actual.ret) {
 		struct mm_e820_entry x;
-		const struct or_e820_entry *w = &c->e.t[c->e.nr - 1];
+		const struct oe820_entry *w = &c->e.t[c->e.nr - 1];
 		if (mm_e820_get(c->m, c->e.nr - 1, &x) || x.addr != w->addr || x.size != w->size ||
 		    x.type != w->type)
 			return props_fail(r, "e820_add: last entry differs");
@@ -359,7 +359,7 @@ static int step_sanitize(void *vctx, const struct props_op *op, struct props_res
 	struct e820_ctx *c = vctx;
 
 	(void)op;
-	r->expect.ret = or_e820_sanitize(&c->e);
+	r->expect.ret = oe820_sanitize(&c->e);
 	r->actual.ret = mm_e820_sanitize(c->m);
 	props_note(r, "-> %d, %u entries", r->actual.ret, c->e.nr);
 	if (props_compare(r))
@@ -373,7 +373,7 @@ static int step_update(void *vctx, const struct props_op *op, struct props_resul
 	uint64_t start, size, got_n = 0, want_n = 0;
 
 	place_e820(c, op->v[0], (uint32_t)op->v[1], op->v[2], op->v[3], &start, &size);
-	r->expect.ret = or_e820_update(&c->e, start, size, (uint32_t)op->v[4], (uint32_t)op->v[5], &want_n,
+	r->expect.ret = oe820_update(&c->e, start, size, (uint32_t)op->v[4], (uint32_t)op->v[5], &want_n,
 			      &r->expect);
 	r->actual.ret = mm_e820_range_update(c->m, start, size, (uint32_t)op->v[4], (uint32_t)op->v[5],
 				   &got_n);
@@ -392,7 +392,7 @@ static int step_remove(void *vctx, const struct props_op *op, struct props_resul
 	uint64_t start, size, got_n = 0, want_n = 0;
 
 	place_e820(c, op->v[0], (uint32_t)op->v[1], op->v[2], op->v[3], &start, &size);
-	r->expect.ret = or_e820_remove(&c->e, start, size, (uint32_t)op->v[4], op->v[5] != 0, &want_n, &r->expect);
+	r->expect.ret = oe820_remove(&c->e, start, size, (uint32_t)op->v[4], op->v[5] != 0, &want_n, &r->expect);
 	r->actual.ret = mm_e820_range_remove(c->m, start, size, (uint32_t)op->v[4], op->v[5] != 0, &got_n);
 	props_note(r, "[%#" PRIx64 "+%#" PRIx64 "] -> %d, %#" PRIx64 " bytes", start, size, r->actual.ret,
 		   got_n);
@@ -406,7 +406,7 @@ static int step_remove(void *vctx, const struct props_op *op, struct props_resul
 static int step_mem_limit(void *vctx, const struct props_op *op, struct props_result *r)
 {
 	struct e820_ctx *c = vctx;
-	const struct or_e820_entry *e = c->e.nr ? &c->e.t[op->v[0] % c->e.nr] : NULL;
+	const struct oe820_entry *e = c->e.nr ? &c->e.t[op->v[0] % c->e.nr] : NULL;
 	uint64_t d = op->v[2], limit = d;
 
 	if (e && op->v[1] == A_START)
@@ -415,7 +415,7 @@ static int step_mem_limit(void *vctx, const struct props_op *op, struct props_re
 		limit = e->addr + e->size - d;
 	else if (e && op->v[1] == A_INSIDE)
 		limit = e->addr + (e->size ? d % e->size : 0);
-	r->expect.ret = or_e820_mem_limit(&c->e, limit, &r->expect);
+	r->expect.ret = oe820_mem_limit(&c->e, limit, &r->expect);
 	r->actual.ret = mm_e820_mem_limit(c->m, limit);
 	props_note(r, "mem=%#" PRIx64 " -> %d", limit, r->actual.ret);
 	if (props_compare(r))
@@ -430,7 +430,7 @@ static int step_fw_stage(void *vctx, const struct props_op *op, struct props_res
 	if (!c->stage && !(c->stage = malloc(STAGE_MAX * sizeof(*c->stage))))
 		return props_fail(r, "host out of memory");
 	if (c->nstage < STAGE_MAX)
-		c->stage[c->nstage++] = (struct or_e820_entry){ op->v[0], op->v[1], (uint32_t)op->v[2] };
+		c->stage[c->nstage++] = (struct oe820_entry){ op->v[0], op->v[1], (uint32_t)op->v[2] };
 	props_note(r, "%u staged", c->nstage);
 	return PROPS_OK;
 }
@@ -440,7 +440,7 @@ static int step_import(void *vctx, const struct props_op *op, struct props_resul
 	struct e820_ctx *c = vctx;
 	/* both tables are at most STAGE_MAX long (the working one <= 130) */
 	struct mm_e820_entry lib[STAGE_MAX + 1];
-	struct or_e820_entry orc[STAGE_MAX + 1];
+	struct oe820_entry orc[STAGE_MAX + 1];
 	uint32_t nr;
 
 	nr = op->v[0] ? c->e.nr : c->nstage;
@@ -450,7 +450,7 @@ static int step_import(void *vctx, const struct props_op *op, struct props_resul
 		orc[i] = op->v[0] ? c->e.t[i] : c->stage[i];
 		lib[i] = (struct mm_e820_entry){ orc[i].addr, orc[i].size, orc[i].type };
 	}
-	r->expect.ret = or_e820_import(&c->e, orc, nr, &r->expect);
+	r->expect.ret = oe820_import(&c->e, orc, nr, &r->expect);
 	r->actual.ret = mm_e820_import(c->m, lib, nr);
 	if (!op->v[0])
 		c->nstage = 0;
@@ -480,7 +480,7 @@ static int step_print(void *vctx, const struct props_op *op, struct props_result
 		}
 	}
 	/* the oracle's whole text once; a cut one is its first len - 1 bytes */
-	full = or_e820_format(&c->e, p, c->obuf, c->pcap);
+	full = oe820_format(&c->e, p, c->obuf, c->pcap);
 	if (full + 2 > c->pcap)
 		return props_fail(r, "oracle's boot log (%zu bytes) over its bound", full);
 	len = op->v[1] ? (size_t)(op->v[2] % (full + 2)) : full + 1;
@@ -503,7 +503,7 @@ static int step_type_name(void *vctx, const struct props_op *op, struct props_re
 {
 	uint32_t type = (uint32_t)op->v[0];
 	char want[32], got[32];
-	const char *w = or_e820_type_text(type, want, sizeof(want));
+	const char *w = oe820_type_text(type, want, sizeof(want));
 	const char *name = mm_e820_type_name(type);
 	int n;
 
@@ -531,17 +531,17 @@ static int step_reserve_early(void *vctx, const struct props_op *op, struct prop
 	else if (!strcmp(name, "empty"))
 		name = "";
 	if (op->v[0] == R_E820 && c->e.nr) {
-		const struct or_e820_entry *e = &c->e.t[op->v[1] % c->e.nr];
+		const struct oe820_entry *e = &c->e.t[op->v[1] % c->e.nr];
 		a = e->addr, sz = e->size, have = true;
 	} else if (op->v[0] == R_RES && c->er.nr) {
-		const struct or_res *x = &c->er.r[op->v[1] % c->er.nr];
+		const struct oe820_res *x = &c->er.r[op->v[1] % c->er.nr];
 		a = x->start, sz = x->end - x->start, have = true;
 	}
 	if (have && op->v[2] != P_ABS) {
 		place(true, a, sz, (uint32_t)op->v[2], op->v[3], op->v[4], &start, &end);
 		end += start;
 	}
-	r->expect.ret = or_early_reserve(&c->er, start, end, name, ok, &r->expect);
+	r->expect.ret = oe820_early_reserve(&c->er, start, end, name, ok, &r->expect);
 	r->actual.ret = ok ? mm_reserve_early_overlap_ok(c->m, start, end, name)
 		 : mm_reserve_early(c->m, start, end, name);
 	props_note(r, "[%#" PRIx64 ", %#" PRIx64 ") -> %d", start, end, r->actual.ret);
@@ -556,14 +556,14 @@ static int step_free_early(void *vctx, const struct props_op *op, struct props_r
 	uint64_t start = op->v[2], end = op->v[3];
 
 	if (op->v[1] != F_ABS && c->er.nr) {
-		const struct or_res *x = &c->er.r[op->v[0] % c->er.nr];
+		const struct oe820_res *x = &c->er.r[op->v[0] % c->er.nr];
 		start = x->start, end = x->end;
 		if (op->v[1] == F_START_OFF)
 			start += op->v[2];
 		else if (op->v[1] == F_END_OFF)
 			end += op->v[2];
 	}
-	r->expect.ret = or_early_free_range(&c->er, start, end, &r->expect);
+	r->expect.ret = oe820_early_free_range(&c->er, start, end, &r->expect);
 	r->actual.ret = mm_free_early(c->m, start, end);
 	props_note(r, "[%#" PRIx64 ", %#" PRIx64 ") -> %d", start, end, r->actual.ret);
 	if (props_compare(r))
@@ -578,12 +578,12 @@ static int step_find_area(void *vctx, const struct props_op *op, struct props_re
 	uint64_t got_a = 0, want_a = 0;
 
 	if (op->v[5] != A_ABS && c->e.nr) {
-		const struct or_e820_entry *e = &c->e.t[op->v[6] % c->e.nr];
+		const struct oe820_entry *e = &c->e.t[op->v[6] % c->e.nr];
 		start += op->v[5] == A_START ? e->addr : op->v[5] == A_END ? e->addr + e->size
 									 : e->addr + e->size / 2;
 	}
 	align = shift < 64 ? 1ull << shift : shift == 64 ? 0 : shift == 65 ? 3 : 0x1001;
-	r->expect.ret = or_find_e820_area(&c->er, &c->e, start, end, size, align, &want_a, &r->expect);
+	r->expect.ret = oe820_find_e820_area(&c->er, &c->e, start, end, size, align, &want_a, &r->expect);
 	r->actual.ret = mm_find_e820_area(c->m, start, end, size, align, &got_a);
 	props_note(r, "align %#" PRIx64 " -> %d %#" PRIx64, align, r->actual.ret, got_a);
 	if (props_compare(r))
@@ -592,7 +592,7 @@ static int step_find_area(void *vctx, const struct props_op *op, struct props_re
 		PROPS_CHECK_EQ(r, "find_e820_area address", got_a, want_a);
 	if (!r->actual.ret && op->v[4]) {
 		/* the usual caller: find, then reserve what was found */
-		r->expect.ret = or_early_reserve(&c->er, want_a, want_a + size, "find", false,
+		r->expect.ret = oe820_early_reserve(&c->er, want_a, want_a + size, "find", false,
 						 &r->expect);
 		r->actual.ret = mm_reserve_early(c->m, got_a, got_a + size, "find");
 		if (props_compare(r))
@@ -607,13 +607,13 @@ static int step_find_area(void *vctx, const struct props_op *op, struct props_re
 static int step_meminfo_add(void *vctx, const struct props_op *op, struct props_result *r)
 {
 	struct e820_ctx *c = vctx;
-	const struct or_bank *b = c->mi.nr ? &c->mi.b[op->v[0] % c->mi.nr] : NULL;
+	const struct oe820_bank *b = c->mi.nr ? &c->mi.b[op->v[0] % c->mi.nr] : NULL;
 	uint64_t start, size;
 	int node = (int)op->v[4];
 
 	place(b != NULL, b ? b->start : 0, b ? b->size : 0, (uint32_t)op->v[1], op->v[2], op->v[3],
 	      &start, &size);
-	r->expect.ret = or_meminfo_add(&c->mi, start, size, node, &r->expect);
+	r->expect.ret = oe820_meminfo_add(&c->mi, start, size, node, &r->expect);
 	r->actual.ret = mm_meminfo_add(c->m, start, size, node);
 	props_note(r, "[%#" PRIx64 "+%#" PRIx64 "] -> %d", start, size, r->actual.ret);
 	if (props_compare(r))
@@ -626,7 +626,7 @@ static int step_meminfo_check(void *vctx, const struct props_op *op, struct prop
 	struct e820_ctx *c = vctx;
 	uint64_t phys = op->v[0] << 12;
 
-	r->expect.ret = or_meminfo_check(&c->mi, phys, op->v[1], op->v[2] != 0, &r->expect);
+	r->expect.ret = oe820_meminfo_check(&c->mi, phys, op->v[1], op->v[2] != 0, &r->expect);
 	r->actual.ret = mm_meminfo_sanity_check(c->m, phys, op->v[1], op->v[2] != 0);
 	props_note(r, "-> %d, %u banks, vmalloc_min %#" PRIx64, r->actual.ret, c->mi.nr, c->mi.vmalloc_min);
 	if (props_compare(r))
@@ -642,7 +642,7 @@ static int check_soft_reserved(struct e820_ctx *c, struct props_result *r)
 	const struct mm_memblock *mb = mm_memblock_get(c->m);
 
 	for (uint32_t i = 0; mb && i < c->e.nr; i++) {
-		const struct or_e820_entry *x = &c->e.t[i];
+		const struct oe820_entry *x = &c->e.t[i];
 		uint64_t at, end;
 		if (x->type != 0xefffffffu || !x->size)
 			continue;
@@ -677,19 +677,19 @@ static int predict_e820_memblock(struct e820_ctx *c)
 
 	c->mb.can_resize = true;
 	for (uint32_t i = 0; i < c->e.nr; i++) {
-		const struct or_e820_entry *e = &c->e.t[i];
+		const struct oe820_entry *e = &c->e.t[i];
 		int w = 0;
 
 		if (c->narrow && e->addr + e->size > 0xffffffffull)
 			continue;
 		if (e->type == MM_E820_SOFT_RESERVED)
-			w = omb_add(&c->mb, OMB_RESERVED, e->addr, e->size, OMB_MAX_NUMNODES, 0);
+			w = omemblock_add(&c->mb, OMEMBLOCK_RESERVED, e->addr, e->size, OMEMBLOCK_MAX_NUMNODES, 0);
 		else if (e->type == MM_E820_RAM || e->type == MM_E820_RESERVED_KERN)
-			w = omb_add(&c->mb, OMB_MEMORY, e->addr, e->size, OMB_MAX_NUMNODES, 0);
+			w = omemblock_add(&c->mb, OMEMBLOCK_MEMORY, e->addr, e->size, OMEMBLOCK_MAX_NUMNODES, 0);
 		if (w && !ret)
 			ret = w;
 	}
-	omb_trim(&c->mb, 4096);
+	omemblock_trim(&c->mb, 4096);
 	return ret;
 }
 
@@ -715,8 +715,8 @@ static int step_meminfo_memblock(void *vctx, const struct props_op *op, struct p
 	(void)op;
 	r->expect.ret = 0;
 	for (uint32_t i = 0; i < c->mi.nr; i++) {
-		const struct or_bank *b = &c->mi.b[i];
-		int w = omb_add_node(&c->mb, b->start, b->size, b->node, 0);
+		const struct oe820_bank *b = &c->mi.b[i];
+		int w = omemblock_add_node(&c->mb, b->start, b->size, b->node, 0);
 		if (w && !r->expect.ret)
 			r->expect.ret = w;
 	}

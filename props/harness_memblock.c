@@ -28,9 +28,9 @@ struct poke {
 
 struct memblock_ctx {
 	struct mm_machine *m;
-	struct omb o;
-	struct or_e820 e;     /* the e820 table the feeds read */
-	struct or_meminfo mi; /* the ARM banks */
+	struct omemblock o;
+	struct oe820 e;     /* the e820 table the feeds read */
+	struct oe820_meminfo mi; /* the ARM banks */
 	uint32_t profile;
 	uint64_t last_alloc;
 	struct poke pokes[NPOKE];
@@ -89,23 +89,23 @@ static int region_fail(int w, unsigned long i, const struct mm_memblock_region *
 static int compare_type(struct memblock_ctx *c, const struct mm_memblock_type *t, int w,
 			struct props_result *r)
 {
-	unsigned long cnt = omb_cnt(&c->o, w);
-	const struct omb_type *ot = &c->o.t[w];
+	unsigned long cnt = omemblock_cnt(&c->o, w);
+	const struct omemblock_type *ot = &c->o.t[w];
 
 	PROPS_CHECK_EQ(r, what_cnt[w], t->cnt, cnt);
 	PROPS_CHECK_EQ(r, what_max[w], t->max, c->o.t[w].max);
-	PROPS_CHECK_EQ(r, what_total[w], t->total_size, omb_total(&c->o, w));
-	PROPS_CHECK_EQ(r, what_phys[w], mm_memblock_array_phys(c->m, w == OMB_RESERVED),
+	PROPS_CHECK_EQ(r, what_total[w], t->total_size, omemblock_total(&c->o, w));
+	PROPS_CHECK_EQ(r, what_phys[w], mm_memblock_array_phys(c->m, w == OMEMBLOCK_RESERVED),
 		       c->o.t[w].array_phys);
 	if (cnt == 0) {
 		/* cnt 0: regions[0] must still read as empty */
 		PROPS_CHECK_EQ(r, "regions[0].size with cnt 0", t->regions[0].size, 0);
 		return PROPS_OK;
 	}
-	/* the oracle's runs in place (omb_region copies a struct per call,
+	/* the oracle's runs in place (omemblock_region copies a struct per call,
 	 * an ASan-checked memcpy each), then the empty marker if cnt has it */
 	for (unsigned long i = 0; i < cnt && i < ot->n; i++) {
-		const struct omb_run *want = &ot->r[i];
+		const struct omemblock_run *want = &ot->r[i];
 		const struct mm_memblock_region *got = &t->regions[i];
 
 		if (got->base != want->base || got->size != want->size ||
@@ -130,7 +130,7 @@ static int memblock_check(void *ctx, struct props_result *r)
 
 	if (!mb)
 		return props_fail(r, "mm_memblock_get returned NULL");
-	if (compare_type(c, &mb->memory, OMB_MEMORY, r) || compare_type(c, &mb->reserved, OMB_RESERVED, r))
+	if (compare_type(c, &mb->memory, OMEMBLOCK_MEMORY, r) || compare_type(c, &mb->reserved, OMEMBLOCK_RESERVED, r))
 		return PROPS_FAIL;
 	PROPS_CHECK_EQ(r, "bottom_up", mb->bottom_up, c->o.bottom_up);
 	PROPS_CHECK_EQ(r, "current_limit", mb->current_limit, c->o.current_limit);
@@ -174,25 +174,25 @@ static int feed_e820(struct memblock_ctx *c, struct props_result *r)
 	bool narrow = c->profile != MM_PROFILE_X86_PAE;
 	int want = 0;
 
-	r->expect.ret = or_e820_sanitize(&c->e);
+	r->expect.ret = oe820_sanitize(&c->e);
 	r->actual.ret = mm_e820_sanitize(c->m);
 	if (props_compare(r))
 		return PROPS_FAIL;
 	c->o.can_resize = true;
 	for (uint32_t i = 0; i < c->e.nr; i++) {
-		const struct or_e820_entry *e = &c->e.t[i];
+		const struct oe820_entry *e = &c->e.t[i];
 		int w = 0;
 
 		if (narrow && e->addr + e->size > UINT32_MAX)
 			continue;
 		if (e->type == MM_E820_SOFT_RESERVED)
-			w = omb_add(&c->o, OMB_RESERVED, e->addr, e->size, OMB_MAX_NUMNODES, 0);
+			w = omemblock_add(&c->o, OMEMBLOCK_RESERVED, e->addr, e->size, OMEMBLOCK_MAX_NUMNODES, 0);
 		else if (e->type == MM_E820_RAM || e->type == MM_E820_RESERVED_KERN)
-			w = omb_add(&c->o, OMB_MEMORY, e->addr, e->size, OMB_MAX_NUMNODES, 0);
+			w = omemblock_add(&c->o, OMEMBLOCK_MEMORY, e->addr, e->size, OMEMBLOCK_MAX_NUMNODES, 0);
 		if (w && !want)
 			want = w;
 	}
-	omb_trim(&c->o, 4096);
+	omemblock_trim(&c->o, 4096);
 	r->expect.ret = want;
 	r->actual.ret = mm_e820_memblock_setup(c->m);
 	props_note(r, "%u entries -> %d", c->e.nr, r->actual.ret);
@@ -205,13 +205,13 @@ static int feed_meminfo(struct memblock_ctx *c, uint64_t phys_offset, bool highm
 {
 	int want = 0;
 
-	r->expect.ret = or_meminfo_check(&c->mi, phys_offset, 0, highmem, &r->expect);
+	r->expect.ret = oe820_meminfo_check(&c->mi, phys_offset, 0, highmem, &r->expect);
 	r->actual.ret = mm_meminfo_sanity_check(c->m, phys_offset, 0, highmem);
 	if (props_compare(r))
 		return PROPS_FAIL;
 	for (uint32_t i = 0; i < c->mi.nr; i++) {
-		const struct or_bank *b = &c->mi.b[i];
-		int w = omb_add_node(&c->o, b->start, b->size, b->node, 0);
+		const struct oe820_bank *b = &c->mi.b[i];
+		int w = omemblock_add_node(&c->o, b->start, b->size, b->node, 0);
 		if (w && !want)
 			want = w;
 	}
@@ -243,12 +243,12 @@ static int memblock_setup(void *ctx, const struct props_op *cfg, struct props_re
 	if (ret)
 		return props_fail(r, "mm_machine_create: %d", ret);
 	props_watch(r, c->m);
-	omb_init(&c->o, (unsigned long)cfg->v[1], cfg->v[0] != 0);
+	omemblock_init(&c->o, (unsigned long)cfg->v[1], cfg->v[0] != 0);
 	c->o.expect = &r->expect; /* the runner's, for the whole input */
-	if (or_e820_init(&c->e, mc.e820_max_entries ? mc.e820_max_entries : 128,
+	if (oe820_init(&c->e, mc.e820_max_entries ? mc.e820_max_entries : 128,
 			 (mc.features & MM_FEAT_E820_REMOVE_SPLIT) != 0,
 			 mc.profile == MM_PROFILE_X86_PAE ? 1ull << 24 : 1ull << 20) ||
-	    or_meminfo_init(&c->mi, mc.meminfo_nr_banks ? mc.meminfo_nr_banks : 8))
+	    oe820_meminfo_init(&c->mi, mc.meminfo_nr_banks ? mc.meminfo_nr_banks : 8))
 		return props_fail(r, "oracle: host out of memory");
 
 	mm_memblock_set_bottom_up(c->m, cfg->v[2]);
@@ -267,18 +267,18 @@ static int memblock_setup(void *ctx, const struct props_op *cfg, struct props_re
 			{ 0xfffc0000, 0x40000, MM_E820_RESERVED },
 			{ 0x100000000ull, 0x40000000ull, MM_E820_RAM },
 		};
-		struct or_e820_entry opc[sizeof(pc) / sizeof(pc[0])];
+		struct oe820_entry opc[sizeof(pc) / sizeof(pc[0])];
 		for (size_t i = 0; i < sizeof(pc) / sizeof(pc[0]); i++)
-			opc[i] = (struct or_e820_entry){ pc[i].addr, pc[i].size, pc[i].type };
-		r->expect.ret = or_e820_import(&c->e, opc, sizeof(pc) / sizeof(pc[0]), &r->expect);
+			opc[i] = (struct oe820_entry){ pc[i].addr, pc[i].size, pc[i].type };
+		r->expect.ret = oe820_import(&c->e, opc, sizeof(pc) / sizeof(pc[0]), &r->expect);
 		r->actual.ret = mm_e820_import(c->m, pc, sizeof(pc) / sizeof(pc[0]));
 		if (props_compare(r) || feed_e820(c, r) || props_compare(r))
 			return PROPS_FAIL;
 	} else if (layout == LAYOUT_ARM) {
-		static const struct or_bank arm[] = { { 0x80000000ull, 0x10000000ull, 0, false },
+		static const struct oe820_bank arm[] = { { 0x80000000ull, 0x10000000ull, 0, false },
 						      { 0x90000000ull, 0x30000000ull, 1, false } };
 		for (size_t i = 0; i < sizeof(arm) / sizeof(arm[0]); i++) {
-			r->expect.ret = or_meminfo_add(&c->mi, arm[i].start, arm[i].size, arm[i].node,
+			r->expect.ret = oe820_meminfo_add(&c->mi, arm[i].start, arm[i].size, arm[i].node,
 						       &r->expect);
 			r->actual.ret = mm_meminfo_add(c->m, arm[i].start, arm[i].size, arm[i].node);
 			if (props_compare(r))
@@ -289,7 +289,7 @@ static int memblock_setup(void *ctx, const struct props_op *cfg, struct props_re
 	}
 	/* armed last, so the fixed layout above is never cut short */
 	mm_fault_inject_set(c->m, cfg->v[4], (uint32_t)cfg->v[5], (uint32_t)cfg->v[6]);
-	omb_fault_set(&c->o, cfg->v[4], (uint32_t)cfg->v[5], (uint32_t)cfg->v[6]);
+	omemblock_fault_set(&c->o, cfg->v[4], (uint32_t)cfg->v[5], (uint32_t)cfg->v[6]);
 	r->note[0] = '\0';
 	return memblock_check(c, r);
 }
@@ -298,9 +298,9 @@ static void memblock_teardown(void *ctx)
 {
 	struct memblock_ctx *c = ctx;
 	mm_machine_destroy(c->m);
-	omb_free(&c->o);
-	or_e820_free(&c->e);
-	or_meminfo_free(&c->mi);
+	omemblock_free(&c->o);
+	oe820_free(&c->e);
+	oe820_meminfo_free(&c->mi);
 }
 
 /* ---- range ops ---------------------------------------------------------- */
@@ -322,36 +322,36 @@ static int do_action(struct memblock_ctx *c, uint32_t action, uint64_t base, uin
 
 	switch (action) {
 	case A_ADD:
-		*want = omb_add(&c->o, OMB_MEMORY, base, size, OMB_MAX_NUMNODES, 0);
+		*want = omemblock_add(&c->o, OMEMBLOCK_MEMORY, base, size, OMEMBLOCK_MAX_NUMNODES, 0);
 		*got = mm_memblock_add(c->m, base, size);
 		return finish(c, r);
 	case A_ADD_NODE:
-		*want = omb_add_node(&c->o, base, size, nid, flags);
+		*want = omemblock_add_node(&c->o, base, size, nid, flags);
 		*got = mm_memblock_add_node(c->m, base, size, nid, (enum mm_memblock_flags)flags);
 		return finish(c, r);
 	case A_RESERVE:
-		*want = omb_add(&c->o, OMB_RESERVED, base, size, OMB_MAX_NUMNODES, 0);
+		*want = omemblock_add(&c->o, OMEMBLOCK_RESERVED, base, size, OMEMBLOCK_MAX_NUMNODES, 0);
 		*got = mm_memblock_reserve(c->m, base, size);
 		return finish(c, r);
 	case A_REMOVE:
-		*want = omb_remove(&c->o, OMB_MEMORY, base, size);
+		*want = omemblock_remove(&c->o, OMEMBLOCK_MEMORY, base, size);
 		*got = mm_memblock_remove(c->m, base, size);
 		return finish(c, r);
 	case A_FREE:
-		*want = omb_remove(&c->o, OMB_RESERVED, base, size);
+		*want = omemblock_remove(&c->o, OMEMBLOCK_RESERVED, base, size);
 		*got = flags & 1 ? mm_memblock_phys_free(c->m, base, size)
 				: mm_memblock_free(c->m, base, size);
 		return finish(c, r);
 	case A_SET_NODE:
-		*want = omb_set_node(&c->o, reserved_type ? OMB_RESERVED : OMB_MEMORY, base, size, nid);
+		*want = omemblock_set_node(&c->o, reserved_type ? OMEMBLOCK_RESERVED : OMEMBLOCK_MEMORY, base, size, nid);
 		*got = mm_memblock_set_node(c->m, base, size, reserved_type, nid);
 		return finish(c, r);
 	default: {
 		uint32_t k = action - A_MARK0;
 		if (k == 2)
-			*want = omb_mark_mirror(&c->o, base, size);
+			*want = omemblock_mark_mirror(&c->o, base, size);
 		else
-			*want = omb_setclr(&c->o, base, size, k == 0 || k == 3, mark_flag[k]);
+			*want = omemblock_setclr(&c->o, base, size, k == 0 || k == 3, mark_flag[k]);
 		switch (k) {
 		case 0: *got = mm_memblock_mark_hotplug(c->m, base, size); break;
 		case 1: *got = mm_memblock_clear_hotplug(c->m, base, size); break;
@@ -416,7 +416,7 @@ static int step_rel(void *ctx, const struct props_op *op, struct props_result *r
 	uint32_t action = (uint32_t)op->v[1], shape = (uint32_t)op->v[3], k = (uint32_t)op->v[4];
 	uint64_t d = op->v[5], lo, hi;
 	unsigned long n = c->o.t[w].n, i = n ? (unsigned long)(op->v[2] % n) : 0;
-	struct omb_run a = omb_region(&c->o, w, i), b;
+	struct omemblock_run a = omemblock_region(&c->o, w, i), b;
 	uint64_t ae = a.base + a.size;
 
 	switch (shape) {
@@ -432,7 +432,7 @@ static int step_rel(void *ctx, const struct props_op *op, struct props_result *r
 	case 4: lo = sat_sub(a.base, d); hi = a.base + a.size / 2 + 1 > ae ? ae : a.base + a.size / 2 + 1; break;
 	case 5: lo = a.base + a.size / 2; hi = sat_add(ae, d); break;
 	case 6:
-		b = omb_region(&c->o, w, n ? (i + k) % n : 0);
+		b = omemblock_region(&c->o, w, n ? (i + k) % n : 0);
 		if (b.base < a.base)
 			b = a;
 		lo = sat_sub(a.base, d);
@@ -440,7 +440,7 @@ static int step_rel(void *ctx, const struct props_op *op, struct props_result *r
 		break;
 	default:
 		if (i + 1 < n) {
-			b = omb_region(&c->o, w, i + 1);
+			b = omemblock_region(&c->o, w, i + 1);
 			lo = ae;
 			hi = b.base;
 		} else {
@@ -453,7 +453,7 @@ static int step_rel(void *ctx, const struct props_op *op, struct props_result *r
 		hi = lo;
 	props_note(r, "[%#llx-%#llx) ", (unsigned long long)lo, (unsigned long long)hi);
 	return do_action(c, action, lo, hi - lo, (int)(int64_t)op->v[6], (uint32_t)op->v[7],
-			 w == OMB_RESERVED, r);
+			 w == OMEMBLOCK_RESERVED, r);
 }
 
 /* ---- switches ----------------------------------------------------------- */
@@ -495,36 +495,36 @@ static int step_fault(void *ctx, const struct props_op *op, struct props_result 
 {
 	struct memblock_ctx *c = ctx;
 	mm_fault_inject_set(c->m, op->v[0], (uint32_t)op->v[1], (uint32_t)op->v[2]);
-	omb_fault_set(&c->o, op->v[0], (uint32_t)op->v[1], (uint32_t)op->v[2]);
+	omemblock_fault_set(&c->o, op->v[0], (uint32_t)op->v[1], (uint32_t)op->v[2]);
 	return oracle_ok(c, r);
 }
 
 /* ---- allocation --------------------------------------------------------- */
 
-static int alloc_common(struct memblock_ctx *c, enum omb_alloc_api api, uint64_t size,
+static int alloc_common(struct memblock_ctx *c, enum omemblock_alloc_api api, uint64_t size,
 			uint64_t align, uint64_t start, uint64_t end, int nid, bool exact, bool raw,
 			bool null_out, struct props_result *r)
 {
 	uint64_t got_addr = 0xdeadbeef, want_addr = 0xdeadbeef;
 	bool zeroed;
 
-	if (null_out && api == OMB_ALLOC) {
+	if (null_out && api == OMEMBLOCK_ALLOC) {
 		props_expect_report(&r->expect, MM_STAGE_MEMBLOCK, MM_REPORT_INVALID_ARG);
 		r->expect.ret = -EINVAL;
 	} else {
-		r->expect.ret = omb_alloc(&c->o, api, size, align, start, end, nid, exact, raw,
+		r->expect.ret = omemblock_alloc(&c->o, api, size, align, start, end, nid, exact, raw,
 					  &want_addr, &zeroed);
 		if (r->expect.ret == 0 && zeroed)
 			pokes_zero(c, want_addr, size);
 	}
 	switch (api) {
-	case OMB_PHYS_ALLOC_RANGE:
+	case OMEMBLOCK_PHYS_ALLOC_RANGE:
 		r->actual.ret = mm_memblock_phys_alloc_range(c->m, size, align, start, end, &got_addr);
 		break;
-	case OMB_PHYS_ALLOC_TRY_NID:
+	case OMEMBLOCK_PHYS_ALLOC_TRY_NID:
 		r->actual.ret = mm_memblock_phys_alloc_try_nid(c->m, size, align, nid, &got_addr);
 		break;
-	case OMB_ALLOC_TRY_NID:
+	case OMEMBLOCK_ALLOC_TRY_NID:
 		r->actual.ret = mm_memblock_alloc_try_nid(c->m, size, align, start, end, nid, exact,
 							  raw, &got_addr);
 		break;
@@ -544,29 +544,29 @@ static int alloc_common(struct memblock_ctx *c, enum omb_alloc_api api, uint64_t
 static int step_phys_alloc_range(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
-	return alloc_common(c, OMB_PHYS_ALLOC_RANGE, op->v[0],
-			    op->v[1], op->v[2], op->v[3], OMB_NO_NODE, false, true, false, r);
+	return alloc_common(c, OMEMBLOCK_PHYS_ALLOC_RANGE, op->v[0],
+			    op->v[1], op->v[2], op->v[3], OMEMBLOCK_NO_NODE, false, true, false, r);
 }
 
 static int step_phys_alloc_try_nid(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
-	return alloc_common(c, OMB_PHYS_ALLOC_TRY_NID, op->v[0],
+	return alloc_common(c, OMEMBLOCK_PHYS_ALLOC_TRY_NID, op->v[0],
 			    op->v[1], 0, 0, (int)(int64_t)op->v[2], false, true, false, r);
 }
 
 static int step_alloc_try_nid(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
-	return alloc_common(c, OMB_ALLOC_TRY_NID, op->v[0], op->v[1],
+	return alloc_common(c, OMEMBLOCK_ALLOC_TRY_NID, op->v[0], op->v[1],
 			    op->v[2], op->v[3], (int)(int64_t)op->v[4], op->v[5], op->v[6], false, r);
 }
 
 static int step_alloc(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
-	return alloc_common(c, OMB_ALLOC, op->v[0], op->v[1], 0, 0,
-			    OMB_NO_NODE, false, false, op->v[2], r);
+	return alloc_common(c, OMEMBLOCK_ALLOC, op->v[0], op->v[1], 0, 0,
+			    OMEMBLOCK_NO_NODE, false, false, op->v[2], r);
 }
 
 /* ---- whole-map operations and queries ------------------------------------ */
@@ -575,7 +575,7 @@ static int step_trim(void *ctx, const struct props_op *op, struct props_result *
 {
 	struct memblock_ctx *c = ctx;
 	mm_memblock_trim_memory(c->m, op->v[0]);
-	omb_trim(&c->o, op->v[0]);
+	omemblock_trim(&c->o, op->v[0]);
 	return oracle_ok(c, r);
 }
 
@@ -583,7 +583,7 @@ static int step_enforce(void *ctx, const struct props_op *op, struct props_resul
 {
 	struct memblock_ctx *c = ctx;
 	mm_memblock_enforce_memory_limit(c->m, op->v[0]);
-	omb_enforce_limit(&c->o, op->v[0]);
+	omemblock_enforce_limit(&c->o, op->v[0]);
 	return oracle_ok(c, r);
 }
 
@@ -592,7 +592,7 @@ static int step_query(void *ctx, const struct props_op *op, struct props_result 
 	struct memblock_ctx *c = ctx;
 	int w = (int)op->v[1];
 	unsigned long n = c->o.t[w].n, i = n ? (unsigned long)(op->v[3] % n) : 0;
-	struct omb_run a = omb_region(&c->o, w, i);
+	struct omemblock_run a = omemblock_region(&c->o, w, i);
 	uint64_t addr = op->v[0];
 
 	if (op->v[2] == 1)
@@ -601,16 +601,16 @@ static int step_query(void *ctx, const struct props_op *op, struct props_result 
 		addr = a.base + a.size + (addr & 3) - 2;
 	props_note(r, "addr %#llx", (unsigned long long)addr);
 	PROPS_CHECK_EQ(r, "memblock_is_memory", mm_memblock_is_memory(c->m, addr),
-		       omb_contains(&c->o, OMB_MEMORY, addr));
+		       omemblock_contains(&c->o, OMEMBLOCK_MEMORY, addr));
 	PROPS_CHECK_EQ(r, "memblock_is_reserved", mm_memblock_is_reserved(c->m, addr),
-		       omb_contains(&c->o, OMB_RESERVED, addr));
+		       omemblock_contains(&c->o, OMEMBLOCK_RESERVED, addr));
 	PROPS_CHECK_EQ(r, "memblock_phys_mem_size", mm_memblock_phys_mem_size(c->m),
-		       omb_total(&c->o, OMB_MEMORY));
+		       omemblock_total(&c->o, OMEMBLOCK_MEMORY));
 	PROPS_CHECK_EQ(r, "memblock_reserved_size", mm_memblock_reserved_size(c->m),
-		       omb_total(&c->o, OMB_RESERVED));
+		       omemblock_total(&c->o, OMEMBLOCK_RESERVED));
 	PROPS_CHECK_EQ(r, "memblock_start_of_DRAM", mm_memblock_start_of_DRAM(c->m),
-		       omb_region(&c->o, OMB_MEMORY, 0).base);
-	PROPS_CHECK_EQ(r, "memblock_end_of_DRAM", mm_memblock_end_of_DRAM(c->m), omb_end_of_dram(&c->o));
+		       omemblock_region(&c->o, OMEMBLOCK_MEMORY, 0).base);
+	PROPS_CHECK_EQ(r, "memblock_end_of_DRAM", mm_memblock_end_of_DRAM(c->m), omemblock_end_of_dram(&c->o));
 	return oracle_ok(c, r);
 }
 
@@ -644,7 +644,7 @@ static int step_poke(void *ctx, const struct props_op *op, struct props_result *
 static int step_e820_add(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
-	r->expect.ret = or_e820_add(&c->e, op->v[0], op->v[1], (uint32_t)op->v[2], &r->expect);
+	r->expect.ret = oe820_add(&c->e, op->v[0], op->v[1], (uint32_t)op->v[2], &r->expect);
 	r->actual.ret = mm_e820_add(c->m, op->v[0], op->v[1], (uint32_t)op->v[2]);
 	props_note(r, "-> %d", r->actual.ret);
 	return PROPS_OK;
@@ -660,7 +660,7 @@ static int step_e820_setup(void *ctx, const struct props_op *op, struct props_re
 static int step_meminfo_add(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
-	r->expect.ret = or_meminfo_add(&c->mi, op->v[0], op->v[1], (int)op->v[2], &r->expect);
+	r->expect.ret = oe820_meminfo_add(&c->mi, op->v[0], op->v[1], (int)op->v[2], &r->expect);
 	r->actual.ret = mm_meminfo_add(c->m, op->v[0], op->v[1], (int)op->v[2]);
 	props_note(r, "-> %d", r->actual.ret);
 	return PROPS_OK;

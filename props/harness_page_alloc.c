@@ -36,7 +36,7 @@ struct layout_node {
 
 struct page_alloc_ctx {
 	struct mm_machine *m;
-	struct opa o;
+	struct opage_alloc o;
 	bool oracle_live, inited;
 	bool dirty; /* state changed since the last walk (fuzz-mode checks only) */
 	unsigned max_order;
@@ -72,7 +72,7 @@ static const uint64_t gfp_values[] = {
 static const char *const nid_names[] = { "local", "0", "1", "2", "3", "bad7", "bad9", "bad-5" };
 static const uint64_t nid_values[] = { (uint64_t)-1, 0, 1, 2, 3, 7, 9, (uint64_t)-5 };
 
-#define OPA_GFP_VALID (0x1u | 0x2u | 0x20u | 0x100u | 0x8000u | 0x40000u | 0x80000u)
+#define OPAGE_ALLOC_GFP_VALID (0x1u | 0x2u | 0x20u | 0x100u | 0x8000u | 0x40000u | 0x80000u)
 
 /* ---- bookkeeping ------------------------------------------------------ */
 
@@ -142,7 +142,7 @@ static void page_alloc_teardown(void *ctx)
 	struct page_alloc_ctx *c = ctx;
 	mm_machine_destroy(c->m);
 	if (c->oracle_live)
-		opa_free(&c->o);
+		opage_alloc_free(&c->o);
 	free(c->heads);
 	free(c->pos);
 	free(c->pat);
@@ -202,13 +202,13 @@ static int ensure_init(struct page_alloc_ctx *c, struct props_result *r)
 	/* one absent pfn on each side, so the walk can test pfns without pages */
 	base = base ? base - 1 : 0;
 	c->base = base;
-	if (opa_init(&c->o, c->max_order, c->lowmem_pfn, c->modern, c->hardening & MM_HARDEN_POISON,
+	if (opage_alloc_init(&c->o, c->max_order, c->lowmem_pfn, c->modern, c->hardening & MM_HARDEN_POISON,
 		     base, npfn + 1))
 		return props_fail(r, "host out of memory for the oracle");
 	c->oracle_live = true;
-	opa_cpus(&c->o, NR_CPUS);
+	opage_alloc_cpus(&c->o, NR_CPUS);
 	/* the fault countdown the configuration drew, before the oracle existed */
-	opa_fault_set(&c->o, c->fault_enable, c->fault_after, c->fault_repeat);
+	opage_alloc_fault_set(&c->o, c->fault_enable, c->fault_after, c->fault_repeat);
 	/* not zeroed: pos[] and pat[] are read only at live heads, which
 	 * head_add initialises, and heads[] only below nheads */
 	c->heads = malloc((npfn + 1 - base) * sizeof(*c->heads));
@@ -218,12 +218,12 @@ static int ensure_init(struct page_alloc_ctx *c, struct props_result *r)
 		return props_fail(r, "host out of memory for the harness");
 	for (int i = 0; i < c->nr_nodes; i++) {
 		const struct layout_node *n = &c->node[i];
-		opa_node(&c->o, i, n->start, n->end);
-		opa_present(&c->o, n->start, n->hole_s);
-		opa_present(&c->o, n->hole_e, n->end);
+		opage_alloc_node(&c->o, i, n->start, n->end);
+		opage_alloc_present(&c->o, n->start, n->hole_s);
+		opage_alloc_present(&c->o, n->hole_e, n->end);
 	}
-	opa_zones_init(&c->o);
-	opa_handoff_begin(&c->o);
+	opage_alloc_zones_init(&c->o);
+	opage_alloc_handoff_begin(&c->o);
 	for (int i = 0; i < c->nr_nodes; i++) {
 		const struct layout_node *n = &c->node[i];
 		for (uint64_t pfn = n->start; pfn < n->end;) {
@@ -236,14 +236,14 @@ static int ensure_init(struct page_alloc_ctx *c, struct props_result *r)
 			if ((ret = mm_free_pages_bootmem(c->m, pfn, o)))
 				return props_fail(r, "mm_free_pages_bootmem(%#llx, %u): %d",
 						  (unsigned long long)pfn, o, ret);
-			opa_handoff(&c->o, pfn, o);
+			opage_alloc_handoff(&c->o, pfn, o);
 			pfn += (uint64_t)1 << o;
 		}
 	}
-	opa_handoff_end(&c->o);
+	opage_alloc_handoff_end(&c->o);
 	if ((ret = mm_setup_per_zone_wmarks(c->m)))
 		return props_fail(r, "mm_setup_per_zone_wmarks: %d", ret);
-	opa_wmarks(&c->o);
+	opage_alloc_wmarks(&c->o);
 	return PROPS_OK;
 }
 
@@ -271,7 +271,7 @@ static int check_zeroed(struct page_alloc_ctx *c, struct props_result *r, uint64
 
 static uint64_t last_word(const struct page_alloc_ctx *c, uint64_t pfn)
 {
-	const struct opa_page *p = opa_page(&c->o, pfn);
+	const struct opage_alloc_page *p = opage_alloc_page(&c->o, pfn);
 	return ((pfn + ((uint64_t)1 << p->order)) << 12) - 8;
 }
 
@@ -298,13 +298,13 @@ static int check_pattern(struct page_alloc_ctx *c, struct props_result *r, uint6
 static int alloc_pcp_done(struct page_alloc_ctx *c, struct props_result *r, uint32_t gfp, mm_pfn_t pfn,
 			  int enid, int ezone)
 {
-	const bool cold = gfp & OPA_GFP_COLD;
+	const bool cold = gfp & OPAGE_ALLOC_GFP_COLD;
 	uint64_t want;
 
-	if (!opa_pcp_has(&c->o, enid, ezone)) {
+	if (!opage_alloc_pcp_has(&c->o, enid, ezone)) {
 		mm_pfn_t list[1024];
 		struct mm_pcp_info info;
-		uint32_t n, batch = opa_pcp_list(&c->o, enid, ezone, c->o.cpu)->batch;
+		uint32_t n, batch = opage_alloc_pcp_list(&c->o, enid, ezone, c->o.cpu)->batch;
 		uint64_t avail = c->o.zone[enid][ezone].free;
 		if (mm_pcp_info(c->m, enid, ezone, c->o.cpu, &info, list, 1024))
 			return props_fail(r, "mm_pcp_info(%d, %d, %u) failed", enid, ezone, c->o.cpu);
@@ -314,13 +314,13 @@ static int alloc_pcp_done(struct page_alloc_ctx *c, struct props_result *r, uint
 					  enid, ezone, n, batch, (unsigned long long)avail);
 		for (uint32_t i = 0; i < n; i++) {
 			uint64_t p = cold ? (i + 1 < n ? list[i] : pfn) : (i ? list[i - 1] : pfn);
-			if (!opa_pcp_refill_one(&c->o, enid, ezone, p))
+			if (!opage_alloc_pcp_refill_one(&c->o, enid, ezone, p))
 				return props_fail(r, "refill page %u: pfn %#llx is not the next page rmqueue gives",
 						  i, (unsigned long long)p);
 		}
 		props_note(r, "refill %u, ", n);
 	}
-	want = opa_pcp_pick(&c->o, enid, ezone, cold);
+	want = opage_alloc_pcp_pick(&c->o, enid, ezone, cold);
 	if (pfn != want)
 		return props_fail(r, "alloc: pfn %#llx, oracle: the %s of the per-CPU list, %#llx",
 				  (unsigned long long)pfn, cold ? "tail" : "head", (unsigned long long)want);
@@ -328,9 +328,9 @@ static int alloc_pcp_done(struct page_alloc_ctx *c, struct props_result *r, uint
 		   c->o.cpu);
 	c->dirty = true;
 	props_expect_reports(&r->expect, MM_STAGE_PAGE_ALLOC, MM_REPORT_CORRUPTION,
-			     opa_pcp_alloc_apply(&c->o, enid, ezone, cold));
+			     opage_alloc_pcp_alloc_apply(&c->o, enid, ezone, cold));
 	head_add(c, pfn);
-	if ((gfp & OPA_GFP_ZERO) && check_zeroed(c, r, pfn, 0))
+	if ((gfp & OPAGE_ALLOC_GFP_ZERO) && check_zeroed(c, r, pfn, 0))
 		return PROPS_FAIL;
 	return PROPS_OK;
 }
@@ -352,31 +352,31 @@ static int do_alloc(struct page_alloc_ctx *c, struct props_result *r, int via, i
 	if (via == 3) {
 		if (!size)
 			kind = MM_REPORT_INVALID_ARG;
-		else if (gfp & OPA_GFP_HIGHMEM)
+		else if (gfp & OPAGE_ALLOC_GFP_HIGHMEM)
 			kind = MM_REPORT_BUG;
 		pages = size ? ((size - 1) >> 12) + 1 : 0;
 		for (order = 0; order < 63 && ((uint64_t)1 << order) < pages; order++)
 			;
 	}
 	if (via == 2) {
-		if (gfp & OPA_GFP_HIGHMEM)
+		if (gfp & OPAGE_ALLOC_GFP_HIGHMEM)
 			kind = MM_REPORT_BUG;
-		gfp |= OPA_GFP_ZERO;
+		gfp |= OPAGE_ALLOC_GFP_ZERO;
 		order = 0;
 	}
 	onid = nid == -1 || via ? 0 : nid;
-	if (kind == MM_REPORT_NR && ((gfp & ~OPA_GFP_VALID) || onid < 0 || onid >= c->nr_nodes))
+	if (kind == MM_REPORT_NR && ((gfp & ~OPAGE_ALLOC_GFP_VALID) || onid < 0 || onid >= c->nr_nodes))
 		kind = MM_REPORT_INVALID_ARG;
 	if (kind == MM_REPORT_NR && order >= c->max_order)
 		kind = MM_REPORT_WARN;
 	if (kind != MM_REPORT_NR) {
 		expect_misuse(r, kind);
-	} else if (opa_should_fail(&c->o)) {
+	} else if (opage_alloc_should_fail(&c->o)) {
 		r->expect.ret = -ENOMEM;
 		props_note(r, "injected ");
 	} else {
 		drains = c->o.drains;
-		if (!opa_alloc_expect(&c->o, onid, gfp, order, &enid, &ezone, &eorder))
+		if (!opage_alloc_alloc_expect(&c->o, onid, gfp, order, &enid, &ezone, &eorder))
 			r->expect.ret = -ENOMEM;
 		if (c->o.drains != drains) {
 			props_note(r, "drained, ");
@@ -387,7 +387,7 @@ static int do_alloc(struct page_alloc_ctx *c, struct props_result *r, int via, i
 	switch (via) {
 	case 0: r->actual.ret = mm_alloc_pages_node(c->m, nid, gfp, order, &pfn); break;
 	case 1: r->actual.ret = mm_alloc_pages(c->m, gfp, order, &pfn); break;
-	case 2: r->actual.ret = mm_get_zeroed_page(c->m, gfp & ~OPA_GFP_ZERO, &pfn); break;
+	case 2: r->actual.ret = mm_get_zeroed_page(c->m, gfp & ~OPAGE_ALLOC_GFP_ZERO, &pfn); break;
 	default: r->actual.ret = mm_alloc_pages_exact(c->m, size, gfp, &pfn); break;
 	}
 	props_note(r, "-> %d", r->actual.ret);
@@ -397,28 +397,28 @@ static int do_alloc(struct page_alloc_ctx *c, struct props_result *r, int via, i
 		return alloc_pcp_done(c, r, gfp, pfn, enid, ezone);
 	{
 		int gn, gz;
-		if (opa_zone_of(&c->o, pfn, &gn, &gz) || gn != enid || gz != ezone)
+		if (opage_alloc_zone_of(&c->o, pfn, &gn, &gz) || gn != enid || gz != ezone)
 			return props_fail(r, "alloc: pfn %#llx not in node %d zone %d", (unsigned long long)pfn,
 					  enid, ezone);
-		if (!opa_is_canonical(&c->o, pfn, eorder))
+		if (!opage_alloc_is_canonical(&c->o, pfn, eorder))
 			return props_fail(r, "alloc: pfn %#llx is not the head of a free order-%u block",
 					  (unsigned long long)pfn, eorder);
 	}
 	props_note(r, " %#llx (node %d zone %d from order %u)", (unsigned long long)pfn, enid, ezone,
 		   eorder);
 	c->dirty = true;
-	scribbled = opa_alloc_apply(&c->o, pfn, order);
+	scribbled = opage_alloc_alloc_apply(&c->o, pfn, order);
 	props_expect_reports(&r->expect, MM_STAGE_PAGE_ALLOC, MM_REPORT_CORRUPTION, scribbled);
 	if (via == 3) {
-		opa_split_apply(&c->o, pfn, order);
+		opage_alloc_split_apply(&c->o, pfn, order);
 		for (uint64_t i = pages; i < ((uint64_t)1 << order); i++)
-			opa_free_apply(&c->o, pfn + i, 0);
+			opage_alloc_free_apply(&c->o, pfn + i, 0);
 		for (uint64_t i = 0; i < pages; i++)
 			head_add(c, pfn + i);
 	} else {
 		head_add(c, pfn);
 	}
-	if ((gfp & OPA_GFP_ZERO) && check_zeroed(c, r, pfn, via == 3 ? 0 : order))
+	if ((gfp & OPAGE_ALLOC_GFP_ZERO) && check_zeroed(c, r, pfn, via == 3 ? 0 : order))
 		return PROPS_FAIL;
 	return PROPS_OK;
 }
@@ -500,11 +500,11 @@ static int step_alloc_exact(void *ctx, const struct props_op *op, struct props_r
 /* __free_pages(pfn, order) through both sides, whatever it is. */
 static int do_free(struct page_alloc_ctx *c, struct props_result *r, uint64_t pfn, unsigned order)
 {
-	r->expect.ret = opa_free_predict(&c->o, pfn, order, &r->expect);
+	r->expect.ret = opage_alloc_free_predict(&c->o, pfn, order, &r->expect);
 	r->actual.ret = mm_free_pages(c->m, pfn, order);
 	if (!r->expect.ret) {
 		c->dirty = true;
-		if (opa_free_apply(&c->o, pfn, order)) {
+		if (opage_alloc_free_apply(&c->o, pfn, order)) {
 			head_del(c, pfn);
 			remember_freed(c, pfn, order);
 			props_note(r, "freed");
@@ -522,7 +522,7 @@ static bool pick_head(struct page_alloc_ctx *c, uint64_t idx, uint64_t *pfn, uns
 	if (!c->nheads)
 		return false;
 	*pfn = c->heads[idx % c->nheads];
-	*order = opa_page(&c->o, *pfn)->order;
+	*order = opage_alloc_page(&c->o, *pfn)->order;
 	return true;
 }
 
@@ -574,25 +574,25 @@ static int step_double_free(void *ctx, const struct props_op *op, struct props_r
 
 static int do_get(struct page_alloc_ctx *c, struct props_result *r, uint64_t pfn)
 {
-	r->expect.ret = opa_get_predict(&c->o, pfn, &r->expect);
+	r->expect.ret = opage_alloc_get_predict(&c->o, pfn, &r->expect);
 	r->actual.ret = mm_get_page(c->m, pfn);
 	if (!r->expect.ret) {
 		c->dirty = true;
-		opa_get_apply(&c->o, pfn);
+		opage_alloc_get_apply(&c->o, pfn);
 	}
 	return PROPS_OK;
 }
 
 static int do_put(struct page_alloc_ctx *c, struct props_result *r, uint64_t pfn)
 {
-	r->expect.ret = opa_put_predict(&c->o, pfn, &r->expect);
+	r->expect.ret = opage_alloc_put_predict(&c->o, pfn, &r->expect);
 	r->actual.ret = mm_put_page(c->m, pfn);
 	if (!r->expect.ret) {
 		c->dirty = true;
-		const struct opa_page *p = opa_page(&c->o, pfn);
+		const struct opage_alloc_page *p = opage_alloc_page(&c->o, pfn);
 		unsigned order = p->order;
-		opa_put_apply(&c->o, pfn);
-		if (opa_is_free(&c->o, pfn)) {
+		opage_alloc_put_apply(&c->o, pfn);
+		if (opage_alloc_is_free(&c->o, pfn)) {
 			head_del(c, pfn);
 			remember_freed(c, pfn, order);
 		}
@@ -641,11 +641,11 @@ static int step_split(void *ctx, const struct props_op *op, struct props_result 
 		return PROPS_OK;
 	if (op->v[1])
 		order = (order + (unsigned)op->v[1]) % 41;
-	r->expect.ret = opa_split_predict(&c->o, pfn, order, &r->expect);
+	r->expect.ret = opage_alloc_split_predict(&c->o, pfn, order, &r->expect);
 	r->actual.ret = mm_split_page(c->m, pfn, order);
 	if (!r->expect.ret) {
 		c->dirty = true;
-		opa_split_apply(&c->o, pfn, order);
+		opage_alloc_split_apply(&c->o, pfn, order);
 		c->pat[pfn - c->base] = 0;
 		for (uint64_t i = 1; i < ((uint64_t)1 << order); i++)
 			head_add(c, pfn + i);
@@ -665,12 +665,12 @@ static int step_free_exact(void *ctx, const struct props_op *op, struct props_re
 	if (pfn + pages < pfn)
 		expect_misuse(r, MM_REPORT_INVALID_ARG);
 	for (uint64_t i = 0; !r->expect.ret && i < pages; i++)
-		r->expect.ret = opa_free_predict(&c->o, pfn + i, 0, &r->expect);
+		r->expect.ret = opage_alloc_free_predict(&c->o, pfn + i, 0, &r->expect);
 	r->actual.ret = mm_free_pages_exact(c->m, pfn, size);
 	if (!r->expect.ret) {
 		c->dirty = true;
 		for (uint64_t i = 0; i < pages; i++)
-			if (opa_free_apply(&c->o, pfn + i, 0))
+			if (opage_alloc_free_apply(&c->o, pfn + i, 0))
 				head_del(c, pfn + i);
 	}
 	return PROPS_OK;
@@ -710,7 +710,7 @@ static int step_touch(void *ctx, const struct props_op *op, struct props_result 
 {
 	uint8_t b;
 	STEP_PROLOGUE;
-	if (opa_is_free(&c->o, op->v[0])) {
+	if (opage_alloc_is_free(&c->o, op->v[0])) {
 		/* simulated memory says so itself (the machine core's report) */
 		props_expect_report(&r->expect, MM_STAGE_CORE, MM_REPORT_USE_AFTER_FREE);
 		r->expect.ret = -EFAULT;
@@ -727,11 +727,11 @@ static int step_scribble(void *ctx, const struct props_op *op, struct props_resu
 	STEP_PROLOGUE;
 	if (byte == 0xaa)
 		byte = 0xab;
-	is_free = opa_is_free(&c->o, op->v[0]);
+	is_free = opage_alloc_is_free(&c->o, op->v[0]);
 	r->expect.ret = is_free ? 0 : -EINVAL;
 	r->actual.ret = mm_page_poison_scribble(c->m, op->v[0], (uint32_t)op->v[1], byte);
 	if (is_free && (c->hardening & MM_HARDEN_POISON))
-		opa_scribble(&c->o, op->v[0]);
+		opage_alloc_scribble(&c->o, op->v[0]);
 	return PROPS_OK;
 }
 
@@ -740,11 +740,11 @@ static int step_scribble(void *ctx, const struct props_op *op, struct props_resu
 static int step_handoff_raw(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	STEP_PROLOGUE;
-	r->expect.ret = opa_handoff_predict(&c->o, op->v[0], (unsigned)op->v[1], &r->expect);
+	r->expect.ret = opage_alloc_handoff_predict(&c->o, op->v[0], (unsigned)op->v[1], &r->expect);
 	r->actual.ret = mm_free_pages_bootmem(c->m, op->v[0], (unsigned)op->v[1]);
 	if (!r->expect.ret) {
 		c->dirty = true;
-		opa_handoff(&c->o, op->v[0], (unsigned)op->v[1]);
+		opage_alloc_handoff(&c->o, op->v[0], (unsigned)op->v[1]);
 		props_note(r, "handed over");
 	}
 	return PROPS_OK;
@@ -754,7 +754,7 @@ static int step_pcp_setup(void *ctx, const struct props_op *op, struct props_res
 {
 	STEP_PROLOGUE;
 	(void)op;
-	r->expect.ret = opa_pcp_setup(&c->o);
+	r->expect.ret = opage_alloc_pcp_setup(&c->o);
 	r->actual.ret = mm_setup_per_cpu_pageset(c->m);
 	return PROPS_OK;
 }
@@ -762,7 +762,7 @@ static int step_pcp_setup(void *ctx, const struct props_op *op, struct props_res
 static int step_pcp_fraction(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	STEP_PROLOGUE;
-	r->expect.ret = opa_pcp_fraction(&c->o, (uint32_t)op->v[0], &r->expect);
+	r->expect.ret = opage_alloc_pcp_fraction(&c->o, (uint32_t)op->v[0], &r->expect);
 	r->actual.ret = mm_percpu_pagelist_fraction(c->m, (uint32_t)op->v[0]);
 	return PROPS_OK;
 }
@@ -770,7 +770,7 @@ static int step_pcp_fraction(void *ctx, const struct props_op *op, struct props_
 static int step_cpu(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	STEP_PROLOGUE;
-	r->expect.ret = opa_set_cpu(&c->o, (uint32_t)op->v[0], &r->expect);
+	r->expect.ret = opage_alloc_set_cpu(&c->o, (uint32_t)op->v[0], &r->expect);
 	r->actual.ret = mm_set_cpu(c->m, (unsigned)op->v[0]);
 	return PROPS_OK;
 }
@@ -779,7 +779,7 @@ static int step_drain(void *ctx, const struct props_op *op, struct props_result 
 {
 	STEP_PROLOGUE;
 	c->dirty = true;
-	opa_drain(&c->o, op->v[0]);
+	opage_alloc_drain(&c->o, op->v[0]);
 	r->actual.ret = op->v[0] ? mm_drain_all_pages(c->m) : mm_drain_local_pages(c->m);
 	return PROPS_OK;
 }
@@ -788,7 +788,7 @@ static int step_fault(void *ctx, const struct props_op *op, struct props_result 
 {
 	STEP_PROLOGUE;
 	mm_fault_inject_set(c->m, op->v[0], (uint32_t)op->v[1], (uint32_t)op->v[2]);
-	opa_fault_set(&c->o, op->v[0], (uint32_t)op->v[1], (uint32_t)op->v[2]);
+	opage_alloc_fault_set(&c->o, op->v[0], (uint32_t)op->v[1], (uint32_t)op->v[2]);
 	return PROPS_OK;
 }
 
@@ -804,7 +804,7 @@ static int check_pcp(struct page_alloc_ctx *c, struct props_result *r, int n, in
 		return PROPS_OK;
 	}
 	for (uint32_t k = 0; k < NR_CPUS; k++) {
-		const struct opa_pcp *l = opa_pcp_list(&c->o, n, z, k);
+		const struct opage_alloc_pcp *l = opage_alloc_pcp_list(&c->o, n, z, k);
 		mm_pfn_t small[256], *list = small;
 		struct mm_pcp_info info;
 		int fail = PROPS_OK;
@@ -839,7 +839,7 @@ static int check_zones(struct page_alloc_ctx *c, struct props_result *r)
 	uint64_t total = 0;
 	for (int n = 0; n < c->nr_nodes; n++) {
 		for (int z = 0; z < MM_NR_ZONES; z++) {
-			const struct opa_zone *oz = &c->o.zone[n][z];
+			const struct opage_alloc_zone *oz = &c->o.zone[n][z];
 			struct mm_zone_info zi;
 			if (mm_zone_info(c->m, n, z, &zi))
 				return props_fail(r, "mm_zone_info(%d, %d) failed", n, z);
@@ -873,12 +873,12 @@ static int check_zones(struct page_alloc_ctx *c, struct props_result *r)
 static int check_info(struct page_alloc_ctx *c, struct props_result *r, uint64_t pfn, int ret,
 		      const struct mm_page_info *pi)
 {
-	const struct opa_page *p = opa_page(&c->o, pfn);
+	const struct opage_alloc_page *p = opage_alloc_page(&c->o, pfn);
 	int n = -1, z = -1;
 	const uint32_t kinds = MM_PAGE_RESERVED | MM_PAGE_FREE | MM_PAGE_ALLOCATED | MM_PAGE_PCP;
 	uint32_t want;
 
-	if (!p || p->state == OPA_ABSENT) {
+	if (!p || p->state == OPAGE_ALLOC_ABSENT) {
 		if (ret != -ENOENT)
 			return props_fail(r, "pfn %#llx: page_info %d, oracle: no struct page",
 					  (unsigned long long)pfn, ret);
@@ -886,24 +886,24 @@ static int check_info(struct page_alloc_ctx *c, struct props_result *r, uint64_t
 	}
 	if (ret)
 		return props_fail(r, "pfn %#llx: page_info %d", (unsigned long long)pfn, ret);
-	opa_zone_of(&c->o, pfn, &n, &z);
+	opage_alloc_zone_of(&c->o, pfn, &n, &z);
 	if (pi->nid != n || pi->zone != z)
 		return props_fail(r, "pfn %#llx: node/zone %d/%d, oracle %d/%d", (unsigned long long)pfn,
 				  pi->nid, pi->zone, n, z);
 	if (pi->refcount != p->ref)
 		return props_fail(r, "pfn %#llx: refcount %d, oracle %d", (unsigned long long)pfn,
 				  pi->refcount, p->ref);
-	want = p->state == OPA_RESERVED ? MM_PAGE_RESERVED
-	       : p->state == OPA_FREE   ? MM_PAGE_FREE
-	       : p->state == OPA_PCP    ? MM_PAGE_PCP
+	want = p->state == OPAGE_ALLOC_RESERVED ? MM_PAGE_RESERVED
+	       : p->state == OPAGE_ALLOC_FREE   ? MM_PAGE_FREE
+	       : p->state == OPAGE_ALLOC_PCP    ? MM_PAGE_PCP
 					: MM_PAGE_ALLOCATED;
 	if ((pi->flags & kinds) != want)
 		return props_fail(r, "pfn %#llx: flags %#x, oracle state %d", (unsigned long long)pfn,
 				  pi->flags, p->state);
-	if ((pi->flags & MM_PAGE_BUDDY) && !opa_is_canonical(&c->o, pfn, pi->order))
+	if ((pi->flags & MM_PAGE_BUDDY) && !opage_alloc_is_canonical(&c->o, pfn, pi->order))
 		return props_fail(r, "pfn %#llx: buddy head of order %u, not canonical",
 				  (unsigned long long)pfn, pi->order);
-	if (p->state == OPA_HEAD && pi->order != p->order)
+	if (p->state == OPAGE_ALLOC_HEAD && pi->order != p->order)
 		return props_fail(r, "pfn %#llx: order %u, oracle %u", (unsigned long long)pfn, pi->order,
 				  p->order);
 	return PROPS_OK;
@@ -939,12 +939,12 @@ static int check_pages(struct page_alloc_ctx *c, struct props_result *r)
 	struct mm_page_info pi;
 	for (int n = 0; n < c->nr_nodes; n++) {
 		for (uint64_t pfn = c->node[n].start; pfn < c->node[n].end;) {
-			const struct opa_page *p = opa_page(&c->o, pfn);
+			const struct opage_alloc_page *p = opage_alloc_page(&c->o, pfn);
 			if (check_one(c, r, pfn, &pi))
 				return PROPS_FAIL;
-			if (p->state == OPA_FREE && (pi.flags & MM_PAGE_BUDDY))
+			if (p->state == OPAGE_ALLOC_FREE && (pi.flags & MM_PAGE_BUDDY))
 				pfn += (uint64_t)1 << pi.order;
-			else if (p->state == OPA_HEAD)
+			else if (p->state == OPAGE_ALLOC_HEAD)
 				pfn += (uint64_t)1 << p->order;
 			else
 				pfn++;

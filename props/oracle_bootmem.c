@@ -12,36 +12,36 @@
 #include "mmsim/machine.h"
 #include "oracle_bootmem.h"
 
-#define PAGE OB_PAGE
+#define PAGE OBOOTMEM_PAGE
 
-#define OB_MAX(a, b) ((a) > (b) ? (a) : (b))
-#define OB_MIN(a, b) ((a) < (b) ? (a) : (b))
+#define OBOOTMEM_MAX(a, b) ((a) > (b) ? (a) : (b))
+#define OBOOTMEM_MIN(a, b) ((a) < (b) ? (a) : (b))
 
 static uint64_t up(uint64_t bytes) { return bytes / PAGE + (bytes % PAGE != 0); }
 static uint64_t roundup(uint64_t x, uint64_t a) { return (x + a - 1) / a * a; }
 static bool pow2(uint64_t x) { return x && (x & (x - 1)) == 0; }
 /* A result: the return value, and the report (kind -1: none) predicted
  * into the current step's expectation. */
-static struct ob_res res_in(struct oracle_bootmem *o, int ret, enum mm_stage stage, int kind)
+static struct obootmem_res res_in(struct obootmem *o, int ret, enum mm_stage stage, int kind)
 {
 	if (kind >= 0)
 		props_expect_report(o->expect, stage, (enum mm_report_kind)kind);
-	return (struct ob_res){ ret, 0, 0 };
+	return (struct obootmem_res){ ret, 0, 0 };
 }
 
-static struct ob_res res(struct oracle_bootmem *o, int ret, int kind)
+static struct obootmem_res res(struct obootmem *o, int ret, int kind)
 {
 	return res_in(o, ret, MM_STAGE_BOOTMEM, kind);
 }
 
-void ob_init(struct oracle_bootmem *o, uint64_t lowpfn, uint64_t max_order)
+void obootmem_init(struct obootmem *o, uint64_t lowpfn, uint64_t max_order)
 {
 	memset(o, 0, sizeof(*o));
 	o->lowpfn = lowpfn;
 	o->max_order = max_order;
 }
 
-void ob_free(struct oracle_bootmem *o)
+void obootmem_free(struct obootmem *o)
 {
 	for (int i = 0; i < o->nr; i++)
 		free(o->node[i].rsv);
@@ -49,23 +49,23 @@ void ob_free(struct oracle_bootmem *o)
 	memset(o, 0, sizeof(*o));
 }
 
-int ob_span(struct oracle_bootmem *o, uint64_t s, uint64_t e)
+int obootmem_span(struct obootmem *o, uint64_t s, uint64_t e)
 {
 	if (e > o->span_end) {
 		uint8_t *p = realloc(o->pstate, e);
 		if (!p)
 			return -1;
-		memset(p + o->span_end, OB_ABSENT, e - o->span_end);
+		memset(p + o->span_end, OBOOTMEM_ABSENT, e - o->span_end);
 		o->pstate = p;
 		o->span_end = e;
 	}
-	memset(o->pstate + s, OB_RESERVED, e - s);
+	memset(o->pstate + s, OBOOTMEM_RESERVED, e - s);
 	return 0;
 }
 
-int ob_add_node(struct oracle_bootmem *o, int nid, uint64_t map_pfn, uint64_t min, uint64_t low)
+int obootmem_add_node(struct obootmem *o, int nid, uint64_t map_pfn, uint64_t min, uint64_t low)
 {
-	struct ob_node n = { .nid = nid, .min = min, .low = low, .map_pfn = map_pfn };
+	struct obootmem_node n = { .nid = nid, .min = min, .low = low, .map_pfn = map_pfn };
 	int pos;
 
 	n.map_bytes = roundup((low - min + 7) / 8, 4);
@@ -81,7 +81,7 @@ int ob_add_node(struct oracle_bootmem *o, int nid, uint64_t map_pfn, uint64_t mi
 	return 0;
 }
 
-struct ob_node *ob_node_by_nid(struct oracle_bootmem *o, int nid)
+struct obootmem_node *obootmem_node_by_nid(struct obootmem *o, int nid)
 {
 	for (int i = 0; i < o->nr; i++)
 		if (o->node[i].nid == nid)
@@ -89,7 +89,7 @@ struct ob_node *ob_node_by_nid(struct oracle_bootmem *o, int nid)
 	return NULL;
 }
 
-static const struct ob_node *node_at(const struct oracle_bootmem *o, uint64_t pfn)
+static const struct obootmem_node *node_at(const struct obootmem *o, uint64_t pfn)
 {
 	for (int i = 0; i < o->nr; i++)
 		if (pfn >= o->node[i].min && pfn < o->node[i].low)
@@ -97,14 +97,14 @@ static const struct ob_node *node_at(const struct oracle_bootmem *o, uint64_t pf
 	return NULL;
 }
 
-int ob_reserved(const struct oracle_bootmem *o, uint64_t pfn)
+int obootmem_reserved(const struct obootmem *o, uint64_t pfn)
 {
-	const struct ob_node *n = node_at(o, pfn);
+	const struct obootmem_node *n = node_at(o, pfn);
 	return n ? n->rsv[pfn - n->min] : -1;
 }
 
 /* Is every pfn of [s, e) inside some node? Walk the nodes by address. */
-static bool covered(const struct oracle_bootmem *o, const struct ob_node *only, uint64_t s,
+static bool covered(const struct obootmem *o, const struct obootmem_node *only, uint64_t s,
 		    uint64_t e)
 {
 	uint64_t cur = s;
@@ -116,7 +116,7 @@ static bool covered(const struct oracle_bootmem *o, const struct ob_node *only, 
 	return cur >= e;
 }
 
-static void lower_hint(struct ob_node *n, uint64_t s)
+static void lower_hint(struct obootmem_node *n, uint64_t s)
 {
 	uint64_t idx = s > n->min ? s - n->min : 0;
 	if (n->hint > idx)
@@ -124,25 +124,25 @@ static void lower_hint(struct ob_node *n, uint64_t s)
 }
 
 /* Common prologue of free/reserve: the pfn range, or a refusal. */
-static bool prologue(struct oracle_bootmem *o, int node, uint64_t addr, uint64_t size,
-		     struct ob_node **only, struct ob_res *r)
+static bool prologue(struct obootmem *o, int node, uint64_t addr, uint64_t size,
+		     struct obootmem_node **only, struct obootmem_res *r)
 {
 	*only = NULL;
 	if (o->handed) {
 		*r = res(o, -EINVAL, MM_REPORT_AFTER_HANDOFF);
 		return false;
 	}
-	if (node >= 0 && !(*only = ob_node_by_nid(o, node))) {
+	if (node >= 0 && !(*only = obootmem_node_by_nid(o, node))) {
 		*r = res(o, -EINVAL, MM_REPORT_INVALID_ARG);
 		return false;
 	}
 	return true;
 }
 
-struct ob_res ob_free_bootmem(struct oracle_bootmem *o, int node, uint64_t addr, uint64_t size)
+struct obootmem_res obootmem_free_bootmem(struct obootmem *o, int node, uint64_t addr, uint64_t size)
 {
-	struct ob_node *only;
-	struct ob_res r;
+	struct obootmem_node *only;
+	struct obootmem_res r;
 	uint64_t s, e;
 
 	if (!prologue(o, node, addr, size, &only, &r))
@@ -157,13 +157,13 @@ struct ob_res ob_free_bootmem(struct oracle_bootmem *o, int node, uint64_t addr,
 		return res(o, -EINVAL, MM_REPORT_BUG);
 	/* [s, e) is covered: node by node, the part inside each */
 	for (int i = 0; i < o->nr; i++) {
-		const struct ob_node *n = &o->node[i];
+		const struct obootmem_node *n = &o->node[i];
 		for (uint64_t p = s > n->min ? s : n->min; p < e && p < n->low; p++)
 			if (n->rsv[p - n->min] != 1)
 				return res(o, -EINVAL, MM_REPORT_DOUBLE_FREE);
 	}
 	for (int i = 0; i < o->nr; i++) {
-		struct ob_node *n = &o->node[i];
+		struct obootmem_node *n = &o->node[i];
 		if (n->low <= s || n->min >= e)
 			continue;
 		lower_hint(n, s);
@@ -173,11 +173,11 @@ struct ob_res ob_free_bootmem(struct oracle_bootmem *o, int node, uint64_t addr,
 	return res(o, 0, -1);
 }
 
-struct ob_res ob_reserve_bootmem(struct oracle_bootmem *o, int node, uint64_t addr,
+struct obootmem_res obootmem_reserve_bootmem(struct obootmem *o, int node, uint64_t addr,
 				 uint64_t size, int flags)
 {
-	struct ob_node *only;
-	struct ob_res r;
+	struct obootmem_node *only;
+	struct obootmem_res r;
 	uint64_t s, e;
 
 	if (!prologue(o, node, addr, size, &only, &r))
@@ -194,7 +194,7 @@ struct ob_res ob_reserve_bootmem(struct oracle_bootmem *o, int node, uint64_t ad
 		return res(o, -EINVAL, MM_REPORT_BUG);
 	if (flags == 1) {
 		for (uint64_t p = s; p < e; p++) {
-			if (ob_reserved(o, p) != 1)
+			if (obootmem_reserved(o, p) != 1)
 				continue;
 			/* undone: every node the range reached up to here has its
 			 * hint lowered to the range's first index in it */
@@ -205,7 +205,7 @@ struct ob_res ob_reserve_bootmem(struct oracle_bootmem *o, int node, uint64_t ad
 		}
 	}
 	for (int i = 0; i < o->nr; i++) {
-		struct ob_node *n = &o->node[i];
+		struct obootmem_node *n = &o->node[i];
 		for (uint64_t p = s > n->min ? s : n->min; p < e && p < n->low; p++)
 			n->rsv[p - n->min] = 1;
 	}
@@ -216,7 +216,7 @@ struct ob_res ob_reserve_bootmem(struct oracle_bootmem *o, int node, uint64_t ad
 
 /* Lowest pfn >= from, multiple of step, with [p, p + pages) free and
  * p + pages <= max; UINT64_MAX if none. cnt = prefix count of reserved. */
-static uint64_t first_fit(const struct ob_node *n, const uint64_t *cnt, uint64_t from,
+static uint64_t first_fit(const struct obootmem_node *n, const uint64_t *cnt, uint64_t from,
 			  uint64_t max, uint64_t step, uint64_t pages)
 {
 	for (uint64_t p = roundup(from, step); p < max && pages <= max - p; p += step)
@@ -225,7 +225,7 @@ static uint64_t first_fit(const struct ob_node *n, const uint64_t *cnt, uint64_t
 	return UINT64_MAX;
 }
 
-static bool core(struct oracle_bootmem *o, struct ob_node *n, uint64_t size, uint64_t align,
+static bool core(struct obootmem *o, struct obootmem_node *n, uint64_t size, uint64_t align,
 		 uint64_t goal, uint64_t limit, uint64_t *addr)
 {
 	uint64_t max = n->low, step = align / PAGE ? align / PAGE : 1, gp = goal / PAGE;
@@ -270,16 +270,16 @@ static bool bad_args(uint64_t size, uint64_t align, uint64_t goal, uint64_t limi
 	return !size || !pow2(align) || (limit && (goal + size < goal || goal + size > limit));
 }
 
-bool ob_alloc_reaches_injection(const struct oracle_bootmem *o, enum ob_alloc_kind kind, int nid,
+bool obootmem_alloc_reaches_injection(const struct obootmem *o, enum obootmem_alloc_kind kind, int nid,
 				uint64_t size, uint64_t align, uint64_t goal, uint64_t limit)
 {
-	if (kind == OB_LOW)
+	if (kind == OBOOTMEM_LOW)
 		limit = 0xffffffffull;
-	if (kind != OB_LIMIT && kind != OB_LIMIT_NOPANIC && kind != OB_LOW)
+	if (kind != OBOOTMEM_LIMIT && kind != OBOOTMEM_LIMIT_NOPANIC && kind != OBOOTMEM_LOW)
 		limit = 0;
 	if (o->handed || bad_args(size, align, goal, limit))
 		return false;
-	if (kind == OB_NODE) {
+	if (kind == OBOOTMEM_NODE) {
 		for (int i = 0; i < o->nr; i++)
 			if (o->node[i].nid == nid)
 				return true;
@@ -288,7 +288,7 @@ bool ob_alloc_reaches_injection(const struct oracle_bootmem *o, enum ob_alloc_ki
 	return true;
 }
 
-static bool all_nodes(struct oracle_bootmem *o, uint64_t size, uint64_t align, uint64_t goal,
+static bool all_nodes(struct obootmem *o, uint64_t size, uint64_t align, uint64_t goal,
 		      uint64_t limit, uint64_t *addr)
 {
 	for (int pass = 0; pass < 2; pass++) {
@@ -308,22 +308,22 @@ static bool all_nodes(struct oracle_bootmem *o, uint64_t size, uint64_t align, u
 	return false;
 }
 
-struct ob_res ob_alloc(struct oracle_bootmem *o, enum ob_alloc_kind kind, int nid, uint64_t size,
+struct obootmem_res obootmem_alloc(struct obootmem *o, enum obootmem_alloc_kind kind, int nid, uint64_t size,
 		       uint64_t align, uint64_t goal, uint64_t limit, bool injected)
 {
-	bool panics = kind != OB_NOPANIC && kind != OB_LIMIT_NOPANIC;
-	struct ob_node *n = NULL;
-	struct ob_res r = res(o, 0, -1);
+	bool panics = kind != OBOOTMEM_NOPANIC && kind != OBOOTMEM_LIMIT_NOPANIC;
+	struct obootmem_node *n = NULL;
+	struct obootmem_res r = res(o, 0, -1);
 
-	if (kind == OB_LOW)
+	if (kind == OBOOTMEM_LOW)
 		limit = 0xffffffffull;
-	else if (kind != OB_LIMIT && kind != OB_LIMIT_NOPANIC)
+	else if (kind != OBOOTMEM_LIMIT && kind != OBOOTMEM_LIMIT_NOPANIC)
 		limit = 0;
 	if (o->handed)
 		return res(o, -EINVAL, MM_REPORT_AFTER_HANDOFF);
 	if (bad_args(size, align, goal, limit))
 		return res(o, -EINVAL, MM_REPORT_BUG);
-	if (kind == OB_NODE && !(n = ob_node_by_nid(o, nid)))
+	if (kind == OBOOTMEM_NODE && !(n = obootmem_node_by_nid(o, nid)))
 		return res(o, -EINVAL, MM_REPORT_INVALID_ARG);
 	if (!injected) {
 		if (n && core(o, n, size, align, goal, 0, &r.addr))
@@ -334,12 +334,12 @@ struct ob_res ob_alloc(struct oracle_bootmem *o, enum ob_alloc_kind kind, int ni
 	return res(o, -ENOMEM, panics ? MM_REPORT_OOM : -1);
 }
 
-struct ob_res ob_early_res_to_bootmem(struct oracle_bootmem *o, const uint64_t (*rv)[2], int nres)
+struct obootmem_res obootmem_early_res_to_bootmem(struct obootmem *o, const uint64_t (*rv)[2], int nres)
 {
 	if (o->handed)
 		return res(o, -EINVAL, MM_REPORT_AFTER_HANDOFF);
 	for (int i = 0; i < o->nr; i++) {
-		struct ob_node *n = &o->node[i];
+		struct obootmem_node *n = &o->node[i];
 		for (int k = 0; k < nres; k++) {
 			uint64_t s = rv[k][0] > n->min * PAGE ? rv[k][0] : n->min * PAGE;
 			uint64_t e = rv[k][1] < n->low * PAGE ? rv[k][1] : n->low * PAGE;
@@ -352,28 +352,28 @@ struct ob_res ob_early_res_to_bootmem(struct oracle_bootmem *o, const uint64_t (
 
 /* ---- hand-offs -------------------------------------------------------- */
 
-static void release(struct oracle_bootmem *o, uint64_t pfn, struct ob_res *r)
+static void release(struct obootmem *o, uint64_t pfn, struct obootmem_res *r)
 {
-	if (pfn < o->span_end && o->pstate[pfn] == OB_RESERVED) {
-		o->pstate[pfn] = OB_FREE;
+	if (pfn < o->span_end && o->pstate[pfn] == OBOOTMEM_RESERVED) {
+		o->pstate[pfn] = OBOOTMEM_FREE;
 		o->nr_free++;
 		r->count++;
 	}
 }
 
-struct ob_res ob_free_all_bootmem(struct oracle_bootmem *o)
+struct obootmem_res obootmem_free_all_bootmem(struct obootmem *o)
 {
-	struct ob_res r = res(o, 0, -1);
+	struct obootmem_res r = res(o, 0, -1);
 
 	if (o->handed)
 		return res(o, -EINVAL, MM_REPORT_AFTER_HANDOFF);
 	/* a bitmap page still free in some node would be released twice */
 	for (int i = 0; i < o->nr; i++)
 		for (uint64_t k = 0; k < o->node[i].map_pages; k++)
-			if (ob_reserved(o, o->node[i].map_pfn + k) == 0)
+			if (obootmem_reserved(o, o->node[i].map_pfn + k) == 0)
 				return res(o, -EINVAL, MM_REPORT_BUG);
 	for (int i = 0; i < o->nr; i++) {
-		const struct ob_node *n = &o->node[i];
+		const struct obootmem_node *n = &o->node[i];
 		for (uint64_t p = n->min; p < n->low; p++)
 			if (!n->rsv[p - n->min])
 				release(o, p, &r);
@@ -390,8 +390,8 @@ struct ob_res ob_free_all_bootmem(struct oracle_bootmem *o)
  * summed, one nid per page, any reservation or NOMAP spoils the page), so
  * the cost is the pages plus the intervals, not their product. free[k]
  * answers for page lo + k. */
-static int memblock_pages_free(uint64_t lo, uint64_t hi, const struct ob_ival *mem, int nmem,
-			       const struct ob_ival *rs, int nres, bool **out)
+static int memblock_pages_free(uint64_t lo, uint64_t hi, const struct obootmem_ival *mem, int nmem,
+			       const struct obootmem_ival *rs, int nres, bool **out)
 {
 	const uint64_t n = hi > lo ? hi - lo : 0;
 	uint32_t *got = calloc(n ? n : 1, sizeof(*got));
@@ -407,11 +407,11 @@ static int memblock_pages_free(uint64_t lo, uint64_t hi, const struct ob_ival *m
 	for (uint64_t k = 0; k < n; k++)
 		nid[k] = -2;
 	for (int i = 0; i < nres; i++)
-		for (uint64_t p = OB_MAX(rs[i].start / PAGE, lo); p < hi && p * PAGE < rs[i].end; p++)
+		for (uint64_t p = OBOOTMEM_MAX(rs[i].start / PAGE, lo); p < hi && p * PAGE < rs[i].end; p++)
 			spoilt[p - lo] = true;
 	for (int i = 0; i < nmem; i++)
-		for (uint64_t p = OB_MAX(mem[i].start / PAGE, lo); p < hi && p * PAGE < mem[i].end; p++) {
-			uint64_t a = OB_MAX(mem[i].start, p * PAGE), b = OB_MIN(mem[i].end, (p + 1) * PAGE);
+		for (uint64_t p = OBOOTMEM_MAX(mem[i].start / PAGE, lo); p < hi && p * PAGE < mem[i].end; p++) {
+			uint64_t a = OBOOTMEM_MAX(mem[i].start, p * PAGE), b = OBOOTMEM_MIN(mem[i].end, (p + 1) * PAGE);
 			if (mem[i].nomap || (nid[p - lo] != -2 && nid[p - lo] != mem[i].nid))
 				spoilt[p - lo] = true;
 			nid[p - lo] = mem[i].nid;
@@ -425,12 +425,12 @@ static int memblock_pages_free(uint64_t lo, uint64_t hi, const struct ob_ival *m
 	return 0;
 }
 
-struct ob_res ob_memblock_free_all(struct oracle_bootmem *o, const struct ob_ival *mem, int nmem,
-				   const struct ob_ival *rs, int nres)
+struct obootmem_res obootmem_memblock_free_all(struct obootmem *o, const struct obootmem_ival *mem, int nmem,
+				   const struct obootmem_ival *rs, int nres)
 {
-	struct ob_res r = res(o, 0, -1);
+	struct obootmem_res r = res(o, 0, -1);
 
-	const uint64_t hi = OB_MIN(o->span_end, o->lowpfn);
+	const uint64_t hi = OBOOTMEM_MIN(o->span_end, o->lowpfn);
 	bool *is_free;
 
 	if (o->handed)
@@ -438,17 +438,17 @@ struct ob_res ob_memblock_free_all(struct oracle_bootmem *o, const struct ob_iva
 	if (memblock_pages_free(0, hi, mem, nmem, rs, nres, &is_free))
 		return res(o, -ENOMEM, -1);
 	for (uint64_t p = 0; p < hi; p++)
-		if (o->pstate[p] == OB_RESERVED && is_free[p])
+		if (o->pstate[p] == OBOOTMEM_RESERVED && is_free[p])
 			release(o, p, &r);
 	free(is_free);
 	o->handed = true;
 	return r;
 }
 
-struct ob_res ob_highpages_e820(struct oracle_bootmem *o, const struct ob_ival *ram, int nram,
+struct obootmem_res obootmem_highpages_e820(struct obootmem *o, const struct obootmem_ival *ram, int nram,
 				const uint64_t (*rv)[2], int nres)
 {
-	struct ob_res r = res(o, 0, -1);
+	struct obootmem_res r = res(o, 0, -1);
 
 	if (o->high_done)
 		return res(o, -EINVAL, MM_REPORT_AFTER_HANDOFF);
@@ -465,10 +465,10 @@ struct ob_res ob_highpages_e820(struct oracle_bootmem *o, const struct ob_ival *
 	return r;
 }
 
-struct ob_res ob_highpages_memblock(struct oracle_bootmem *o, const struct ob_ival *mem, int nmem,
-				    const struct ob_ival *rs, int nres)
+struct obootmem_res obootmem_highpages_memblock(struct obootmem *o, const struct obootmem_ival *mem, int nmem,
+				    const struct obootmem_ival *rs, int nres)
 {
-	struct ob_res r = res(o, 0, -1);
+	struct obootmem_res r = res(o, 0, -1);
 
 	bool *is_free;
 
@@ -484,13 +484,13 @@ struct ob_res ob_highpages_memblock(struct oracle_bootmem *o, const struct ob_iv
 	return r;
 }
 
-struct ob_res ob_free_reserved_page(struct oracle_bootmem *o, uint64_t pfn)
+struct obootmem_res obootmem_free_reserved_page(struct obootmem *o, uint64_t pfn)
 {
-	struct ob_res r = res(o, 0, -1);
+	struct obootmem_res r = res(o, 0, -1);
 
-	if (pfn >= o->span_end || o->pstate[pfn] == OB_ABSENT)
+	if (pfn >= o->span_end || o->pstate[pfn] == OBOOTMEM_ABSENT)
 		return res_in(o, -EINVAL, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG);
-	if (o->pstate[pfn] != OB_RESERVED)
+	if (o->pstate[pfn] != OBOOTMEM_RESERVED)
 		return res_in(o, -EINVAL, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE);
 	release(o, pfn, &r);
 	return r;
@@ -498,29 +498,29 @@ struct ob_res ob_free_reserved_page(struct oracle_bootmem *o, uint64_t pfn)
 
 /* ---- the buddy view ----------------------------------------------------- */
 
-bool ob_block_free(const struct oracle_bootmem *o, uint64_t pfn, unsigned order)
+bool obootmem_block_free(const struct obootmem *o, uint64_t pfn, unsigned order)
 {
 	uint64_t nr = 1ull << order;
 	if (pfn % nr || pfn + nr > o->span_end)
 		return false;
 	for (uint64_t k = 0; k < nr; k++)
-		if (o->pstate[pfn + k] != OB_FREE)
+		if (o->pstate[pfn + k] != OBOOTMEM_FREE)
 			return false;
 	return true;
 }
 
-void ob_mark(struct oracle_bootmem *o, uint64_t pfn, unsigned order, enum ob_pstate st)
+void obootmem_mark(struct obootmem *o, uint64_t pfn, unsigned order, enum obootmem_pstate st)
 {
 	for (uint64_t k = 0; k < (1ull << order) && pfn + k < o->span_end; k++) {
-		if (o->pstate[pfn + k] == OB_FREE)
+		if (o->pstate[pfn + k] == OBOOTMEM_FREE)
 			o->nr_free--;
 		o->pstate[pfn + k] = (uint8_t)st;
-		if (st == OB_FREE)
+		if (st == OBOOTMEM_FREE)
 			o->nr_free++;
 	}
 }
 
-enum ob_pstate ob_pfn_state(const struct oracle_bootmem *o, uint64_t pfn)
+enum obootmem_pstate obootmem_pfn_state(const struct obootmem *o, uint64_t pfn)
 {
-	return pfn < o->span_end ? (enum ob_pstate)o->pstate[pfn] : OB_ABSENT;
+	return pfn < o->span_end ? (enum obootmem_pstate)o->pstate[pfn] : OBOOTMEM_ABSENT;
 }

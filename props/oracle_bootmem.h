@@ -15,10 +15,10 @@
 
 #include "expect.h"
 
-#define OB_MAX_NODES 8
-#define OB_PAGE 4096ull
+#define OBOOTMEM_MAX_NODES 8
+#define OBOOTMEM_PAGE 4096ull
 
-struct ob_node {
+struct obootmem_node {
 	int nid;
 	uint64_t min, low;       /* [min, low) pfns */
 	uint64_t map_pfn, map_pages, map_bytes;
@@ -28,16 +28,16 @@ struct ob_node {
 };
 
 /* A byte interval with attributes, for memblock and e820 views. */
-struct ob_ival {
+struct obootmem_ival {
 	uint64_t start, end; /* [start, end) bytes */
 	int nid;
 	bool nomap;
 };
 
-enum ob_pstate { OB_ABSENT = 0, OB_RESERVED, OB_FREE, OB_ALLOCATED };
+enum obootmem_pstate { OBOOTMEM_ABSENT = 0, OBOOTMEM_RESERVED, OBOOTMEM_FREE, OBOOTMEM_ALLOCATED };
 
-struct oracle_bootmem {
-	struct ob_node node[OB_MAX_NODES]; /* sorted by min */
+struct obootmem {
+	struct obootmem_node node[OBOOTMEM_MAX_NODES]; /* sorted by min */
 	int nr;
 	bool handed;    /* free_all_bootmem / memblock_free_all done */
 	bool high_done; /* free_highpages done */
@@ -54,58 +54,58 @@ struct oracle_bootmem {
 
 /* What a call must do: the return value (its report, if any, goes to the
  * oracle's expect). */
-struct ob_res {
+struct obootmem_res {
 	int ret;
 	uint64_t addr;   /* allocation result */
 	uint64_t count;  /* hand-off count */
 };
 
-void ob_init(struct oracle_bootmem *o, uint64_t lowpfn, uint64_t max_order);
-void ob_free(struct oracle_bootmem *o);
+void obootmem_init(struct obootmem *o, uint64_t lowpfn, uint64_t max_order);
+void obootmem_free(struct obootmem *o);
 /* The page-allocator view: pfns [s, e) exist (a node's memmap). */
-int ob_span(struct oracle_bootmem *o, uint64_t s, uint64_t e);
+int obootmem_span(struct obootmem *o, uint64_t s, uint64_t e);
 
 /* init_bootmem_node with arguments the harness knows are valid. */
-int ob_add_node(struct oracle_bootmem *o, int nid, uint64_t map_pfn, uint64_t min, uint64_t low);
-struct ob_node *ob_node_by_nid(struct oracle_bootmem *o, int nid);
+int obootmem_add_node(struct obootmem *o, int nid, uint64_t map_pfn, uint64_t min, uint64_t low);
+struct obootmem_node *obootmem_node_by_nid(struct obootmem *o, int nid);
 
 /* free_bootmem(_node) / reserve_bootmem(_node): node < 0 for the global call. */
-struct ob_res ob_free_bootmem(struct oracle_bootmem *o, int node, uint64_t addr, uint64_t size);
-struct ob_res ob_reserve_bootmem(struct oracle_bootmem *o, int node, uint64_t addr,
+struct obootmem_res obootmem_free_bootmem(struct obootmem *o, int node, uint64_t addr, uint64_t size);
+struct obootmem_res obootmem_reserve_bootmem(struct obootmem *o, int node, uint64_t addr,
 				 uint64_t size, int flags);
 
-enum ob_alloc_kind { OB_ALLOC = 0, OB_NOPANIC, OB_NODE, OB_LOW, OB_LIMIT, OB_LIMIT_NOPANIC };
+enum obootmem_alloc_kind { OBOOTMEM_ALLOC = 0, OBOOTMEM_NOPANIC, OBOOTMEM_NODE, OBOOTMEM_LOW, OBOOTMEM_LIMIT, OBOOTMEM_LIMIT_NOPANIC };
 /* The __alloc_bootmem family; `injected` = fault injection fired. */
-struct ob_res ob_alloc(struct oracle_bootmem *o, enum ob_alloc_kind kind, int nid, uint64_t size,
+struct obootmem_res obootmem_alloc(struct obootmem *o, enum obootmem_alloc_kind kind, int nid, uint64_t size,
 		       uint64_t align, uint64_t goal, uint64_t limit, bool injected);
 /* Would the call reach the fault-injection point (arguments valid)? */
-bool ob_alloc_reaches_injection(const struct oracle_bootmem *o, enum ob_alloc_kind kind, int nid,
+bool obootmem_alloc_reaches_injection(const struct obootmem *o, enum obootmem_alloc_kind kind, int nid,
 				uint64_t size, uint64_t align, uint64_t goal, uint64_t limit);
 
 /* early_res_to_bootmem with the reservations [start, end). */
-struct ob_res ob_early_res_to_bootmem(struct oracle_bootmem *o, const uint64_t (*res)[2], int nres);
+struct obootmem_res obootmem_early_res_to_bootmem(struct obootmem *o, const uint64_t (*res)[2], int nres);
 
 /* free_all_bootmem: every clear page, then the bitmap pages. */
-struct ob_res ob_free_all_bootmem(struct oracle_bootmem *o);
+struct obootmem_res obootmem_free_all_bootmem(struct obootmem *o);
 /* memblock_free_all over memory (with nid/nomap) minus reserved. */
-struct ob_res ob_memblock_free_all(struct oracle_bootmem *o, const struct ob_ival *mem, int nmem,
-				   const struct ob_ival *res, int nres);
+struct obootmem_res obootmem_memblock_free_all(struct obootmem *o, const struct obootmem_ival *mem, int nmem,
+				   const struct obootmem_ival *res, int nres);
 /* The highmem step: 2.6.29 (RAM entries minus early_res) or modern (memblock). */
-struct ob_res ob_highpages_e820(struct oracle_bootmem *o, const struct ob_ival *ram, int nram,
+struct obootmem_res obootmem_highpages_e820(struct obootmem *o, const struct obootmem_ival *ram, int nram,
 				const uint64_t (*res)[2], int nres);
-struct ob_res ob_highpages_memblock(struct oracle_bootmem *o, const struct ob_ival *mem, int nmem,
-				    const struct ob_ival *res, int nres);
+struct obootmem_res obootmem_highpages_memblock(struct obootmem *o, const struct obootmem_ival *mem, int nmem,
+				    const struct obootmem_ival *res, int nres);
 /* After the hand-off, the arch frees one page itself (__free_pages_bootmem
  * at order 0, as free_reserved_area does with init memory): a pfn with no
  * struct page is INVALID_ARG, a page that is not reserved BAD_PAGE (both
  * refused), a reserved page becomes free. */
-struct ob_res ob_free_reserved_page(struct oracle_bootmem *o, uint64_t pfn);
+struct obootmem_res obootmem_free_reserved_page(struct obootmem *o, uint64_t pfn);
 
 /* Buddy view after the hand-off: is [pfn, pfn + 2^order) a valid answer? */
-bool ob_block_free(const struct oracle_bootmem *o, uint64_t pfn, unsigned order);
-void ob_mark(struct oracle_bootmem *o, uint64_t pfn, unsigned order, enum ob_pstate st);
-enum ob_pstate ob_pfn_state(const struct oracle_bootmem *o, uint64_t pfn);
+bool obootmem_block_free(const struct obootmem *o, uint64_t pfn, unsigned order);
+void obootmem_mark(struct obootmem *o, uint64_t pfn, unsigned order, enum obootmem_pstate st);
+enum obootmem_pstate obootmem_pfn_state(const struct obootmem *o, uint64_t pfn);
 /* Reserved bit of pfn in its node: 1/0, or -1 outside every node. */
-int ob_reserved(const struct oracle_bootmem *o, uint64_t pfn);
+int obootmem_reserved(const struct obootmem *o, uint64_t pfn);
 
 #endif

@@ -17,21 +17,21 @@
 
 /* ---- table of contents ----------------------------------------------- */
 /* True end of [addr, addr + size) exceeds 2^64 - 1 (ends at or past 2^64). */
-static bool or_wraps(uint64_t addr, uint64_t size);
+static bool oe820_wraps(uint64_t addr, uint64_t size);
 /* Types that sanitize never coalesces. */
-static bool or_nomerge(uint32_t type);
+static bool oe820_nomerge(uint32_t type);
 /* Append to a table; false if full. */
-static bool or_push(struct or_e820 *o, uint64_t addr, uint64_t size, uint32_t type,
+static bool oe820_push(struct oe820 *o, uint64_t addr, uint64_t size, uint32_t type,
 		    struct props_expect *x);
 static int cmp_u64(const void *a, const void *b);
 static int cmp_bank(const void *a, const void *b);
 
-static bool or_wraps(uint64_t addr, uint64_t size)
+static bool oe820_wraps(uint64_t addr, uint64_t size)
 {
 	return size != 0 && size > UINT64_MAX - addr;
 }
 
-static bool or_nomerge(uint32_t type)
+static bool oe820_nomerge(uint32_t type)
 {
 	return type == 12 || type == 0xefffffffu;
 }
@@ -44,14 +44,14 @@ static int cmp_u64(const void *a, const void *b)
 
 /* ---- e820 --------------------------------------------------------------- */
 
-int or_e820_init(struct or_e820 *o, uint32_t max, bool remove_split, uint64_t max_pfn)
+int oe820_init(struct oe820 *o, uint32_t max, bool remove_split, uint64_t max_pfn)
 {
 	memset(o, 0, sizeof(*o));
 	o->max = max;
 	o->remove_split = remove_split;
 	o->max_pfn = max_pfn;
 	/* A fresh oracle per fuzz input: only the table now, the rest on the
-	 * first import or sanitize (or_e820_work). Nothing is read before it
+	 * first import or sanitize (oe820_work). Nothing is read before it
 	 * is written, so nothing is zeroed. */
 	o->t = malloc((size_t)max * sizeof(*o->t));
 	if (!o->t)
@@ -60,7 +60,7 @@ int or_e820_init(struct or_e820 *o, uint32_t max, bool remove_split, uint64_t ma
 }
 
 /* fw, out and pts in one block, once; false when the host is out of memory. */
-static bool or_e820_work(struct or_e820 *o)
+static bool oe820_work(struct oe820 *o)
 {
 	size_t max = o->max;
 
@@ -74,40 +74,40 @@ static bool or_e820_work(struct or_e820 *o)
 	return true;
 }
 
-void or_e820_free(struct or_e820 *o)
+void oe820_free(struct oe820 *o)
 {
 	free(o->t);
 	free(o->fw);
 	memset(o, 0, sizeof(*o));
 }
 
-static bool or_push(struct or_e820 *o, uint64_t addr, uint64_t size, uint32_t type,
+static bool oe820_push(struct oe820 *o, uint64_t addr, uint64_t size, uint32_t type,
 		    struct props_expect *x)
 {
 	if (o->nr == o->max) {
 		props_expect_report(x, MM_STAGE_E820, MM_REPORT_TABLE_FULL);
 		return false;
 	}
-	o->t[o->nr++] = (struct or_e820_entry){ addr, size, type };
+	o->t[o->nr++] = (struct oe820_entry){ addr, size, type };
 	return true;
 }
 
-int or_e820_add(struct or_e820 *o, uint64_t addr, uint64_t size, uint32_t type,
+int oe820_add(struct oe820 *o, uint64_t addr, uint64_t size, uint32_t type,
 		struct props_expect *x)
 {
-	return or_push(o, addr, size, type, x) ? 0 : -ENOSPC;
+	return oe820_push(o, addr, size, type, x) ? 0 : -ENOSPC;
 }
 
-int or_e820_sanitize(struct or_e820 *o)
+int oe820_sanitize(struct oe820 *o)
 {
 	uint32_t np = 0, nu = 0, nout = 0;
 
 	if (o->nr < 2)
 		return -EINVAL;
 	for (uint32_t i = 0; i < o->nr; i++)
-		if (or_wraps(o->t[i].addr, o->t[i].size))
+		if (oe820_wraps(o->t[i].addr, o->t[i].size))
 			return -EINVAL;
-	if (!or_e820_work(o))
+	if (!oe820_work(o))
 		return -ENOMEM; /* the host's, which the library will not share */
 	for (uint32_t i = 0; i < o->nr; i++) {
 		if (!o->t[i].size)
@@ -123,18 +123,18 @@ int or_e820_sanitize(struct or_e820 *o)
 		uint64_t a = o->pts[k], b = o->pts[k + 1];
 		uint32_t type = 0;
 		for (uint32_t i = 0; i < o->nr; i++) {
-			const struct or_e820_entry *e = &o->t[i];
+			const struct oe820_entry *e = &o->t[i];
 			if (e->size && e->addr <= a && e->addr + e->size >= b && e->type > type)
 				type = e->type;
 		}
 		if (!type)
 			continue;
-		if (nout && o->out[nout - 1].type == type && !or_nomerge(type) &&
+		if (nout && o->out[nout - 1].type == type && !oe820_nomerge(type) &&
 		    o->out[nout - 1].addr + o->out[nout - 1].size == a) {
 			o->out[nout - 1].size += b - a;
 			continue;
 		}
-		o->out[nout++] = (struct or_e820_entry){ a, b - a, type };
+		o->out[nout++] = (struct oe820_entry){ a, b - a, type };
 	}
 	if (nout > o->max)
 		nout = o->max;
@@ -143,7 +143,7 @@ int or_e820_sanitize(struct or_e820 *o)
 	return 0;
 }
 
-int or_e820_update(struct or_e820 *o, uint64_t start, uint64_t size, uint32_t old_type,
+int oe820_update(struct oe820 *o, uint64_t start, uint64_t size, uint32_t old_type,
 		   uint32_t new_type, uint64_t *changed, struct props_expect *x)
 {
 	uint32_t n0 = o->nr;
@@ -158,7 +158,7 @@ int or_e820_update(struct or_e820 *o, uint64_t start, uint64_t size, uint32_t ol
 		size = UINT64_MAX - start;
 	end = start + size;
 	for (uint32_t i = 0; i < n0; i++) {
-		struct or_e820_entry e = o->t[i];
+		struct oe820_entry e = o->t[i];
 		uint64_t e_end = e.addr + e.size, lo, hi;
 		if (e.type != old_type)
 			continue;
@@ -167,8 +167,8 @@ int or_e820_update(struct or_e820 *o, uint64_t start, uint64_t size, uint32_t ol
 			*changed += e.size;
 		} else if (e.addr < start && end < e_end) {
 			/* the middle and the tail become new entries at the end */
-			or_push(o, start, size, new_type, x);
-			or_push(o, end, e_end - end, old_type, x);
+			oe820_push(o, start, size, new_type, x);
+			oe820_push(o, end, e_end - end, old_type, x);
 			o->t[i].size = start - e.addr;
 			*changed += size;
 		} else {
@@ -176,7 +176,7 @@ int or_e820_update(struct or_e820 *o, uint64_t start, uint64_t size, uint32_t ol
 			hi = e_end < end ? e_end : end;
 			if (lo >= hi)
 				continue;
-			or_push(o, lo, hi - lo, new_type, x);
+			oe820_push(o, lo, hi - lo, new_type, x);
 			*changed += hi - lo;
 			o->t[i].size = e.size - (hi - lo);
 			if (e.addr >= lo)
@@ -186,7 +186,7 @@ int or_e820_update(struct or_e820 *o, uint64_t start, uint64_t size, uint32_t ol
 	return 0;
 }
 
-int or_e820_remove(struct or_e820 *o, uint64_t start, uint64_t size, uint32_t old_type,
+int oe820_remove(struct oe820 *o, uint64_t start, uint64_t size, uint32_t old_type,
 		   bool check_type, uint64_t *removed, struct props_expect *x)
 {
 	uint32_t n0 = o->nr;
@@ -197,15 +197,15 @@ int or_e820_remove(struct or_e820 *o, uint64_t start, uint64_t size, uint32_t ol
 		size = UINT64_MAX - start;
 	end = start + size;
 	for (uint32_t i = 0; i < n0; i++) {
-		struct or_e820_entry e = o->t[i];
+		struct oe820_entry e = o->t[i];
 		uint64_t e_end = e.addr + e.size, lo, hi;
 		if (check_type && e.type != old_type)
 			continue;
 		if (start <= e.addr && e_end <= end) {
-			o->t[i] = (struct or_e820_entry){ 0, 0, 0 };
+			o->t[i] = (struct oe820_entry){ 0, 0, 0 };
 			*removed += e.size;
 		} else if (o->remove_split && e.addr < start && end < e_end) {
-			or_push(o, end, e_end - end, e.type, x);
+			oe820_push(o, end, e_end - end, e.type, x);
 			o->t[i].size = start - e.addr;
 			*removed += size;
 		} else {
@@ -222,18 +222,18 @@ int or_e820_remove(struct or_e820 *o, uint64_t start, uint64_t size, uint32_t ol
 	return 0;
 }
 
-int or_e820_mem_limit(struct or_e820 *o, uint64_t limit, struct props_expect *x)
+int oe820_mem_limit(struct oe820 *o, uint64_t limit, struct props_expect *x)
 {
 	uint64_t removed;
 
 	if (!limit)
 		return -EINVAL;
-	or_e820_remove(o, limit, UINT64_MAX - limit, 1, true, &removed, x);
-	or_e820_sanitize(o);
+	oe820_remove(o, limit, UINT64_MAX - limit, 1, true, &removed, x);
+	oe820_sanitize(o);
 	return 0;
 }
 
-int or_e820_import(struct or_e820 *o, const struct or_e820_entry *e, uint32_t nr,
+int oe820_import(struct oe820 *o, const struct oe820_entry *e, uint32_t nr,
 		   struct props_expect *x)
 {
 	uint32_t keep;
@@ -243,23 +243,23 @@ int or_e820_import(struct or_e820 *o, const struct or_e820_entry *e, uint32_t nr
 	for (uint32_t i = 0; i < nr; i++)
 		if (e[i].size && e[i].size - 1 > UINT64_MAX - e[i].addr)
 			return -EINVAL;
-	if (!or_e820_work(o))
+	if (!oe820_work(o))
 		return -ENOMEM;
 	keep = nr < o->max ? nr : o->max;
 	props_expect_reports(x, MM_STAGE_E820, MM_REPORT_TABLE_FULL, nr - keep);
 	memcpy(o->t, e, keep * sizeof(*e));
 	memcpy(o->fw, e, keep * sizeof(*e));
 	o->nr = o->fw_nr = keep;
-	or_e820_sanitize(o);
+	oe820_sanitize(o);
 	return 0;
 }
 
-uint64_t or_e820_end_of_ram_pfn(const struct or_e820 *o)
+uint64_t oe820_end_of_ram_pfn(const struct oe820 *o)
 {
 	uint64_t best = 0;
 
 	for (uint32_t i = 0; i < o->nr; i++) {
-		const struct or_e820_entry *e = &o->t[i];
+		const struct oe820_entry *e = &o->t[i];
 		uint64_t spfn = e->addr >> 12, epfn = (e->addr + e->size) >> 12;
 		if (e->type != 1 || spfn >= o->max_pfn)
 			continue;
@@ -271,7 +271,7 @@ uint64_t or_e820_end_of_ram_pfn(const struct or_e820 *o)
 	return best;
 }
 
-const char *or_e820_type_text(uint32_t type, char *buf, size_t len)
+const char *oe820_type_text(uint32_t type, char *buf, size_t len)
 {
 	switch (type) {
 	case 1:
@@ -299,47 +299,47 @@ const char *or_e820_type_text(uint32_t type, char *buf, size_t len)
 }
 
 /* Append one character, snprintf-style: kept while it fits before the NUL. */
-static void or_putc(char *buf, size_t len, size_t *total, char ch)
+static void oe820_putc(char *buf, size_t len, size_t *total, char ch)
 {
 	if (*total + 1 < len)
 		buf[*total] = ch;
 	(*total)++;
 }
 
-static void or_puts(char *buf, size_t len, size_t *total, const char *str)
+static void oe820_puts(char *buf, size_t len, size_t *total, const char *str)
 {
 	while (*str)
-		or_putc(buf, len, total, *str++);
+		oe820_putc(buf, len, total, *str++);
 }
 
 /* "0x" and 16 hex digits, most significant first (printf's 0x%016llx). */
-static void or_puthex(char *buf, size_t len, size_t *total, uint64_t v)
+static void oe820_puthex(char *buf, size_t len, size_t *total, uint64_t v)
 {
 	char d[16];
 
 	for (int k = 15; k >= 0; k--, v /= 16)
 		d[k] = "0123456789abcdef"[v % 16];
-	or_puts(buf, len, total, "0x");
+	oe820_puts(buf, len, total, "0x");
 	for (int k = 0; k < 16; k++)
-		or_putc(buf, len, total, d[k]);
+		oe820_putc(buf, len, total, d[k]);
 }
 
-size_t or_e820_format(const struct or_e820 *o, const char *prefix, char *buf, size_t len)
+size_t oe820_format(const struct oe820 *o, const char *prefix, char *buf, size_t len)
 {
 	size_t total = 0;
 
 	for (uint32_t i = 0; i < o->nr; i++) {
 		char tb[32];
-		const struct or_e820_entry *e = &o->t[i];
+		const struct oe820_entry *e = &o->t[i];
 
-		or_puts(buf, len, &total, prefix);
-		or_puts(buf, len, &total, ": [mem ");
-		or_puthex(buf, len, &total, e->addr);
-		or_putc(buf, len, &total, '-');
-		or_puthex(buf, len, &total, e->addr + e->size - 1);
-		or_puts(buf, len, &total, "] ");
-		or_puts(buf, len, &total, or_e820_type_text(e->type, tb, sizeof(tb)));
-		or_putc(buf, len, &total, '\n');
+		oe820_puts(buf, len, &total, prefix);
+		oe820_puts(buf, len, &total, ": [mem ");
+		oe820_puthex(buf, len, &total, e->addr);
+		oe820_putc(buf, len, &total, '-');
+		oe820_puthex(buf, len, &total, e->addr + e->size - 1);
+		oe820_puts(buf, len, &total, "] ");
+		oe820_puts(buf, len, &total, oe820_type_text(e->type, tb, sizeof(tb)));
+		oe820_putc(buf, len, &total, '\n');
 	}
 	if (len)
 		buf[total < len ? total : len - 1] = '\0';
@@ -348,7 +348,7 @@ size_t or_e820_format(const struct or_e820 *o, const char *prefix, char *buf, si
 
 /* ---- early_res ---------------------------------------------------------- */
 
-int or_early_init(struct or_early *o, uint32_t max)
+int oe820_early_init(struct oe820_early *o, uint32_t max)
 {
 	memset(o, 0, sizeof(*o));
 	o->max = max;
@@ -367,22 +367,22 @@ int or_early_init(struct or_early *o, uint32_t max)
 	return 0;
 }
 
-void or_early_free(struct or_early *o)
+void oe820_early_free(struct oe820_early *o)
 {
 	free(o->r);
 	memset(o, 0, sizeof(*o));
 }
 
-int or_early_reserve(struct or_early *o, uint64_t start, uint64_t end, const char *name,
+int oe820_early_reserve(struct oe820_early *o, uint64_t start, uint64_t end, const char *name,
 		     bool overlap_ok, struct props_expect *x)
 {
-	struct or_res *keep, *pieces, add;
+	struct oe820_res *keep, *pieces, add;
 	uint32_t nk = 0, np = 0;
 
 	if (start >= end)
 		return 0;
 	for (uint32_t i = 0; i < o->nr; i++) {
-		const struct or_res *r = &o->r[i];
+		const struct oe820_res *r = &o->r[i];
 		if (start < r->end && r->start < end && !r->overlap_ok) {
 			props_expect_report(x, MM_STAGE_EARLY_RES, MM_REPORT_OVERLAP);
 			return -EBUSY;
@@ -391,7 +391,7 @@ int or_early_reserve(struct or_early *o, uint64_t start, uint64_t end, const cha
 	keep = o->keep;
 	pieces = o->pieces;
 	for (uint32_t i = 0; i < o->nr; i++) {
-		const struct or_res *r = &o->r[i];
+		const struct oe820_res *r = &o->r[i];
 		if (!(start < r->end && r->start < end)) {
 			keep[nk++] = *r;
 			continue;
@@ -425,7 +425,7 @@ int or_early_reserve(struct or_early *o, uint64_t start, uint64_t end, const cha
 	return 0;
 }
 
-int or_early_free_range(struct or_early *o, uint64_t start, uint64_t end,
+int oe820_early_free_range(struct oe820_early *o, uint64_t start, uint64_t end,
 			struct props_expect *x)
 {
 	for (uint32_t i = 0; start < end && i < o->nr; i++) {
@@ -440,7 +440,7 @@ int or_early_free_range(struct or_early *o, uint64_t start, uint64_t end,
 	return -EINVAL;
 }
 
-int or_find_e820_area(const struct or_early *o, const struct or_e820 *e, uint64_t start,
+int oe820_find_e820_area(const struct oe820_early *o, const struct oe820 *e, uint64_t start,
 		      uint64_t end, uint64_t size, uint64_t align, uint64_t *out,
 		      struct props_expect *x)
 {
@@ -456,7 +456,7 @@ int or_find_e820_area(const struct or_early *o, const struct or_e820 *e, uint64_
 	}
 	cand = o->cand;
 	for (uint32_t i = 0; i < e->nr && ret; i++) {
-		const struct or_e820_entry *ent = &e->t[i];
+		const struct oe820_entry *ent = &e->t[i];
 		uint64_t last = ent->addr + ent->size, base = ent->addr > start ? ent->addr : start;
 		uint32_t nc = 0;
 		if (ent->type != 1)
@@ -497,7 +497,7 @@ int or_find_e820_area(const struct or_early *o, const struct or_e820 *e, uint64_
 
 /* ---- ARM meminfo -------------------------------------------------------- */
 
-int or_meminfo_init(struct or_meminfo *o, uint32_t max)
+int oe820_meminfo_init(struct oe820_meminfo *o, uint32_t max)
 {
 	memset(o, 0, sizeof(*o));
 	o->max = max;
@@ -505,13 +505,13 @@ int or_meminfo_init(struct or_meminfo *o, uint32_t max)
 	return o->b ? 0 : -ENOMEM;
 }
 
-void or_meminfo_free(struct or_meminfo *o)
+void oe820_meminfo_free(struct oe820_meminfo *o)
 {
 	free(o->b);
 	memset(o, 0, sizeof(*o));
 }
 
-int or_meminfo_add(struct or_meminfo *o, uint64_t start, uint64_t size, int node,
+int oe820_meminfo_add(struct oe820_meminfo *o, uint64_t start, uint64_t size, int node,
 		   struct props_expect *x)
 {
 	uint64_t off = start % OR_PAGE, astart, asize;
@@ -544,22 +544,22 @@ int or_meminfo_add(struct or_meminfo *o, uint64_t start, uint64_t size, int node
 			return -EBUSY;
 		}
 	}
-	o->b[o->nr++] = (struct or_bank){ astart, asize, node, false };
+	o->b[o->nr++] = (struct oe820_bank){ astart, asize, node, false };
 	return 0;
 }
 
 static int cmp_bank(const void *a, const void *b)
 {
-	const struct or_bank *x = a, *y = b;
+	const struct oe820_bank *x = a, *y = b;
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-int or_meminfo_check(struct or_meminfo *o, uint64_t phys_offset, uint64_t vmalloc_reserve,
+int oe820_meminfo_check(struct oe820_meminfo *o, uint64_t phys_offset, uint64_t vmalloc_reserve,
 		     bool highmem, struct props_expect *x)
 {
 	const uint64_t page_offset = 0xC0000000ull, vmalloc_end = 0xff000000ull;
 	uint64_t reserve = vmalloc_reserve, vmin_va, vmin;
-	struct or_bank *in;
+	struct oe820_bank *in;
 	uint32_t n = o->nr, nout = 0;
 
 	if (o->checked)
@@ -584,7 +584,7 @@ int or_meminfo_check(struct or_meminfo *o, uint64_t phys_offset, uint64_t vmallo
 	memcpy(in, o->b, n * sizeof(*in));
 	qsort(in, n, sizeof(*in), cmp_bank);
 	for (uint32_t i = 0; i < n; i++) {
-		struct or_bank b = in[i];
+		struct oe820_bank b = in[i];
 		uint64_t b_end = b.start + b.size;
 		if (b.start < phys_offset || b.start - phys_offset >= 0x100000000ull - page_offset) {
 			props_expect_report(x, MM_STAGE_MEMINFO, MM_REPORT_WARN); /* direct-map address below PAGE_OFFSET or wrapped */
@@ -611,7 +611,7 @@ int or_meminfo_check(struct or_meminfo *o, uint64_t phys_offset, uint64_t vmallo
 		} else if (n >= o->max) {
 			props_expect_report(x, MM_STAGE_MEMINFO, MM_REPORT_TABLE_FULL);
 		} else {
-			o->b[nout++] = (struct or_bank){ vmin, b_end - vmin, b.node, true };
+			o->b[nout++] = (struct oe820_bank){ vmin, b_end - vmin, b.node, true };
 		}
 	}
 	free(in);

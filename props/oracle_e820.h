@@ -19,88 +19,88 @@
 
 /* ---- e820 --------------------------------------------------------------- */
 
-struct or_e820_entry {
+struct oe820_entry {
 	uint64_t addr, size;
 	uint32_t type;
 };
 
-struct or_e820 {
+struct oe820 {
 	uint32_t max;
 	uint32_t nr, fw_nr;
-	struct or_e820_entry *t, *fw;
+	struct oe820_entry *t, *fw;
 	bool remove_split; /* MM_FEAT_E820_REMOVE_SPLIT */
 	uint64_t max_pfn;  /* profile limit of end_of_ram_pfn */
 	/* scratch for sanitize */
 	uint64_t *pts;
-	struct or_e820_entry *out;
+	struct oe820_entry *out;
 };
 
-int or_e820_init(struct or_e820 *o, uint32_t max, bool remove_split, uint64_t max_pfn);
-void or_e820_free(struct or_e820 *o);
-int or_e820_add(struct or_e820 *o, uint64_t addr, uint64_t size, uint32_t type,
+int oe820_init(struct oe820 *o, uint32_t max, bool remove_split, uint64_t max_pfn);
+void oe820_free(struct oe820 *o);
+int oe820_add(struct oe820 *o, uint64_t addr, uint64_t size, uint32_t type,
 		struct props_expect *x);
-int or_e820_sanitize(struct or_e820 *o);
-int or_e820_update(struct or_e820 *o, uint64_t start, uint64_t size, uint32_t old_type,
+int oe820_sanitize(struct oe820 *o);
+int oe820_update(struct oe820 *o, uint64_t start, uint64_t size, uint32_t old_type,
 		   uint32_t new_type, uint64_t *changed, struct props_expect *x);
-int or_e820_remove(struct or_e820 *o, uint64_t start, uint64_t size, uint32_t old_type,
+int oe820_remove(struct oe820 *o, uint64_t start, uint64_t size, uint32_t old_type,
 		   bool check_type, uint64_t *removed, struct props_expect *x);
-int or_e820_mem_limit(struct or_e820 *o, uint64_t limit, struct props_expect *x);
-int or_e820_import(struct or_e820 *o, const struct or_e820_entry *e, uint32_t nr,
+int oe820_mem_limit(struct oe820 *o, uint64_t limit, struct props_expect *x);
+int oe820_import(struct oe820 *o, const struct oe820_entry *e, uint32_t nr,
 		   struct props_expect *x);
-uint64_t or_e820_end_of_ram_pfn(const struct or_e820 *o);
+uint64_t oe820_end_of_ram_pfn(const struct oe820 *o);
 /* The boot-log text of the table, snprintf-style (returns the full length). */
-size_t or_e820_format(const struct or_e820 *o, const char *prefix, char *buf, size_t len);
+size_t oe820_format(const struct oe820 *o, const char *prefix, char *buf, size_t len);
 /* The type word as the boot log prints it; "type N" goes to buf. */
-const char *or_e820_type_text(uint32_t type, char *buf, size_t len);
+const char *oe820_type_text(uint32_t type, char *buf, size_t len);
 
 /* ---- early_res ---------------------------------------------------------- */
 
-struct or_res {
+struct oe820_res {
 	uint64_t start, end;
 	char name[16];
 	bool overlap_ok;
 };
 
-struct or_early {
+struct oe820_early {
 	uint32_t max, nr;
-	struct or_res *r;
+	struct oe820_res *r;
 	/* scratch for reserve and find_e820_area, in r's block: no
 	 * allocation per operation */
-	struct or_res *keep, *pieces;
+	struct oe820_res *keep, *pieces;
 	uint64_t *cand;
 };
 
-int or_early_init(struct or_early *o, uint32_t max);
-void or_early_free(struct or_early *o);
-int or_early_reserve(struct or_early *o, uint64_t start, uint64_t end, const char *name,
+int oe820_early_init(struct oe820_early *o, uint32_t max);
+void oe820_early_free(struct oe820_early *o);
+int oe820_early_reserve(struct oe820_early *o, uint64_t start, uint64_t end, const char *name,
 		     bool overlap_ok, struct props_expect *x);
-int or_early_free_range(struct or_early *o, uint64_t start, uint64_t end,
+int oe820_early_free_range(struct oe820_early *o, uint64_t start, uint64_t end,
 			struct props_expect *x);
 /* find_e820_area over the oracle's e820 table. */
-int or_find_e820_area(const struct or_early *o, const struct or_e820 *e, uint64_t start,
+int oe820_find_e820_area(const struct oe820_early *o, const struct oe820 *e, uint64_t start,
 		      uint64_t end, uint64_t size, uint64_t align, uint64_t *out,
 		      struct props_expect *x);
 
 /* ---- ARM meminfo -------------------------------------------------------- */
 
-struct or_bank {
+struct oe820_bank {
 	uint64_t start, size;
 	int node;
 	bool highmem;
 };
 
-struct or_meminfo {
+struct oe820_meminfo {
 	uint32_t max, nr;
-	struct or_bank *b;
+	struct oe820_bank *b;
 	bool checked, highmem;
 	uint64_t vmalloc_min, lowmem_end;
 };
 
-int or_meminfo_init(struct or_meminfo *o, uint32_t max);
-void or_meminfo_free(struct or_meminfo *o);
-int or_meminfo_add(struct or_meminfo *o, uint64_t start, uint64_t size, int node,
+int oe820_meminfo_init(struct oe820_meminfo *o, uint32_t max);
+void oe820_meminfo_free(struct oe820_meminfo *o);
+int oe820_meminfo_add(struct oe820_meminfo *o, uint64_t start, uint64_t size, int node,
 		   struct props_expect *x);
-int or_meminfo_check(struct or_meminfo *o, uint64_t phys_offset, uint64_t vmalloc_reserve,
+int oe820_meminfo_check(struct oe820_meminfo *o, uint64_t phys_offset, uint64_t vmalloc_reserve,
 		     bool highmem, struct props_expect *x);
 
 #endif

@@ -26,14 +26,14 @@ static uint64_t min64(uint64_t a, uint64_t b) { return a < b ? a : b; }
 static uint64_t max64(uint64_t a, uint64_t b) { return a > b ? a : b; }
 static uint64_t capsz(uint64_t base, uint64_t size) { return min64(size, ADDR_MAX - base); }
 
-static bool same_attr(const struct omb_run *a, int nid, uint32_t flags)
+static bool same_attr(const struct omemblock_run *a, int nid, uint32_t flags)
 {
 	return a->nid == nid && a->flags == flags;
 }
 
 /* ---- fault injection and the visible array ---------------------------- */
 
-static bool fault(struct omb *o)
+static bool fault(struct omemblock *o)
 {
 	if (!o->fault_enable)
 		return false;
@@ -47,27 +47,27 @@ static bool fault(struct omb *o)
 	return true;
 }
 
-void omb_fault_set(struct omb *o, bool enable, uint32_t after, uint32_t repeat)
+void omemblock_fault_set(struct omemblock *o, bool enable, uint32_t after, uint32_t repeat)
 {
 	o->fault_enable = enable;
 	o->fault_countdown = after;
 	o->fault_repeat = repeat;
 }
 
-unsigned long omb_cnt(const struct omb *o, int which)
+unsigned long omemblock_cnt(const struct omemblock *o, int which)
 {
-	const struct omb_type *t = &o->t[which];
+	const struct omemblock_type *t = &o->t[which];
 	return t->n ? t->n : (o->cnt0 ? 0 : 1);
 }
 
-struct omb_run omb_region(const struct omb *o, int which, unsigned long i)
+struct omemblock_run omemblock_region(const struct omemblock *o, int which, unsigned long i)
 {
-	const struct omb_type *t = &o->t[which];
-	struct omb_run empty = { 0, 0, 0, t->empty_nid };
+	const struct omemblock_type *t = &o->t[which];
+	struct omemblock_run empty = { 0, 0, 0, t->empty_nid };
 	return i < t->n ? t->r[i] : empty;
 }
 
-uint64_t omb_total(const struct omb *o, int which)
+uint64_t omemblock_total(const struct omemblock *o, int which)
 {
 	uint64_t s = 0;
 	for (size_t i = 0; i < o->t[which].n; i++)
@@ -75,46 +75,46 @@ uint64_t omb_total(const struct omb *o, int which)
 	return s;
 }
 
-bool omb_contains(const struct omb *o, int which, uint64_t addr)
+bool omemblock_contains(const struct omemblock *o, int which, uint64_t addr)
 {
-	const struct omb_type *t = &o->t[which];
+	const struct omemblock_type *t = &o->t[which];
 	for (size_t i = 0; i < t->n; i++)
 		if (addr >= t->r[i].base && addr - t->r[i].base < t->r[i].size)
 			return true;
 	return false;
 }
 
-uint64_t omb_end_of_dram(const struct omb *o)
+uint64_t omemblock_end_of_dram(const struct omemblock *o)
 {
-	const struct omb_type *t = &o->t[OMB_MEMORY];
+	const struct omemblock_type *t = &o->t[OMEMBLOCK_MEMORY];
 	return t->n ? t->r[t->n - 1].base + t->r[t->n - 1].size : 0;
 }
 
 /* Everything but the inline storage (which need not be zero). */
-void omb_init(struct omb *o, unsigned long init_regions, bool cnt0)
+void omemblock_init(struct omemblock *o, unsigned long init_regions, bool cnt0)
 {
-	memset(o, 0, offsetof(struct omb, init_r));
+	memset(o, 0, offsetof(struct omemblock, init_r));
 	o->cnt0 = cnt0;
 	o->current_limit = ADDR_MAX;
 	for (int w = 0; w < 2; w++) {
 		o->t[w].max = init_regions ? init_regions : 128;
 		o->t[w].empty_nid = 0;
 		o->t[w].r = o->init_r[w];
-		o->t[w].cap = OMB_INIT_RUNS;
+		o->t[w].cap = OMEMBLOCK_INIT_RUNS;
 	}
 	o->nr = o->init_nr;
 	o->pc = o->init_pc;
-	o->scratch_cap = OMB_INIT_SCRATCH;
+	o->scratch_cap = OMEMBLOCK_INIT_SCRATCH;
 }
 
 /* Free a run list unless it is o's inline storage. */
-static void runs_free(struct omb *o, struct omb_run *r)
+static void runs_free(struct omemblock *o, struct omemblock_run *r)
 {
 	if (r != o->init_r[0] && r != o->init_r[1])
 		free(r);
 }
 
-void omb_free(struct omb *o)
+void omemblock_free(struct omemblock *o)
 {
 	runs_free(o, o->t[0].r);
 	runs_free(o, o->t[1].r);
@@ -128,7 +128,7 @@ void omb_free(struct omb *o)
 
 /* ---- pieces: the elementary intervals between boundary points ---------- */
 
-static bool scratch(struct omb *o, size_t need)
+static bool scratch(struct omemblock *o, size_t need)
 {
 	size_t cap;
 	char *p;
@@ -145,8 +145,8 @@ static bool scratch(struct omb *o, size_t need)
 	}
 	if (o->nr != o->init_nr)
 		free(o->nr);
-	o->nr = (struct omb_run *)p; /* 24-byte runs first: pc stays 8-aligned */
-	o->pc = (struct omb_piece *)(p + cap * sizeof(*o->nr));
+	o->nr = (struct omemblock_run *)p; /* 24-byte runs first: pc stays 8-aligned */
+	o->pc = (struct omemblock_piece *)(p + cap * sizeof(*o->nr));
 	o->scratch_cap = cap;
 	return true;
 }
@@ -154,7 +154,7 @@ static bool scratch(struct omb *o, size_t need)
 /* The runs an operation on [base, end) can touch: [*lo, *hi) are the runs
  * that overlap or touch it. The runs before *lo end below base and the runs
  * from *hi start above end; they are maximal already and stay as they are. */
-static void window(const struct omb_type *t, uint64_t base, uint64_t end, size_t *lo, size_t *hi)
+static void window(const struct omemblock_type *t, uint64_t base, uint64_t end, size_t *lo, size_t *hi)
 {
 	size_t a = 0, b = t->n;
 
@@ -181,10 +181,10 @@ static void window(const struct omb_type *t, uint64_t base, uint64_t end, size_t
  * point; the pieces land in o->pc, each with the index in t->r of the run
  * that covers it (the runs' own points are already sorted, so the two extra
  * points are merged in). */
-static struct omb_piece *pieces(struct omb *o, const struct omb_type *t, size_t lo, size_t hi,
+static struct omemblock_piece *pieces(struct omemblock *o, const struct omemblock_type *t, size_t lo, size_t hi,
 				uint64_t base, uint64_t end, size_t *np)
 {
-	const struct omb_run *r = t->r ? t->r + lo : NULL; /* no array before the first run */
+	const struct omemblock_run *r = t->r ? t->r + lo : NULL; /* no array before the first run */
 	size_t nruns = hi - lo, n = 0, j = 0, i = 0, k = 0;
 	uint64_t prev = 0, x[2] = { base, end };
 	bool have = false;
@@ -222,15 +222,15 @@ static struct omb_piece *pieces(struct omb *o, const struct omb_type *t, size_t 
 enum { RB_ADD, RB_REMOVE, RB_SETF, RB_CLRF, RB_NID };
 
 struct cut;
-static void rebuild_cut(struct omb *o, struct omb_type *t, uint64_t base, uint64_t end, int op,
+static void rebuild_cut(struct omemblock *o, struct omemblock_type *t, uint64_t base, uint64_t end, int op,
 			int nid, uint32_t flags, const struct cut *k);
 
 /* Append run v to nr[0, *n), merging it into the last one when they touch
  * with the same attributes. Field by field: a struct copy is an ASan-checked
  * memcpy call. */
-static void push_run(struct omb_run *nr, size_t *n, const struct omb_run *v)
+static void push_run(struct omemblock_run *nr, size_t *n, const struct omemblock_run *v)
 {
-	struct omb_run *d;
+	struct omemblock_run *d;
 
 	if (*n && nr[*n - 1].base + nr[*n - 1].size == v->base && same_attr(&nr[*n - 1], v->nid, v->flags)) {
 		nr[*n - 1].size += v->size;
@@ -248,14 +248,14 @@ struct cut {
 	size_t lo, hi, np;
 };
 
-static bool cut(struct omb *o, const struct omb_type *t, uint64_t base, uint64_t end, struct cut *k)
+static bool cut(struct omemblock *o, const struct omemblock_type *t, uint64_t base, uint64_t end, struct cut *k)
 {
 	window(t, base, end, &k->lo, &k->hi);
 	return pieces(o, t, k->lo, k->hi, base, end, &k->np) != NULL;
 }
 
 /* Apply op to [base, end) of t and rebuild the maximal runs. */
-static void rebuild(struct omb *o, struct omb_type *t, uint64_t base, uint64_t end, int op, int nid,
+static void rebuild(struct omemblock *o, struct omemblock_type *t, uint64_t base, uint64_t end, int op, int nid,
 		    uint32_t flags)
 {
 	struct cut k;
@@ -265,12 +265,12 @@ static void rebuild(struct omb *o, struct omb_type *t, uint64_t base, uint64_t e
 }
 
 /* rebuild with the cut of [base, end) in o->pc already made (by cut()). */
-static void rebuild_cut(struct omb *o, struct omb_type *t, uint64_t base, uint64_t end, int op,
+static void rebuild_cut(struct omemblock *o, struct omemblock_type *t, uint64_t base, uint64_t end, int op,
 			int nid, uint32_t flags, const struct cut *k)
 {
 	size_t np = k->np, n = 0, lo = k->lo, hi = k->hi;
-	const struct omb_piece *pc = o->pc;
-	struct omb_run *nr;
+	const struct omemblock_piece *pc = o->pc;
+	struct omemblock_run *nr;
 	bool was = t->n > 0;
 
 	nr = o->nr;
@@ -279,7 +279,7 @@ static void rebuild_cut(struct omb *o, struct omb_type *t, uint64_t base, uint64
 	for (size_t i = 0; i < np; i++) {
 		bool inside = pc[i].p >= base && pc[i].q <= end;
 		bool cov = pc[i].run >= 0;
-		struct omb_run v = { pc[i].p, pc[i].q - pc[i].p, 0, 0 };
+		struct omemblock_run v = { pc[i].p, pc[i].q - pc[i].p, 0, 0 };
 
 		if (cov) {
 			v.nid = t->r[pc[i].run].nid;
@@ -308,7 +308,7 @@ static void rebuild_cut(struct omb *o, struct omb_type *t, uint64_t base, uint64
 	if (n > t->cap) {
 		size_t cap = n * 2 < 32 ? 32 : n * 2; /* most inputs never grow it */
 		bool inline_r = t->r == o->init_r[0] || t->r == o->init_r[1];
-		struct omb_run *p = realloc(inline_r ? NULL : t->r, cap * sizeof(*p));
+		struct omemblock_run *p = realloc(inline_r ? NULL : t->r, cap * sizeof(*p));
 		if (!p) {
 			o->oom = true;
 			return;
@@ -322,17 +322,17 @@ static void rebuild_cut(struct omb *o, struct omb_type *t, uint64_t base, uint64
 		memcpy(t->r, nr, n * sizeof(*nr));
 	t->n = n;
 	if (was && n == 0)
-		t->empty_nid = OMB_MAX_NUMNODES;
+		t->empty_nid = OMEMBLOCK_MAX_NUMNODES;
 }
 
 /* Uncovered stretches of [base, end) and whether one sits right below a run
  * of other attributes (the kernel's WARN in memblock_add_range). */
-static unsigned long count_gaps(struct omb *o, const struct omb_type *t, uint64_t base,
+static unsigned long count_gaps(struct omemblock *o, const struct omemblock_type *t, uint64_t base,
 				uint64_t end, int nid, uint32_t flags, bool *mismatch, struct cut *k)
 {
 	size_t np;
 	unsigned long gaps = 0;
-	const struct omb_piece *pc;
+	const struct omemblock_piece *pc;
 
 	if (!cut(o, t, base, end, k))
 		return 0;
@@ -351,9 +351,9 @@ static unsigned long count_gaps(struct omb *o, const struct omb_type *t, uint64_
 
 /* ---- free ranges and search ------------------------------------------- */
 
-static bool skip_run(const struct omb *o, const struct omb_run *m, int nid, uint32_t flags)
+static bool skip_run(const struct omemblock *o, const struct omemblock_run *m, int nid, uint32_t flags)
 {
-	if (nid != OMB_NO_NODE && nid != m->nid)
+	if (nid != OMEMBLOCK_NO_NODE && nid != m->nid)
 		return true;
 	if (o->movable_node && (m->flags & FLAG_HOTPLUG))
 		return true;
@@ -368,10 +368,10 @@ static uint64_t clampv(uint64_t x, uint64_t lo, uint64_t hi) { return x < lo ? l
 
 /* memblock_find_in_range_node by exhaustion: the best candidate over every
  * free piece (a memory run minus all reserved bytes). 0 = none. */
-static uint64_t find_node(const struct omb *o, uint64_t size, uint64_t align, uint64_t start,
+static uint64_t find_node(const struct omemblock *o, uint64_t size, uint64_t align, uint64_t start,
 			  uint64_t end, int nid, uint32_t flags)
 {
-	const struct omb_type *mem = &o->t[OMB_MEMORY], *rsv = &o->t[OMB_RESERVED];
+	const struct omemblock_type *mem = &o->t[OMEMBLOCK_MEMORY], *rsv = &o->t[OMEMBLOCK_RESERVED];
 	bool found = false;
 	uint64_t best = 0;
 
@@ -380,7 +380,7 @@ static uint64_t find_node(const struct omb *o, uint64_t size, uint64_t align, ui
 	start = max64(start, PAGE);
 	end = max64(start, end);
 	for (size_t i = 0; i < mem->n; i++) {
-		const struct omb_run *m = &mem->r[i];
+		const struct omemblock_run *m = &mem->r[i];
 		uint64_t cur = m->base, me = m->base + m->size;
 
 		if (skip_run(o, m, nid, flags))
@@ -425,31 +425,31 @@ static uint64_t find_node(const struct omb *o, uint64_t size, uint64_t align, ui
 	return found ? best : 0;
 }
 
-static uint64_t find_in_range(const struct omb *o, uint64_t start, uint64_t end, uint64_t size,
+static uint64_t find_in_range(const struct omemblock *o, uint64_t start, uint64_t end, uint64_t size,
 			      uint64_t align)
 {
 	uint32_t flags = o->has_mirror ? FLAG_MIRROR : 0;
-	uint64_t r = find_node(o, size, align, start, end, OMB_NO_NODE, flags);
+	uint64_t r = find_node(o, size, align, start, end, OMEMBLOCK_NO_NODE, flags);
 
 	if (!r && flags)
-		r = find_node(o, size, align, start, end, OMB_NO_NODE, 0);
+		r = find_node(o, size, align, start, end, OMEMBLOCK_NO_NODE, 0);
 	return r;
 }
 
 /* ---- growth ------------------------------------------------------------ */
 
-static bool snapshot(struct omb *o, const struct omb *src, struct omb *dst)
+static bool snapshot(struct omemblock *o, const struct omemblock *src, struct omemblock *dst)
 {
-	memcpy(dst, src, offsetof(struct omb, init_r)); /* the inline storage stays src's */
+	memcpy(dst, src, offsetof(struct omemblock, init_r)); /* the inline storage stays src's */
 	for (int w = 0; w < 2; w++) {
-		dst->t[w].r = malloc((src->t[w].n + 1) * sizeof(struct omb_run));
+		dst->t[w].r = malloc((src->t[w].n + 1) * sizeof(struct omemblock_run));
 		if (!dst->t[w].r) {
 			free(dst->t[0].r);
 			o->oom = true;
 			return false;
 		}
 		if (src->t[w].n)
-			memcpy(dst->t[w].r, src->t[w].r, src->t[w].n * sizeof(struct omb_run));
+			memcpy(dst->t[w].r, src->t[w].r, src->t[w].n * sizeof(struct omemblock_run));
 		dst->t[w].cap = src->t[w].n + 1;
 	}
 	dst->pc = NULL;
@@ -463,36 +463,36 @@ static uint64_t array_bytes(unsigned long entries)
 	return (entries * REGION_BYTES + PAGE - 1) & ~(PAGE - 1);
 }
 
-static int remove_range(struct omb *o, int which, uint64_t base, uint64_t size);
+static int remove_range(struct omemblock *o, int which, uint64_t base, uint64_t size);
 
 /* memblock_double_array: 0 or -1. */
-static int double_array(struct omb *o, int which, uint64_t abase, uint64_t asize)
+static int double_array(struct omemblock *o, int which, uint64_t abase, uint64_t asize)
 {
-	struct omb_type *t = &o->t[which];
+	struct omemblock_type *t = &o->t[which];
 	uint64_t old_alloc = array_bytes(t->max), new_alloc = array_bytes(t->max * 2);
 	uint64_t addr, old_phys = t->array_phys;
-	struct omb saved;
+	struct omemblock saved;
 	int r;
 
 	if (!o->can_resize)
 		return -1;
 	if (fault(o))
 		return -1;
-	if (which != OMB_RESERVED)
+	if (which != OMEMBLOCK_RESERVED)
 		abase = asize = 0;
 	addr = find_in_range(o, abase + asize, o->current_limit, new_alloc, PAGE);
 	if (!addr && asize)
 		addr = find_in_range(o, 0, min64(abase, o->current_limit), new_alloc, PAGE);
 	if (!addr)
 		return -1;
-	if (which == OMB_MEMORY && !snapshot(o, o, &saved))
+	if (which == OMEMBLOCK_MEMORY && !snapshot(o, o, &saved))
 		return -1;
 	t->max *= 2;
 	t->array_phys = addr;
 	if (old_phys)
-		(void)remove_range(o, OMB_RESERVED, old_phys, old_alloc);
-	r = omb_add(o, OMB_RESERVED, addr, new_alloc, OMB_MAX_NUMNODES, 0);
-	if (which == OMB_MEMORY) {
+		(void)remove_range(o, OMEMBLOCK_RESERVED, old_phys, old_alloc);
+	r = omemblock_add(o, OMEMBLOCK_RESERVED, addr, new_alloc, OMEMBLOCK_MAX_NUMNODES, 0);
+	if (which == OMEMBLOCK_MEMORY) {
 		if (r) {
 			/* the kernel's BUG_ON: everything but the fault countdown
 			 * and the reports goes back */
@@ -508,19 +508,19 @@ static int double_array(struct omb *o, int which, uint64_t abase, uint64_t asize
 			saved.scratch_cap = o->scratch_cap;
 			runs_free(o, o->t[0].r);
 			runs_free(o, o->t[1].r);
-			memcpy(o, &saved, offsetof(struct omb, init_r));
+			memcpy(o, &saved, offsetof(struct omemblock, init_r));
 			return -1;
 		}
-		omb_free(&saved);
+		omemblock_free(&saved);
 	}
 	return r ? -1 : 0;
 }
 
 /* ---- operations --------------------------------------------------------- */
 
-int omb_add(struct omb *o, int which, uint64_t base, uint64_t size, int nid, uint32_t flags)
+int omemblock_add(struct omemblock *o, int which, uint64_t base, uint64_t size, int nid, uint32_t flags)
 {
-	struct omb_type *t = &o->t[which];
+	struct omemblock_type *t = &o->t[which];
 	unsigned long nr_new;
 	bool mismatch = false, grew = false;
 	struct cut k;
@@ -535,14 +535,14 @@ int omb_add(struct omb *o, int which, uint64_t base, uint64_t size, int nid, uin
 		if (!nr_new)
 			return 0;
 		bool dummy = false;
-		while (omb_cnt(o, which) + nr_new > t->max) {
+		while (omemblock_cnt(o, which) + nr_new > t->max) {
 			if (double_array(o, which, base, size) < 0)
 				return -ENOMEM;
 			grew = true;
 		}
 		/* a doubling reserved its new array: count again (without one,
 		 * nothing changed and the loop's test holds) */
-		if (grew && omb_cnt(o, which) + count_gaps(o, t, base, base + size, nid, flags, &dummy, &k) > t->max) {
+		if (grew && omemblock_cnt(o, which) + count_gaps(o, t, base, base + size, nid, flags, &dummy, &k) > t->max) {
 			props_expect_report(o->expect, MM_STAGE_MEMBLOCK, MM_REPORT_BUG);
 			return -ENOMEM;
 		}
@@ -556,25 +556,25 @@ int omb_add(struct omb *o, int which, uint64_t base, uint64_t size, int nid, uin
 	return 0;
 }
 
-int omb_add_node(struct omb *o, uint64_t base, uint64_t size, int nid, uint32_t flags)
+int omemblock_add_node(struct omemblock *o, uint64_t base, uint64_t size, int nid, uint32_t flags)
 {
-	if (nid < OMB_NO_NODE || nid > OMB_MAX_NUMNODES || (flags & ~FLAGS_ALL)) {
+	if (nid < OMEMBLOCK_NO_NODE || nid > OMEMBLOCK_MAX_NUMNODES || (flags & ~FLAGS_ALL)) {
 		props_expect_report(o->expect, MM_STAGE_MEMBLOCK, MM_REPORT_INVALID_ARG);
 		return -EINVAL;
 	}
-	return omb_add(o, OMB_MEMORY, base, size, nid, flags);
+	return omemblock_add(o, OMEMBLOCK_MEMORY, base, size, nid, flags);
 }
 
 /* memblock_isolate_range's room check: cnt + 2 <= max, doubling otherwise. */
-static int isolate_room(struct omb *o, int which, uint64_t base, uint64_t size)
+static int isolate_room(struct omemblock *o, int which, uint64_t base, uint64_t size)
 {
-	while (omb_cnt(o, which) + 2 > o->t[which].max)
+	while (omemblock_cnt(o, which) + 2 > o->t[which].max)
 		if (double_array(o, which, base, size) < 0)
 			return -ENOMEM;
 	return 0;
 }
 
-static int remove_range(struct omb *o, int which, uint64_t base, uint64_t size)
+static int remove_range(struct omemblock *o, int which, uint64_t base, uint64_t size)
 {
 	size = capsz(base, size);
 	if (!size)
@@ -585,31 +585,31 @@ static int remove_range(struct omb *o, int which, uint64_t base, uint64_t size)
 	return 0;
 }
 
-int omb_remove(struct omb *o, int which, uint64_t base, uint64_t size)
+int omemblock_remove(struct omemblock *o, int which, uint64_t base, uint64_t size)
 {
 	return remove_range(o, which, base, size);
 }
 
-int omb_setclr(struct omb *o, uint64_t base, uint64_t size, bool set, uint32_t flag)
+int omemblock_setclr(struct omemblock *o, uint64_t base, uint64_t size, bool set, uint32_t flag)
 {
 	size = capsz(base, size);
 	if (!size)
 		return 0;
-	if (isolate_room(o, OMB_MEMORY, base, size))
+	if (isolate_room(o, OMEMBLOCK_MEMORY, base, size))
 		return -ENOMEM;
-	rebuild(o, &o->t[OMB_MEMORY], base, base + size, set ? RB_SETF : RB_CLRF, 0, flag);
+	rebuild(o, &o->t[OMEMBLOCK_MEMORY], base, base + size, set ? RB_SETF : RB_CLRF, 0, flag);
 	return 0;
 }
 
-int omb_mark_mirror(struct omb *o, uint64_t base, uint64_t size)
+int omemblock_mark_mirror(struct omemblock *o, uint64_t base, uint64_t size)
 {
 	o->has_mirror = true;
-	return omb_setclr(o, base, size, true, FLAG_MIRROR);
+	return omemblock_setclr(o, base, size, true, FLAG_MIRROR);
 }
 
-int omb_set_node(struct omb *o, int which, uint64_t base, uint64_t size, int nid)
+int omemblock_set_node(struct omemblock *o, int which, uint64_t base, uint64_t size, int nid)
 {
-	if (nid < OMB_NO_NODE || nid > OMB_MAX_NUMNODES) {
+	if (nid < OMEMBLOCK_NO_NODE || nid > OMEMBLOCK_MAX_NUMNODES) {
 		props_expect_report(o->expect, MM_STAGE_MEMBLOCK, MM_REPORT_INVALID_ARG);
 		return -EINVAL;
 	}
@@ -622,9 +622,9 @@ int omb_set_node(struct omb *o, int which, uint64_t base, uint64_t size, int nid
 	return 0;
 }
 
-void omb_trim(struct omb *o, uint64_t align)
+void omemblock_trim(struct omemblock *o, uint64_t align)
 {
-	struct omb_type *t = &o->t[OMB_MEMORY];
+	struct omemblock_type *t = &o->t[OMEMBLOCK_MEMORY];
 	size_t k = 0;
 	bool was = t->n > 0;
 
@@ -648,12 +648,12 @@ void omb_trim(struct omb *o, uint64_t align)
 	}
 	t->n = k;
 	if (was && k == 0)
-		t->empty_nid = OMB_MAX_NUMNODES;
+		t->empty_nid = OMEMBLOCK_MAX_NUMNODES;
 }
 
-void omb_enforce_limit(struct omb *o, uint64_t limit)
+void omemblock_enforce_limit(struct omemblock *o, uint64_t limit)
 {
-	const struct omb_type *t = &o->t[OMB_MEMORY];
+	const struct omemblock_type *t = &o->t[OMEMBLOCK_MEMORY];
 	uint64_t max_addr = ADDR_MAX;
 
 	if (!limit)
@@ -668,23 +668,23 @@ void omb_enforce_limit(struct omb *o, uint64_t limit)
 	}
 	if (max_addr == ADDR_MAX)
 		return;
-	(void)remove_range(o, OMB_MEMORY, max_addr, ADDR_MAX);
-	(void)remove_range(o, OMB_RESERVED, max_addr, ADDR_MAX);
+	(void)remove_range(o, OMEMBLOCK_MEMORY, max_addr, ADDR_MAX);
+	(void)remove_range(o, OMEMBLOCK_RESERVED, max_addr, ADDR_MAX);
 }
 
 /* memblock_alloc_range_nid: found address or 0. */
-static uint64_t alloc_range_nid(struct omb *o, uint64_t size, uint64_t align, uint64_t start,
+static uint64_t alloc_range_nid(struct omemblock *o, uint64_t size, uint64_t align, uint64_t start,
 				uint64_t end, int nid, bool exact)
 {
 	uint32_t flags = o->has_mirror ? FLAG_MIRROR : 0;
 
 	for (;;) {
 		uint64_t f = find_node(o, size, align, start, end, nid, flags);
-		if (f && !omb_add(o, OMB_RESERVED, f, size, OMB_MAX_NUMNODES, 0))
+		if (f && !omemblock_add(o, OMEMBLOCK_RESERVED, f, size, OMEMBLOCK_MAX_NUMNODES, 0))
 			return f;
-		if (nid != OMB_NO_NODE && !exact) {
-			f = find_node(o, size, align, start, end, OMB_NO_NODE, flags);
-			if (f && !omb_add(o, OMB_RESERVED, f, size, OMB_MAX_NUMNODES, 0))
+		if (nid != OMEMBLOCK_NO_NODE && !exact) {
+			f = find_node(o, size, align, start, end, OMEMBLOCK_NO_NODE, flags);
+			if (f && !omemblock_add(o, OMEMBLOCK_RESERVED, f, size, OMEMBLOCK_MAX_NUMNODES, 0))
 				return f;
 		}
 		if (!flags)
@@ -693,7 +693,7 @@ static uint64_t alloc_range_nid(struct omb *o, uint64_t size, uint64_t align, ui
 	}
 }
 
-int omb_alloc(struct omb *o, enum omb_alloc_api api, uint64_t size, uint64_t align,
+int omemblock_alloc(struct omemblock *o, enum omemblock_alloc_api api, uint64_t size, uint64_t align,
 	      uint64_t start, uint64_t end, int nid, bool exact, bool raw, uint64_t *out,
 	      bool *zeroed)
 {
@@ -701,15 +701,15 @@ int omb_alloc(struct omb *o, enum omb_alloc_api api, uint64_t size, uint64_t ali
 
 	*out = 0;
 	*zeroed = false;
-	if (api == OMB_PHYS_ALLOC_RANGE || api == OMB_ALLOC)
-		nid = OMB_NO_NODE;
-	if (size == 0 || (align && !pow2(align)) || nid < OMB_NO_NODE || nid > OMB_MAX_NUMNODES) {
+	if (api == OMEMBLOCK_PHYS_ALLOC_RANGE || api == OMEMBLOCK_ALLOC)
+		nid = OMEMBLOCK_NO_NODE;
+	if (size == 0 || (align && !pow2(align)) || nid < OMEMBLOCK_NO_NODE || nid > OMEMBLOCK_MAX_NUMNODES) {
 		props_expect_report(o->expect, MM_STAGE_MEMBLOCK, MM_REPORT_INVALID_ARG);
 		return -EINVAL;
 	}
-	if (nid == OMB_MAX_NUMNODES) {
+	if (nid == OMEMBLOCK_MAX_NUMNODES) {
 		props_expect_report(o->expect, MM_STAGE_MEMBLOCK, MM_REPORT_WARN);
-		nid = OMB_NO_NODE;
+		nid = OMEMBLOCK_NO_NODE;
 	}
 	if (align == 0) {
 		props_expect_report(o->expect, MM_STAGE_MEMBLOCK, MM_REPORT_WARN);
@@ -718,14 +718,14 @@ int omb_alloc(struct omb *o, enum omb_alloc_api api, uint64_t size, uint64_t ali
 	if (fault(o))
 		return -ENOMEM;
 	switch (api) {
-	case OMB_PHYS_ALLOC_RANGE:
+	case OMEMBLOCK_PHYS_ALLOC_RANGE:
 		f = alloc_range_nid(o, size, align, start, end, nid, false);
 		break;
-	case OMB_PHYS_ALLOC_TRY_NID:
+	case OMEMBLOCK_PHYS_ALLOC_TRY_NID:
 		f = alloc_range_nid(o, size, align, 0, 0, nid, false);
 		break;
 	default:
-		if (api == OMB_ALLOC) {
+		if (api == OMEMBLOCK_ALLOC) {
 			start = 0;
 			end = 0;
 			exact = false;

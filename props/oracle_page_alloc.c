@@ -23,16 +23,16 @@ static int refuse(struct props_expect *x, enum mm_stage stage, enum mm_report_ki
 #define PG(o, pfn) ((o)->pg[(pfn) - (o)->base])
 #define RS(o, pfn) ((o)->runstart[(pfn) - (o)->base])
 
-static bool in_range(const struct opa *o, uint64_t pfn) { return pfn >= o->base && pfn < o->npfn; }
+static bool in_range(const struct opage_alloc *o, uint64_t pfn) { return pfn >= o->base && pfn < o->npfn; }
 
 /* Fenwick tree of free pages: free pages in [base, end). */
-static void bit_add(struct opa *o, uint64_t pfn, int d)
+static void bit_add(struct opage_alloc *o, uint64_t pfn, int d)
 {
 	for (uint64_t i = pfn - o->base + 1; i <= o->npfn - o->base; i += i & (~i + 1))
 		o->bit[i] += d;
 }
 
-static int64_t bit_prefix(const struct opa *o, uint64_t end)
+static int64_t bit_prefix(const struct opage_alloc *o, uint64_t end)
 {
 	int64_t s = 0;
 	for (uint64_t i = end - o->base; i; i -= i & (~i + 1))
@@ -41,10 +41,10 @@ static int64_t bit_prefix(const struct opa *o, uint64_t end)
 }
 
 /* Is [pfn, pfn + 2^order) aligned, free and inside one zone (no hole)? */
-static bool run_free(const struct opa *o, uint64_t pfn, unsigned order)
+static bool run_free(const struct opage_alloc *o, uint64_t pfn, unsigned order)
 {
 	uint64_t n = (uint64_t)1 << order;
-	if ((pfn & (n - 1)) || pfn < o->base || pfn + n > o->npfn || PG(o, pfn).zid == OPA_NONE)
+	if ((pfn & (n - 1)) || pfn < o->base || pfn + n > o->npfn || PG(o, pfn).zid == OPAGE_ALLOC_NONE)
 		return false;
 	if (RS(o, pfn + n - 1) > pfn)
 		return false;
@@ -52,9 +52,9 @@ static bool run_free(const struct opa *o, uint64_t pfn, unsigned order)
 }
 
 /* Add sign to nr_free if the block is canonical. */
-static void account_block(struct opa *o, uint64_t pfn, unsigned order, int sign)
+static void account_block(struct opage_alloc *o, uint64_t pfn, unsigned order, int sign)
 {
-	if (!in_range(o, pfn) || !opa_is_canonical(o, pfn, order))
+	if (!in_range(o, pfn) || !opage_alloc_is_canonical(o, pfn, order))
 		return;
 	o->zone[PG(o, pfn).zid / 3][PG(o, pfn).zid % 3].nr_free[order] += sign;
 }
@@ -63,7 +63,7 @@ static void account_block(struct opa *o, uint64_t pfn, unsigned order, int sign)
  * change canonical status when the block changes state as a whole: blocks
  * inside it are never canonical on either side (it is wholly free or wholly
  * not), and blocks inside a sibling keep the same parent state. */
-static void chain_account(struct opa *o, uint64_t pfn, unsigned order, int sign)
+static void chain_account(struct opage_alloc *o, uint64_t pfn, unsigned order, int sign)
 {
 	for (unsigned j = order; j < o->max_order; j++) {
 		uint64_t a = pfn & ~(((uint64_t)1 << j) - 1);
@@ -74,29 +74,29 @@ static void chain_account(struct opa *o, uint64_t pfn, unsigned order, int sign)
 }
 
 /* Change the free state of a whole block: free=true makes it free. */
-static void set_block(struct opa *o, uint64_t pfn, unsigned order, bool to_free)
+static void set_block(struct opage_alloc *o, uint64_t pfn, unsigned order, bool to_free)
 {
 	const unsigned top = o->max_order - 1;
 	uint64_t n = (uint64_t)1 << order, step = (uint64_t)1 << (order > top ? top : order);
 	if (o->bulk) {
 		for (uint64_t i = pfn; i < pfn + n; i++)
-			PG(o, i).state = to_free ? OPA_FREE : OPA_HEAD;
+			PG(o, i).state = to_free ? OPAGE_ALLOC_FREE : OPAGE_ALLOC_HEAD;
 		return;
 	}
 	for (uint64_t b = pfn; b < pfn + n; b += step) {
 		unsigned k = order > top ? top : order;
 		chain_account(o, b, k, -1);
 		for (uint64_t i = b; i < b + step; i++) {
-			bool was = PG(o, i).state == OPA_FREE;
+			bool was = PG(o, i).state == OPAGE_ALLOC_FREE;
 			if (was != to_free)
 				bit_add(o, i, to_free ? 1 : -1);
-			PG(o, i).state = to_free ? OPA_FREE : OPA_HEAD;
+			PG(o, i).state = to_free ? OPAGE_ALLOC_FREE : OPAGE_ALLOC_HEAD;
 		}
 		chain_account(o, b, k, +1);
 	}
 }
 
-int opa_init(struct opa *o, uint32_t max_order, uint64_t lowmem_pfn, bool modern_wmark, bool poison,
+int opage_alloc_init(struct opage_alloc *o, uint32_t max_order, uint64_t lowmem_pfn, bool modern_wmark, bool poison,
 	     uint64_t base, uint64_t npfn)
 {
 	memset(o, 0, sizeof(*o));
@@ -114,17 +114,17 @@ int opa_init(struct opa *o, uint32_t max_order, uint64_t lowmem_pfn, bool modern
 	if (!o->pg || !o->bit || !o->runstart)
 		return -1;
 	for (uint64_t p = base; p < npfn; p++) {
-		PG(o, p) = (struct opa_page){ .state = OPA_ABSENT, .zid = OPA_NONE };
+		PG(o, p) = (struct opage_alloc_page){ .state = OPAGE_ALLOC_ABSENT, .zid = OPAGE_ALLOC_NONE };
 		RS(o, p) = p;
 	}
 	return 0;
 }
 
-void opa_free(struct opa *o)
+void opage_alloc_free(struct opage_alloc *o)
 {
-	for (int n = 0; n < OPA_NODES; n++)
-		for (int z = 0; z < OPA_ZONES; z++)
-			for (int k = 0; k < OPA_CPUS; k++)
+	for (int n = 0; n < OPAGE_ALLOC_NODES; n++)
+		for (int z = 0; z < OPAGE_ALLOC_ZONES; z++)
+			for (int k = 0; k < OPAGE_ALLOC_CPUS; k++)
 				free(o->pcp[n][z][k].pfn);
 	free(o->pg);
 	free(o->bit);
@@ -134,14 +134,14 @@ void opa_free(struct opa *o)
 	o->runstart = NULL;
 }
 
-void opa_fault_set(struct opa *o, bool enable, uint32_t after, uint32_t repeat)
+void opage_alloc_fault_set(struct opage_alloc *o, bool enable, uint32_t after, uint32_t repeat)
 {
 	o->fault_enable = enable;
 	o->fault_countdown = after;
 	o->fault_repeat = repeat;
 }
 
-bool opa_should_fail(struct opa *o)
+bool opage_alloc_should_fail(struct opage_alloc *o)
 {
 	if (!o->fault_enable)
 		return false;
@@ -157,32 +157,32 @@ bool opa_should_fail(struct opa *o)
 	return true;
 }
 
-void opa_node(struct opa *o, int nid, uint64_t start, uint64_t end)
+void opage_alloc_node(struct opage_alloc *o, int nid, uint64_t start, uint64_t end)
 {
 	o->online[nid] = true;
 	o->nstart[nid] = start;
 	o->nend[nid] = end;
 }
 
-static int zone_idx(const struct opa *o, uint64_t pfn)
+static int zone_idx(const struct opage_alloc *o, uint64_t pfn)
 {
 	return pfn < o->dma_end ? 0 : pfn < o->low_pfn ? 1 : 2;
 }
 
-void opa_present(struct opa *o, uint64_t start, uint64_t end)
+void opage_alloc_present(struct opage_alloc *o, uint64_t start, uint64_t end)
 {
 	for (uint64_t p = start; p < end && in_range(o, p); p++) {
-		PG(o, p).state = OPA_RESERVED;
+		PG(o, p).state = OPAGE_ALLOC_RESERVED;
 		PG(o, p).ref = 1;
 	}
 }
 
-void opa_zones_init(struct opa *o)
+void opage_alloc_zones_init(struct opage_alloc *o)
 {
-	for (int n = 0; n < OPA_NODES; n++) {
+	for (int n = 0; n < OPAGE_ALLOC_NODES; n++) {
 		if (!o->online[n])
 			continue;
-		for (int z = 0; z < OPA_ZONES; z++) {
+		for (int z = 0; z < OPAGE_ALLOC_ZONES; z++) {
 			/* zone z is the node span cut to the zone's pfn range */
 			uint64_t lo = z == 0 ? 0 : z == 1 ? o->dma_end : o->low_pfn;
 			uint64_t hi = z == 0 ? o->dma_end : z == 1 ? o->low_pfn : UINT64_MAX;
@@ -198,29 +198,29 @@ void opa_zones_init(struct opa *o)
 			o->zone[n][z].end = e;
 		}
 		for (uint64_t p = o->nstart[n]; p < o->nend[n] && in_range(o, p); p++) {
-			if (PG(o, p).state == OPA_ABSENT)
+			if (PG(o, p).state == OPAGE_ALLOC_ABSENT)
 				continue;
 			PG(o, p).zid = (uint8_t)(n * 3 + zone_idx(o, p));
 			o->zone[n][zone_idx(o, p)].present++;
 		}
 	}
 	for (uint64_t p = o->base + 1; p < o->npfn; p++)
-		if (PG(o, p).zid != OPA_NONE && PG(o, p).zid == PG(o, p - 1).zid)
+		if (PG(o, p).zid != OPAGE_ALLOC_NONE && PG(o, p).zid == PG(o, p - 1).zid)
 			RS(o, p) = RS(o, p - 1);
 }
 
-static struct opa_zone *zone_of_pfn(struct opa *o, uint64_t pfn)
+static struct opage_alloc_zone *zone_of_pfn(struct opage_alloc *o, uint64_t pfn)
 {
 	uint8_t zid = PG(o, pfn).zid;
 	return &o->zone[zid / 3][zid % 3];
 }
 
-void opa_handoff(struct opa *o, uint64_t pfn, unsigned order)
+void opage_alloc_handoff(struct opage_alloc *o, uint64_t pfn, unsigned order)
 {
 	uint64_t n = (uint64_t)1 << order;
 	set_block(o, pfn, order, true);
 	for (uint64_t i = 0; i < n; i++) {
-		struct opa_page *p = &PG(o, pfn + i);
+		struct opage_alloc_page *p = &PG(o, pfn + i);
 		p->ref = 0;
 		p->scribbled = 0;
 		zone_of_pfn(o, pfn + i)->managed++;
@@ -228,30 +228,30 @@ void opa_handoff(struct opa *o, uint64_t pfn, unsigned order)
 	}
 }
 
-void opa_handoff_begin(struct opa *o)
+void opage_alloc_handoff_begin(struct opage_alloc *o)
 {
 	o->bulk = true;
 }
 
-void opa_handoff_end(struct opa *o)
+void opage_alloc_handoff_end(struct opage_alloc *o)
 {
 	const uint64_t n = o->npfn - o->base;
 
 	o->bulk = false;
 	/* the tree: each node adds itself to its parent, in index order */
 	for (uint64_t i = 1; i <= n; i++)
-		o->bit[i] = PG(o, o->base + i - 1).state == OPA_FREE;
+		o->bit[i] = PG(o, o->base + i - 1).state == OPAGE_ALLOC_FREE;
 	for (uint64_t i = 1; i <= n; i++) {
 		uint64_t j = i + (i & (~i + 1));
 		if (j <= n)
 			o->bit[j] += o->bit[i];
 	}
-	for (int z = 0; z < OPA_NODES * OPA_ZONES; z++)
-		memset(o->zone[z / OPA_ZONES][z % OPA_ZONES].nr_free, 0,
+	for (int z = 0; z < OPAGE_ALLOC_NODES * OPAGE_ALLOC_ZONES; z++)
+		memset(o->zone[z / OPAGE_ALLOC_ZONES][z % OPAGE_ALLOC_ZONES].nr_free, 0,
 		       sizeof(o->zone[0][0].nr_free));
 	for (uint64_t p = o->base; p < o->npfn;) {
 		unsigned k = o->max_order;
-		if (PG(o, p).state != OPA_FREE) {
+		if (PG(o, p).state != OPAGE_ALLOC_FREE) {
 			p++;
 			continue;
 		}
@@ -262,20 +262,20 @@ void opa_handoff_end(struct opa *o)
 	}
 }
 
-int opa_handoff_predict(const struct opa *o, uint64_t pfn, unsigned order, struct props_expect *x)
+int opage_alloc_handoff_predict(const struct opage_alloc *o, uint64_t pfn, unsigned order, struct props_expect *x)
 {
-	const struct opa_page *first = opa_page(o, pfn);
+	const struct opage_alloc_page *first = opage_alloc_page(o, pfn);
 	uint64_t n;
 	if (order >= 32)
 		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG);
 	n = (uint64_t)1 << order;
-	if ((pfn & (n - 1)) || pfn + n < pfn || !first || first->state == OPA_ABSENT)
+	if ((pfn & (n - 1)) || pfn + n < pfn || !first || first->state == OPAGE_ALLOC_ABSENT)
 		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG);
 	for (uint64_t i = 0; i < n; i++) {
-		const struct opa_page *p = opa_page(o, pfn + i);
-		if (!p || p->state == OPA_ABSENT || p->zid != first->zid)
+		const struct opage_alloc_page *p = opage_alloc_page(o, pfn + i);
+		if (!p || p->state == OPAGE_ALLOC_ABSENT || p->zid != first->zid)
 			return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG);
-		if (p->state != OPA_RESERVED || p->ref != 1)
+		if (p->state != OPAGE_ALLOC_RESERVED || p->ref != 1)
 			return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE);
 	}
 	return 0;
@@ -289,11 +289,11 @@ static uint64_t isqrt(uint64_t x)
 	return r;
 }
 
-void opa_wmarks(struct opa *o)
+void opage_alloc_wmarks(struct opage_alloc *o)
 {
 	uint64_t lowmem = 0, pmin;
-	const uint64_t ratio[OPA_ZONES] = { 256, 32, 32 };
-	for (int n = 0; n < OPA_NODES; n++)
+	const uint64_t ratio[OPAGE_ALLOC_ZONES] = { 256, 32, 32 };
+	for (int n = 0; n < OPAGE_ALLOC_NODES; n++)
 		if (o->online[n])
 			lowmem += o->zone[n][0].present + o->zone[n][1].present;
 	o->min_free_kbytes = isqrt(lowmem * 4 * 16);
@@ -302,11 +302,11 @@ void opa_wmarks(struct opa *o)
 	if (o->min_free_kbytes > 65536)
 		o->min_free_kbytes = 65536;
 	pmin = o->min_free_kbytes / 4;
-	for (int n = 0; n < OPA_NODES; n++) {
+	for (int n = 0; n < OPAGE_ALLOC_NODES; n++) {
 		if (!o->online[n])
 			continue;
-		for (int z = 0; z < OPA_ZONES; z++) {
-			struct opa_zone *zn = &o->zone[n][z];
+		for (int z = 0; z < OPAGE_ALLOC_ZONES; z++) {
+			struct opage_alloc_zone *zn = &o->zone[n][z];
 			uint64_t share = lowmem ? pmin * zn->present / lowmem : 0;
 			if (z == 2) {
 				zn->wmin = zn->present / 1024;
@@ -318,8 +318,8 @@ void opa_wmarks(struct opa *o)
 			zn->whigh = zn->wmin + share / 2;
 		}
 		/* lower zone idx reserves (pages of zones idx+1..j) / ratio[idx] against class j */
-		for (int z = 0; z < OPA_ZONES; z++) {
-			for (int j = 0; j < OPA_ZONES; j++) {
+		for (int z = 0; z < OPAGE_ALLOC_ZONES; z++) {
+			for (int j = 0; j < OPAGE_ALLOC_ZONES; j++) {
 				uint64_t above = 0;
 				if (j <= z) {
 					o->zone[n][z].reserve[j] = 0;
@@ -333,21 +333,21 @@ void opa_wmarks(struct opa *o)
 	}
 }
 
-int opa_zone_of(const struct opa *o, uint64_t pfn, int *nid, int *zone)
+int opage_alloc_zone_of(const struct opage_alloc *o, uint64_t pfn, int *nid, int *zone)
 {
-	if (!in_range(o, pfn) || PG(o, pfn).zid == OPA_NONE)
+	if (!in_range(o, pfn) || PG(o, pfn).zid == OPAGE_ALLOC_NONE)
 		return -1;
 	*nid = PG(o, pfn).zid / 3;
 	*zone = PG(o, pfn).zid % 3;
 	return 0;
 }
 
-const struct opa_page *opa_page(const struct opa *o, uint64_t pfn)
+const struct opage_alloc_page *opage_alloc_page(const struct opage_alloc *o, uint64_t pfn)
 {
 	return in_range(o, pfn) ? &PG(o, pfn) : NULL;
 }
 
-static bool wmark_ok(const struct opa *o, const struct opa_zone *z, unsigned order, uint64_t mark,
+static bool wmark_ok(const struct opage_alloc *o, const struct opage_alloc_zone *z, unsigned order, uint64_t mark,
 		     int classzone, bool high, bool harder)
 {
 	int64_t min = (int64_t)mark, fp = (int64_t)z->free - ((int64_t)1 << order) + 1;
@@ -374,18 +374,18 @@ static bool wmark_ok(const struct opa *o, const struct opa_zone *z, unsigned ord
 	return true;
 }
 
-static bool opa_pcp_any(const struct opa *o);
+static bool opage_alloc_pcp_any(const struct opage_alloc *o);
 
-bool opa_alloc_expect(struct opa *o, int nid, uint32_t gfp, unsigned order, int *enid, int *ezone,
+bool opage_alloc_alloc_expect(struct opage_alloc *o, int nid, uint32_t gfp, unsigned order, int *enid, int *ezone,
 		      unsigned *eorder)
 {
-	int high = (gfp & OPA_GFP_DMA) ? 0 : (gfp & OPA_GFP_HIGHMEM) ? 2 : 1;
-	int list_n[OPA_NODES * OPA_ZONES], list_z[OPA_NODES * OPA_ZONES], cnt = 0;
+	int high = (gfp & OPAGE_ALLOC_GFP_DMA) ? 0 : (gfp & OPAGE_ALLOC_GFP_HIGHMEM) ? 2 : 1;
+	int list_n[OPAGE_ALLOC_NODES * OPAGE_ALLOC_ZONES], list_z[OPAGE_ALLOC_NODES * OPAGE_ALLOC_ZONES], cnt = 0;
 
 	/* node order: nid, nid+1, ..., then the lower ones; populated zones only */
-	for (int k = 0; k < OPA_NODES; k++) {
-		int n = (nid + k) % OPA_NODES;
-		if (k && (gfp & OPA_GFP_THISNODE))
+	for (int k = 0; k < OPAGE_ALLOC_NODES; k++) {
+		int n = (nid + k) % OPAGE_ALLOC_NODES;
+		if (k && (gfp & OPAGE_ALLOC_GFP_THISNODE))
 			break;
 		if (!o->online[n])
 			continue;
@@ -399,18 +399,18 @@ bool opa_alloc_expect(struct opa *o, int nid, uint32_t gfp, unsigned order, int 
 	/* an empty zonelist fails at once: no drain */
 	for (int pass = 0; pass < 3 && cnt; pass++) {
 		/* the third pass: after a drain, for callers that may wait */
-		if (pass == 2 && ((gfp & OPA_GFP_HARDER) || !opa_pcp_any(o)))
+		if (pass == 2 && ((gfp & OPAGE_ALLOC_GFP_HARDER) || !opage_alloc_pcp_any(o)))
 			break;
 		if (pass == 2) {
-			opa_drain(o, true);
+			opage_alloc_drain(o, true);
 			o->drains++;
 		}
 		for (int i = 0; i < cnt; i++) {
-			struct opa_zone *z = &o->zone[list_n[i]][list_z[i]];
+			struct opage_alloc_zone *z = &o->zone[list_n[i]][list_z[i]];
 			uint64_t mark = pass ? z->wmin : z->wlow;
 			unsigned k;
-			if (!wmark_ok(o, z, order, mark, list_z[0], pass && (gfp & OPA_GFP_HIGH),
-				      pass && (gfp & OPA_GFP_HARDER)))
+			if (!wmark_ok(o, z, order, mark, list_z[0], pass && (gfp & OPAGE_ALLOC_GFP_HIGH),
+				      pass && (gfp & OPAGE_ALLOC_GFP_HARDER)))
 				continue;
 			for (k = order; k < o->max_order && z->nr_free[k] <= 0; k++)
 				;
@@ -425,7 +425,7 @@ bool opa_alloc_expect(struct opa *o, int nid, uint32_t gfp, unsigned order, int 
 	return false;
 }
 
-bool opa_is_canonical(const struct opa *o, uint64_t pfn, unsigned order)
+bool opage_alloc_is_canonical(const struct opage_alloc *o, uint64_t pfn, unsigned order)
 {
 	if (!run_free(o, pfn, order))
 		return false;
@@ -434,16 +434,16 @@ bool opa_is_canonical(const struct opa *o, uint64_t pfn, unsigned order)
 	return !run_free(o, pfn & ~(((uint64_t)2 << order) - 1), order + 1);
 }
 
-unsigned opa_alloc_apply(struct opa *o, uint64_t pfn, unsigned order)
+unsigned opage_alloc_alloc_apply(struct opage_alloc *o, uint64_t pfn, unsigned order)
 {
 	uint64_t n = (uint64_t)1 << order;
 	unsigned scribbled = 0;
 	set_block(o, pfn, order, false);
 	for (uint64_t i = 0; i < n; i++) {
-		struct opa_page *p = &PG(o, pfn + i);
+		struct opage_alloc_page *p = &PG(o, pfn + i);
 		scribbled += p->scribbled;
 		p->scribbled = 0;
-		p->state = i ? OPA_TAIL : OPA_HEAD;
+		p->state = i ? OPAGE_ALLOC_TAIL : OPAGE_ALLOC_HEAD;
 		p->ref = i ? 0 : 1;
 		p->order = i ? 0 : (uint8_t)order;
 		zone_of_pfn(o, pfn + i)->free--;
@@ -451,32 +451,32 @@ unsigned opa_alloc_apply(struct opa *o, uint64_t pfn, unsigned order)
 	return o->poison ? scribbled : 0;
 }
 
-bool opa_is_free(const struct opa *o, uint64_t pfn)
+bool opage_alloc_is_free(const struct opage_alloc *o, uint64_t pfn)
 {
-	return in_range(o, pfn) && (PG(o, pfn).state == OPA_FREE || PG(o, pfn).state == OPA_PCP);
+	return in_range(o, pfn) && (PG(o, pfn).state == OPAGE_ALLOC_FREE || PG(o, pfn).state == OPAGE_ALLOC_PCP);
 }
 
-int opa_free_predict(const struct opa *o, uint64_t pfn, unsigned order, struct props_expect *x)
+int opage_alloc_free_predict(const struct opage_alloc *o, uint64_t pfn, unsigned order, struct props_expect *x)
 {
-	const struct opa_page *p = opa_page(o, pfn);
-	if (!p || p->state == OPA_ABSENT || order >= o->max_order)
+	const struct opage_alloc_page *p = opage_alloc_page(o, pfn);
+	if (!p || p->state == OPAGE_ALLOC_ABSENT || order >= o->max_order)
 		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG);
 	switch (p->state) {
-	case OPA_RESERVED:
+	case OPAGE_ALLOC_RESERVED:
 		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE);
-	case OPA_FREE:
-	case OPA_PCP:
+	case OPAGE_ALLOC_FREE:
+	case OPAGE_ALLOC_PCP:
 		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_DOUBLE_FREE);
-	case OPA_TAIL:
+	case OPAGE_ALLOC_TAIL:
 		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_FREE);
 	default:
 		return p->order == order ? 0 : refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_FREE);
 	}
 }
 
-static void pcp_free(struct opa *o, uint64_t pfn);
+static void pcp_free(struct opage_alloc *o, uint64_t pfn);
 
-static void release(struct opa *o, uint64_t pfn, unsigned order)
+static void release(struct opage_alloc *o, uint64_t pfn, unsigned order)
 {
 	uint64_t n = (uint64_t)1 << order;
 	if (o->pcp_ready && order == 0) {
@@ -485,7 +485,7 @@ static void release(struct opa *o, uint64_t pfn, unsigned order)
 	}
 	set_block(o, pfn, order, true);
 	for (uint64_t i = 0; i < n; i++) {
-		struct opa_page *p = &PG(o, pfn + i);
+		struct opage_alloc_page *p = &PG(o, pfn + i);
 		p->ref = 0;
 		p->order = 0;
 		p->scribbled = 0;
@@ -493,7 +493,7 @@ static void release(struct opa *o, uint64_t pfn, unsigned order)
 	}
 }
 
-bool opa_free_apply(struct opa *o, uint64_t pfn, unsigned order)
+bool opage_alloc_free_apply(struct opage_alloc *o, uint64_t pfn, unsigned order)
 {
 	if (--PG(o, pfn).ref > 0)
 		return false;
@@ -501,59 +501,59 @@ bool opa_free_apply(struct opa *o, uint64_t pfn, unsigned order)
 	return true;
 }
 
-int opa_get_predict(const struct opa *o, uint64_t pfn, struct props_expect *x)
+int opage_alloc_get_predict(const struct opage_alloc *o, uint64_t pfn, struct props_expect *x)
 {
-	const struct opa_page *p = opa_page(o, pfn);
-	if (!p || p->state == OPA_ABSENT)
+	const struct opage_alloc_page *p = opage_alloc_page(o, pfn);
+	if (!p || p->state == OPAGE_ALLOC_ABSENT)
 		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG);
 	return p->ref <= 0 ? refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE) : 0;
 }
 
-void opa_get_apply(struct opa *o, uint64_t pfn) { PG(o, pfn).ref++; }
+void opage_alloc_get_apply(struct opage_alloc *o, uint64_t pfn) { PG(o, pfn).ref++; }
 
-int opa_put_predict(const struct opa *o, uint64_t pfn, struct props_expect *x)
+int opage_alloc_put_predict(const struct opage_alloc *o, uint64_t pfn, struct props_expect *x)
 {
-	const struct opa_page *p = opa_page(o, pfn);
-	if (!p || p->state == OPA_ABSENT)
+	const struct opage_alloc_page *p = opage_alloc_page(o, pfn);
+	if (!p || p->state == OPAGE_ALLOC_ABSENT)
 		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG);
 	if (p->ref <= 0)
 		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE);
-	if (p->ref == 1 && p->state == OPA_RESERVED)
+	if (p->ref == 1 && p->state == OPAGE_ALLOC_RESERVED)
 		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE);
 	return 0;
 }
 
-void opa_put_apply(struct opa *o, uint64_t pfn)
+void opage_alloc_put_apply(struct opage_alloc *o, uint64_t pfn)
 {
 	if (--PG(o, pfn).ref == 0)
 		release(o, pfn, PG(o, pfn).order);
 }
 
-int opa_split_predict(const struct opa *o, uint64_t pfn, unsigned order, struct props_expect *x)
+int opage_alloc_split_predict(const struct opage_alloc *o, uint64_t pfn, unsigned order, struct props_expect *x)
 {
-	const struct opa_page *p = opa_page(o, pfn);
-	if (!p || p->state == OPA_ABSENT || order >= o->max_order)
+	const struct opage_alloc_page *p = opage_alloc_page(o, pfn);
+	if (!p || p->state == OPAGE_ALLOC_ABSENT || order >= o->max_order)
 		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG);
-	if (p->state != OPA_HEAD || p->order != order)
+	if (p->state != OPAGE_ALLOC_HEAD || p->order != order)
 		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_BUG);
 	return 0;
 }
 
-void opa_split_apply(struct opa *o, uint64_t pfn, unsigned order)
+void opage_alloc_split_apply(struct opage_alloc *o, uint64_t pfn, unsigned order)
 {
 	for (uint64_t i = 0; i < ((uint64_t)1 << order); i++) {
-		PG(o, pfn + i).state = OPA_HEAD;
+		PG(o, pfn + i).state = OPAGE_ALLOC_HEAD;
 		PG(o, pfn + i).order = 0;
 		if (i)
 			PG(o, pfn + i).ref = 1;
 	}
 }
 
-void opa_scribble(struct opa *o, uint64_t pfn) { PG(o, pfn).scribbled = 1; }
+void opage_alloc_scribble(struct opage_alloc *o, uint64_t pfn) { PG(o, pfn).scribbled = 1; }
 
 /* ---- per-CPU lists ------------------------------------------------------ */
 
-void opa_cpus(struct opa *o, uint32_t nr_cpus)
+void opage_alloc_cpus(struct opage_alloc *o, uint32_t nr_cpus)
 {
 	o->nr_cpus = nr_cpus ? nr_cpus : 1;
 }
@@ -573,10 +573,10 @@ static uint32_t batchsize(uint64_t present)
 	return (uint32_t)(pow - 1);
 }
 
-static void pcp_limits(struct opa *o, uint32_t fraction)
+static void pcp_limits(struct opage_alloc *o, uint32_t fraction)
 {
-	for (int n = 0; n < OPA_NODES; n++) {
-		for (int z = 0; z < OPA_ZONES; z++) {
+	for (int n = 0; n < OPAGE_ALLOC_NODES; n++) {
+		for (int z = 0; z < OPAGE_ALLOC_ZONES; z++) {
 			uint64_t present = o->zone[n][z].present, high, batch;
 			if (fraction) {
 				high = present / fraction;
@@ -595,7 +595,7 @@ static void pcp_limits(struct opa *o, uint32_t fraction)
 	}
 }
 
-int opa_pcp_setup(struct opa *o)
+int opage_alloc_pcp_setup(struct opage_alloc *o)
 {
 	if (o->pcp_ready)
 		return -EEXIST;
@@ -604,7 +604,7 @@ int opa_pcp_setup(struct opa *o)
 	return 0;
 }
 
-int opa_pcp_fraction(struct opa *o, uint32_t fraction, struct props_expect *x)
+int opage_alloc_pcp_fraction(struct opage_alloc *o, uint32_t fraction, struct props_expect *x)
 {
 	if (!o->pcp_ready || (fraction > 0 && fraction < 8))
 		return refuse(x, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG);
@@ -612,7 +612,7 @@ int opa_pcp_fraction(struct opa *o, uint32_t fraction, struct props_expect *x)
 	return 0;
 }
 
-int opa_set_cpu(struct opa *o, uint32_t cpu, struct props_expect *x)
+int opage_alloc_set_cpu(struct opage_alloc *o, uint32_t cpu, struct props_expect *x)
 {
 	if (cpu >= o->nr_cpus)
 		return refuse(x, MM_STAGE_CORE, MM_REPORT_INVALID_ARG);
@@ -620,22 +620,22 @@ int opa_set_cpu(struct opa *o, uint32_t cpu, struct props_expect *x)
 	return 0;
 }
 
-const struct opa_pcp *opa_pcp_list(const struct opa *o, int nid, int zone, uint32_t cpu)
+const struct opage_alloc_pcp *opage_alloc_pcp_list(const struct opage_alloc *o, int nid, int zone, uint32_t cpu)
 {
 	return &o->pcp[nid][zone][cpu];
 }
 
-static bool opa_pcp_any(const struct opa *o)
+static bool opage_alloc_pcp_any(const struct opage_alloc *o)
 {
-	for (int n = 0; n < OPA_NODES; n++)
-		for (int z = 0; z < OPA_ZONES; z++)
-			for (int k = 0; k < OPA_CPUS; k++)
+	for (int n = 0; n < OPAGE_ALLOC_NODES; n++)
+		for (int z = 0; z < OPAGE_ALLOC_ZONES; z++)
+			for (int k = 0; k < OPAGE_ALLOC_CPUS; k++)
 				if (o->pcp[n][z][k].count)
 					return true;
 	return false;
 }
 
-static void list_insert(struct opa_pcp *l, uint32_t at, uint64_t pfn)
+static void list_insert(struct opage_alloc_pcp *l, uint32_t at, uint64_t pfn)
 {
 	if (l->count == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 16;
@@ -648,7 +648,7 @@ static void list_insert(struct opa_pcp *l, uint32_t at, uint64_t pfn)
 	l->count++;
 }
 
-static uint64_t list_remove(struct opa_pcp *l, uint32_t at)
+static uint64_t list_remove(struct opage_alloc_pcp *l, uint32_t at)
 {
 	uint64_t pfn = l->pfn[at];
 	memmove(l->pfn + at, l->pfn + at + 1, (l->count - at - 1) * sizeof(*l->pfn));
@@ -657,18 +657,18 @@ static uint64_t list_remove(struct opa_pcp *l, uint32_t at)
 }
 
 /* A page leaves a list for the buddy lists. */
-static void to_buddy(struct opa *o, uint64_t pfn)
+static void to_buddy(struct opage_alloc *o, uint64_t pfn)
 {
 	set_block(o, pfn, 0, true);
 	zone_of_pfn(o, pfn)->free++;
 }
 
 /* free_hot_page: push on the head; a list at high gives batch from the tail. */
-static void pcp_free(struct opa *o, uint64_t pfn)
+static void pcp_free(struct opage_alloc *o, uint64_t pfn)
 {
-	struct opa_page *p = &PG(o, pfn);
-	struct opa_pcp *l = &o->pcp[p->zid / 3][p->zid % 3][o->cpu];
-	p->state = OPA_PCP;
+	struct opage_alloc_page *p = &PG(o, pfn);
+	struct opage_alloc_pcp *l = &o->pcp[p->zid / 3][p->zid % 3][o->cpu];
+	p->state = OPAGE_ALLOC_PCP;
 	p->ref = 0;
 	p->order = 0;
 	p->scribbled = 0;
@@ -678,12 +678,12 @@ static void pcp_free(struct opa *o, uint64_t pfn)
 			to_buddy(o, list_remove(l, l->count - 1));
 }
 
-void opa_drain(struct opa *o, bool all)
+void opage_alloc_drain(struct opage_alloc *o, bool all)
 {
-	for (int n = 0; n < OPA_NODES; n++)
-		for (int z = 0; z < OPA_ZONES; z++)
-			for (uint32_t k = 0; k < OPA_CPUS; k++) {
-				struct opa_pcp *l = &o->pcp[n][z][k];
+	for (int n = 0; n < OPAGE_ALLOC_NODES; n++)
+		for (int z = 0; z < OPAGE_ALLOC_ZONES; z++)
+			for (uint32_t k = 0; k < OPAGE_ALLOC_CPUS; k++) {
+				struct opage_alloc_pcp *l = &o->pcp[n][z][k];
 				if (!all && k != o->cpu)
 					continue;
 				while (l->count)
@@ -691,45 +691,45 @@ void opa_drain(struct opa *o, bool all)
 			}
 }
 
-bool opa_pcp_has(const struct opa *o, int nid, int zone)
+bool opage_alloc_pcp_has(const struct opage_alloc *o, int nid, int zone)
 {
 	return o->pcp[nid][zone][o->cpu].count > 0;
 }
 
-bool opa_pcp_refill_one(struct opa *o, int nid, int zone, uint64_t pfn)
+bool opage_alloc_pcp_refill_one(struct opage_alloc *o, int nid, int zone, uint64_t pfn)
 {
-	struct opa_zone *z = &o->zone[nid][zone];
-	struct opa_pcp *l = &o->pcp[nid][zone][o->cpu];
+	struct opage_alloc_zone *z = &o->zone[nid][zone];
+	struct opage_alloc_pcp *l = &o->pcp[nid][zone][o->cpu];
 	unsigned k = 0;
 	int gn, gz;
 	while (k < o->max_order && z->nr_free[k] <= 0)
 		k++;
-	if (k == o->max_order || opa_zone_of(o, pfn, &gn, &gz) || gn != nid || gz != zone ||
-	    !opa_is_canonical(o, pfn, k))
+	if (k == o->max_order || opage_alloc_zone_of(o, pfn, &gn, &gz) || gn != nid || gz != zone ||
+	    !opage_alloc_is_canonical(o, pfn, k))
 		return false;
 	set_block(o, pfn, 0, false);
-	PG(o, pfn).state = OPA_PCP;
+	PG(o, pfn).state = OPAGE_ALLOC_PCP;
 	z->free--;
 	list_insert(l, l->count, pfn);
 	return true;
 }
 
-uint64_t opa_pcp_pick(const struct opa *o, int nid, int zone, bool cold)
+uint64_t opage_alloc_pcp_pick(const struct opage_alloc *o, int nid, int zone, bool cold)
 {
-	const struct opa_pcp *l = &o->pcp[nid][zone][o->cpu];
+	const struct opage_alloc_pcp *l = &o->pcp[nid][zone][o->cpu];
 	if (!l->count)
 		return UINT64_MAX;
 	return cold ? l->pfn[l->count - 1] : l->pfn[0];
 }
 
-unsigned opa_pcp_alloc_apply(struct opa *o, int nid, int zone, bool cold)
+unsigned opage_alloc_pcp_alloc_apply(struct opage_alloc *o, int nid, int zone, bool cold)
 {
-	struct opa_pcp *l = &o->pcp[nid][zone][o->cpu];
+	struct opage_alloc_pcp *l = &o->pcp[nid][zone][o->cpu];
 	uint64_t pfn = list_remove(l, cold ? l->count - 1 : 0);
-	struct opa_page *p = &PG(o, pfn);
+	struct opage_alloc_page *p = &PG(o, pfn);
 	unsigned scribbled = p->scribbled;
 	p->scribbled = 0;
-	p->state = OPA_HEAD;
+	p->state = OPAGE_ALLOC_HEAD;
 	p->ref = 1;
 	p->order = 0;
 	return o->poison ? scribbled : 0;

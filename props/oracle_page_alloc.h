@@ -18,52 +18,52 @@
 
 #include "expect.h"
 
-#define OPA_NODES 8
-#define OPA_ZONES 3
-#define OPA_NONE 0xff
+#define OPAGE_ALLOC_NODES 8
+#define OPAGE_ALLOC_ZONES 3
+#define OPAGE_ALLOC_NONE 0xff
 
-enum opa_state { OPA_ABSENT = 0, OPA_RESERVED, OPA_FREE, OPA_HEAD, OPA_TAIL, OPA_PCP };
-#define OPA_CPUS 8
+enum opage_alloc_state { OPAGE_ALLOC_ABSENT = 0, OPAGE_ALLOC_RESERVED, OPAGE_ALLOC_FREE, OPAGE_ALLOC_HEAD, OPAGE_ALLOC_TAIL, OPAGE_ALLOC_PCP };
+#define OPAGE_ALLOC_CPUS 8
 
 /* GFP bits as page_alloc.h documents them. */
 enum {
-	OPA_GFP_DMA = 0x01u, OPA_GFP_HIGHMEM = 0x02u, OPA_GFP_HIGH = 0x20u, OPA_GFP_COLD = 0x100u,
-	OPA_GFP_ZERO = 0x8000u,
-	OPA_GFP_THISNODE = 0x40000u, OPA_GFP_HARDER = 0x80000u,
+	OPAGE_ALLOC_GFP_DMA = 0x01u, OPAGE_ALLOC_GFP_HIGHMEM = 0x02u, OPAGE_ALLOC_GFP_HIGH = 0x20u, OPAGE_ALLOC_GFP_COLD = 0x100u,
+	OPAGE_ALLOC_GFP_ZERO = 0x8000u,
+	OPAGE_ALLOC_GFP_THISNODE = 0x40000u, OPAGE_ALLOC_GFP_HARDER = 0x80000u,
 };
 
 
-struct opa_page {
-	uint8_t state;     /* enum opa_state */
-	uint8_t zid;       /* node * 3 + zone, OPA_NONE when absent */
+struct opage_alloc_page {
+	uint8_t state;     /* enum opage_alloc_state */
+	uint8_t zid;       /* node * 3 + zone, OPAGE_ALLOC_NONE when absent */
 	uint8_t order;     /* allocation order of a head */
 	uint8_t scribbled; /* a stray write since the page became free */
 	int32_t ref;
 };
 
-struct opa_zone {
+struct opage_alloc_zone {
 	uint64_t start, end; /* span */
 	uint64_t present, managed, free;
-	uint64_t wmin, wlow, whigh, reserve[OPA_ZONES];
+	uint64_t wmin, wlow, whigh, reserve[OPAGE_ALLOC_ZONES];
 	int64_t nr_free[32];
 };
 
 /* One CPU's list of a zone: pfn[0] is the head (hot end). */
-struct opa_pcp {
+struct opage_alloc_pcp {
 	uint64_t *pfn;
 	uint32_t count, cap, high, batch;
 };
 
-struct opa {
+struct opage_alloc {
 	uint32_t max_order;
 	uint64_t dma_end, low_pfn;
 	bool modern_wmark, poison;
-	bool bulk; /* inside opa_handoff_begin/end: states only, counts rebuilt at the end */
-	bool online[OPA_NODES];
-	uint64_t nstart[OPA_NODES], nend[OPA_NODES];
+	bool bulk; /* inside opage_alloc_handoff_begin/end: states only, counts rebuilt at the end */
+	bool online[OPAGE_ALLOC_NODES];
+	uint64_t nstart[OPAGE_ALLOC_NODES], nend[OPAGE_ALLOC_NODES];
 	uint64_t base, npfn; /* universe [base, npfn) */
-	struct opa_page *pg;
-	struct opa_zone zone[OPA_NODES][OPA_ZONES];
+	struct opage_alloc_page *pg;
+	struct opage_alloc_zone zone[OPAGE_ALLOC_NODES][OPAGE_ALLOC_ZONES];
 	int32_t *bit;       /* Fenwick tree of free pages */
 	uint64_t *runstart; /* start of the run of same-zone present pages holding pfn */
 	/* fault injection, as machine.h documents it */
@@ -74,82 +74,82 @@ struct opa {
 	bool pcp_ready;
 	uint32_t nr_cpus, cpu;
 	uint32_t drains; /* allocations that drained the lists before retrying */
-	struct opa_pcp pcp[OPA_NODES][OPA_ZONES][OPA_CPUS];
+	struct opage_alloc_pcp pcp[OPAGE_ALLOC_NODES][OPAGE_ALLOC_ZONES][OPAGE_ALLOC_CPUS];
 };
 
-int opa_init(struct opa *o, uint32_t max_order, uint64_t lowmem_pfn, bool modern_wmark, bool poison,
+int opage_alloc_init(struct opage_alloc *o, uint32_t max_order, uint64_t lowmem_pfn, bool modern_wmark, bool poison,
 	     uint64_t base, uint64_t npfn);
-void opa_free(struct opa *o);
-void opa_fault_set(struct opa *o, bool enable, uint32_t after, uint32_t repeat);
+void opage_alloc_free(struct opage_alloc *o);
+void opage_alloc_fault_set(struct opage_alloc *o, bool enable, uint32_t after, uint32_t repeat);
 /* One fault-injection decision, mirroring "fail after N successes". */
-bool opa_should_fail(struct opa *o);
+bool opage_alloc_should_fail(struct opage_alloc *o);
 
 /* Layout: a node span, then the pfns that have a struct page. */
-void opa_node(struct opa *o, int nid, uint64_t start, uint64_t end);
-void opa_present(struct opa *o, uint64_t start, uint64_t end);
+void opage_alloc_node(struct opage_alloc *o, int nid, uint64_t start, uint64_t end);
+void opage_alloc_present(struct opage_alloc *o, uint64_t start, uint64_t end);
 /* free_area_init: zone spans and present counts. */
-void opa_zones_init(struct opa *o);
+void opage_alloc_zones_init(struct opage_alloc *o);
 /* The hand-off of one block (every page reserved and in one zone). */
-void opa_handoff(struct opa *o, uint64_t pfn, unsigned order);
+void opage_alloc_handoff(struct opage_alloc *o, uint64_t pfn, unsigned order);
 /* Around a whole boot-time hand-off: the blocks in between only change page
  * states; the end rebuilds the free-page tree and every zone's nr_free from
  * the states (a greedy scan: the largest aligned free run at each free page
  * is the canonical block there). */
-void opa_handoff_begin(struct opa *o);
-void opa_handoff_end(struct opa *o);
+void opage_alloc_handoff_begin(struct opage_alloc *o);
+void opage_alloc_handoff_end(struct opage_alloc *o);
 /* What __free_pages_bootmem(pfn, order) must return and report for an
  * arbitrary block: INVALID_ARG for an order above 31, a misaligned or wrapping block, a first pfn
  * without a struct page, or (first bad page in pfn order) a page without one
  * or in another zone; BAD_PAGE for one not reserved or not at one reference;
  * 0 (no report) when the hand-off is legal. */
-int opa_handoff_predict(const struct opa *o, uint64_t pfn, unsigned order, struct props_expect *x);
+int opage_alloc_handoff_predict(const struct opage_alloc *o, uint64_t pfn, unsigned order, struct props_expect *x);
 /* setup_per_zone_pages_min + lowmem_reserve from the oracle's own formulas. */
-void opa_wmarks(struct opa *o);
+void opage_alloc_wmarks(struct opage_alloc *o);
 
-int opa_zone_of(const struct opa *o, uint64_t pfn, int *nid, int *zone);
-const struct opa_page *opa_page(const struct opa *o, uint64_t pfn); /* NULL: outside universe */
+int opage_alloc_zone_of(const struct opage_alloc *o, uint64_t pfn, int *nid, int *zone);
+const struct opage_alloc_page *opage_alloc_page(const struct opage_alloc *o, uint64_t pfn); /* NULL: outside universe */
 
 /* Allocation: the zone that must serve (node, zone, order of the canonical
  * block that must be split) or false if the allocation must fail. */
-bool opa_alloc_expect(struct opa *o, int nid, uint32_t gfp, unsigned order, int *enid, int *ezone,
+bool opage_alloc_alloc_expect(struct opage_alloc *o, int nid, uint32_t gfp, unsigned order, int *enid, int *ezone,
 		      unsigned *eorder);
 /* Is [pfn, pfn + 2^order) a canonical free block? */
-bool opa_is_canonical(const struct opa *o, uint64_t pfn, unsigned order);
+bool opage_alloc_is_canonical(const struct opage_alloc *o, uint64_t pfn, unsigned order);
 /* Apply an allocation: returns the number of scribbled pages (poison reports). */
-unsigned opa_alloc_apply(struct opa *o, uint64_t pfn, unsigned order);
+unsigned opage_alloc_alloc_apply(struct opage_alloc *o, uint64_t pfn, unsigned order);
 
 /* Misuse prediction for freeing pfn as order (__free_pages): 0 if legal,
  * else -EINVAL and the report in x (the get/put/split predictions alike). */
-int opa_free_predict(const struct opa *o, uint64_t pfn, unsigned order, struct props_expect *x);
+int opage_alloc_free_predict(const struct opage_alloc *o, uint64_t pfn, unsigned order, struct props_expect *x);
 /* Apply a legal __free_pages: one reference dropped; true if the block was freed. */
-bool opa_free_apply(struct opa *o, uint64_t pfn, unsigned order);
-int opa_get_predict(const struct opa *o, uint64_t pfn, struct props_expect *x);
-void opa_get_apply(struct opa *o, uint64_t pfn);
-int opa_put_predict(const struct opa *o, uint64_t pfn, struct props_expect *x);
-void opa_put_apply(struct opa *o, uint64_t pfn);
-int opa_split_predict(const struct opa *o, uint64_t pfn, unsigned order, struct props_expect *x);
-void opa_split_apply(struct opa *o, uint64_t pfn, unsigned order);
-bool opa_is_free(const struct opa *o, uint64_t pfn);
-void opa_scribble(struct opa *o, uint64_t pfn);
+bool opage_alloc_free_apply(struct opage_alloc *o, uint64_t pfn, unsigned order);
+int opage_alloc_get_predict(const struct opage_alloc *o, uint64_t pfn, struct props_expect *x);
+void opage_alloc_get_apply(struct opage_alloc *o, uint64_t pfn);
+int opage_alloc_put_predict(const struct opage_alloc *o, uint64_t pfn, struct props_expect *x);
+void opage_alloc_put_apply(struct opage_alloc *o, uint64_t pfn);
+int opage_alloc_split_predict(const struct opage_alloc *o, uint64_t pfn, unsigned order, struct props_expect *x);
+void opage_alloc_split_apply(struct opage_alloc *o, uint64_t pfn, unsigned order);
+bool opage_alloc_is_free(const struct opage_alloc *o, uint64_t pfn);
+void opage_alloc_scribble(struct opage_alloc *o, uint64_t pfn);
 
 /* Per-CPU lists (page_alloc.h documents the rules). The setters return the
  * errno the library must give (for fraction/cpu, with the report in x). */
-void opa_cpus(struct opa *o, uint32_t nr_cpus);
-int opa_pcp_setup(struct opa *o);
-int opa_pcp_fraction(struct opa *o, uint32_t fraction, struct props_expect *x);
-int opa_set_cpu(struct opa *o, uint32_t cpu, struct props_expect *x);
-void opa_drain(struct opa *o, bool all);
-const struct opa_pcp *opa_pcp_list(const struct opa *o, int nid, int zone, uint32_t cpu);
+void opage_alloc_cpus(struct opage_alloc *o, uint32_t nr_cpus);
+int opage_alloc_pcp_setup(struct opage_alloc *o);
+int opage_alloc_pcp_fraction(struct opage_alloc *o, uint32_t fraction, struct props_expect *x);
+int opage_alloc_set_cpu(struct opage_alloc *o, uint32_t cpu, struct props_expect *x);
+void opage_alloc_drain(struct opage_alloc *o, bool all);
+const struct opage_alloc_pcp *opage_alloc_pcp_list(const struct opage_alloc *o, int nid, int zone, uint32_t cpu);
 /* An order-0 allocation served by zone (nid, zone) on the current CPU:
  * true if it comes from the list (false: the list must be refilled first). */
-bool opa_pcp_has(const struct opa *o, int nid, int zone);
+bool opage_alloc_pcp_has(const struct opage_alloc *o, int nid, int zone);
 /* Refill step: pfn must be what rmqueue gives next (the first page of a
  * free block of the smallest order the zone has); moves it to the tail of
  * the list. False (nothing changed) if pfn cannot be that page. */
-bool opa_pcp_refill_one(struct opa *o, int nid, int zone, uint64_t pfn);
+bool opage_alloc_pcp_refill_one(struct opage_alloc *o, int nid, int zone, uint64_t pfn);
 /* The page the allocation takes (head, or tail for cold), UINT64_MAX if none. */
-uint64_t opa_pcp_pick(const struct opa *o, int nid, int zone, bool cold);
+uint64_t opage_alloc_pcp_pick(const struct opage_alloc *o, int nid, int zone, bool cold);
 /* Take it: returns the number of scribbled pages (poison reports). */
-unsigned opa_pcp_alloc_apply(struct opa *o, int nid, int zone, bool cold);
+unsigned opage_alloc_pcp_alloc_apply(struct opage_alloc *o, int nid, int zone, bool cold);
 
 #endif
