@@ -31,6 +31,10 @@ struct memblock_ctx {
 	struct omemblock o;
 	struct oe820 e;     /* the e820 table the feeds read */
 	struct oe820_meminfo mi; /* the ARM banks */
+	/* e and mi are built on first use (most inputs never touch them) */
+	bool tables;
+	uint32_t e820_max, nr_banks;
+	bool remove_split;
 	uint32_t profile;
 	uint64_t last_alloc;
 	struct poke pokes[NPOKE];
@@ -165,6 +169,19 @@ static void pokes_zero(struct memblock_ctx *c, uint64_t a, uint64_t size)
 		}
 }
 
+/* The e820 and meminfo oracles, on first use. */
+static int tables(struct memblock_ctx *c, struct props_result *r)
+{
+	if (c->tables)
+		return PROPS_OK;
+	c->tables = true;
+	if (oe820_init(&c->e, c->e820_max, c->remove_split,
+		       c->profile == MM_PROFILE_X86_PAE ? 1ull << 24 : 1ull << 20) ||
+	    oe820_meminfo_init(&c->mi, c->nr_banks))
+		return props_fail(r, "oracle: host out of memory");
+	return PROPS_OK;
+}
+
 /* ---- the boot feeds ----------------------------------------------------- */
 
 /* Sanitize the e820 table and feed it to memblock: the oracle's table says
@@ -174,6 +191,8 @@ static int feed_e820(struct memblock_ctx *c, struct props_result *r)
 	bool narrow = c->profile != MM_PROFILE_X86_PAE;
 	int want = 0;
 
+	if (tables(c, r))
+		return PROPS_FAIL;
 	r->expect.ret = oe820_sanitize(&c->e);
 	r->actual.ret = mm_e820_sanitize(c->m);
 	if (props_compare(r))
@@ -205,6 +224,8 @@ static int feed_meminfo(struct memblock_ctx *c, uint64_t phys_offset, bool highm
 {
 	int want = 0;
 
+	if (tables(c, r))
+		return PROPS_FAIL;
 	r->expect.ret = oe820_meminfo_check(&c->mi, phys_offset, 0, highmem, &r->expect);
 	r->actual.ret = mm_meminfo_sanity_check(c->m, phys_offset, 0, highmem);
 	if (props_compare(r))
@@ -245,11 +266,9 @@ static int memblock_setup(void *ctx, const struct props_op *cfg, struct props_re
 	props_watch(r, c->m);
 	omemblock_init(&c->o, (unsigned long)cfg->v[1], cfg->v[0] != 0);
 	c->o.expect = &r->expect; /* the runner's, for the whole input */
-	if (oe820_init(&c->e, mc.e820_max_entries ? mc.e820_max_entries : 128,
-			 (mc.features & MM_FEAT_E820_REMOVE_SPLIT) != 0,
-			 mc.profile == MM_PROFILE_X86_PAE ? 1ull << 24 : 1ull << 20) ||
-	    oe820_meminfo_init(&c->mi, mc.meminfo_nr_banks ? mc.meminfo_nr_banks : 8))
-		return props_fail(r, "oracle: host out of memory");
+	c->e820_max = mc.e820_max_entries ? mc.e820_max_entries : 128;
+	c->nr_banks = mc.meminfo_nr_banks ? mc.meminfo_nr_banks : 8;
+	c->remove_split = (mc.features & MM_FEAT_E820_REMOVE_SPLIT) != 0;
 
 	mm_memblock_set_bottom_up(c->m, cfg->v[2]);
 	c->o.bottom_up = cfg->v[2];
@@ -270,6 +289,8 @@ static int memblock_setup(void *ctx, const struct props_op *cfg, struct props_re
 		struct oe820_entry opc[sizeof(pc) / sizeof(pc[0])];
 		for (size_t i = 0; i < sizeof(pc) / sizeof(pc[0]); i++)
 			opc[i] = (struct oe820_entry){ pc[i].addr, pc[i].size, pc[i].type };
+		if (tables(c, r))
+			return PROPS_FAIL;
 		r->expect.ret = oe820_import(&c->e, opc, sizeof(pc) / sizeof(pc[0]), &r->expect);
 		r->actual.ret = mm_e820_import(c->m, pc, sizeof(pc) / sizeof(pc[0]));
 		if (props_compare(r) || feed_e820(c, r) || props_compare(r))
@@ -277,6 +298,8 @@ static int memblock_setup(void *ctx, const struct props_op *cfg, struct props_re
 	} else if (layout == LAYOUT_ARM) {
 		static const struct oe820_bank arm[] = { { 0x80000000ull, 0x10000000ull, 0, false },
 						      { 0x90000000ull, 0x30000000ull, 1, false } };
+		if (tables(c, r))
+			return PROPS_FAIL;
 		for (size_t i = 0; i < sizeof(arm) / sizeof(arm[0]); i++) {
 			r->expect.ret = oe820_meminfo_add(&c->mi, arm[i].start, arm[i].size, arm[i].node,
 						       &r->expect);
@@ -644,6 +667,8 @@ static int step_poke(void *ctx, const struct props_op *op, struct props_result *
 static int step_e820_add(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
+	if (tables(c, r))
+		return PROPS_FAIL;
 	r->expect.ret = oe820_add(&c->e, op->v[0], op->v[1], (uint32_t)op->v[2], &r->expect);
 	r->actual.ret = mm_e820_add(c->m, op->v[0], op->v[1], (uint32_t)op->v[2]);
 	props_note(r, "-> %d", r->actual.ret);
@@ -660,6 +685,8 @@ static int step_e820_setup(void *ctx, const struct props_op *op, struct props_re
 static int step_meminfo_add(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
+	if (tables(c, r))
+		return PROPS_FAIL;
 	r->expect.ret = oe820_meminfo_add(&c->mi, op->v[0], op->v[1], (int)op->v[2], &r->expect);
 	r->actual.ret = mm_meminfo_add(c->m, op->v[0], op->v[1], (int)op->v[2]);
 	props_note(r, "-> %d", r->actual.ret);

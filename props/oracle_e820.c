@@ -66,11 +66,12 @@ static bool oe820_work(struct oe820 *o)
 
 	if (o->fw)
 		return true;
-	o->fw = malloc((3 * max + 2) * sizeof(*o->fw) + (2 * max + 2) * 8);
+	o->fw = malloc((3 * max + 2) * sizeof(*o->fw) + (2 * max + 2) * (8 + 4));
 	if (!o->fw)
 		return false;
 	o->out = o->fw + max;
 	o->pts = (uint64_t *)(o->out + 2 * max + 2);
+	o->best = (uint32_t *)(o->pts + 2 * max + 2);
 	return true;
 }
 
@@ -98,6 +99,20 @@ int oe820_add(struct oe820 *o, uint64_t addr, uint64_t size, uint32_t type,
 	return oe820_push(o, addr, size, type, x) ? 0 : -ENOSPC;
 }
 
+/* The index of point x in the sorted, distinct pts[0..n) (x is one). */
+static uint32_t point_index(const uint64_t *pts, uint32_t n, uint64_t x)
+{
+	uint32_t lo = 0, hi = n;
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (pts[mid] <= x)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 int oe820_sanitize(struct oe820 *o)
 {
 	uint32_t np = 0, nu = 0, nout = 0;
@@ -115,18 +130,33 @@ int oe820_sanitize(struct oe820 *o)
 		o->pts[np++] = o->t[i].addr;
 		o->pts[np++] = o->t[i].addr + o->t[i].size;
 	}
-	qsort(o->pts, np, sizeof(*o->pts), cmp_u64);
+	/* insertion sort: a handful of points, no call per comparison */
+	for (uint32_t i = 1; i < np; i++)
+		for (uint32_t k = i; k > 0 && o->pts[k - 1] > o->pts[k]; k--) {
+			uint64_t t = o->pts[k];
+			o->pts[k] = o->pts[k - 1];
+			o->pts[k - 1] = t;
+		}
 	for (uint32_t i = 0; i < np; i++)
 		if (!nu || o->pts[nu - 1] != o->pts[i])
 			o->pts[nu++] = o->pts[i];
+	/* Elementary interval k is [pts[k], pts[k + 1]). Paint each entry's
+	 * type over the intervals it covers (from the point where it starts to
+	 * the point where it ends), keeping the highest. */
+	for (uint32_t k = 0; k < nu; k++)
+		o->best[k] = 0;
+	for (uint32_t i = 0; i < o->nr; i++) {
+		const struct oe820_entry *e = &o->t[i];
+		uint32_t k = point_index(o->pts, nu, e->addr);
+		if (!e->size)
+			continue;
+		for (; k + 1 < nu && o->pts[k + 1] <= e->addr + e->size; k++)
+			if (e->type > o->best[k])
+				o->best[k] = e->type;
+	}
 	for (uint32_t k = 0; k + 1 < nu; k++) {
 		uint64_t a = o->pts[k], b = o->pts[k + 1];
-		uint32_t type = 0;
-		for (uint32_t i = 0; i < o->nr; i++) {
-			const struct oe820_entry *e = &o->t[i];
-			if (e->size && e->addr <= a && e->addr + e->size >= b && e->type > type)
-				type = e->type;
-		}
+		uint32_t type = o->best[k];
 		if (!type)
 			continue;
 		if (nout && o->out[nout - 1].type == type && !oe820_nomerge(type) &&

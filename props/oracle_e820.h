@@ -32,6 +32,7 @@ struct oe820 {
 	uint64_t max_pfn;  /* profile limit of end_of_ram_pfn */
 	/* scratch for sanitize */
 	uint64_t *pts;
+	uint32_t *best; /* per elementary interval: the highest type covering it */
 	struct oe820_entry *out;
 };
 
