@@ -104,10 +104,10 @@ int props_fail_at(struct props_result *r, const char *file, int line, const char
 void props_watch(struct props_result *r, struct mm_machine *m);
 /* Compare r->actual with r->expect now (the return value, then every report
  * count by stage and kind) and forget the reports counted so far on both
- * sides (ret stays). The runner calls it after
- * every step, after setup and after every check (which must report
- * nothing); a step calls it itself between two library calls, or before
- * comparing more, so that a wrong return value or report is what it says.
+ * sides (ret stays). The runner calls it after every step, after setup and
+ * after every check (which must report nothing); a step calls it itself
+ * between two library calls, or before comparing more, so that a wrong
+ * return value or report is what the failure says.
  * Failure message, the same for every harness:
  *   "op 7: return: library -12, oracle 0"
  *   "op 7: reports memblock/DOUBLE_FREE: library 1, oracle 0" */
