@@ -181,7 +181,7 @@ static mm_phys_addr_t mb_clamp(mm_phys_addr_t x, mm_phys_addr_t lo, mm_phys_addr
 /* A "static" array of max entries holding the empty marker. */
 static void mb_type_init(const struct mm_memblock_state *st, struct mm_memblock_type *t,
 			 struct mm_memblock_region *regions, unsigned long max, const char *name);
-/* Every invariant of one type (mm-semantics.md §2). */
+/* Every invariant of one type (semantics.md §3.7). */
 static int mb_verify_type(struct mm_machine *m, const struct mm_memblock_state *st,
 			  const struct mm_memblock_type *t, int which);
 /* nid in [NUMA_NO_NODE, MAX_NUMNODES], else an INVALID_ARG report. */

@@ -1,5 +1,5 @@
 /*
- * Oracle for memblock, written from mm-semantics.md §2 and the kernel's
+ * Oracle for memblock, written from semantics.md §3 and the kernel's
  * documented behaviour; calls no library code. Each type is the list of its
  * maximal runs (bytes covered with one nid and flags), rebuilt after every
  * change by brute force over boundary points; cnt, max, the empty marker,

@@ -5,7 +5,7 @@
  * fresh machine each time. Every scenario runs under both empty-array
  * conventions (dummy region with cnt 1, and cnt 0); allocation scenarios
  * also run top-down and bottom-up. Expected values are worked out by hand
- * from mm-semantics.md §2.
+ * from semantics.md §3.
  */
 #include <errno.h>
 #include <stdbool.h>
