@@ -557,7 +557,7 @@ static mm_phys_addr_t mb_find_in_range_node(const struct mm_memblock_state *st,
 
 static void mb_warn_mirror(struct mm_machine *m, mm_phys_addr_t size)
 {
-	mm_report(m, MM_STAGE_MEMBLOCK, MM_REPORT_WARN, size,
+	mm_report(m, MM_STAGE_MEMBLOCK, MM_REPORT_WARN, 0,
 		  "Could not allocate %#llx bytes of mirrored memory", (unsigned long long)size);
 }
 
