@@ -1,9 +1,9 @@
 /*
  * Oracles for the firmware-map stages: e820, early_res, ARM meminfo (what
  * e820/meminfo hand to memblock is predicted by oracle_memblock from these
- * tables). Written from
- * mm-semantics.md 1 and 1b, simple and slow on purpose (sanitize is brute
- * force over boundary points). They call no library code and share no
+ * tables). Written from semantics.md §1 and §2, simple and slow on purpose
+ * (sanitize paints every entry over the elementary intervals between
+ * boundary points). They call no library code and share no
  * helper with lib/; only the public constants (types, stages, report kinds)
  * are common. Reports are predicted into a struct props_expect.
  */

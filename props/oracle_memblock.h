@@ -1,5 +1,5 @@
 /*
- * Oracle for memblock, written from mm-semantics.md §2 and the kernel's
+ * Oracle for memblock, written from semantics.md §3 and the kernel's
  * documented behaviour; calls no library code. Each type is the list of its
  * maximal runs (bytes covered with one nid and flags), rebuilt after every
  * change by brute force over boundary points; cnt, max, the empty marker,
@@ -46,6 +46,9 @@ struct omemblock_type {
 struct omemblock {
 	struct omemblock_type t[2];
 	bool cnt0, bottom_up, can_resize, has_mirror, movable_node;
+	/* kernelcore=mirror was given: only then does mark_mirror mark (and
+	 * make allocation prefer mirrored memory). Set by the harness. */
+	bool kernelcore_mirror;
 	uint64_t current_limit;
 	bool fault_enable;
 	uint32_t fault_countdown, fault_repeat;
@@ -83,6 +86,7 @@ int omemblock_add(struct omemblock *o, int which, uint64_t base, uint64_t size, 
 int omemblock_add_node(struct omemblock *o, uint64_t base, uint64_t size, int nid, uint32_t flags);
 int omemblock_remove(struct omemblock *o, int which, uint64_t base, uint64_t size);
 int omemblock_setclr(struct omemblock *o, uint64_t base, uint64_t size, bool set, uint32_t flag);
+/* memblock_mark_mirror: nothing at all without kernelcore_mirror. */
 int omemblock_mark_mirror(struct omemblock *o, uint64_t base, uint64_t size);
 int omemblock_set_node(struct omemblock *o, int which, uint64_t base, uint64_t size, int nid);
 void omemblock_trim(struct omemblock *o, uint64_t align);
