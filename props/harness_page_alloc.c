@@ -318,7 +318,7 @@ static int alloc_pcp_done(struct page_alloc_ctx *c, struct props_result *r, uint
 				return props_fail(r, "refill page %u: pfn %#llx is not the next page rmqueue gives",
 						  i, (unsigned long long)p);
 		}
-		props_note(r, "refill %u, ", n);
+		props_note(r, " refill %u,", n);
 	}
 	want = opage_alloc_pcp_pick(&c->o, enid, ezone, cold);
 	if (pfn != want)
