@@ -121,6 +121,35 @@ int props_compare(struct props_result *r);
 			return props_fail((r), "%s: library %#llx, oracle %#llx", (what), g_, w_); \
 	} while (0)
 
+/* ---- boundary-relative values ----------------------------------------
+ *
+ * A size or address drawn as an absolute value meets an existing boundary
+ * (a region's first or last byte, a gap's exact length) about once in a
+ * million inputs. So every such field also has a relative form: three more
+ * fields, PROPS_REL_FIELDS("x"), give an anchor kind, which of the harness's
+ * spans it names, and a small signed delta in `unit`s. The spans come from
+ * the ORACLE's state (never the library's), sorted by start; the harness
+ * passes them with the absolute value and gets the value to use:
+ *   anchor abs   : the absolute field, unchanged
+ *   anchor start : span.start + delta      anchor end : span.end + delta
+ *   anchor len   : (span.end - span.start) + delta
+ *   anchor gap   : (next span's start - span.end) + delta (next of the
+ *                  last span: the harness's limit, spans[n].start if given)
+ * Arithmetic wraps as uint64_t (a wrapped value is an input like any other). */
+#define PROPS_REL_DELTA 16 /* delta in [-16, +16] units */
+extern const char *const props_anchor_names[5]; /* abs start end len gap */
+#define PROPS_REL_FIELDS(nm)                                                           	{ .name = nm "_at", .kind = PF_ENUM, .names = props_anchor_names, .n = 5 },    	PROPS_RANGE(nm "_pick", 0, 255), PROPS_RANGE(nm "_d", 0, 2 * PROPS_REL_DELTA)
+
+struct props_span {
+	uint64_t start, end;
+};
+
+/* at, pick, d: the three PROPS_REL_FIELDS values. spans[0..n) sorted; with
+ * n == 0 every anchor falls back to the absolute value. limit is the end
+ * of the space (the gap after the last span ends there). */
+uint64_t props_relative(uint64_t absolute, uint64_t at, uint64_t pick, uint64_t d,
+			uint64_t unit, const struct props_span *spans, uint32_t n, uint64_t limit);
+
 struct props_opdef {
 	const char *name;
 	uint32_t nfields;

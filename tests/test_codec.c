@@ -96,6 +96,29 @@ static void trace_errors_check(const struct props_harness *h)
 	enc_free(&e);
 }
 
+/*
+ *   spans  [0x1000, 0x3000)   [0x5000, 0x6000)     limit 0x10000
+ * Expect each anchor to land on its boundary plus the signed delta, the
+ * pick to wrap over the spans, and no spans to mean the absolute value.
+ */
+static void relative_anchors(void)
+{
+	const struct props_span sp[2] = { { 0x1000, 0x3000 }, { 0x5000, 0x6000 } };
+	const uint64_t z = PROPS_REL_DELTA; /* d == z is delta 0 */
+
+	ASSERT_EQ(props_relative(77, 0, 0, 0, 1, sp, 2, 0x10000), 77);
+	ASSERT_EQ(props_relative(77, 1, 0, z, 1, sp, 2, 0x10000), 0x1000);
+	ASSERT_EQ(props_relative(77, 1, 3, z - 1, 1, sp, 2, 0x10000), 0x4fff);
+	ASSERT_EQ(props_relative(77, 2, 0, z + 2, 0x1000, sp, 2, 0x10000), 0x5000);
+	ASSERT_EQ(props_relative(77, 3, 1, z, 1, sp, 2, 0x10000), 0x1000);
+	ASSERT_EQ(props_relative(77, 4, 0, z, 1, sp, 2, 0x10000), 0x2000);
+	ASSERT_EQ(props_relative(77, 4, 1, z + 1, 1, sp, 2, 0x10000), 0xa001);
+	ASSERT_EQ(props_relative(77, 1, 0, 0, 1, sp, 2, 0x10000), 0x1000 - PROPS_REL_DELTA);
+	ASSERT_EQ(props_relative(77, 2, 0, z, 1, sp, 0, 0x10000), 77);
+	ASSERT_EQ(props_relative(5, 1, 0, 0, 1, (const struct props_span[]){ { 0, 1 } }, 1, 9),
+		  (uint64_t)0 - PROPS_REL_DELTA);
+}
+
 int main(void)
 {
 	int n = 0;
@@ -103,6 +126,7 @@ int main(void)
 		RUN(trace_round_trip_check, props_harnesses[i]);
 		RUN(trace_errors_check, props_harnesses[i]);
 	}
+	RUN(relative_anchors);
 	if (!n) {
 		fprintf(stderr, "codec: no harness registered\n");
 		return 1;
