@@ -196,8 +196,6 @@ void mm_phys_poison_frames(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr);
 void mm_phys_unpoison_frames(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr);
 /* Is this frame free in the page allocator (so API access is a UAF)? */
 bool mm_phys_frame_is_free(struct mm_machine *m, mm_pfn_t pfn);
-/* Provided by page_alloc.c: pfn lies inside a free buddy block. */
-bool mm_page_alloc_pfn_is_free(struct mm_machine *m, mm_pfn_t pfn);
 
 /* ===================================================================== */
 /* "memmap.c": the page-frame database (struct page per frame)            */
@@ -309,13 +307,115 @@ MM_STAGE_DECLARE(page_alloc)
 /* ===================================================================== */
 
 /* ===================================================================== */
-/* "page_alloc.c"                                                         */
+/* "page_alloc.c", "mm_init.c", "vmstat.c": the buddy allocator           */
 /* ===================================================================== */
 
+/* Zones, free areas and per-CPU lists, as include/linux/mmzone.h has them:
+ * page_alloc.c runs the allocator on them, mm_init.c sets them up and hands
+ * boot memory over, vmstat.c reads them (views and mm_page_alloc_verify). */
+
+#define MM_PA_ORDER_LIMIT 20 /* free_area slots: config_check caps max_order at 20 */
+
+enum { MM_WMARK_MIN = 0, MM_WMARK_LOW = 1, MM_WMARK_HIGH = 2 };
+
+struct mm_free_area {
+	struct mm_page *head, *tail; /* doubly linked through lru_next/lru_prev */
+	uint64_t nr_free;
+};
+
+/* per_cpu_pages: one list linked like the free lists (list.nr_free is the
+ * kernel's count), hot pages at the head. */
+struct mm_per_cpu_pages {
+	struct mm_free_area list;
+	uint32_t high, batch;
+};
+
+struct mm_zone {
+	struct mm_per_cpu_pages pcp[MM_MAX_CPUS];
+	mm_pfn_t start_pfn, end_pfn; /* span, clipped to the node */
+	uint64_t present;            /* pages of the span with a struct page */
+	uint64_t managed;            /* pages handed over by the boot allocator */
+	uint64_t free;               /* sum of nr_free << order */
+	uint64_t wmark[3];
+	uint64_t lowmem_reserve[MM_NR_ZONES];
+	struct mm_free_area area[MM_PA_ORDER_LIMIT];
+};
+
+/* A zonelist as build_all_zonelists leaves it: node * MM_NR_ZONES + zone. */
+struct mm_zonelist {
+	uint8_t nr;
+	uint8_t ref[MM_MAX_NODES * MM_NR_ZONES];
+};
+
+struct mm_pgdat {
+	bool online;
+	mm_pfn_t start_pfn, end_pfn;
+	struct mm_zone zones[MM_NR_ZONES];
+	/* [highest zone][__GFP_THISNODE], built once the zones are sized */
+	struct mm_zonelist zonelists[MM_NR_ZONES][2];
+};
+
+struct mm_page_alloc_state {
+	uint32_t max_order;  /* MAX_ORDER, exclusive */
+	bool zones_ready;    /* mm_free_area_init done */
+	bool pcp_ready;      /* mm_setup_per_cpu_pageset done */
+	uint64_t min_free_kbytes;
+	mm_pfn_t dma_end, low_pfn;
+	/* MM_MAX_NODES pgdats, allocated by the first node registration: a
+	 * machine that never reaches the buddy stage (the firmware-map and
+	 * memblock harnesses create one per input) does not pay for them.
+	 * Until then it points at mm_init.c's no_nodes, all offline, read-only. */
+	struct mm_pgdat *node;
+};
+
+/* page_zone: the zone a memmap page belongs to (only valid once zones exist). */
+static inline struct mm_zone *mm_page_zone(struct mm_page_alloc_state *st, const struct mm_page *p)
+{
+	return &st->node[p->nid].zones[p->zone];
+}
+
+/* nr_cpu_ids: the CPUs the machine has (cfg.nr_cpus, 0 meaning 1). */
+static inline unsigned mm_nr_cpu_ids(const struct mm_machine *m)
+{
+	return m->cfg.nr_cpus ? m->cfg.nr_cpus : 1;
+}
+
+/* The head of the free buddy block that covers pfn, or NULL: O(MAX_ORDER)
+ * memmap look-ups (inline: the range views call it per page). */
+static inline struct mm_page *mm_free_block_head(struct mm_machine *m, mm_pfn_t pfn)
+{
+	struct mm_page_alloc_state *st = m->page_alloc;
+	for (unsigned o = 0; o < st->max_order; o++) {
+		mm_pfn_t head = pfn & ~(((mm_pfn_t)1 << o) - 1);
+		struct mm_page *p = mm_pfn_to_page(m, head);
+		if (p && (p->flags & MM_PG_BUDDY) && pfn - head < ((mm_pfn_t)1 << p->private))
+			return p;
+	}
+	return NULL;
+}
+
+/* ---- page_alloc.c ---- */
+
+/* Report (BUG) a call made before free_area_init; true when the zones are
+ * missing. fn is the kernel's name of the caller. */
+bool mm_page_alloc_zones_missing(struct mm_machine *m, const char *fn);
+/* __free_one_page: merge pfn's block of order upward and insert the result
+ * on z's free list (z->free counts it). */
+void mm_free_one_page(struct mm_machine *m, struct mm_zone *z, mm_pfn_t pfn, unsigned order);
+/* Mark the 2^order pages from pfn free (flags, references, poisoning, ASan)
+ * and give them to mm_free_one_page, or an order-0 page to the current
+ * CPU's list when via_pcp and the per-CPU lists exist. */
+void mm_free_block(struct mm_machine *m, mm_pfn_t pfn, unsigned order, bool via_pcp);
+/* build_all_zonelists: every node's lists, in node order, populated zones
+ * only (the zones' present pages are fixed once free_area_init is done). */
+void mm_build_all_zonelists(struct mm_page_alloc_state *st);
 /* Is pfn inside a free buddy block (so an API access to it is a UAF)?
  * False for holes, reserved and allocated pages, and before the zones exist.
  * O(MAX_ORDER) memmap look-ups. */
 bool mm_page_alloc_pfn_is_free(struct mm_machine *m, mm_pfn_t pfn);
+
+/* ---- mm_init.c: the hand-off, for the boot allocators ---- */
+
 /* May [pfn, pfn + nr) go to the buddy allocator in one piece: every page
  * exists, is PageReserved and neither free nor allocated, and lies in one
  * zone (the first page's) of one node, after free_area_init. Read-only;
