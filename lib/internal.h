@@ -194,7 +194,8 @@ void mm_phys_zero(struct mm_machine *m, mm_phys_addr_t addr, uint64_t len);
  * unless MM_HARDEN_ASAN_POISON). */
 void mm_phys_poison_frames(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr);
 void mm_phys_unpoison_frames(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr);
-/* Is this frame free in the page allocator (so API access is a UAF)? */
+/* Is this frame free in the page allocator (so API access is a UAF)? Its
+ * struct page's free_mark; false for a frame without one. */
 bool mm_phys_frame_is_free(struct mm_machine *m, mm_pfn_t pfn);
 
 /* ===================================================================== */
@@ -226,13 +227,24 @@ struct mm_page {
 	uint32_t private;   /* buddy order while PageBuddy; alloc order while allocated */
 	uint8_t zone;       /* zone index in its node */
 	uint8_t nid;
-	uint16_t pad;
+	uint8_t free_mark;  /* 1 while the buddy allocator holds the frame free */
+	uint8_t pad;
 	struct mm_page *lru_next, *lru_prev; /* free list or slab list links */
 	uint64_t mapping;   /* owner: slab cache id, anon mapping, ... */
 	/* 56 bytes: a 16 GiB machine's memmap is 4M of these, and the hand-off
 	 * touches each one, so every field must earn its place (the kernel
 	 * squeezes struct page into 64 bytes for the same reason). */
 };
+
+/* free_mark: the frame is free in the buddy allocator (any page of a free
+ * block, or a page on a per-CPU list). The core keeps the mark so that
+ * phys.c refuses API access to a free frame (USE_AFTER_FREE) from its own
+ * state, without asking a stage: the buddy allocator marks every page it
+ * frees and unmarks every page it hands out, through these two, in the
+ * loops that already touch each page (mm_page_alloc_verify checks the mark
+ * against the free lists). */
+static inline void mm_page_mark_free(struct mm_page *p) { p->free_mark = 1; }
+static inline void mm_page_mark_used(struct mm_page *p) { p->free_mark = 0; }
 
 /* p, known to the compiler as aligned for struct mm_page (as every page
  * of a memmap array is): the sanitizer builds then fold away the per-access
@@ -409,10 +421,6 @@ void mm_free_block(struct mm_machine *m, mm_pfn_t pfn, unsigned order, bool via_
 /* build_all_zonelists: every node's lists, in node order, populated zones
  * only (the zones' present pages are fixed once free_area_init is done). */
 void mm_build_all_zonelists(struct mm_page_alloc_state *st);
-/* Is pfn inside a free buddy block (so an API access to it is a UAF)?
- * False for holes, reserved and allocated pages, and before the zones exist.
- * O(MAX_ORDER) memmap look-ups. */
-bool mm_page_alloc_pfn_is_free(struct mm_machine *m, mm_pfn_t pfn);
 
 /* ---- mm_init.c: the hand-off, for the boot allocators ---- */
 

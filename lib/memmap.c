@@ -112,6 +112,7 @@ static MM_ARRAY_WALK void pages_init(struct mm_page *pages, mm_pfn_t start, mm_p
 		q->private = 0;
 		q->zone = zone;
 		q->nid = nid;
+		q->free_mark = 0;
 		q->pad = 0;
 		q->lru_next = q->lru_prev = NULL;
 		q->mapping = 0;

@@ -316,6 +316,7 @@ static bool handoff_prep(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e)
 		for (struct mm_page *q = MM_PAGE_ALIGNED(p), *qe = p ? q + (run_end - s) : q; q != qe;
 		     q++) {
 			q->flags &= ~(uint32_t)(MM_PG_ALLOCATED | MM_PG_HEAD | MM_PG_TAIL | MM_PG_RESERVED);
+			mm_page_mark_free(q);
 			q->refcount = 0;
 			q->private = 0;
 		}

@@ -95,19 +95,6 @@ static inline struct mm_page *block_page(struct mm_machine *m, struct mm_page *h
 	return contig ? head + i : mm_pfn_to_page(m, head->pfn + i);
 }
 
-/* Is pfn inside a free buddy block or on a per-CPU list? */
-bool mm_page_alloc_pfn_is_free(struct mm_machine *m, mm_pfn_t pfn)
-{
-	const struct mm_page *p;
-	if (!m || !m->page_alloc || !m->page_alloc->zones_ready)
-		return false;
-	p = mm_pfn_to_page(m, pfn);
-	/* reserved and allocated pages are never inside a free block */
-	if (!p || (p->flags & (MM_PG_ALLOCATED | MM_PG_RESERVED)))
-		return false;
-	return (p->flags & MM_PG_PCP) || mm_free_block_head(m, pfn) != NULL;
-}
-
 /* Report an unusable call before set-up; true when the zones are missing. */
 bool mm_page_alloc_zones_missing(struct mm_machine *m, const char *fn)
 {
@@ -235,6 +222,7 @@ void mm_free_block(struct mm_machine *m, mm_pfn_t pfn, unsigned order, bool via_
 	for (uint64_t i = 0; i < nr; i++) {
 		struct mm_page *p = block_page(m, head, contig, i);
 		p->flags &= ~(MM_PG_ALLOCATED | MM_PG_HEAD | MM_PG_TAIL | MM_PG_RESERVED);
+		mm_page_mark_free(p);
 		p->refcount = 0;
 		p->private = 0;
 		if (poison) {
@@ -305,6 +293,7 @@ static void prep_new_block(struct mm_machine *m, struct mm_page *head, unsigned 
 					  (unsigned long long)(pfn + i), (unsigned long long)bad);
 			p->flags &= ~MM_PG_POISONED;
 		}
+		mm_page_mark_used(p);
 		p->flags |= MM_PG_ALLOCATED | (i ? (order ? MM_PG_TAIL : 0) : (order ? MM_PG_HEAD : 0));
 		p->refcount = i ? 0 : 1;
 		p->private = i ? 0 : order;
@@ -875,7 +864,7 @@ int mm_page_poison_scribble(struct mm_machine *m, mm_pfn_t pfn, uint32_t offset,
 	uint8_t *f;
 	bool fresh;
 
-	if (!m || offset >= MM_PAGE_SIZE || !mm_page_alloc_pfn_is_free(m, pfn))
+	if (!m || offset >= MM_PAGE_SIZE || !mm_phys_frame_is_free(m, pfn))
 		return -EINVAL;
 	p = mm_pfn_to_page(m, pfn);
 	fresh = !mm_phys_frame(m, pfn, false);

@@ -239,7 +239,8 @@ void mm_phys_unpoison_frames(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr)
 
 bool mm_phys_frame_is_free(struct mm_machine *m, mm_pfn_t pfn)
 {
-	return mm_page_alloc_pfn_is_free(m, pfn);
+	const struct mm_page *p = mm_pfn_to_page(m, pfn);
+	return p && p->free_mark;
 }
 
 uint64_t mm_phys_backed_pages(const struct mm_machine *m)

@@ -256,6 +256,8 @@ verify_page(struct mm_machine *m, struct memmap_cursor *c, mm_pfn_t pfn,
 struct verify_counts {
 	uint64_t present[MM_NR_ZONES], freep[MM_NR_ZONES], alloc[MM_NR_ZONES];
 	uint64_t pcp[MM_NR_ZONES]; /* reserved = present - managed then follows */
+	/* pages outside free blocks with the core's free mark: per-CPU or not */
+	uint64_t marked_pcp[MM_NR_ZONES], marked_other[MM_NR_ZONES];
 	uint64_t heads[MM_NR_ZONES][MM_PA_ORDER_LIMIT];
 };
 
@@ -308,6 +310,9 @@ static MM_ARRAY_WALK int verify_free_block(struct mm_machine *m,
 		/* free_pages_check let no mapped or owned page in */
 		MM_VERIFY(m, q->mapcount == -1 && !q->mapping, "free pfn %#llx: mapcount %d mapping %#llx",
 			  (unsigned long long)(pfn + i), q->mapcount, (unsigned long long)q->mapping);
+		/* phys.c answers USE_AFTER_FREE from the core's mark alone */
+		MM_VERIFY(m, q->free_mark == 1, "free block at %#llx: pfn %#llx free mark %u",
+			  (unsigned long long)pfn, (unsigned long long)(pfn + i), q->free_mark);
 	}
 	if (o + 1 < m->page_alloc->max_order) {
 		b = mm_pfn_to_page(m, pfn ^ nr);
@@ -361,6 +366,8 @@ static MM_ARRAY_WALK int verify_memmap(struct mm_machine *m, int n,
 			MM_VERIFY(m, (p->flags & MM_PG_POISONED) == free_poison_flag(m),
 				  "free head pfn %#llx: PagePoisoned wrong (flags %#x)", (unsigned long long)pfn,
 				  p->flags);
+			MM_VERIFY(m, p->free_mark == 1, "free head pfn %#llx: free mark %u",
+				  (unsigned long long)pfn, p->free_mark);
 			int ret = verify_free_block(m, &cur, n, zi, pfn, o);
 			if (ret)
 				return ret;
@@ -387,6 +394,8 @@ static MM_ARRAY_WALK int verify_memmap(struct mm_machine *m, int n,
 		vc->present[zi]++;
 		vc->alloc[zi] += is_alloc;
 		vc->pcp[zi] += is_pcp;
+		vc->marked_pcp[zi] += is_pcp && p->free_mark == 1;
+		vc->marked_other[zi] += !is_pcp && p->free_mark;
 		if (!is_alloc) {
 			MM_VERIFY(m, tail_left == 0, "allocated block ends early at pfn %#llx",
 				  (unsigned long long)pfn);
@@ -500,6 +509,14 @@ static int verify_counts(struct mm_machine *m, int n, const struct verify_counts
 			  (unsigned long long)vc->alloc[zi], (unsigned long long)vc->pcp[zi]);
 		MM_VERIFY(m, vc->pcp[zi] == listed, "node %d zone %d: %llu pages flagged per-CPU, %llu listed",
 			  n, zi, (unsigned long long)vc->pcp[zi], (unsigned long long)listed);
+		/* the core's free mark (phys.c's USE_AFTER_FREE answer) on every
+		 * per-CPU page and on no reserved or allocated one; checked last,
+		 * as counts, so a page in a wrong state is named by the checks
+		 * above first */
+		MM_VERIFY(m, vc->marked_pcp[zi] == vc->pcp[zi] && !vc->marked_other[zi],
+			  "node %d zone %d: free mark on %llu of %llu per-CPU pages and on %llu pages in use",
+			  n, zi, (unsigned long long)vc->marked_pcp[zi], (unsigned long long)vc->pcp[zi],
+			  (unsigned long long)vc->marked_other[zi]);
 	}
 	return 0;
 }

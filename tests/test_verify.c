@@ -482,6 +482,30 @@ static void memmap_edge_pfn(void)
 	mm_machine_destroy(m);
 }
 
+/* The core's free mark (what mm_phys_read/write answer USE_AFTER_FREE
+ * from) on every page the buddy allocator holds free and on no other: a
+ * free head or tail losing it, a per-CPU page losing it, a reserved or
+ * allocated page gaining it. */
+static void free_mark_wrong(void)
+{
+	struct mm_machine *m = setup();
+	uint8_t byte;
+	ASSERT_TRUE(m);
+	CORRUPT(m, 0xf08, p->free_mark = 0, "free head pfn 0xf08: free mark 0");
+	CORRUPT(m, 0xf0c, p->free_mark = 0, "free block at 0xf08: pfn 0xf0c free mark 0");
+	CORRUPT(m, 0x100c, p->free_mark = 0,
+		"node 0 zone 1: free mark on 6 of 7 per-CPU pages and on 0 pages in use");
+	CORRUPT(m, 0xf80, p->free_mark = 1,
+		"node 0 zone 0: free mark on 0 of 0 per-CPU pages and on 1 pages in use");
+	CORRUPT(m, 0x1001, p->free_mark = 1,
+		"node 0 zone 1: free mark on 7 of 7 per-CPU pages and on 1 pages in use");
+	/* and the mark is what phys.c reads */
+	ASSERT_EQ(mm_phys_read(m, (uint64_t)0xf0c << 12, &byte, 1), -EFAULT);
+	ASSERT_EQ(mm_phys_read(m, (uint64_t)0x100c << 12, &byte, 1), -EFAULT);
+	ASSERT_EQ(mm_phys_read(m, (uint64_t)0x1001 << 12, &byte, 1), 0);
+	mm_machine_destroy(m);
+}
+
 int main(int argc, char **argv)
 {
 	verbose = argc > 1 && !strcmp(argv[1], "-v");
@@ -502,6 +526,7 @@ int main(int argc, char **argv)
 		RUN(pcp_page_state);
 		RUN(broken_back_links);
 		RUN(memmap_edge_pfn);
+		RUN(free_mark_wrong);
 	}
 	return check_summary("test_verify");
 }
