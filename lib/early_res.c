@@ -303,3 +303,41 @@ uint32_t mm_early_res_max(const struct mm_machine *m)
 {
 	return m && m->early_res ? m->early_res->max : 0;
 }
+
+/* early_res_to_bootmem (arch/x86/kernel/e820.c of 2.6.29): every early
+ * reservation, clipped to each bootmem node, becomes a reserve_bootmem of
+ * the node (BOOTMEM_DEFAULT: outward to whole pages, which stay inside the
+ * page-aligned node, and overlaps with what is already reserved are fine). */
+int mm_early_res_to_bootmem(struct mm_machine *m)
+{
+	uint32_t count;
+
+	if (!m)
+		return -EINVAL;
+	if (mm_bootmem_refuse_after(m, "early_res_to_bootmem"))
+		return -EINVAL;
+	count = mm_early_res_count(m);
+	for (int nid = 0; nid < MM_MAX_NODES; nid++) {
+		struct mm_bootmem_node_info n;
+		uint64_t ns, ne;
+		if (mm_bootmem_node_info(m, nid, &n))
+			continue;
+		ns = MM_PFN_PHYS(n.min_pfn);
+		ne = MM_PFN_PHYS(n.low_pfn);
+		for (uint32_t k = 0; k < count; k++) {
+			struct mm_early_res r;
+			uint64_t s, e;
+			int ret;
+			if (mm_early_res_get(m, k, &r))
+				continue;
+			s = MM_MAX(ns, r.start);
+			e = MM_MIN(ne, r.end);
+			if (s >= e)
+				continue;
+			ret = mm_reserve_bootmem_node(m, nid, s, e - s, MM_BOOTMEM_DEFAULT);
+			if (NEVER(ret))
+				return ret;
+		}
+	}
+	return 0;
+}

@@ -44,6 +44,13 @@ static inline uint64_t mm_round_up(uint64_t x, uint64_t a)
 	uint64_t r = (x + a - 1) & ~(a - 1);
 	return r < x ? UINT64_MAX & ~(a - 1) : r;
 }
+/* The pfn of the first page boundary at or above byte x (PFN_UP). */
+static inline uint64_t mm_pfn_up(uint64_t x) { return (x >> MM_PAGE_SHIFT) + !!(x & (MM_PAGE_SIZE - 1)); }
+/* base + size, saturating at 2^64 - 1 instead of wrapping. */
+static inline uint64_t mm_range_end(uint64_t base, uint64_t size)
+{
+	return base + size < base ? UINT64_MAX : base + size;
+}
 
 /* ===================================================================== */
 /* "machine.c"                                                            */
@@ -55,6 +62,7 @@ struct mm_meminfo_state;
 struct mm_memblock_state;
 struct mm_bootmem_state;
 struct mm_page_alloc_state;
+struct mm_boot_state;
 struct mm_phys_backing;
 struct mm_memmap;
 
@@ -130,6 +138,7 @@ struct mm_machine {
 	struct mm_memblock_state *memblock;
 	struct mm_bootmem_state *bootmem;
 	struct mm_page_alloc_state *page_alloc;
+	struct mm_boot_state *boot;
 
 	/* the stages' fixed states, carved by mm_state_zalloc */
 	size_t state_used;
@@ -301,6 +310,7 @@ MM_STAGE_DECLARE(meminfo)
 MM_STAGE_DECLARE(memblock)
 MM_STAGE_DECLARE(bootmem)
 MM_STAGE_DECLARE(page_alloc)
+MM_STAGE_DECLARE(boot)
 
 /* ===================================================================== */
 /* "e820.c"                                                               */
@@ -314,9 +324,25 @@ MM_STAGE_DECLARE(page_alloc)
 /* "memblock.c"                                                           */
 /* ===================================================================== */
 
+/* A step over one free range [s, e) of pfns; false stops the walk. */
+typedef bool (*mm_memblock_range_fn)(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e, void *arg);
+/* for_each_free_mem_range as the hand-offs use it: memory (NOMAP regions
+ * left out) minus reserved, each free range trimmed inward to whole pages
+ * and clipped to [lo, hi), in address order, to fn. False when fn stopped
+ * the walk; true (no call) while memblock has no state. */
+bool mm_memblock_free_ranges(struct mm_machine *m, mm_pfn_t lo, mm_pfn_t hi,
+			     mm_memblock_range_fn fn, void *arg);
+
 /* ===================================================================== */
 /* "bootmem.c"                                                            */
 /* ===================================================================== */
+
+/* Refuse a bootmem call after a hand-off (free_all_bootmem or
+ * memblock_free_all): an AFTER_HANDOFF report naming fn; true if refused. */
+bool mm_bootmem_refuse_after(struct mm_machine *m, const char *fn);
+/* memblock_free_all happened: the bitmaps go and bootmem refuses every
+ * later call, as after free_all_bootmem. */
+void mm_bootmem_retire(struct mm_machine *m);
 
 /* ===================================================================== */
 /* "page_alloc.c", "mm_init.c", "vmstat.c": the buddy allocator           */
