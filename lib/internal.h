@@ -1,5 +1,10 @@
 /*
- * mmsim cross-stage internals. Never included by props/, fuzz/ or tests/.
+ * mmsim cross-stage internals. Never included by props/, fuzz/ or tests/,
+ * with one stated exception: tests/test_verify.c is white-box, it corrupts
+ * struct mm_page fields (the memmap section below) to prove that each
+ * mm_verify check fires, and says so at its top. tests/layering.sh (ctest
+ * unit.layering) enforces both the rule and that it is the only exception,
+ * and that the core files (machine.c, phys.c, memmap.c) call no stage.
  *
  * Three tiers of names, as mimalloc has them: the public API in
  * include/mmsim/ headers; what one stage file offers the others here, under a

@@ -3,9 +3,11 @@
  * The checker checked: every invariant mm_verify claims (the buddy walk of
  * mm_page_alloc_verify, mm_memmap_verify) fires when one page breaks it.
  *
- * White-box: the machine is built through the public API only, then one
- * field of one struct mm_page (reached through mm_pfn_to_page; the zones and
- * free lists are private to page_alloc.c) is corrupted. Each corruption
+ * White-box: the one file outside lib/ that includes lib/internal.h (which
+ * says so too; tests/layering.sh allows this file and no other). The
+ * machine is built through the public API only, then one field of one
+ * struct mm_page (reached through mm_pfn_to_page; the zones and free lists
+ * are left alone) is corrupted. Each corruption
  * expects mm_verify != 0 with a distinctive part of the expected message,
  * then the page is put back byte for byte and mm_verify must pass again
  * (the checker neither misses the break nor cries wolf after it).
