@@ -256,8 +256,9 @@ verify_page(struct mm_machine *m, struct memmap_cursor *c, mm_pfn_t pfn,
 struct verify_counts {
 	uint64_t present[MM_NR_ZONES], freep[MM_NR_ZONES], alloc[MM_NR_ZONES];
 	uint64_t pcp[MM_NR_ZONES]; /* reserved = present - managed then follows */
-	/* pages outside free blocks with the core's free mark: per-CPU or not */
-	uint64_t marked_pcp[MM_NR_ZONES], marked_other[MM_NR_ZONES];
+	/* pages outside free blocks with the core's free mark: exactly the
+	 * per-CPU ones (verify_pcp checks each listed page has it) */
+	uint64_t marked[MM_NR_ZONES];
 	uint64_t heads[MM_NR_ZONES][MM_PA_ORDER_LIMIT];
 };
 
@@ -299,20 +300,19 @@ static MM_ARRAY_WALK int verify_free_block(struct mm_machine *m,
 			  (unsigned long long)pfn, (unsigned long long)(pfn + i));
 		MM_VERIFY(m, q->pfn == pfn + i, "pfn %#llx: struct page names pfn %#llx",
 			  (unsigned long long)(pfn + i), (unsigned long long)q->pfn);
-		MM_VERIFY(m, (q->flags & tail_mask) == tail_want,
+		/* with the core's free mark (phys.c's USE_AFTER_FREE answer) */
+		MM_VERIFY(m, (q->flags & tail_mask) == tail_want && q->free_mark == 1,
 			  "free block at %#llx: pfn %#llx has flags %#x%s", (unsigned long long)pfn,
 			  (unsigned long long)(pfn + i), q->flags,
 			  (q->flags ^ tail_want) & MM_PG_HIGHMEM	 ? ": PageHighMem wrong"
 			  : (q->flags ^ tail_want) & MM_PG_POISONED ? ": PagePoisoned wrong"
+			  : q->free_mark != 1			    ? ": free mark wrong"
 								    : "");
 		MM_VERIFY(m, q->refcount == 0, "free pfn %#llx has count %d", (unsigned long long)(pfn + i),
 			  q->refcount);
 		/* free_pages_check let no mapped or owned page in */
 		MM_VERIFY(m, q->mapcount == -1 && !q->mapping, "free pfn %#llx: mapcount %d mapping %#llx",
 			  (unsigned long long)(pfn + i), q->mapcount, (unsigned long long)q->mapping);
-		/* phys.c answers USE_AFTER_FREE from the core's mark alone */
-		MM_VERIFY(m, q->free_mark == 1, "free block at %#llx: pfn %#llx free mark %u",
-			  (unsigned long long)pfn, (unsigned long long)(pfn + i), q->free_mark);
 	}
 	if (o + 1 < m->page_alloc->max_order) {
 		b = mm_pfn_to_page(m, pfn ^ nr);
@@ -394,8 +394,7 @@ static MM_ARRAY_WALK int verify_memmap(struct mm_machine *m, int n,
 		vc->present[zi]++;
 		vc->alloc[zi] += is_alloc;
 		vc->pcp[zi] += is_pcp;
-		vc->marked_pcp[zi] += is_pcp && p->free_mark == 1;
-		vc->marked_other[zi] += !is_pcp && p->free_mark;
+		vc->marked[zi] += p->free_mark;
 		if (!is_alloc) {
 			MM_VERIFY(m, tail_left == 0, "allocated block ends early at pfn %#llx",
 				  (unsigned long long)pfn);
@@ -444,6 +443,8 @@ static int verify_pcp(struct mm_machine *m, int n, int zi)
 				  "per-CPU page pfn %#llx: node %d zone %d flags %#x count %d mapcount %d",
 				  (unsigned long long)p->pfn, p->nid, p->zone, p->flags, p->refcount,
 				  p->mapcount);
+			MM_VERIFY(m, p->free_mark == 1, "per-CPU page pfn %#llx: free mark %u",
+				  (unsigned long long)p->pfn, p->free_mark);
 			count++;
 		}
 		MM_VERIFY(m, prev == z->pcp[c].list.tail && count == z->pcp[c].list.nr_free,
@@ -509,14 +510,14 @@ static int verify_counts(struct mm_machine *m, int n, const struct verify_counts
 			  (unsigned long long)vc->alloc[zi], (unsigned long long)vc->pcp[zi]);
 		MM_VERIFY(m, vc->pcp[zi] == listed, "node %d zone %d: %llu pages flagged per-CPU, %llu listed",
 			  n, zi, (unsigned long long)vc->pcp[zi], (unsigned long long)listed);
-		/* the core's free mark (phys.c's USE_AFTER_FREE answer) on every
-		 * per-CPU page and on no reserved or allocated one; checked last,
-		 * as counts, so a page in a wrong state is named by the checks
-		 * above first */
-		MM_VERIFY(m, vc->marked_pcp[zi] == vc->pcp[zi] && !vc->marked_other[zi],
-			  "node %d zone %d: free mark on %llu of %llu per-CPU pages and on %llu pages in use",
-			  n, zi, (unsigned long long)vc->marked_pcp[zi], (unsigned long long)vc->pcp[zi],
-			  (unsigned long long)vc->marked_other[zi]);
+		/* the core's free mark (phys.c's USE_AFTER_FREE answer): every
+		 * per-CPU page has it (verify_pcp), so as many marked pages as
+		 * per-CPU ones means no reserved or allocated page has it.
+		 * Checked last, as a count, so that a page in a wrong state is
+		 * named by the checks above first. */
+		MM_VERIFY(m, vc->marked[zi] == vc->pcp[zi],
+			  "node %d zone %d: %llu pages outside free blocks carry the free mark, %llu are per-CPU",
+			  n, zi, (unsigned long long)vc->marked[zi], (unsigned long long)vc->pcp[zi]);
 	}
 	return 0;
 }

@@ -494,13 +494,12 @@ static void free_mark_wrong(void)
 	uint8_t byte;
 	ASSERT_TRUE(m);
 	CORRUPT(m, 0xf08, p->free_mark = 0, "free head pfn 0xf08: free mark 0");
-	CORRUPT(m, 0xf0c, p->free_mark = 0, "free block at 0xf08: pfn 0xf0c free mark 0");
-	CORRUPT(m, 0x100c, p->free_mark = 0,
-		"node 0 zone 1: free mark on 6 of 7 per-CPU pages and on 0 pages in use");
+	CORRUPT(m, 0xf0c, p->free_mark = 0, "free block at 0xf08: pfn 0xf0c has flags*: free mark wrong");
+	CORRUPT(m, 0x100c, p->free_mark = 0, "per-CPU page pfn 0x100c: free mark 0");
 	CORRUPT(m, 0xf80, p->free_mark = 1,
-		"node 0 zone 0: free mark on 0 of 0 per-CPU pages and on 1 pages in use");
+		"node 0 zone 0: 1 pages outside free blocks carry the free mark, 0 are per-CPU");
 	CORRUPT(m, 0x1001, p->free_mark = 1,
-		"node 0 zone 1: free mark on 7 of 7 per-CPU pages and on 1 pages in use");
+		"node 0 zone 1: 8 pages outside free blocks carry the free mark, 7 are per-CPU");
 	/* and the mark is what phys.c reads */
 	ASSERT_EQ(mm_phys_read(m, (uint64_t)0xf0c << 12, &byte, 1), -EFAULT);
 	ASSERT_EQ(mm_phys_read(m, (uint64_t)0x100c << 12, &byte, 1), -EFAULT);
