@@ -579,6 +579,19 @@ int mm_bootmem_node_info(const struct mm_machine *m, int nid, struct mm_bootmem_
 	return -ENOENT;
 }
 
+bool mm_bootmem_node_span(const struct mm_machine *m, uint32_t i, int *nid, mm_pfn_t *min_pfn,
+			  mm_pfn_t *low_pfn)
+{
+	const struct bm_node *n;
+	if (i >= m->bootmem->nr)
+		return false;
+	n = &m->bootmem->nodes[i];
+	*nid = n->nid;
+	*min_pfn = n->min_pfn;
+	*low_pfn = n->low_pfn;
+	return true;
+}
+
 int mm_bootmem_nr_nodes(const struct mm_machine *m)
 {
 	return m ? (int)m->bootmem->nr : -EINVAL;

@@ -310,20 +310,17 @@ uint32_t mm_early_res_max(const struct mm_machine *m)
  * page-aligned node, and overlaps with what is already reserved are fine). */
 int mm_early_res_to_bootmem(struct mm_machine *m)
 {
+	mm_pfn_t min_pfn, low_pfn;
 	uint32_t count;
+	int nid;
 
 	if (!m)
 		return -EINVAL;
 	if (mm_bootmem_refuse_after(m, "early_res_to_bootmem"))
 		return -EINVAL;
 	count = mm_early_res_count(m);
-	for (int nid = 0; nid < MM_MAX_NODES; nid++) {
-		struct mm_bootmem_node_info n;
-		uint64_t ns, ne;
-		if (mm_bootmem_node_info(m, nid, &n))
-			continue;
-		ns = MM_PFN_PHYS(n.min_pfn);
-		ne = MM_PFN_PHYS(n.low_pfn);
+	for (uint32_t i = 0; mm_bootmem_node_span(m, i, &nid, &min_pfn, &low_pfn); i++) {
+		const uint64_t ns = MM_PFN_PHYS(min_pfn), ne = MM_PFN_PHYS(low_pfn);
 		for (uint32_t k = 0; k < count; k++) {
 			struct mm_early_res r;
 			uint64_t s, e;

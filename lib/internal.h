@@ -348,6 +348,10 @@ bool mm_bootmem_refuse_after(struct mm_machine *m, const char *fn);
 /* memblock_free_all happened: the bitmaps go and bootmem refuses every
  * later call, as after free_all_bootmem. */
 void mm_bootmem_retire(struct mm_machine *m);
+/* Bootmem node i (0 <= i < mm_bootmem_nr_nodes, address order): its nid and
+ * span [*min_pfn, *low_pfn); false past the last node. */
+bool mm_bootmem_node_span(const struct mm_machine *m, uint32_t i, int *nid, mm_pfn_t *min_pfn,
+			  mm_pfn_t *low_pfn);
 
 /* ===================================================================== */
 /* "page_alloc.c", "mm_init.c", "vmstat.c": the buddy allocator           */

@@ -10,6 +10,7 @@
  * mmsim's sits here, beside the views, because both only read the
  * allocator's state: nothing in this file changes the machine.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "internal.h"
@@ -286,7 +287,19 @@ static MM_ARRAY_WALK int verify_free_block(struct mm_machine *m,
 				   MM_PG_POISONED;
 	const uint32_t tail_want = (zi == MM_ZONE_HIGHMEM ? MM_PG_HIGHMEM : 0) | free_poison_flag(m);
 	const struct mm_page *b;
+	/* A tail's zone, node and the core's free mark (phys.c's
+	 * USE_AFTER_FREE answer), adjacent bytes of struct mm_page, compared
+	 * as one word: pad masked out */
+	const unsigned char ids_bytes[4] = { (unsigned char)zi, (unsigned char)n, 1, 0 };
+	const unsigned char mask_bytes[4] = { 0xff, 0xff, 0xff, 0 };
+	uint32_t ids_want, ids_mask;
 
+	_Static_assert(offsetof(struct mm_page, nid) == offsetof(struct mm_page, zone) + 1 &&
+			       offsetof(struct mm_page, free_mark) == offsetof(struct mm_page, zone) + 2 &&
+			       offsetof(struct mm_page, pad) == offsetof(struct mm_page, zone) + 3,
+		       "zone, nid, free_mark, pad adjacent");
+	memcpy(&ids_want, ids_bytes, 4);
+	memcpy(&ids_mask, mask_bytes, 4);
 	MM_VERIFY(m, !(pfn & (nr - 1)), "free block pfn %#llx not aligned to order %u",
 		  (unsigned long long)pfn, o);
 	MM_VERIFY(m, pfn >= z->start_pfn && pfn + nr <= z->end_pfn,
@@ -296,17 +309,22 @@ static MM_ARRAY_WALK int verify_free_block(struct mm_machine *m,
 		const struct mm_page *q = verify_page(m, cur, pfn + i, pfn + nr);
 		MM_VERIFY(m, q, "free block at %#llx covers hole pfn %#llx", (unsigned long long)pfn,
 			  (unsigned long long)(pfn + i));
-		MM_VERIFY(m, q->nid == n && q->zone == zi, "free block at %#llx: pfn %#llx in another zone",
-			  (unsigned long long)pfn, (unsigned long long)(pfn + i));
+		uint32_t ids;
+		memcpy(&ids, (const unsigned char *)q + offsetof(struct mm_page, zone), 4);
+		if ((ids & ids_mask) != ids_want) {
+			MM_VERIFY(m, q->nid == n && q->zone == zi,
+				  "free block at %#llx: pfn %#llx in another zone", (unsigned long long)pfn,
+				  (unsigned long long)(pfn + i));
+			MM_VERIFY(m, q->free_mark == 1, "free block at %#llx: pfn %#llx free mark %u",
+				  (unsigned long long)pfn, (unsigned long long)(pfn + i), q->free_mark);
+		}
 		MM_VERIFY(m, q->pfn == pfn + i, "pfn %#llx: struct page names pfn %#llx",
 			  (unsigned long long)(pfn + i), (unsigned long long)q->pfn);
-		/* with the core's free mark (phys.c's USE_AFTER_FREE answer) */
-		MM_VERIFY(m, (q->flags & tail_mask) == tail_want && q->free_mark == 1,
+		MM_VERIFY(m, (q->flags & tail_mask) == tail_want,
 			  "free block at %#llx: pfn %#llx has flags %#x%s", (unsigned long long)pfn,
 			  (unsigned long long)(pfn + i), q->flags,
 			  (q->flags ^ tail_want) & MM_PG_HIGHMEM	 ? ": PageHighMem wrong"
 			  : (q->flags ^ tail_want) & MM_PG_POISONED ? ": PagePoisoned wrong"
-			  : q->free_mark != 1			    ? ": free mark wrong"
 								    : "");
 		MM_VERIFY(m, q->refcount == 0, "free pfn %#llx has count %d", (unsigned long long)(pfn + i),
 			  q->refcount);

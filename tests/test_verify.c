@@ -494,7 +494,7 @@ static void free_mark_wrong(void)
 	uint8_t byte;
 	ASSERT_TRUE(m);
 	CORRUPT(m, 0xf08, p->free_mark = 0, "free head pfn 0xf08: free mark 0");
-	CORRUPT(m, 0xf0c, p->free_mark = 0, "free block at 0xf08: pfn 0xf0c has flags*: free mark wrong");
+	CORRUPT(m, 0xf0c, p->free_mark = 0, "free block at 0xf08: pfn 0xf0c free mark 0");
 	CORRUPT(m, 0x100c, p->free_mark = 0, "per-CPU page pfn 0x100c: free mark 0");
 	CORRUPT(m, 0xf80, p->free_mark = 1,
 		"node 0 zone 0: 1 pages outside free blocks carry the free mark, 0 are per-CPU");
