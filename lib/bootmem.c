@@ -49,55 +49,74 @@ struct mm_bootmem_state {
 	int handoff;       /* HANDOFF_* */
 };
 
-/* ---- table of contents ---------------------------------------------- */
-/* bits */
+/* ===================================================================== */
+/* bits                                                                  */
+/* ===================================================================== */
+
 /* Bitmap size in bytes for a node of `pages` pages. */
-static uint64_t bm_map_bytes(uint64_t pages);
+static uint64_t bm_map_bytes(uint64_t pages)
+{
+	return mm_round_up((pages + 7) / 8, BM_BITS / 8);
+}
+
 /* Pages the bitmap itself occupies. */
-static uint64_t bm_map_pages(const struct bm_node *n);
-static bool bm_test(const struct bm_node *n, uint64_t idx);
+static uint64_t bm_map_pages(const struct bm_node *n)
+{
+	return (n->map_bytes + MM_PAGE_SIZE - 1) / MM_PAGE_SIZE;
+}
+
+static bool bm_test(const struct bm_node *n, uint64_t idx)
+{
+	return n->map[idx / BM_BITS] >> (idx % BM_BITS) & 1;
+}
+
 /* First index in [from, to) whose bit equals `set`, or `to`. */
-static uint64_t bm_find(const struct bm_node *n, uint64_t from, uint64_t to, bool set);
+static uint64_t bm_find(const struct bm_node *n, uint64_t from, uint64_t to, bool set)
+{
+	uint64_t i = from;
+
+	while (i < to) {
+		uint32_t w = n->map[i / BM_BITS];
+		if (!set)
+			w = ~w;
+		w >>= i % BM_BITS;
+		if (w) {
+			i += (uint64_t)__builtin_ctz(w);
+			return i < to ? i : to;
+		}
+		i = (i / BM_BITS + 1) * BM_BITS;
+	}
+	return to;
+}
+
 /* Clear bits among the first `pages` (popcount per word). */
-static uint64_t bm_count_clear(const struct bm_node *n, uint64_t pages);
+static uint64_t bm_count_clear(const struct bm_node *n, uint64_t pages)
+{
+	uint64_t clear = 0;
+	for (uint64_t w = 0; w * BM_BITS < pages; w++) {
+		uint32_t v = ~n->map[w];
+		if (pages - w * BM_BITS < BM_BITS)
+			v &= (1u << (pages - w * BM_BITS)) - 1;
+		clear += (uint64_t)__builtin_popcount(v);
+	}
+	return clear;
+}
+
 /* Set or clear bits [from, to). */
-static void bm_fill(struct bm_node *n, uint64_t from, uint64_t to, bool set);
-/* nodes */
-static struct bm_node *bm_node_by_nid(struct mm_bootmem_state *st, int nid);
-/* The node containing pfn, or NULL. */
-static struct bm_node *bm_node_at(struct mm_bootmem_state *st, mm_pfn_t pfn);
-/* mark_bootmem's walk: true if [start, end) is covered by consecutive nodes. */
-static bool bm_range_covered(struct mm_bootmem_state *st, mm_pfn_t start, mm_pfn_t end);
-/* Byte range to pfns; false (INVALID_ARG reported) if it wraps. */
-static bool bm_span(struct mm_machine *m, const char *fn, uint64_t addr, uint64_t size);
-/* marking */
-/* The kernel's __free(sidx, ...) hint update for the part of a range
- * starting at `start` (its first index in n). */
-static void bm_lower_hint(struct bm_node *n, mm_pfn_t start);
-/* __free on the part of [start, end) inside n: lower the hint, clear bits. */
-static void bm_free_part(struct bm_node *n, mm_pfn_t start, mm_pfn_t end);
-/* mark_bootmem(reserve): covered range, applies or reports -EBUSY. */
-static int bm_mark(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end, bool reserve, int flags,
-		   struct bm_node *only);
-/* allocation */
-static uint64_t bm_align_idx(const struct bm_node *n, uint64_t idx, uint64_t step);
-/* alloc_bootmem_core on one node; true and *out on success. */
-static bool bm_alloc_core(struct mm_machine *m, struct bm_node *n, uint64_t size,
-			  uint64_t align, uint64_t goal, uint64_t limit, mm_phys_addr_t *out);
-/* ___alloc_bootmem_nopanic: nodes in order, then goal dropped. */
-static bool bm_alloc_nodes(struct mm_machine *m, uint64_t size, uint64_t align, uint64_t goal,
-			   uint64_t limit, mm_phys_addr_t *out);
-/* Argument checks shared by every allocation entry (reports, -EINVAL). */
-static int bm_alloc_check(struct mm_machine *m, const char *fn, uint64_t size, uint64_t align,
-			  uint64_t goal, uint64_t limit, mm_phys_addr_t *out);
-/* hand-off */
-/* May [pfn, pfn + 2^order) go to the buddy: pages exist in one zone of one
- * node, all PageReserved and not free. */
-static bool bm_block_ok(struct mm_machine *m, mm_pfn_t pfn, unsigned order);
-/* free_all_bootmem's walk over one node; apply=false only checks. */
-static bool bm_node_handoff(struct mm_machine *m, struct bm_node *n, bool apply, uint64_t *count);
-/* Is pfn clear in some node's bitmap? */
-static bool bm_pfn_free(struct mm_bootmem_state *st, mm_pfn_t pfn);
+static void bm_fill(struct bm_node *n, uint64_t from, uint64_t to, bool set)
+{
+	for (uint64_t i = from; i < to;) {
+		uint64_t w = i / BM_BITS, lo = i % BM_BITS;
+		uint64_t hi = MM_MIN((uint64_t)BM_BITS, lo + (to - i));
+		uint32_t mask = (uint32_t)((hi - lo == BM_BITS) ? 0xffffffffu
+								: ((1u << (hi - lo)) - 1) << lo);
+		if (set)
+			n->map[w] |= mask;
+		else
+			n->map[w] &= ~mask;
+		i += hi - lo;
+	}
+}
 
 /* ===================================================================== */
 /* life cycle                                                            */
@@ -166,73 +185,10 @@ int mm_bootmem_verify(struct mm_machine *m)
 }
 
 /* ===================================================================== */
-/* bits                                                                  */
-/* ===================================================================== */
-
-static uint64_t bm_map_bytes(uint64_t pages)
-{
-	return mm_round_up((pages + 7) / 8, BM_BITS / 8);
-}
-
-static uint64_t bm_map_pages(const struct bm_node *n)
-{
-	return (n->map_bytes + MM_PAGE_SIZE - 1) / MM_PAGE_SIZE;
-}
-
-static bool bm_test(const struct bm_node *n, uint64_t idx)
-{
-	return n->map[idx / BM_BITS] >> (idx % BM_BITS) & 1;
-}
-
-static uint64_t bm_find(const struct bm_node *n, uint64_t from, uint64_t to, bool set)
-{
-	uint64_t i = from;
-
-	while (i < to) {
-		uint32_t w = n->map[i / BM_BITS];
-		if (!set)
-			w = ~w;
-		w >>= i % BM_BITS;
-		if (w) {
-			i += (uint64_t)__builtin_ctz(w);
-			return i < to ? i : to;
-		}
-		i = (i / BM_BITS + 1) * BM_BITS;
-	}
-	return to;
-}
-
-static uint64_t bm_count_clear(const struct bm_node *n, uint64_t pages)
-{
-	uint64_t clear = 0;
-	for (uint64_t w = 0; w * BM_BITS < pages; w++) {
-		uint32_t v = ~n->map[w];
-		if (pages - w * BM_BITS < BM_BITS)
-			v &= (1u << (pages - w * BM_BITS)) - 1;
-		clear += (uint64_t)__builtin_popcount(v);
-	}
-	return clear;
-}
-
-static void bm_fill(struct bm_node *n, uint64_t from, uint64_t to, bool set)
-{
-	for (uint64_t i = from; i < to;) {
-		uint64_t w = i / BM_BITS, lo = i % BM_BITS;
-		uint64_t hi = MM_MIN((uint64_t)BM_BITS, lo + (to - i));
-		uint32_t mask = (uint32_t)((hi - lo == BM_BITS) ? 0xffffffffu
-								: ((1u << (hi - lo)) - 1) << lo);
-		if (set)
-			n->map[w] |= mask;
-		else
-			n->map[w] &= ~mask;
-		i += hi - lo;
-	}
-}
-
-/* ===================================================================== */
 /* nodes and argument checks                                             */
 /* ===================================================================== */
 
+/* The bootmem node of nid, or NULL. */
 static struct bm_node *bm_node_by_nid(struct mm_bootmem_state *st, int nid)
 {
 	for (uint32_t i = 0; i < st->nr; i++)
@@ -241,6 +197,7 @@ static struct bm_node *bm_node_by_nid(struct mm_bootmem_state *st, int nid)
 	return NULL;
 }
 
+/* The node containing pfn, or NULL. */
 static struct bm_node *bm_node_at(struct mm_bootmem_state *st, mm_pfn_t pfn)
 {
 	for (uint32_t i = 0; i < st->nr; i++)
@@ -249,6 +206,7 @@ static struct bm_node *bm_node_at(struct mm_bootmem_state *st, mm_pfn_t pfn)
 	return NULL;
 }
 
+/* mark_bootmem's walk: true if [start, end) is covered by consecutive nodes. */
 static bool bm_range_covered(struct mm_bootmem_state *st, mm_pfn_t start, mm_pfn_t end)
 {
 	struct bm_node *n = bm_node_at(st, start);
@@ -273,6 +231,7 @@ bool mm_bootmem_refuse_after(struct mm_machine *m, const char *fn)
 	return true;
 }
 
+/* Byte range to pfns; false (INVALID_ARG reported) if it wraps. */
 static bool bm_span(struct mm_machine *m, const char *fn, uint64_t addr, uint64_t size)
 {
 	if (addr + size >= addr || size == 0)
@@ -352,6 +311,8 @@ int mm_init_bootmem_node(struct mm_machine *m, int nid, mm_pfn_t mapstart_pfn,
 	return 0;
 }
 
+/* The kernel's __free(sidx, ...) hint update for the part of a range
+ * starting at `start` (its first index in n). */
 static void bm_lower_hint(struct bm_node *n, mm_pfn_t start)
 {
 	uint64_t s = MM_MAX(start, n->min_pfn) - n->min_pfn;
@@ -359,6 +320,7 @@ static void bm_lower_hint(struct bm_node *n, mm_pfn_t start)
 		n->hint_idx = s;
 }
 
+/* __free on the part of [start, end) inside n: lower the hint, clear bits. */
 static void bm_free_part(struct bm_node *n, mm_pfn_t start, mm_pfn_t end)
 {
 	uint64_t s = MM_MAX(start, n->min_pfn) - n->min_pfn;
@@ -370,6 +332,7 @@ static void bm_free_part(struct bm_node *n, mm_pfn_t start, mm_pfn_t end)
 		bm_fill(n, s, e, false);
 }
 
+/* mark_bootmem(reserve): covered range, applies or reports -EBUSY. */
 static int bm_mark(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end, bool reserve, int flags,
 		   struct bm_node *only)
 {
@@ -606,12 +569,14 @@ bool mm_bootmem_handed_off(const struct mm_machine *m)
 /* allocation                                                            */
 /* ===================================================================== */
 
+/* The first index at or above idx whose pfn is a multiple of step. */
 static uint64_t bm_align_idx(const struct bm_node *n, uint64_t idx, uint64_t step)
 {
 	/* align the physical pfn, not the node-relative index */
 	return mm_round_up(n->min_pfn + idx, step) - n->min_pfn;
 }
 
+/* alloc_bootmem_core on one node; true and *out on success. */
 static bool bm_alloc_core(struct mm_machine *m, struct bm_node *n, uint64_t size,
 			  uint64_t align, uint64_t goal, uint64_t limit, mm_phys_addr_t *out)
 {
@@ -676,6 +641,7 @@ static bool bm_alloc_core(struct mm_machine *m, struct bm_node *n, uint64_t size
 	}
 }
 
+/* ___alloc_bootmem_nopanic: nodes in order, then goal dropped. */
 static bool bm_alloc_nodes(struct mm_machine *m, uint64_t size, uint64_t align, uint64_t goal,
 			   uint64_t limit, mm_phys_addr_t *out)
 {
@@ -697,6 +663,7 @@ static bool bm_alloc_nodes(struct mm_machine *m, uint64_t size, uint64_t align, 
 	}
 }
 
+/* Argument checks shared by every allocation entry (reports, -EINVAL). */
 static int bm_alloc_check(struct mm_machine *m, const char *fn, uint64_t size, uint64_t align,
 			  uint64_t goal, uint64_t limit, mm_phys_addr_t *out)
 {
@@ -789,6 +756,8 @@ int mm_alloc_bootmem_node(struct mm_machine *m, int nid, uint64_t size, uint64_t
 /* hand-off                                                              */
 /* ===================================================================== */
 
+/* May [pfn, pfn + 2^order) go to the buddy: pages exist in one zone of one
+ * node, all PageReserved and not free. */
 static bool bm_block_ok(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
 {
 	/* the memmap is walked by the page allocator, one look-up per host
@@ -796,6 +765,7 @@ static bool bm_block_ok(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
 	return mm_page_alloc_handoff_ok(m, pfn, (uint64_t)1 << order);
 }
 
+/* Is pfn clear in some node's bitmap? */
 static bool bm_pfn_free(struct mm_bootmem_state *st, mm_pfn_t pfn)
 {
 	struct bm_node *n = bm_node_at(st, pfn);
@@ -839,6 +809,7 @@ static bool bm_handoff_run(struct mm_machine *m, const struct bm_node *n, uint64
 	return true;
 }
 
+/* free_all_bootmem's walk over one node; apply=false only checks. */
 static bool bm_node_handoff(struct mm_machine *m, struct bm_node *n, bool apply, uint64_t *count)
 {
 	struct mm_bootmem_state *st = m->bootmem;

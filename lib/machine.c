@@ -11,14 +11,6 @@
 
 #include "internal.h"
 
-/* ---- table of contents ----------------------------------------------- */
-/* Check a configuration: every field within what the model supports. */
-static int config_check(const struct mm_config *cfg);
-/* Run every stage's init in boot order; undo on failure. */
-static int stages_init(struct mm_machine *m);
-/* Destroy every stage in reverse order (NULL-safe). */
-static void stages_destroy(struct mm_machine *m);
-
 struct stage_ops {
 	const char *name;
 	int (*init)(struct mm_machine *m);
@@ -50,6 +42,7 @@ void mm_config_default(struct mm_config *cfg, enum mm_era era)
 				MM_FEAT_REUSE_REFCOUNT | MM_FEAT_FREELIST_SWAB;
 }
 
+/* Check a configuration: every field within what the model supports. */
 static int config_check(const struct mm_config *cfg)
 {
 	if (cfg->era > MM_ERA_MODERN || cfg->profile > MM_PROFILE_ARM)
@@ -75,6 +68,7 @@ static int config_check(const struct mm_config *cfg)
 	return 0;
 }
 
+/* Run every stage's init in boot order; undo on failure. */
 static int stages_init(struct mm_machine *m)
 {
 	for (size_t i = 0; i < MM_ARRAY_SIZE(stage_table); i++) {
@@ -88,6 +82,7 @@ static int stages_init(struct mm_machine *m)
 	return 0;
 }
 
+/* Destroy every stage in reverse order (NULL-safe). */
 static void stages_destroy(struct mm_machine *m)
 {
 	for (size_t i = MM_ARRAY_SIZE(stage_table); i--;)
