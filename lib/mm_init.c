@@ -322,7 +322,7 @@ static bool handoff_prep(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e)
 		}
 		s = run_end;
 	}
-	/* the ASan poisoning of the frames free_block would do per block, for
+	/* the ASan poisoning of the frames mm_free_block would do per block, for
 	 * the whole range at once (one pass over the backed frames) */
 	mm_phys_poison_frames(m, s0, e - s0);
 	return true;
@@ -337,7 +337,7 @@ static void handoff_free(struct mm_machine *m, struct mm_zone *z, bool prepped, 
 		mm_free_block(m, pfn, order, false);
 		return;
 	}
-	/* free_block's last step (handoff_prep poisoned the frames) */
+	/* mm_free_block's last step (handoff_prep poisoned the frames) */
 	mm_free_one_page(m, z, pfn, order);
 }
 

@@ -57,7 +57,7 @@ page_info_fill(const struct mm_page_alloc_state *st, const struct mm_page *p,
 }
 
 /* End of the block a free head h covers for every pfn of it, as
- * free_block_head sees it: the whole block when it is aligned to its order
+ * mm_free_block_head sees it: the whole block when it is aligned to its order
  * below MAX_ORDER (each of its pfns then finds h), else 0 (those pfns are
  * decided one at a time). */
 static inline __attribute__((always_inline)) mm_pfn_t
@@ -263,7 +263,7 @@ struct verify_counts {
 	uint64_t heads[MM_NR_ZONES][MM_PA_ORDER_LIMIT];
 };
 
-/* PG_POISONED as every free page carries it: set by free_block under
+/* PG_POISONED as every free page carries it: set by mm_free_block under
  * page poisoning, never otherwise (the hand-off's fast path is off then). */
 static inline __attribute__((always_inline)) MM_ARRAY_WALK uint32_t
 free_poison_flag(const struct mm_machine *m)
@@ -279,7 +279,7 @@ static MM_ARRAY_WALK int verify_free_block(struct mm_machine *m,
 	const struct mm_zone *z = &m->page_alloc->node[n].zones[zi];
 	const uint64_t nr = (uint64_t)1 << o;
 	/* A tail is in no state of its own, has PageHighMem as its zone says
-	 * and is poisoned exactly when page poisoning is on (free_block marks
+	 * and is poisoned exactly when page poisoning is on (mm_free_block marks
 	 * every page it frees): one compare per tail for all three (the walk
 	 * skips the tails, so only this loop sees them). */
 	const uint32_t tail_mask = MM_PG_RESERVED | MM_PG_ALLOCATED | MM_PG_HEAD | MM_PG_TAIL |
