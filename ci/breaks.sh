@@ -7,7 +7,8 @@
 # line names the harness that must catch it): the sanitize type priority
 # inverted, memblock top-down placement one page low, the buddy index as
 # pfn + 2^order, no same-zone check on merge, free_all_bootmem skipping the
-# last bitmap word. For each, a scratch worktree of HEAD gets the patch, props
+# last bitmap word, memblock_mark_mirror marking without kernelcore=mirror.
+# For each, a scratch worktree of HEAD gets the patch, props
 # is built there (preset dev) and run with --seconds; the break counts as
 # caught when props fails, and its shrunk trace is printed. The working tree
 # is never touched. Exits non-zero if a break is not caught or a patch no

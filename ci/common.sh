@@ -3,7 +3,8 @@
 # and the package check that installs what is missing on Debian.
 
 MMSIM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-NPROC=$(nproc 2>/dev/null || echo 2)
+NPROC=$(nproc 2>/dev/null || echo 1)
+[ "$NPROC" -ge 1 ] 2>/dev/null || NPROC=1
 
 log() { printf '==> %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -60,13 +61,39 @@ clang_runtime_ok() {
 	return $rc
 }
 
-# Can gcc build and run a 32-bit x86 program (gcc-multilib)?
-m32_ok() {
+# Can gcc build a 32-bit x86 program (gcc-multilib)? Building is all the
+# -m32 preset needs; running its tests also needs a host kernel that executes
+# i386 binaries (CONFIG_IA32_EMULATION), which some kernels leave out.
+m32_build_ok() {
 	local tmp rc
 	tmp=$(mktemp -d)
 	printf 'int main(void) { return sizeof(long) != 4; }\n' >"$tmp/p.c"
-	gcc -m32 "$tmp/p.c" -o "$tmp/p" >/dev/null 2>&1 && "$tmp/p"
+	gcc -m32 "$tmp/p.c" -o "$tmp/p" >/dev/null 2>&1
 	rc=$?
+	rm -rf "$tmp"
+	return $rc
+}
+
+# Can this host execute a 32-bit x86 binary? Probed once by building and
+# running one. MMSIM_NO_M32_EXEC=1 answers "no" without probing, so the skip
+# path can be exercised on any machine. On "no" it sets m32_why.
+m32_run_ok() {
+	local tmp rc
+	if [ "${MMSIM_NO_M32_EXEC:-0}" = 1 ]; then
+		m32_why="MMSIM_NO_M32_EXEC=1 (simulating a host without 32-bit execution)"
+		return 1
+	fi
+	tmp=$(mktemp -d)
+	printf 'int main(void) { return sizeof(long) != 4; }\n' >"$tmp/p.c"
+	if ! gcc -m32 "$tmp/p.c" -o "$tmp/p" >/dev/null 2>&1; then
+		m32_why="gcc -m32 cannot link a program"
+		rc=1
+	elif ! "$tmp/p" >/dev/null 2>&1; then
+		m32_why="the host kernel does not execute i386 binaries (no IA32 emulation)"
+		rc=1
+	else
+		rc=0
+	fi
 	rm -rf "$tmp"
 	return $rc
 }
@@ -77,7 +104,7 @@ clang_major() {
 
 # need TOOL... : make sure each named tool is usable, installing what is missing.
 # Tools: cmake ninja clang asan (clang's ASan/UBSan runtime) fuzzer (libFuzzer)
-#        gcc afl llvm (llvm-profdata/llvm-cov) zip m32 (gcc -m32: gcc-multilib)
+#        gcc afl llvm (llvm-profdata/llvm-cov) zip m32 (gcc -m32 builds: gcc-multilib)
 need() {
 	local pkgs=() t major
 	for t in "$@"; do
@@ -90,7 +117,7 @@ need() {
 		llvm) command -v "llvm-profdata-$(clang_major)" >/dev/null 2>&1 || command -v llvm-profdata >/dev/null 2>&1 \
 			|| pkgs+=("llvm-$(clang_major)") ;;
 		zip) command -v zip >/dev/null 2>&1 || pkgs+=(zip) ;;
-		m32) m32_ok || pkgs+=(gcc-multilib) ;;
+		m32) m32_build_ok || pkgs+=(gcc-multilib) ;;
 		esac
 	done
 	# The sanitizer runtimes belong to the clang that gets installed, so

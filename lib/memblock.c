@@ -20,7 +20,11 @@
  *    an INVALID_ARG report; align 0 and nid == MAX_NUMNODES warn once per
  *    call (the kernel's dump_stack/WARN_ONCE);
  *  - memblock_end_of_DRAM of an empty memory type is 0 (the kernel reads
- *    regions[-1] when cnt is 0).
+ *    regions[-1] when cnt is 0);
+ *  - memblock_mark_mirror marks only with cfg.kernelcore_mirror (the
+ *    kernel's kernelcore=mirror); each fall back from mirrored to any memory
+ *    is one WARN report of the kernel's "Could not allocate ... bytes of
+ *    mirrored memory" line, which the kernel rate-limits and mmsim does not.
  * Every attempt to allocate (the alloc APIs once per call, and each array
  * doubling) passes through mm_should_fail() first.
  * No recursion: the kernel's memblock_double_array(memory) -> memblock_reserve
@@ -49,7 +53,7 @@ struct mm_memblock_state {
 	struct mm_memblock mb;
 	bool cnt0;          /* MM_FEAT_MEMBLOCK_EMPTY_CNT0: empty type has cnt 0 */
 	bool can_resize;    /* memblock_allow_resize() was called */
-	bool has_mirror;    /* system_has_some_mirror */
+	bool has_mirror;    /* system_has_some_mirror: only with kernelcore=mirror */
 	bool movable_node;  /* movable_node_is_enabled() */
 	mm_phys_addr_t array_phys[2]; /* simulated array address, 0 = static */
 	/* the host copies of the static arrays, in the state's own block (one
@@ -119,10 +123,13 @@ static mm_phys_addr_t mb_find_in_range_node(const struct mm_memblock_state *st,
 					    mm_phys_addr_t size, mm_phys_addr_t align,
 					    mm_phys_addr_t start, mm_phys_addr_t end, int nid,
 					    unsigned int flags);
-/* memblock_find_in_range: any node, mirror first when the system has it. */
-static mm_phys_addr_t mb_find_in_range(const struct mm_memblock_state *st, mm_phys_addr_t start,
+/* memblock_find_in_range: any node, mirror first when the system has it
+ * (warning when it falls back). */
+static mm_phys_addr_t mb_find_in_range(struct mm_machine *m, mm_phys_addr_t start,
 				       mm_phys_addr_t end, mm_phys_addr_t size,
 				       mm_phys_addr_t align);
+/* The kernel's pr_warn when mirrored memory could not hold size bytes. */
+static void mb_warn_mirror(struct mm_machine *m, mm_phys_addr_t size);
 
 /* ---- growth --------------------------------------------------------------- */
 
@@ -181,7 +188,7 @@ static mm_phys_addr_t mb_clamp(mm_phys_addr_t x, mm_phys_addr_t lo, mm_phys_addr
 /* A "static" array of max entries holding the empty marker. */
 static void mb_type_init(const struct mm_memblock_state *st, struct mm_memblock_type *t,
 			 struct mm_memblock_region *regions, unsigned long max, const char *name);
-/* Every invariant of one type (mm-semantics.md §2). */
+/* Every invariant of one type (semantics.md §3.7). */
 static int mb_verify_type(struct mm_machine *m, const struct mm_memblock_state *st,
 			  const struct mm_memblock_type *t, int which);
 /* nid in [NUMA_NO_NODE, MAX_NUMNODES], else an INVALID_ARG report. */
@@ -548,16 +555,25 @@ static mm_phys_addr_t mb_find_in_range_node(const struct mm_memblock_state *st,
 	return mb_find_top_down(st, start, end, size, align, nid, flags);
 }
 
-static mm_phys_addr_t mb_find_in_range(const struct mm_memblock_state *st, mm_phys_addr_t start,
+static void mb_warn_mirror(struct mm_machine *m, mm_phys_addr_t size)
+{
+	mm_report(m, MM_STAGE_MEMBLOCK, MM_REPORT_WARN, 0,
+		  "Could not allocate %#llx bytes of mirrored memory", (unsigned long long)size);
+}
+
+static mm_phys_addr_t mb_find_in_range(struct mm_machine *m, mm_phys_addr_t start,
 				       mm_phys_addr_t end, mm_phys_addr_t size,
 				       mm_phys_addr_t align)
 {
+	const struct mm_memblock_state *st = m->memblock;
 	unsigned int flags = st->has_mirror ? MM_MEMBLOCK_MIRROR : MM_MEMBLOCK_NONE;
 	mm_phys_addr_t ret = mb_find_in_range_node(st, size, align, start, end, MM_NUMA_NO_NODE, flags);
 
-	if (!ret && (flags & MM_MEMBLOCK_MIRROR))
+	if (!ret && (flags & MM_MEMBLOCK_MIRROR)) {
+		mb_warn_mirror(m, size);
 		ret = mb_find_in_range_node(st, size, align, start, end, MM_NUMA_NO_NODE,
 					    MM_MEMBLOCK_NONE);
+	}
 	return ret;
 }
 
@@ -574,9 +590,9 @@ static mm_phys_addr_t mb_double_place(struct mm_machine *m, int which, mm_phys_a
 	/* only a reserved array must keep clear of the range being reserved */
 	if (which != MB_RESERVED)
 		area_base = area_size = 0;
-	addr = mb_find_in_range(st, area_base + area_size, limit, new_alloc, MM_PAGE_SIZE);
+	addr = mb_find_in_range(m, area_base + area_size, limit, new_alloc, MM_PAGE_SIZE);
 	if (!addr && area_size)
-		addr = mb_find_in_range(st, 0, MM_MIN(area_base, limit), new_alloc, MM_PAGE_SIZE);
+		addr = mb_find_in_range(m, 0, MM_MIN(area_base, limit), new_alloc, MM_PAGE_SIZE);
 	return addr;
 }
 
@@ -875,6 +891,7 @@ static mm_phys_addr_t mb_alloc_range_nid(struct mm_machine *m, mm_phys_addr_t si
 		if (!(flags & MM_MEMBLOCK_MIRROR))
 			return 0;
 		flags &= ~(unsigned int)MM_MEMBLOCK_MIRROR;
+		mb_warn_mirror(m, size);
 	}
 }
 
@@ -977,6 +994,8 @@ int mm_memblock_verify(struct mm_machine *m)
 	int ret;
 
 	MM_VERIFY(m, st != NULL, "memblock: no state");
+	MM_VERIFY(m, !st->has_mirror || m->cfg.kernelcore_mirror,
+		  "memblock: mirror wanted without kernelcore=mirror");
 	ret = mb_verify_type(m, st, &st->mb.memory, MB_MEMORY);
 	if (ret)
 		return ret;
@@ -1074,6 +1093,9 @@ int mm_memblock_mark_mirror(struct mm_machine *m, mm_phys_addr_t base, mm_phys_a
 {
 	if (!m || !m->memblock)
 		return -EINVAL;
+	/* without kernelcore=mirror the firmware's mirror map is ignored */
+	if (!m->cfg.kernelcore_mirror)
+		return 0;
 	m->memblock->has_mirror = true; /* set before the isolate, even if it fails */
 	return mb_setclr_flag(m, base, size, true, MM_MEMBLOCK_MIRROR);
 }

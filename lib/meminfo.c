@@ -3,7 +3,7 @@
  * 2.6.29-3.x): arm_add_memory, the sort by start in paging_init, and
  * sanity_check_meminfo's lowmem/highmem split at vmalloc_min.
  *
- * Model (mm-semantics.md 1b): __va(p) = p - phys_offset + PAGE_OFFSET in a
+ * Model (semantics.md §2.2): __va(p) = p - phys_offset + PAGE_OFFSET in a
  * 32-bit virtual space; vmalloc_min = VMALLOC_END - vmalloc_reserve (the
  * vmalloc= clamps: at least 16 MiB, at most VMALLOC_END - PAGE_OFFSET -
  * 32 MiB, rounded down to a page). A bank whose virtual start lies below PAGE_OFFSET or wraps past

@@ -226,7 +226,7 @@ uint64_t mm_min_free_kbytes(const struct mm_machine *m)
 }
 
 /* ===================================================================== */
-/* Verify (CONFIG_DEBUG_VM): every invariant of mm-semantics.md §4         */
+/* Verify (CONFIG_DEBUG_VM): every invariant of semantics.md §5.8        */
 /* ===================================================================== */
 
 /* A memmap cursor for walks in pfn order: one look-up per host array. */

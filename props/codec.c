@@ -57,7 +57,7 @@ void props_decode(const struct props_opdef *d, struct mm_cursor *c, struct props
 	 * would each be an ASan-checked library call. */
 	for (uint32_t i = n; i < PROPS_MAX_FIELDS; i++)
 		v[i] = 0;
-	_Static_assert(PROPS_MAX_FIELDS == 8, "one store per value below");
+	_Static_assert(PROPS_MAX_FIELDS == 9, "one store per value below");
 	op->v[0] = v[0];
 	op->v[1] = v[1];
 	op->v[2] = v[2];
@@ -66,6 +66,7 @@ void props_decode(const struct props_opdef *d, struct mm_cursor *c, struct props
 	op->v[5] = v[5];
 	op->v[6] = v[6];
 	op->v[7] = v[7];
+	op->v[8] = v[8];
 	*c = k;
 }
 

@@ -3,7 +3,8 @@
  * ranges placed relative to existing regions (same, inside, touching,
  * overlapping, spanning, filling a gap), small region arrays so that
  * doubling is reached, fault injection, and the two boot feeds (a sanitized
- * e820 map, ARM banks). The oracle (oracle_memblock.c) predicts every return
+ * e820 map, ARM banks), with and without the kernelcore=mirror boot
+ * parameter. The oracle (oracle_memblock.c) predicts every return
  * value, every placement, every memblock report and the whole state; the
  * feeds' own tables are read back from the library and checked by their own
  * harnesses.
@@ -269,6 +270,7 @@ static int mb_setup(void *ctx, const struct props_op *cfg, struct props_result *
 	else
 		mc.features &= ~(uint32_t)MM_FEAT_MEMBLOCK_EMPTY_CNT0;
 	mc.memblock_init_regions = (uint32_t)cfg->v[1];
+	mc.kernelcore_mirror = cfg->v[8] != 0;
 	mc.profile = layout == LAYOUT_ARM || layout == LAYOUT_ARM_CUSTOM ? MM_PROFILE_ARM
 		     : layout == LAYOUT_E820_PAE ? MM_PROFILE_X86_PAE : MM_PROFILE_X86_32;
 	c->profile = mc.profile;
@@ -277,6 +279,7 @@ static int mb_setup(void *ctx, const struct props_op *cfg, struct props_result *
 		return props_fail(r, "mm_machine_create: %d", ret);
 	mm_set_report_handler(c->m, on_report, c);
 	omb_init(&c->o, (unsigned long)cfg->v[1], cfg->v[0] != 0);
+	c->o.kernelcore_mirror = cfg->v[8] != 0;
 
 	mm_memblock_set_bottom_up(c->m, cfg->v[2]);
 	c->o.bottom_up = cfg->v[2];
@@ -803,12 +806,15 @@ const struct props_harness props_harness_memblock = {
 	.ctx_size = sizeof(struct mbctx),
 	.max_ops = 200,
 	.check_every = 16,
-	.config = { .name = "config", .nfields = 8,
+	/* kernelcore_mirror last: a field added at the end leaves the others'
+	 * trace names and meanings as they were */
+	.config = { .name = "config", .nfields = 9,
 		    .fields = { PROPS_ENUM("empty", empty_names, NULL),
 				PROPS_RANGE("init_regions", 4, 128), PROPS_BOOL("bottom_up"),
 				PROPS_BOOL("allow_resize"), PROPS_BOOL("fault"),
 				PROPS_RANGE("fault_after", 0, 64), PROPS_RANGE("fault_repeat", 0, 4),
-				PROPS_ENUM("layout", layout_names, NULL) } },
+				PROPS_ENUM("layout", layout_names, NULL),
+				PROPS_BOOL("kernelcore_mirror") } },
 	.setup = mb_setup,
 	.check = mb_check,
 	.check_cost = memblock_check_cost,

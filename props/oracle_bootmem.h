@@ -2,7 +2,7 @@
  * The bootmem oracle: a plain per-pfn model of every bootmem node (reserved
  * or free, one byte per page), the hint and the byte end of the last
  * allocation, allocation by brute force over every candidate pfn following
- * the search rules of docs/bootmem.md, and after the hand-off a per-pfn model
+ * the search rules of semantics.md §4.3, and after the hand-off a per-pfn model
  * of what the buddy allocator must hold (absent, reserved, free, allocated).
  * It calls no library code; report kinds are the public enum's values.
  */

@@ -1,6 +1,6 @@
 /*
  * Oracles for e820, early_res, ARM meminfo and the memblock byte set, from
- * mm-semantics.md 1 and 1b. Slow and plain: sanitize looks at every
+ * semantics.md §1 and §2. Slow and plain: sanitize looks at every
  * elementary interval between boundary points and takes the largest
  * covering type; find_e820_area tries every candidate position (the window
  * start and each reservation's aligned end) in order; meminfo builds its

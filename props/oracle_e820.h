@@ -1,7 +1,7 @@
 /*
  * Oracles for the firmware-map stages: e820, early_res, ARM meminfo, and the
  * byte set that e820/meminfo hand to memblock. Written from
- * mm-semantics.md 1 and 1b, simple and slow on purpose (sanitize is brute
+ * semantics.md §1 and §2, simple and slow on purpose (sanitize is brute
  * force over boundary points). They call no library code and share no
  * helper with lib/; only the public constants (types, report kinds) are
  * common.

@@ -425,14 +425,18 @@ static uint64_t find_node(const struct omb *o, uint64_t size, uint64_t align, ui
 	return found ? best : 0;
 }
 
-static uint64_t find_in_range(const struct omb *o, uint64_t start, uint64_t end, uint64_t size,
+/* Mirror first once something was marked; giving up on the mirror is the
+ * kernel's "Could not allocate ... mirrored memory" warning. */
+static uint64_t find_in_range(struct omb *o, uint64_t start, uint64_t end, uint64_t size,
 			      uint64_t align)
 {
 	uint32_t flags = o->has_mirror ? FLAG_MIRROR : 0;
 	uint64_t r = find_node(o, size, align, start, end, OMB_NO_NODE, flags);
 
-	if (!r && flags)
+	if (!r && flags) {
+		o->reports[OMB_R_WARN]++;
 		r = find_node(o, size, align, start, end, OMB_NO_NODE, 0);
+	}
 	return r;
 }
 
@@ -603,6 +607,8 @@ int omb_setclr(struct omb *o, uint64_t base, uint64_t size, bool set, uint32_t f
 
 int omb_mark_mirror(struct omb *o, uint64_t base, uint64_t size)
 {
+	if (!o->kernelcore_mirror)
+		return 0; /* not even the isolate: no doubling, no fault draw */
 	o->has_mirror = true;
 	return omb_setclr(o, base, size, true, FLAG_MIRROR);
 }
@@ -690,6 +696,7 @@ static uint64_t alloc_range_nid(struct omb *o, uint64_t size, uint64_t align, ui
 		if (!flags)
 			return 0;
 		flags = 0;
+		o->reports[OMB_R_WARN]++; /* mirrored memory could not hold it */
 	}
 }
 

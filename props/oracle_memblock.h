@@ -1,5 +1,5 @@
 /*
- * Oracle for memblock, written from mm-semantics.md §2 and the kernel's
+ * Oracle for memblock, written from semantics.md §3 and the kernel's
  * documented behaviour; calls no library code. Each type is the list of its
  * maximal runs (bytes covered with one nid and flags), rebuilt after every
  * change by brute force over boundary points; cnt, max, the empty marker,
@@ -45,6 +45,9 @@ struct omb_type {
 struct omb {
 	struct omb_type t[2];
 	bool cnt0, bottom_up, can_resize, has_mirror, movable_node;
+	/* kernelcore=mirror was given: only then does mark_mirror mark (and
+	 * make allocation prefer mirrored memory). Set by the harness. */
+	bool kernelcore_mirror;
 	uint64_t current_limit;
 	bool fault_enable;
 	uint32_t fault_countdown, fault_repeat;
@@ -80,6 +83,7 @@ int omb_add(struct omb *o, int which, uint64_t base, uint64_t size, int nid, uin
 int omb_add_node(struct omb *o, uint64_t base, uint64_t size, int nid, uint32_t flags);
 int omb_remove(struct omb *o, int which, uint64_t base, uint64_t size);
 int omb_setclr(struct omb *o, uint64_t base, uint64_t size, bool set, uint32_t flag);
+/* memblock_mark_mirror: nothing at all without kernelcore_mirror. */
 int omb_mark_mirror(struct omb *o, uint64_t base, uint64_t size);
 int omb_set_node(struct omb *o, int which, uint64_t base, uint64_t size, int nid);
 void omb_trim(struct omb *o, uint64_t align);

@@ -5,7 +5,7 @@
  * at most MAX_ORDER-1), so nr_free per order is derived from the free pfn
  * set, and "the zone has a block of order >= k" is "the zone has a free,
  * aligned, same-zone run of 2^k pages". A block's status is decided from a
- * Fenwick tree of free pages and the static runs of same-zone pages. Written from mm-semantics.md §4 and
+ * Fenwick tree of free pages and the static runs of same-zone pages. Written from semantics.md §5 and
  * page_alloc.h; calls no library code.
  */
 #ifndef MMSIM_PROPS_ORACLE_PAGE_ALLOC_H

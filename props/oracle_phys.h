@@ -1,7 +1,8 @@
 /*
  * Oracle for the machine core: which configurations are valid, and what
  * simulated physical memory holds (a plain list of written pages, searched
- * linearly). Written from DESIGN.md and machine.h; calls no library code.
+ * linearly). Written from semantics.md §0.2 and §0.5 and machine.h; calls
+ * no library code.
  */
 #ifndef MMSIM_PROPS_ORACLE_PHYS_H
 #define MMSIM_PROPS_ORACLE_PHYS_H

@@ -227,6 +227,38 @@ static void find_no_wrap(enum mm_era era)
 	mm_machine_destroy(m);
 }
 
+/*
+ *   RAM 1M ..........................
+ *        |cand 1M..1M+8K|
+ *                     |R 1M+8K-1 ..|   starts on the candidate's last byte
+ *   then |cand 1M..1M+8K| |R 1M+8K ..|  starts exactly at the candidate's end
+ * Expect the straddling reservation pushes the candidate past its end
+ * (half-open ranges overlap by one byte), and the touching one does not.
+ */
+static void find_straddle_last_byte(enum mm_era era)
+{
+	struct mm_machine *m = make(era, 0);
+	uint64_t at = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_reserve_early(m, MB(1) + KB(8) - 1, MB(1) + KB(12), "STRADDLE"), 0);
+	ASSERT_EQ(mm_find_e820_area(m, MB(1), MB(64), KB(8), 1, &at), 0);
+	ASSERT_EQ(at, MB(1) + KB(12));
+	ASSERT_EQ(mm_find_e820_area(m, MB(1), MB(64), KB(8) - 1, 1, &at), 0);
+	ASSERT_EQ(at, MB(1));
+	ASSERT_EQ(mm_free_early(m, MB(1) + KB(8) - 1, MB(1) + KB(12)), 0);
+	ASSERT_EQ(mm_reserve_early(m, MB(1) + KB(8), MB(1) + KB(12), "TOUCHING"), 0);
+	ASSERT_EQ(mm_find_e820_area(m, MB(1), MB(64), KB(8), KB(4), &at), 0);
+	ASSERT_EQ(at, MB(1));
+	/* a reservation ending on the candidate's first byte pushes it by one */
+	ASSERT_EQ(mm_reserve_early(m, MB(1) - KB(4), MB(1) + 1, "HEAD"), 0);
+	ASSERT_EQ(mm_find_e820_area(m, MB(1), MB(64), KB(8), 1, &at), 0);
+	ASSERT_EQ(at, MB(1) + KB(12));
+	ASSERT_EQ(mm_find_e820_area(m, MB(1), MB(64), KB(8) - 2, 1, &at), 0);
+	ASSERT_EQ(at, MB(1) + 1);
+	ASSERT_EQ(mm_report_count(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	for (int era = MM_ERA_2_6_29; era <= MM_ERA_MODERN; era++) {
@@ -239,6 +271,7 @@ int main(void)
 		RUN(misuse_free_mismatch, era);
 		RUN(misuse_bad_align, era);
 		RUN(find_no_wrap, era);
+		RUN(find_straddle_last_byte, era);
 	}
 	return check_summary("early_res");
 }

@@ -5,7 +5,7 @@
  * fresh machine each time. Every scenario runs under both empty-array
  * conventions (dummy region with cnt 1, and cnt 0); allocation scenarios
  * also run top-down and bottom-up. Expected values are worked out by hand
- * from mm-semantics.md §2.
+ * from semantics.md §3.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -20,7 +20,8 @@
 
 static bool g_cnt0, g_bottom_up;
 
-static struct mm_machine *mk(uint32_t init_regions)
+/* kernelcore_mirror: the kernelcore=mirror boot parameter (off in mk). */
+static struct mm_machine *mk_kc(uint32_t init_regions, bool kernelcore_mirror)
 {
 	struct mm_config cfg;
 	struct mm_machine *m = NULL;
@@ -31,11 +32,14 @@ static struct mm_machine *mk(uint32_t init_regions)
 	else
 		cfg.features &= ~(uint32_t)MM_FEAT_MEMBLOCK_EMPTY_CNT0;
 	cfg.memblock_init_regions = init_regions;
+	cfg.kernelcore_mirror = kernelcore_mirror;
 	if (mm_machine_create(&cfg, &m))
 		return NULL;
 	mm_memblock_set_bottom_up(m, g_bottom_up);
 	return m;
 }
+
+static struct mm_machine *mk(uint32_t init_regions) { return mk_kc(init_regions, false); }
 
 static const struct mm_memblock_type *mem(struct mm_machine *m) { return &mm_memblock_get(m)->memory; }
 static const struct mm_memblock_type *rsv(struct mm_machine *m) { return &mm_memblock_get(m)->reserved; }
@@ -545,22 +549,117 @@ static void memblock_alloc_nomap_check(void)
 	DONE(m);
 }
 
+#define MIRROR_WARN_0x1000 "Could not allocate 0x1000 bytes of mirrored memory"
+
+/* Exactly one report, of this kind, from memblock; the machine verifies. */
+static void expect_one(struct mm_machine *m, enum mm_report_kind kind);
+
 /*
- *  |  [MIRROR][   memory   ]  |   [0x10000,0x18000) mirrored
- * Expect mirrored memory first: top-down 0x17000, bottom-up 0x10000; once
- * the mirror is full, the next allocation drops MIRROR: top-down 0x2f000.
+ * kernelcore=mirror not given (the kernel's default boot):
+ *  |   [            memory 0x100000+0x100000            ]
+ *       ^ mark_mirror(0x100000, 0x1000): ignored
+ * Expect mark_mirror to return 0 and change nothing (memory.cnt 1, no
+ * flags), then memblock_alloc(0x100, 0x100) at the top of memory: 0x1fff00
+ * (bottom-up 0x100000); no report.
  */
-static void memblock_alloc_mirror_check(void)
+static void memblock_mark_mirror_off_check(void)
 {
 	struct mm_machine *m = mk(0);
+	mm_phys_addr_t out = 0;
+	ASSERT_EQ(mm_memblock_add(m, 0x100000, 0x100000), 0);
+	ASSERT_EQ(mm_memblock_mark_mirror(m, 0x100000, 0x1000), 0);
+	ASSERT_EQ(mem(m)->cnt, 1);
+	EXPECT_REGION(mem(m), 0, 0x100000, 0x100000);
+	ASSERT_EQ(mem(m)->regions[0].flags, MM_MEMBLOCK_NONE);
+	ASSERT_EQ(mm_memblock_alloc(m, 0x100, 0x100, &out), 0);
+	ASSERT_EQ(out, pick(0x1fff00, 0x100000));
+	NO_REPORTS(m);
+	DONE(m);
+}
+
+/*
+ * The same calls with kernelcore=mirror:
+ *  |   [MIR][                memory                      ]
+ * Expect memory.cnt 2: {0x100000, 0x1000, MIRROR} and {0x101000, 0xff000,
+ * NONE}; the allocation comes from the mirror: 0x100f00 (bottom-up
+ * 0x100000); no report.
+ */
+static void memblock_mark_mirror_on_check(void)
+{
+	struct mm_machine *m = mk_kc(0, true);
+	mm_phys_addr_t out = 0;
+	ASSERT_EQ(mm_memblock_add(m, 0x100000, 0x100000), 0);
+	ASSERT_EQ(mm_memblock_mark_mirror(m, 0x100000, 0x1000), 0);
+	ASSERT_EQ(mem(m)->cnt, 2);
+	EXPECT_REGION(mem(m), 0, 0x100000, 0x1000);
+	ASSERT_EQ(mem(m)->regions[0].flags, MM_MEMBLOCK_MIRROR);
+	EXPECT_REGION(mem(m), 1, 0x101000, 0xff000);
+	ASSERT_EQ(mem(m)->regions[1].flags, MM_MEMBLOCK_NONE);
+	ASSERT_EQ(mm_memblock_alloc(m, 0x100, 0x100, &out), 0);
+	ASSERT_EQ(out, pick(0x100f00, 0x100000));
+	NO_REPORTS(m);
+	DONE(m);
+}
+
+/*
+ *  |  [MIRROR][   memory   ]  |   [0x10000,0x18000) marked mirror
+ * With kernelcore=mirror: mirrored memory first, top-down 0x17000, bottom-up
+ * 0x10000; once the mirror is full (reserved), the next allocation drops
+ * MIRROR with the kernel's warning: top-down 0x2f000, bottom-up 0x18000, one
+ * WARN. Without it the marking is ignored: 0x2f000 / 0x10000, then 0x2e000 /
+ * 0x18000, no report.
+ */
+static void memblock_alloc_mirror_check(bool kc)
+{
+	struct mm_machine *m = mk_kc(0, kc);
 	mm_phys_addr_t a = 0;
 	ASSERT_EQ(mm_memblock_add(m, SZ_64K, 0x20000), 0);
 	ASSERT_EQ(mm_memblock_mark_mirror(m, 0x10000, 0x8000), 0);
+	ASSERT_EQ(mem(m)->cnt, kc ? 2u : 1u);
 	ASSERT_EQ(mm_memblock_alloc(m, SZ_4K, SZ_4K, &a), 0);
-	ASSERT_EQ(a, pick(0x17000, 0x10000));
+	ASSERT_EQ(a, kc ? pick(0x17000, 0x10000) : pick(0x2f000, 0x10000));
 	ASSERT_EQ(mm_memblock_reserve(m, 0x10000, 0x8000), 0);
+	NO_REPORTS(m);
 	ASSERT_EQ(mm_memblock_alloc(m, SZ_4K, SZ_4K, &a), 0);
-	ASSERT_EQ(a, pick(0x2f000, 0x18000));
+	ASSERT_EQ(a, kc ? pick(0x2f000, 0x18000) : pick(0x2e000, 0x18000));
+	if (kc) {
+		expect_one(m, MM_REPORT_WARN);
+		ASSERT_STR_EQ(mm_last_report(m)->msg, MIRROR_WARN_0x1000);
+	} else {
+		NO_REPORTS(m);
+	}
+	DONE(m);
+}
+
+/*
+ *  | [r1] [r2] [      r3      ]  |  memory 3 of 4 slots, no resize
+ *                 ^ mark_mirror(0x34000, 0x1000)
+ * With kernelcore=mirror the isolate needs cnt + 2 = 5 > 4 slots: -ENOMEM and
+ * memory unchanged, but the system already counts as having mirror (the
+ * kernel sets system_has_some_mirror first), so the next allocation finds no
+ * mirrored memory and warns: 0x3f000 (bottom-up 0x10000), one WARN. Without
+ * kernelcore=mirror the call returns 0 before any of that; the same
+ * allocation, no report.
+ */
+static void memblock_mark_mirror_noroom_check(bool kc)
+{
+	struct mm_machine *m = mk_kc(4, kc);
+	mm_phys_addr_t a = 0;
+	ASSERT_EQ(mm_memblock_add(m, 0x10000, SZ_4K), 0);
+	ASSERT_EQ(mm_memblock_add(m, 0x20000, SZ_4K), 0);
+	ASSERT_EQ(mm_memblock_add(m, 0x30000, SZ_64K), 0);
+	ASSERT_EQ(mm_memblock_mark_mirror(m, 0x34000, SZ_4K), kc ? -ENOMEM : 0);
+	ASSERT_EQ(mem(m)->cnt, 3);
+	ASSERT_EQ(mem(m)->regions[2].flags, MM_MEMBLOCK_NONE);
+	NO_REPORTS(m);
+	ASSERT_EQ(mm_memblock_alloc(m, SZ_4K, SZ_4K, &a), 0);
+	ASSERT_EQ(a, pick(0x3f000, 0x10000));
+	if (kc) {
+		expect_one(m, MM_REPORT_WARN);
+		ASSERT_STR_EQ(mm_last_report(m)->msg, MIRROR_WARN_0x1000);
+	} else {
+		NO_REPORTS(m);
+	}
 	DONE(m);
 }
 
@@ -677,6 +776,32 @@ static void memblock_double_reserved_check(void)
 	ASSERT_EQ(rsv(m)->cnt, pick(6, 5));
 	ASSERT_EQ(rsv(m)->total_size, 6 * SZ_4K);
 	ASSERT_TRUE(mm_memblock_is_reserved(m, mm_memblock_array_phys(m, true)));
+	DONE(m);
+}
+
+/*
+ * The doubling above with kernelcore=mirror and the first page mirrored:
+ *  | [MIR r][ r ][ r ][ r ]  new r at 0x108000   |  reserved: 4 of 4 slots
+ * The mirror page is reserved, so the search for the doubled array
+ * (memblock_find_in_range above the range, then below it) finds no mirrored
+ * room above 0x109000: one warning, then any memory as before: 0x1ff000
+ * (bottom-up 0x109000).
+ */
+static void memblock_double_mirror_check(void)
+{
+	struct mm_machine *m = mk_kc(4, true);
+	mm_memblock_allow_resize(m);
+	ASSERT_EQ(mm_memblock_add(m, 0x100000, 0x100000), 0);
+	ASSERT_EQ(mm_memblock_mark_mirror(m, 0x100000, SZ_4K), 0);
+	for (uint64_t i = 0; i < 4; i++)
+		ASSERT_EQ(mm_memblock_reserve(m, 0x100000 + i * 0x2000, SZ_4K), 0);
+	NO_REPORTS(m);
+	ASSERT_EQ(mm_memblock_reserve(m, 0x108000, SZ_4K), 0);
+	ASSERT_EQ(rsv(m)->max, 8);
+	ASSERT_EQ(mm_memblock_array_phys(m, true), pick(0x1ff000, 0x109000));
+	ASSERT_EQ(rsv(m)->cnt, pick(6, 5));
+	expect_one(m, MM_REPORT_WARN);
+	ASSERT_STR_EQ(mm_last_report(m)->msg, MIRROR_WARN_0x1000);
 	DONE(m);
 }
 
@@ -1105,7 +1230,12 @@ static void run_alloc(void)
 	RUN(memblock_alloc_no_space_check);
 	RUN(memblock_alloc_first_page_check);
 	RUN(memblock_alloc_nomap_check);
-	RUN(memblock_alloc_mirror_check);
+	RUN(memblock_mark_mirror_off_check);
+	RUN(memblock_mark_mirror_on_check);
+	RUN(memblock_alloc_mirror_check, false);
+	RUN(memblock_alloc_mirror_check, true);
+	RUN(memblock_mark_mirror_noroom_check, false);
+	RUN(memblock_mark_mirror_noroom_check, true);
 	RUN(memblock_alloc_limit_check);
 	RUN(memblock_alloc_zeroing_check);
 	RUN(memblock_alloc_fault_check);
@@ -1113,6 +1243,7 @@ static void run_alloc(void)
 	RUN(memblock_max_numnodes_check);
 	RUN(memblock_double_memory_check);
 	RUN(memblock_double_reserved_check);
+	RUN(memblock_double_mirror_check);
 }
 
 int main(void)

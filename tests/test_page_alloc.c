@@ -1,6 +1,6 @@
 /* label: scenario */
 /*
- * Buddy allocator scenarios (mm-semantics.md §4), one function per rule, each
+ * Buddy allocator scenarios (semantics.md §5), one function per rule, each
  * on a fresh machine and rerun under every profile below (era, PAE,
  * hardening). Expectations are computed by hand in the comments.
  *

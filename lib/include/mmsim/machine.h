@@ -80,6 +80,14 @@ struct mm_config {
 	uint32_t memblock_init_regions; /* kernel: INIT_MEMBLOCK_REGIONS = 128 */
 	uint32_t meminfo_nr_banks;      /* kernel ARM: NR_BANKS = 8 */
 
+	/* The kernelcore=mirror boot parameter (the kernel's mirrored_kernelcore),
+	 * off by default as in the kernel. Off: memblock_mark_mirror is a no-op
+	 * returning 0, so no region is ever marked MIRROR by it and allocation
+	 * never prefers mirrored memory. On: marking splits and flags the range,
+	 * and from then on every memblock allocation tries mirrored memory first
+	 * and warns when it has to fall back to any memory. */
+	bool kernelcore_mirror;
+
 	/* Geometry (0 = the profile's default). */
 	uint64_t lowmem_limit;    /* max_low_pfn as bytes; x86-32 default 896 MiB */
 	uint64_t vmalloc_reserve; /* default 128 MiB (vmalloc= option) */

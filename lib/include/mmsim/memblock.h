@@ -66,6 +66,9 @@ int mm_memblock_phys_free(struct mm_machine *m, mm_phys_addr_t base, mm_phys_add
 
 int mm_memblock_mark_hotplug(struct mm_machine *m, mm_phys_addr_t base, mm_phys_addr_t size);
 int mm_memblock_clear_hotplug(struct mm_machine *m, mm_phys_addr_t base, mm_phys_addr_t size);
+/* A no-op returning 0 unless cfg.kernelcore_mirror (kernelcore=mirror); with
+ * it, marks the range MIRROR and makes every later allocation prefer
+ * mirrored memory (a WARN report each time it falls back). */
 int mm_memblock_mark_mirror(struct mm_machine *m, mm_phys_addr_t base, mm_phys_addr_t size);
 int mm_memblock_mark_nomap(struct mm_machine *m, mm_phys_addr_t base, mm_phys_addr_t size);
 int mm_memblock_clear_nomap(struct mm_machine *m, mm_phys_addr_t base, mm_phys_addr_t size);
@@ -75,7 +78,7 @@ int mm_memblock_set_node(struct mm_machine *m, mm_phys_addr_t base, mm_phys_addr
 void mm_memblock_set_bottom_up(struct mm_machine *m, bool enable);
 void mm_memblock_set_current_limit(struct mm_machine *m, mm_phys_addr_t limit);
 void mm_memblock_allow_resize(struct mm_machine *m);
-/* memblock_mirror present / movable_node switches consulted by allocation. */
+/* movable_node_is_enabled(): allocation skips HOTPLUG regions while on. */
 void mm_memblock_set_movable_node(struct mm_machine *m, bool enable);
 
 /* memblock_phys_alloc_range: *out = base of a reserved, NOT zeroed range, or
