@@ -30,16 +30,6 @@ struct mm_phys_backing {
 	struct phys_slot init_slots[PHYS_INIT_SLOTS];
 };
 
-/* ---- table of contents ----------------------------------------------- */
-/* Slot index for pfn: where it is, or the empty slot where it would go. */
-static size_t slot_find(const struct mm_phys_backing *pb, mm_pfn_t pfn);
-/* Double the table; false on host OOM (table unchanged). */
-static bool table_grow(struct mm_phys_backing *pb);
-/* Remove slot i and close the probe gap behind it. */
-static void slot_delete(struct mm_phys_backing *pb, size_t i);
-/* Check a public access range and the frames it covers. */
-static int access_check(struct mm_machine *m, mm_phys_addr_t addr, size_t len, const void *buf);
-
 static inline size_t pfn_hash(mm_pfn_t pfn)
 {
 	return (size_t)((pfn * 0x9e3779b97f4a7c15ull) >> 17);
@@ -75,6 +65,7 @@ void mm_phys_destroy(struct mm_machine *m)
 	m->phys = NULL;
 }
 
+/* Slot index for pfn: where it is, or the empty slot where it would go. */
 static size_t slot_find(const struct mm_phys_backing *pb, mm_pfn_t pfn)
 {
 	size_t mask = pb->cap - 1, i = pfn_hash(pfn) & mask;
@@ -83,6 +74,7 @@ static size_t slot_find(const struct mm_phys_backing *pb, mm_pfn_t pfn)
 	return i;
 }
 
+/* Double the table; false on host OOM (table unchanged). */
 static bool table_grow(struct mm_phys_backing *pb)
 {
 	size_t ncap = pb->cap * 2;
@@ -100,6 +92,7 @@ static bool table_grow(struct mm_phys_backing *pb)
 	return true;
 }
 
+/* Remove slot i and close the probe gap behind it. */
 static void slot_delete(struct mm_phys_backing *pb, size_t i)
 {
 	size_t mask = pb->cap - 1, j = i;
@@ -239,7 +232,8 @@ void mm_phys_unpoison_frames(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr)
 
 bool mm_phys_frame_is_free(struct mm_machine *m, mm_pfn_t pfn)
 {
-	return mm_page_alloc_pfn_is_free(m, pfn);
+	const struct mm_page *p = mm_pfn_to_page(m, pfn);
+	return p && p->free_mark;
 }
 
 uint64_t mm_phys_backed_pages(const struct mm_machine *m)
@@ -247,6 +241,7 @@ uint64_t mm_phys_backed_pages(const struct mm_machine *m)
 	return m && m->phys ? m->phys->count : 0;
 }
 
+/* Check a public access range and the frames it covers. */
 static int access_check(struct mm_machine *m, mm_phys_addr_t addr, size_t len, const void *buf)
 {
 	if (!m || (!buf && len))
