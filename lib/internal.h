@@ -55,6 +55,7 @@ struct mm_meminfo_state;
 struct mm_memblock_state;
 struct mm_bootmem_state;
 struct mm_page_alloc_state;
+struct mm_fault_state;
 struct mm_phys_backing;
 struct mm_memmap;
 
@@ -130,6 +131,7 @@ struct mm_machine {
 	struct mm_memblock_state *memblock;
 	struct mm_bootmem_state *bootmem;
 	struct mm_page_alloc_state *page_alloc;
+	struct mm_fault_state *fault;
 
 	/* the stages' fixed states, carved by mm_state_zalloc */
 	size_t state_used;
@@ -291,6 +293,10 @@ MM_STAGE_DECLARE(meminfo)
 MM_STAGE_DECLARE(memblock)
 MM_STAGE_DECLARE(bootmem)
 MM_STAGE_DECLARE(page_alloc)
+/* fault.c's life cycle (mm_fault_init is its public set-up call) */
+int mm_fault_init_state(struct mm_machine *m);
+void mm_fault_destroy(struct mm_machine *m);
+int mm_fault_verify(struct mm_machine *m);
 
 /* ===================================================================== */
 /* "e820.c"                                                               */
@@ -340,5 +346,47 @@ bool mm_page_alloc_handoff_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t 
  * 0) (a refusal there is reported and the page skipped). Returns the pages
  * released. */
 uint64_t mm_page_alloc_free_highmem(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end);
+
+/* ===================================================================== */
+/* "pgtable.c": page tables as bytes in simulated physical memory         */
+/* ===================================================================== */
+
+/* Internal-only leaf flag: an entry no profile encoding produces. */
+#define MM_PTE_BAD (1u << 31)
+
+const struct mm_pgtable_geometry *mm_pgt_geom(const struct mm_machine *m);
+/* A zeroed, backed table page of 2^order pages from the allocator of the
+ * moment (one fault-injection point). -ENOMEM on failure. */
+int mm_pgt_alloc_page(struct mm_machine *m, unsigned order, mm_pfn_t *pfn);
+void mm_pgt_free_page(struct mm_machine *m, mm_pfn_t pfn, unsigned order);
+/* pgd_alloc (PAE: with its three user PMDs, all or none) / pgd_free (with
+ * them; the PTE tables must be gone already). */
+int mm_pgd_alloc(struct mm_machine *m, mm_pfn_t *pgd);
+void mm_pgd_free(struct mm_machine *m, mm_pfn_t pgd);
+/* Physical address of the entry pointing to va's PTE table. -EFAULT with a
+ * CORRUPTION report if an upper-level (PAE PDPT) entry is bad. */
+int mm_pmd_offset(struct mm_machine *m, mm_pfn_t pgd, uint64_t va, mm_phys_addr_t *pmdp);
+/* 1: *table is the PTE table; 0: none; -1: a bad entry (pmd_bad). */
+int mm_pmd_table(struct mm_machine *m, mm_phys_addr_t pmdp, mm_pfn_t *table);
+/* __pte_alloc: a new zeroed PTE table installed at pmdp. */
+int mm_pte_alloc(struct mm_machine *m, mm_phys_addr_t pmdp, mm_pfn_t *table);
+/* free_pte_range: clear pmdp and free its (empty) table. */
+void mm_pte_free(struct mm_machine *m, mm_phys_addr_t pmdp, mm_pfn_t table);
+mm_phys_addr_t mm_pte_addr(const struct mm_machine *m, mm_pfn_t table, uint64_t va);
+/* Leaf entries: flags MM_PTE_* (0 = empty entry, MM_PTE_BAD for bits no
+ * encoding produces) and the pfn. */
+uint32_t mm_pte_decode(const struct mm_machine *m, uint64_t raw, mm_pfn_t *pfn);
+uint64_t mm_pte_encode(const struct mm_machine *m, mm_pfn_t pfn, uint32_t flags);
+uint32_t mm_pte_get(struct mm_machine *m, mm_phys_addr_t ptep, mm_pfn_t *pfn);
+void mm_pte_set(struct mm_machine *m, mm_phys_addr_t ptep, mm_pfn_t pfn, uint32_t flags);
+uint64_t mm_pgt_read_raw(struct mm_machine *m, mm_phys_addr_t a);
+void mm_pgt_write_raw(struct mm_machine *m, mm_phys_addr_t a, uint64_t v);
+
+/* ===================================================================== */
+/* "fault.c": processes, VMAs, the anonymous fault path                   */
+/* ===================================================================== */
+
+/* Is pfn the zero page (false before mm_fault_init)? */
+bool mm_fault_is_zero_pfn(const struct mm_machine *m, mm_pfn_t pfn);
 
 #endif

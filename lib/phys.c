@@ -290,12 +290,34 @@ int mm_phys_read(struct mm_machine *m, mm_phys_addr_t addr, void *buf, size_t le
 	return 0;
 }
 
+/* MM_HARDEN_ZERO_PAGE_WP: a write that would reach the zero page is refused
+ * (the kernel maps it read-only everywhere; a stray kernel write to it is the
+ * bug this catches). Without the switch the write lands and mm_verify finds
+ * the zero page no longer zero. */
+static int zero_page_guard(struct mm_machine *m, mm_phys_addr_t addr, size_t len)
+{
+	if (!(m->cfg.hardening & MM_HARDEN_ZERO_PAGE_WP))
+		return 0;
+	for (uint64_t a = addr & MM_PAGE_MASK; a < addr + len; a += MM_PAGE_SIZE) {
+		if (mm_fault_is_zero_pfn(m, MM_PFN_DOWN(a))) {
+			mm_report(m, MM_STAGE_FAULT, MM_REPORT_BUG, a, "write to the zero page at %#llx",
+				  (unsigned long long)a);
+			return -EFAULT;
+		}
+		if (a + MM_PAGE_SIZE < a)
+			break;
+	}
+	return 0;
+}
+
 int mm_phys_write(struct mm_machine *m, mm_phys_addr_t addr, const void *buf, size_t len)
 {
 	const uint8_t *in = buf;
 	uint64_t need = 0;
 	int ret = access_check(m, addr, len, buf);
 	if (ret || !len)
+		return ret;
+	if ((ret = zero_page_guard(m, addr, len)))
 		return ret;
 	/* All or nothing: count the new frames first. */
 	for (uint64_t a = addr & MM_PAGE_MASK; a < addr + len; a += MM_PAGE_SIZE) {
