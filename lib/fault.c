@@ -1117,3 +1117,41 @@ int mm_fault_verify(struct mm_machine *m)
 	free(w.pfns);
 	return ret;
 }
+
+int mm_walk_page_range(struct mm_machine *m, uint32_t id, mm_pte_walk_fn fn, void *arg)
+{
+	const struct mm_pgtable_geometry *g;
+	struct fmm *mm;
+	uint64_t span;
+	if (!m || !fn)
+		return -EINVAL;
+	if (!fault_ready(m, "walk_page_range") || !(mm = get_mm(m, id, "walk_page_range")))
+		return -EINVAL;
+	g = mm_pgt_geom(m);
+	span = span_size(m);
+	for (uint64_t a = 0; a < g->task_size; a += span) {
+		mm_phys_addr_t pmdp, ptep;
+		mm_pfn_t table;
+		int t;
+		if (mm_pmd_offset(m, mm->pgd, a, &pmdp))
+			return -EFAULT;
+		if ((t = mm_pmd_table(m, pmdp, &table)) < 0)
+			return -EFAULT;
+		if (!t)
+			continue;
+		ptep = MM_PFN_PHYS(table);
+		for (uint64_t v = a; v < a + span; v += MM_PAGE_SIZE, ptep += g->entry_size) {
+			struct mm_pte_info pi;
+			uint32_t f = mm_pte_get(m, ptep, &pi.pfn);
+			int ret;
+			if (!f)
+				continue;
+			pi.flags = f & ~MM_PTE_BAD;
+			if ((ret = fn(arg, v, &pi)))
+				return ret;
+			if (f & MM_PTE_BAD)
+				return -EFAULT;
+		}
+	}
+	return 0;
+}

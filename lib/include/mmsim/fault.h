@@ -87,6 +87,13 @@ int mm_unpin_user_page(struct mm_machine *m, mm_pfn_t pfn);
 /* follow_page without side effects: the leaf entry mapping addr, -ENOENT if
  * none (no table or an empty entry). */
 int mm_follow_page(struct mm_machine *m, uint32_t id, uint64_t addr, struct mm_pte_info *out);
+/* walk_page_range over the whole user space: fn(arg, va, entry) for every
+ * non-empty leaf entry in address order (an entry no encoding produces is
+ * passed with its decoded flags and the walk returns -EFAULT after it); a
+ * non-zero return from fn stops the walk and is returned. Cost: one look-up
+ * per PTE-table span, one read per entry of each table present. */
+typedef int (*mm_pte_walk_fn)(void *arg, uint64_t va, const struct mm_pte_info *pte);
+int mm_walk_page_range(struct mm_machine *m, uint32_t id, mm_pte_walk_fn fn, void *arg);
 /* MM_ANONPAGES (the zero page counts for none) and page-table pages (PTE
  * tables only) of a live process. */
 int mm_get_mm_counter(struct mm_machine *m, uint32_t id, uint64_t *anon_rss,
