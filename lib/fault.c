@@ -644,8 +644,8 @@ static int unmap_region(struct mm_machine *m, struct fmm *mm, uint64_t s, uint64
 
 static void mm_teardown(struct mm_machine *m, struct fmm *mm)
 {
-	zap_range(m, mm, 0, task_size(m));
 	mm->nr_vma = 0;
+	zap_range(m, mm, 0, task_size(m));
 	free_pgtables(m, mm, 0, task_size(m));
 	mm_pgd_free(m, mm->pgd);
 	free(mm->vma);
