@@ -1155,3 +1155,14 @@ int mm_walk_page_range(struct mm_machine *m, uint32_t id, mm_pte_walk_fn fn, voi
 	}
 	return 0;
 }
+
+int mm_mm_pgd(struct mm_machine *m, uint32_t id, mm_pfn_t *pgd)
+{
+	struct fmm *mm;
+	if (!m || !pgd)
+		return -EINVAL;
+	if (!fault_ready(m, "mm_pgd") || !(mm = get_mm(m, id, "mm_pgd")))
+		return -EINVAL;
+	*pgd = mm->pgd;
+	return 0;
+}

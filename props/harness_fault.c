@@ -7,8 +7,9 @@
  *
  * Set-up is the simple hand-off of the page_alloc harness: one node of 8 MiB
  * at 16 MiB (all ZONE_NORMAL), every page handed over, watermarks, then
- * mm_fault_init (the zero page), process 0 with 256 KiB of read-write
- * anonymous memory at 0x40000000 (MAP_FIXED). The oracle (oracle_fault.c) predicts every
+ * mm_fault_init (the zero page), process 0 with 16 KiB of read-write
+ * anonymous memory at 0x40000000 (MAP_FIXED: four pages, so random
+ * operations meet the same pages often). The oracle (oracle_fault.c) predicts every
  * return value, every report, every byte read and the exact number of
  * simulated pages in use; check() compares, after every operation, every
  * leaf entry of every process (walk_page_range) with the oracle's map, the
@@ -165,15 +166,15 @@ static int f_setup(void *ctx, const struct props_op *cfg, struct props_result *r
 	of_init(&c->o, profile, zero, refc);
 	c->oracle_live = true;
 	{
-		/* every input starts with process 0 and 256 KiB of read-write
+		/* every input starts with process 0 and 16 KiB of read-write
 		 * anonymous memory at 1 GiB, so random operations meet a mapping */
 		uint32_t lid = 0, oid = 0;
 		uint64_t la = 0, oa = 0;
 		int want = of_mm_alloc(&c->o, &oid);
 		if ((ret = mm_mm_alloc(c->m, &lid)) != want || lid != oid)
 			return props_fail(r, "mm_alloc at set-up: library %d, oracle %d", ret, want);
-		want = of_mmap(&c->o, 0, 0x40000000, 0x40000, MM_PROT_READ | MM_PROT_WRITE, true, &oa);
-		ret = mm_do_mmap(c->m, 0, 0x40000000, 0x40000, MM_PROT_READ | MM_PROT_WRITE, MM_MAP_FIXED,
+		want = of_mmap(&c->o, 0, 0x40000000, 0x4000, MM_PROT_READ | MM_PROT_WRITE, true, &oa);
+		ret = mm_do_mmap(c->m, 0, 0x40000000, 0x4000, MM_PROT_READ | MM_PROT_WRITE, MM_MAP_FIXED,
 				 &la);
 		if (ret != want || la != oa)
 			return props_fail(r, "mmap at set-up: library %d at %#llx, oracle %d at %#llx", ret,

@@ -98,6 +98,9 @@ int mm_walk_page_range(struct mm_machine *m, uint32_t id, mm_pte_walk_fn fn, voi
  * tables only) of a live process. */
 int mm_get_mm_counter(struct mm_machine *m, uint32_t id, uint64_t *anon_rss,
 		      uint64_t *pte_tables);
+/* The pfn of process id's top-level table (mm->pgd), for tests that read
+ * or corrupt entries through simulated physical memory. */
+int mm_mm_pgd(struct mm_machine *m, uint32_t id, mm_pfn_t *pgd);
 /* Pins held on pfn (0 for any page without one). */
 uint32_t mm_page_pins(struct mm_machine *m, mm_pfn_t pfn);
 
