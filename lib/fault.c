@@ -642,11 +642,28 @@ static int unmap_region(struct mm_machine *m, struct fmm *mm, uint64_t s, uint64
 	return 0;
 }
 
+/* exit_mmap's per-table work: every entry dropped, the table freed. */
+static int teardown_table(struct mm_machine *m, void *arg, uint64_t va, mm_phys_addr_t pmdp,
+			  int state, mm_pfn_t table)
+{
+	struct fmm *mm = arg;
+	const unsigned esz = mm_pgt_geom(m)->entry_size;
+	(void)va;
+	if (state < 0)
+		return 0; /* junk is verify's to report; nothing of ours behind it */
+	if (mm_phys_frame(m, table, false)) {
+		for (unsigned i = 0; i < mm_pgt_geom(m)->ptrs_per_pte; i++)
+			zap_pte(m, mm, MM_PFN_PHYS(table) + (uint64_t)i * esz);
+	}
+	mm_pte_free(m, pmdp, table);
+	mm->nr_ptes--;
+	return 0;
+}
+
 static void mm_teardown(struct mm_machine *m, struct fmm *mm)
 {
 	mm->nr_vma = 0;
-	zap_range(m, mm, 0, task_size(m));
-	free_pgtables(m, mm, 0, task_size(m));
+	mm_pgt_for_each_table(m, mm->pgd, teardown_table, mm);
 	mm_pgd_free(m, mm->pgd);
 	free(mm->vma);
 	mm->vma = NULL;
@@ -781,7 +798,8 @@ int mm_dup_mm(struct mm_machine *m, uint32_t parent_id, uint32_t *child_out)
 		mm_teardown(m, child);
 		return -ENOMEM;
 	}
-	memcpy(child->vma, parent->vma, parent->nr_vma * sizeof(*child->vma));
+	if (parent->nr_vma)
+		memcpy(child->vma, parent->vma, parent->nr_vma * sizeof(*child->vma));
 	child->nr_vma = parent->nr_vma;
 	for (uint32_t i = 0; i < parent->nr_vma; i++) {
 		if ((ret = copy_range(m, parent, child, &parent->vma[i]))) {
@@ -978,80 +996,101 @@ static int cmp_pfn(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* One process: every table and entry. */
+struct vmm {
+	uint32_t id;
+	struct fmm *mm;
+	struct vwalk *w;
+	uint64_t rss, tables;
+};
+
+static int vw_push(struct vwalk *w, mm_pfn_t pfn)
+{
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 256;
+		mm_pfn_t *np = realloc(w->pfns, cap * sizeof(*np));
+		if (!np) {
+			w->oom = true;
+			return 0;
+		}
+		w->pfns = np;
+		w->cap = cap;
+	}
+	w->pfns[w->n++] = pfn;
+	return 0;
+}
+
+/* One PTE table of a process: every entry. */
+static int verify_table(struct mm_machine *m, void *arg, uint64_t a, mm_phys_addr_t pmdp, int state,
+			mm_pfn_t table)
+{
+	struct vmm *v = arg;
+	const struct mm_pgtable_geometry *g = mm_pgt_geom(m);
+	const uint64_t span = span_size(m);
+	const uint8_t *frame;
+	struct fmm *mm = v->mm;
+	const uint32_t id = v->id;
+
+	MM_VERIFY(m, state > 0, "mm %u: bad pmd %016llx for %#llx", id,
+		  (unsigned long long)mm_pgt_read_raw(m, pmdp), (unsigned long long)a);
+	v->tables++;
+	MM_VERIFY(m, vma_intersects(mm, a, a + span),
+		  "mm %u: PTE table at %#llx maps no VMA (not freed)", id, (unsigned long long)a);
+	frame = mm_phys_frame(m, table, false);
+	for (unsigned i = 0; frame && i < g->ptrs_per_pte; i++) {
+		const uint64_t va = a + ((uint64_t)i << MM_PAGE_SHIFT);
+		uint64_t raw = mm_pgt_entry_at(m, frame, i);
+		mm_pfn_t pfn;
+		uint32_t f;
+		int vi;
+		if (!raw)
+			continue;
+		f = mm_pte_decode(m, raw, &pfn);
+		MM_VERIFY(m, !(f & MM_PTE_BAD), "mm %u: bad pte %016llx at %#llx", id,
+			  (unsigned long long)raw, (unsigned long long)va);
+		vi = find_vma(mm, va);
+		MM_VERIFY(m, vi >= 0, "mm %u: pte at %#llx outside every VMA", id, (unsigned long long)va);
+		MM_VERIFY(m, !(f & MM_PTE_PROTNONE) == prot_readable(mm->vma[vi].prot) &&
+			     (!(f & MM_PTE_RW) || prot_writable(mm->vma[vi].prot)),
+			  "mm %u: pte at %#llx flags %#x in a VMA of prot %u", id, (unsigned long long)va, f,
+			  mm->vma[vi].prot);
+		MM_VERIFY(m, pte_target_ok(m, pfn, f),
+			  "mm %u: pte at %#llx maps pfn %#llx (flags %#x): neither the zero page "
+			  "read-only nor an anonymous page", id, (unsigned long long)va,
+			  (unsigned long long)pfn, f);
+		if (pfn == m->fault->zero_pfn)
+			continue;
+		MM_VERIFY(m, !(f & MM_PTE_RW) || mm_pfn_to_page(m, pfn)->mapcount == 0,
+			  "mm %u: writable pte at %#llx maps shared pfn %#llx", id, (unsigned long long)va,
+			  (unsigned long long)pfn);
+		v->rss++;
+		vw_push(v->w, pfn);
+	}
+	return 0;
+}
+
+/* One process: its VMAs, every table and entry, its counters. */
 static int verify_mm(struct mm_machine *m, uint32_t id, struct fmm *mm, struct vwalk *w)
 {
 	const struct mm_pgtable_geometry *g = mm_pgt_geom(m);
-	const uint64_t span = span_size(m);
-	uint64_t rss = 0, tables = 0;
 	const struct mm_page *pg = mm_pfn_to_page(m, mm->pgd);
+	struct vmm v = { .id = id, .mm = mm, .w = w };
+	int ret;
 
 	MM_VERIFY(m, pg && (pg->flags & MM_PG_ALLOCATED), "mm %u: pgd pfn %#llx not allocated", id,
 		  (unsigned long long)mm->pgd);
 	for (uint32_t i = 0; i < mm->nr_vma; i++) {
-		const struct fvma *v = &mm->vma[i];
-		MM_VERIFY(m, v->start < v->end && !(v->start & 0xfff) && !(v->end & 0xfff) &&
-			     v->end <= g->task_size && (!i || mm->vma[i - 1].end <= v->start),
+		const struct fvma *vm = &mm->vma[i];
+		MM_VERIFY(m, vm->start < vm->end && !(vm->start & 0xfff) && !(vm->end & 0xfff) &&
+			     vm->end <= g->task_size && (!i || mm->vma[i - 1].end <= vm->start),
 			  "mm %u: VMA %u [%#llx, %#llx) out of order", id, i,
-			  (unsigned long long)v->start, (unsigned long long)v->end);
+			  (unsigned long long)vm->start, (unsigned long long)vm->end);
 	}
-	for (uint64_t a = 0; a < g->task_size; a += span) {
-		mm_phys_addr_t pmdp, ptep;
-		mm_pfn_t table;
-		int t;
-		MM_VERIFY(m, mm_pmd_offset(m, mm->pgd, a, &pmdp) == 0, "mm %u: bad pgd entry for %#llx",
-			  id, (unsigned long long)a);
-		t = mm_pmd_table(m, pmdp, &table);
-		MM_VERIFY(m, t >= 0, "mm %u: bad pmd %016llx for %#llx", id,
-			  (unsigned long long)mm_pgt_read_raw(m, pmdp), (unsigned long long)a);
-		if (!t)
-			continue;
-		tables++;
-		MM_VERIFY(m, vma_intersects(mm, a, a + span),
-			  "mm %u: PTE table at %#llx maps no VMA (not freed)", id, (unsigned long long)a);
-		ptep = MM_PFN_PHYS(table);
-		for (uint64_t v = a; v < a + span; v += MM_PAGE_SIZE, ptep += g->entry_size) {
-			mm_pfn_t pfn;
-			uint32_t f = mm_pte_get(m, ptep, &pfn);
-			int vi;
-			if (!f)
-				continue;
-			MM_VERIFY(m, !(f & MM_PTE_BAD), "mm %u: bad pte %016llx at %#llx", id,
-				  (unsigned long long)mm_pgt_read_raw(m, ptep), (unsigned long long)v);
-			vi = find_vma(mm, v);
-			MM_VERIFY(m, vi >= 0, "mm %u: pte at %#llx outside every VMA", id,
-				  (unsigned long long)v);
-			MM_VERIFY(m, !(f & MM_PTE_PROTNONE) == prot_readable(mm->vma[vi].prot) &&
-				     (!(f & MM_PTE_RW) || prot_writable(mm->vma[vi].prot)),
-				  "mm %u: pte at %#llx flags %#x in a VMA of prot %u", id,
-				  (unsigned long long)v, f, mm->vma[vi].prot);
-			MM_VERIFY(m, pte_target_ok(m, pfn, f),
-				  "mm %u: pte at %#llx maps pfn %#llx (flags %#x): neither the zero page "
-				  "read-only nor an anonymous page", id, (unsigned long long)v,
-				  (unsigned long long)pfn, f);
-			if (pfn == m->fault->zero_pfn)
-				continue;
-			MM_VERIFY(m, !(f & MM_PTE_RW) || mm_pfn_to_page(m, pfn)->mapcount == 0,
-				  "mm %u: writable pte at %#llx maps shared pfn %#llx", id,
-				  (unsigned long long)v, (unsigned long long)pfn);
-			rss++;
-			if (w->n == w->cap) {
-				size_t cap = w->cap ? w->cap * 2 : 256;
-				mm_pfn_t *np = realloc(w->pfns, cap * sizeof(*np));
-				if (!np) {
-					w->oom = true;
-					continue;
-				}
-				w->pfns = np;
-				w->cap = cap;
-			}
-			w->pfns[w->n++] = pfn;
-		}
-	}
-	MM_VERIFY(m, rss == mm->rss_anon, "mm %u: MM_ANONPAGES %llu, entries map %llu", id,
-		  (unsigned long long)mm->rss_anon, (unsigned long long)rss);
-	MM_VERIFY(m, tables == mm->nr_ptes, "mm %u: nr_ptes %llu, tables %llu", id,
-		  (unsigned long long)mm->nr_ptes, (unsigned long long)tables);
+	if ((ret = mm_pgt_for_each_table(m, mm->pgd, verify_table, &v)))
+		return ret;
+	MM_VERIFY(m, v.rss == mm->rss_anon, "mm %u: MM_ANONPAGES %llu, entries map %llu", id,
+		  (unsigned long long)mm->rss_anon, (unsigned long long)v.rss);
+	MM_VERIFY(m, v.tables == mm->nr_ptes, "mm %u: nr_ptes %llu, tables %llu", id,
+		  (unsigned long long)mm->nr_ptes, (unsigned long long)v.tables);
 	return 0;
 }
 
@@ -1059,7 +1098,8 @@ static int verify_mm(struct mm_machine *m, uint32_t id, struct fmm *mm, struct v
 static int verify_counts(struct mm_machine *m, struct vwalk *w)
 {
 	struct mm_fault_state *st = m->fault;
-	qsort(w->pfns, w->n, sizeof(*w->pfns), cmp_pfn);
+	if (w->n)
+		qsort(w->pfns, w->n, sizeof(*w->pfns), cmp_pfn);
 	for (size_t i = 0, j; i < w->n; i = j) {
 		const struct mm_page *p = mm_pfn_to_page(m, w->pfns[i]);
 		uint64_t pins = mm_page_pins(m, w->pfns[i]);
@@ -1118,42 +1158,46 @@ int mm_fault_verify(struct mm_machine *m)
 	return ret;
 }
 
+struct walk_arg {
+	mm_pte_walk_fn fn;
+	void *arg;
+};
+
+static int walk_table(struct mm_machine *m, void *arg, uint64_t a, mm_phys_addr_t pmdp, int state,
+		      mm_pfn_t table)
+{
+	const struct walk_arg *wa = arg;
+	const uint8_t *frame;
+	(void)pmdp;
+	if (state < 0)
+		return -EFAULT;
+	frame = mm_phys_frame(m, table, false);
+	for (unsigned i = 0; frame && i < mm_pgt_geom(m)->ptrs_per_pte; i++) {
+		uint64_t raw = mm_pgt_entry_at(m, frame, i);
+		struct mm_pte_info pi;
+		uint32_t f;
+		int ret;
+		if (!raw)
+			continue;
+		f = mm_pte_decode(m, raw, &pi.pfn);
+		pi.flags = f & ~MM_PTE_BAD;
+		if ((ret = wa->fn(wa->arg, a + ((uint64_t)i << MM_PAGE_SHIFT), &pi)))
+			return ret;
+		if (f & MM_PTE_BAD)
+			return -EFAULT;
+	}
+	return 0;
+}
+
 int mm_walk_page_range(struct mm_machine *m, uint32_t id, mm_pte_walk_fn fn, void *arg)
 {
-	const struct mm_pgtable_geometry *g;
+	struct walk_arg wa = { fn, arg };
 	struct fmm *mm;
-	uint64_t span;
 	if (!m || !fn)
 		return -EINVAL;
 	if (!fault_ready(m, "walk_page_range") || !(mm = get_mm(m, id, "walk_page_range")))
 		return -EINVAL;
-	g = mm_pgt_geom(m);
-	span = span_size(m);
-	for (uint64_t a = 0; a < g->task_size; a += span) {
-		mm_phys_addr_t pmdp, ptep;
-		mm_pfn_t table;
-		int t;
-		if (mm_pmd_offset(m, mm->pgd, a, &pmdp))
-			return -EFAULT;
-		if ((t = mm_pmd_table(m, pmdp, &table)) < 0)
-			return -EFAULT;
-		if (!t)
-			continue;
-		ptep = MM_PFN_PHYS(table);
-		for (uint64_t v = a; v < a + span; v += MM_PAGE_SIZE, ptep += g->entry_size) {
-			struct mm_pte_info pi;
-			uint32_t f = mm_pte_get(m, ptep, &pi.pfn);
-			int ret;
-			if (!f)
-				continue;
-			pi.flags = f & ~MM_PTE_BAD;
-			if ((ret = fn(arg, v, &pi)))
-				return ret;
-			if (f & MM_PTE_BAD)
-				return -EFAULT;
-		}
-	}
-	return 0;
+	return mm_pgt_for_each_table(m, mm->pgd, walk_table, &wa);
 }
 
 int mm_mm_pgd(struct mm_machine *m, uint32_t id, mm_pfn_t *pgd)

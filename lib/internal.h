@@ -380,6 +380,16 @@ uint64_t mm_pte_encode(const struct mm_machine *m, mm_pfn_t pfn, uint32_t flags)
 uint32_t mm_pte_get(struct mm_machine *m, mm_phys_addr_t ptep, mm_pfn_t *pfn);
 void mm_pte_set(struct mm_machine *m, mm_phys_addr_t ptep, mm_pfn_t pfn, uint32_t flags);
 uint64_t mm_pgt_read_raw(struct mm_machine *m, mm_phys_addr_t a);
+/* Entry idx of a table page already looked up (NULL frame: all zeros). */
+uint64_t mm_pgt_entry_at(const struct mm_machine *m, const uint8_t *frame, unsigned idx);
+/* Every non-empty entry pointing to a PTE table in user space, in address
+ * order, with one frame look-up per table page: fn(m, arg, va of the span,
+ * the entry's address, 1 and the table's pfn, or -1 for a bad entry (PAE: a
+ * bad PDPT entry, reported once for its 1 GiB)). A non-zero fn return stops
+ * the scan and is returned. fn may clear the entry it is given. */
+typedef int (*mm_pgt_table_fn)(struct mm_machine *m, void *arg, uint64_t va, mm_phys_addr_t pmdp,
+			       int state, mm_pfn_t table);
+int mm_pgt_for_each_table(struct mm_machine *m, mm_pfn_t pgd, mm_pgt_table_fn fn, void *arg);
 void mm_pgt_write_raw(struct mm_machine *m, mm_phys_addr_t a, uint64_t v);
 
 /* ===================================================================== */

@@ -333,3 +333,70 @@ void mm_pte_set(struct mm_machine *m, mm_phys_addr_t ptep, mm_pfn_t pfn, uint32_
 {
 	mm_pgt_write_raw(m, ptep, mm_pte_encode(m, pfn, flags));
 }
+
+/* ---- whole-table scans ------------------------------------------------------ */
+
+uint64_t mm_pgt_entry_at(const struct mm_machine *m, const uint8_t *frame, unsigned idx)
+{
+	const unsigned sz = mm_pgt_geom(m)->entry_size;
+	uint64_t v = 0;
+	if (!frame)
+		return 0;
+	frame += (size_t)idx * sz;
+	for (unsigned i = sz; i--;)
+		v = (v << 8) | frame[i];
+	return v;
+}
+
+/* The entries of one page of a table level: fn per non-empty entry. */
+static int scan_level_page(struct mm_machine *m, mm_pfn_t pfn, unsigned first, unsigned n,
+			   uint64_t va0, unsigned shift, mm_pgt_table_fn fn, void *arg)
+{
+	const uint8_t *f = mm_phys_frame(m, pfn, false);
+	if (!f)
+		return 0; /* never written: every entry empty */
+	for (unsigned i = first; i < first + n; i++) {
+		uint64_t raw = mm_pgt_entry_at(m, f, i);
+		mm_pfn_t table = MM_PFN_NONE;
+		int ret, st;
+		if (!raw)
+			continue;
+		st = table_entry_pfn(m, raw, false, &table);
+		if ((ret = fn(m, arg, va0 + ((uint64_t)(i - first) << shift),
+			      MM_PFN_PHYS(pfn) + (uint64_t)i * mm_pgt_geom(m)->entry_size, st, table)))
+			return ret;
+	}
+	return 0;
+}
+
+int mm_pgt_for_each_table(struct mm_machine *m, mm_pfn_t pgd, mm_pgt_table_fn fn, void *arg)
+{
+	const struct mm_pgtable_geometry *g = mm_pgt_geom(m);
+	const uint64_t nspans = g->task_size >> g->pte_span_shift;
+	int ret;
+	if (g->levels == 3) {
+		for (unsigned i = 0; i < 3; i++) {
+			mm_phys_addr_t pdpte = MM_PFN_PHYS(pgd) + 8u * i;
+			mm_pfn_t pmd;
+			if (table_entry_pfn(m, ent_read(m, pdpte, 8), true, &pmd) != 1) {
+				if ((ret = fn(m, arg, (uint64_t)i << 30, pdpte, -1, MM_PFN_NONE)))
+					return ret;
+				continue;
+			}
+			if ((ret = scan_level_page(m, pmd, 0, 512, (uint64_t)i << 30, 21, fn, arg)))
+				return ret;
+		}
+		return 0;
+	}
+	/* two levels: the pgd's user entries, page by page (ARM: four pages) */
+	for (uint64_t i = 0; i < nspans;) {
+		const unsigned per_page = MM_PAGE_SIZE / g->entry_size;
+		unsigned page = (unsigned)(i / per_page), first = (unsigned)(i % per_page);
+		unsigned n = (unsigned)MM_MIN((uint64_t)(per_page - first), nspans - i);
+		if ((ret = scan_level_page(m, pgd + page, first, n, i << g->pte_span_shift,
+					   g->pte_span_shift, fn, arg)))
+			return ret;
+		i += n;
+	}
+	return 0;
+}

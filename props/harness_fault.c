@@ -633,7 +633,8 @@ static int f_check(void *ctx, struct props_result *r)
 		c->page_pfn = n;
 		c->page_pfn_cap = cap;
 	}
-	memset(c->page_pfn, 0xff, c->o.npages * sizeof(*c->page_pfn));
+	if (c->o.npages)
+		memset(c->page_pfn, 0xff, c->o.npages * sizeof(*c->page_pfn));
 	memset(c->pfn_page, 0, sizeof(c->pfn_page));
 	for (uint32_t id = 0; id < c->o.nproc; id++) {
 		const struct of_proc *p = &c->o.proc[id];

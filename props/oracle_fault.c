@@ -259,7 +259,8 @@ int of_fork(struct of *o, uint32_t parent, uint32_t *child)
 		o->oom = true;
 		return -ENOMEM;
 	}
-	memcpy(c->vma, p->vma, p->nvma * sizeof(*c->vma));
+	if (p->nvma)
+		memcpy(c->vma, p->vma, p->nvma * sizeof(*c->vma));
 	c->nvma = c->cap_vma = p->nvma;
 	for (uint32_t i = 0; i < p->nvma; i++) {
 		const struct of_vma v = p->vma[i];
