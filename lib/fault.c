@@ -47,6 +47,8 @@ struct fpin {
 struct mm_fault_state {
 	bool ready;
 	mm_pfn_t zero_pfn;
+	bool boot_zero, have_swapper; /* set by paging_init */
+	mm_pfn_t boot_zero_pfn, swapper;
 	struct fmm *mm;
 	uint32_t nr_mm, cap_mm;
 	struct fpin *pin;
@@ -114,6 +116,24 @@ void mm_fault_destroy(struct mm_machine *m)
 	m->fault = NULL;
 }
 
+void mm_fault_set_boot_zero_page(struct mm_machine *m, mm_pfn_t pfn)
+{
+	m->fault->boot_zero = true;
+	m->fault->boot_zero_pfn = pfn;
+}
+
+void mm_pgt_set_swapper(struct mm_machine *m, mm_pfn_t swapper)
+{
+	m->fault->have_swapper = true;
+	m->fault->swapper = swapper;
+}
+
+bool mm_pgt_swapper(const struct mm_machine *m, mm_pfn_t *swapper)
+{
+	*swapper = m->fault->swapper;
+	return m->fault->have_swapper;
+}
+
 bool mm_fault_is_zero_pfn(const struct mm_machine *m, mm_pfn_t pfn)
 {
 	return m->fault && m->fault->ready && m->fault->zero_pfn == pfn;
@@ -131,6 +151,19 @@ int mm_fault_init(struct mm_machine *m)
 	st = m->fault;
 	if (st->ready)
 		return -EEXIST;
+	if (st->boot_zero) {
+		/* paging_init's page of the image: reserved, already zeroed */
+		if (!(p = mm_pfn_to_page(m, st->boot_zero_pfn))) {
+			mm_report(m, MM_STAGE_FAULT, MM_REPORT_INVALID_ARG, st->boot_zero_pfn,
+				  "fault_init: the zero page pfn %#llx has no struct page",
+				  (unsigned long long)st->boot_zero_pfn);
+			return -EINVAL;
+		}
+		p->flags |= MM_PG_ZERO;
+		st->zero_pfn = st->boot_zero_pfn;
+		st->ready = true;
+		return 0;
+	}
 	ret = mm_alloc_pages(m, MM_GFP_KERNEL | MM_GFP_ZERO, 0, &pfn);
 	if (ret)
 		return ret == -EINVAL ? -EINVAL : -ENOMEM;
@@ -1038,12 +1071,14 @@ static int verify_table(struct mm_machine *m, void *arg, uint64_t a, mm_phys_add
 	frame = mm_phys_frame(m, table, false);
 	for (unsigned i = 0; frame && i < g->ptrs_per_pte; i++) {
 		const uint64_t va = a + ((uint64_t)i << MM_PAGE_SHIFT);
-		uint64_t raw = mm_pgt_entry_at(m, frame, i);
+		uint64_t raw = 0;
 		mm_pfn_t pfn;
 		uint32_t f;
 		int vi;
+		memcpy(&raw, frame + (size_t)i * g->entry_size, g->entry_size);
 		if (!raw)
-			continue;
+			continue; /* an empty entry, whatever the byte order */
+		raw = mm_pgt_entry_at(m, frame, i);
 		f = mm_pte_decode(m, raw, &pfn);
 		MM_VERIFY(m, !(f & MM_PTE_BAD), "mm %u: bad pte %016llx at %#llx", id,
 			  (unsigned long long)raw, (unsigned long long)va);
@@ -1130,7 +1165,7 @@ static int verify_zero_page(struct mm_machine *m)
 	struct mm_fault_state *st = m->fault;
 	const struct mm_page *p = mm_pfn_to_page(m, st->zero_pfn);
 	const uint8_t *f = mm_phys_frame(m, st->zero_pfn, false);
-	MM_VERIFY(m, p && (p->flags & MM_PG_ALLOCATED) && (p->flags & MM_PG_ZERO) &&
+	MM_VERIFY(m, p && (p->flags & (MM_PG_ALLOCATED | MM_PG_RESERVED)) && (p->flags & MM_PG_ZERO) &&
 		     !(p->flags & MM_PG_ANON) && p->refcount >= 1 && p->mapcount == -1,
 		  "zero page pfn %#llx: freed or mapped as a normal page",
 		  (unsigned long long)st->zero_pfn);
@@ -1173,12 +1208,15 @@ static int walk_table(struct mm_machine *m, void *arg, uint64_t a, mm_phys_addr_
 		return -EFAULT;
 	frame = mm_phys_frame(m, table, false);
 	for (unsigned i = 0; frame && i < mm_pgt_geom(m)->ptrs_per_pte; i++) {
-		uint64_t raw = mm_pgt_entry_at(m, frame, i);
+		const unsigned esz = mm_pgt_geom(m)->entry_size;
+		uint64_t raw = 0;
 		struct mm_pte_info pi;
 		uint32_t f;
 		int ret;
+		memcpy(&raw, frame + (size_t)i * esz, esz);
 		if (!raw)
 			continue;
+		raw = mm_pgt_entry_at(m, frame, i);
 		f = mm_pte_decode(m, raw, &pi.pfn);
 		pi.flags = f & ~MM_PTE_BAD;
 		if ((ret = wa->fn(wa->arg, a + ((uint64_t)i << MM_PAGE_SHIFT), &pi)))

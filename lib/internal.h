@@ -396,6 +396,11 @@ void mm_pgt_write_raw(struct mm_machine *m, mm_phys_addr_t a, uint64_t v);
 /* "fault.c": processes, VMAs, the anonymous fault path                   */
 /* ===================================================================== */
 
+/* paging_init's zero page (the image's empty_zero_page) for mm_fault_init
+ * to adopt, and the kernel page table new pgds share. */
+void mm_fault_set_boot_zero_page(struct mm_machine *m, mm_pfn_t pfn);
+void mm_pgt_set_swapper(struct mm_machine *m, mm_pfn_t swapper);
+bool mm_pgt_swapper(const struct mm_machine *m, mm_pfn_t *swapper);
 /* Is pfn the zero page (false before mm_fault_init)? */
 bool mm_fault_is_zero_pfn(const struct mm_machine *m, mm_pfn_t pfn);
 

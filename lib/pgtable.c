@@ -183,9 +183,19 @@ int mm_pgd_alloc(struct mm_machine *m, mm_pfn_t *pgd)
 {
 	const struct mm_pgtable_geometry *g = mm_pgt_geom(m);
 	unsigned order = g->pgd_pages == 4 ? 2 : 0;
+	mm_pfn_t swapper;
 	int ret = mm_pgt_alloc_page(m, order, pgd);
 	if (ret)
 		return ret;
+	if (mm_pgt_swapper(m, &swapper)) {
+		/* clone_pgd_range: the kernel's part is shared, entry for entry */
+		const unsigned first = (unsigned)(g->task_size >> (g->levels == 3 ? 30 : 22));
+		const unsigned last = g->levels == 3 ? 4 : 1024;
+		for (unsigned i = first; i < last; i++)
+			ent_write(m, MM_PFN_PHYS(*pgd) + (uint64_t)g->entry_size * i, g->entry_size,
+				  ent_read(m, MM_PFN_PHYS(swapper) + (uint64_t)g->entry_size * i,
+					   g->entry_size));
+	}
 	if (g->levels == 3) {
 		/* preallocate_pmds: the user PMDs come with the pgd, all or none */
 		for (unsigned i = 0; i < 3; i++) {
@@ -355,12 +365,16 @@ static int scan_level_page(struct mm_machine *m, mm_pfn_t pfn, unsigned first, u
 	const uint8_t *f = mm_phys_frame(m, pfn, false);
 	if (!f)
 		return 0; /* never written: every entry empty */
+	const unsigned esz = mm_pgt_geom(m)->entry_size;
 	for (unsigned i = first; i < first + n; i++) {
-		uint64_t raw = mm_pgt_entry_at(m, f, i);
+		uint64_t raw = 0;
 		mm_pfn_t table = MM_PFN_NONE;
 		int ret, st;
+		/* most entries are empty: test the bytes as one word first */
+		memcpy(&raw, f + (size_t)i * esz, esz);
 		if (!raw)
 			continue;
+		raw = mm_pgt_entry_at(m, f, i);
 		st = table_entry_pfn(m, raw, false, &table);
 		if ((ret = fn(m, arg, va0 + ((uint64_t)(i - first) << shift),
 			      MM_PFN_PHYS(pfn) + (uint64_t)i * mm_pgt_geom(m)->entry_size, st, table)))

@@ -5,7 +5,7 @@
  * profile (x86_32, PAE, ARM), both zero-page settings, both reuse rules and
  * fault injection at every table and page allocation.
  *
- * Set-up is the simple hand-off of the page_alloc harness: one node of 8 MiB
+ * Set-up is the simple hand-off of the page_alloc harness: one node of 4 MiB
  * at 16 MiB (all ZONE_NORMAL), every page handed over, watermarks, then
  * mm_fault_init (the zero page), process 0 with 16 KiB of read-write
  * anonymous memory at 0x40000000 (MAP_FIXED: four pages, so random
@@ -30,11 +30,11 @@
 #include "props.h"
 
 #define NODE_START 0x1000u
-#define NODE_PAGES 0x800u
-#define BUDGET 1400u /* pages: below what the node gives above its min watermark */
+#define NODE_PAGES 0x400u
+#define BUDGET 700u /* pages: below what the node gives above its watermarks */
 #define MAX_LIVE 8u
 #define MAX_PINS 64u
-#define MAX_LEN (9u * 4096u)
+#define MAX_LEN (2u * 4096u + 0x100u)
 
 struct fpin_rec {
 	uint32_t page; /* oracle page or OF_ZERO */

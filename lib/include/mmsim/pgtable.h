@@ -48,6 +48,44 @@ struct mm_pgtable_geometry {
 };
 int mm_pgtable_geometry(const struct mm_machine *m, struct mm_pgtable_geometry *out);
 
+/* ---- paging_init (x86) --------------------------------------------------- */
+
+/* Where the kernel page table's pages come from: 2.6.29's find_e820_area +
+ * reserve_early("PGTABLE"), or modern memblock (alloc_low_pages). */
+enum { MM_PGT_FROM_EARLY_RES = 0, MM_PGT_FROM_MEMBLOCK = 1 };
+
+struct mm_paging_init_args {
+	uint64_t kernel_start, kernel_end; /* the image [_text, _end), physical */
+	uint64_t swapper_pg_dir;           /* a page of the image (.bss) */
+	uint64_t empty_zero_page;          /* a page of the image (.bss) */
+	uint64_t lowmem_end;               /* max_low_pfn as bytes: the direct map's end */
+	bool large_pages;                  /* PSE: 4 MiB (x86_32) / 2 MiB (PAE) direct map */
+	uint32_t source;                   /* MM_PGT_FROM_* */
+};
+
+struct mm_paging_info {
+	mm_phys_addr_t pgtable_start, pgtable_end; /* the table pages taken, contiguous */
+	uint32_t tables;                           /* how many */
+	mm_pfn_t swapper_pg_dir, zero_pfn;
+	uint64_t pkmap_base, fixaddr_start;        /* virtual: pkmap's and fixmap's spans */
+};
+
+/* paging_init for x86 (arch/x86/mm/init_32.c): swapper_pg_dir with the
+ * lowmem direct map at PAGE_OFFSET (kernel_physical_mapping_init: large
+ * pages when asked, else one PTE table per span), PAE's kernel PMD, the pkmap
+ * and fixmap PTE tables (the two top spans of the address space: fixmap the
+ * last, pkmap the one below), all taken at once as one contiguous run; the
+ * image's empty_zero_page zeroed and made the zero page mm_fault_init adopts.
+ * New address spaces share the kernel part (clone_pgd_range). -EINVAL for bad
+ * arguments (INVALID_ARG) or the ARM profile (whose paging_init mmsim does
+ * not model), -EEXIST on a second call, -ENOMEM when the allocator has no
+ * room. */
+int mm_paging_init(struct mm_machine *m, const struct mm_paging_init_args *a,
+		   struct mm_paging_info *out);
+/* The kernel page table's entry for va (direct map, pkmap, fixmap): a large
+ * page is reported as the 4 KiB page within it. -ENOENT if none. */
+int mm_kernel_follow(struct mm_machine *m, uint64_t va, struct mm_pte_info *out);
+
 #ifdef __cplusplus
 }
 #endif
