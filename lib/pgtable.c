@@ -189,8 +189,8 @@ int mm_pgd_alloc(struct mm_machine *m, mm_pfn_t *pgd)
 		return ret;
 	if (mm_pgt_swapper(m, &swapper)) {
 		/* clone_pgd_range: the kernel's part is shared, entry for entry */
-		const unsigned first = (unsigned)(g->task_size >> (g->levels == 3 ? 30 : 22));
-		const unsigned last = g->levels == 3 ? 4 : 1024;
+		const unsigned first = (unsigned)(g->task_size >> (g->levels == 3 ? 30 : g->pte_span_shift));
+		const unsigned last = g->levels == 3 ? 4 : g->pgd_pages * MM_PAGE_SIZE / g->entry_size;
 		for (unsigned i = first; i < last; i++)
 			ent_write(m, MM_PFN_PHYS(*pgd) + (uint64_t)g->entry_size * i, g->entry_size,
 				  ent_read(m, MM_PFN_PHYS(swapper) + (uint64_t)g->entry_size * i,

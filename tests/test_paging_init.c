@@ -2,7 +2,9 @@
 /*
  * x86 paging_init: swapper_pg_dir's direct map, the table pages' source and
  * its record, pkmap and fixmap tables, the image's zero page adopted by the
- * fault path, and kernel entries shared by every new address space.
+ * fault path, and kernel entries shared by every new address space; ARM's
+ * paging_init in the kernel's order (sections, bootmem_init, vectors, pkmap,
+ * then the zero page from the boot allocator).
  *
  *   0        0x7000             0x9f000   1 MiB     [kernel 1..5 MiB]     64 MiB
  *   | BIOS |  PGTABLE run here  |  ...    |  RAM ... swapper, zero page ... |
@@ -180,17 +182,115 @@ static void zero_page_adopted(void)
 	mm_machine_destroy(m);
 }
 
-/* Expect: the ARM profile's paging_init is not modelled: refused. */
-static void arm_refused(void)
+/* ARM, one 64 MiB bank at 0x60000000: swapper_pg_dir at +0x4000, the
+ * kernel [+0x8000, +4 MiB).
+ *
+ *   0x60000000 [reserved: below swapper, swapper][kernel .......][bitmap][vec][l2][pkmap][zero] ...
+ */
+#define APHYS 0x60000000ull
+
+static struct mm_machine *arm_boot(enum mm_era era, struct mm_paging_info *pi, int *ret)
 {
 	struct mm_config cfg;
 	struct mm_machine *m = NULL;
-	struct mm_paging_init_args a = args(false, MM_PGT_FROM_MEMBLOCK);
+	struct mm_paging_init_args a = { .kernel_start = APHYS + 0x8000, .kernel_end = APHYS + MB(4),
+					 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
+					 .source = era == MM_ERA_MODERN ? MM_PGT_FROM_MEMBLOCK
+									: MM_PGT_FROM_BOOTMEM };
+	mm_config_default(&cfg, era);
+	cfg.profile = MM_PROFILE_ARM;
+	cfg.lowmem_limit = APHYS + MB(64);
+	if (mm_machine_create(&cfg, &m))
+		return NULL;
+	if (mm_meminfo_add(m, APHYS, MB(64), 0)) {
+		mm_machine_destroy(m);
+		return NULL;
+	}
+	*ret = mm_paging_init(m, &a, pi);
+	return m;
+}
+
+/* Expect (2.6.29): bootmem_init reserves [PHYS_OFFSET, swapper + 16 KiB) and
+ * the kernel, puts the one-page bitmap right after the kernel; then the
+ * vectors page, its second-level table, the pkmap table and the zero page
+ * are the next low pages, in that order; the lowmem is mapped by sections;
+ * after free_all_bootmem the fault path adopts the zero page (which 2.6.29's
+ * read faults do not map). */
+static void arm_2629(void)
+{
 	struct mm_paging_info pi;
-	mm_config_default(&cfg, MM_ERA_MODERN);
+	struct mm_pte_info pte;
+	int ret = -1;
+	uint64_t count = 0, at;
+	uint32_t id;
+	uint8_t b = 1;
+	mm_pfn_t z;
+	struct mm_machine *m = arm_boot(MM_ERA_2_6_29, &pi, &ret);
+	ASSERT_TRUE(m);
+	ASSERT_EQ(ret, 0);
+	ASSERT_EQ(pi.pgtable_start, APHYS + MB(4) + 0x1000);      /* vectors */
+	ASSERT_EQ(pi.pgtable_end, APHYS + MB(4) + 0x4000);        /* pkmap's end */
+	ASSERT_EQ(pi.zero_pfn, (APHYS + MB(4) + 0x4000) >> 12);
+	ASSERT_EQ(mm_kernel_follow(m, 0xC0000000ull + 0x345000, &pte), 0);
+	ASSERT_EQ(pte.pfn, (APHYS + 0x345000) >> 12);
+	ASSERT_EQ(mm_kernel_follow(m, 0xffff0000ull, &pte), 0);
+	ASSERT_EQ(pte.pfn, (APHYS + MB(4) + 0x1000) >> 12);
+	ASSERT_EQ(mm_kernel_follow(m, pi.pkmap_base, &pte), -ENOENT);
+	ASSERT_EQ(mm_free_all_bootmem(m, &count), 0);
+	/* all but the first 4 MiB and the four pages; the bitmap goes too */
+	ASSERT_EQ(count, (MB(64) - MB(4) - 0x4000) >> 12);
+	ASSERT_EQ(mm_setup_per_zone_wmarks(m), 0);
+	ASSERT_EQ(mm_fault_init(m), 0);
+	ASSERT_EQ(mm_zero_page_pfn(m, &z), 0);
+	ASSERT_EQ(z, pi.zero_pfn);
+	ASSERT_EQ(mm_mm_alloc(m, &id), 0);
+	ASSERT_EQ(mm_do_mmap(m, id, 0, 4096, MM_PROT_READ, 0, &at), 0);
+	ASSERT_EQ(mm_user_read(m, id, at, &b, 1), 0);
+	ASSERT_EQ(b, 0);
+	ASSERT_EQ(mm_follow_page(m, id, at, &pte), 0);
+	ASSERT_NE(pte.pfn, z); /* 2.6.29 read faults do not use the zero page */
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect (modern): memblock hands out the pages top-down below the lowmem
+ * end: vectors, its table, pkmap, then the zero page just below them. */
+static void arm_modern(void)
+{
+	struct mm_paging_info pi;
+	int ret = -1;
+	uint64_t count = 0;
+	mm_pfn_t z;
+	struct mm_machine *m = arm_boot(MM_ERA_MODERN, &pi, &ret);
+	ASSERT_TRUE(m);
+	ASSERT_EQ(ret, 0);
+	ASSERT_EQ(pi.pgtable_start, APHYS + MB(64) - 0x1000);
+	ASSERT_EQ(pi.zero_pfn, (APHYS + MB(64) - 0x4000) >> 12);
+	ASSERT_EQ(mm_memblock_free_all(m, &count), 0);
+	ASSERT_EQ(mm_setup_per_zone_wmarks(m), 0);
+	ASSERT_EQ(mm_fault_init(m), 0);
+	ASSERT_EQ(mm_zero_page_pfn(m, &z), 0);
+	ASSERT_EQ(z, pi.zero_pfn);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect: a swapper_pg_dir that is not 16 KiB aligned, or overlaps the
+ * kernel, is refused with an INVALID_ARG report. */
+static void arm_neg(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	struct mm_paging_init_args a = { .kernel_start = APHYS + 0x8000, .kernel_end = APHYS + MB(4),
+					 .swapper_pg_dir = APHYS + 0x5000, .phys_offset = APHYS };
+	struct mm_paging_info pi;
+	mm_config_default(&cfg, MM_ERA_2_6_29);
 	cfg.profile = MM_PROFILE_ARM;
 	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
 	ASSERT_EQ(mm_paging_init(m, &a, &pi), -EINVAL);
+	a.swapper_pg_dir = APHYS + 0x8000;
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 2);
 	mm_machine_destroy(m);
 }
 
@@ -206,6 +306,8 @@ int main(void)
 		RUN(neg_args);
 		RUN(zero_page_adopted);
 	}
-	RUN(arm_refused);
+	RUN(arm_2629);
+	RUN(arm_modern);
+	RUN(arm_neg);
 	return check_summary("test_paging_init");
 }

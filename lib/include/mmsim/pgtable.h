@@ -53,6 +53,9 @@ int mm_pgtable_geometry(const struct mm_machine *m, struct mm_pgtable_geometry *
 /* Where the kernel page table's pages come from: 2.6.29's find_e820_area +
  * reserve_early("PGTABLE"), or modern memblock (alloc_low_pages). */
 enum { MM_PGT_FROM_EARLY_RES = 0, MM_PGT_FROM_MEMBLOCK = 1 };
+/* ARM: 2.6.29's bootmem path uses MM_PGT_FROM_EARLY_RES's value (the boot
+ * allocator of that era is bootmem there), modern memblock the other. */
+#define MM_PGT_FROM_BOOTMEM MM_PGT_FROM_EARLY_RES
 
 struct mm_paging_init_args {
 	uint64_t kernel_start, kernel_end; /* the image [_text, _end), physical */
@@ -61,6 +64,11 @@ struct mm_paging_init_args {
 	uint64_t lowmem_end;               /* max_low_pfn as bytes: the direct map's end */
 	bool large_pages;                  /* PSE: 4 MiB (x86_32) / 2 MiB (PAE) direct map */
 	uint32_t source;                   /* MM_PGT_FROM_* */
+	/* ARM only: PHYS_OFFSET, the vmalloc= reserve (0: 128 MiB) and
+	 * CONFIG_HIGHMEM, for sanity_check_meminfo. The banks come from
+	 * mm_meminfo_add; lowmem_end and empty_zero_page are not used. */
+	uint64_t phys_offset, vmalloc_reserve;
+	bool highmem;
 };
 
 struct mm_paging_info {
@@ -76,14 +84,28 @@ struct mm_paging_info {
  * and fixmap PTE tables (the two top spans of the address space: fixmap the
  * last, pkmap the one below), all taken at once as one contiguous run; the
  * image's empty_zero_page zeroed and made the zero page mm_fault_init adopts.
- * New address spaces share the kernel part (clone_pgd_range). -EINVAL for bad
- * arguments (INVALID_ARG) or the ARM profile (whose paging_init mmsim does
- * not model), -EEXIST on a second call, -ENOMEM when the allocator has no
- * room. */
+ * New address spaces share the kernel part (clone_pgd_range).
+ *
+ * ARM (arch/arm/mm/mmu.c), in the kernel's order: sanity_check_meminfo (banks
+ * sorted), prepare_page_table (swapper_pg_dir, 16 KiB, cleared), map_lowmem
+ * (1 MiB sections), bootmem_init per node (2.6.29: the node's memmap and
+ * bootmem bitmap just after the kernel on node 0, every lowmem bank freed,
+ * then on node 0 the kernel [kernel_start, kernel_end) and [phys_offset,
+ * swapper_pg_dir + 16 KiB) reserved; modern: the banks go to memblock with
+ * the same reservations first), free_area_init, the vectors page and its
+ * second-level table, kmap_init's pkmap table, then the zero page: each page
+ * from alloc_bootmem_low_pages (2.6.29) or memblock below the lowmem end
+ * (modern), zeroed. On ARM the memmap and zones exist after the call, and
+ * cfg.lowmem_limit must cover the lowmem banks (the zones' NORMAL limit is
+ * physical: set it to the banks' lowmem end).
+ *
+ * -EINVAL for bad arguments (INVALID_ARG), -EEXIST on a second call, -ENOMEM
+ * when the allocator has no room. */
 int mm_paging_init(struct mm_machine *m, const struct mm_paging_init_args *a,
 		   struct mm_paging_info *out);
-/* The kernel page table's entry for va (direct map, pkmap, fixmap): a large
- * page is reported as the 4 KiB page within it. -ENOENT if none. */
+/* The kernel page table's entry for va (direct map, pkmap, fixmap, ARM's
+ * vectors): a large page or section is reported as the 4 KiB page within
+ * it. -ENOENT if none; -EINVAL below TASK_SIZE. */
 int mm_kernel_follow(struct mm_machine *m, uint64_t va, struct mm_pte_info *out);
 
 #ifdef __cplusplus
