@@ -9,7 +9,10 @@
  * at 16 MiB (all ZONE_NORMAL), every page handed over, watermarks, then
  * mm_fault_init (the zero page), process 0 with 16 KiB of read-write
  * anonymous memory at 0x40000000 (MAP_FIXED: four pages, so random
- * operations meet the same pages often). The oracle (oracle_fault.c) predicts every
+ * operations meet the same pages often). With boot=arm_2629/arm_modern (ARM
+ * profile) the memory comes from a real ARM boot instead: meminfo, paging_init
+ * in the kernel's order, the era's boot-allocator hand-off; the zero page's
+ * pfn is predicted from that order and checked. The oracle (oracle_fault.c) predicts every
  * return value, every report, every byte read and the exact number of
  * simulated pages in use; check() compares, after every operation, every
  * leaf entry of every process (walk_page_range) with the oracle's map, the
@@ -31,6 +34,9 @@
 
 #define NODE_START 0x1000u
 #define NODE_PAGES 0x400u
+#define ARM_PHYS 0x60000000ull /* the ARM boot's one bank: 6 MiB */
+#define ARM_PAGES 0x600u
+#define MAX_NODE_PAGES 0x600u
 #define BUDGET 700u /* pages: below what the node gives above its watermarks */
 #define MAX_LIVE 8u
 #define MAX_PINS 64u
@@ -46,6 +52,7 @@ struct fctx {
 	struct of o;
 	bool oracle_live;
 	bool zero_wp;
+	uint64_t node_start, node_pages; /* the pfns user pages come from */
 	uint64_t base_free;
 	uint64_t zero_pfn;
 	uint64_t want[MM_REPORT_NR];
@@ -54,13 +61,14 @@ struct fctx {
 	/* check scratch: oracle page -> pfn, pfn -> oracle page + 1 */
 	uint64_t *page_pfn;
 	uint32_t page_pfn_cap;
-	uint32_t pfn_page[NODE_PAGES];
+	uint32_t pfn_page[MAX_NODE_PAGES];
 	uint8_t buf[MAX_LEN], want_buf[MAX_LEN];
 };
 
 static const char *const profile_names[] = { "x86_32", "pae", "arm" };
 static const char *const reuse_names[] = { "mapcount", "refcount" };
 static const char *const hint_names[] = { "none", "abs", "after_vma", "before_vma" };
+static const char *const boot_names[] = { "none", "arm_2629", "arm_modern" };
 static const char *const bad_names[] = { "read", "write", "mmap", "munmap", "mprotect", "fork",
 					 "exit", "pin", "follow", "counter" };
 
@@ -134,33 +142,77 @@ static void fill(uint8_t *b, size_t n, uint64_t seed)
 
 /* ---- set-up --------------------------------------------------------------- */
 
+/* The ARM boot: one 6 MiB bank at 0x60000000, swapper_pg_dir at +0x4000, a
+ * 1 MiB kernel at +0x8000, paging_init, the era's hand-off. The zero page's
+ * place follows from the order: 2.6.29 takes it from bootmem after the
+ * one-page bitmap (right after the kernel), the vectors page, its table and
+ * the pkmap table; modern memblock gives the same four pages top-down. */
+static int arm_boot(struct fctx *c, struct props_result *r, bool modern, uint64_t *want_zero)
+{
+	struct mm_paging_init_args a = { .kernel_start = ARM_PHYS + 0x8000, .kernel_end = ARM_PHYS + 0x100000,
+					 .swapper_pg_dir = ARM_PHYS + 0x4000, .phys_offset = ARM_PHYS,
+					 .source = modern ? MM_PGT_FROM_MEMBLOCK : MM_PGT_FROM_BOOTMEM };
+	struct mm_paging_info pi;
+	uint64_t count = 0;
+	int ret;
+	c->node_start = ARM_PHYS >> 12;
+	c->node_pages = ARM_PAGES;
+	*want_zero = modern ? c->node_start + ARM_PAGES - 4 : (a.kernel_end >> 12) + 1 + 3;
+	if ((ret = mm_meminfo_add(c->m, ARM_PHYS, (uint64_t)ARM_PAGES << 12, 0)))
+		return props_fail(r, "meminfo_add: %d", ret);
+	if ((ret = mm_paging_init(c->m, &a, &pi)))
+		return props_fail(r, "paging_init: %d", ret);
+	if (pi.zero_pfn != *want_zero)
+		return props_fail(r, "paging_init: zero page pfn %#llx, oracle %#llx",
+				  (unsigned long long)pi.zero_pfn, (unsigned long long)*want_zero);
+	ret = modern ? mm_memblock_free_all(c->m, &count) : mm_free_all_bootmem(c->m, &count);
+	if (ret)
+		return props_fail(r, "boot allocator hand-off: %d", ret);
+	return PROPS_OK;
+}
+
 static int f_setup(void *ctx, const struct props_op *cfg, struct props_result *r)
 {
 	struct fctx *c = ctx;
 	struct mm_config mc;
 	mm_pfn_t zp;
+	uint64_t want_zero = 0;
 	int ret;
 	const unsigned profile = (unsigned)cfg->v[0];
 	const bool zero = cfg->v[1] != 0, refc = cfg->v[2] != 0;
+	const bool boot = profile == 2 && cfg->v[7] != 0;
 
-	mm_config_default(&mc, MM_ERA_MODERN);
+	mm_config_default(&mc, cfg->v[7] == 1 ? MM_ERA_2_6_29 : MM_ERA_MODERN);
 	mc.profile = profile == 1 ? MM_PROFILE_X86_PAE : profile == 2 ? MM_PROFILE_ARM : MM_PROFILE_X86_32;
 	mc.features &= ~(uint32_t)(MM_FEAT_ZERO_PAGE | MM_FEAT_REUSE_REFCOUNT);
 	mc.features |= (zero ? MM_FEAT_ZERO_PAGE : 0) | (refc ? MM_FEAT_REUSE_REFCOUNT : 0);
 	c->zero_wp = cfg->v[5] != 0;
 	mc.hardening = c->zero_wp ? MM_HARDEN_ZERO_PAGE_WP : 0;
 	mc.seed = cfg->v[6];
+	if (boot)
+		mc.lowmem_limit = ARM_PHYS + ((uint64_t)ARM_PAGES << 12);
 	if ((ret = mm_machine_create(&mc, &c->m)))
 		return props_fail(r, "mm_machine_create: %d", ret);
-	if ((ret = mm_node_add(c->m, 0, NODE_START, NODE_START + NODE_PAGES)) ||
-	    (ret = mm_free_area_init(c->m)))
-		return props_fail(r, "node set-up: %d", ret);
-	for (uint64_t pfn = NODE_START; pfn < NODE_START + NODE_PAGES; pfn += 1024)
-		if ((ret = mm_free_pages_bootmem(c->m, pfn, 10)))
-			return props_fail(r, "mm_free_pages_bootmem(%#llx): %d", (unsigned long long)pfn, ret);
+	c->node_start = NODE_START;
+	c->node_pages = NODE_PAGES;
+	if (boot) {
+		if (arm_boot(c, r, cfg->v[7] == 2, &want_zero))
+			return PROPS_FAIL;
+	} else {
+		if ((ret = mm_node_add(c->m, 0, NODE_START, NODE_START + NODE_PAGES)) ||
+		    (ret = mm_free_area_init(c->m)))
+			return props_fail(r, "node set-up: %d", ret);
+		for (uint64_t pfn = NODE_START; pfn < NODE_START + NODE_PAGES; pfn += 1024)
+			if ((ret = mm_free_pages_bootmem(c->m, pfn, 10)))
+				return props_fail(r, "mm_free_pages_bootmem(%#llx): %d",
+						  (unsigned long long)pfn, ret);
+	}
 	if ((ret = mm_setup_per_zone_wmarks(c->m)) || (ret = mm_fault_init(c->m)) ||
 	    (ret = mm_zero_page_pfn(c->m, &zp)))
 		return props_fail(r, "wmarks / fault_init: %d", ret);
+	if (boot && zp != want_zero)
+		return props_fail(r, "fault_init: zero page pfn %#llx, paging_init's %#llx",
+				  (unsigned long long)zp, (unsigned long long)want_zero);
 	c->zero_pfn = zp;
 	c->base_free = mm_nr_free_pages(c->m);
 	of_init(&c->o, profile, zero, refc);
@@ -442,10 +494,15 @@ static int st_unpin(void *ctx, const struct props_op *op, struct props_result *r
 	return check_ret(c, r, "unpin_user_page", mm_unpin_user_page(c->m, p.pfn), 0);
 }
 
+static uint64_t c_node_start(void *ctx)
+{
+	return ((const struct fctx *)ctx)->node_start;
+}
+
 /* Misuse: unpin of a pfn the harness holds no pin on. */
 static int st_unpin_raw(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	const uint64_t pfn = NODE_START - 8 + op->v[0];
+	const uint64_t pfn = c_node_start(ctx) - 8 + op->v[0];
 	int want = -EINVAL;
 	STEP_PROLOGUE;
 	for (uint32_t i = 0; i < c->npins; i++)
@@ -552,15 +609,15 @@ static int walk_one(void *arg, uint64_t va, const struct mm_pte_info *pi)
 					  (unsigned long long)va, (unsigned long long)pi->pfn);
 		return 0;
 	}
-	if (pi->pfn < NODE_START || pi->pfn >= NODE_START + NODE_PAGES)
+	if (pi->pfn < c->node_start || pi->pfn >= c->node_start + c->node_pages)
 		return props_fail(w->r, "entry at %#llx: pfn %#llx outside the node", (unsigned long long)va,
 				  (unsigned long long)pi->pfn);
 	/* one pfn per oracle page and one oracle page per pfn */
-	if (c->page_pfn[e->page] == UINT64_MAX && !c->pfn_page[pi->pfn - NODE_START]) {
+	if (c->page_pfn[e->page] == UINT64_MAX && !c->pfn_page[pi->pfn - c->node_start]) {
 		c->page_pfn[e->page] = pi->pfn;
-		c->pfn_page[pi->pfn - NODE_START] = e->page + 1;
+		c->pfn_page[pi->pfn - c->node_start] = e->page + 1;
 	}
-	if (c->page_pfn[e->page] != pi->pfn || c->pfn_page[pi->pfn - NODE_START] != e->page + 1)
+	if (c->page_pfn[e->page] != pi->pfn || c->pfn_page[pi->pfn - c->node_start] != e->page + 1)
 		return props_fail(w->r, "entry at %#llx: pfn %#llx, but the oracle's page %u is pfn %#llx",
 				  (unsigned long long)va, (unsigned long long)pi->pfn, e->page,
 				  (unsigned long long)c->page_pfn[e->page]);
@@ -708,7 +765,7 @@ static const struct props_opdef f_ops[] = {
 	{ "unpin", 1, { PROPS_RANGE("idx", 0, MAX_PINS - 1) }, st_unpin, false },
 	{ "fault", 3, { PROPS_BOOL("on"), PROPS_RANGE("after", 0, 64), PROPS_RANGE("repeat", 0, 4) },
 	  st_fault, false },
-	{ "unpin_raw", 1, { PROPS_HEX("pfn_off", 0, NODE_PAGES + 16) }, st_unpin_raw, true },
+	{ "unpin_raw", 1, { PROPS_HEX("pfn_off", 0, MAX_NODE_PAGES + 16) }, st_unpin_raw, true },
 	{ "zero_write", 2, { PROPS_HEX("off", 0, 4095), PROPS_HEX("byte", 0, 0xff) }, st_zero_write,
 	  true },
 	{ "bad_id", 2, { PROPS_ENUM("call", bad_names, NULL), PROPS_RANGE("id", 0, 16) }, st_bad_id,
@@ -721,11 +778,11 @@ const struct props_harness props_harness_fault = {
 	.ctx_size = sizeof(struct fctx),
 	.max_ops = 200,
 	.check_every = 16,
-	.config = { .name = "config", .nfields = 7,
+	.config = { .name = "config", .nfields = 8,
 		    .fields = { PROPS_ENUM("profile", profile_names, NULL), PROPS_BOOL("zero_page"),
 				PROPS_ENUM("reuse", reuse_names, NULL), PROPS_RANGE("fault", 0, 300),
 				PROPS_RANGE("fault_repeat", 0, 8), PROPS_BOOL("zero_wp"),
-				PROPS_HEX("seed", 0, UINT64_MAX) } },
+				PROPS_HEX("seed", 0, UINT64_MAX), PROPS_ENUM("boot", boot_names, NULL) } },
 	.setup = f_setup,
 	.check = f_check,
 	.check_cost = f_check_cost,
