@@ -5,7 +5,7 @@
  * profile (x86_32, PAE, ARM), both zero-page settings, both reuse rules and
  * fault injection at every table and page allocation.
  *
- * Set-up is the simple hand-off of the page_alloc harness: one node of 4 MiB
+ * Set-up is the simple hand-off of the page_alloc harness: one node of 1 MiB
  * at 16 MiB (all ZONE_NORMAL), every page handed over, watermarks, then
  * mm_fault_init (the zero page), process 0 with 16 KiB of read-write
  * anonymous memory at 0x40000000 (MAP_FIXED: four pages, so random
@@ -33,11 +33,12 @@
 #include "props.h"
 
 #define NODE_START 0x1000u
-#define NODE_PAGES 0x400u
+#define NODE_PAGES 0x100u
+#define NODE_ORDER 8 /* the node is handed over as one block */
 #define ARM_PHYS 0x60000000ull /* the ARM boot's one bank: 6 MiB */
 #define ARM_PAGES 0x600u
 #define MAX_NODE_PAGES 0x600u
-#define BUDGET 700u /* pages: below what the node gives above its watermarks */
+#define BUDGET 160u /* pages: below what the node gives above its watermarks */
 #define MAX_LIVE 8u
 #define MAX_PINS 64u
 #define MAX_LEN (2u * 4096u + 0x100u)
@@ -202,8 +203,8 @@ static int f_setup(void *ctx, const struct props_op *cfg, struct props_result *r
 		if ((ret = mm_node_add(c->m, 0, NODE_START, NODE_START + NODE_PAGES)) ||
 		    (ret = mm_free_area_init(c->m)))
 			return props_fail(r, "node set-up: %d", ret);
-		for (uint64_t pfn = NODE_START; pfn < NODE_START + NODE_PAGES; pfn += 1024)
-			if ((ret = mm_free_pages_bootmem(c->m, pfn, 10)))
+		for (uint64_t pfn = NODE_START; pfn < NODE_START + NODE_PAGES; pfn += 1u << NODE_ORDER)
+			if ((ret = mm_free_pages_bootmem(c->m, pfn, NODE_ORDER)))
 				return props_fail(r, "mm_free_pages_bootmem(%#llx): %d",
 						  (unsigned long long)pfn, ret);
 	}
