@@ -69,6 +69,8 @@ struct fctx {
 static const char *const profile_names[] = { "x86_32", "pae", "arm" };
 static const char *const reuse_names[] = { "mapcount", "refcount" };
 static const char *const hint_names[] = { "none", "abs", "after_vma", "before_vma" };
+static const char *const pattern_names[] = { "war", "raw", "fork_parent", "fork_child", "chain",
+					    "pin_fork", "pin_write", "exit_mid" };
 static const char *const boot_names[] = { "none", "arm_2629", "arm_modern" };
 static const char *const bad_names[] = { "read", "write", "mmap", "munmap", "mprotect", "fork",
 					 "exit", "pin", "follow", "counter" };
@@ -92,7 +94,7 @@ static int reports_match(struct fctx *c, struct props_result *r)
 
 static int check_ret(struct fctx *c, struct props_result *r, const char *what, int got, int want)
 {
-	props_note(r, "-> %d", want);
+	props_note(r, "-> %d; ", want);
 	if (got != want)
 		return props_fail(r, "%s: library %d, oracle %d", what, got, want);
 	return reports_match(c, r);
@@ -272,22 +274,37 @@ static int st_create(void *ctx, const struct props_op *op, struct props_result *
 	return PROPS_OK;
 }
 
-static int st_fork(void *ctx, const struct props_op *op, struct props_result *r)
+/* fork of pid: 1 with *child when done, 0 when skipped or failed as
+ * predicted, PROPS_FAIL (as -1) on a divergence. */
+static int do_fork(struct fctx *c, struct props_result *r, int pid, uint32_t *child)
 {
 	uint32_t oid = 0, lid = 0;
-	int pid, want, got;
-	STEP_PROLOGUE;
-	if ((pid = pick_proc(c, op->v[0])) < 0 || nlive(c) >= MAX_LIVE ||
-	    !budget_ok(c, r, 4 + c->o.proc[pid].ntables))
-		return PROPS_OK;
-	props_note(r, "pid %d ", pid);
+	int want, got;
+	if (nlive(c) >= MAX_LIVE || !budget_ok(c, r, 4 + c->o.proc[pid].ntables))
+		return 0;
+	props_note(r, "fork %d ", pid);
 	want = of_fork(&c->o, (uint32_t)pid, &oid);
 	got = mm_dup_mm(c->m, (uint32_t)pid, &lid);
 	if (check_ret(c, r, "dup_mm", got, want))
-		return PROPS_FAIL;
-	if (!want)
-		PROPS_CHECK_EQ(r, "dup_mm child id", lid, oid);
-	return PROPS_OK;
+		return -1;
+	if (want)
+		return 0;
+	if (lid != oid) {
+		props_fail(r, "dup_mm child id: library %u, oracle %u", lid, oid);
+		return -1;
+	}
+	*child = oid;
+	return 1;
+}
+
+static int st_fork(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	uint32_t child;
+	int pid;
+	STEP_PROLOGUE;
+	if ((pid = pick_proc(c, op->v[0])) < 0)
+		return PROPS_OK;
+	return do_fork(c, r, pid, &child) < 0 ? PROPS_FAIL : PROPS_OK;
 }
 
 static int st_exit(void *ctx, const struct props_op *op, struct props_result *r)
@@ -455,21 +472,16 @@ static int st_read_stride(void *ctx, const struct props_op *op, struct props_res
 
 /* ---- pins ------------------------------------------------------------------------ */
 
-static int st_pin(void *ctx, const struct props_op *op, struct props_result *r)
+static int do_pin(struct fctx *c, struct props_result *r, int pid, uint64_t addr, bool write)
 {
-	const struct of_vma *v;
-	uint64_t addr;
 	uint32_t page = 0;
 	mm_pfn_t pfn = 0;
-	int pid, want, got;
-	STEP_PROLOGUE;
-	if ((pid = pick_proc(c, op->v[0])) < 0 || c->npins >= MAX_PINS || !budget_ok(c, r, 3))
+	int want, got;
+	if (c->npins >= MAX_PINS || !budget_ok(c, r, 3))
 		return PROPS_OK;
-	v = pick_vma(c, pid, op->v[1]);
-	addr = v ? v->start + (op->v[2] % ((v->end - v->start) / 4096)) * 4096 : OF_MIN_ADDR;
-	props_note(r, "pid %d %#llx ", pid, (unsigned long long)addr);
-	want = of_pin(&c->o, (uint32_t)pid, addr, op->v[3] != 0, &page);
-	got = mm_get_user_pages(c->m, (uint32_t)pid, addr, op->v[3] != 0, &pfn);
+	props_note(r, "pin %d %#llx ", pid, (unsigned long long)addr);
+	want = of_pin(&c->o, (uint32_t)pid, addr, write, &page);
+	got = mm_get_user_pages(c->m, (uint32_t)pid, addr, write, &pfn);
 	if (check_ret(c, r, "get_user_pages", got, want))
 		return PROPS_FAIL;
 	if (want)
@@ -478,6 +490,93 @@ static int st_pin(void *ctx, const struct props_op *op, struct props_result *r)
 		return props_fail(r, "get_user_pages: library pfn %#llx, oracle %s", (unsigned long long)pfn,
 				  page == OF_ZERO ? "the zero page" : "a private page");
 	c->pin[c->npins++] = (struct fpin_rec){ page, pfn };
+	return PROPS_OK;
+}
+
+static int st_pin(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	const struct of_vma *v;
+	uint64_t addr;
+	int pid;
+	STEP_PROLOGUE;
+	if ((pid = pick_proc(c, op->v[0])) < 0)
+		return PROPS_OK;
+	v = pick_vma(c, pid, op->v[1]);
+	addr = v ? v->start + (op->v[2] % ((v->end - v->start) / 4096)) * 4096 : OF_MIN_ADDR;
+	return do_pin(c, r, pid, addr, op->v[3] != 0);
+}
+
+/* The design's write-after-read patterns on one page of a VMA, each step
+ * checked as it goes (the full check follows the whole op):
+ *   war: read, write          raw: write, read
+ *   fork_parent: write, fork, write in the parent, read in the child
+ *   fork_child: write, fork, write in the child, read in the parent
+ *   chain: write, fork, fork the child, write in the grandchild, the child,
+ *          the parent, read each
+ *   pin_fork: write, pin (read), fork, write in the parent, then the child
+ *   pin_write: read, pin (read), write, pin (write), write
+ *   exit_mid: write, fork, fork, exit the middle one, write in the others */
+enum { PAT_WAR, PAT_RAW, PAT_FORK_PARENT, PAT_FORK_CHILD, PAT_CHAIN, PAT_PIN_FORK, PAT_PIN_WRITE,
+       PAT_EXIT_MID, PAT_NR };
+
+static int st_pattern(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	const struct of_vma *v;
+	uint64_t a, seed = op->v[4];
+	uint32_t k1 = 0, k2 = 0;
+	int pid, f;
+	STEP_PROLOGUE;
+	if ((pid = pick_proc(c, op->v[0])) < 0 || !(v = pick_vma(c, pid, op->v[1])))
+		return PROPS_OK;
+	a = v->start + (op->v[2] % ((v->end - v->start) / 4096)) * 4096 + (seed & 0xff);
+#define ACC(p, w) do { if (do_access(c, r, (int)(p), a, 8, (w), seed++)) return PROPS_FAIL; } while (0)
+#define FORK(p, out) ((f = do_fork(c, r, (int)(p), (out))) < 0 ? -1 : f)
+	switch (op->v[3] % PAT_NR) {
+	case PAT_WAR: ACC(pid, false); ACC(pid, true); break;
+	case PAT_RAW: ACC(pid, true); ACC(pid, false); break;
+	case PAT_FORK_PARENT:
+	case PAT_FORK_CHILD:
+		ACC(pid, true);
+		if ((f = FORK(pid, &k1)) <= 0)
+			return f < 0 ? PROPS_FAIL : PROPS_OK;
+		ACC(op->v[3] % PAT_NR == PAT_FORK_PARENT ? (uint32_t)pid : k1, true);
+		ACC(op->v[3] % PAT_NR == PAT_FORK_PARENT ? k1 : (uint32_t)pid, false);
+		break;
+	case PAT_CHAIN:
+		ACC(pid, true);
+		if ((f = FORK(pid, &k1)) <= 0 || (f = FORK(k1, &k2)) <= 0)
+			return f < 0 ? PROPS_FAIL : PROPS_OK;
+		ACC(k2, true); ACC(k1, true); ACC(pid, true);
+		ACC(k2, false); ACC(k1, false); ACC(pid, false);
+		break;
+	case PAT_PIN_FORK:
+		ACC(pid, true);
+		if (do_pin(c, r, pid, a & ~0xfffull, false))
+			return PROPS_FAIL;
+		if ((f = FORK(pid, &k1)) <= 0)
+			return f < 0 ? PROPS_FAIL : PROPS_OK;
+		ACC(pid, true); ACC(k1, true);
+		break;
+	case PAT_PIN_WRITE:
+		ACC(pid, false);
+		if (do_pin(c, r, pid, a & ~0xfffull, false))
+			return PROPS_FAIL;
+		ACC(pid, true);
+		if (do_pin(c, r, pid, a & ~0xfffull, true))
+			return PROPS_FAIL;
+		ACC(pid, true);
+		break;
+	default: /* PAT_EXIT_MID */
+		ACC(pid, true);
+		if ((f = FORK(pid, &k1)) <= 0 || (f = FORK(pid, &k2)) <= 0)
+			return f < 0 ? PROPS_FAIL : PROPS_OK;
+		if (check_ret(c, r, "mmput", mm_mmput(c->m, k1), of_exit(&c->o, k1)))
+			return PROPS_FAIL;
+		ACC(pid, true); ACC(k2, true); ACC(pid, false);
+		break;
+	}
+#undef ACC
+#undef FORK
 	return PROPS_OK;
 }
 
@@ -764,6 +863,10 @@ static const struct props_opdef f_ops[] = {
 	  st_read_stride, false },
 	{ "pin", 4, { PID, VMA, PROPS_HEX("off", 0, 0x40000), PROPS_BOOL("write") }, st_pin, false },
 	{ "unpin", 1, { PROPS_RANGE("idx", 0, MAX_PINS - 1) }, st_unpin, false },
+	{ "pattern", 5,
+	  { PID, VMA, PROPS_HEX("page", 0, 0x40000), PROPS_ENUM("kind", pattern_names, NULL),
+	    PROPS_HEX("seed", 0, UINT64_MAX) },
+	  st_pattern, false },
 	{ "fault", 3, { PROPS_BOOL("on"), PROPS_RANGE("after", 0, 64), PROPS_RANGE("repeat", 0, 4) },
 	  st_fault, false },
 	{ "unpin_raw", 1, { PROPS_HEX("pfn_off", 0, MAX_NODE_PAGES + 16) }, st_unpin_raw, true },
