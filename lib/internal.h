@@ -68,6 +68,7 @@ struct mm_memblock_state;
 struct mm_bootmem_state;
 struct mm_page_alloc_state;
 struct mm_boot_state;
+struct mm_fault_state;
 struct mm_phys_backing;
 struct mm_memmap;
 
@@ -144,6 +145,7 @@ struct mm_machine {
 	struct mm_bootmem_state *bootmem;
 	struct mm_page_alloc_state *page_alloc;
 	struct mm_boot_state *boot;
+	struct mm_fault_state *fault;
 
 	/* the stages' fixed states, carved by mm_state_zalloc */
 	size_t state_used;
@@ -316,6 +318,9 @@ MM_STAGE_DECLARE(memblock)
 MM_STAGE_DECLARE(bootmem)
 MM_STAGE_DECLARE(page_alloc)
 MM_STAGE_DECLARE(boot)
+/* fault.c's life cycle is mm_fault_state_*: mm_fault_init is its public
+ * set-up call (the zero page and the fault subsystem, after the hand-off). */
+MM_STAGE_DECLARE(fault_state)
 
 /* ===================================================================== */
 /* "e820.c"                                                               */
@@ -483,5 +488,62 @@ bool mm_page_alloc_handoff_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t 
  * 0) (a refusal there is reported and the page skipped). Returns the pages
  * released. */
 uint64_t mm_page_alloc_free_highmem(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end);
+
+/* ===================================================================== */
+/* "pgtable.c": page tables as bytes in simulated physical memory         */
+/* ===================================================================== */
+
+/* Internal-only leaf flag: an entry no profile encoding produces. */
+#define MM_PTE_BAD (1u << 31)
+
+const struct mm_pgtable_geometry *mm_pgt_geom(const struct mm_machine *m);
+/* A zeroed, backed table page of 2^order pages from the allocator of the
+ * moment (one fault-injection point). -ENOMEM on failure. */
+int mm_pgt_alloc_page(struct mm_machine *m, unsigned order, mm_pfn_t *pfn);
+void mm_pgt_free_page(struct mm_machine *m, mm_pfn_t pfn, unsigned order);
+/* pgd_alloc (PAE: with its three user PMDs, all or none) / pgd_free (with
+ * them; the PTE tables must be gone already). */
+int mm_pgd_alloc(struct mm_machine *m, mm_pfn_t *pgd);
+void mm_pgd_free(struct mm_machine *m, mm_pfn_t pgd);
+/* Physical address of the entry pointing to va's PTE table. -EFAULT with a
+ * CORRUPTION report if an upper-level (PAE PDPT) entry is bad. */
+int mm_pmd_offset(struct mm_machine *m, mm_pfn_t pgd, uint64_t va, mm_phys_addr_t *pmdp);
+/* 1: *table is the PTE table; 0: none; -1: a bad entry (pmd_bad). */
+int mm_pmd_table(struct mm_machine *m, mm_phys_addr_t pmdp, mm_pfn_t *table);
+/* __pte_alloc: a new zeroed PTE table installed at pmdp. */
+int mm_pte_alloc(struct mm_machine *m, mm_phys_addr_t pmdp, mm_pfn_t *table);
+/* free_pte_range: clear pmdp and free its (empty) table. */
+void mm_pte_free(struct mm_machine *m, mm_phys_addr_t pmdp, mm_pfn_t table);
+mm_phys_addr_t mm_pte_addr(const struct mm_machine *m, mm_pfn_t table, uint64_t va);
+/* Leaf entries: flags MM_PTE_* (0 = empty entry, MM_PTE_BAD for bits no
+ * encoding produces) and the pfn. */
+uint32_t mm_pte_decode(const struct mm_machine *m, uint64_t raw, mm_pfn_t *pfn);
+uint64_t mm_pte_encode(const struct mm_machine *m, mm_pfn_t pfn, uint32_t flags);
+uint32_t mm_pte_get(struct mm_machine *m, mm_phys_addr_t ptep, mm_pfn_t *pfn);
+void mm_pte_set(struct mm_machine *m, mm_phys_addr_t ptep, mm_pfn_t pfn, uint32_t flags);
+uint64_t mm_pgt_read_raw(struct mm_machine *m, mm_phys_addr_t a);
+/* Entry idx of a table page already looked up (NULL frame: all zeros). */
+uint64_t mm_pgt_entry_at(const struct mm_machine *m, const uint8_t *frame, unsigned idx);
+/* Every non-empty entry pointing to a PTE table in user space, in address
+ * order, with one frame look-up per table page: fn(m, arg, va of the span,
+ * the entry's address, 1 and the table's pfn, or -1 for a bad entry (PAE: a
+ * bad PDPT entry, reported once for its 1 GiB)). A non-zero fn return stops
+ * the scan and is returned. fn may clear the entry it is given. */
+typedef int (*mm_pgt_table_fn)(struct mm_machine *m, void *arg, uint64_t va, mm_phys_addr_t pmdp,
+			       int state, mm_pfn_t table);
+int mm_pgt_for_each_table(struct mm_machine *m, mm_pfn_t pgd, mm_pgt_table_fn fn, void *arg);
+void mm_pgt_write_raw(struct mm_machine *m, mm_phys_addr_t a, uint64_t v);
+
+/* ===================================================================== */
+/* "fault.c": processes, VMAs, the anonymous fault path                   */
+/* ===================================================================== */
+
+/* paging_init's zero page (the image's empty_zero_page) for mm_fault_init
+ * to adopt, and the kernel page table new pgds share. */
+void mm_fault_set_boot_zero_page(struct mm_machine *m, mm_pfn_t pfn);
+void mm_pgt_set_swapper(struct mm_machine *m, mm_pfn_t swapper);
+bool mm_pgt_swapper(const struct mm_machine *m, mm_pfn_t *swapper);
+/* Is pfn the zero page (false before mm_fault_init)? */
+bool mm_fault_is_zero_pfn(const struct mm_machine *m, mm_pfn_t pfn);
 
 #endif

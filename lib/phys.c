@@ -285,12 +285,37 @@ int mm_phys_read(struct mm_machine *m, mm_phys_addr_t addr, void *buf, size_t le
 	return 0;
 }
 
+/* MM_HARDEN_ZERO_PAGE_WP: a write that would reach the zero page is refused
+ * (the kernel maps it read-only everywhere; a stray kernel write to it is the
+ * bug this catches). Without the switch the write lands and mm_verify finds
+ * the zero page no longer zero. */
+static int zero_page_guard(struct mm_machine *m, mm_phys_addr_t addr, size_t len)
+{
+	if (!(m->cfg.hardening & MM_HARDEN_ZERO_PAGE_WP))
+		return 0;
+	for (uint64_t a = addr & MM_PAGE_MASK; a < addr + len; a += MM_PAGE_SIZE) {
+		const struct mm_page *p = mm_pfn_to_page(m, MM_PFN_DOWN(a));
+
+		/* the page flag, not fault.c's state: the core asks no stage */
+		if (p && (p->flags & MM_PG_ZERO)) {
+			mm_report(m, MM_STAGE_FAULT, MM_REPORT_BUG, a, "write to the zero page at %#llx",
+				  (unsigned long long)a);
+			return -EFAULT;
+		}
+		if (a + MM_PAGE_SIZE < a)
+			break;
+	}
+	return 0;
+}
+
 int mm_phys_write(struct mm_machine *m, mm_phys_addr_t addr, const void *buf, size_t len)
 {
 	const uint8_t *in = buf;
 	uint64_t need = 0;
 	int ret = access_check(m, addr, len, buf);
 	if (ret || !len)
+		return ret;
+	if ((ret = zero_page_guard(m, addr, len)))
 		return ret;
 	/* All or nothing: count the new frames first. */
 	for (uint64_t a = addr & MM_PAGE_MASK; a < addr + len; a += MM_PAGE_SIZE) {

@@ -11,5 +11,7 @@
 #include "mmsim/page_alloc.h"
 #include "mmsim/bootmem.h"
 #include "mmsim/boot.h"
+#include "mmsim/pgtable.h"
+#include "mmsim/fault.h"
 
 #endif
