@@ -55,6 +55,7 @@ struct mm_meminfo_state;
 struct mm_memblock_state;
 struct mm_bootmem_state;
 struct mm_page_alloc_state;
+struct mm_slab_state;
 struct mm_phys_backing;
 struct mm_memmap;
 
@@ -130,6 +131,7 @@ struct mm_machine {
 	struct mm_memblock_state *memblock;
 	struct mm_bootmem_state *bootmem;
 	struct mm_page_alloc_state *page_alloc;
+	struct mm_slab_state *slab;
 
 	/* the stages' fixed states, carved by mm_state_zalloc */
 	size_t state_used;
@@ -291,6 +293,7 @@ MM_STAGE_DECLARE(meminfo)
 MM_STAGE_DECLARE(memblock)
 MM_STAGE_DECLARE(bootmem)
 MM_STAGE_DECLARE(page_alloc)
+MM_STAGE_DECLARE(slab)
 
 /* ===================================================================== */
 /* "e820.c"                                                               */
@@ -340,5 +343,11 @@ bool mm_page_alloc_handoff_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t 
  * 0) (a refusal there is reported and the page skipped). Returns the pages
  * released. */
 uint64_t mm_page_alloc_free_highmem(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end);
+
+/* ===================================================================== */
+/* "slab.c": SLUB and kmalloc. Slab pages carry MM_PG_SLAB and their     */
+/* cache id in page->mapping (every page of the slab); a large kmalloc's */
+/* head page carries a private mapping mark. No cross-stage entry yet.   */
+/* ===================================================================== */
 
 #endif

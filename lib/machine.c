@@ -34,6 +34,7 @@ static const struct stage_ops stage_table[] = {
 	{ "memblock", mm_memblock_init, mm_memblock_destroy, mm_memblock_verify },
 	{ "bootmem", mm_bootmem_init, mm_bootmem_destroy, mm_bootmem_verify },
 	{ "page_alloc", mm_page_alloc_init, mm_page_alloc_destroy, mm_page_alloc_verify },
+	{ "slab", mm_slab_init, mm_slab_destroy, mm_slab_verify },
 };
 
 void mm_config_default(struct mm_config *cfg, enum mm_era era)

@@ -10,5 +10,6 @@
 #include "mmsim/memblock.h"
 #include "mmsim/page_alloc.h"
 #include "mmsim/bootmem.h"
+#include "mmsim/slab.h"
 
 #endif
