@@ -1650,6 +1650,7 @@ int mm_kmem_cache_info(struct mm_machine *m, mm_kmem_cache_t cache, struct mm_km
 		out->nr_partial += s->nr_partial[n];
 	out->live = s->live;
 	out->ctor_calls = s->ctor_calls;
+	out->self = s->self;
 	return 0;
 }
 

@@ -150,6 +150,7 @@ struct mm_kmem_cache_info {
 	uint64_t nr_partial;   /* on the node partial lists */
 	uint64_t live;         /* objects handed out and not freed */
 	uint64_t ctor_calls;   /* constructor runs since creation */
+	uint64_t self;         /* its struct kmem_cache: an object of "kmem_cache" */
 };
 int mm_kmem_cache_info(struct mm_machine *m, mm_kmem_cache_t cache, struct mm_kmem_cache_info *out);
 
