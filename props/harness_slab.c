@@ -225,6 +225,8 @@ static int sl_setup(void *ctx, const struct props_op *cfg, struct props_result *
 	if (c->foreign_pfn < 0x1000 || c->foreign_pfn >= PFN_HI)
 		return props_fail(r, "harness page %#llx not NORMAL", (unsigned long long)c->foreign_pfn);
 	c->o.free_pages--;
+	c->o.zfree[0] = 0x1000 - PFN_LO;
+	c->o.zfree[1] = PFN_HI - 0x1000 - 1;
 	if ((ret = mm_kmem_cache_init(c->m)))
 		return props_fail(r, "mm_kmem_cache_init: %d", ret);
 	if (!osl_kmem_cache_init(&c->o))
@@ -302,6 +304,14 @@ static uint32_t ksize_of(const struct osl_cache *k)
 	return k->size;
 }
 
+/* The machine's sizing promise: an allocation starts only while both
+ * zones keep more pages than one operation can take (8 pages, or a
+ * kmem_cache slab), so the page allocator never falls back or runs out. */
+static bool room(const struct sctx *c)
+{
+	return c->o.zfree[0] >= 64 && c->o.zfree[1] >= 64;
+}
+
 #define STEP_PROLOGUE                                                                  \
 	struct sctx *c = ctx;                                                          \
 	mm_set_op_index(c->m, r->op_index)
@@ -360,6 +370,10 @@ static int st_create(void *ctx, const struct props_op *op, struct props_result *
 		return check_ret(c, r, "kmem_cache_create(bad align)",
 				 mm_kmem_cache_create(c->m, "h", size, align, flags, (enum mm_slab_ctor)ctor, &got),
 				 -EINVAL);
+	}
+	if (!room(c)) {
+		props_note(r, "skipped");
+		return PROPS_OK;
 	}
 	nid = osl_free_id(&c->o);
 	if (!nid) {
@@ -425,7 +439,7 @@ static int st_alloc(void *ctx, const struct props_op *op, struct props_result *r
 		expect(c, MM_STAGE_SLAB, MM_REPORT_INVALID_ARG, 1);
 		return check_ret(c, r, "kmem_cache_alloc(bad gfp)", mm_kmem_cache_alloc(c->m, id, gfp, &va), -EINVAL);
 	}
-	if (id == 1 || c->nlive >= MAX_LIVE) {
+	if (id == 1 || c->nlive >= MAX_LIVE || !room(c)) {
 		props_note(r, "skipped");
 		return PROPS_OK;
 	}
@@ -433,6 +447,50 @@ static int st_alloc(void *ctx, const struct props_op *op, struct props_result *r
 		return PROPS_FAIL;
 	if (va)
 		return write_pattern(c, r, live_add(c, va, c->o.cache[id].object_size, id, false));
+	return PROPS_OK;
+}
+
+/* n allocations from one cache, while the machine has room. */
+static int st_fill(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	uint32_t id = pick_cache(c, op->v[0], false), n = 0;
+	uint64_t va = 0;
+	if (id == 1)
+		return PROPS_OK;
+	while (n < op->v[1] && c->nlive < MAX_LIVE && room(c)) {
+		va = 0;
+		if (do_cache_alloc(c, r, id, (uint32_t)op->v[2] & 0x88023u, false, &va))
+			return PROPS_FAIL;
+		if (!va)
+			break;
+		if (write_pattern(c, r, live_add(c, va, c->o.cache[id].object_size, id, false)))
+			return PROPS_FAIL;
+		n++;
+	}
+	r->note[0] = '\0';
+	props_note(r, "%u objects of cache %u", n, id);
+	return PROPS_OK;
+}
+
+static int do_free(struct sctx *c, struct props_result *r, uint32_t i);
+
+/* Free every step-th live object of one cache (from a drawn start). */
+static int st_free_stride(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	uint32_t id = pick_cache(c, op->v[0], false), step = (uint32_t)op->v[1], k = 0, n = 0;
+	for (uint32_t i = 0; i < c->nlive;) {
+		if (c->live[i].cache == id && !c->live[i].km && (k++ % step) == op->v[2] % step) {
+			if (do_free(c, r, i))
+				return PROPS_FAIL;
+			n++;
+			continue; /* live[i] now holds what was the last */
+		}
+		i++;
+	}
+	r->note[0] = '\0';
+	props_note(r, "%u objects of cache %u", n, id);
 	return PROPS_OK;
 }
 
@@ -556,7 +614,7 @@ static int st_kmalloc(void *ctx, const struct props_op *op, struct props_result 
 		expect(c, MM_STAGE_SLAB, MM_REPORT_INVALID_ARG, 1);
 		return check_ret(c, r, "kmalloc(bad gfp)", mm_kmalloc(c->m, size, gfp, &got), -EINVAL);
 	}
-	if (c->nlive >= MAX_LIVE) {
+	if (c->nlive >= MAX_LIVE || !room(c)) {
 		props_note(r, "skipped");
 		return PROPS_OK;
 	}
@@ -595,7 +653,7 @@ static int st_krealloc(void *ctx, const struct props_op *op, struct props_result
 
 	for (i = 0; i < c->nlive && !c->live[(op->v[0] + i) % c->nlive].km; i++)
 		;
-	if (i == c->nlive) {
+	if (i == c->nlive || !room(c)) {
 		props_note(r, "no kmalloc object");
 		return PROPS_OK;
 	}
@@ -1023,6 +1081,8 @@ static const struct props_opdef sl_ops[] = {
 	{ "corrupt", 3, { PROPS_ENUM("kind", corrupt_names, NULL), PROPS_RANGE("pick", 0, 0xffff),
 			  PROPS_RANGE("at", 0, 0xffff) }, st_corrupt, true },
 	{ "validate", 1, { IDX }, st_validate, false },
+	{ "fill", 3, { IDX, PROPS_RANGE("n", 1, 64), GFP }, st_fill, false },
+	{ "free_stride", 3, { IDX, PROPS_RANGE("step", 1, 4), PROPS_RANGE("start", 0, 3) }, st_free_stride, false },
 	{ "fault", 3, { PROPS_BOOL("on"), PROPS_RANGE("after", 0, 32), PROPS_RANGE("repeat", 0, 4) },
 	  st_fault, false },
 	{ "bad_args", 2, { PROPS_ENUM("which", bad_names, NULL), PROPS_RANGE("v", 0, 0xff) }, st_bad_args, true },

@@ -303,6 +303,7 @@ static void discard(struct osl *o, int32_t si)
 	struct osl_slab *s = &o->slab[si];
 	o->cache[s->cache].nslabs--;
 	o->free_pages += 1ull << s->order;
+	o->zfree[s->pfn >= o->dma_pfn] += 1ll << s->order;
 	slab_release(s);
 }
 
@@ -447,6 +448,7 @@ static int32_t slab_new(struct osl *o, uint32_t id, uint64_t pfn, unsigned order
 	}
 	c->nslabs++;
 	o->free_pages -= 1ull << order;
+	o->zfree[pfn >= o->dma_pfn] -= 1ll << order;
 	return si;
 }
 
@@ -621,12 +623,14 @@ bool osl_large_end(struct osl *o, uint64_t size, uint32_t gfp, uint64_t vaddr, c
 	o->large[o->nlarge].pfn = pfn;
 	o->large[o->nlarge++].order = order;
 	o->free_pages -= 1ull << order;
+	o->zfree[pfn >= o->dma_pfn] -= 1ll << order;
 	return true;
 }
 
 void osl_large_free(struct osl *o, uint32_t i)
 {
 	o->free_pages += 1ull << o->large[i].order;
+	o->zfree[o->large[i].pfn >= o->dma_pfn] += 1ll << o->large[i].order;
 	o->large[i] = o->large[--o->nlarge];
 }
 

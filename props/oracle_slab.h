@@ -77,6 +77,7 @@ struct osl {
 	bool fault_on;
 	uint32_t fault_after, fault_repeat;
 	uint64_t free_pages;       /* the page allocator's free count */
+	int64_t zfree[2];          /* of it, in DMA [0] and NORMAL [1] */
 	uint64_t lowmem_pfn, dma_pfn; /* zone boundaries of the harness's machine */
 	struct osl_cache cache[OSL_CACHES + 1];
 	uint32_t kmalloc[2][OSL_NR_KMALLOC];
