@@ -56,6 +56,7 @@ struct sctx {
 	struct live ring[RING];
 	unsigned ring_next;
 	uint64_t next_seed;
+	uint32_t last_cache;
 	uint32_t flags[PFN_HI - PFN_LO];
 	uint8_t slabmap[PFN_HI - PFN_LO];
 	uint8_t buf[40000], exp[40000];
@@ -280,10 +281,16 @@ static void live_del(struct sctx *c, uint32_t i)
 	c->live[i] = c->live[--c->nlive];
 }
 
-/* The used caches, in id order; idx picks one (mod their number). */
+/* An odd idx names the cache last allocated from or created (when it
+ * still exists and fits), so that runs of operations meet in one cache;
+ * an even one picks among the used caches in id order. */
 static uint32_t pick_cache(const struct sctx *c, uint64_t idx, bool user_only)
 {
 	uint32_t n = 0, id;
+	if ((idx & 1) && c->last_cache && c->o.cache[c->last_cache].used &&
+	    (!user_only || c->last_cache > BOOT_CACHES))
+		return c->last_cache;
+	idx >>= 1;
 	for (id = user_only ? BOOT_CACHES + 1 : 1; id <= OSL_CACHES; id++)
 		n += c->o.cache[id].used;
 	if (!n)
@@ -344,6 +351,7 @@ static int do_cache_alloc(struct sctx *c, struct props_result *r, uint32_t id, u
 		return props_fail(r, "alloc from cache %u: %s", id, msg);
 	props_note(r, "-> %#llx%s", (unsigned long long)va, p.fresh ? " (new slab)" : "");
 	*va_out = va;
+	c->last_cache = id;
 	return check_fresh(c, r, &(struct live){ .va = va, .len = c->o.cache[id].object_size, .cache = id },
 			   gfp, si, idx);
 }
@@ -404,6 +412,7 @@ static int st_create(void *ctx, const struct props_op *op, struct props_result *
 			return props_fail(r, "cache %u's struct: %s", id, msg);
 		c->o.cache[id].self = ki.self;
 		c->o.cache[id].used = true;
+		c->last_cache = id;
 	}
 	props_note(r, "-> cache %u size %u order %u", id, c->o.cache[id].size, c->o.cache[id].order);
 	return PROPS_OK;
@@ -482,6 +491,7 @@ static int st_free_stride(void *ctx, const struct props_op *op, struct props_res
 	uint32_t id = pick_cache(c, op->v[0], false), step = (uint32_t)op->v[1], k = 0, n = 0;
 	for (uint32_t i = 0; i < c->nlive;) {
 		if (c->live[i].cache == id && !c->live[i].km && (k++ % step) == op->v[2] % step) {
+			r->note[0] = '\0'; /* the failing free's address only */
 			if (do_free(c, r, i))
 				return PROPS_FAIL;
 			n++;
