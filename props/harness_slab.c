@@ -1084,7 +1084,7 @@ static const struct props_opdef sl_ops[] = {
 	{ "cpu", 1, { PROPS_RANGE("cpu", 0, NR_CPUS_MAX + 1) }, st_cpu, false },
 	{ "write", 1, { IDX }, st_write, false },
 	{ "double_free", 1, { PROPS_RANGE("ring", 0, RING - 1) }, st_double_free, true },
-	{ "wrong_cache", 2, { IDX, IDX }, st_wrong_cache, true },
+	{ "wrong_cache", 2, { IDX, PROPS_RANGE("other", 0, 0xffff) }, st_wrong_cache, true },
 	{ "interior", 3, { IDX, PROPS_RANGE("delta", 0, 0xffff), PROPS_BOOL("via_cache") }, st_interior, true },
 	{ "free_addr", 4, { PROPS_RANGE("where", 0, 3), PROPS_HEX("pfn", 0, 0x1fff), PROPS_HEX("off", 0, 0xfff),
 			    PROPS_RANGE("cache", 0, 70) }, st_free_addr, true },
