@@ -78,6 +78,8 @@ struct cache {
 	uint32_t flags, object_size, size, align, inuse, offset, red_left_pad;
 	uint32_t order, objects, min_order, min_objects, min_partial, ctor;
 	uint32_t random;    /* s->random: the freelist secret */
+	uint64_t recip;     /* ceil(2^40 / size) when size < 2^17 (reciprocal_value), else 0 */
+	bool harden, swab;  /* MM_HARDEN_FREELIST, MM_FEAT_FREELIST_SWAB */
 	uint32_t self;      /* its struct kmem_cache object in "kmem_cache" */
 	uint32_t *random_seq; /* shuffle: a permutation of 0 .. objects-1 */
 	struct cpu_slab cpu[MM_MAX_CPUS];
@@ -97,6 +99,7 @@ struct mm_slab_state {
 	uint32_t **slab_of;   /* pfn >> DIR_SHIFT: per pfn, slab index + 1 */
 	uint32_t dir_len;
 	uint32_t nr_cpus, max_order;
+	uint64_t virt_end; /* end of the lowmem direct map */
 };
 
 /* ---- table of contents ---------------------------------------------------- */
@@ -186,7 +189,16 @@ static bool find_other(const struct slab *sl, uint32_t va, uint8_t v, uint32_t l
 		uint32_t in = (uint32_t)(MM_PAGE_SIZE - ((va - sl->base) & (MM_PAGE_SIZE - 1)));
 		uint32_t n = len < in ? len : in;
 		const uint8_t *p = byte_at(sl, va);
-		for (uint32_t i = 0; i < n; i++)
+		const uint64_t w = 0x0101010101010101ull * v;
+		uint32_t i = 0;
+		/* eight bytes at a time while they match, then byte by byte */
+		for (; i + 8 <= n; i += 8) {
+			uint64_t x;
+			memcpy(&x, p + i, 8);
+			if (x != w)
+				break;
+		}
+		for (; i < n; i++)
 			if (p[i] != v) {
 				*at = va + i;
 				return true;
@@ -233,51 +245,66 @@ static struct cache *cache_get(struct mm_machine *m, mm_kmem_cache_t id)
 	return &st->cache[id];
 }
 
-static uint32_t obj_index(const struct cache *s, const struct slab *sl, uint32_t obj)
+/* off / size by a multiply (obj_to_index's reciprocal_divide): exact for
+ * off < 2^22 (a slab of at most 4 MiB) and size < 2^17. */
+static inline uint32_t div_size(const struct cache *s, uint32_t off)
 {
-	return (obj - sl->base - s->red_left_pad) / s->size;
+	return s->recip ? (uint32_t)(((uint64_t)off * s->recip) >> 40) : off / s->size;
+}
+
+static inline uint32_t obj_index(const struct cache *s, const struct slab *sl, uint32_t obj)
+{
+	return div_size(s, obj - sl->base - s->red_left_pad);
 }
 
 /* check_valid_pointer: 0, or the start of an object of this slab. */
-static bool valid_pointer(const struct cache *s, const struct slab *sl, uint32_t p)
+static inline bool valid_pointer(const struct cache *s, const struct slab *sl, uint32_t p)
 {
-	uint32_t off;
+	uint32_t off, q;
 	if (!p)
 		return true;
 	if (p < sl->base + s->red_left_pad)
 		return false;
 	off = p - sl->base - s->red_left_pad;
-	return off % s->size == 0 && off / s->size < sl->objects;
+	q = div_size(s, off);
+	return q < sl->objects && q * s->size == off;
 }
 
 /* ===================================================================== */
 /* Freelist pointers                                                      */
 /* ===================================================================== */
 
-static uint32_t ptr_key(struct mm_machine *m, const struct cache *s, uint32_t slot)
+static inline uint32_t ptr_key(struct mm_machine *m, const struct cache *s, uint32_t slot)
 {
-	if (!(m->cfg.hardening & MM_HARDEN_FREELIST))
+	(void)m;
+	if (!s->harden)
 		return 0;
-	return s->random ^ ((m->cfg.features & MM_FEAT_FREELIST_SWAB) ? swab32(slot) : slot);
+	return s->random ^ (s->swab ? swab32(slot) : slot);
+}
+
+static void set_freepointer_idx(struct mm_machine *m, const struct cache *s, struct slab *sl,
+				uint32_t obj, uint32_t idx, uint32_t next)
+{
+	uint32_t slot = obj + s->offset;
+	wr32(sl, slot, next ^ ptr_key(m, s, slot));
+	sl->next[idx] = next;
 }
 
 static void set_freepointer(struct mm_machine *m, const struct cache *s, struct slab *sl,
 			    uint32_t obj, uint32_t next)
 {
-	uint32_t slot = obj + s->offset;
-	wr32(sl, slot, next ^ ptr_key(m, s, slot));
-	sl->next[obj_index(s, sl, obj)] = next;
+	set_freepointer_idx(m, s, sl, obj, obj_index(s, sl, obj), next);
 }
 
 /* get_freepointer with the range check: a stored pointer that decodes
  * outside the slab is "Freepointer corrupt" (reported, rewritten from the
  * record). One that decodes to another object is followed by the model's
  * record (the kernel would follow it), and rewritten. */
-static uint32_t get_freepointer(struct mm_machine *m, const struct cache *s, struct slab *sl,
-				uint32_t obj, int *reports)
+static uint32_t get_freepointer_idx(struct mm_machine *m, const struct cache *s, struct slab *sl,
+				    uint32_t obj, uint32_t idx, int *reports)
 {
 	uint32_t slot = obj + s->offset;
-	uint32_t want = sl->next[obj_index(s, sl, obj)];
+	uint32_t want = sl->next[idx];
 	uint32_t dec = rd32(sl, slot) ^ ptr_key(m, s, slot);
 
 	if (dec == want)
@@ -293,19 +320,31 @@ static uint32_t get_freepointer(struct mm_machine *m, const struct cache *s, str
 	return want;
 }
 
+static uint32_t get_freepointer(struct mm_machine *m, const struct cache *s, struct slab *sl,
+				uint32_t obj, int *reports)
+{
+	return get_freepointer_idx(m, s, sl, obj, obj_index(s, sl, obj), reports);
+}
+
+static void push_idx(struct mm_machine *m, const struct cache *s, struct slab *sl, uint32_t *head,
+		     uint32_t obj, uint32_t idx)
+{
+	set_freepointer_idx(m, s, sl, obj, idx, *head);
+	sl->isfree[idx] = 1;
+	*head = obj;
+}
+
 static void push(struct mm_machine *m, const struct cache *s, struct slab *sl, uint32_t *head,
 		 uint32_t obj)
 {
-	set_freepointer(m, s, sl, obj, *head);
-	sl->isfree[obj_index(s, sl, obj)] = 1;
-	*head = obj;
+	push_idx(m, s, sl, head, obj, obj_index(s, sl, obj));
 }
 
 static uint32_t pop(struct mm_machine *m, const struct cache *s, struct slab *sl, uint32_t *head)
 {
-	uint32_t obj = *head;
-	*head = get_freepointer(m, s, sl, obj, NULL);
-	sl->isfree[obj_index(s, sl, obj)] = 0;
+	uint32_t obj = *head, idx = obj_index(s, sl, obj);
+	*head = get_freepointer_idx(m, s, sl, obj, idx, NULL);
+	sl->isfree[idx] = 0;
 	return obj;
 }
 
@@ -947,17 +986,20 @@ static void flush_all(struct mm_machine *m, struct cache *s)
 /* The object at virtual address obj, for a free: its slab and cache, or a
  * report naming why not. want is the cache named by the caller (NULL for
  * kfree). */
-static int free_target(struct mm_machine *m, struct cache *want, uint64_t obj, struct cache **sp,
-		       struct slab **slp)
+static struct slab *slab_of_virt(struct mm_machine *m, uint64_t obj)
+{
+	if (obj >= MM_PAGE_OFFSET && obj < m->slab->virt_end)
+		return slab_of_pfn(m->slab, MM_PFN_DOWN(MM_VIRT_TO_PHYS(obj)), NULL);
+	return NULL;
+}
+
+static int free_target_in(struct mm_machine *m, struct cache *want, uint64_t obj, struct slab *sl,
+			  struct cache **sp, struct slab **slp)
 {
 	struct mm_slab_state *st = m->slab;
 	const char *fn = want ? "kmem_cache_free" : "kfree";
-	struct slab *sl = NULL;
 	struct cache *s;
 
-	if (obj >= MM_PAGE_OFFSET && obj <= UINT32_MAX &&
-	    MM_VIRT_TO_PHYS(obj) < mm_lowmem_limit(m))
-		sl = slab_of_pfn(st, MM_PFN_DOWN(MM_VIRT_TO_PHYS(obj)), NULL);
 	if (!sl) {
 		mm_report(m, MM_STAGE_SLAB, MM_REPORT_BAD_FREE, obj,
 			  "%s: Object %#llx is not a Slab page!", fn, (unsigned long long)obj);
@@ -984,6 +1026,12 @@ static int free_target(struct mm_machine *m, struct cache *want, uint64_t obj, s
 	*sp = s;
 	*slp = sl;
 	return 0;
+}
+
+static int free_target(struct mm_machine *m, struct cache *want, uint64_t obj, struct cache **sp,
+		       struct slab **slp)
+{
+	return free_target_in(m, want, obj, slab_of_virt(m, obj), sp, slp);
 }
 
 /* ===================================================================== */
@@ -1024,6 +1072,9 @@ static bool cache_setup(struct mm_machine *m, mm_kmem_cache_t id, const char *na
 	if (!cache_geometry(m, s))
 		return false;
 	s->random = (uint32_t)mm_random(m);
+	s->recip = s->size < (1u << 17) ? (((uint64_t)1 << 40) + s->size - 1) / s->size : 0;
+	s->harden = (m->cfg.hardening & MM_HARDEN_FREELIST) != 0;
+	s->swab = (m->cfg.features & MM_FEAT_FREELIST_SWAB) != 0;
 	if (!init_random_seq(m, s))
 		return false;
 	s->used = true;
@@ -1367,12 +1418,15 @@ int mm_kmem_cache_validate(struct mm_machine *m, mm_kmem_cache_t cache)
 /* kmalloc                                                                */
 /* ===================================================================== */
 
+/* size 1 .. 8192: the index of the first class holding it (size_index
+ * for the small sizes, the power of two above). */
 static unsigned kmalloc_index(uint64_t size)
 {
-	unsigned i = 0;
-	while (kmalloc_sizes[i] < size)
-		i++;
-	return i;
+	static const uint8_t small[25] = { 0, 0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4,
+					   5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6 };
+	if (size <= 192)
+		return small[(size + 7) / 8];
+	return 7 + (unsigned)(fls_u32((uint32_t)size - 1) - 8);
 }
 
 static unsigned order_for(uint64_t size)
@@ -1469,10 +1523,10 @@ static struct mm_page *large_head(struct mm_machine *m, uint64_t obj)
 static int kmalloc_target(struct mm_machine *m, uint64_t obj, const char *fn, struct cache **s,
 			  struct slab **sl, struct mm_page **large)
 {
+	struct slab *in = slab_of_virt(m, obj);
 	*large = NULL;
-	if (obj >= MM_PAGE_OFFSET && obj <= UINT32_MAX && MM_VIRT_TO_PHYS(obj) < mm_lowmem_limit(m) &&
-	    slab_of_pfn(m->slab, MM_PFN_DOWN(MM_VIRT_TO_PHYS(obj)), NULL))
-		return free_target(m, NULL, obj, s, sl);
+	if (in)
+		return free_target_in(m, NULL, obj, in, s, sl);
 	*large = large_head(m, obj);
 	if (*large)
 		return 0;
@@ -1666,6 +1720,7 @@ int mm_slab_init(struct mm_machine *m)
 	m->slab->free_slab = NO_SLAB;
 	m->slab->nr_cpus = m->cfg.nr_cpus ? m->cfg.nr_cpus : 1;
 	m->slab->max_order = mm_max_order(m);
+	m->slab->virt_end = MM_MIN(MM_PHYS_TO_VIRT(mm_lowmem_limit(m)), (uint64_t)UINT32_MAX + 1);
 	return 0;
 }
 
