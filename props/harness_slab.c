@@ -1,6 +1,6 @@
 /*
- * Harness "slab": SLUB and kmalloc on a one-node machine, pfns [0x400,
- * 0x2000) (DMA below 0x1000, NORMAL above), every page handed to the buddy
+ * Harness "slab": SLUB and kmalloc on a one-node machine, pfns [0xc00,
+ * 0x1800) (DMA below 0x1000, NORMAL above), every page handed to the buddy
  * allocator, one page kept by the harness (a page no kmalloc gave), then
  * kmem_cache_init. Operations: caches of random sizes, alignments, flags
  * and constructors created and destroyed; kmem_cache_alloc/free, kmalloc,
@@ -18,8 +18,8 @@
  * whole at every full check.
  *
  * The machine is sized so that the page allocator never runs short (at
- * most 8 pages per operation, 256 operations, 3072 DMA and 4096 NORMAL
- * pages, no watermarks): -ENOMEM comes from fault injection (modelled) or
+ * most 8 pages per allocation, none started while a zone has fewer than
+ * 64 free pages, no watermarks): -ENOMEM comes from fault injection (modelled) or
  * from an order the page allocator refuses. Fault injection is armed after
  * set-up; tests/test_slab.c sweeps it through kmem_cache_init.
  */
@@ -31,8 +31,8 @@
 #include "oracle_slab.h"
 #include "props.h"
 
-#define PFN_LO 0x400u
-#define PFN_HI 0x2000u
+#define PFN_LO 0xc00u
+#define PFN_HI 0x1800u
 #define MAX_LIVE 512
 #define RING 8
 #define NR_CPUS_MAX 8
@@ -59,6 +59,7 @@ struct sctx {
 	uint32_t last_cache;
 	uint32_t flags[PFN_HI - PFN_LO];
 	uint8_t slabmap[PFN_HI - PFN_LO];
+	uint8_t ramp[512];
 	uint8_t buf[40000], exp[40000];
 };
 
@@ -111,17 +112,25 @@ static int check_ret(struct sctx *c, struct props_result *r, const char *what, i
 
 /* ---- contents -------------------------------------------------------------- */
 
-static uint8_t pat(uint64_t seed, uint64_t i)
+/* An object's pattern: its seed (little endian) in the first 8 bytes, then
+ * the byte ramp seed + i: distinct per object, and compared a run of the
+ * precomputed ramp at a time. */
+static void fill_pattern(struct sctx *c, uint8_t *out, uint64_t seed, uint64_t len)
 {
-	return (uint8_t)(seed * 0x9du + i * 7u + (i >> 8) * 13u + 1u);
+	for (uint64_t i = 0; i < len;) {
+		uint64_t n = len - i < 256 ? len - i : 256;
+		memcpy(out + i, c->ramp + ((seed + i) & 0xff), n);
+		i += n;
+	}
+	for (unsigned b = 0; b < 8 && b < len; b++)
+		out[b] = (uint8_t)(seed >> (8 * b));
 }
 
 static int write_pattern(struct sctx *c, struct props_result *r, struct live *l)
 {
 	int ret;
 	l->seed = ++c->next_seed;
-	for (uint64_t i = 0; i < l->len; i++)
-		c->buf[i] = pat(l->seed, i);
+	fill_pattern(c, c->buf, l->seed, l->len);
 	ret = mm_phys_write(c->m, l->va - OSL_PAGE_OFFSET, c->buf, l->len);
 	if (ret)
 		return props_fail(r, "mm_phys_write of live object %#llx: %d", (unsigned long long)l->va, ret);
@@ -142,6 +151,8 @@ static int compare(struct sctx *c, struct props_result *r, uint64_t va, uint64_t
 	int ret = mm_phys_read(c->m, va - OSL_PAGE_OFFSET, c->buf, len);
 	if (ret)
 		return props_fail(r, "mm_phys_read of %#llx: %d", (unsigned long long)va, ret);
+	if (!memcmp(c->buf, c->exp, len))
+		return PROPS_OK;
 	for (uint64_t i = 0; i < len; i++)
 		if (c->buf[i] != c->exp[i])
 			return props_fail(r, "%s at %#llx: byte %llu is %#x, want %#x", what,
@@ -151,8 +162,7 @@ static int compare(struct sctx *c, struct props_result *r, uint64_t va, uint64_t
 
 static int check_live(struct sctx *c, struct props_result *r, const struct live *l)
 {
-	for (uint64_t i = 0; i < l->len; i++)
-		c->exp[i] = pat(l->seed, i);
+	fill_pattern(c, c->exp, l->seed, l->len);
 	return compare(c, r, l->va, l->len, "live object contents");
 }
 
@@ -173,8 +183,7 @@ static int check_fresh(struct sctx *c, struct props_result *r, const struct live
 		for (unsigned b = 0; b < 4 && l->len >= 4; b++)
 			c->exp[b] = (uint8_t)(l->va >> (8 * b));
 	} else if (k && k->ctor) {
-		for (uint64_t i = 0; i < l->len; i++)
-			c->exp[i] = pat(c->o.slab[si].seed[idx], i);
+		fill_pattern(c, c->exp, c->o.slab[si].seed[idx], l->len);
 	} else {
 		return PROPS_OK;
 	}
@@ -193,6 +202,8 @@ static int sl_setup(void *ctx, const struct props_op *cfg, struct props_result *
 	mm_config_default(&mc, cfg->v[0] ? MM_ERA_MODERN : MM_ERA_2_6_29);
 	c->nr_cpus = (unsigned)cfg->v[1];
 	c->max_order = (unsigned)cfg->v[2];
+	for (unsigned i = 0; i < sizeof(c->ramp); i++)
+		c->ramp[i] = (uint8_t)i;
 	mc.nr_cpus = c->nr_cpus;
 	mc.max_order = c->max_order;
 	hard |= (cfg->v[3] & 1) ? MM_HARDEN_FREELIST : 0;
@@ -684,8 +695,9 @@ static int st_krealloc(void *ctx, const struct props_op *op, struct props_result
 		if (check_ret(c, r, "krealloc(in place)", ret, 0))
 			return PROPS_FAIL;
 		PROPS_CHECK_EQ(r, "krealloc in place", got, old.va);
-		for (uint64_t b = 0; b < old.len; b++)
-			c->exp[b] = (gfp & OSL_GFP_ZERO) && b >= ns ? 0 : pat(old.seed, b);
+		fill_pattern(c, c->exp, old.seed, old.len);
+		if ((gfp & OSL_GFP_ZERO) && ns < old.len)
+			memset(c->exp + ns, 0, old.len - ns);
 		if (compare(c, r, old.va, old.len, "krealloc in place"))
 			return PROPS_FAIL;
 		props_note(r, "-> same %#llx", (unsigned long long)got);
@@ -727,8 +739,7 @@ static int st_krealloc(void *ctx, const struct props_op *op, struct props_result
 			  : !osl_alloc_end(&c->o, &p, got, &si, &idx, msg, sizeof(msg)))
 			return props_fail(r, "krealloc(%llu): %s", (unsigned long long)ns, msg);
 		va = got;
-		for (uint64_t b = 0; b < old.len; b++)
-			c->exp[b] = pat(old.seed, b);
+		fill_pattern(c, c->exp, old.seed, old.len);
 		if (compare(c, r, va, old.len, "krealloc copy"))
 			return PROPS_FAIL;
 		w = osl_lookup(&c->o, old.va, &si, &idx);
