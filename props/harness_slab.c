@@ -1,6 +1,6 @@
 /*
- * Harness "slab": SLUB and kmalloc on a one-node machine, pfns [0xc00,
- * 0x1800) (DMA below 0x1000, NORMAL above), every page handed to the buddy
+ * Harness "slab": SLUB and kmalloc on a one-node machine, pfns [0xf00,
+ * 0x1400) (DMA below 0x1000, NORMAL above), every page handed to the buddy
  * allocator, one page kept by the harness (a page no kmalloc gave), then
  * kmem_cache_init. Operations: caches of random sizes, alignments, flags
  * and constructors created and destroyed; kmem_cache_alloc/free, kmalloc,
@@ -31,9 +31,10 @@
 #include "oracle_slab.h"
 #include "props.h"
 
-#define PFN_LO 0xc00u
-#define PFN_HI 0x1800u
-#define MAX_LIVE 512
+#define PFN_LO 0xf00u
+#define PFN_HI 0x1400u
+#define BUF_MAX 0x8000u /* the largest object the harness asks for */
+#define MAX_LIVE 256
 #define RING 8
 #define NR_CPUS_MAX 8
 #define BOOT_CACHES (1 + 2 * OSL_NR_KMALLOC)
@@ -60,7 +61,7 @@ struct sctx {
 	uint32_t flags[PFN_HI - PFN_LO];
 	uint8_t slabmap[PFN_HI - PFN_LO];
 	uint8_t ramp[512];
-	uint8_t buf[40000], exp[40000];
+	uint8_t *buf, *exp; /* BUF_MAX bytes each, not zeroed */
 };
 
 static const char *const era_names[] = { "2.6.29", "modern" };
@@ -204,6 +205,10 @@ static int sl_setup(void *ctx, const struct props_op *cfg, struct props_result *
 	c->max_order = (unsigned)cfg->v[2];
 	for (unsigned i = 0; i < sizeof(c->ramp); i++)
 		c->ramp[i] = (uint8_t)i;
+	c->buf = malloc(BUF_MAX);
+	c->exp = malloc(BUF_MAX);
+	if (!c->buf || !c->exp)
+		return props_fail(r, "host out of memory for the harness buffers");
 	mc.nr_cpus = c->nr_cpus;
 	mc.max_order = c->max_order;
 	hard |= (cfg->v[3] & 1) ? MM_HARDEN_FREELIST : 0;
@@ -270,6 +275,8 @@ static void sl_teardown(void *ctx)
 	mm_machine_destroy(c->m);
 	if (c->oracle_live)
 		osl_free_all(&c->o);
+	free(c->buf);
+	free(c->exp);
 }
 
 /* ---- bookkeeping -------------------------------------------------------------- */
