@@ -337,6 +337,29 @@ static bool room(const struct sctx *c)
 	return c->o.zfree[0] >= 64 && c->o.zfree[1] >= 64;
 }
 
+/* SLAB_STORE_USER: track `which` (0 alloc, 1 free) of the object at va
+ * names this operation (the caller), this CPU, pid 0. */
+static int check_track(struct sctx *c, struct props_result *r, uint32_t id, uint64_t va, unsigned which)
+{
+	const struct osl_cache *k = &c->o.cache[id];
+	uint8_t t[OSL_TRACK];
+	uint32_t w[4], at;
+	int ret;
+	if (!(k->flags & OSL_STORE_USER))
+		return PROPS_OK;
+	at = (k->offset >= k->inuse ? k->inuse + 4 : k->inuse) + which * OSL_TRACK;
+	if ((ret = mm_phys_read(c->m, va + at - OSL_PAGE_OFFSET, t, sizeof(t))))
+		return props_fail(r, "track of %#llx: read %d", (unsigned long long)va, ret);
+	for (unsigned i = 0; i < 4; i++)
+		w[i] = (uint32_t)t[4 * i] | (uint32_t)t[4 * i + 1] << 8 | (uint32_t)t[4 * i + 2] << 16 |
+		       (uint32_t)t[4 * i + 3] << 24;
+	if (w[0] != (uint32_t)r->op_index || w[1] != c->o.cpu || w[2] || w[3] != (uint32_t)r->op_index)
+		return props_fail(r, "%s track of %#llx: caller %u cpu %u pid %u when %u, want op %u cpu %u",
+				  which ? "free" : "alloc", (unsigned long long)va, w[0], w[1], w[2], w[3],
+				  (uint32_t)r->op_index, c->o.cpu);
+	return PROPS_OK;
+}
+
 #define STEP_PROLOGUE                                                                  \
 	struct sctx *c = ctx;                                                          \
 	mm_set_op_index(c->m, r->op_index)
@@ -370,6 +393,8 @@ static int do_cache_alloc(struct sctx *c, struct props_result *r, uint32_t id, u
 	props_note(r, "-> %#llx%s", (unsigned long long)va, p.fresh ? " (new slab)" : "");
 	*va_out = va;
 	c->last_cache = id;
+	if (check_track(c, r, id, va, 0))
+		return PROPS_FAIL;
 	return check_fresh(c, r, &(struct live){ .va = va, .len = c->o.cache[id].object_size, .cache = id },
 			   gfp, si, idx);
 }
@@ -542,7 +567,12 @@ static int do_free(struct sctx *c, struct props_result *r, uint32_t i)
 	ret = l.km ? mm_kfree(c->m, l.va) : mm_kmem_cache_free(c->m, l.cache, l.va);
 	live_del(c, i);
 	props_note(r, "%#llx", (unsigned long long)l.va);
-	return check_ret(c, r, l.km ? "kfree" : "kmem_cache_free", ret, 0);
+	if (check_ret(c, r, l.km ? "kfree" : "kmem_cache_free", ret, 0))
+		return PROPS_FAIL;
+	/* the object's slab may have gone back to the page allocator */
+	if (w == OSL_W_OBJ && osl_lookup(&c->o, l.va, &si, &idx) == OSL_W_OBJ)
+		return check_track(c, r, l.cache, l.va, 1);
+	return PROPS_OK;
 }
 
 static int st_free(void *ctx, const struct props_op *op, struct props_result *r)
