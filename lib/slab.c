@@ -100,6 +100,8 @@ struct mm_slab_state {
 	uint32_t dir_len;
 	uint32_t nr_cpus, max_order;
 	uint64_t virt_end; /* end of the lowmem direct map */
+	mm_pfn_t last_pfn; /* the last look-up's pfn and its slab + 1 (0: none) */
+	uint32_t last_v;
 };
 
 /* ---- table of contents ---------------------------------------------------- */
@@ -209,15 +211,24 @@ static bool find_other(const struct slab *sl, uint32_t va, uint8_t v, uint32_t l
 	return false;
 }
 
+/* The slab holding pfn, with a one-entry cache of the last look-up (a
+ * free mostly follows an alloc from the same slab), as the memmap keeps
+ * its last chunk. */
 static struct slab *slab_of_pfn(struct mm_slab_state *st, mm_pfn_t pfn, int32_t *idx)
 {
 	uint64_t d = pfn >> DIR_SHIFT;
 	uint32_t v;
-	if (d >= st->dir_len || !st->slab_of[d])
-		return NULL;
-	v = st->slab_of[d][pfn & ((1u << DIR_SHIFT) - 1)];
-	if (!v)
-		return NULL;
+	if (pfn == st->last_pfn && st->last_v) {
+		v = st->last_v;
+	} else {
+		if (d >= st->dir_len || !st->slab_of[d])
+			return NULL;
+		v = st->slab_of[d][pfn & ((1u << DIR_SHIFT) - 1)];
+		if (!v)
+			return NULL;
+		st->last_pfn = pfn;
+		st->last_v = v;
+	}
 	if (idx)
 		*idx = (int32_t)(v - 1);
 	return &st->slabs[v - 1];
@@ -234,6 +245,7 @@ static bool slab_of_set(struct mm_slab_state *st, mm_pfn_t pfn, uint32_t v)
 			return false;
 	}
 	st->slab_of[d][pfn & ((1u << DIR_SHIFT) - 1)] = v;
+	st->last_v = 0; /* the cached look-up may be this pfn's */
 	return true;
 }
 
