@@ -112,7 +112,8 @@ static int new_slab(struct mm_machine *m, struct cache *s, uint32_t gfp, int32_t
 static void discard_slab(struct mm_machine *m, struct cache *s, int32_t si);
 /* The two allocation paths, and the free path. */
 static int slab_alloc(struct mm_machine *m, struct cache *s, uint32_t gfp, uint32_t *out);
-static int slab_free(struct mm_machine *m, struct cache *s, struct slab *sl, uint32_t obj);
+static int slab_free(struct mm_machine *m, struct cache *s, struct slab *sl, uint32_t obj,
+		     uint32_t idx);
 /* Flush a CPU slab back to the node lists. */
 static void deactivate(struct mm_machine *m, struct cache *s, unsigned cpu);
 /* The slub_debug object check; returns the reports made. */
@@ -930,7 +931,8 @@ static int slab_alloc(struct mm_machine *m, struct cache *s, uint32_t gfp, uint3
 /* Freeing                                                                */
 /* ===================================================================== */
 
-static int slab_free(struct mm_machine *m, struct cache *s, struct slab *sl, uint32_t obj)
+static int slab_free(struct mm_machine *m, struct cache *s, struct slab *sl, uint32_t obj,
+		     uint32_t idx)
 {
 	struct mm_slab_state *st = m->slab;
 	const int32_t si = (int32_t)(sl - st->slabs);
@@ -946,10 +948,10 @@ static int slab_free(struct mm_machine *m, struct cache *s, struct slab *sl, uin
 	s->live--;
 	if (sl->cpu >= 0) {
 		/* the lockless fast path, or a remote free to a CPU slab */
-		push(m, s, sl, c->slab == si ? &c->freelist : &sl->freelist, obj);
+		push_idx(m, s, sl, c->slab == si ? &c->freelist : &sl->freelist, obj, idx);
 		return 0;
 	}
-	push(m, s, sl, &sl->freelist, obj);
+	push_idx(m, s, sl, &sl->freelist, obj, idx);
 	if (!sl->inuse && s->nr_partial[sl->node] >= s->min_partial) {
 		if (sl->partial)
 			remove_partial(st, s, si);
@@ -1006,8 +1008,9 @@ static struct slab *slab_of_virt(struct mm_machine *m, uint64_t obj)
 }
 
 static int free_target_in(struct mm_machine *m, struct cache *want, uint64_t obj, struct slab *sl,
-			  struct cache **sp, struct slab **slp)
+			  struct cache **sp, struct slab **slp, uint32_t *idxp)
 {
+	uint32_t off, idx;
 	struct mm_slab_state *st = m->slab;
 	const char *fn = want ? "kmem_cache_free" : "kfree";
 	struct cache *s;
@@ -1023,13 +1026,16 @@ static int free_target_in(struct mm_machine *m, struct cache *want, uint64_t obj
 			  "%s: Wrong slab cache. %s but object is from %s", fn, want->name, s->name);
 		return -EINVAL;
 	}
-	if (!valid_pointer(s, sl, (uint32_t)obj) || obj == 0) {
+	/* check_valid_pointer, its quotient kept as the index */
+	off = (uint32_t)obj - sl->base - s->red_left_pad;
+	idx = div_size(s, off);
+	if ((uint32_t)obj < sl->base + s->red_left_pad || idx >= sl->objects || idx * s->size != off) {
 		mm_report(m, MM_STAGE_SLAB, MM_REPORT_BAD_FREE, obj,
 			  "BUG %s (Not tainted): Invalid object pointer %#llx", s->name,
 			  (unsigned long long)obj);
 		return -EINVAL;
 	}
-	if (sl->isfree[obj_index(s, sl, (uint32_t)obj)]) {
+	if (sl->isfree[idx]) {
 		mm_report(m, MM_STAGE_SLAB, MM_REPORT_DOUBLE_FREE, obj,
 			  "BUG %s (Not tainted): Object already free: %#llx", s->name,
 			  (unsigned long long)obj);
@@ -1037,13 +1043,14 @@ static int free_target_in(struct mm_machine *m, struct cache *want, uint64_t obj
 	}
 	*sp = s;
 	*slp = sl;
+	*idxp = idx;
 	return 0;
 }
 
 static int free_target(struct mm_machine *m, struct cache *want, uint64_t obj, struct cache **sp,
-		       struct slab **slp)
+		       struct slab **slp, uint32_t *idxp)
 {
-	return free_target_in(m, want, obj, slab_of_virt(m, obj), sp, slp);
+	return free_target_in(m, want, obj, slab_of_virt(m, obj), sp, slp, idxp);
 }
 
 /* ===================================================================== */
@@ -1108,9 +1115,10 @@ static void kmem_free_self(struct mm_machine *m, uint32_t self)
 {
 	struct cache *s;
 	struct slab *sl;
-	int ret = free_target(m, &m->slab->cache[1], self, &s, &sl);
+	uint32_t idx;
+	int ret = free_target(m, &m->slab->cache[1], self, &s, &sl, &idx);
 	MM_BUG_ON(ret != 0);
-	slab_free(m, s, sl, self);
+	slab_free(m, s, sl, self, idx);
 }
 
 static int cache_create(struct mm_machine *m, const char *name, uint32_t size, uint32_t align,
@@ -1277,6 +1285,7 @@ int mm_kmem_cache_free(struct mm_machine *m, mm_kmem_cache_t cache, mm_vaddr_t o
 {
 	struct cache *want, *s;
 	struct slab *sl;
+	uint32_t idx;
 	int ret;
 
 	if (!m)
@@ -1285,8 +1294,8 @@ int mm_kmem_cache_free(struct mm_machine *m, mm_kmem_cache_t cache, mm_vaddr_t o
 		return -EINVAL;
 	if (!obj)
 		return 0; /* kmem_cache_free(s, NULL) is a no-op */
-	ret = free_target(m, want, obj, &s, &sl);
-	return ret ? ret : slab_free(m, s, sl, (uint32_t)obj);
+	ret = free_target(m, want, obj, &s, &sl, &idx);
+	return ret ? ret : slab_free(m, s, sl, (uint32_t)obj, idx);
 }
 
 /* __kmem_cache_do_shrink on one node: empty slabs freed, the rest sorted
@@ -1533,12 +1542,12 @@ static struct mm_page *large_head(struct mm_machine *m, uint64_t obj)
 /* What kfree/ksize/krealloc find at obj: a slab object (s, sl) or a
  * large kmalloc (*large). */
 static int kmalloc_target(struct mm_machine *m, uint64_t obj, const char *fn, struct cache **s,
-			  struct slab **sl, struct mm_page **large)
+			  struct slab **sl, uint32_t *idx, struct mm_page **large)
 {
 	struct slab *in = slab_of_virt(m, obj);
 	*large = NULL;
 	if (in)
-		return free_target_in(m, NULL, obj, in, s, sl);
+		return free_target_in(m, NULL, obj, in, s, sl, idx);
 	*large = large_head(m, obj);
 	if (*large)
 		return 0;
@@ -1558,6 +1567,7 @@ int mm_kfree(struct mm_machine *m, mm_vaddr_t obj)
 	struct cache *s;
 	struct slab *sl;
 	struct mm_page *large;
+	uint32_t idx;
 	int ret;
 
 	if (!m)
@@ -1566,14 +1576,14 @@ int mm_kfree(struct mm_machine *m, mm_vaddr_t obj)
 		return -EINVAL;
 	if (obj == 0 || obj == MM_ZERO_SIZE_PTR)
 		return 0;
-	ret = kmalloc_target(m, obj, "kfree", &s, &sl, &large);
+	ret = kmalloc_target(m, obj, "kfree", &s, &sl, &idx, &large);
 	if (ret)
 		return ret;
 	if (large) {
 		large_free(m, large);
 		return 0;
 	}
-	return slab_free(m, s, sl, (uint32_t)obj);
+	return slab_free(m, s, sl, (uint32_t)obj, idx);
 }
 
 static uint32_t slab_ksize(const struct cache *s)
@@ -1590,6 +1600,7 @@ int mm_ksize(struct mm_machine *m, mm_vaddr_t obj, uint64_t *out)
 	struct cache *s;
 	struct slab *sl;
 	struct mm_page *large;
+	uint32_t idx;
 	int ret;
 
 	if (!m)
@@ -1604,7 +1615,7 @@ int mm_ksize(struct mm_machine *m, mm_vaddr_t obj, uint64_t *out)
 		*out = 0;
 		return 0;
 	}
-	ret = kmalloc_target(m, obj, "ksize", &s, &sl, &large);
+	ret = kmalloc_target(m, obj, "ksize", &s, &sl, &idx, &large);
 	if (ret)
 		return ret;
 	*out = large ? MM_PAGE_SIZE << large->private : slab_ksize(s);
@@ -1649,6 +1660,7 @@ int mm_krealloc(struct mm_machine *m, mm_vaddr_t obj, uint64_t new_size, uint32_
 	struct cache *s;
 	struct slab *sl;
 	struct mm_page *large;
+	uint32_t idx;
 	uint64_t ks;
 	mm_vaddr_t n;
 	int ret;
@@ -1664,7 +1676,7 @@ int mm_krealloc(struct mm_machine *m, mm_vaddr_t obj, uint64_t new_size, uint32_
 	}
 	if (obj == 0 || obj == MM_ZERO_SIZE_PTR)
 		return mm_kmalloc(m, new_size, gfp, out);
-	ret = kmalloc_target(m, obj, "krealloc", &s, &sl, &large);
+	ret = kmalloc_target(m, obj, "krealloc", &s, &sl, &idx, &large);
 	if (ret)
 		return ret;
 	if (!new_size) {
