@@ -1,6 +1,6 @@
 /*
- * Harness "slab": SLUB and kmalloc on a one-node machine, pfns [0xf00,
- * 0x1400) (DMA below 0x1000, NORMAL above), every page handed to the buddy
+ * Harness "slab": SLUB and kmalloc on a one-node machine, pfns [0xf80,
+ * 0x1200) (DMA below 0x1000, NORMAL above), every page handed to the buddy
  * allocator, one page kept by the harness (a page no kmalloc gave), then
  * kmem_cache_init. Operations: caches of random sizes, alignments, flags
  * and constructors created and destroyed; kmem_cache_alloc/free, kmalloc,
@@ -31,8 +31,8 @@
 #include "oracle_slab.h"
 #include "props.h"
 
-#define PFN_LO 0xf00u
-#define PFN_HI 0x1400u
+#define PFN_LO 0xf80u
+#define PFN_HI 0x1200u
 #define BUF_MAX 0x8000u /* the largest object the harness asks for */
 #define MAX_LIVE 256
 #define RING 8
