@@ -69,6 +69,7 @@ struct mm_bootmem_state;
 struct mm_page_alloc_state;
 struct mm_boot_state;
 struct mm_fault_state;
+struct mm_slab_state;
 struct mm_phys_backing;
 struct mm_memmap;
 
@@ -146,6 +147,7 @@ struct mm_machine {
 	struct mm_page_alloc_state *page_alloc;
 	struct mm_boot_state *boot;
 	struct mm_fault_state *fault;
+	struct mm_slab_state *slab;
 
 	/* the stages' fixed states, carved by mm_state_zalloc */
 	size_t state_used;
@@ -318,6 +320,7 @@ MM_STAGE_DECLARE(memblock)
 MM_STAGE_DECLARE(bootmem)
 MM_STAGE_DECLARE(page_alloc)
 MM_STAGE_DECLARE(boot)
+MM_STAGE_DECLARE(slab)
 /* fault.c's life cycle is mm_fault_state_*: mm_fault_init is its public
  * set-up call (the zero page and the fault subsystem, after the hand-off). */
 MM_STAGE_DECLARE(fault_state)
@@ -545,5 +548,10 @@ void mm_pgt_set_swapper(struct mm_machine *m, mm_pfn_t swapper);
 bool mm_pgt_swapper(const struct mm_machine *m, mm_pfn_t *swapper);
 /* Is pfn the zero page (false before mm_fault_init)? */
 bool mm_fault_is_zero_pfn(const struct mm_machine *m, mm_pfn_t pfn);
+
+/* "slab.c": SLUB and kmalloc. Slab pages carry MM_PG_SLAB and their     */
+/* cache id in page->mapping (every page of the slab); a large kmalloc's */
+/* head page carries a private mapping mark. No cross-stage entry yet.   */
+/* ===================================================================== */
 
 #endif

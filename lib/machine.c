@@ -27,6 +27,7 @@ static const struct stage_ops stage_table[] = {
 	{ "bootmem", mm_bootmem_init, mm_bootmem_destroy, mm_bootmem_verify },
 	{ "page_alloc", mm_page_alloc_init, mm_page_alloc_destroy, mm_page_alloc_verify },
 	{ "boot", mm_boot_init, mm_boot_destroy, mm_boot_verify },
+	{ "slab", mm_slab_init, mm_slab_destroy, mm_slab_verify },
 	{ "fault", mm_fault_state_init, mm_fault_state_destroy, mm_fault_state_verify },
 };
 

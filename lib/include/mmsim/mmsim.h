@@ -13,5 +13,6 @@
 #include "mmsim/boot.h"
 #include "mmsim/pgtable.h"
 #include "mmsim/fault.h"
+#include "mmsim/slab.h"
 
 #endif
