@@ -117,13 +117,13 @@ static bool bm_memblock_walk(struct mm_machine *m, mm_pfn_t lo, mm_pfn_t hi, enu
 int mm_bootmem_init(struct mm_machine *m)
 {
 	m->bootmem = mm_state_zalloc(m, sizeof(*m->bootmem));
-	return m->bootmem ? 0 : -ENOMEM;
+	return ALWAYS(m->bootmem) ? 0 : -ENOMEM; /* else host out of memory */
 }
 
 void mm_bootmem_destroy(struct mm_machine *m)
 {
 	struct mm_bootmem_state *st = m->bootmem;
-	if (!st)
+	if (NEVER(!st))
 		return;
 	for (uint32_t i = 0; i < st->nr; i++)
 		free(st->nodes[i].map);

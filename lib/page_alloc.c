@@ -210,7 +210,7 @@ static int node_span_check(struct mm_machine *m, int nid, mm_pfn_t start, mm_pfn
 int mm_page_alloc_init(struct mm_machine *m)
 {
 	struct mm_page_alloc_state *st = mm_state_zalloc(m, sizeof(*st));
-	if (!st)
+	if (NEVER(!st)) /* host out of memory */
 		return -ENOMEM;
 	st->max_order = MM_MIN(mm_max_order(m), (uint32_t)PA_ORDER_LIMIT);
 	if (st->max_order < 1)
@@ -225,7 +225,7 @@ int mm_page_alloc_init(struct mm_machine *m)
 
 void mm_page_alloc_destroy(struct mm_machine *m)
 {
-	if (!m || !m->page_alloc)
+	if (NEVER(!m || !m->page_alloc))
 		return;
 	if (m->page_alloc->node != no_nodes)
 		free(m->page_alloc->node);
@@ -305,7 +305,7 @@ static struct mm_page *free_block_head(struct mm_machine *m, mm_pfn_t pfn)
 bool mm_page_alloc_pfn_is_free(struct mm_machine *m, mm_pfn_t pfn)
 {
 	const struct mm_page *p;
-	if (!m || !m->page_alloc || !m->page_alloc->zones_ready)
+	if (!m || NEVER(!m->page_alloc) || !m->page_alloc->zones_ready)
 		return false;
 	p = mm_pfn_to_page(m, pfn);
 	/* reserved and allocated pages are never inside a free block */

@@ -1,0 +1,209 @@
+/* label: scenario */
+/*
+ * Buddy allocator set-up edges no harness draws (semantics.md §5): node and
+ * memory_present spans out of range, out of order or overlapping, calls made
+ * before or after free_area_init, and the getters' argument checks. Each
+ * scenario on a fresh 2.6.29 x86_32 machine, every refusal reported once
+ * with its kind, and the machine verifying afterwards.
+ */
+#include "check.h"
+
+#include <errno.h>
+
+#include "mmsim/mmsim.h"
+
+static struct mm_machine *mk(unsigned nr_cpus)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	mm_config_default(&cfg, MM_ERA_2_6_29);
+	cfg.lowmem_limit = (uint64_t)0x2000 << 12;
+	cfg.nr_cpus = nr_cpus;
+	if (mm_machine_create(&cfg, &m))
+		return NULL;
+	return m;
+}
+
+/*
+ *   pfn 0 ............................................ 1<<20 (x86_32 limit)
+ *   node -1, node 8, [0x20, 0x20), [0x10, 0x8), [0xfffff, 0x100001)
+ * Expect each span refused with -EINVAL and one INVALID_ARG report, and no
+ * node online afterwards.
+ */
+static void node_span_refused(void)
+{
+	struct mm_machine *m = mk(1);
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_node_add(m, -1, 0x10, 0x20), -EINVAL);
+	ASSERT_EQ(mm_node_add(m, MM_MAX_NODES, 0x10, 0x20), -EINVAL);
+	ASSERT_EQ(mm_node_add(m, 0, 0x20, 0x20), -EINVAL);
+	ASSERT_EQ(mm_node_add_sparse(m, 0, 0x10, 0x8), -EINVAL);
+	ASSERT_EQ(mm_node_add_sparse(m, 0, 0xfffff, 0x100001), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 5);
+	ASSERT_EQ(mm_report_count(m), 5);
+	ASSERT_EQ(mm_nr_nodes(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ *   node 1 [0x100, 0x200)      node 0 [0x180, 0x280)  overlaps node 1
+ *                              node 1 again           already online
+ * Expect the overlap refused with -EINVAL, the second node 1 with -EEXIST,
+ * one INVALID_ARG report each, and only node 1 online.
+ */
+static void node_overlap_and_twice(void)
+{
+	struct mm_machine *m = mk(1);
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_node_add(m, 1, 0x100, 0x200), 0);
+	ASSERT_EQ(mm_node_add(m, 0, 0x180, 0x280), -EINVAL);
+	ASSERT_EQ(mm_node_add_sparse(m, 0, 0x80, 0x101), -EINVAL);
+	ASSERT_EQ(mm_node_add(m, 1, 0x300, 0x400), -EEXIST);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 3);
+	ASSERT_EQ(mm_nr_nodes(m), 1);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ *   node 0 (sparse) [0x1000 ............................ 0x1400)
+ *   memory_present      [0x1200, 0x1300)  then  [0x1000, 0x1100)
+ *                       then [0x10c0, 0x1240) (straddles both, fills the gap)
+ *   refused: nid 9, nid 3 (offline), [0x1300, 0x1300), [0xf00, 0x1100), [0x1300, 0x1500)
+ * Expect the three ranges accepted (the memmap made right to left and the
+ * overlap left alone), the five refused with one INVALID_ARG each, and after
+ * free_area_init pages 0x1000..0x12ff present, 0x1300 a hole.
+ */
+static void memory_present_out_of_order(void)
+{
+	struct mm_machine *m = mk(1);
+	struct mm_zone_info zi;
+	struct mm_page_info pi;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_node_add_sparse(m, 0, 0x1000, 0x1400), 0);
+	ASSERT_EQ(mm_memory_present(m, 0, 0x1200, 0x1300), 0);
+	ASSERT_EQ(mm_memory_present(m, 0, 0x1000, 0x1100), 0);
+	ASSERT_EQ(mm_memory_present(m, 0, 0x10c0, 0x1240), 0);
+	ASSERT_EQ(mm_memory_present(m, 9, 0x1000, 0x1100), -EINVAL);
+	ASSERT_EQ(mm_memory_present(m, 3, 0x1000, 0x1100), -EINVAL);
+	ASSERT_EQ(mm_memory_present(m, 0, 0x1300, 0x1300), -EINVAL);
+	ASSERT_EQ(mm_memory_present(m, 0, 0xf00, 0x1100), -EINVAL);
+	ASSERT_EQ(mm_memory_present(m, 0, 0x1300, 0x1500), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 5);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(mm_zone_info(m, 0, MM_ZONE_NORMAL, &zi), 0);
+	ASSERT_EQ(zi.present_pages, 0x300);
+	ASSERT_EQ(mm_page_info(m, 0x12ff, &pi), 0);
+	ASSERT_EQ(pi.nid, 0);
+	ASSERT_EQ(mm_page_info(m, 0x1300, &pi), -ENOENT);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ *   free_area_init not yet called:
+ *     setup_per_zone_wmarks, alloc_pages, __free_pages, __free_pages_bootmem,
+ *     split_page, alloc_pages_exact, free_pages_exact
+ * Expect each refused with -EINVAL and one BUG report naming the call
+ * ("... called before free_area_init"); setup_per_cpu_pageset and
+ * percpu_pagelist_fraction refused too, the latter with INVALID_ARG.
+ */
+static void calls_before_free_area_init(void)
+{
+	struct mm_machine *m = mk(2);
+	mm_pfn_t pfn = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_node_add(m, 0, 0x1000, 0x1400), 0);
+	ASSERT_EQ(mm_setup_per_zone_wmarks(m), -EINVAL);
+	ASSERT_STR_EQ(mm_last_report(m)->msg, "setup_per_zone_wmarks called before free_area_init");
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &pfn), -EINVAL);
+	ASSERT_EQ(mm_free_pages(m, 0x1000, 0), -EINVAL);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1000, 0), -EINVAL);
+	ASSERT_EQ(mm_split_page(m, 0x1000, 1), -EINVAL);
+	ASSERT_EQ(mm_alloc_pages_exact(m, 4096, MM_GFP_KERNEL, &pfn), -EINVAL);
+	ASSERT_EQ(mm_free_pages_exact(m, 0x1000, 4096), -EINVAL);
+	ASSERT_STR_EQ(mm_last_report(m)->msg, "free_pages_exact called before free_area_init");
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BUG), 7);
+	ASSERT_EQ(mm_setup_per_cpu_pageset(m), -EINVAL);
+	ASSERT_EQ(mm_percpu_pagelist_fraction(m, 8), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 1);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ *   node 0 [0x1000, 0x1400), free_area_init done
+ *     node_add, memory_present, free_area_init again
+ * Expect each refused with -EINVAL and one BUG report, and
+ * setup_per_cpu_pageset accepted once then -EEXIST.
+ */
+static void calls_after_free_area_init(void)
+{
+	struct mm_machine *m = mk(2);
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_node_add(m, 0, 0x1000, 0x1400), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(mm_node_add(m, 1, 0x2000, 0x2400), -EINVAL);
+	ASSERT_EQ(mm_memory_present(m, 0, 0x1000, 0x1100), -EINVAL);
+	ASSERT_EQ(mm_free_area_init(m), -EINVAL);
+	ASSERT_STR_EQ(mm_last_report(m)->msg, "free_area_init called twice");
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BUG), 3);
+	ASSERT_EQ(mm_setup_per_cpu_pageset(m), 0);
+	ASSERT_EQ(mm_setup_per_cpu_pageset(m), -EEXIST);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ *   node 0 [0x1000, 0x1400) zones ready, nr_cpus 2
+ *   zone_info / pcp_info with nid -1, 8, 1 (offline), zone -1, 3, cpu 2,
+ *   pfns NULL with max 4; page_info_range / page_flags_range that wrap
+ * Expect every one refused with -EINVAL and nothing reported (a getter
+ * refuses silently).
+ */
+static void getters_refused(void)
+{
+	struct mm_machine *m = mk(2);
+	struct mm_zone_info zi;
+	struct mm_pcp_info ci;
+	struct mm_page_info pi;
+	uint32_t fl;
+	mm_pfn_t pfns[4];
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_node_add(m, 0, 0x1000, 0x1400), 0);
+	ASSERT_EQ(mm_zone_info(m, 0, 0, &zi), -EINVAL); /* zones not ready */
+	ASSERT_EQ(mm_pcp_info(m, 0, 0, 0, &ci, pfns, 4), -EINVAL);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(mm_zone_info(m, -1, 0, &zi), -EINVAL);
+	ASSERT_EQ(mm_zone_info(m, MM_MAX_NODES, 0, &zi), -EINVAL);
+	ASSERT_EQ(mm_zone_info(m, 1, 0, &zi), -EINVAL);
+	ASSERT_EQ(mm_zone_info(m, 0, -1, &zi), -EINVAL);
+	ASSERT_EQ(mm_zone_info(m, 0, MM_NR_ZONES, &zi), -EINVAL);
+	ASSERT_EQ(mm_pcp_info(m, -1, 0, 0, &ci, pfns, 4), -EINVAL);
+	ASSERT_EQ(mm_pcp_info(m, MM_MAX_NODES, 0, 0, &ci, pfns, 4), -EINVAL);
+	ASSERT_EQ(mm_pcp_info(m, 1, 0, 0, &ci, pfns, 4), -EINVAL);
+	ASSERT_EQ(mm_pcp_info(m, 0, -1, 0, &ci, pfns, 4), -EINVAL);
+	ASSERT_EQ(mm_pcp_info(m, 0, MM_NR_ZONES, 0, &ci, pfns, 4), -EINVAL);
+	ASSERT_EQ(mm_pcp_info(m, 0, 0, 2, &ci, pfns, 4), -EINVAL);
+	ASSERT_EQ(mm_pcp_info(m, 0, 0, 0, &ci, NULL, 4), -EINVAL);
+	ASSERT_EQ(mm_page_info_range(m, ~(mm_pfn_t)0, 2, &pi), -EINVAL);
+	ASSERT_EQ(mm_page_flags_range(m, ~(mm_pfn_t)0, 2, &fl), -EINVAL);
+	ASSERT_EQ(mm_page_flags_range(m, 0x1000, 1, NULL), -EINVAL);
+	ASSERT_EQ(mm_pcp_info(m, 0, 0, 1, &ci, NULL, 0), 0);
+	ASSERT_EQ(ci.count, 0);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+int main(void)
+{
+	RUN(node_span_refused);
+	RUN(node_overlap_and_twice);
+	RUN(memory_present_out_of_order);
+	RUN(calls_before_free_area_init);
+	RUN(calls_after_free_area_init);
+	RUN(getters_refused);
+	return check_summary("page_alloc_edges");
+}
