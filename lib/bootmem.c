@@ -349,7 +349,7 @@ int mm_init_bootmem_node(struct mm_machine *m, int nid, mm_pfn_t mapstart_pfn,
 		}
 	}
 	n.map = malloc(n.map_bytes);
-	if (!n.map)
+	if (NEVER(!n.map)) /* host out of memory */
 		return -ENOMEM;
 	/* initially every page is reserved: the arch frees RAM explicitly */
 	memset(n.map, 0xff, n.map_bytes);
@@ -1016,7 +1016,7 @@ static int bm_highpages_e820(struct mm_machine *m, mm_pfn_t lo, mm_pfn_t hi, uin
 	uint32_t nr = mm_e820_nr_entries(m), nres = mm_early_res_count(m), nint = 0;
 	mm_pfn_t (*res)[2] = calloc(nres ? nres : 1, sizeof(*res));
 
-	if (!res)
+	if (NEVER(!res)) /* host out of memory */
 		return -ENOMEM;
 	/* the reservations as pfn intervals, sorted by start (insertion sort) */
 	for (uint32_t k = 0; k < nres; k++) {

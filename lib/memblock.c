@@ -601,7 +601,7 @@ static struct mm_memblock_region *mb_double_host(struct mm_memblock_type *t)
 	struct mm_memblock_region *n, *old = t->regions;
 
 	n = calloc(t->max * 2, sizeof(*n));
-	if (!n)
+	if (NEVER(!n)) /* host out of memory */
 		return NULL;
 	memcpy(n, old, t->max * sizeof(*n));
 	t->regions = n;
@@ -639,7 +639,7 @@ static int mb_double_reserved(struct mm_machine *m, mm_phys_addr_t area_base,
 	if (!addr)
 		return -1;
 	old = mb_double_host(t);
-	if (!old)
+	if (NEVER(!old)) /* host out of memory */
 		return -1;
 	mb_free_host(st, old);
 	st->array_phys[MB_RESERVED] = addr;
@@ -685,11 +685,11 @@ static int mb_double_memory(struct mm_machine *m)
 	/* The reserved type is snapshotted so that the kernel's BUG below can
 	 * be undone whole. */
 	rsv_copy = malloc(rsv->max * sizeof(*rsv_copy));
-	if (!rsv_copy)
+	if (NEVER(!rsv_copy)) /* host out of memory */
 		return -1;
 	memcpy(rsv_copy, rsv->regions, rsv->max * sizeof(*rsv_copy));
 	old = mb_double_host(t);
-	if (!old) {
+	if (NEVER(!old)) { /* host out of memory */
 		free(rsv_copy);
 		return -1;
 	}

@@ -101,7 +101,7 @@ static int pgdat_alloc(struct mm_page_alloc_state *st)
 	if (st->node != no_nodes)
 		return 0;
 	n = calloc(MM_MAX_NODES, sizeof(*n));
-	if (!n)
+	if (NEVER(!n)) /* host out of memory */
 		return -ENOMEM;
 	st->node = n;
 	return 0;
@@ -213,7 +213,7 @@ int mm_page_alloc_init(struct mm_machine *m)
 	if (NEVER(!st)) /* host out of memory */
 		return -ENOMEM;
 	st->max_order = MM_MIN(mm_max_order(m), (uint32_t)PA_ORDER_LIMIT);
-	if (st->max_order < 1)
+	if (NEVER(st->max_order < 1)) /* config_check: 0 (11) or 1..20 */
 		st->max_order = 1;
 	st->low_pfn = MM_PFN_DOWN(mm_lowmem_limit(m));
 	st->dma_end = MM_MIN((mm_pfn_t)PA_DMA_END_PFN, st->low_pfn);

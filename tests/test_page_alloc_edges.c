@@ -197,6 +197,112 @@ static void getters_refused(void)
 	mm_machine_destroy(m);
 }
 
+/*
+ *   DMA [0xf00, 0x1000) | NORMAL [0x1000, 0x1100), hole at 0x1100, zones ready
+ *   __free_pages_bootmem: order 32; pfn 0x1001 order 1 (misaligned); pfn
+ *   0x1100 (no struct page); 0x1000 order 9 (runs into the hole);
+ *   0x1000 order 0 twice (the second page is no longer reserved)
+ * Expect each bad call refused with -EINVAL: INVALID_ARG for the first four
+ * ("outside the block's zone" for the block over the hole), BAD_PAGE for the second
+ * give, and the first give of 0x1000 accepted.
+ */
+static void free_pages_bootmem_refused(void)
+{
+	struct mm_machine *m = mk(1);
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_node_add(m, 0, 0xf00, 0x1100), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1000, 32), -EINVAL);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1001, 1), -EINVAL);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1100, 0), -EINVAL);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1000, 9), -EINVAL);
+	ASSERT_STR_EQ(mm_last_report(m)->msg,
+		      "__free_pages_bootmem: pfn 0x1100 outside the block's zone");
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 4);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1000, 0), 0);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1000, 0), -EINVAL);
+	ASSERT_STR_EQ(mm_last_report(m)->msg,
+		      "Bad page state: pfn 0x1000 handed over but not reserved");
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BAD_PAGE), 1);
+	ASSERT_EQ(mm_nr_free_pages(m), 1);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ *   NORMAL [0x1000, 0x1400) one order-10 block (max_order 11), hole above
+ *   order-2 block A at 0x1000 allocated; everything else free
+ *   split_page: pfn 0x1400 (hole), order 11, a free page, A as order 1
+ *   alloc_pages_exact: size 0, no result pointer; free_pages_exact wrapping
+ *   get_page: a free page, the hole; scribble: offset 4096, A (allocated)
+ * Expect every call refused with -EINVAL, each reported once with the kind
+ * the kernel would use, A still an allocated order-2 block, and no report
+ * for the scribbles (a test hook refuses silently).
+ */
+static void misuse_refused(void)
+{
+	struct mm_machine *m = mk(1);
+	struct mm_page_info pi;
+	mm_pfn_t a = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_node_add(m, 0, 0x1000, 0x1400), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1000, 10), 0);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 2, &a), 0);
+	ASSERT_EQ(a, 0x1000);
+	ASSERT_EQ(mm_split_page(m, 0x1400, 0), -EINVAL);
+	ASSERT_EQ(mm_split_page(m, 0x1000, 11), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 2);
+	ASSERT_EQ(mm_split_page(m, 0x1200, 0), -EINVAL);
+	ASSERT_EQ(mm_split_page(m, 0x1000, 1), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BUG), 2);
+	ASSERT_EQ(mm_alloc_pages_exact(m, 0, MM_GFP_KERNEL, &a), -EINVAL);
+	ASSERT_EQ(mm_alloc_pages_exact(m, 4096, MM_GFP_KERNEL, NULL), -EINVAL);
+	ASSERT_EQ(mm_free_pages_exact(m, ~(mm_pfn_t)0 - 2, 8 * 4096), -EINVAL);
+	ASSERT_STR_EQ(mm_last_report(m)->msg, "free_pages_exact: range wraps");
+	ASSERT_EQ(mm_free_pages_exact(m, 0x1000, 0), 0);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 5);
+	ASSERT_EQ(mm_get_page(m, 0x1200), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BAD_PAGE), 1);
+	ASSERT_EQ(mm_get_page(m, 0x1400), -EINVAL);
+	ASSERT_EQ(mm_put_page(m, 0x1400), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 7);
+	ASSERT_EQ(mm_report_count(m), 10);
+	ASSERT_EQ(mm_page_poison_scribble(m, 0x1200, 4096, 0xaa), -EINVAL);
+	ASSERT_EQ(mm_page_poison_scribble(m, 0x1000, 0, 0xaa), -EINVAL);
+	ASSERT_EQ(mm_report_count(m), 10);
+	ASSERT_EQ(mm_page_info(m, 0x1000, &pi), 0);
+	ASSERT_EQ(pi.order, 2);
+	ASSERT_EQ(pi.refcount, 1);
+	ASSERT_EQ(mm_verify(m), 0);
+	ASSERT_EQ(mm_free_pages(m, 0x1000, 2), 0);
+	ASSERT_EQ(mm_nr_free_pages(m), 0x400);
+	mm_machine_destroy(m);
+}
+
+/*
+ *   backing cap 1 frame; NORMAL [0x1000, 0x1400) free
+ *   scribble a byte into free page 0x1000 (backs its frame), then into free
+ *   page 0x1001 (a second frame: over the cap)
+ * Expect the first accepted, the second -ENOMEM, one frame backed.
+ */
+static void scribble_over_backing_cap(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	mm_config_default(&cfg, MM_ERA_2_6_29);
+	cfg.lowmem_limit = (uint64_t)0x2000 << 12;
+	cfg.phys_backing_max_pages = 1;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_node_add(m, 0, 0x1000, 0x1400), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1000, 10), 0);
+	ASSERT_EQ(mm_page_poison_scribble(m, 0x1000, 5, 0x11), 0);
+	ASSERT_EQ(mm_page_poison_scribble(m, 0x1001, 5, 0x11), -ENOMEM);
+	ASSERT_EQ(mm_phys_backed_pages(m), 1);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(node_span_refused);
@@ -205,5 +311,8 @@ int main(void)
 	RUN(calls_before_free_area_init);
 	RUN(calls_after_free_area_init);
 	RUN(getters_refused);
+	RUN(free_pages_bootmem_refused);
+	RUN(misuse_refused);
+	RUN(scribble_over_backing_cap);
 	return check_summary("page_alloc_edges");
 }
