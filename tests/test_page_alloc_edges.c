@@ -232,7 +232,8 @@ static void free_pages_bootmem_refused(void)
 /*
  *   NORMAL [0x1000, 0x1400) one order-10 block (max_order 11), hole above
  *   order-2 block A at 0x1000 allocated; everything else free
- *   split_page: pfn 0x1400 (hole), order 11, a free page, A as order 1
+ *   split_page: pfn 0x1400 (hole), order 11, a free page, A as order 1,
+ *   A's tail page 0x1001
  *   alloc_pages_exact: size 0, no result pointer; free_pages_exact wrapping
  *   get_page: a free page, the hole; scribble: offset 4096, A (allocated)
  * Expect every call refused with -EINVAL, each reported once with the kind
@@ -255,7 +256,8 @@ static void misuse_refused(void)
 	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 2);
 	ASSERT_EQ(mm_split_page(m, 0x1200, 0), -EINVAL);
 	ASSERT_EQ(mm_split_page(m, 0x1000, 1), -EINVAL);
-	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BUG), 2);
+	ASSERT_EQ(mm_split_page(m, 0x1001, 0), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BUG), 3);
 	ASSERT_EQ(mm_alloc_pages_exact(m, 0, MM_GFP_KERNEL, &a), -EINVAL);
 	ASSERT_EQ(mm_alloc_pages_exact(m, 4096, MM_GFP_KERNEL, NULL), -EINVAL);
 	ASSERT_EQ(mm_free_pages_exact(m, ~(mm_pfn_t)0 - 2, 8 * 4096), -EINVAL);
@@ -267,10 +269,10 @@ static void misuse_refused(void)
 	ASSERT_EQ(mm_get_page(m, 0x1400), -EINVAL);
 	ASSERT_EQ(mm_put_page(m, 0x1400), -EINVAL);
 	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 7);
-	ASSERT_EQ(mm_report_count(m), 10);
+	ASSERT_EQ(mm_report_count(m), 11);
 	ASSERT_EQ(mm_page_poison_scribble(m, 0x1200, 4096, 0xaa), -EINVAL);
 	ASSERT_EQ(mm_page_poison_scribble(m, 0x1000, 0, 0xaa), -EINVAL);
-	ASSERT_EQ(mm_report_count(m), 10);
+	ASSERT_EQ(mm_report_count(m), 11);
 	ASSERT_EQ(mm_page_info(m, 0x1000, &pi), 0);
 	ASSERT_EQ(pi.order, 2);
 	ASSERT_EQ(pi.refcount, 1);
@@ -303,6 +305,76 @@ static void scribble_over_backing_cap(void)
 	mm_machine_destroy(m);
 }
 
+/*
+ *   node 0 [0xf00, 0xf08) | node 1 [0xf08, 0xf10)          (DMA, unaligned)
+ *   lowmem at pfn 0x1008: node 2 NORMAL [0x1000, 0x1008) | HIGHMEM [0x1008, 0x1010)
+ *   __free_pages_bootmem of 0xf00 order 4 and of 0x1000 order 4; pfn ~0 order 0
+ * Expect all three refused with -EINVAL and INVALID_ARG: the first two at
+ * the first page of the other node (0xf08) or zone (0x1008), the last
+ * because the block wraps; order-3 halves accepted.
+ */
+static void free_pages_bootmem_straddles(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	mm_config_default(&cfg, MM_ERA_2_6_29);
+	cfg.lowmem_limit = (uint64_t)0x1008 << 12;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_node_add(m, 0, 0xf00, 0xf08), 0);
+	ASSERT_EQ(mm_node_add(m, 1, 0xf08, 0xf10), 0);
+	ASSERT_EQ(mm_node_add(m, 2, 0x1000, 0x1010), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0xf00, 4), -EINVAL);
+	ASSERT_STR_EQ(mm_last_report(m)->msg,
+		      "__free_pages_bootmem: pfn 0xf08 outside the block's zone");
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1000, 4), -EINVAL);
+	ASSERT_STR_EQ(mm_last_report(m)->msg,
+		      "__free_pages_bootmem: pfn 0x1008 outside the block's zone");
+	ASSERT_EQ(mm_free_pages_bootmem(m, ~(mm_pfn_t)0, 0), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 3);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0xf00, 3), 0);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1008, 3), 0);
+	ASSERT_EQ(mm_nr_free_pages(m), 16);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ *   node 2 [0x40000, 0x80000): one array of 256 Ki pages (the huge-page path)
+ *   node 0 (sparse) [0, 0x10000); memory_present [32k, 32k + 16) for
+ *   k = 0 .. 254 (with node 2's, 256 host arrays: the most the memmap keeps),
+ *   then k = 255; node 1 [0x20000, 0x20010): a 257th array too
+ * Expect node 2 and the 255 accepted, the 256th and node 1 refused with
+ * -ENOSPC (node 1 left offline), and the pages found where they were made.
+ */
+static void memmap_array_limits(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	struct mm_page_info pi;
+	mm_config_default(&cfg, MM_ERA_2_6_29);
+	cfg.lowmem_limit = (uint64_t)0x38000 << 12;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_node_add(m, 2, 0x40000, 0x80000), 0);
+	ASSERT_EQ(mm_node_add_sparse(m, 0, 0, 0x10000), 0);
+	for (mm_pfn_t k = 0; k < 255; k++)
+		ASSERT_EQ(mm_memory_present(m, 0, 32 * k, 32 * k + 16), 0);
+	ASSERT_EQ(mm_memory_present(m, 0, 32 * 255, 32 * 255 + 16), -ENOSPC);
+	ASSERT_EQ(mm_node_add(m, 1, 0x20000, 0x20010), -ENOSPC);
+	ASSERT_EQ(mm_nr_nodes(m), 2);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(mm_page_info(m, 32 * 254 + 15, &pi), 0);
+	ASSERT_EQ(pi.nid, 0);
+	ASSERT_EQ(mm_page_info(m, 32 * 254 + 16, &pi), -ENOENT);
+	ASSERT_EQ(mm_page_info(m, 32 * 255, &pi), -ENOENT);
+	ASSERT_EQ(mm_page_info(m, 0x7ffff, &pi), 0);
+	ASSERT_EQ(pi.nid, 2);
+	ASSERT_EQ(pi.zone, MM_ZONE_HIGHMEM);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(node_span_refused);
@@ -314,5 +386,7 @@ int main(void)
 	RUN(free_pages_bootmem_refused);
 	RUN(misuse_refused);
 	RUN(scribble_over_backing_cap);
+	RUN(free_pages_bootmem_straddles);
+	RUN(memmap_array_limits);
 	return check_summary("page_alloc_edges");
 }

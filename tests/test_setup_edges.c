@@ -137,6 +137,37 @@ static void meminfo_refused(void)
 	mm_machine_destroy(m);
 }
 
+/*
+ *   e820: [0, 1 MiB) RAM, [1 MiB, 2 MiB) RAM
+ *   range_update [0, 4 KiB) RAM -> reserved and range_remove [1 MiB, +4 KiB)
+ *   without a count pointer; import of nothing (NULL, 0); get past the end;
+ *   meminfo_get past the end (no bank)
+ * Expect the two edits accepted (the table shows them), the empty import
+ * refused with -EINVAL unreported (the kernel ignores a map of fewer than
+ * two entries) and the table unchanged, the getters -EINVAL.
+ */
+static void e820_optional_pointers(void)
+{
+	struct mm_machine *m = mk(0);
+	struct mm_e820_entry e;
+	struct mm_membank bank;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_e820_add(m, 0, 1 << 20, MM_E820_RAM), 0);
+	ASSERT_EQ(mm_e820_add(m, 1 << 20, 1 << 20, MM_E820_RAM), 0);
+	ASSERT_EQ(mm_e820_range_update(m, 0, 4096, MM_E820_RAM, MM_E820_RESERVED, NULL), 0);
+	ASSERT_EQ(mm_e820_range_remove(m, 1 << 20, 4096, MM_E820_RAM, true, NULL), 0);
+	ASSERT_EQ(mm_e820_nr_entries(m), 3);
+	ASSERT_EQ(mm_e820_get(m, 2, &e), 0);
+	ASSERT_EQ(e.type, MM_E820_RESERVED);
+	ASSERT_EQ(e.size, 4096);
+	ASSERT_EQ(mm_e820_get(m, 3, &e), -EINVAL);
+	ASSERT_EQ(mm_e820_import(m, NULL, 0), -EINVAL);
+	ASSERT_EQ(mm_e820_nr_entries(m), 3);
+	ASSERT_EQ(mm_meminfo_get(m, 0, &bank), -EINVAL);
+	ASSERT_EQ(mm_report_count(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(type_format_limits);
@@ -144,5 +175,6 @@ int main(void)
 	RUN(print_overflow);
 	RUN(find_area_no_result);
 	RUN(meminfo_refused);
+	RUN(e820_optional_pointers);
 	return check_summary("setup_edges");
 }
