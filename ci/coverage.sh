@@ -134,6 +134,20 @@ for what, got, floor in (("lines", lines, floor_lines), ("branches", branches, f
     print("%-8s %7.3f%% of lib/, floor %g%%: %s" % (what, got, floor, "ok" if ok else "UNDER THE FLOOR"))
 sys.exit(1 if bad else 0)
 ' "$MMSIM_ROOT" "$floor_lines" "$floor_branches" || floor_status=1
+	# every branch outcome never taken, for docs/coverage.md
+	"$cov" export "${objargs[@]}" -instr-profile="$b/mmsim.profdata" "${sources[@]}" \
+		| python3 -c '
+import json, os, sys
+for f in sorted(json.load(sys.stdin)["data"][0]["files"], key=lambda f: f["filename"]):
+    src = open(f["filename"]).read().split("\n")
+    miss = {}
+    for line, col, _, _, t, fa in (b[:6] for b in f["branches"]):
+        if not t or not fa:
+            miss.setdefault(line, []).append("%d%s%s" % (col, "" if t else "T", "" if fa else "F"))
+    for line in sorted(miss):
+        print("%s:%d %s  %s" % (os.path.basename(f["filename"]), line, " ".join(miss[line]), src[line - 1].strip()))
+' >"$b/uncovered-branches.txt"
+	echo "branch outcomes never taken: $(wc -l <"$b/uncovered-branches.txt") lines in $b/uncovered-branches.txt (column + T/F never taken)"
 	if [ "$floor_status" = 1 ]; then
 		echo "    coverage under the floor (docs/coverage.md lists what no input reaches)"
 		status=1

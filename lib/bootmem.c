@@ -284,7 +284,7 @@ static bool bm_refuse_after(struct mm_machine *m, const char *fn)
 
 static bool bm_span(struct mm_machine *m, const char *fn, uint64_t addr, uint64_t size)
 {
-	if (addr + size >= addr || size == 0)
+	if (addr + size >= addr) /* size 0 never wraps */
 		return true;
 	mm_report(m, MM_STAGE_BOOTMEM, MM_REPORT_INVALID_ARG, addr,
 		  "%s: range %#llx+%#llx wraps", fn, (unsigned long long)addr,

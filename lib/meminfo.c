@@ -150,7 +150,7 @@ int mm_meminfo_add(struct mm_machine *m, uint64_t start, uint64_t size, int node
 	}
 	if (!size)
 		return -EINVAL;
-	if (astart + size < astart || astart + size == 0) {
+	if (astart + size < astart) { /* size is not 0 here, so a sum of 0 wrapped too */
 		mm_report(m, MM_STAGE_MEMINFO, MM_REPORT_INVALID_ARG, astart,
 			  "arm_add_memory: bank %#llx+%#llx wraps", (unsigned long long)astart,
 			  (unsigned long long)size);

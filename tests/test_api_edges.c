@@ -214,10 +214,41 @@ static void null_out_refused(void)
 	mm_machine_destroy(m);
 }
 
+/*
+ *   a machine made from cfg (max_order 12, 3 CPUs)
+ *   mm_machine_config(m); mm_report_count_kind(m, MM_REPORT_NR);
+ *   a configuration with 65 meminfo banks
+ * Expect the machine's own copy of cfg back (not the caller's), 0 for the
+ * out-of-range kind, and the 65-bank configuration refused with -EINVAL.
+ */
+static void config_and_kind_edges(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	const struct mm_config *got;
+	mm_config_default(&cfg, MM_ERA_MODERN);
+	cfg.max_order = 12;
+	cfg.nr_cpus = 3;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	cfg.max_order = 5;
+	got = mm_machine_config(m);
+	ASSERT_TRUE(got != NULL && got != &cfg);
+	ASSERT_EQ(got->max_order, 12);
+	ASSERT_EQ(got->nr_cpus, 3);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_NR), 0);
+	mm_machine_destroy(m);
+	mm_config_default(&cfg, MM_ERA_MODERN);
+	cfg.meminfo_nr_banks = 65;
+	m = (struct mm_machine *)1;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), -EINVAL);
+	ASSERT_TRUE(m == NULL);
+}
+
 int main(void)
 {
 	RUN(null_machine_refused);
 	RUN(null_machine_getters);
 	RUN(null_out_refused);
+	RUN(config_and_kind_edges);
 	return check_summary("api_edges");
 }

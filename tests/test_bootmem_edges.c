@@ -53,8 +53,9 @@ static void init_node_refused(void)
  *   node 0  span [0x3000, 0x4000)  bitmap pfn 0x10     overlaps node 1's bitmap
  *   node 1  again                                      already initialised
  *   node 0  span [0x0800, 0x0c00)  bitmap pfn 0x11     accepted, sorted first
+ *   node 2  span [0x4000, 0x4400)  bitmap pfn 0x08     accepted (bitmaps below)
  * Expect the three refused with -EINVAL, naming "span" then "bitmap" then
- * the nid, and nodes 0 and 1 in address order after the fourth.
+ * the nid, and nodes 0, 1 and 2 in address order after the last two.
  */
 static void init_node_overlaps(void)
 {
@@ -72,12 +73,13 @@ static void init_node_overlaps(void)
 	ASSERT_STR_EQ(mm_last_report(m)->msg,
 		      "init_bootmem_node: nid 1 invalid or already initialised");
 	ASSERT_EQ(mm_init_bootmem_node(m, 0, 0x11, 0x800, 0xc00, NULL), 0);
-	ASSERT_EQ(mm_bootmem_nr_nodes(m), 2);
+	ASSERT_EQ(mm_init_bootmem_node(m, 2, 0x8, 0x4000, 0x4400, NULL), 0);
+	ASSERT_EQ(mm_bootmem_nr_nodes(m), 3);
 	ASSERT_EQ(mm_bootmem_node_info(m, 0, &bi), 0);
 	ASSERT_EQ(bi.min_pfn, 0x800);
 	ASSERT_EQ(mm_bootmem_node_info(m, 1, &bi), 0);
 	ASSERT_EQ(bi.min_pfn, 0x1000);
-	ASSERT_EQ(mm_bootmem_node_info(m, 2, &bi), -ENOENT);
+	ASSERT_EQ(mm_bootmem_node_info(m, 3, &bi), -ENOENT);
 	ASSERT_EQ(mm_report_count(m), 3);
 	ASSERT_EQ(mm_verify(m), 0);
 	mm_machine_destroy(m);
@@ -87,8 +89,8 @@ static void init_node_overlaps(void)
  *   node 0 [0x0, 0x40), every page reserved (init_bootmem_node's start)
  *   reserved_map(nid 0, out NULL, nr 4), reserved_map(nid 0, nr 0x41),
  *   reserved_map(nid 5), page_reserved(pfn 0x40)
- * Expect -EINVAL, -EINVAL, -ENOENT, -ENOENT and the first 4 bits read back
- * as reserved with out given.
+ * Expect -EINVAL, -EINVAL, -ENOENT, -ENOENT, nothing asked (nr 0, no out)
+ * accepted, and the first 4 bits read back as reserved with out given.
  */
 static void reserved_map_args(void)
 {
@@ -101,6 +103,7 @@ static void reserved_map_args(void)
 	ASSERT_EQ(mm_bootmem_reserved_map(m, 0, out, 0x41), -EINVAL);
 	ASSERT_EQ(mm_bootmem_reserved_map(m, 5, out, 4), -ENOENT);
 	ASSERT_EQ(mm_bootmem_page_reserved(m, 0x40, &r), -ENOENT);
+	ASSERT_EQ(mm_bootmem_reserved_map(m, 0, NULL, 0), 0);
 	ASSERT_EQ(mm_bootmem_reserved_map(m, 0, out, 4), 0);
 	ASSERT_EQ(out[0] && out[1] && out[2] && out[3], 1);
 	ASSERT_EQ(mm_report_count(m), 0);

@@ -70,9 +70,9 @@ static void node_overlap_and_twice(void)
  *   node 0 (sparse) [0x1000 ............................ 0x1400)
  *   memory_present      [0x1200, 0x1300)  then  [0x1000, 0x1100)
  *                       then [0x10c0, 0x1240) (straddles both, fills the gap)
- *   refused: nid 9, nid 3 (offline), [0x1300, 0x1300), [0xf00, 0x1100), [0x1300, 0x1500)
+ *   refused: nid -1, nid 9, nid 3 (offline), [0x1300, 0x1300), [0xf00, 0x1100), [0x1300, 0x1500)
  * Expect the three ranges accepted (the memmap made right to left and the
- * overlap left alone), the five refused with one INVALID_ARG each, and after
+ * overlap left alone), the six refused with one INVALID_ARG each, and after
  * free_area_init pages 0x1000..0x12ff present, 0x1300 a hole.
  */
 static void memory_present_out_of_order(void)
@@ -85,12 +85,13 @@ static void memory_present_out_of_order(void)
 	ASSERT_EQ(mm_memory_present(m, 0, 0x1200, 0x1300), 0);
 	ASSERT_EQ(mm_memory_present(m, 0, 0x1000, 0x1100), 0);
 	ASSERT_EQ(mm_memory_present(m, 0, 0x10c0, 0x1240), 0);
+	ASSERT_EQ(mm_memory_present(m, -1, 0x1000, 0x1100), -EINVAL);
 	ASSERT_EQ(mm_memory_present(m, 9, 0x1000, 0x1100), -EINVAL);
 	ASSERT_EQ(mm_memory_present(m, 3, 0x1000, 0x1100), -EINVAL);
 	ASSERT_EQ(mm_memory_present(m, 0, 0x1300, 0x1300), -EINVAL);
 	ASSERT_EQ(mm_memory_present(m, 0, 0xf00, 0x1100), -EINVAL);
 	ASSERT_EQ(mm_memory_present(m, 0, 0x1300, 0x1500), -EINVAL);
-	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 5);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 6);
 	ASSERT_EQ(mm_free_area_init(m), 0);
 	ASSERT_EQ(mm_zone_info(m, 0, MM_ZONE_NORMAL, &zi), 0);
 	ASSERT_EQ(zi.present_pages, 0x300);
@@ -190,6 +191,7 @@ static void getters_refused(void)
 	ASSERT_EQ(mm_page_info_range(m, ~(mm_pfn_t)0, 2, &pi), -EINVAL);
 	ASSERT_EQ(mm_page_flags_range(m, ~(mm_pfn_t)0, 2, &fl), -EINVAL);
 	ASSERT_EQ(mm_page_flags_range(m, 0x1000, 1, NULL), -EINVAL);
+	ASSERT_EQ(mm_page_flags_range(m, 0x1000, 0, NULL), 0);
 	ASSERT_EQ(mm_pcp_info(m, 0, 0, 1, &ci, NULL, 0), 0);
 	ASSERT_EQ(ci.count, 0);
 	ASSERT_EQ(mm_report_count(m), 0);
@@ -346,12 +348,16 @@ static void free_pages_bootmem_straddles(void)
  *   then k = 255; node 1 [0x20000, 0x20010): a 257th array too
  * Expect node 2 and the 255 accepted, the 256th and node 1 refused with
  * -ENOSPC (node 1 left offline), and the pages found where they were made.
+ * Node 2's HIGHMEM zone (256 Ki pages) gets a per-CPU batch of 31 and high
+ * 186 (the 512 KiB cap: 128 pages / 4 = 32, to 2^n - 1), and with
+ * percpu_pagelist_fraction 8 high 32768 and batch 96 (capped at 8 x PAGE_SHIFT).
  */
 static void memmap_array_limits(void)
 {
 	struct mm_config cfg;
 	struct mm_machine *m = NULL;
 	struct mm_page_info pi;
+	struct mm_pcp_info ci;
 	mm_config_default(&cfg, MM_ERA_2_6_29);
 	cfg.lowmem_limit = (uint64_t)0x38000 << 12;
 	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
@@ -370,6 +376,14 @@ static void memmap_array_limits(void)
 	ASSERT_EQ(mm_page_info(m, 0x7ffff, &pi), 0);
 	ASSERT_EQ(pi.nid, 2);
 	ASSERT_EQ(pi.zone, MM_ZONE_HIGHMEM);
+	ASSERT_EQ(mm_setup_per_cpu_pageset(m), 0);
+	ASSERT_EQ(mm_pcp_info(m, 2, MM_ZONE_HIGHMEM, 0, &ci, NULL, 0), 0);
+	ASSERT_EQ(ci.batch, 31);
+	ASSERT_EQ(ci.high, 186);
+	ASSERT_EQ(mm_percpu_pagelist_fraction(m, 8), 0);
+	ASSERT_EQ(mm_pcp_info(m, 2, MM_ZONE_HIGHMEM, 0, &ci, NULL, 0), 0);
+	ASSERT_EQ(ci.high, 32768);
+	ASSERT_EQ(ci.batch, 96);
 	ASSERT_EQ(mm_report_count(m), 0);
 	ASSERT_EQ(mm_verify(m), 0);
 	mm_machine_destroy(m);
