@@ -389,6 +389,42 @@ static void memmap_array_limits(void)
 	mm_machine_destroy(m);
 }
 
+/*
+ *   node 0 [0x1000, 0x1010) added, free_area_init not yet called
+ *   page_info(0x1004), page_info_range(0x1000, 16), page_flags_range
+ * Expect every page reported reserved, refcount 1, mapcount -1, on no node
+ * and in no zone yet (nid and zone -1: the zones are not set up), on no
+ * CPU's list; afterwards (zones ready) the same page on node 0, zone NORMAL.
+ */
+static void page_info_before_zones(void)
+{
+	struct mm_machine *m = mk(1);
+	struct mm_page_info pi, range[16];
+	uint32_t flags[16];
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_node_add(m, 0, 0x1000, 0x1010), 0);
+	ASSERT_EQ(mm_page_info(m, 0x1004, &pi), 0);
+	ASSERT_EQ(pi.flags, MM_PAGE_RESERVED);
+	ASSERT_EQ(pi.refcount, 1);
+	ASSERT_EQ(pi.mapcount, -1);
+	ASSERT_EQ(pi.nid, -1);
+	ASSERT_EQ(pi.zone, -1);
+	ASSERT_EQ(pi.cpu, -1);
+	ASSERT_EQ(mm_page_info_range(m, 0x1000, 16, range), 0);
+	ASSERT_EQ(mm_page_flags_range(m, 0x1000, 16, flags), 0);
+	for (int i = 0; i < 16; i++) {
+		ASSERT_EQ(range[i].flags, MM_PAGE_RESERVED);
+		ASSERT_EQ(range[i].zone, -1);
+		ASSERT_EQ(flags[i], MM_PAGE_RESERVED);
+	}
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(mm_page_info(m, 0x1004, &pi), 0);
+	ASSERT_EQ(pi.nid, 0);
+	ASSERT_EQ(pi.zone, MM_ZONE_NORMAL);
+	ASSERT_EQ(mm_report_count(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(node_span_refused);
@@ -402,5 +438,6 @@ int main(void)
 	RUN(scribble_over_backing_cap);
 	RUN(free_pages_bootmem_straddles);
 	RUN(memmap_array_limits);
+	RUN(page_info_before_zones);
 	return check_summary("page_alloc_edges");
 }
