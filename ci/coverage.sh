@@ -2,7 +2,7 @@
 # Source-based coverage (llvm-cov) of lib/*.c reached by the fuzz corpora and
 # the property runs.
 #
-#   ci/coverage.sh [--all]
+#   ci/coverage.sh [--all] [--floor-lines P] [--floor-branches P]
 #
 # Builds the coverage preset, then with LLVM_PROFILE_FILE set replays, for
 # every harness, corpus/<h>/seed, corpus/<h>/regress and the local fuzzing
@@ -12,16 +12,41 @@
 # --all also runs every ctest test (unit and scenario tests included).
 # Prints llvm-cov's line/branch/function/region table per lib/*.c file and
 # writes an HTML report to build/coverage/html/index.html.
+#
+# Floors: the run fails (exit 1) when the total line or branch coverage of
+# lib/ is under its floor, in percent. With --all the floors default to
+# what the whole test suite reaches (rounded down), so a change that leaves
+# code unreached fails; without --all they default to 0 (the corpora and
+# props alone reach less). --floor-lines 0 --floor-branches 0 turns them off.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$MMSIM_ROOT"
 
+MMSIM_COV_FLOOR_LINES_ALL=97
+MMSIM_COV_FLOOR_BRANCHES_ALL=90
+usage="usage: ci/coverage.sh [--all] [--floor-lines P] [--floor-branches P]"
 all=0
-case ${1:-} in
---all) all=1 ;;
-'') ;;
-*) die "usage: ci/coverage.sh [--all]" ;;
-esac
+floor_lines=
+floor_branches=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--all) all=1 ;;
+	--floor-lines | --floor-branches)
+		[ $# -ge 2 ] && [[ $2 =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "$1 takes a percentage; $usage"
+		if [ "$1" = --floor-lines ]; then floor_lines=$2; else floor_branches=$2; fi
+		shift
+		;;
+	*) die "$usage" ;;
+	esac
+	shift
+done
+if [ "$all" = 1 ]; then
+	floor_lines=${floor_lines:-$MMSIM_COV_FLOOR_LINES_ALL}
+	floor_branches=${floor_branches:-$MMSIM_COV_FLOOR_BRANCHES_ALL}
+else
+	floor_lines=${floor_lines:-0}
+	floor_branches=${floor_branches:-0}
+fi
 
 need cmake ninja clang llvm
 major=$(clang_major)
@@ -80,11 +105,14 @@ if [ "$all" = 1 ]; then
 else
 	echo "coverage of lib/*.c by the fuzz corpora and props runs (ci/coverage.sh --all adds the unit/scenario tests):"
 fi
-if command -v python3 >/dev/null 2>&1; then
+need_python=1
+command -v python3 >/dev/null 2>&1 || need_python=0
+if [ "$need_python" = 1 ]; then
+	floor_status=0
 	"$cov" export "${objargs[@]}" -instr-profile="$b/mmsim.profdata" -summary-only "${sources[@]}" \
 		| python3 -c '
 import json, os, sys
-root = sys.argv[1]
+root, floor_lines, floor_branches = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
 data = json.load(sys.stdin)["data"][0]
 def cell(s):
     return "%6.1f%% %6d/%-6d" % (s["percent"], s["covered"], s["count"]) if s["count"] else "     -              "
@@ -94,9 +122,42 @@ for f in rows:
     s = f["summary"]
     print("%-24s %s %s %s %s" % (os.path.relpath(f["filename"], root) if f["filename"] != "TOTAL" else "TOTAL",
           cell(s["lines"]), cell(s["branches"]), cell(s["functions"]), cell(s["regions"])))
-' "$MMSIM_ROOT"
+t = data["totals"]
+# the exact ratio, not the rounded percentage, is compared with the floor
+lines = 100.0 * t["lines"]["covered"] / max(t["lines"]["count"], 1)
+branches = 100.0 * t["branches"]["covered"] / max(t["branches"]["count"], 1)
+print()
+bad = 0
+for what, got, floor in (("lines", lines, floor_lines), ("branches", branches, floor_branches)):
+    ok = got >= floor
+    bad |= not ok
+    print("%-8s %7.3f%% of lib/, floor %g%%: %s" % (what, got, floor, "ok" if ok else "UNDER THE FLOOR"))
+sys.exit(1 if bad else 0)
+' "$MMSIM_ROOT" "$floor_lines" "$floor_branches" || floor_status=1
+	# every branch outcome never taken, for docs/coverage.md
+	"$cov" export "${objargs[@]}" -instr-profile="$b/mmsim.profdata" "${sources[@]}" \
+		| python3 -c '
+import json, os, sys
+for f in sorted(json.load(sys.stdin)["data"][0]["files"], key=lambda f: f["filename"]):
+    src = open(f["filename"]).read().split("\n")
+    miss = {}
+    for line, col, _, _, t, fa in (b[:6] for b in f["branches"]):
+        if not t or not fa:
+            miss.setdefault(line, []).append("%d%s%s" % (col, "" if t else "T", "" if fa else "F"))
+    for line in sorted(miss):
+        print("%s:%d %s  %s" % (os.path.basename(f["filename"]), line, " ".join(miss[line]), src[line - 1].strip()))
+' >"$b/uncovered-branches.txt"
+	echo "branch outcomes never taken: $(wc -l <"$b/uncovered-branches.txt") lines in $b/uncovered-branches.txt (column + T/F never taken)"
+	if [ "$floor_status" = 1 ]; then
+		echo "    coverage under the floor (docs/coverage.md lists what no input reaches)"
+		status=1
+	fi
 else
 	"$cov" report "${objargs[@]}" -instr-profile="$b/mmsim.profdata" "${sources[@]}"
+	if [ "$floor_lines" != 0 ] || [ "$floor_branches" != 0 ]; then
+		echo "    python3 is needed to check the coverage floors"
+		status=1
+	fi
 fi
 echo
 echo "HTML: $b/html/index.html"

@@ -48,7 +48,7 @@ static int highpages_e820(struct mm_machine *m, mm_pfn_t lo, mm_pfn_t hi, uint64
 	uint32_t nr = mm_e820_nr_entries(m), nres = mm_early_res_count(m), nint = 0;
 	mm_pfn_t (*res)[2] = calloc(nres ? nres : 1, sizeof(*res));
 
-	if (!res)
+	if (NEVER(!res)) /* host out of memory */
 		return -ENOMEM;
 	/* the reservations as pfn intervals, sorted by start (insertion sort) */
 	for (uint32_t k = 0; k < nres; k++) {

@@ -125,13 +125,13 @@ static void bm_fill(struct bm_node *n, uint64_t from, uint64_t to, bool set)
 int mm_bootmem_init(struct mm_machine *m)
 {
 	m->bootmem = mm_state_zalloc(m, sizeof(*m->bootmem));
-	return m->bootmem ? 0 : -ENOMEM;
+	return ALWAYS(m->bootmem) ? 0 : -ENOMEM; /* else host out of memory */
 }
 
 void mm_bootmem_destroy(struct mm_machine *m)
 {
 	struct mm_bootmem_state *st = m->bootmem;
-	if (!st)
+	if (NEVER(!st))
 		return;
 	for (uint32_t i = 0; i < st->nr; i++)
 		free(st->nodes[i].map);
@@ -234,7 +234,7 @@ bool mm_bootmem_refuse_after(struct mm_machine *m, const char *fn)
 /* Byte range to pfns; false (INVALID_ARG reported) if it wraps. */
 static bool bm_span(struct mm_machine *m, const char *fn, uint64_t addr, uint64_t size)
 {
-	if (addr + size >= addr || size == 0)
+	if (addr + size >= addr) /* size 0 never wraps */
 		return true;
 	mm_report(m, MM_STAGE_BOOTMEM, MM_REPORT_INVALID_ARG, addr,
 		  "%s: range %#llx+%#llx wraps", fn, (unsigned long long)addr,
@@ -297,7 +297,7 @@ int mm_init_bootmem_node(struct mm_machine *m, int nid, mm_pfn_t mapstart_pfn,
 		}
 	}
 	n.map = malloc(n.map_bytes);
-	if (!n.map)
+	if (NEVER(!n.map)) /* host out of memory */
 		return -ENOMEM;
 	/* initially every page is reserved: the arch frees RAM explicitly */
 	memset(n.map, 0xff, n.map_bytes);

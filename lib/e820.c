@@ -49,12 +49,12 @@ int mm_e820_init(struct mm_machine *m)
 	struct mm_e820_state *s;
 	uint32_t max = m->cfg.e820_max_entries ? m->cfg.e820_max_entries : E820_DEFAULT_MAX;
 
-	if (max < 2 || max > 65536)
+	if (NEVER(max < 2 || max > 65536)) /* config_check allows 2..4096 */
 		return -EINVAL;
 	/* The state only: fuzzing creates a machine per input, and many never
 	 * touch the firmware map (see e820_work). */
 	s = mm_state_zalloc(m, sizeof(*s));
-	if (!s)
+	if (NEVER(!s)) /* host out of memory */
 		return -ENOMEM;
 	s->max = max;
 	m->e820 = s;
@@ -72,7 +72,7 @@ static bool e820_work(struct mm_e820_state *s)
 		return true;
 	/* not zeroed: every part is written before it is read */
 	p = malloc(3 * ent + 4 * max * sizeof(uint32_t) + max);
-	if (!p)
+	if (NEVER(!p)) /* host out of memory */
 		return false;
 	s->work = p;
 	s->table = (struct mm_e820_entry *)p;
@@ -88,7 +88,7 @@ static bool e820_work(struct mm_e820_state *s)
 
 void mm_e820_destroy(struct mm_machine *m)
 {
-	if (!m || !m->e820)
+	if (NEVER(!m || !m->e820))
 		return;
 	free(m->e820->work);
 	mm_state_free(m, m->e820);
@@ -153,7 +153,7 @@ static bool e820_append(struct mm_machine *m, uint64_t addr, uint64_t size, uint
 
 int mm_e820_add(struct mm_machine *m, uint64_t addr, uint64_t size, uint32_t type)
 {
-	if (!m || !m->e820)
+	if (!m || NEVER(!m->e820))
 		return -EINVAL;
 	/* the only way in besides import: every other append follows an
 	 * existing entry, so the table exists there */
@@ -167,7 +167,7 @@ int mm_e820_import(struct mm_machine *m, const struct mm_e820_entry *entries, ui
 	struct mm_e820_state *s;
 	uint32_t keep;
 
-	if (!m || !m->e820)
+	if (!m || NEVER(!m->e820))
 		return -EINVAL;
 	s = m->e820;
 	if (!entries && nr) {
@@ -287,7 +287,7 @@ int mm_e820_sanitize(struct mm_machine *m)
 	uint32_t n = 0, si = 0, ei = 0, nheap = 0, nout = 0, last_type = 0;
 	uint64_t last_addr = 0;
 
-	if (!m || !m->e820)
+	if (!m || NEVER(!m->e820))
 		return -EINVAL;
 	s = m->e820;
 	if (s->nr < 2)
@@ -364,7 +364,7 @@ int mm_e820_range_update(struct mm_machine *m, uint64_t start, uint64_t size,
 
 	if (changed)
 		*changed = 0;
-	if (!m || !m->e820)
+	if (!m || NEVER(!m->e820))
 		return -EINVAL;
 	s = m->e820;
 	if (old_type == new_type) {
@@ -463,7 +463,7 @@ int mm_e820_range_remove(struct mm_machine *m, uint64_t start, uint64_t size,
 
 	if (removed)
 		*removed = 0;
-	if (!m || !m->e820)
+	if (!m || NEVER(!m->e820))
 		return -EINVAL;
 	s = m->e820;
 	split = (m->cfg.features & MM_FEAT_E820_REMOVE_SPLIT) != 0;
@@ -483,7 +483,7 @@ int mm_e820_mem_limit(struct mm_machine *m, uint64_t limit)
 {
 	int ret;
 
-	if (!m || !m->e820)
+	if (!m || NEVER(!m->e820))
 		return -EINVAL;
 	/* mem=0 is a malformed option: the kernel's parser refuses it */
 	if (!limit)
@@ -502,14 +502,14 @@ int mm_e820_mem_limit(struct mm_machine *m, uint64_t limit)
 
 uint32_t mm_e820_nr_entries(const struct mm_machine *m)
 {
-	return m && m->e820 ? m->e820->nr : 0;
+	return m && ALWAYS(m->e820) ? m->e820->nr : 0;
 }
 
 int mm_e820_get(const struct mm_machine *m, uint32_t i, struct mm_e820_entry *out)
 {
 	const struct mm_e820_entry *e;
 
-	if (!m || !m->e820 || !out || i >= m->e820->nr)
+	if (!m || NEVER(!m->e820) || !out || i >= m->e820->nr)
 		return -EINVAL;
 	/* field by field: a struct copy is an ASan-checked memcpy call, and
 	 * harness checks read every entry this way */
@@ -522,12 +522,12 @@ int mm_e820_get(const struct mm_machine *m, uint32_t i, struct mm_e820_entry *ou
 
 uint32_t mm_e820_firmware_nr_entries(const struct mm_machine *m)
 {
-	return m && m->e820 ? m->e820->fw_nr : 0;
+	return m && ALWAYS(m->e820) ? m->e820->fw_nr : 0;
 }
 
 int mm_e820_firmware_get(const struct mm_machine *m, uint32_t i, struct mm_e820_entry *out)
 {
-	if (!m || !m->e820 || !out || i >= m->e820->fw_nr)
+	if (!m || NEVER(!m->e820) || !out || i >= m->e820->fw_nr)
 		return -EINVAL;
 	*out = m->e820->fw[i];
 	return 0;
@@ -535,7 +535,7 @@ int mm_e820_firmware_get(const struct mm_machine *m, uint32_t i, struct mm_e820_
 
 uint32_t mm_e820_max_entries(const struct mm_machine *m)
 {
-	return m && m->e820 ? m->e820->max : 0;
+	return m && ALWAYS(m->e820) ? m->e820->max : 0;
 }
 
 mm_pfn_t mm_e820_end_of_ram_pfn(const struct mm_machine *m)
@@ -543,7 +543,7 @@ mm_pfn_t mm_e820_end_of_ram_pfn(const struct mm_machine *m)
 	const struct mm_e820_state *s;
 	uint64_t limit, last = 0;
 
-	if (!m || !m->e820)
+	if (!m || NEVER(!m->e820))
 		return 0;
 	s = m->e820;
 	limit = mm_profile_max_pfn(m);
@@ -672,7 +672,7 @@ int mm_e820_print(const struct mm_machine *m, const char *prefix, char *buf, siz
 	size_t total = 0, plen, at;
 	char line[64 + 96];
 
-	if (!m || !m->e820 || (!buf && len))
+	if (!m || NEVER(!m->e820) || (!buf && len))
 		return -EINVAL;
 	s = m->e820;
 	if (!prefix)
@@ -713,7 +713,7 @@ int mm_e820_memblock_setup(struct mm_machine *m)
 	bool narrow;
 	int ret = 0;
 
-	if (!m || !m->e820)
+	if (!m || NEVER(!m->e820))
 		return -EINVAL;
 	s = m->e820;
 	/* resource_size_t is 32 bits on x86-32 without PAE (and on ARM without

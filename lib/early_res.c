@@ -74,10 +74,10 @@ int mm_early_res_init(struct mm_machine *m)
 	struct mm_early_res_state *s;
 	uint32_t max = m->cfg.early_res_max ? m->cfg.early_res_max : EARLY_RES_DEFAULT_MAX;
 
-	if (max < 1 || max > 65536)
+	if (NEVER(max < 1 || max > 65536)) /* config_check allows 2..1024 */
 		return -EINVAL;
 	s = mm_state_zalloc(m, sizeof(*s) + max * sizeof(*s->res));
-	if (!s)
+	if (NEVER(!s)) /* host out of memory */
 		return -ENOMEM;
 	s->res = (struct mm_early_res *)(s + 1);
 	s->max = max;
@@ -88,9 +88,9 @@ int mm_early_res_init(struct mm_machine *m)
 
 void mm_early_res_destroy(struct mm_machine *m)
 {
-	struct mm_early_res_state *s = m ? m->early_res : NULL;
+	struct mm_early_res_state *s = m->early_res;
 
-	if (!s)
+	if (NEVER(!s))
 		return;
 	mm_state_free(m, s);
 	m->early_res = NULL;
@@ -179,7 +179,7 @@ static int reserve(struct mm_machine *m, uint64_t start, uint64_t end, const cha
 
 int mm_reserve_early(struct mm_machine *m, uint64_t start, uint64_t end, const char *name)
 {
-	if (!m || !m->early_res)
+	if (!m || NEVER(!m->early_res))
 		return -EINVAL;
 	return reserve(m, start, end, name, false);
 }
@@ -187,7 +187,7 @@ int mm_reserve_early(struct mm_machine *m, uint64_t start, uint64_t end, const c
 int mm_reserve_early_overlap_ok(struct mm_machine *m, uint64_t start, uint64_t end,
 				const char *name)
 {
-	if (!m || !m->early_res)
+	if (!m || NEVER(!m->early_res))
 		return -EINVAL;
 	return reserve(m, start, end, name, true);
 }
@@ -197,7 +197,7 @@ int mm_free_early(struct mm_machine *m, uint64_t start, uint64_t end)
 	struct mm_early_res_state *s;
 	uint32_t i;
 
-	if (!m || !m->early_res)
+	if (!m || NEVER(!m->early_res))
 		return -EINVAL;
 	s = m->early_res;
 	i = find_overlapped_early(s, start, end);
@@ -219,7 +219,7 @@ int mm_find_e820_area(struct mm_machine *m, uint64_t start, uint64_t end, uint64
 	const struct mm_early_res_state *s;
 	uint32_t nr;
 
-	if (!m || !m->early_res || !out) {
+	if (!m || NEVER(!m->early_res) || !out) {
 		if (m && !out)
 			mm_report(m, MM_STAGE_EARLY_RES, MM_REPORT_INVALID_ARG, 0,
 				  "find_e820_area: NULL result pointer");
@@ -276,12 +276,12 @@ int mm_find_e820_area(struct mm_machine *m, uint64_t start, uint64_t end, uint64
 
 uint32_t mm_early_res_count(const struct mm_machine *m)
 {
-	return m && m->early_res ? m->early_res->nr : 0;
+	return m && ALWAYS(m->early_res) ? m->early_res->nr : 0;
 }
 
 int mm_early_res_get(const struct mm_machine *m, uint32_t i, struct mm_early_res *out)
 {
-	if (!m || !m->early_res || !out || i >= m->early_res->nr)
+	if (!m || NEVER(!m->early_res) || !out || i >= m->early_res->nr)
 		return -EINVAL;
 	*out = m->early_res->res[i];
 	return 0;
@@ -289,7 +289,7 @@ int mm_early_res_get(const struct mm_machine *m, uint32_t i, struct mm_early_res
 
 uint32_t mm_early_res_max(const struct mm_machine *m)
 {
-	return m && m->early_res ? m->early_res->max : 0;
+	return m && ALWAYS(m->early_res) ? m->early_res->max : 0;
 }
 
 /* early_res_to_bootmem (arch/x86/kernel/e820.c of 2.6.29): every early

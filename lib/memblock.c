@@ -601,7 +601,7 @@ static struct mm_memblock_region *mb_double_host(struct mm_memblock_type *t)
 	struct mm_memblock_region *n, *old = t->regions;
 
 	n = calloc(t->max * 2, sizeof(*n));
-	if (!n)
+	if (NEVER(!n)) /* host out of memory */
 		return NULL;
 	memcpy(n, old, t->max * sizeof(*n));
 	t->regions = n;
@@ -639,7 +639,7 @@ static int mb_double_reserved(struct mm_machine *m, mm_phys_addr_t area_base,
 	if (!addr)
 		return -1;
 	old = mb_double_host(t);
-	if (!old)
+	if (NEVER(!old)) /* host out of memory */
 		return -1;
 	mb_free_host(st, old);
 	st->array_phys[MB_RESERVED] = addr;
@@ -685,11 +685,11 @@ static int mb_double_memory(struct mm_machine *m)
 	/* The reserved type is snapshotted so that the kernel's BUG below can
 	 * be undone whole. */
 	rsv_copy = malloc(rsv->max * sizeof(*rsv_copy));
-	if (!rsv_copy)
+	if (NEVER(!rsv_copy)) /* host out of memory */
 		return -1;
 	memcpy(rsv_copy, rsv->regions, rsv->max * sizeof(*rsv_copy));
 	old = mb_double_host(t);
-	if (!old) {
+	if (NEVER(!old)) { /* host out of memory */
 		free(rsv_copy);
 		return -1;
 	}
@@ -917,7 +917,7 @@ int mm_memblock_init(struct mm_machine *m)
 	n = MM_MIN(n, MB_MAX_INIT_REGIONS);
 	/* one block: fuzzing creates a machine per input */
 	st = mm_state_zalloc(m, sizeof(*st) + 2 * n * sizeof(*mr));
-	if (!st)
+	if (NEVER(!st)) /* host out of memory */
 		return -ENOMEM;
 	mr = (struct mm_memblock_region *)(st + 1);
 	rr = mr + n;
@@ -934,7 +934,7 @@ int mm_memblock_init(struct mm_machine *m)
 
 void mm_memblock_destroy(struct mm_machine *m)
 {
-	if (!m || !m->memblock)
+	if (NEVER(!m || !m->memblock))
 		return;
 	mb_free_host(m->memblock, m->memblock->mb.memory.regions);
 	mb_free_host(m->memblock, m->memblock->mb.reserved.regions);
@@ -1008,12 +1008,12 @@ int mm_memblock_verify(struct mm_machine *m)
 
 const struct mm_memblock *mm_memblock_get(const struct mm_machine *m)
 {
-	return m && m->memblock ? &m->memblock->mb : NULL;
+	return m && ALWAYS(m->memblock) ? &m->memblock->mb : NULL;
 }
 
 mm_phys_addr_t mm_memblock_array_phys(const struct mm_machine *m, bool reserved)
 {
-	if (!m || !m->memblock)
+	if (!m || NEVER(!m->memblock))
 		return 0;
 	return m->memblock->array_phys[reserved ? MB_RESERVED : MB_MEMORY];
 }
@@ -1029,7 +1029,7 @@ static bool mb_nid_ok(struct mm_machine *m, const char *fn, int nid)
 
 int mm_memblock_add(struct mm_machine *m, mm_phys_addr_t base, mm_phys_addr_t size)
 {
-	if (!m || !m->memblock)
+	if (!m || NEVER(!m->memblock))
 		return -EINVAL;
 	return mb_add_range(m, MB_MEMORY, base, size, MM_MAX_NUMNODES, MM_MEMBLOCK_NONE);
 }
@@ -1037,7 +1037,7 @@ int mm_memblock_add(struct mm_machine *m, mm_phys_addr_t base, mm_phys_addr_t si
 int mm_memblock_add_node(struct mm_machine *m, mm_phys_addr_t base, mm_phys_addr_t size,
 			 int nid, enum mm_memblock_flags flags)
 {
-	if (!m || !m->memblock)
+	if (!m || NEVER(!m->memblock))
 		return -EINVAL;
 	if (!mb_nid_ok(m, "memblock_add_node", nid))
 		return -EINVAL;
@@ -1051,21 +1051,21 @@ int mm_memblock_add_node(struct mm_machine *m, mm_phys_addr_t base, mm_phys_addr
 
 int mm_memblock_remove(struct mm_machine *m, mm_phys_addr_t base, mm_phys_addr_t size)
 {
-	if (!m || !m->memblock)
+	if (!m || NEVER(!m->memblock))
 		return -EINVAL;
 	return mb_remove_range(m, MB_MEMORY, base, size);
 }
 
 int mm_memblock_reserve(struct mm_machine *m, mm_phys_addr_t base, mm_phys_addr_t size)
 {
-	if (!m || !m->memblock)
+	if (!m || NEVER(!m->memblock))
 		return -EINVAL;
 	return mb_add_range(m, MB_RESERVED, base, size, MM_MAX_NUMNODES, MM_MEMBLOCK_NONE);
 }
 
 int mm_memblock_free(struct mm_machine *m, mm_phys_addr_t base, mm_phys_addr_t size)
 {
-	if (!m || !m->memblock)
+	if (!m || NEVER(!m->memblock))
 		return -EINVAL;
 	return mb_remove_range(m, MB_RESERVED, base, size);
 }
@@ -1077,21 +1077,21 @@ int mm_memblock_phys_free(struct mm_machine *m, mm_phys_addr_t base, mm_phys_add
 
 int mm_memblock_mark_hotplug(struct mm_machine *m, mm_phys_addr_t base, mm_phys_addr_t size)
 {
-	if (!m || !m->memblock)
+	if (!m || NEVER(!m->memblock))
 		return -EINVAL;
 	return mb_setclr_flag(m, base, size, true, MM_MEMBLOCK_HOTPLUG);
 }
 
 int mm_memblock_clear_hotplug(struct mm_machine *m, mm_phys_addr_t base, mm_phys_addr_t size)
 {
-	if (!m || !m->memblock)
+	if (!m || NEVER(!m->memblock))
 		return -EINVAL;
 	return mb_setclr_flag(m, base, size, false, MM_MEMBLOCK_HOTPLUG);
 }
 
 int mm_memblock_mark_mirror(struct mm_machine *m, mm_phys_addr_t base, mm_phys_addr_t size)
 {
-	if (!m || !m->memblock)
+	if (!m || NEVER(!m->memblock))
 		return -EINVAL;
 	/* without kernelcore=mirror the firmware's mirror map is ignored */
 	if (!m->cfg.kernelcore_mirror)
@@ -1102,14 +1102,14 @@ int mm_memblock_mark_mirror(struct mm_machine *m, mm_phys_addr_t base, mm_phys_a
 
 int mm_memblock_mark_nomap(struct mm_machine *m, mm_phys_addr_t base, mm_phys_addr_t size)
 {
-	if (!m || !m->memblock)
+	if (!m || NEVER(!m->memblock))
 		return -EINVAL;
 	return mb_setclr_flag(m, base, size, true, MM_MEMBLOCK_NOMAP);
 }
 
 int mm_memblock_clear_nomap(struct mm_machine *m, mm_phys_addr_t base, mm_phys_addr_t size)
 {
-	if (!m || !m->memblock)
+	if (!m || NEVER(!m->memblock))
 		return -EINVAL;
 	return mb_setclr_flag(m, base, size, false, MM_MEMBLOCK_NOMAP);
 }
@@ -1122,7 +1122,7 @@ int mm_memblock_set_node(struct mm_machine *m, mm_phys_addr_t base, mm_phys_addr
 	unsigned long s, e, i;
 	int ret;
 
-	if (!m || !m->memblock)
+	if (!m || NEVER(!m->memblock))
 		return -EINVAL;
 	if (!mb_nid_ok(m, "memblock_set_node", nid))
 		return -EINVAL;
@@ -1138,25 +1138,25 @@ int mm_memblock_set_node(struct mm_machine *m, mm_phys_addr_t base, mm_phys_addr
 
 void mm_memblock_set_bottom_up(struct mm_machine *m, bool enable)
 {
-	if (m && m->memblock)
+	if (m && ALWAYS(m->memblock))
 		m->memblock->mb.bottom_up = enable;
 }
 
 void mm_memblock_set_current_limit(struct mm_machine *m, mm_phys_addr_t limit)
 {
-	if (m && m->memblock)
+	if (m && ALWAYS(m->memblock))
 		m->memblock->mb.current_limit = limit;
 }
 
 void mm_memblock_allow_resize(struct mm_machine *m)
 {
-	if (m && m->memblock)
+	if (m && ALWAYS(m->memblock))
 		m->memblock->can_resize = true;
 }
 
 void mm_memblock_set_movable_node(struct mm_machine *m, bool enable)
 {
-	if (m && m->memblock)
+	if (m && ALWAYS(m->memblock))
 		m->memblock->movable_node = enable;
 }
 
@@ -1167,7 +1167,7 @@ int mm_memblock_phys_alloc_range(struct mm_machine *m, mm_phys_addr_t size,
 	int nid = MM_NUMA_NO_NODE;
 	mm_phys_addr_t found;
 
-	if (!m || !m->memblock)
+	if (!m || NEVER(!m->memblock))
 		return -EINVAL;
 	if (mb_alloc_check(m, "memblock_phys_alloc_range", size, &align, &nid, out))
 		return -EINVAL;
@@ -1185,7 +1185,7 @@ int mm_memblock_phys_alloc_try_nid(struct mm_machine *m, mm_phys_addr_t size,
 {
 	mm_phys_addr_t found;
 
-	if (!m || !m->memblock)
+	if (!m || NEVER(!m->memblock))
 		return -EINVAL;
 	if (mb_alloc_check(m, "memblock_phys_alloc_try_nid", size, &align, &nid, out))
 		return -EINVAL;
@@ -1204,7 +1204,7 @@ int mm_memblock_alloc_try_nid(struct mm_machine *m, mm_phys_addr_t size, mm_phys
 {
 	mm_phys_addr_t found;
 
-	if (!m || !m->memblock)
+	if (!m || NEVER(!m->memblock))
 		return -EINVAL;
 	if (mb_alloc_check(m, "memblock_alloc_try_nid", size, &align, &nid, out))
 		return -EINVAL;
@@ -1235,7 +1235,7 @@ void mm_memblock_trim_memory(struct mm_machine *m, mm_phys_addr_t align)
 	struct mm_memblock_type *t;
 	unsigned long i;
 
-	if (!m || !m->memblock)
+	if (!m || NEVER(!m->memblock))
 		return;
 	if (!mm_is_pow2(align)) {
 		mm_report(m, MM_STAGE_MEMBLOCK, MM_REPORT_INVALID_ARG, align,
@@ -1270,7 +1270,7 @@ void mm_memblock_enforce_memory_limit(struct mm_machine *m, mm_phys_addr_t limit
 	mm_phys_addr_t max_addr = MM_PHYS_ADDR_MAX;
 	unsigned long i;
 
-	if (!m || !m->memblock || !limit)
+	if (!m || NEVER(!m->memblock) || !limit)
 		return;
 	t = &m->memblock->mb.memory;
 	for (i = 0; i < t->cnt; i++) {
@@ -1288,24 +1288,24 @@ void mm_memblock_enforce_memory_limit(struct mm_machine *m, mm_phys_addr_t limit
 
 mm_phys_addr_t mm_memblock_phys_mem_size(const struct mm_machine *m)
 {
-	return m && m->memblock ? m->memblock->mb.memory.total_size : 0;
+	return m && ALWAYS(m->memblock) ? m->memblock->mb.memory.total_size : 0;
 }
 
 mm_phys_addr_t mm_memblock_reserved_size(const struct mm_machine *m)
 {
-	return m && m->memblock ? m->memblock->mb.reserved.total_size : 0;
+	return m && ALWAYS(m->memblock) ? m->memblock->mb.reserved.total_size : 0;
 }
 
 mm_phys_addr_t mm_memblock_start_of_DRAM(const struct mm_machine *m)
 {
-	return m && m->memblock ? m->memblock->mb.memory.regions[0].base : 0;
+	return m && ALWAYS(m->memblock) ? m->memblock->mb.memory.regions[0].base : 0;
 }
 
 mm_phys_addr_t mm_memblock_end_of_DRAM(const struct mm_machine *m)
 {
 	const struct mm_memblock_type *t;
 
-	if (!m || !m->memblock)
+	if (!m || NEVER(!m->memblock))
 		return 0;
 	t = &m->memblock->mb.memory;
 	if (t->cnt == 0)
@@ -1333,12 +1333,12 @@ static bool mb_search(const struct mm_memblock_type *t, mm_phys_addr_t addr)
 
 bool mm_memblock_is_memory(const struct mm_machine *m, mm_phys_addr_t addr)
 {
-	return m && m->memblock && mb_search(&m->memblock->mb.memory, addr);
+	return m && ALWAYS(m->memblock) && mb_search(&m->memblock->mb.memory, addr);
 }
 
 bool mm_memblock_is_reserved(const struct mm_machine *m, mm_phys_addr_t addr)
 {
-	return m && m->memblock && mb_search(&m->memblock->mb.reserved, addr);
+	return m && ALWAYS(m->memblock) && mb_search(&m->memblock->mb.reserved, addr);
 }
 
 /* ===================================================================== */

@@ -48,10 +48,10 @@ int mm_meminfo_init(struct mm_machine *m)
 	struct mm_meminfo_state *s;
 	uint32_t max = m->cfg.meminfo_nr_banks ? m->cfg.meminfo_nr_banks : MEMINFO_DEFAULT_BANKS;
 
-	if (max > 4096)
+	if (NEVER(max > 4096)) /* config_check allows at most 64 */
 		return -EINVAL;
 	s = mm_state_zalloc(m, sizeof(*s) + max * sizeof(*s->bank));
-	if (!s)
+	if (NEVER(!s)) /* host out of memory */
 		return -ENOMEM;
 	s->bank = (struct mm_membank *)(s + 1);
 	s->max = max;
@@ -61,9 +61,9 @@ int mm_meminfo_init(struct mm_machine *m)
 
 void mm_meminfo_destroy(struct mm_machine *m)
 {
-	struct mm_meminfo_state *s = m ? m->meminfo : NULL;
+	struct mm_meminfo_state *s = m->meminfo;
 
-	if (!s)
+	if (NEVER(!s))
 		return;
 	mm_state_free(m, s);
 	m->meminfo = NULL;
@@ -111,7 +111,7 @@ int mm_meminfo_add(struct mm_machine *m, uint64_t start, uint64_t size, int node
 	struct mm_meminfo_state *s;
 	uint64_t off, astart;
 
-	if (!m || !m->meminfo)
+	if (!m || NEVER(!m->meminfo))
 		return -EINVAL;
 	s = m->meminfo;
 	if (s->checked) {
@@ -138,7 +138,7 @@ int mm_meminfo_add(struct mm_machine *m, uint64_t start, uint64_t size, int node
 	}
 	if (!size)
 		return -EINVAL;
-	if (astart + size < astart || astart + size == 0) {
+	if (astart + size < astart) { /* size is not 0 here, so a sum of 0 wrapped too */
 		mm_report(m, MM_STAGE_MEMINFO, MM_REPORT_INVALID_ARG, astart,
 			  "arm_add_memory: bank %#llx+%#llx wraps", (unsigned long long)astart,
 			  (unsigned long long)size);
@@ -213,7 +213,7 @@ int mm_meminfo_sanity_check(struct mm_machine *m, uint64_t phys_offset,
 	struct mm_meminfo_state *s;
 	uint64_t vmin_va, vmin, n_input;
 
-	if (!m || !m->meminfo)
+	if (!m || NEVER(!m->meminfo))
 		return -EINVAL;
 	s = m->meminfo;
 	if (s->checked)
@@ -286,12 +286,12 @@ int mm_meminfo_sanity_check(struct mm_machine *m, uint64_t phys_offset,
 
 uint32_t mm_meminfo_nr_banks(const struct mm_machine *m)
 {
-	return m && m->meminfo ? m->meminfo->nr : 0;
+	return m && ALWAYS(m->meminfo) ? m->meminfo->nr : 0;
 }
 
 int mm_meminfo_get(const struct mm_machine *m, uint32_t i, struct mm_membank *out)
 {
-	if (!m || !m->meminfo || !out || i >= m->meminfo->nr)
+	if (!m || NEVER(!m->meminfo) || !out || i >= m->meminfo->nr)
 		return -EINVAL;
 	*out = m->meminfo->bank[i];
 	return 0;
@@ -299,12 +299,12 @@ int mm_meminfo_get(const struct mm_machine *m, uint32_t i, struct mm_membank *ou
 
 uint64_t mm_meminfo_lowmem_end(const struct mm_machine *m)
 {
-	return m && m->meminfo && m->meminfo->checked ? m->meminfo->lowmem_end : 0;
+	return m && ALWAYS(m->meminfo) && m->meminfo->checked ? m->meminfo->lowmem_end : 0;
 }
 
 uint64_t mm_meminfo_vmalloc_min(const struct mm_machine *m)
 {
-	return m && m->meminfo && m->meminfo->checked ? m->meminfo->vmalloc_min : 0;
+	return m && ALWAYS(m->meminfo) && m->meminfo->checked ? m->meminfo->vmalloc_min : 0;
 }
 
 int mm_meminfo_memblock_setup(struct mm_machine *m)
@@ -312,7 +312,7 @@ int mm_meminfo_memblock_setup(struct mm_machine *m)
 	const struct mm_meminfo_state *s;
 	int ret = 0;
 
-	if (!m || !m->meminfo)
+	if (!m || NEVER(!m->meminfo))
 		return -EINVAL;
 	s = m->meminfo;
 	for (uint32_t i = 0; i < s->nr; i++) {

@@ -35,13 +35,13 @@ struct mm_memmap {
 int mm_memmap_init(struct mm_machine *m)
 {
 	m->memmap = mm_state_zalloc(m, sizeof(*m->memmap));
-	return m->memmap ? 0 : -ENOMEM;
+	return ALWAYS(m->memmap) ? 0 : -ENOMEM; /* else host out of memory */
 }
 
 void mm_memmap_destroy(struct mm_machine *m)
 {
 	struct mm_memmap *mm = m->memmap;
-	if (!mm)
+	if (NEVER(!mm)) /* only after a host allocation failure in create */
 		return;
 	for (uint32_t i = 0; i < mm->nr_chunks; i++)
 		free(mm->chunk[i].pages);
@@ -62,7 +62,8 @@ static void *memmap_array_alloc(size_t bytes)
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
 	if (bytes >= 4 * (size_t)MEMMAP_HUGE) {
 		void *p = NULL;
-		if (posix_memalign(&p, MEMMAP_HUGE, bytes))
+		int err = posix_memalign(&p, MEMMAP_HUGE, bytes);
+		if (NEVER(err)) /* host out of memory */
 			return NULL;
 		(void)madvise(p, bytes & ~((size_t)MEMMAP_HUGE - 1), MADV_HUGEPAGE);
 		return p;
@@ -122,13 +123,13 @@ static int chunk_insert(struct mm_memmap *mm, uint32_t i, mm_pfn_t start, mm_pfn
 	if (mm->nr_chunks == mm->cap) {
 		uint32_t ncap = mm->cap ? mm->cap * 2 : 4;
 		struct memmap_chunk *nc = realloc(mm->chunk, ncap * sizeof(*nc));
-		if (!nc)
+		if (NEVER(!nc)) /* host out of memory */
 			return -ENOMEM;
 		mm->chunk = nc;
 		mm->cap = ncap;
 	}
 	pages = memmap_array_alloc((size_t)(end - start) * sizeof(*pages));
-	if (!pages)
+	if (NEVER(!pages)) /* host out of memory */
 		return -ENOMEM;
 	/* set_page_links as the pages are made: one stretch per zone */
 	for (int z = 0; z < 2; z++)
@@ -176,7 +177,8 @@ int mm_memmap_add_range(struct mm_machine *m, mm_pfn_t start_pfn, mm_pfn_t end_p
 	struct mm_memmap *mm = m->memmap;
 	mm_pfn_t pfn = start_pfn;
 
-	if (start_pfn > end_pfn || end_pfn > mm_profile_max_pfn(m))
+	/* node_span_check and mm_memory_present checked the span */
+	if (NEVER(start_pfn > end_pfn || end_pfn > mm_profile_max_pfn(m)))
 		return -EINVAL;
 	/* Fill the gaps between existing chunks, left to right. Each insert
 	 * is whole or nothing; a failure part way leaves the earlier gaps

@@ -30,7 +30,7 @@ static int pgdat_alloc(struct mm_page_alloc_state *st)
 	if (st->node != no_nodes)
 		return 0;
 	n = calloc(MM_MAX_NODES, sizeof(*n));
-	if (!n)
+	if (NEVER(!n)) /* host out of memory */
 		return -ENOMEM;
 	st->node = n;
 	return 0;
@@ -43,10 +43,10 @@ static int pgdat_alloc(struct mm_page_alloc_state *st)
 int mm_page_alloc_init(struct mm_machine *m)
 {
 	struct mm_page_alloc_state *st = mm_state_zalloc(m, sizeof(*st));
-	if (!st)
+	if (NEVER(!st)) /* host out of memory */
 		return -ENOMEM;
 	st->max_order = MM_MIN(mm_max_order(m), (uint32_t)MM_PA_ORDER_LIMIT);
-	if (st->max_order < 1)
+	if (NEVER(st->max_order < 1)) /* config_check: 0 (11) or 1..20 */
 		st->max_order = 1;
 	st->low_pfn = MM_PFN_DOWN(mm_lowmem_limit(m));
 	st->dma_end = MM_MIN((mm_pfn_t)PA_DMA_END_PFN, st->low_pfn);
@@ -58,7 +58,7 @@ int mm_page_alloc_init(struct mm_machine *m)
 
 void mm_page_alloc_destroy(struct mm_machine *m)
 {
-	if (!m || !m->page_alloc)
+	if (NEVER(!m || !m->page_alloc))
 		return;
 	if (m->page_alloc->node != no_nodes)
 		free(m->page_alloc->node);

@@ -38,7 +38,7 @@ static inline size_t pfn_hash(mm_pfn_t pfn)
 int mm_phys_init(struct mm_machine *m)
 {
 	struct mm_phys_backing *pb = mm_state_zalloc(m, sizeof(*pb));
-	if (!pb)
+	if (NEVER(!pb)) /* host out of memory */
 		return -ENOMEM;
 	pb->cap = PHYS_INIT_SLOTS;
 	pb->slots = pb->init_slots;
@@ -50,7 +50,7 @@ int mm_phys_init(struct mm_machine *m)
 void mm_phys_destroy(struct mm_machine *m)
 {
 	struct mm_phys_backing *pb = m->phys;
-	if (!pb)
+	if (NEVER(!pb)) /* only after a host allocation failure in create */
 		return;
 	for (size_t i = 0, left = pb->count; left && i < pb->cap; i++) {
 		if (pb->slots[i].frame) {
@@ -80,7 +80,7 @@ static bool table_grow(struct mm_phys_backing *pb)
 	size_t ncap = pb->cap * 2;
 	struct phys_slot *old = pb->slots, *ns = calloc(ncap, sizeof(*ns));
 	size_t oldcap = pb->cap;
-	if (!ns)
+	if (NEVER(!ns)) /* host out of memory */
 		return false;
 	pb->slots = ns;
 	pb->cap = ncap;
@@ -129,7 +129,7 @@ uint8_t *mm_phys_frame(struct mm_machine *m, mm_pfn_t pfn, bool create)
 		i = slot_find(pb, pfn);
 	}
 	f = calloc(1, MM_PAGE_SIZE);
-	if (!f)
+	if (NEVER(!f)) /* host out of memory */
 		return NULL;
 	pb->slots[i].pfn = pfn;
 	pb->slots[i].frame = f;
@@ -238,7 +238,7 @@ bool mm_phys_frame_is_free(struct mm_machine *m, mm_pfn_t pfn)
 
 uint64_t mm_phys_backed_pages(const struct mm_machine *m)
 {
-	return m && m->phys ? m->phys->count : 0;
+	return m && ALWAYS(m->phys) ? m->phys->count : 0;
 }
 
 /* Check a public access range and the frames it covers. */
@@ -330,7 +330,7 @@ int mm_phys_write(struct mm_machine *m, mm_phys_addr_t addr, const void *buf, si
 		uint64_t off = addr & (MM_PAGE_SIZE - 1);
 		size_t n = (size_t)MM_MIN((uint64_t)len, MM_PAGE_SIZE - off);
 		uint8_t *f = mm_phys_frame(m, MM_PFN_DOWN(addr), true);
-		if (!f)
+		if (NEVER(!f))
 			return -ENOMEM; /* host OOM only: the cap was checked above */
 		memcpy(f + off, in, n);
 		in += n;
