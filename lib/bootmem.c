@@ -176,6 +176,18 @@ int mm_bootmem_verify(struct mm_machine *m)
 	return 0;
 }
 
+bool mm_bootmem_view(struct mm_machine *m, uint32_t i, struct mm_bootmem_view *v)
+{
+	struct mm_bootmem_state *st = m->bootmem;
+	struct bm_node *n;
+	if (i >= st->nr)
+		return false;
+	n = &st->nodes[i];
+	*v = (struct mm_bootmem_view){ &st->nr, &st->handoff, &n->nid, &n->min_pfn, &n->low_pfn,
+				       &n->map_bytes, &n->map, &n->hint_idx, &n->last_end_off };
+	return true;
+}
+
 /* ===================================================================== */
 /* bits                                                                  */
 /* ===================================================================== */
@@ -309,7 +321,8 @@ int mm_init_bootmem_node(struct mm_machine *m, int nid, mm_pfn_t mapstart_pfn,
 	if (!m)
 		return -EINVAL;
 	st = m->bootmem;
-	if (bm_refuse_after(m, "init_bootmem_node"))
+	if (mm_profile_refused(m, MM_STAGE_BOOTMEM, "init_bootmem_node") ||
+	    bm_refuse_after(m, "init_bootmem_node"))
 		return -EINVAL;
 	maxpfn = MM_MIN(MM_PFN_DOWN(mm_lowmem_limit(m)), mm_profile_max_pfn(m));
 	if (nid < 0 || nid >= MM_MAX_NODES || bm_node_by_nid(st, nid)) {
@@ -908,7 +921,8 @@ int mm_free_all_bootmem(struct mm_machine *m, uint64_t *count)
 	if (!m)
 		return -EINVAL;
 	st = m->bootmem;
-	if (bm_refuse_after(m, "free_all_bootmem"))
+	if (mm_profile_refused(m, MM_STAGE_BOOTMEM, "free_all_bootmem") ||
+	    bm_refuse_after(m, "free_all_bootmem"))
 		return -EINVAL;
 	for (uint32_t i = 0; i < st->nr; i++)
 		if (!bm_node_handoff(m, &st->nodes[i], false, &total))
@@ -994,7 +1008,8 @@ int mm_memblock_free_all(struct mm_machine *m, uint64_t *count)
 
 	if (!m)
 		return -EINVAL;
-	if (bm_refuse_after(m, "memblock_free_all"))
+	if (mm_profile_refused(m, MM_STAGE_BOOTMEM, "memblock_free_all") ||
+	    bm_refuse_after(m, "memblock_free_all"))
 		return -EINVAL;
 	lowpfn = MM_MIN(MM_PFN_DOWN(mm_lowmem_limit(m)), mm_profile_max_pfn(m));
 	if (!bm_memblock_walk(m, 0, lowpfn, BM_WALK_CHECK, &total))
@@ -1072,6 +1087,8 @@ int mm_free_highpages(struct mm_machine *m, uint64_t *count)
 
 	if (!m)
 		return -EINVAL;
+	if (mm_profile_refused(m, MM_STAGE_BOOTMEM, "free_highpages"))
+		return -EINVAL;
 	st = m->bootmem;
 	if (st->highmem_done) {
 		mm_report(m, MM_STAGE_BOOTMEM, MM_REPORT_AFTER_HANDOFF, 0,
@@ -1080,7 +1097,7 @@ int mm_free_highpages(struct mm_machine *m, uint64_t *count)
 	}
 	lo = MM_MIN(MM_PFN_DOWN(mm_lowmem_limit(m)), mm_profile_max_pfn(m));
 	hi = mm_profile_max_pfn(m);
-	if (m->cfg.era == MM_ERA_MODERN)
+	if (m->cfg.features & MM_FEAT_HIGHMEM_MEMBLOCK)
 		bm_memblock_walk(m, lo, hi, BM_WALK_HIGH, &total);
 	else if (bm_highpages_e820(m, lo, hi, &total))
 		return -ENOMEM;

@@ -157,6 +157,12 @@ int mm_e820_verify(struct mm_machine *m)
 	return 0;
 }
 
+void mm_e820_view(struct mm_machine *m, struct mm_table_view *v)
+{
+	struct mm_e820_state *s = m->e820;
+	*v = (struct mm_table_view){ &s->nr, &s->max, s->table, &s->fw_nr, &s->sanitized };
+}
+
 /* ---- table helpers ---------------------------------------------------- */
 
 static bool e820_nomerge(uint32_t type)

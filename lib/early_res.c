@@ -96,6 +96,12 @@ int mm_early_res_verify(struct mm_machine *m)
 	return 0;
 }
 
+void mm_early_res_view(struct mm_machine *m, struct mm_table_view *v)
+{
+	struct mm_early_res_state *s = m->early_res;
+	*v = (struct mm_table_view){ &s->nr, &s->max, s->res, NULL, NULL };
+}
+
 /* ---- table helpers ---------------------------------------------------- */
 
 static uint32_t find_overlapped_early(const struct mm_early_res_state *s, uint64_t start,

@@ -43,15 +43,23 @@ void mm_config_default(struct mm_config *cfg, enum mm_era era)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->era = era == MM_ERA_MODERN ? MM_ERA_MODERN : MM_ERA_2_6_29;
 	cfg->profile = MM_PROFILE_X86_32;
+	/* the era's switches that some stage implements: the rest would be
+	 * refused by mm_machine_create */
 	if (cfg->era == MM_ERA_MODERN)
-		cfg->features = MM_FEAT_ZERO_PAGE | MM_FEAT_E820_REMOVE_SPLIT |
-				MM_FEAT_KMAP_ATOMIC_STACK | MM_FEAT_WATERMARK_MODERN |
-				MM_FEAT_REUSE_REFCOUNT | MM_FEAT_FREELIST_SWAB;
+		cfg->features = (MM_FEAT_ZERO_PAGE | MM_FEAT_E820_REMOVE_SPLIT |
+				 MM_FEAT_KMAP_ATOMIC_STACK | MM_FEAT_WATERMARK_MODERN |
+				 MM_FEAT_REUSE_REFCOUNT | MM_FEAT_FREELIST_SWAB |
+				 MM_FEAT_HIGHMEM_MEMBLOCK) &
+				MM_FEAT_IMPLEMENTED;
 }
 
 static int config_check(const struct mm_config *cfg)
 {
 	if (cfg->era > MM_ERA_MODERN || cfg->profile > MM_PROFILE_ARM)
+		return -EINVAL;
+	/* a switch no stage implements would be accepted and ignored */
+	if ((cfg->features & ~(uint32_t)MM_FEAT_IMPLEMENTED) ||
+	    (cfg->hardening & ~(uint32_t)MM_HARDEN_IMPLEMENTED))
 		return -EINVAL;
 	/* Table sizes: at least what the kernel code itself needs to work
 	 * (sanitize needs 2 entries, memblock isolate needs 2 spare slots),
@@ -332,6 +340,28 @@ uint64_t mm_lowmem_limit(const struct mm_machine *m)
 uint32_t mm_max_order(const struct mm_machine *m)
 {
 	return m->cfg.max_order ? m->cfg.max_order : 11;
+}
+
+/* ---- profiles ------------------------------------------------------------ */
+
+/* The profiles each stage runs: e820, early_res and memblock under any
+ * (the boot tables harness drives e820 and early_res on an ARM machine
+ * too), meminfo under any (it is ARM's bank list, fed to memblock); bootmem
+ * and the buddy allocator model x86 (ISA DMA below 16 MiB, the highmem step
+ * of arch/x86), so an ARM machine cannot enter them. */
+static const uint32_t stage_profiles[MM_STAGE_NR] = {
+	[MM_STAGE_BOOTMEM] = 1u << MM_PROFILE_X86_32 | 1u << MM_PROFILE_X86_PAE,
+	[MM_STAGE_PAGE_ALLOC] = 1u << MM_PROFILE_X86_32 | 1u << MM_PROFILE_X86_PAE,
+};
+
+bool mm_profile_refused(struct mm_machine *m, enum mm_stage stage, const char *fn)
+{
+	static const char *const names[] = { "x86_32", "x86 PAE", "ARM" };
+	if (!stage_profiles[stage] || (stage_profiles[stage] >> m->cfg.profile & 1))
+		return false;
+	mm_report(m, stage, MM_REPORT_INVALID_ARG, 0, "%s: not supported on the %s profile", fn,
+		  names[m->cfg.profile]);
+	return true;
 }
 
 /* ---- verify and assertions ---------------------------------------------- */

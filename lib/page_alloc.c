@@ -330,6 +330,9 @@ static int node_span_check(struct mm_machine *m, int nid, mm_pfn_t start, mm_pfn
 {
 	struct mm_page_alloc_state *st = m->page_alloc;
 
+	/* every way into the buddy allocator starts with a node */
+	if (mm_profile_refused(m, MM_STAGE_PAGE_ALLOC, "node_add"))
+		return -EINVAL;
 	if (st->zones_ready) {
 		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_BUG, start,
 			  "node %d added after free_area_init", nid);

@@ -753,8 +753,21 @@ static void neg_invalid_args(void)
 	ASSERT_EQ(mm_free_bootmem_node(m, -1, 0, PG), -EINVAL);
 	ASSERT_EQ(mm_init_bootmem_node(m, 0, 200, 100, 200, NULL), -EINVAL);
 	ASSERT_EQ(mm_alloc_bootmem(m, PG, PG, 0, NULL), -EINVAL);
-	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 6);
-	ASSERT_EQ(mm_report_count(m), 6);
+	/* a new node: empty, inverted, past lowmem (896 MiB: pfn 0x38000), or
+	 * a bitmap (2 pages for 0x8001 pages) that runs off physical memory */
+	ASSERT_EQ(mm_init_bootmem_node(m, 1, 0x100, 0x200, 0x200, NULL), -EINVAL);
+	ASSERT_EQ(mm_init_bootmem_node(m, 1, 0x100, 0x300, 0x200, NULL), -EINVAL);
+	ASSERT_EQ(mm_init_bootmem_node(m, 1, 0x100, 0x200, 0x38001, NULL), -EINVAL);
+	ASSERT_STR_EQ(mm_last_report(m)->msg,
+		      "init_bootmem_node: node 1 span [0x200, 0x38001) empty or beyond lowmem");
+	ASSERT_EQ(mm_init_bootmem_node(m, 1, 0xfffff, 0x1000, 0x9001, NULL), -EINVAL);
+	ASSERT_STR_EQ(mm_last_report(m)->msg,
+		      "init_bootmem_node: bitmap at pfn 0xfffff beyond physical memory");
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 10);
+	ASSERT_EQ(mm_report_count(m), 10);
+	/* the limits themselves are fine: a node ending at lowmem, a bitmap
+	 * ending at the last pfn */
+	ASSERT_EQ(mm_init_bootmem_node(m, 1, 0xffffe, 0x30000, 0x38000, NULL), 0);
 	ASSERT_EQ(mm_verify(m), 0);
 	mm_machine_destroy(m);
 }

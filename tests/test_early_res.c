@@ -227,6 +227,22 @@ static void find_no_wrap(enum mm_era era)
 	mm_machine_destroy(m);
 }
 
+/* Expect align 0 to mean "any byte" (as 1): an odd start is returned as is,
+ * where any other alignment would round it up. */
+static void find_align_zero(enum mm_era era)
+{
+	struct mm_machine *m = make(era, 0);
+	uint64_t a = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_e820_sanitize(m), 0);
+	ASSERT_EQ(mm_find_e820_area(m, MB(1) + 1, MB(2), 0x10, 0, &a), 0);
+	ASSERT_EQ(a, MB(1) + 1);
+	ASSERT_EQ(mm_find_e820_area(m, MB(1) + 1, MB(2), 0x10, 2, &a), 0);
+	ASSERT_EQ(a, MB(1) + 2);
+	ASSERT_EQ(mm_report_count(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	for (int era = MM_ERA_2_6_29; era <= MM_ERA_MODERN; era++) {
@@ -239,6 +255,7 @@ int main(void)
 		RUN(misuse_free_mismatch, era);
 		RUN(misuse_bad_align, era);
 		RUN(find_no_wrap, era);
+		RUN(find_align_zero, era);
 	}
 	return check_summary("early_res");
 }

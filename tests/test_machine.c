@@ -64,14 +64,99 @@ static void cpus_check(void)
 	mm_machine_destroy(m);
 }
 
-/* Expect the era defaults: the zero page switch on for modern only. */
+/* Expect the era defaults: no switch for 2.6.29; for modern the era's
+ * switches the stages implement (e820 remove split, the modern watermark
+ * rule, the highmem step over memblock), and a machine made from them. */
 static void config_era_defaults_check(void)
 {
 	struct mm_config cfg;
+	struct mm_machine *m = NULL;
 	mm_config_default(&cfg, MM_ERA_2_6_29);
-	ASSERT_EQ(cfg.features & MM_FEAT_ZERO_PAGE, 0);
+	ASSERT_EQ(cfg.features, 0);
+	ASSERT_EQ(cfg.hardening, 0);
 	mm_config_default(&cfg, MM_ERA_MODERN);
-	ASSERT_NE(cfg.features & MM_FEAT_ZERO_PAGE, 0);
+	ASSERT_NE(cfg.features & MM_FEAT_E820_REMOVE_SPLIT, 0);
+	ASSERT_NE(cfg.features & MM_FEAT_WATERMARK_MODERN, 0);
+	ASSERT_NE(cfg.features & MM_FEAT_HIGHMEM_MEMBLOCK, 0);
+	ASSERT_EQ(cfg.features & MM_FEAT_MEMBLOCK_EMPTY_CNT0, 0); /* 2024+, a choice */
+	ASSERT_EQ(cfg.features & MM_FEAT_KMAP_ATOMIC_STACK, 0);   /* no kmap stage yet */
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	mm_machine_destroy(m);
+}
+
+/* A switch no stage implements is refused, not accepted and ignored; each
+ * implemented one is accepted. The unimplemented ones named here belong to
+ * stages not yet written (kmap, vmalloc). */
+static void config_unimplemented_check(void)
+{
+	static const uint32_t feats_ok[] = { MM_FEAT_E820_REMOVE_SPLIT, MM_FEAT_MEMBLOCK_EMPTY_CNT0,
+					     MM_FEAT_WATERMARK_MODERN, MM_FEAT_HIGHMEM_MEMBLOCK };
+	static const uint32_t harden_ok[] = { MM_HARDEN_POISON, MM_HARDEN_SHUFFLE,
+					      MM_HARDEN_ASAN_POISON };
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	for (size_t i = 0; i < sizeof(feats_ok) / sizeof(feats_ok[0]); i++) {
+		mm_config_default(&cfg, MM_ERA_2_6_29);
+		cfg.features = feats_ok[i];
+		ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+		mm_machine_destroy(m);
+	}
+	for (size_t i = 0; i < sizeof(harden_ok) / sizeof(harden_ok[0]); i++) {
+		mm_config_default(&cfg, MM_ERA_MODERN);
+		cfg.hardening = harden_ok[i];
+		ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+		mm_machine_destroy(m);
+	}
+	mm_config_default(&cfg, MM_ERA_MODERN);
+	cfg.features |= MM_FEAT_KMAP_ATOMIC_STACK;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), -EINVAL);
+	ASSERT_TRUE(m == NULL);
+	mm_config_default(&cfg, MM_ERA_MODERN);
+	cfg.features |= 1u << 31;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), -EINVAL);
+	mm_config_default(&cfg, MM_ERA_MODERN);
+	cfg.hardening = MM_HARDEN_POISON | MM_HARDEN_VMALLOC_GUARD;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), -EINVAL);
+	cfg.hardening = MM_HARDEN_ALL;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), -EINVAL);
+	ASSERT_TRUE(m == NULL);
+}
+
+/* An ARM machine cannot enter bootmem or the buddy allocator (both model
+ * x86): each entry point refuses with -EINVAL and an INVALID_ARG report of
+ * its stage; meminfo and memblock work. */
+static void arm_profile_check(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	uint64_t count;
+	mm_config_default(&cfg, MM_ERA_2_6_29);
+	cfg.profile = MM_PROFILE_ARM;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_meminfo_add(m, 0, 0x100000, 0), 0);
+	ASSERT_EQ(mm_init_bootmem_node(m, 0, 0x10, 0, 0x100, NULL), -EINVAL);
+	ASSERT_EQ(mm_last_report(m)->stage, MM_STAGE_BOOTMEM);
+	ASSERT_EQ(mm_last_report(m)->kind, MM_REPORT_INVALID_ARG);
+	ASSERT_STR_EQ(mm_last_report(m)->msg, "init_bootmem_node: not supported on the ARM profile");
+	ASSERT_EQ(mm_free_all_bootmem(m, &count), -EINVAL);
+	ASSERT_EQ(mm_memblock_free_all(m, &count), -EINVAL);
+	ASSERT_EQ(mm_free_highpages(m, &count), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 4);
+	ASSERT_EQ(mm_node_add(m, 0, 0, 0x100), -EINVAL);
+	ASSERT_EQ(mm_last_report(m)->stage, MM_STAGE_PAGE_ALLOC);
+	ASSERT_STR_EQ(mm_last_report(m)->msg, "node_add: not supported on the ARM profile");
+	ASSERT_EQ(mm_node_add_sparse(m, 0, 0, 0x100), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 6);
+	ASSERT_EQ(mm_report_count(m), 6);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+	/* the same calls on x86 get past the profile check */
+	mm_config_default(&cfg, MM_ERA_2_6_29);
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_init_bootmem_node(m, 0, 0x10, 0, 0x100, NULL), 0);
+	ASSERT_EQ(mm_node_add(m, 0, 0, 0x100), 0);
+	ASSERT_EQ(mm_report_count(m), 0);
+	mm_machine_destroy(m);
 }
 
 /*
@@ -193,6 +278,8 @@ int main(void)
 {
 	RUN(config_refused_check);
 	RUN(config_era_defaults_check);
+	RUN(config_unimplemented_check);
+	RUN(arm_profile_check);
 	RUN(cpus_check);
 	RUN(phys_lazy_backing_check);
 	RUN(phys_bad_access_check);
