@@ -346,6 +346,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--files", default="", help="space-separated lib/*.c files (default: all)")
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--ids", default="", help="judge these mutant ids (a file, one id first on "
+                    "each line, e.g. an earlier run's survivors) instead of a sample")
     ap.add_argument("--list", action="store_true", help="print the sampled mutants, judge nothing")
     a = ap.parse_args()
 
@@ -354,11 +356,21 @@ def main():
     muts = all_mutants(files)
     total = len(muts)
     rng = random.Random(a.seed)
-    if 0 < a.sample < total:
+    if a.ids:
+        with open(a.ids) as f:
+            want = [l.split()[0] for l in f if l.strip() and not l.startswith("#")]
+        by_id = {m["id"]: m for m in muts}
+        gone = [i for i in want if i not in by_id]
+        if gone:
+            print("%d of the %d ids no longer exist (their line changed): %s" %
+                  (len(gone), len(want), " ".join(gone)))
+        muts = [by_id[i] for i in want if i in by_id]
+    elif 0 < a.sample < total:
         muts = rng.sample(muts, a.sample)
     muts.sort(key=lambda m: (m["file"], m["line"], m["col"], m["op"], m["new"]))
     eq = load_equivalent()
-    print("%d candidate mutants in %s; judging %d (seed %d)" % (total, " ".join(files), len(muts), a.seed))
+    print("%d candidate mutants in %s; judging %d (%s)" %
+          (total, " ".join(files), len(muts), "ids from " + a.ids if a.ids else "seed %d" % a.seed))
     if a.list:
         for m in muts:
             print("%s %s:%d %s\n    - %s\n    + %s" % (m["id"], m["file"], m["line"], m["op"],

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Operator mutation testing of lib/*.c: is every small wrong edit caught?
 #
-#   ci/mutate.sh [--sample N] [--seed S] [--files 'lib/x.c ...'] [--jobs J] [--list]
+#   ci/mutate.sh [--sample N] [--seed S] [--files 'lib/x.c ...'] [--jobs J] [--ids FILE] [--list]
 #
 # Generates operator mutants of lib/*.c (relational, logical, arithmetic,
 # off-by-one, negated conditions, deleted statements), samples N of them

@@ -307,6 +307,13 @@ struct mm_bootmem_view {
 	uint64_t *hint_idx, *last_end_off;
 };
 bool mm_bootmem_view(struct mm_machine *m, uint32_t i, struct mm_bootmem_view *v);
+/* memmap: its counts and array 0's span (NULL spans without an array). */
+struct mm_memmap_view {
+	uint32_t *nr_chunks, *cap, *last;
+	uint64_t *nr_pages;
+	mm_pfn_t *start0, *end0;
+};
+void mm_memmap_view(struct mm_machine *m, struct mm_memmap_view *v);
 /* pfn_to_page / pfn_valid: NULL for a pfn without a struct page (a hole). */
 struct mm_page *mm_pfn_to_page(struct mm_machine *m, mm_pfn_t pfn);
 static inline bool mm_pfn_valid(struct mm_machine *m, mm_pfn_t pfn) { return mm_pfn_to_page(m, pfn) != NULL; }

@@ -180,6 +180,14 @@ MM_ARRAY_WALK int mm_memmap_verify(struct mm_machine *m)
 	return 0;
 }
 
+void mm_memmap_view(struct mm_machine *m, struct mm_memmap_view *v)
+{
+	struct mm_memmap *mm = m->memmap;
+	*v = (struct mm_memmap_view){ &mm->nr_chunks, &mm->cap, &mm->last, &mm->nr_pages,
+				      mm->nr_chunks ? &mm->chunk[0].start : NULL,
+				      mm->nr_chunks ? &mm->chunk[0].end : NULL };
+}
+
 int mm_memmap_add_range(struct mm_machine *m, mm_pfn_t start_pfn, mm_pfn_t end_pfn, int nid,
 			const mm_pfn_t zone_start[2])
 {

@@ -579,6 +579,26 @@ static void e820_checks(void)
 		ASSERT_EQ(mm_verify(m), 0);
 		memcpy(e, saved, sizeof(saved));
 	}
+	/* a fresh machine's table has no work block, so no entries */
+	{
+		struct mm_machine *fresh = NULL;
+		struct mm_config cfg;
+		struct mm_table_view fv;
+		mm_config_default(&cfg, MM_ERA_2_6_29);
+		ASSERT_EQ(mm_machine_create(&cfg, &fresh), 0);
+		mm_e820_view(fresh, &fv);
+		ASSERT_TRUE(fv.entries == NULL);
+		*fv.nr = 1;
+		expect_caught(fresh, "nr 1 without a work block", "e820: entries without the work block",
+			      __LINE__);
+		*fv.nr = 0;
+		*fv.fw_nr = 1;
+		expect_caught(fresh, "fw_nr 1 without a work block",
+			      "e820: entries without the work block", __LINE__);
+		*fv.fw_nr = 0;
+		expect_clean(fresh, "the empty table", __LINE__);
+		mm_machine_destroy(fresh);
+	}
 	/* an unsanitized table may hold anything a firmware or an update left
 	 * (the kernel's add and update append raw pieces): no order checks */
 	ASSERT_EQ(mm_e820_add(m, 0, 0x1000, MM_E820_RAM), 0);
@@ -869,6 +889,37 @@ static void state_missing(void)
 	mm_machine_destroy(m);
 }
 
+/* mm_memmap_verify's own counts: arrays within their room, the look-up
+ * cache naming an array, each array non-empty, the page count their sum.
+ * The machine of the banner has one array, [0xf00, 0x1200). */
+static void memmap_counts(void)
+{
+	struct mm_machine *m = setup();
+	struct mm_memmap_view v;
+	char want[96];
+	ASSERT_TRUE(m);
+	mm_memmap_view(m, &v);
+	ASSERT_EQ(*v.nr_chunks, 1);
+	ASSERT_TRUE(v.start0 && *v.start0 == NODE_START && *v.end0 == NODE_END);
+	ASSERT_EQ(*v.nr_pages, NODE_END - NODE_START);
+#define MM_CORRUPT(lval, val, want)                                                    \
+	do {                                                                           \
+		const __typeof__(lval) saved_ = (lval);                                \
+		(lval) = (val);                                                        \
+		expect_caught(m, #lval " = " #val, (want), __LINE__);                  \
+		(lval) = saved_;                                                       \
+		expect_clean(m, #lval, __LINE__);                                      \
+	} while (0)
+	snprintf(want, sizeof(want), "memmap: %u arrays, room for %u", *v.cap + 1, *v.cap);
+	MM_CORRUPT(*v.nr_chunks, *v.cap + 1, want);
+	MM_CORRUPT(*v.last, 1, "memmap: cached array 1 of 1");
+	MM_CORRUPT(*v.end0, NODE_START, "memmap array 0: [0xf00, 0xf00)");
+	MM_CORRUPT(*v.nr_pages, 0x301, "memmap: 769 pages counted, arrays hold 768");
+	MM_CORRUPT(*v.nr_pages, 0x2ff, "memmap: 767 pages counted, arrays hold 768");
+#undef MM_CORRUPT
+	mm_machine_destroy(m);
+}
+
 /* mm_memmap_verify checks every page, not only the edges of an array: a
  * page in the middle that names another pfn is caught before page_alloc's
  * walk reaches it. */
@@ -903,6 +954,7 @@ int main(int argc, char **argv)
 		RUN(broken_back_links);
 		RUN(memmap_edge_pfn);
 		RUN(memmap_every_page);
+		RUN(memmap_counts);
 	}
 	RUN(e820_checks);
 	RUN(early_res_checks);
