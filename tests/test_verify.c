@@ -889,6 +889,36 @@ static void state_missing(void)
 	mm_machine_destroy(m);
 }
 
+/* Not a verify check, but reachable only white-box until a stage maps
+ * pages: free_pages_check refuses the last-reference free of a block with
+ * a tail page that is mapped, owned or a slab page, naming that page; the
+ * block stays allocated. The order-2 block at 0x1004 of the banner. */
+static void free_pages_check_tail(void)
+{
+	struct mm_machine *m = setup();
+	struct mm_page *tail;
+	ASSERT_TRUE(m);
+	tail = page(m, 0x1006);
+	ASSERT_TRUE(tail);
+	tail->mapcount = 0;
+	ASSERT_EQ(mm_free_pages(m, 0x1004, 2), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BAD_PAGE), 1);
+	ASSERT_EQ(mm_last_report(m)->addr, 0x1006);
+	ASSERT_TRUE(strstr(mm_last_report(m)->msg, "Bad page state: pfn 0x1006 mapcount 0 mapping 0") ==
+		    mm_last_report(m)->msg);
+	tail->mapcount = -1;
+	tail->mapping = 0x40;
+	ASSERT_EQ(mm_free_pages(m, 0x1004, 2), -EINVAL);
+	ASSERT_TRUE(strstr(mm_last_report(m)->msg, "Bad page state: pfn 0x1006 mapcount -1 mapping 0x40") ==
+		    mm_last_report(m)->msg);
+	tail->mapping = 0;
+	ASSERT_EQ(mm_verify(m), 0);
+	ASSERT_EQ(mm_free_pages(m, 0x1004, 2), 0);
+	ASSERT_EQ(mm_report_count(m), 2);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 /* mm_memmap_verify's own counts: arrays within their room, the look-up
  * cache naming an array, each array non-empty, the page count their sum.
  * The machine of the banner has one array, [0xf00, 0x1200). */
@@ -955,6 +985,7 @@ int main(int argc, char **argv)
 		RUN(memmap_edge_pfn);
 		RUN(memmap_every_page);
 		RUN(memmap_counts);
+		RUN(free_pages_check_tail);
 	}
 	RUN(e820_checks);
 	RUN(early_res_checks);
