@@ -499,6 +499,10 @@ static void pcp_batch_cap(void)
 	struct mm_machine *m = simple(11, 0x2000, 0x1000, 0x2000);
 	struct mm_pcp_info info;
 	ASSERT_TRUE(m);
+	/* the boot pageset before set-up: high 0, batch 1 */
+	ASSERT_EQ(mm_pcp_info(m, 0, MM_ZONE_NORMAL, 0, &info, NULL, 0), 0);
+	ASSERT_EQ(info.high, 0);
+	ASSERT_EQ(info.batch, 1);
 	ASSERT_EQ(mm_setup_per_cpu_pageset(m), 0);
 	ASSERT_EQ(mm_percpu_pagelist_fraction(m, 8), 0);
 	ASSERT_EQ(mm_pcp_info(m, 0, MM_ZONE_NORMAL, 0, &info, NULL, 0), 0);
@@ -617,6 +621,19 @@ static void refcounts_and_zeroing(void)
 	ASSERT_EQ(pi.refcount, 1);
 	ASSERT_TRUE(pi.flags & MM_PAGE_ALLOCATED);
 	ASSERT_EQ(mm_phys_write(m, p << 12, "data", 4), 0);
+	ASSERT_EQ(mm_put_page(m, p), 0);
+	ASSERT_EQ(zone_free(m, 0, MM_ZONE_NORMAL), 4);
+	/* two extra references: put_page drops them one by one, the block
+	 * goes only with the last */
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 1, &p), 0);
+	ASSERT_EQ(mm_get_page(m, p), 0);
+	ASSERT_EQ(mm_get_page(m, p), 0);
+	ASSERT_EQ(mm_put_page(m, p), 0);
+	ASSERT_EQ(mm_put_page(m, p), 0);
+	ASSERT_EQ(mm_page_info(m, p, &pi), 0);
+	ASSERT_EQ(pi.refcount, 1);
+	ASSERT_TRUE(pi.flags & MM_PAGE_ALLOCATED);
+	ASSERT_EQ(zone_free(m, 0, MM_ZONE_NORMAL), 2);
 	ASSERT_EQ(mm_put_page(m, p), 0);
 	ASSERT_EQ(zone_free(m, 0, MM_ZONE_NORMAL), 4);
 	ASSERT_EQ(mm_get_zeroed_page(m, MM_GFP_KERNEL, &p), 0);
