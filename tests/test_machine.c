@@ -220,6 +220,23 @@ static void phys_backing_cap_check(void)
 	mm_machine_destroy(m);
 }
 
+/* The default cap (phys_backing_max_pages 0): 16384 backed frames (64 MiB
+ * of host memory), then -ENOMEM with nothing backed for the next page. */
+static void phys_default_cap_check(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	const uint8_t b = 0x5a;
+	mm_config_default(&cfg, MM_ERA_MODERN);
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	for (uint64_t i = 0; i < 16384; i++)
+		ASSERT_EQ(mm_phys_write(m, i << 12, &b, 1), 0);
+	ASSERT_EQ(mm_phys_backed_pages(m), 16384);
+	ASSERT_EQ(mm_phys_write(m, (uint64_t)16384 << 12, &b, 1), -ENOMEM);
+	ASSERT_EQ(mm_phys_backed_pages(m), 16384);
+	mm_machine_destroy(m);
+}
+
 /* Expect many frames written and read back through table growth. */
 static void phys_many_frames_check(void)
 {
@@ -285,6 +302,7 @@ int main(void)
 	RUN(phys_bad_access_check);
 	RUN(phys_backing_cap_check);
 	RUN(phys_many_frames_check);
+	RUN(phys_default_cap_check);
 	RUN(report_sink_check);
 	return check_summary("machine");
 }

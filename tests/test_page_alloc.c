@@ -448,6 +448,36 @@ static void handoff_block_past_node(void)
 }
 
 /*
+ *   NORMAL [0x1000 0x1400): every page allocated and written (1024 backed
+ * frames, the frame table grown and full of collisions), the odd pages
+ * freed and taken again zeroed, which drops their frames from the table.
+ * Expect every even page to read back its value (a deletion must keep the
+ * entries after it reachable) and every odd page zeros.
+ */
+static void zeroing_keeps_other_frames(void)
+{
+	struct mm_machine *m = simple(11, 0x2000, 0x1000, 0x1400);
+	mm_pfn_t p;
+	ASSERT_TRUE(m);
+	for (int i = 0; i < 0x400; i++)
+		ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &p), 0);
+	for (uint64_t pfn = 0x1000; pfn < 0x1400; pfn++)
+		ASSERT_EQ(mm_phys_write(m, pfn << 12, &pfn, sizeof(pfn)), 0);
+	for (uint64_t pfn = 0x1001; pfn < 0x1400; pfn += 2)
+		ASSERT_EQ(mm_free_pages(m, pfn, 0), 0);
+	for (int i = 0; i < 0x200; i++)
+		ASSERT_EQ(mm_get_zeroed_page(m, MM_GFP_KERNEL, &p), 0);
+	for (uint64_t pfn = 0x1000; pfn < 0x1400; pfn++) {
+		uint64_t v = 1;
+		ASSERT_EQ(mm_phys_read(m, pfn << 12, &v, sizeof(v)), 0);
+		ASSERT_EQ(v, pfn & 1 ? 0 : pfn);
+	}
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
  *   NORMAL [0x1000 0x1400): 1024 pages, min 64, low 80 (watermarks_and_dips).
  * Drained to GFP_ATOMIC's floor (24 free pages, in blocks of order >= 3),
  * then every allocated odd page whose even buddy is allocated is freed:
@@ -936,6 +966,7 @@ int main(void)
 		RUN(watermark_order_fragmented);
 		RUN(pcp_batch_cap);
 		RUN(handoff_block_past_node);
+		RUN(zeroing_keeps_other_frames);
 		RUN(max_order_blocks);
 		RUN(split_page_rule);
 		RUN(exact_alloc);
