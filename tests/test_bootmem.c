@@ -663,6 +663,7 @@ static void neg_double_free(void)
 	ASSERT_EQ(mm_free_bootmem(m, 0, 8 * PG), -EINVAL);
 	ASSERT_TRUE(rsv(m, 0) && rsv(m, 7));
 	expect_one(m, MM_REPORT_DOUBLE_FREE);
+	ASSERT_EQ(mm_last_report(m)->addr, 4 * PG);
 	mm_machine_destroy(m);
 }
 
@@ -794,6 +795,23 @@ static void fault_injection_sweep(void)
 	}
 }
 
+/* A bitmap of exactly one page (32768 pages: 4096 bytes) occupies one page:
+ * the next node's bitmap may start right after it. */
+static void bitmap_one_page(void)
+{
+	struct mm_machine *m = mk(MM_ERA_2_6_29, MM_PROFILE_X86_32, 0);
+	uint64_t size = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_init_bootmem_node(m, 0, 0x9000, 0, 0x8000, &size), 0);
+	ASSERT_EQ(size, 4096);
+	ASSERT_EQ(mm_init_bootmem_node(m, 1, 0x9001, 0x8000, 0x9000, NULL), 0);
+	ASSERT_EQ(mm_init_bootmem_node(m, 2, 0x9001, 0xa000, 0xb000, NULL), -EINVAL);
+	ASSERT_STR_EQ(mm_last_report(m)->msg, "init_bootmem_node: node 2 bitmap overlaps node 1");
+	ASSERT_EQ(mm_report_count(m), 1);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	static const uint32_t profiles[] = { MM_PROFILE_X86_32, MM_PROFILE_X86_PAE };
@@ -820,6 +838,7 @@ int main(void)
 	RUN(highmem_2629);
 	RUN(highmem_skips_handed_pages);
 	RUN(neg_double_free);
+	RUN(bitmap_one_page);
 	RUN(neg_outside_nodes);
 	RUN(neg_alloc_args);
 	RUN(neg_oom);

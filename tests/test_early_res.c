@@ -240,6 +240,10 @@ static void find_align_zero(enum mm_era era)
 	ASSERT_EQ(mm_find_e820_area(m, MB(1) + 1, MB(2), 0x10, 2, &a), 0);
 	ASSERT_EQ(a, MB(1) + 2);
 	ASSERT_EQ(mm_report_count(m), 0);
+	/* no result pointer: refused with a report */
+	ASSERT_EQ(mm_find_e820_area(m, MB(1), MB(2), 0x10, 0, NULL), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 1);
+	ASSERT_STR_EQ(mm_last_report(m)->msg, "find_e820_area: NULL result pointer");
 	mm_machine_destroy(m);
 }
 

@@ -213,6 +213,9 @@ static void memblock_add_node_mismatch_check(void)
 	NO_REPORTS(m);
 	ASSERT_EQ(mm_memblock_add(m, 0, 0x4000), 0);
 	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_WARN), 1);
+	ASSERT_EQ(mm_last_report(m)->addr, 0);
+	ASSERT_STR_EQ(mm_last_report(m)->msg, "WARNING: memblock_add_range: [0-0x3fff] meets a memory "
+					      "region of another node or flags");
 	ASSERT_EQ(mm_report_count(m), 1);
 	ASSERT_EQ(mem(m)->cnt, 4);
 	EXPECT_REGION(mem(m), 0, 0, 0x1000);

@@ -177,6 +177,11 @@ static void add_rules(enum mm_era era)
 	ASSERT_EQ(mm_meminfo_sanity_check(m, PHYS, 0, true), 0);
 	ASSERT_EQ(mm_meminfo_add(m, PHYS + MB(1), MB(1), 0), -EINVAL);
 	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 4);
+	{
+		struct mm_membank b;
+		ASSERT_EQ(mm_meminfo_get(m, mm_meminfo_nr_banks(m) - 1, &b), 0);
+		ASSERT_EQ(mm_meminfo_get(m, mm_meminfo_nr_banks(m), &b), -EINVAL);
+	}
 	ASSERT_EQ(mm_report_count(m), 5);
 	ASSERT_EQ(mm_verify(m), 0);
 	mm_machine_destroy(m);

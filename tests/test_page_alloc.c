@@ -948,6 +948,32 @@ static void neg_double_free_pcp(void)
 	mm_machine_destroy(m);
 }
 
+/*
+ *   node [0x1000 0x1100), memory present out of address order and over an
+ *   existing range: [0x1080 0x1100), then [0x1000 0x1040), then
+ *   [0x1020 0x10c0), which only fills the gap [0x1040 0x1080).
+ * Expect three memmap arrays in address order, every pfn of the node with a
+ * struct page naming it, and a clean verify.
+ */
+static void memory_present_out_of_order(void)
+{
+	struct mm_machine *m = mk(11, 0x2000);
+	struct mm_page_info pi;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_node_add_sparse(m, 0, 0x1000, 0x1100), 0);
+	ASSERT_EQ(mm_memory_present(m, 0, 0x1080, 0x1100), 0);
+	ASSERT_EQ(mm_memory_present(m, 0, 0x1000, 0x1040), 0);
+	ASSERT_EQ(mm_page_info(m, 0x1050, &pi), -ENOENT);
+	ASSERT_EQ(mm_memory_present(m, 0, 0x1020, 0x10c0), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	for (mm_pfn_t pfn = 0x1000; pfn < 0x1100; pfn++)
+		ASSERT_EQ(mm_page_info(m, pfn, &pi), 0);
+	ASSERT_EQ(mm_page_info(m, 0x1100, &pi), -ENOENT);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++) {
@@ -967,6 +993,7 @@ int main(void)
 		RUN(pcp_batch_cap);
 		RUN(handoff_block_past_node);
 		RUN(zeroing_keeps_other_frames);
+		RUN(memory_present_out_of_order);
 		RUN(max_order_blocks);
 		RUN(split_page_rule);
 		RUN(exact_alloc);
