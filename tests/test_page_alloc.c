@@ -974,6 +974,27 @@ static void memory_present_out_of_order(void)
 	mm_machine_destroy(m);
 }
 
+/*
+ *   NORMAL [0x1000 0x1004), 0x1002 and 0x1003 never handed over (reserved).
+ * Expect an extra reference on a reserved page to be dropped quietly by
+ * put_page, and only the last one refused (BAD_PAGE).
+ */
+static void reserved_page_extra_ref(void)
+{
+	struct mm_machine *m = mk(11, 0x2000);
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_node_add(m, 0, 0x1000, 0x1004), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(give(m, 0x1000, 0x1002, 0x2000, 11), 0);
+	ASSERT_EQ(mm_get_page(m, 0x1002), 0);
+	ASSERT_EQ(mm_put_page(m, 0x1002), 0);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_put_page(m, 0x1002), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BAD_PAGE), 1);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++) {
@@ -994,6 +1015,7 @@ int main(void)
 		RUN(handoff_block_past_node);
 		RUN(zeroing_keeps_other_frames);
 		RUN(memory_present_out_of_order);
+		RUN(reserved_page_extra_ref);
 		RUN(max_order_blocks);
 		RUN(split_page_rule);
 		RUN(exact_alloc);
