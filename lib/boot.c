@@ -121,7 +121,7 @@ int mm_free_highpages(struct mm_machine *m, uint64_t *count)
 	}
 	lo = MM_MIN(MM_PFN_DOWN(mm_lowmem_limit(m)), mm_profile_max_pfn(m));
 	hi = mm_profile_max_pfn(m);
-	if (m->cfg.era == MM_ERA_MODERN)
+	if (m->cfg.features & MM_FEAT_HIGHMEM_MEMBLOCK)
 		mm_memblock_free_ranges(m, lo, hi, highpages_range, &total);
 	else if (highpages_e820(m, lo, hi, &total))
 		return -ENOMEM;

@@ -184,6 +184,18 @@ int mm_bootmem_verify(struct mm_machine *m)
 	return 0;
 }
 
+bool mm_bootmem_view(struct mm_machine *m, uint32_t i, struct mm_bootmem_view *v)
+{
+	struct mm_bootmem_state *st = m->bootmem;
+	struct bm_node *n;
+	if (i >= st->nr)
+		return false;
+	n = &st->nodes[i];
+	*v = (struct mm_bootmem_view){ &st->nr, &st->handoff, &n->nid, &n->min_pfn, &n->low_pfn,
+				       &n->map_bytes, &n->map, &n->hint_idx, &n->last_end_off };
+	return true;
+}
+
 /* ===================================================================== */
 /* nodes and argument checks                                             */
 /* ===================================================================== */

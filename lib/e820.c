@@ -130,6 +130,12 @@ int mm_e820_verify(struct mm_machine *m)
 	return 0;
 }
 
+void mm_e820_view(struct mm_machine *m, struct mm_table_view *v)
+{
+	struct mm_e820_state *s = m->e820;
+	*v = (struct mm_table_view){ &s->nr, &s->max, s->table, &s->fw_nr, &s->sanitized };
+}
+
 /* ---- table helpers ---------------------------------------------------- */
 
 /* Append to the working table; false (and a TABLE_FULL report) when full. */

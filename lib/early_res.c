@@ -115,6 +115,12 @@ int mm_early_res_verify(struct mm_machine *m)
 	return 0;
 }
 
+void mm_early_res_view(struct mm_machine *m, struct mm_table_view *v)
+{
+	struct mm_early_res_state *s = m->early_res;
+	*v = (struct mm_table_view){ &s->nr, &s->max, s->res, NULL, NULL };
+}
+
 /* Round x up to align (power of two); false if that would pass 2^64. */
 static bool round_up_ok(uint64_t x, uint64_t align, uint64_t *out)
 {

@@ -167,6 +167,29 @@ void mm_state_free(struct mm_machine *m, void *p);
 void mm_report(struct mm_machine *m, enum mm_stage stage, enum mm_report_kind kind,
 	       uint64_t addr, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* The configuration switches some stage implements: mm_machine_create
+ * refuses any other (a switch accepted and ignored would promise a model
+ * or a check that does not run). A stage that implements a bit adds it
+ * here, one line each, naming where. */
+#define MM_FEAT_IMPLEMENTED                                                            \
+	(0u | MM_FEAT_E820_REMOVE_SPLIT   /* e820.c: mm_e820_range_remove */           \
+	 | MM_FEAT_MEMBLOCK_EMPTY_CNT0    /* memblock.c: mb_set_empty */               \
+	 | MM_FEAT_WATERMARK_MODERN       /* page_alloc.c: the watermark check */      \
+	 | MM_FEAT_HIGHMEM_MEMBLOCK       /* boot.c: mm_free_highpages */              \
+	 | MM_FEAT_ZERO_PAGE              /* fault.c: do_anonymous_page */             \
+	 | MM_FEAT_REUSE_REFCOUNT         /* fault.c: do_wp_page's reuse rule */       \
+	 | MM_FEAT_FREELIST_SWAB          /* slab.c: the freelist pointer encoding */  \
+	)
+#define MM_HARDEN_IMPLEMENTED                                                          \
+	(0u | MM_HARDEN_POISON            /* page_alloc.c, slab.c: poisoning */        \
+	 | MM_HARDEN_SHUFFLE              /* page_alloc.c, slab.c: free-list shuffle */ \
+	 | MM_HARDEN_ASAN_POISON          /* phys.c: ASan poisoning of free frames */  \
+	 | MM_HARDEN_FREELIST             /* slab.c: freelist pointer obfuscation */   \
+	 | MM_HARDEN_REDZONE              /* slab.c: red zones on every cache */       \
+	 | MM_HARDEN_ZERO_PAGE_WP         /* phys.c: writes to the zero page refused */ \
+	)
+
+
 /* Fault injection point: every allocation site calls this once per attempt;
  * true means "fail this one". */
 bool mm_should_fail(struct mm_machine *m);
@@ -286,9 +309,41 @@ void mm_memmap_destroy(struct mm_machine *m);
 int mm_memmap_add_range(struct mm_machine *m, mm_pfn_t start_pfn, mm_pfn_t end_pfn, int nid,
 			const mm_pfn_t zone_start[2]);
 /* The page-frame database's own invariants: host arrays sorted, disjoint,
- * non-empty, their page counts summing to nr_pages, edge pages naming their
- * pfns, the look-up cache in range. */
+ * non-empty, their page counts summing to nr_pages, every page naming its
+ * pfn, the look-up cache in range. */
 int mm_memmap_verify(struct mm_machine *m);
+/* White-box views of the stages' private tables, for tests/test_verify.c
+ * only: it corrupts one field through them to prove that each mm_verify
+ * check fires. Every pointer aims into the live state; entries is NULL
+ * before the stage has a table. No library code calls these. */
+struct mm_table_view {
+	uint32_t *nr, *max;
+	void *entries;      /* struct mm_e820_entry, mm_early_res or mm_membank */
+	uint32_t *fw_nr;    /* e820: the firmware copy's count */
+	bool *flag;         /* e820: sanitized; meminfo: checked */
+};
+void mm_e820_view(struct mm_machine *m, struct mm_table_view *v);
+void mm_early_res_view(struct mm_machine *m, struct mm_table_view *v);
+void mm_meminfo_view(struct mm_machine *m, struct mm_table_view *v);
+/* bootmem: the node count, the hand-off state and node i's (address
+ * order) fields; false if there is no node i. */
+struct mm_bootmem_view {
+	uint32_t *nr;
+	int *handoff;
+	int *nid;
+	mm_pfn_t *min_pfn, *low_pfn;
+	uint64_t *map_bytes;
+	uint32_t **map; /* NULL after the hand-off */
+	uint64_t *hint_idx, *last_end_off;
+};
+bool mm_bootmem_view(struct mm_machine *m, uint32_t i, struct mm_bootmem_view *v);
+/* memmap: its counts and array 0's span (NULL spans without an array). */
+struct mm_memmap_view {
+	uint32_t *nr_chunks, *cap, *last;
+	uint64_t *nr_pages;
+	mm_pfn_t *start0, *end0;
+};
+void mm_memmap_view(struct mm_machine *m, struct mm_memmap_view *v);
 /* pfn_to_page / pfn_valid: NULL for a pfn without a struct page (a hole). */
 struct mm_page *mm_pfn_to_page(struct mm_machine *m, mm_pfn_t pfn);
 static inline bool mm_pfn_valid(struct mm_machine *m, mm_pfn_t pfn) { return mm_pfn_to_page(m, pfn) != NULL; }

@@ -38,16 +38,24 @@ void mm_config_default(struct mm_config *cfg, enum mm_era era)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->era = era == MM_ERA_MODERN ? MM_ERA_MODERN : MM_ERA_2_6_29;
 	cfg->profile = MM_PROFILE_X86_32;
+	/* the era's switches that some stage implements: the rest would be
+	 * refused by mm_machine_create */
 	if (cfg->era == MM_ERA_MODERN)
-		cfg->features = MM_FEAT_ZERO_PAGE | MM_FEAT_E820_REMOVE_SPLIT |
-				MM_FEAT_KMAP_ATOMIC_STACK | MM_FEAT_WATERMARK_MODERN |
-				MM_FEAT_REUSE_REFCOUNT | MM_FEAT_FREELIST_SWAB;
+		cfg->features = (MM_FEAT_ZERO_PAGE | MM_FEAT_E820_REMOVE_SPLIT |
+				 MM_FEAT_KMAP_ATOMIC_STACK | MM_FEAT_WATERMARK_MODERN |
+				 MM_FEAT_REUSE_REFCOUNT | MM_FEAT_FREELIST_SWAB |
+				 MM_FEAT_HIGHMEM_MEMBLOCK) &
+				MM_FEAT_IMPLEMENTED;
 }
 
 /* Check a configuration: every field within what the model supports. */
 static int config_check(const struct mm_config *cfg)
 {
 	if (cfg->era > MM_ERA_MODERN || cfg->profile > MM_PROFILE_ARM)
+		return -EINVAL;
+	/* a switch no stage implements would be accepted and ignored */
+	if ((cfg->features & ~(uint32_t)MM_FEAT_IMPLEMENTED) ||
+	    (cfg->hardening & ~(uint32_t)MM_HARDEN_IMPLEMENTED))
 		return -EINVAL;
 	/* Table sizes: at least what the kernel code itself needs to work
 	 * (sanitize needs 2 entries, memblock isolate needs 2 spare slots),
@@ -331,6 +339,8 @@ uint32_t mm_max_order(const struct mm_machine *m)
 {
 	return m->cfg.max_order ? m->cfg.max_order : 11;
 }
+
+/* ---- profiles ------------------------------------------------------------ */
 
 /* ---- verify and assertions ---------------------------------------------- */
 

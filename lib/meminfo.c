@@ -104,6 +104,12 @@ int mm_meminfo_verify(struct mm_machine *m)
 	return 0;
 }
 
+void mm_meminfo_view(struct mm_machine *m, struct mm_table_view *v)
+{
+	struct mm_meminfo_state *s = m->meminfo;
+	*v = (struct mm_table_view){ &s->nr, &s->max, s->bank, NULL, &s->checked };
+}
+
 /* ---- banks ------------------------------------------------------------- */
 
 int mm_meminfo_add(struct mm_machine *m, uint64_t start, uint64_t size, int node)

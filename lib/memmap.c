@@ -145,7 +145,7 @@ static int chunk_insert(struct mm_memmap *mm, uint32_t i, mm_pfn_t start, mm_pfn
 	return 0;
 }
 
-int mm_memmap_verify(struct mm_machine *m)
+MM_ARRAY_WALK int mm_memmap_verify(struct mm_machine *m)
 {
 	const struct mm_memmap *mm = m->memmap;
 	uint64_t pages = 0;
@@ -160,15 +160,27 @@ int mm_memmap_verify(struct mm_machine *m)
 			  (unsigned long long)c->start, (unsigned long long)c->end);
 		MM_VERIFY(m, !i || mm->chunk[i - 1].end <= c->start,
 			  "memmap arrays %u and %u overlap or are out of order", i - 1, i);
-		MM_VERIFY(m, c->pages[0].pfn == c->start && c->pages[c->end - c->start - 1].pfn == c->end - 1,
-			  "memmap array %u: edge pages name pfns %#llx and %#llx", i,
-			  (unsigned long long)c->pages[0].pfn,
-			  (unsigned long long)c->pages[c->end - c->start - 1].pfn);
+		/* every page, not only the edges: page_alloc finds a block's
+		 * pages by index and trusts each page's pfn field */
+		mm_track_check(c->pages, (size_t)(c->end - c->start) * sizeof(*c->pages));
+		for (mm_pfn_t k = 0; k < c->end - c->start; k++)
+			MM_VERIFY(m, c->pages[k].pfn == c->start + k,
+				  "memmap array %u: page of pfn %#llx names pfn %#llx", i,
+				  (unsigned long long)(c->start + k),
+				  (unsigned long long)c->pages[k].pfn);
 		pages += c->end - c->start;
 	}
 	MM_VERIFY(m, pages == mm->nr_pages, "memmap: %llu pages counted, arrays hold %llu",
 		  (unsigned long long)mm->nr_pages, (unsigned long long)pages);
 	return 0;
+}
+
+void mm_memmap_view(struct mm_machine *m, struct mm_memmap_view *v)
+{
+	struct mm_memmap *mm = m->memmap;
+	*v = (struct mm_memmap_view){ &mm->nr_chunks, &mm->cap, &mm->last, &mm->nr_pages,
+				      mm->nr_chunks ? &mm->chunk[0].start : NULL,
+				      mm->nr_chunks ? &mm->chunk[0].end : NULL };
 }
 
 int mm_memmap_add_range(struct mm_machine *m, mm_pfn_t start_pfn, mm_pfn_t end_pfn, int nid,

@@ -59,6 +59,18 @@ struct page_alloc_ctx {
 
 static const char *const era_names[] = { "2.6.29", "modern" };
 static const char *const profile_names[] = { "x86_32", "pae" };
+/* Only the hardening switches the library implements for these stages
+ * (mm_machine_create refuses the others): page poisoning, free-list
+ * shuffling, ASan poisoning of free frames, each combination once. */
+static const char *const hardening_names[] = { "none", "poison", "shuffle", "poison+shuffle",
+					       "asan", "poison+asan", "shuffle+asan",
+					       "poison+shuffle+asan" };
+static const uint64_t hardening_values[] = {
+	0, MM_HARDEN_POISON, MM_HARDEN_SHUFFLE, MM_HARDEN_POISON | MM_HARDEN_SHUFFLE,
+	MM_HARDEN_ASAN_POISON, MM_HARDEN_POISON | MM_HARDEN_ASAN_POISON,
+	MM_HARDEN_SHUFFLE | MM_HARDEN_ASAN_POISON,
+	MM_HARDEN_POISON | MM_HARDEN_SHUFFLE | MM_HARDEN_ASAN_POISON,
+};
 static const char *const gfp_names[] = {
 	"KERNEL", "HIGHUSER", "DMA", "ATOMIC", "HIGH", "HARDER", "HIGHUSER_ATOMIC", "DMA_ATOMIC",
 	"THISNODE", "HIGHUSER_THISNODE", "DMA_THISNODE", "ZERO", "HIGHUSER_ZERO", "DMA_HIGHMEM",
@@ -1052,7 +1064,7 @@ const struct props_harness props_harness_page_alloc = {
 	.config = { .name = "config", .nfields = 8,
 		    .fields = { PROPS_ENUM("era", era_names, NULL), PROPS_ENUM("profile", profile_names, NULL),
 				PROPS_RANGE("max_order", 0, 13), PROPS_HEX("lowmem_pfn", 0, UNIVERSE),
-				PROPS_HEX("hardening", 0, 0xff), PROPS_RANGE("fault", 0, 200),
+				PROPS_ENUM("hardening", hardening_names, hardening_values), PROPS_RANGE("fault", 0, 200),
 				PROPS_RANGE("fault_repeat", 0, 8), PROPS_HEX("seed", 0, UINT64_MAX) } },
 	.setup = page_alloc_setup,
 	.check = page_alloc_check,

@@ -215,7 +215,6 @@ static int sl_setup(void *ctx, const struct props_op *cfg, struct props_result *
 	hard |= (cfg->v[3] & 2) ? MM_HARDEN_REDZONE : 0;
 	hard |= (cfg->v[3] & 4) ? MM_HARDEN_POISON : 0;
 	hard |= (cfg->v[3] & 8) ? MM_HARDEN_SHUFFLE : 0;
-	hard |= (cfg->v[3] & 16) ? MM_HARDEN_DOUBLE_FREE : 0;
 	mc.hardening = hard;
 	mc.features = cfg->v[4] ? mc.features | MM_FEAT_FREELIST_SWAB : mc.features & ~(uint32_t)MM_FEAT_FREELIST_SWAB;
 	mc.seed = cfg->v[7];
@@ -1154,7 +1153,7 @@ const struct props_harness props_harness_slab = {
 	.check_every = 16,
 	.config = { .name = "config", .nfields = 8,
 		    .fields = { PROPS_ENUM("era", era_names, NULL), PROPS_RANGE("nr_cpus", 1, NR_CPUS_MAX),
-				PROPS_ENUM("max_order", mo_names, mo_values), PROPS_HEX("hardening", 0, 0x1f),
+				PROPS_ENUM("max_order", mo_names, mo_values), PROPS_HEX("hardening", 0, 0xf),
 				PROPS_BOOL("swab"), PROPS_RANGE("fault", 0, 64), PROPS_RANGE("fault_repeat", 0, 4),
 				PROPS_HEX("seed", 0, UINT64_MAX) } },
 	.setup = sl_setup,

@@ -663,6 +663,7 @@ static void neg_double_free(void)
 	ASSERT_EQ(mm_free_bootmem(m, 0, 8 * PG), -EINVAL);
 	ASSERT_TRUE(rsv(m, 0) && rsv(m, 7));
 	expect_one(m, MM_REPORT_DOUBLE_FREE);
+	ASSERT_EQ(mm_last_report(m)->addr, 4 * PG);
 	mm_machine_destroy(m);
 }
 
@@ -753,8 +754,21 @@ static void neg_invalid_args(void)
 	ASSERT_EQ(mm_free_bootmem_node(m, -1, 0, PG), -EINVAL);
 	ASSERT_EQ(mm_init_bootmem_node(m, 0, 200, 100, 200, NULL), -EINVAL);
 	ASSERT_EQ(mm_alloc_bootmem(m, PG, PG, 0, NULL), -EINVAL);
-	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 6);
-	ASSERT_EQ(mm_report_count(m), 6);
+	/* a new node: empty, inverted, past lowmem (896 MiB: pfn 0x38000), or
+	 * a bitmap (2 pages for 0x8001 pages) that runs off physical memory */
+	ASSERT_EQ(mm_init_bootmem_node(m, 1, 0x100, 0x200, 0x200, NULL), -EINVAL);
+	ASSERT_EQ(mm_init_bootmem_node(m, 1, 0x100, 0x300, 0x200, NULL), -EINVAL);
+	ASSERT_EQ(mm_init_bootmem_node(m, 1, 0x100, 0x200, 0x38001, NULL), -EINVAL);
+	ASSERT_STR_EQ(mm_last_report(m)->msg,
+		      "init_bootmem_node: node 1 span [0x200, 0x38001) empty or beyond lowmem");
+	ASSERT_EQ(mm_init_bootmem_node(m, 1, 0xfffff, 0x1000, 0x9001, NULL), -EINVAL);
+	ASSERT_STR_EQ(mm_last_report(m)->msg,
+		      "init_bootmem_node: bitmap at pfn 0xfffff beyond physical memory");
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 10);
+	ASSERT_EQ(mm_report_count(m), 10);
+	/* the limits themselves are fine: a node ending at lowmem, a bitmap
+	 * ending at the last pfn */
+	ASSERT_EQ(mm_init_bootmem_node(m, 1, 0xffffe, 0x30000, 0x38000, NULL), 0);
 	ASSERT_EQ(mm_verify(m), 0);
 	mm_machine_destroy(m);
 }
@@ -779,6 +793,23 @@ static void fault_injection_sweep(void)
 		ASSERT_EQ(mm_verify(m), 0);
 		mm_machine_destroy(m);
 	}
+}
+
+/* A bitmap of exactly one page (32768 pages: 4096 bytes) occupies one page:
+ * the next node's bitmap may start right after it. */
+static void bitmap_one_page(void)
+{
+	struct mm_machine *m = mk(MM_ERA_2_6_29, MM_PROFILE_X86_32, 0);
+	uint64_t size = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_init_bootmem_node(m, 0, 0x9000, 0, 0x8000, &size), 0);
+	ASSERT_EQ(size, 4096);
+	ASSERT_EQ(mm_init_bootmem_node(m, 1, 0x9001, 0x8000, 0x9000, NULL), 0);
+	ASSERT_EQ(mm_init_bootmem_node(m, 2, 0x9001, 0xa000, 0xb000, NULL), -EINVAL);
+	ASSERT_STR_EQ(mm_last_report(m)->msg, "init_bootmem_node: node 2 bitmap overlaps node 1");
+	ASSERT_EQ(mm_report_count(m), 1);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
 }
 
 int main(void)
@@ -807,6 +838,7 @@ int main(void)
 	RUN(highmem_2629);
 	RUN(highmem_skips_handed_pages);
 	RUN(neg_double_free);
+	RUN(bitmap_one_page);
 	RUN(neg_outside_nodes);
 	RUN(neg_alloc_args);
 	RUN(neg_oom);

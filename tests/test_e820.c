@@ -242,6 +242,9 @@ static void sanitize_truncates(enum mm_era era)
 	mm_e820_add(m, MB(5), MB(1), RES);
 	ASSERT_EQ(mm_e820_add(m, MB(7), MB(1), RES), -ENOSPC);
 	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_TABLE_FULL), 1);
+	ASSERT_EQ(mm_last_report(m)->addr, MB(7));
+	ASSERT_STR_EQ(mm_last_report(m)->msg,
+		      "e820: too many entries; ignoring [mem 0x00700000-0x007fffff]");
 	ASSERT_EQ(mm_e820_sanitize(m), 0);
 	EXPECT_TABLE(m, E(0, MB(1), RAM), E(MB(1), MB(1), RES), E(MB(2), MB(1), RAM),
 		     E(MB(3), MB(1), RES));
@@ -497,6 +500,8 @@ static void import_rules(enum mm_era era)
 	ASSERT_EQ(mm_e820_firmware_get(m, 3, &e), -EINVAL);
 	ASSERT_EQ(mm_e820_import(m, NULL, 2), -EINVAL);
 	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 1);
+	ASSERT_EQ(mm_last_report(m)->addr, 0);
+	ASSERT_STR_EQ(mm_last_report(m)->msg, "e820: import of 2 entries from NULL");
 	ASSERT_EQ(mm_verify(m), 0);
 	mm_machine_destroy(m);
 }
@@ -527,6 +532,30 @@ static void memblock_setup(enum mm_era era)
 	mm_machine_destroy(m);
 }
 
+/* Expect every entry point to refuse a NULL machine with -EINVAL (and the
+ * getters to answer as for an empty table), touching nothing. */
+static void null_machine(void)
+{
+	struct mm_e820_entry e = { 0 }, two[2] = { { 0, 0x1000, RAM }, { 0x1000, 0x1000, RAM } };
+	uint64_t changed = 1;
+	char buf[64];
+	ASSERT_EQ(mm_e820_add(NULL, 0, 0x1000, RAM), -EINVAL);
+	ASSERT_EQ(mm_e820_import(NULL, two, 2), -EINVAL);
+	ASSERT_EQ(mm_e820_sanitize(NULL), -EINVAL);
+	ASSERT_EQ(mm_e820_range_update(NULL, 0, 0x1000, RAM, RES, &changed), -EINVAL);
+	ASSERT_EQ(changed, 0);
+	changed = 1;
+	ASSERT_EQ(mm_e820_range_remove(NULL, 0, 0x1000, RAM, true, &changed), -EINVAL);
+	ASSERT_EQ(changed, 0);
+	ASSERT_EQ(mm_e820_mem_limit(NULL, MB(1)), -EINVAL);
+	ASSERT_EQ(mm_e820_nr_entries(NULL), 0);
+	ASSERT_EQ(mm_e820_get(NULL, 0, &e), -EINVAL);
+	ASSERT_EQ(mm_e820_firmware_nr_entries(NULL), 0);
+	ASSERT_EQ(mm_e820_firmware_get(NULL, 0, &e), -EINVAL);
+	ASSERT_EQ(mm_e820_print(NULL, "x", buf, sizeof(buf)), -EINVAL);
+	ASSERT_EQ(mm_e820_memblock_setup(NULL), -EINVAL);
+}
+
 int main(void)
 {
 	for (int era = MM_ERA_2_6_29; era <= MM_ERA_MODERN; era++) {
@@ -554,5 +583,6 @@ int main(void)
 		RUN(import_rules, era);
 		RUN(memblock_setup, era);
 	}
+	RUN(null_machine);
 	return check_summary("e820");
 }

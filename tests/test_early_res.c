@@ -259,6 +259,26 @@ static void find_straddle_last_byte(enum mm_era era)
 	mm_machine_destroy(m);
 }
 
+/* Expect align 0 to mean "any byte" (as 1): an odd start is returned as is,
+ * where any other alignment would round it up. */
+static void find_align_zero(enum mm_era era)
+{
+	struct mm_machine *m = make(era, 0);
+	uint64_t a = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_e820_sanitize(m), 0);
+	ASSERT_EQ(mm_find_e820_area(m, MB(1) + 1, MB(2), 0x10, 0, &a), 0);
+	ASSERT_EQ(a, MB(1) + 1);
+	ASSERT_EQ(mm_find_e820_area(m, MB(1) + 1, MB(2), 0x10, 2, &a), 0);
+	ASSERT_EQ(a, MB(1) + 2);
+	ASSERT_EQ(mm_report_count(m), 0);
+	/* no result pointer: refused with a report */
+	ASSERT_EQ(mm_find_e820_area(m, MB(1), MB(2), 0x10, 0, NULL), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 1);
+	ASSERT_STR_EQ(mm_last_report(m)->msg, "find_e820_area: NULL result pointer");
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	for (int era = MM_ERA_2_6_29; era <= MM_ERA_MODERN; era++) {
@@ -272,6 +292,7 @@ int main(void)
 		RUN(misuse_bad_align, era);
 		RUN(find_no_wrap, era);
 		RUN(find_straddle_last_byte, era);
+		RUN(find_align_zero, era);
 	}
 	return check_summary("early_res");
 }

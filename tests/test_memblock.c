@@ -217,6 +217,9 @@ static void memblock_add_node_mismatch_check(void)
 	NO_REPORTS(m);
 	ASSERT_EQ(mm_memblock_add(m, 0, 0x4000), 0);
 	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_WARN), 1);
+	ASSERT_EQ(mm_last_report(m)->addr, 0);
+	ASSERT_STR_EQ(mm_last_report(m)->msg, "WARNING: memblock_add_range: [0-0x3fff] meets a memory "
+					      "region of another node or flags");
 	ASSERT_EQ(mm_report_count(m), 1);
 	ASSERT_EQ(mem(m)->cnt, 4);
 	EXPECT_REGION(mem(m), 0, 0, 0x1000);
@@ -806,6 +809,30 @@ static void memblock_double_mirror_check(void)
 }
 
 /*
+ * 256 reserved slots full (4 KiB pieces 8 KiB apart), resize allowed: the
+ * 257th reservation doubles reserved to 512 slots, an array of
+ * 512 * 24 bytes = 3 pages (the size counts, not only the slots: at 4 or 8
+ * slots every array rounds to one page). Expect max 512, the array inside
+ * memory and reserved, total_size = 257 pieces + the 3-page array.
+ */
+static void memblock_double_reserved_large_check(void)
+{
+	struct mm_machine *m = mk(256);
+	mm_memblock_allow_resize(m);
+	ASSERT_EQ(mm_memblock_add(m, 0x100000, 0x1000000), 0);
+	for (uint64_t i = 0; i < 256; i++)
+		ASSERT_EQ(mm_memblock_reserve(m, 0x100000 + i * 0x2000, SZ_4K), 0);
+	ASSERT_EQ(rsv(m)->max, 256);
+	ASSERT_EQ(mm_memblock_reserve(m, 0x400000, SZ_4K), 0);
+	ASSERT_EQ(rsv(m)->max, 512);
+	ASSERT_EQ(rsv(m)->total_size, 257 * SZ_4K + 3 * SZ_4K);
+	ASSERT_TRUE(mm_memblock_is_reserved(m, mm_memblock_array_phys(m, true)));
+	ASSERT_TRUE(mm_memblock_is_reserved(m, mm_memblock_array_phys(m, true) + 3 * SZ_4K - 1));
+	NO_REPORTS(m);
+	DONE(m);
+}
+
+/*
  *  | r r r r r r r        [      big r8    |mem arr] |  memory: 8 of 8 slots
  *  | R R                                    ^ R       |  reserved: 3 of 4 slots
  * Top-down. A 9th memory region doubles memory again: the new array is found
@@ -1244,6 +1271,7 @@ static void run_alloc(void)
 	RUN(memblock_double_memory_check);
 	RUN(memblock_double_reserved_check);
 	RUN(memblock_double_mirror_check);
+	RUN(memblock_double_reserved_large_check);
 }
 
 int main(void)

@@ -166,6 +166,9 @@ static void add_rules(enum mm_era era)
 	ASSERT_EQ(mm_report_count(m), 0);
 	ASSERT_EQ(mm_meminfo_add(m, PHYS + 0x2000, 0x4000, 0), -EBUSY);
 	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_OVERLAP), 1);
+	ASSERT_EQ(mm_last_report(m)->addr, PHYS + 0x2000);
+	ASSERT_STR_EQ(mm_last_report(m)->msg,
+		      "memory bank 0x80002000-0x80005fff overlaps bank 0");
 	ASSERT_EQ(mm_meminfo_add(m, PHYS + MB(1), MB(1), 64), -EINVAL);
 	ASSERT_EQ(mm_meminfo_add(m, UINT64_MAX - 0xfff, 0x2000, 0), -EINVAL);
 	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 2);
@@ -174,6 +177,11 @@ static void add_rules(enum mm_era era)
 	ASSERT_EQ(mm_meminfo_sanity_check(m, PHYS, 0, true), 0);
 	ASSERT_EQ(mm_meminfo_add(m, PHYS + MB(1), MB(1), 0), -EINVAL);
 	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 4);
+	{
+		struct mm_membank b;
+		ASSERT_EQ(mm_meminfo_get(m, mm_meminfo_nr_banks(m) - 1, &b), 0);
+		ASSERT_EQ(mm_meminfo_get(m, mm_meminfo_nr_banks(m), &b), -EINVAL);
+	}
 	ASSERT_EQ(mm_report_count(m), 5);
 	ASSERT_EQ(mm_verify(m), 0);
 	mm_machine_destroy(m);

@@ -408,6 +408,145 @@ static void lowmem_reserve(void)
 }
 
 /*
+ *   DMA [0xf00 0x1000) | NORMAL [0x1000 0x1100) | HIGHMEM [0x1100 0xa100)
+ * A HIGHMEM zone of 0x9000 = 36864 pages: its min is present / 1024 = 36,
+ * between the clamps 32 and 128 (the other HIGHMEM tests sit on the lower
+ * clamp). Expect min 36.
+ */
+static void highmem_wmark_scaled(void)
+{
+	struct mm_machine *m = simple(11, 0x1100, 0xf00, 0xa100);
+	struct mm_zone_info zi;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_setup_per_zone_wmarks(m), 0);
+	ASSERT_EQ(mm_zone_info(m, 0, MM_ZONE_HIGHMEM, &zi), 0);
+	ASSERT_EQ(zi.wmark_min, 36);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ *   NORMAL [0x1000 0x1003): the node ends inside the order-1 block at 0x1002.
+ * Expect its hand-off refused with INVALID_ARG naming the missing page
+ * 0x1003 (the second of the block), nothing changed.
+ */
+static void handoff_block_past_node(void)
+{
+	struct mm_machine *m = mk(11, 0x2000);
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_node_add(m, 0, 0x1000, 0x1003), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1002, 1), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 1);
+	ASSERT_EQ(mm_last_report(m)->addr, 0x1003);
+	ASSERT_STR_EQ(mm_last_report(m)->msg,
+		      "__free_pages_bootmem: pfn 0x1003 outside the block's zone");
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1002, 0), 0);
+	ASSERT_EQ(mm_report_count(m), 1);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ *   NORMAL [0x1000 0x1400): every page allocated and written (1024 backed
+ * frames, the frame table grown and full of collisions), the odd pages
+ * freed and taken again zeroed, which drops their frames from the table.
+ * Expect every even page to read back its value (a deletion must keep the
+ * entries after it reachable) and every odd page zeros.
+ */
+static void zeroing_keeps_other_frames(void)
+{
+	struct mm_machine *m = simple(11, 0x2000, 0x1000, 0x1400);
+	mm_pfn_t p;
+	ASSERT_TRUE(m);
+	for (int i = 0; i < 0x400; i++)
+		ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &p), 0);
+	for (uint64_t pfn = 0x1000; pfn < 0x1400; pfn++)
+		ASSERT_EQ(mm_phys_write(m, pfn << 12, &pfn, sizeof(pfn)), 0);
+	for (uint64_t pfn = 0x1001; pfn < 0x1400; pfn += 2)
+		ASSERT_EQ(mm_free_pages(m, pfn, 0), 0);
+	for (int i = 0; i < 0x200; i++)
+		ASSERT_EQ(mm_get_zeroed_page(m, MM_GFP_KERNEL, &p), 0);
+	for (uint64_t pfn = 0x1000; pfn < 0x1400; pfn++) {
+		uint64_t v = 1;
+		ASSERT_EQ(mm_phys_read(m, pfn << 12, &v, sizeof(v)), 0);
+		ASSERT_EQ(v, pfn & 1 ? 0 : pfn);
+	}
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ *   NORMAL [0x1000 0x1400): 1024 pages, min 64, low 80 (watermarks_and_dips).
+ * Drained to GFP_ATOMIC's floor (24 free pages, in blocks of order >= 3),
+ * then every allocated odd page whose even buddy is allocated is freed:
+ * about 500 free order-0 pages that cannot merge. An order-1 GFP_KERNEL
+ * request: 2.6.29's zone_watermark_ok takes the order-0 pages out of the
+ * count for order 1 (free 500 + 24 - 1 - 500 = 23 <= low/2 40 and <= min/2
+ * 32): both passes fail, -ENOMEM. The modern rule only asks for a free
+ * block of order >= 1 (there is one): success.
+ */
+static void watermark_order_fragmented(void)
+{
+	struct mm_machine *m = simple(11, 0x2000, 0x1000, 0x1400);
+	static uint8_t used[0x400];
+	mm_pfn_t p;
+	uint64_t freed = 0;
+	static const uint32_t gfps[] = { MM_GFP_KERNEL, MM_GFP_HIGH, MM_GFP_ATOMIC };
+	ASSERT_TRUE(m);
+	memset(used, 0, sizeof(used));
+	ASSERT_EQ(mm_setup_per_zone_wmarks(m), 0);
+	for (int g = 0; g < 3; g++)
+		while (mm_alloc_pages(m, gfps[g], 0, &p) == 0)
+			used[p - 0x1000] = 1;
+	ASSERT_EQ(zone_free(m, 0, MM_ZONE_NORMAL), 24);
+	for (mm_pfn_t i = 1; i < 0x400; i += 2) {
+		if (used[i] && used[i - 1]) {
+			ASSERT_EQ(mm_free_pages(m, 0x1000 + i, 0), 0);
+			freed++;
+		}
+	}
+	ASSERT_LT(400, freed);
+	ASSERT_EQ(nr_free(m, 0, MM_ZONE_NORMAL, 0), freed);
+	if (prof->era == MM_ERA_MODERN) {
+		ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 1, &p), 0);
+	} else {
+		ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 1, &p), -ENOMEM);
+		ASSERT_EQ(zone_free(m, 0, MM_ZONE_NORMAL), 24 + freed);
+	}
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ *   NORMAL [0x1000 0x2000): 4096 pages, percpu_pagelist_fraction 8 (the
+ * least allowed): high 512, high / 4 = 128 above the cap of PAGE_SHIFT * 8
+ * = 96. Expect batch 96; at fraction 16, high 256 and batch 64 (no cap).
+ */
+static void pcp_batch_cap(void)
+{
+	struct mm_machine *m = simple(11, 0x2000, 0x1000, 0x2000);
+	struct mm_pcp_info info;
+	ASSERT_TRUE(m);
+	/* the boot pageset before set-up: high 0, batch 1 */
+	ASSERT_EQ(mm_pcp_info(m, 0, MM_ZONE_NORMAL, 0, &info, NULL, 0), 0);
+	ASSERT_EQ(info.high, 0);
+	ASSERT_EQ(info.batch, 1);
+	ASSERT_EQ(mm_setup_per_cpu_pageset(m), 0);
+	ASSERT_EQ(mm_percpu_pagelist_fraction(m, 8), 0);
+	ASSERT_EQ(mm_pcp_info(m, 0, MM_ZONE_NORMAL, 0, &info, NULL, 0), 0);
+	ASSERT_EQ(info.high, 512);
+	ASSERT_EQ(info.batch, 96);
+	ASSERT_EQ(mm_percpu_pagelist_fraction(m, 16), 0);
+	ASSERT_EQ(mm_pcp_info(m, 0, MM_ZONE_NORMAL, 0, &info, NULL, 0), 0);
+	ASSERT_EQ(info.high, 256);
+	ASSERT_EQ(info.batch, 64);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
  *   NORMAL [0x1000 0x1010) with MAX_ORDER 3 (orders 0..2), handed over as one
  *   order-4 block (bootmem-sized, above MAX_ORDER).
  * Expect four order-2 blocks (the largest order), an order-2 allocation to
@@ -512,6 +651,19 @@ static void refcounts_and_zeroing(void)
 	ASSERT_EQ(pi.refcount, 1);
 	ASSERT_TRUE(pi.flags & MM_PAGE_ALLOCATED);
 	ASSERT_EQ(mm_phys_write(m, p << 12, "data", 4), 0);
+	ASSERT_EQ(mm_put_page(m, p), 0);
+	ASSERT_EQ(zone_free(m, 0, MM_ZONE_NORMAL), 4);
+	/* two extra references: put_page drops them one by one, the block
+	 * goes only with the last */
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 1, &p), 0);
+	ASSERT_EQ(mm_get_page(m, p), 0);
+	ASSERT_EQ(mm_get_page(m, p), 0);
+	ASSERT_EQ(mm_put_page(m, p), 0);
+	ASSERT_EQ(mm_put_page(m, p), 0);
+	ASSERT_EQ(mm_page_info(m, p, &pi), 0);
+	ASSERT_EQ(pi.refcount, 1);
+	ASSERT_TRUE(pi.flags & MM_PAGE_ALLOCATED);
+	ASSERT_EQ(zone_free(m, 0, MM_ZONE_NORMAL), 2);
 	ASSERT_EQ(mm_put_page(m, p), 0);
 	ASSERT_EQ(zone_free(m, 0, MM_ZONE_NORMAL), 4);
 	ASSERT_EQ(mm_get_zeroed_page(m, MM_GFP_KERNEL, &p), 0);
@@ -796,6 +948,53 @@ static void neg_double_free_pcp(void)
 	mm_machine_destroy(m);
 }
 
+/*
+ *   node [0x1000 0x1100), memory present out of address order and over an
+ *   existing range: [0x1080 0x1100), then [0x1000 0x1040), then
+ *   [0x1020 0x10c0), which only fills the gap [0x1040 0x1080).
+ * Expect three memmap arrays in address order, every pfn of the node with a
+ * struct page naming it, and a clean verify.
+ */
+static void memory_present_out_of_order(void)
+{
+	struct mm_machine *m = mk(11, 0x2000);
+	struct mm_page_info pi;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_node_add_sparse(m, 0, 0x1000, 0x1100), 0);
+	ASSERT_EQ(mm_memory_present(m, 0, 0x1080, 0x1100), 0);
+	ASSERT_EQ(mm_memory_present(m, 0, 0x1000, 0x1040), 0);
+	ASSERT_EQ(mm_page_info(m, 0x1050, &pi), -ENOENT);
+	ASSERT_EQ(mm_memory_present(m, 0, 0x1020, 0x10c0), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	for (mm_pfn_t pfn = 0x1000; pfn < 0x1100; pfn++)
+		ASSERT_EQ(mm_page_info(m, pfn, &pi), 0);
+	ASSERT_EQ(mm_page_info(m, 0x1100, &pi), -ENOENT);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ *   NORMAL [0x1000 0x1004), 0x1002 and 0x1003 never handed over (reserved).
+ * Expect an extra reference on a reserved page to be dropped quietly by
+ * put_page, and only the last one refused (BAD_PAGE).
+ */
+static void reserved_page_extra_ref(void)
+{
+	struct mm_machine *m = mk(11, 0x2000);
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_node_add(m, 0, 0x1000, 0x1004), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(give(m, 0x1000, 0x1002, 0x2000, 11), 0);
+	ASSERT_EQ(mm_get_page(m, 0x1002), 0);
+	ASSERT_EQ(mm_put_page(m, 0x1002), 0);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_put_page(m, 0x1002), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BAD_PAGE), 1);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++) {
@@ -810,6 +1009,13 @@ int main(void)
 		RUN(other_nodes_and_thisnode);
 		RUN(watermarks_and_dips);
 		RUN(lowmem_reserve);
+		RUN(highmem_wmark_scaled);
+		RUN(watermark_order_fragmented);
+		RUN(pcp_batch_cap);
+		RUN(handoff_block_past_node);
+		RUN(zeroing_keeps_other_frames);
+		RUN(memory_present_out_of_order);
+		RUN(reserved_page_extra_ref);
 		RUN(max_order_blocks);
 		RUN(split_page_rule);
 		RUN(exact_alloc);

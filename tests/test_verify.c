@@ -255,14 +255,17 @@ static void free_tail_elsewhere(void)
 
 /* A free page that names another pfn, is mapped or owned, or is a slab
  * page: free_pages_check lets none of these onto a free list, and the
- * library works from each block head's pfn field. */
+ * library works from each block head's pfn field. A wrong pfn field is
+ * mm_memmap_verify's to catch (it runs first and checks every page), so
+ * page_alloc's own pfn check is a second line that mm_verify never
+ * reaches. */
 static void free_page_fields(void)
 {
 	struct mm_machine *m = setup();
 	ASSERT_TRUE(m);
-	CORRUPT(m, 0xf09, p->pfn = 0xf0a, "pfn 0xf09: struct page names pfn 0xf0a");
-	CORRUPT(m, 0xf08, p->pfn = 0xf00, "pfn 0xf08: struct page names pfn 0xf00");
-	CORRUPT(m, 0x1181, p->pfn = 0, "pfn 0x1181: struct page names pfn 0");
+	CORRUPT(m, 0xf09, p->pfn = 0xf0a, "memmap array 0: page of pfn 0xf09 names pfn 0xf0a");
+	CORRUPT(m, 0xf08, p->pfn = 0xf00, "memmap array 0: page of pfn 0xf08 names pfn 0xf00");
+	CORRUPT(m, 0x1181, p->pfn = 0, "memmap array 0: page of pfn 0x1181 names pfn 0");
 	CORRUPT(m, 0xf09, p->mapcount = 0, "free pfn 0xf09: mapcount 0");
 	CORRUPT(m, 0xf08, p->mapcount = 0, "free pfn 0xf08: mapcount 0");
 	CORRUPT(m, 0xf0f, p->mapping = 0x40, "free pfn 0xf0f: mapcount -1 mapping 0x40");
@@ -270,8 +273,8 @@ static void free_page_fields(void)
 	CORRUPT(m, 0xf08, p->flags |= MM_PG_SLAB, "free head pfn 0xf08: flags");
 	CORRUPT(m, 0x100c, p->mapcount = 0, "per-CPU page pfn 0x100c: node 0 zone 1 flags");
 	/* an interior page of an allocated or reserved stretch, too */
-	CORRUPT(m, 0x1002, p->pfn = 0x1003, "pfn 0x1002: struct page names pfn 0x1003");
-	CORRUPT(m, 0xf80, p->pfn = 0xf81, "pfn 0xf80: struct page names pfn 0xf81");
+	CORRUPT(m, 0x1002, p->pfn = 0x1003, "memmap array 0: page of pfn 0x1002 names pfn 0x1003");
+	CORRUPT(m, 0xf80, p->pfn = 0xf81, "memmap array 0: page of pfn 0xf80 names pfn 0xf81");
 	mm_machine_destroy(m);
 }
 
@@ -473,14 +476,492 @@ static void broken_back_links(void)
 }
 
 /* mm_memmap_verify: the pages at the edges of a memmap array must name
- * their pfns (a memmap array is one per registered range: here the node). */
+ * their pfns (a memmap array is one per registered range: here the node),
+ * as must every page between (memmap_every_page). */
 static void memmap_edge_pfn(void)
 {
 	struct mm_machine *m = setup();
 	ASSERT_TRUE(m);
-	CORRUPT(m, NODE_START, p->pfn = NODE_START + 1, "memmap array 0: edge pages name pfns 0xf01 and 0x11ff");
-	CORRUPT(m, NODE_START, p->pfn = 0, "memmap array 0: edge pages name pfns 0 and 0x11ff");
-	CORRUPT(m, NODE_END - 1, p->pfn = NODE_END, "memmap array 0: edge pages name pfns 0xf00 and 0x1200");
+	CORRUPT(m, NODE_START, p->pfn = NODE_START + 1, "memmap array 0: page of pfn 0xf00 names pfn 0xf01");
+	CORRUPT(m, NODE_START, p->pfn = 0, "memmap array 0: page of pfn 0xf00 names pfn 0");
+	CORRUPT(m, NODE_END - 1, p->pfn = NODE_END, "memmap array 0: page of pfn 0x11ff names pfn 0x1200");
+	mm_machine_destroy(m);
+}
+
+/* ---- the boot stages: e820, early_res, meminfo, memblock, bootmem ----- */
+
+/* The boot-stage tables are private to their stage files: lib/internal.h's
+ * white-box views (mm_*_view) reach them. CORRUPT_TABLE saves the whole
+ * table and its counts, runs `edit` (a statement on `e`, the entry array of
+ * type T, and `v`, the view), expects the message, restores, expects a
+ * clean verify. */
+#define CORRUPT_TABLE(m, viewfn, T, edit, want)                                        \
+	do {                                                                           \
+		struct mm_table_view v;                                                \
+		viewfn((m), &v);                                                       \
+		T *const e = v.entries;                                                \
+		T saved_[MAX_SAVED];                                                   \
+		const uint32_t nr_ = *v.nr, max_ = *v.max;                             \
+		const uint32_t fw_nr_ = v.fw_nr ? *v.fw_nr : 0;                        \
+		const bool flag_ = v.flag ? *v.flag : false;                           \
+		ASSERT_TRUE(e && max_ <= MAX_SAVED);                                   \
+		memcpy(saved_, e, max_ * sizeof(T));                                   \
+		edit;                                                                  \
+		expect_caught((m), #edit, (want), __LINE__);                           \
+		memcpy(e, saved_, max_ * sizeof(T));                                   \
+		*v.nr = nr_;                                                           \
+		*v.max = max_;                                                         \
+		if (v.fw_nr)                                                           \
+			*v.fw_nr = fw_nr_;                                             \
+		if (v.flag)                                                            \
+			*v.flag = flag_;                                               \
+		expect_clean((m), #edit, __LINE__);                                    \
+	} while (0)
+#define MAX_SAVED 128
+
+/* A 2.6.29 x86_32 machine with a sanitized e820 table
+ *   0 [0, 0x9f000) RAM   1 [0xf0000, 0x100000) reserved   2 [1 MiB, 128 MiB) RAM
+ * and early reservations [0x1000, 0x2000) "A" and [0x5000, 0x6000) "B". */
+static struct mm_machine *boot_setup(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	mm_config_default(&cfg, MM_ERA_2_6_29);
+	if (mm_machine_create(&cfg, &m))
+		return NULL;
+	if (mm_e820_add(m, 0x100000, 0x7f00000, MM_E820_RAM) ||
+	    mm_e820_add(m, 0xf0000, 0x10000, MM_E820_RESERVED) ||
+	    mm_e820_add(m, 0, 0x9f000, MM_E820_RAM) || mm_e820_sanitize(m) ||
+	    mm_reserve_early(m, 0x1000, 0x2000, "A") || mm_reserve_early(m, 0x5000, 0x6000, "B") ||
+	    mm_verify(m) || mm_report_count(m)) {
+		mm_machine_destroy(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* mm_e820_verify: counts within the table; a sanitized table has no empty,
+ * wrapping or untyped entry, is sorted and disjoint, and merged except for
+ * the no-merge types. */
+static void e820_checks(void)
+{
+	struct mm_machine *m = boot_setup();
+	struct mm_table_view tv;
+	ASSERT_TRUE(m);
+	mm_e820_view(m, &tv);
+	ASSERT_EQ(*tv.nr, 3);
+	ASSERT_TRUE(*tv.flag);
+	CORRUPT_TABLE(m, mm_e820_view, struct mm_e820_entry, *v.nr = *v.max + 1,
+		      "e820: 129 entries in a table of 128");
+	CORRUPT_TABLE(m, mm_e820_view, struct mm_e820_entry, *v.fw_nr = *v.max + 1,
+		      "e820: firmware copy has 129 of 128");
+	CORRUPT_TABLE(m, mm_e820_view, struct mm_e820_entry, e[1].size = 0,
+		      "e820: sanitized entry 1 has size 0");
+	CORRUPT_TABLE(m, mm_e820_view, struct mm_e820_entry, e[2].size = UINT64_MAX - 0xfffff,
+		      "e820: sanitized entry 2 wraps");
+	CORRUPT_TABLE(m, mm_e820_view, struct mm_e820_entry, e[0].type = 0,
+		      "e820: sanitized entry 0 has type 0");
+	CORRUPT_TABLE(m, mm_e820_view, struct mm_e820_entry, e[1].addr = 0x9e000,
+		      "e820: sanitized entries 0 and 1 overlap or are unsorted");
+	CORRUPT_TABLE(m, mm_e820_view, struct mm_e820_entry, e[2].addr = 0xf0000,
+		      "e820: sanitized entries 1 and 2 overlap or are unsorted");
+	CORRUPT_TABLE(m, mm_e820_view, struct mm_e820_entry, e[1].type = MM_E820_RAM,
+		      "e820: sanitized entries 1 and 2 should have merged");
+	CORRUPT_TABLE(m, mm_e820_view, struct mm_e820_entry,
+		      (e[0].size = 0xf0000, e[1].type = MM_E820_RAM),
+		      "e820: sanitized entries 0 and 1 should have merged");
+	/* adjacent PRAM (or soft-reserved) entries stay apart after a sanitize */
+	{
+		struct mm_e820_entry saved[3];
+		struct mm_e820_entry *e = tv.entries;
+		memcpy(saved, e, sizeof(saved));
+		e[1].type = e[2].type = MM_E820_PRAM;
+		ASSERT_EQ(mm_verify(m), 0);
+		e[1].type = e[2].type = MM_E820_SOFT_RESERVED;
+		ASSERT_EQ(mm_verify(m), 0);
+		memcpy(e, saved, sizeof(saved));
+	}
+	/* a fresh machine's table has no work block, so no entries */
+	{
+		struct mm_machine *fresh = NULL;
+		struct mm_config cfg;
+		struct mm_table_view fv;
+		mm_config_default(&cfg, MM_ERA_2_6_29);
+		ASSERT_EQ(mm_machine_create(&cfg, &fresh), 0);
+		mm_e820_view(fresh, &fv);
+		ASSERT_TRUE(fv.entries == NULL);
+		*fv.nr = 1;
+		expect_caught(fresh, "nr 1 without a work block", "e820: entries without the work block",
+			      __LINE__);
+		*fv.nr = 0;
+		*fv.fw_nr = 1;
+		expect_caught(fresh, "fw_nr 1 without a work block",
+			      "e820: entries without the work block", __LINE__);
+		*fv.fw_nr = 0;
+		expect_clean(fresh, "the empty table", __LINE__);
+		mm_machine_destroy(fresh);
+	}
+	/* an unsanitized table may hold anything a firmware or an update left
+	 * (the kernel's add and update append raw pieces): no order checks */
+	ASSERT_EQ(mm_e820_add(m, 0, 0x1000, MM_E820_RAM), 0);
+	ASSERT_TRUE(!*tv.flag);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* mm_early_res_verify: entries within the slots, each non-empty, named
+ * with a terminated string, no two overlapping. */
+static void early_res_checks(void)
+{
+	struct mm_machine *m = boot_setup();
+	ASSERT_TRUE(m);
+	/* entry 0 is the BIOS data page [0, 0x1000) every 2.6.29 machine has */
+	CORRUPT_TABLE(m, mm_early_res_view, struct mm_early_res, *v.nr = *v.max + 1,
+		      "early_res: 21 entries in 20 slots");
+	CORRUPT_TABLE(m, mm_early_res_view, struct mm_early_res, e[1].end = e[1].start,
+		      "early_res: entry 1 [0x1000, 0x1000) empty or inverted");
+	CORRUPT_TABLE(m, mm_early_res_view, struct mm_early_res, e[2].end = 0x4000,
+		      "early_res: entry 2 [0x5000, 0x4000) empty or inverted");
+	CORRUPT_TABLE(m, mm_early_res_view, struct mm_early_res,
+		      memset(e[2].name, 'x', sizeof(e[2].name)),
+		      "early_res: entry 2 name not terminated");
+	CORRUPT_TABLE(m, mm_early_res_view, struct mm_early_res, e[2].start = 0x1fff,
+		      "early_res: entries 1 and 2 overlap");
+	CORRUPT_TABLE(m, mm_early_res_view, struct mm_early_res,
+		      (e[1].start = 0x5fff, e[1].end = 0x7000), "early_res: entries 1 and 2 overlap");
+	CORRUPT_TABLE(m, mm_early_res_view, struct mm_early_res, e[2].start = 0xfff,
+		      "early_res: entries 0 and 2 overlap");
+	/* touching entries do not overlap */
+	{
+		struct mm_table_view v;
+		struct mm_early_res *e;
+		mm_early_res_view(m, &v);
+		e = v.entries;
+		e[2].start = 0x2000;
+		ASSERT_EQ(mm_verify(m), 0);
+		e[2].start = 0x5000;
+	}
+	mm_machine_destroy(m);
+}
+
+/* An ARM machine with meminfo banks [0, 1 MiB) and [2 MiB, 3 MiB), checked
+ * (sanity_check) when `checked`. */
+static struct mm_machine *meminfo_setup(bool checked)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	mm_config_default(&cfg, MM_ERA_2_6_29);
+	cfg.profile = MM_PROFILE_ARM;
+	cfg.meminfo_nr_banks = 8;
+	if (mm_machine_create(&cfg, &m))
+		return NULL;
+	if (mm_meminfo_add(m, 0, 0x100000, 0) || mm_meminfo_add(m, 0x200000, 0x100000, 0) ||
+	    (checked && mm_meminfo_sanity_check(m, 0, 0, true)) || mm_verify(m) ||
+	    mm_report_count(m)) {
+		mm_machine_destroy(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* mm_meminfo_verify: banks within the table, page aligned, non-empty, not
+ * wrapping, on a valid node, disjoint; no highmem before the check; after
+ * it sorted, highmem banks above vmalloc_min and lowmem ones below. */
+static void meminfo_checks(void)
+{
+	struct mm_machine *m = meminfo_setup(false);
+	ASSERT_TRUE(m);
+	CORRUPT_TABLE(m, mm_meminfo_view, struct mm_membank, *v.nr = *v.max + 1,
+		      "meminfo: 9 banks of 8");
+	CORRUPT_TABLE(m, mm_meminfo_view, struct mm_membank, e[0].size = 0,
+		      "meminfo: bank 0 empty or not page aligned");
+	CORRUPT_TABLE(m, mm_meminfo_view, struct mm_membank, e[1].start = 0x200800,
+		      "meminfo: bank 1 empty or not page aligned");
+	CORRUPT_TABLE(m, mm_meminfo_view, struct mm_membank, e[1].size = 0x100001,
+		      "meminfo: bank 1 empty or not page aligned");
+	CORRUPT_TABLE(m, mm_meminfo_view, struct mm_membank, e[1].start = UINT64_MAX - 0xfff,
+		      "meminfo: bank 1 wraps");
+	CORRUPT_TABLE(m, mm_meminfo_view, struct mm_membank, e[0].node = -1, "meminfo: bank 0 node -1");
+	CORRUPT_TABLE(m, mm_meminfo_view, struct mm_membank, e[1].node = MM_MAX_NUMNODES,
+		      "meminfo: bank 1 node 64");
+	CORRUPT_TABLE(m, mm_meminfo_view, struct mm_membank, e[1].start = 0xff000,
+		      "meminfo: banks 0 and 1 overlap");
+	CORRUPT_TABLE(m, mm_meminfo_view, struct mm_membank, e[0].size = 0x201000,
+		      "meminfo: banks 0 and 1 overlap");
+	CORRUPT_TABLE(m, mm_meminfo_view, struct mm_membank, e[1].highmem = true,
+		      "meminfo: bank 1 highmem before the check");
+	/* before the check, banks may come in any order */
+	CORRUPT_TABLE(m, mm_meminfo_view, struct mm_membank, (e[0].start = 0x400000, e[0].size = 0),
+		      "meminfo: bank 0 empty or not page aligned");
+	{
+		struct mm_table_view v;
+		struct mm_membank *e;
+		mm_meminfo_view(m, &v);
+		e = v.entries;
+		e[0].start = 0x400000;
+		ASSERT_EQ(mm_verify(m), 0);
+		e[0].start = 0;
+	}
+	mm_machine_destroy(m);
+
+	m = meminfo_setup(true);
+	ASSERT_TRUE(m);
+	CORRUPT_TABLE(m, mm_meminfo_view, struct mm_membank, e[0].start = 0x400000,
+		      "meminfo: banks 0, 1 unsorted");
+	CORRUPT_TABLE(m, mm_meminfo_view, struct mm_membank, e[0].highmem = true,
+		      "meminfo: highmem bank 0 below vmalloc_min");
+	CORRUPT_TABLE(m, mm_meminfo_view, struct mm_membank, e[1].size = 0x40000000,
+		      "meminfo: lowmem bank 1 crosses vmalloc_min");
+	mm_machine_destroy(m);
+}
+
+/* mm_memblock_verify, through the public struct (const cast away): arrays
+ * present, cnt within max, the empty marker, every region non-empty, not
+ * wrapping, with known flags and a valid nid, sorted, disjoint, merged, and
+ * total_size their sum. memory: [1 MiB, 16 MiB) and [32 MiB, 48 MiB);
+ * reserved: [2 MiB, 3 MiB). */
+static void memblock_checks(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	struct mm_memblock *mb;
+	struct mm_memblock_region *r, saved_r[2];
+	struct mm_memblock_type saved_t;
+	mm_config_default(&cfg, MM_ERA_MODERN);
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_memblock_add(m, 0x100000, 0xf00000), 0);
+	ASSERT_EQ(mm_memblock_add(m, 0x2000000, 0x1000000), 0);
+	ASSERT_EQ(mm_memblock_reserve(m, 0x200000, 0x100000), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mb = (struct mm_memblock *)mm_memblock_get(m);
+	r = mb->memory.regions;
+	ASSERT_EQ(mb->memory.cnt, 2);
+	memcpy(saved_r, r, sizeof(saved_r));
+	saved_t = mb->memory;
+#define MB_CORRUPT(edit, want)                                                         \
+	do {                                                                           \
+		edit;                                                                  \
+		expect_caught(m, #edit, (want), __LINE__);                             \
+		memcpy(r, saved_r, sizeof(saved_r));                                   \
+		mb->memory = saved_t;                                                  \
+		expect_clean(m, #edit, __LINE__);                                      \
+	} while (0)
+	MB_CORRUPT(mb->memory.regions = NULL, "memblock.memory: no region array");
+	MB_CORRUPT(mb->memory.max = 0, "memblock.memory: no region array");
+	MB_CORRUPT(mb->memory.cnt = mb->memory.max + 1, "memblock.memory: cnt 129 > max 128");
+	MB_CORRUPT(mb->memory.cnt = 0, "memblock.memory: regions[0] in use with cnt 0");
+	MB_CORRUPT(r[1].size = 0, "memblock.memory[1]: size 0");
+	MB_CORRUPT(r[1].size = ~(mm_phys_addr_t)0, "memblock.memory[1]: [0x2000000+0xffffffffffffffff] wraps");
+	MB_CORRUPT(r[0].flags = (enum mm_memblock_flags)0x100, "memblock.memory[0]: flags 0x100");
+	MB_CORRUPT(r[1].nid = MM_MAX_NUMNODES + 1, "memblock.memory[1]: nid 65");
+	MB_CORRUPT(r[0].nid = -2, "memblock.memory[0]: nid -2");
+	MB_CORRUPT(r[1].base = 0xfff000, "memblock.memory[1]: not sorted/disjoint");
+	MB_CORRUPT((r[0].size = 0x1f00000, mb->memory.total_size += 0x1000000),
+		   "memblock.memory[1]: mergeable neighbours left apart");
+	MB_CORRUPT(mb->memory.total_size += 0x1000, "memblock.memory: total_size 0x1f01000 != sum 0x1f00000");
+	/* neighbours that touch but differ in nid or flags stay apart */
+	r[0].size = 0x1f00000;
+	mb->memory.total_size += 0x1000000;
+	r[1].flags = MM_MEMBLOCK_HOTPLUG;
+	ASSERT_EQ(mm_verify(m), 0);
+	r[1].flags = MM_MEMBLOCK_NONE;
+	r[1].nid = 1;
+	ASSERT_EQ(mm_verify(m), 0);
+	memcpy(r, saved_r, sizeof(saved_r));
+	mb->memory = saved_t;
+	ASSERT_EQ(mm_verify(m), 0);
+	/* the empty marker: regions[0] of size 0 with cnt, base, flags and
+	 * total_size as the convention leaves them */
+	r = mb->reserved.regions;
+	memcpy(saved_r, r, sizeof(saved_r[0]));
+	saved_t = mb->reserved;
+#undef MB_CORRUPT
+#define MB_CORRUPT(edit, want)                                                         \
+	do {                                                                           \
+		edit;                                                                  \
+		expect_caught(m, #edit, (want), __LINE__);                             \
+		memcpy(r, saved_r, sizeof(saved_r[0]));                                \
+		mb->reserved = saved_t;                                                \
+		expect_clean(m, #edit, __LINE__);                                      \
+	} while (0)
+	MB_CORRUPT((r[0].size = 0, r[0].base = 0, mb->reserved.total_size = 0, mb->reserved.cnt = 2),
+		   "memblock.reserved: bad empty marker (cnt 2, total 0)");
+	MB_CORRUPT((r[0].size = 0, mb->reserved.total_size = 0),
+		   "memblock.reserved: bad empty marker (cnt 1, total 0)");
+	MB_CORRUPT((r[0].size = 0, r[0].base = 0, r[0].flags = MM_MEMBLOCK_MIRROR, mb->reserved.total_size = 0),
+		   "memblock.reserved: bad empty marker (cnt 1, total 0)");
+	MB_CORRUPT((r[0].size = 0, r[0].base = 0),
+		   "memblock.reserved: bad empty marker (cnt 1, total 0x100000)");
+#undef MB_CORRUPT
+	mm_machine_destroy(m);
+}
+
+/* mm_bootmem_verify: the node count and hand-off state in range; each node
+ * with a valid nid, a non-empty span below lowmem, the bitmap size its span
+ * needs, sorted, disjoint, its nid once; before the hand-off a bitmap whose
+ * padding bits past the node stay set, the search hint and last_end_off
+ * inside the node; after it no bitmap. Node 0 spans [0, 0xff0): 4080
+ * pages, a bitmap of 512 bytes (128 words), bits 4080 ... 4095 padding;
+ * node 1 spans [0x1000, 0x2000). */
+static void bootmem_checks(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	struct mm_bootmem_view v0, v1;
+	uint32_t *map;
+	mm_config_default(&cfg, MM_ERA_2_6_29);
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_init_bootmem_node(m, 1, 0x1100, 0x1000, 0x2000, NULL), 0);
+	ASSERT_EQ(mm_init_bootmem_node(m, 0, 0x100, 0, 0xff0, NULL), 0);
+	ASSERT_EQ(mm_free_bootmem(m, 0x200000, 0x400000), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	ASSERT_TRUE(mm_bootmem_view(m, 0, &v0));
+	ASSERT_TRUE(mm_bootmem_view(m, 1, &v1));
+	ASSERT_TRUE(!mm_bootmem_view(m, 2, &v1) && mm_bootmem_view(m, 1, &v1));
+	ASSERT_EQ(*v0.nid, 0);
+	ASSERT_EQ(*v1.nid, 1);
+	ASSERT_EQ(*v0.map_bytes, 512);
+	map = *v0.map;
+#define BM_CORRUPT(lval, val, want)                                                    \
+	do {                                                                           \
+		const __typeof__(lval) saved_ = (lval);                                \
+		(lval) = (val);                                                        \
+		expect_caught(m, #lval " = " #val, (want), __LINE__);                  \
+		(lval) = saved_;                                                       \
+		expect_clean(m, #lval, __LINE__);                                      \
+	} while (0)
+	BM_CORRUPT(*v0.nr, MM_MAX_NODES + 1, "bootmem: 9 nodes");
+	BM_CORRUPT(*v0.handoff, -1, "bootmem: hand-off state -1");
+	BM_CORRUPT(*v0.handoff, 3, "bootmem: hand-off state 3");
+	BM_CORRUPT(*v0.nid, -1, "bootmem: node nid -1");
+	BM_CORRUPT(*v1.nid, MM_MAX_NODES, "bootmem: node nid 8");
+	BM_CORRUPT(*v1.low_pfn, 0x1000, "bootmem: node 1 span [0x1000, 0x1000) empty or above lowmem");
+	BM_CORRUPT(*v0.min_pfn, 0xff0, "bootmem: node 0 span [0xff0, 0xff0) empty or above lowmem");
+	BM_CORRUPT(*v1.low_pfn, 0x40000000,
+		   "bootmem: node 1 span [0x1000, 0x40000000) empty or above lowmem");
+	BM_CORRUPT(*v0.map_bytes, 516, "bootmem: node 0 bitmap 516 bytes");
+	BM_CORRUPT(*v0.map_bytes, 508, "bootmem: node 0 bitmap 508 bytes");
+	/* node 1 moved down over node 0's end, same size */
+	*v1.min_pfn = 0xfe0;
+	*v1.low_pfn = 0x1fe0;
+	expect_caught(m, "node 1 moved to [0xfe0, 0x1fe0)",
+		      "bootmem: node list unsorted or overlapping at node 1", __LINE__);
+	*v1.min_pfn = 0x1000;
+	*v1.low_pfn = 0x2000;
+	expect_clean(m, "node 1", __LINE__);
+	BM_CORRUPT(*v1.nid, 0, "bootmem: nid 0 twice");
+	BM_CORRUPT(*v0.handoff, 1, "bootmem: node 0 bitmap alive after hand-off");
+	BM_CORRUPT(*v0.map, NULL, "bootmem: node 0 without bitmap");
+	BM_CORRUPT(map[127], map[127] & ~(1u << 31), "bootmem: node 0 padding bit 4095 clear");
+	BM_CORRUPT(map[127], map[127] & ~(1u << 16), "bootmem: node 0 padding bit 4080 clear");
+	BM_CORRUPT(*v0.hint_idx, 4081, "bootmem: node 0 hint 4081 beyond 4080 pages");
+	BM_CORRUPT(*v0.last_end_off, 0xff0001, "bootmem: node 0 last_end_off 0xff0001 beyond the node");
+#undef BM_CORRUPT
+	/* at the edges: a hint of every page, last_end_off at the node's end,
+	 * the node's last page (bit 4079) free, nodes touching */
+	*v0.hint_idx = 4080;
+	*v0.last_end_off = 0xff0000;
+	map[127] &= ~(1u << 15);
+	ASSERT_EQ(mm_verify(m), 0);
+	*v1.min_pfn = 0xff0;
+	*v1.low_pfn = 0x1ff0;
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Every stage's verify starts by checking that its state exists. */
+static void state_missing(void)
+{
+	struct mm_machine *m = boot_setup();
+	ASSERT_TRUE(m);
+#define MISSING(field, want)                                                           \
+	do {                                                                           \
+		void *saved_ = m->field;                                               \
+		m->field = NULL;                                                       \
+		expect_caught(m, #field " = NULL", (want), __LINE__);                  \
+		m->field = saved_;                                                     \
+		expect_clean(m, #field, __LINE__);                                     \
+	} while (0)
+	MISSING(e820, "e820: state missing");
+	MISSING(early_res, "early_res: state missing");
+	MISSING(meminfo, "meminfo: state missing");
+	MISSING(memblock, "memblock: no state");
+	MISSING(bootmem, "bootmem state missing");
+#undef MISSING
+	mm_machine_destroy(m);
+}
+
+/* Not a verify check, but reachable only white-box until a stage maps
+ * pages: free_pages_check refuses the last-reference free of a block with
+ * a tail page that is mapped, owned or a slab page, naming that page; the
+ * block stays allocated. The order-2 block at 0x1004 of the banner. */
+static void free_pages_check_tail(void)
+{
+	struct mm_machine *m = setup();
+	struct mm_page *tail;
+	ASSERT_TRUE(m);
+	tail = page(m, 0x1006);
+	ASSERT_TRUE(tail);
+	tail->mapcount = 0;
+	ASSERT_EQ(mm_free_pages(m, 0x1004, 2), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BAD_PAGE), 1);
+	ASSERT_EQ(mm_last_report(m)->addr, 0x1006);
+	ASSERT_TRUE(strstr(mm_last_report(m)->msg, "Bad page state: pfn 0x1006 mapcount 0 mapping 0") ==
+		    mm_last_report(m)->msg);
+	tail->mapcount = -1;
+	tail->mapping = 0x40;
+	ASSERT_EQ(mm_free_pages(m, 0x1004, 2), -EINVAL);
+	ASSERT_TRUE(strstr(mm_last_report(m)->msg, "Bad page state: pfn 0x1006 mapcount -1 mapping 0x40") ==
+		    mm_last_report(m)->msg);
+	tail->mapping = 0;
+	ASSERT_EQ(mm_verify(m), 0);
+	ASSERT_EQ(mm_free_pages(m, 0x1004, 2), 0);
+	ASSERT_EQ(mm_report_count(m), 2);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* mm_memmap_verify's own counts: arrays within their room, the look-up
+ * cache naming an array, each array non-empty, the page count their sum.
+ * The machine of the banner has one array, [0xf00, 0x1200). */
+static void memmap_counts(void)
+{
+	struct mm_machine *m = setup();
+	struct mm_memmap_view v;
+	char want[96];
+	ASSERT_TRUE(m);
+	mm_memmap_view(m, &v);
+	ASSERT_EQ(*v.nr_chunks, 1);
+	ASSERT_TRUE(v.start0 && *v.start0 == NODE_START && *v.end0 == NODE_END);
+	ASSERT_EQ(*v.nr_pages, NODE_END - NODE_START);
+#define MM_CORRUPT(lval, val, want)                                                    \
+	do {                                                                           \
+		const __typeof__(lval) saved_ = (lval);                                \
+		(lval) = (val);                                                        \
+		expect_caught(m, #lval " = " #val, (want), __LINE__);                  \
+		(lval) = saved_;                                                       \
+		expect_clean(m, #lval, __LINE__);                                      \
+	} while (0)
+	snprintf(want, sizeof(want), "memmap: %u arrays, room for %u", *v.cap + 1, *v.cap);
+	MM_CORRUPT(*v.nr_chunks, *v.cap + 1, want);
+	MM_CORRUPT(*v.last, 1, "memmap: cached array 1 of 1");
+	MM_CORRUPT(*v.end0, NODE_START, "memmap array 0: [0xf00, 0xf00)");
+	MM_CORRUPT(*v.nr_pages, 0x301, "memmap: 769 pages counted, arrays hold 768");
+	MM_CORRUPT(*v.nr_pages, 0x2ff, "memmap: 767 pages counted, arrays hold 768");
+#undef MM_CORRUPT
+	mm_machine_destroy(m);
+}
+
+/* mm_memmap_verify checks every page, not only the edges of an array: a
+ * page in the middle that names another pfn is caught before page_alloc's
+ * walk reaches it. */
+static void memmap_every_page(void)
+{
+	struct mm_machine *m = setup();
+	ASSERT_TRUE(m);
+	CORRUPT(m, 0x1080, p->pfn = 0x1081, "memmap array 0: page of pfn 0x1080 names pfn 0x1081");
+	CORRUPT(m, 0xf01, p->pfn = 0xf00, "memmap array 0: page of pfn 0xf01 names pfn 0xf00");
+	CORRUPT(m, 0x11fe, p->pfn = 0, "memmap array 0: page of pfn 0x11fe names pfn 0");
 	mm_machine_destroy(m);
 }
 
@@ -528,6 +1009,15 @@ int main(int argc, char **argv)
 		RUN(broken_back_links);
 		RUN(memmap_edge_pfn);
 		RUN(free_mark_wrong);
+		RUN(memmap_every_page);
+		RUN(memmap_counts);
+		RUN(free_pages_check_tail);
 	}
+	RUN(e820_checks);
+	RUN(early_res_checks);
+	RUN(meminfo_checks);
+	RUN(memblock_checks);
+	RUN(bootmem_checks);
+	RUN(state_missing);
 	return check_summary("test_verify");
 }

@@ -34,7 +34,9 @@ enum mm_profile {
 	MM_PROFILE_ARM = 2,     /* 2-level, memory from meminfo banks */
 };
 
-/* Era switches (cfg.features). mm_config_default() sets them from the era. */
+/* Era switches (cfg.features). mm_config_default() sets them from the era.
+ * mm_machine_create refuses a feature or hardening bit that no stage
+ * implements yet (docs/checking.md lists which do). */
 enum {
 	MM_FEAT_ZERO_PAGE = 1u << 0,          /* read faults map the shared zero page (2.6.32+) */
 	MM_FEAT_E820_REMOVE_SPLIT = 1u << 1,  /* e820 remove splits an entry strictly inside (modern) */
@@ -43,6 +45,7 @@ enum {
 	MM_FEAT_WATERMARK_MODERN = 1u << 4,   /* zone_watermark_ok: modern order>0 rule */
 	MM_FEAT_REUSE_REFCOUNT = 1u << 5,     /* do_wp_page reuse on refcount==1 (5.9+) */
 	MM_FEAT_FREELIST_SWAB = 1u << 6,      /* hardened freelist uses swab(slot addr) (5.7+) */
+	MM_FEAT_HIGHMEM_MEMBLOCK = 1u << 7,   /* the arch's highmem step walks memblock, not e820 (modern) */
 };
 
 /* Hardening switches (cfg.hardening). */
