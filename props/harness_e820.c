@@ -11,6 +11,11 @@
  * before / after / overlap_start / overlap_end / contain / to_top, anchored
  * on an existing entry) make identical, nested, adjacent and overlapping
  * layouts of every type pair, zero sizes and ends at or past 2^64 common.
+ * boot_layout lays down a PC map and an early boot's reservations in one
+ * op; find_e820_area_rel draws find_e820_area's start and size relative to
+ * the oracle's entries and reservations (props_relative), so a candidate
+ * ending on a reservation's first byte is drawn often, not once in a
+ * million inputs.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -81,6 +86,8 @@ static const char *const res_name_names[] = {
 	"A_NAME_LONGER_THAN_FIFTEEN",
 };
 enum { F_EXACT, F_START_OFF, F_END_OFF, F_ABS };
+/* end of a relative find: no limit, exactly the candidate's end, one byte short */
+static const char *const find_end_names[] = { "top", "exact", "short" };
 static const char *const free_how_names[] = { "exact", "start_off", "end_off", "abs" };
 
 #define F_TYPE(nm) PROPS_ENUM(nm, type_names, type_values)
@@ -571,18 +578,13 @@ static int step_free_early(void *vctx, const struct props_op *op, struct props_r
 	return cmp_early(c, r);
 }
 
-static int step_find_area(void *vctx, const struct props_op *op, struct props_result *r)
+/* find_e820_area on both sides; with reserve, the usual caller's next step:
+ * reserve what was found. */
+static int find_area(struct e820_ctx *c, uint64_t start, uint64_t end, uint64_t size,
+		     uint64_t align, bool reserve, struct props_result *r)
 {
-	struct e820_ctx *c = vctx;
-	uint64_t start = op->v[0], end = op->v[1], size = op->v[2], shift = op->v[3], align;
 	uint64_t got_a = 0, want_a = 0;
 
-	if (op->v[5] != A_ABS && c->e.nr) {
-		const struct oe820_entry *e = &c->e.t[op->v[6] % c->e.nr];
-		start += op->v[5] == A_START ? e->addr : op->v[5] == A_END ? e->addr + e->size
-									 : e->addr + e->size / 2;
-	}
-	align = shift < 64 ? 1ull << shift : shift == 64 ? 0 : shift == 65 ? 3 : 0x1001;
 	r->expect.ret = oe820_find_e820_area(&c->er, &c->e, start, end, size, align, &want_a, &r->expect);
 	r->actual.ret = mm_find_e820_area(c->m, start, end, size, align, &got_a);
 	props_note(r, "align %#" PRIx64 " -> %d %#" PRIx64, align, r->actual.ret, got_a);
@@ -590,8 +592,7 @@ static int step_find_area(void *vctx, const struct props_op *op, struct props_re
 		return PROPS_FAIL;
 	if (!r->actual.ret)
 		PROPS_CHECK_EQ(r, "find_e820_area address", got_a, want_a);
-	if (!r->actual.ret && op->v[4]) {
-		/* the usual caller: find, then reserve what was found */
+	if (!r->actual.ret && reserve) {
 		r->expect.ret = oe820_early_reserve(&c->er, want_a, want_a + size, "find", false,
 						 &r->expect);
 		r->actual.ret = mm_reserve_early(c->m, got_a, got_a + size, "find");
@@ -600,6 +601,125 @@ static int step_find_area(void *vctx, const struct props_op *op, struct props_re
 		return cmp_early(c, r);
 	}
 	return PROPS_OK;
+}
+
+static int step_find_area(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+	uint64_t start = op->v[0], shift = op->v[3], align;
+
+	if (op->v[5] != A_ABS && c->e.nr) {
+		const struct oe820_entry *e = &c->e.t[op->v[6] % c->e.nr];
+		start += op->v[5] == A_START ? e->addr : op->v[5] == A_END ? e->addr + e->size
+									 : e->addr + e->size / 2;
+	}
+	align = shift < 64 ? 1ull << shift : shift == 64 ? 0 : shift == 65 ? 3 : 0x1001;
+	return find_area(c, start, op->v[1], op->v[2], align, op->v[4] != 0, r);
+}
+
+/* A PC firmware map and the reservations an early x86 boot makes in it
+ * (kernel image, page tables, initrd, EBDA), through the ordinary API: an
+ * input then finds areas among real reservations instead of waiting for
+ * random ranges to land inside RAM. */
+static int step_boot_layout(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	static const struct oe820_entry pc[] = {
+		{ 0x0, 0x9fc00, MM_E820_RAM },
+		{ 0x9fc00, 0x400, MM_E820_RESERVED },
+		{ 0xf0000, 0x10000, MM_E820_RESERVED },
+		{ 0x100000, 0x7ee0000, MM_E820_RAM },
+		{ 0x7fe0000, 0x20000, MM_E820_ACPI },
+		{ 0xfffc0000, 0x40000, MM_E820_RESERVED },
+		{ 0x100000000ull, 0x40000000ull, MM_E820_RAM },
+	};
+	static const struct oe820_res res[] = {
+		{ 0x1000000, 0x1800000, "TEXT_DATA_BSS", false },
+		{ 0x1800000, 0x1804000, "PGTABLE", false },
+		{ 0x7000000, 0x7800000, "RAMDISK", false },
+		{ 0x9f000, 0xa0000, "EBDA", true },
+		{ 0x100200000ull, 0x100201000ull, "BOOTMAP", false },
+	};
+	struct e820_ctx *c = vctx;
+	struct mm_e820_entry lib[sizeof(pc) / sizeof(pc[0])];
+	uint32_t nr = sizeof(pc) / sizeof(pc[0]), nres = 1 + (uint32_t)op->v[0];
+
+	for (uint32_t i = 0; i < nr; i++)
+		lib[i] = (struct mm_e820_entry){ pc[i].addr, pc[i].size, pc[i].type };
+	r->expect.ret = oe820_import(&c->e, pc, nr, &r->expect);
+	r->actual.ret = mm_e820_import(c->m, lib, nr);
+	if (props_compare(r) || cmp_e820(c, r))
+		return PROPS_FAIL;
+	for (uint32_t i = 0; i < nres && i < sizeof(res) / sizeof(res[0]); i++) {
+		const struct oe820_res *x = &res[i];
+		r->expect.ret = oe820_early_reserve(&c->er, x->start, x->end, x->name, x->overlap_ok,
+						 &r->expect);
+		r->actual.ret = x->overlap_ok ? mm_reserve_early_overlap_ok(c->m, x->start, x->end, x->name)
+					      : mm_reserve_early(c->m, x->start, x->end, x->name);
+		if (props_compare(r))
+			return PROPS_FAIL;
+	}
+	props_note(r, "%u entries, %u reservations -> %d", nr, nres, r->actual.ret);
+	return cmp_early(c, r);
+}
+
+/* Spans of the oracle's state, sorted by start: insertion into a small
+ * caller array (at most n). */
+static uint32_t span_add(struct props_span *sp, uint32_t n, uint32_t max, uint64_t a, uint64_t b)
+{
+	uint32_t i = n;
+
+	if (n == max)
+		return n;
+	while (i > 0 && sp[i - 1].start > a) {
+		sp[i] = sp[i - 1];
+		i--;
+	}
+	sp[i] = (struct props_span){ a, b };
+	return n + 1;
+}
+
+#define FIND_SPANS 160 /* e820 entries (<= 130) and early reservations (<= 24) */
+
+/* find_e820_area with boundary-relative start and size. The start is drawn
+ * against the oracle's e820 entries and early reservations; the size against
+ * the distances from the first free address at or above start (the oracle's
+ * own answer for one byte) to every later reservation and entry end, so that
+ * a candidate ending on the first byte of a reservation, or one byte short
+ * of it, comes up often. */
+static int step_find_area_rel(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+	struct props_span sp[FIND_SPANS];
+	struct props_expect scratch;
+	uint64_t start, size, end, cand = 0, align, shift = op->v[6];
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < c->e.nr; i++)
+		n = span_add(sp, n, FIND_SPANS, c->e.t[i].addr, c->e.t[i].addr + c->e.t[i].size);
+	for (uint32_t i = 0; i < c->er.nr; i++)
+		n = span_add(sp, n, FIND_SPANS, c->er.r[i].start, c->er.r[i].end);
+	start = props_relative(op->v[2] * 0x1000, op->v[0], op->v[1], op->v[2], 1, sp, n, 0);
+	align = shift <= 16 ? 1ull << shift : shift == 17 ? 0 : 3;
+	/* the first free byte at or above start, as the oracle sees it */
+	memset(&scratch, 0, sizeof(scratch));
+	if (oe820_find_e820_area(&c->er, &c->e, start, UINT64_MAX, 1, align ? align : 1, &cand, &scratch))
+		cand = start;
+	/* size spans: every later reservation as distances from cand (its
+	 * start anchor is the size whose last byte is the reservation's first),
+	 * and the end of every e820 entry */
+	n = 0;
+	for (uint32_t i = 0; i < c->er.nr; i++)
+		if (c->er.r[i].start > cand)
+			n = span_add(sp, n, FIND_SPANS, c->er.r[i].start - cand, c->er.r[i].end - cand);
+	for (uint32_t i = 0; i < c->e.nr; i++)
+		if (c->e.t[i].addr + c->e.t[i].size > cand) {
+			uint64_t d = c->e.t[i].addr + c->e.t[i].size - cand;
+			n = span_add(sp, n, FIND_SPANS, d, d);
+		}
+	size = props_relative((op->v[5] + 1) * 0x1000, op->v[3], op->v[4], op->v[5], 1, sp, n, 0);
+	end = op->v[8] == 0 ? UINT64_MAX : op->v[8] == 1 ? cand + size : cand + size - 1;
+	props_note(r, "[%#" PRIx64 ", %#" PRIx64 ") size %#" PRIx64 " ", start, end, size);
+	return find_area(c, start, end, size, align, op->v[7] != 0, r);
 }
 
 /* ---- meminfo ops ------------------------------------------------------------------ */
@@ -778,6 +898,11 @@ static const struct props_opdef e820_ops[] = {
 	  step_meminfo_check, false },
 	{ "e820_memblock_setup", 0, { { 0 } }, step_e820_memblock, false },
 	{ "meminfo_memblock_setup", 0, { { 0 } }, step_meminfo_memblock, false },
+	{ "find_e820_area_rel", 9,
+	  { PROPS_REL_FIELDS("start"), PROPS_REL_FIELDS("size"), PROPS_RANGE("align_shift", 0, 18),
+	    PROPS_BOOL("reserve"), PROPS_ENUM("end", find_end_names, NULL) },
+	  step_find_area_rel, true },
+	{ "boot_layout", 1, { PROPS_RANGE("reservations", 0, 4) }, step_boot_layout, false },
 };
 
 /* A full check compares every table with its oracle and walks every stage
