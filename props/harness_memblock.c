@@ -8,7 +8,10 @@
  * every placement, every report and the whole state. The feeds' own tables
  * (e820, meminfo) are predicted by their oracles (oracle_e820.c) and what
  * memblock is fed comes from those oracles, never from the library's
- * tables.
+ * tables. Contents: the phys oracle (oracle_phys.c) keeps every byte poked
+ * through the API and clears what each zeroing allocation covers; a full
+ * check reads back every page holding written bytes, whole, and compares
+ * the count of backed pages, so every other byte reads as zeros.
  */
 #include <errno.h>
 #include <string.h>
@@ -16,16 +19,10 @@
 #include "mmsim/mmsim.h"
 #include "oracle_e820.h"
 #include "oracle_memblock.h"
+#include "oracle_phys.h"
 #include "props.h"
 
-#define NPOKE 16
 #define POKE_MAX 64
-
-struct poke {
-	uint64_t addr;
-	uint32_t len;
-	uint8_t want[POKE_MAX];
-};
 
 struct memblock_ctx {
 	struct mm_machine *m;
@@ -37,9 +34,11 @@ struct memblock_ctx {
 	uint32_t e820_max, nr_banks;
 	bool remove_split;
 	uint32_t profile;
-	uint64_t last_alloc;
-	struct poke pokes[NPOKE];
-	uint32_t npokes;
+	uint64_t last_alloc; /* the oracle's address of the last allocation */
+	/* what simulated memory holds: every byte written through the API
+	 * (pokes) and every zeroing allocation, page by page, sparse */
+	struct ophys ph;
+	uint8_t page[4096];
 };
 
 /* ---- enums ------------------------------------------------------------- */
@@ -127,11 +126,35 @@ static int compare_type(struct memblock_ctx *c, const struct mm_memblock_type *t
 	return PROPS_OK;
 }
 
+/* Whole contents: every page that holds written bytes reads back whole
+ * (written bytes and the zeros around them), and no other page is backed,
+ * so every other byte of every allocation reads as zeros. */
+static int compare_contents(struct memblock_ctx *c, struct props_result *r)
+{
+	PROPS_CHECK_EQ(r, "backed pages", mm_phys_backed_pages(c->m), ophys_backed(&c->ph));
+	for (size_t i = 0; i < c->ph.nr; i++) {
+		const struct ophys_page *p = &c->ph.pages[i];
+		/* the top page's last byte cannot be addressed (a range may not
+		 * end at 2^64), nor written */
+		uint32_t n = p->pfn * 4096 + 4096 == 0 ? 4095 : 4096;
+		int ret = mm_phys_read(c->m, p->pfn * 4096, c->page, n);
+
+		if (ret)
+			return props_fail(r, "reading page %#llx: %d", (unsigned long long)p->pfn, ret);
+		if (memcmp(c->page, p->bytes, n) != 0)
+			for (uint32_t b = 0; b < n; b++)
+				if (c->page[b] != p->bytes[b])
+					return props_fail(r, "byte %#llx reads %#x, expected %#x",
+							  (unsigned long long)(p->pfn * 4096 + b),
+							  c->page[b], p->bytes[b]);
+	}
+	return PROPS_OK;
+}
+
 static int memblock_check(void *ctx, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
 	const struct mm_memblock *mb = mm_memblock_get(c->m);
-	uint8_t buf[POKE_MAX];
 
 	if (!mb)
 		return props_fail(r, "mm_memblock_get returned NULL");
@@ -142,32 +165,11 @@ static int memblock_check(void *ctx, struct props_result *r)
 	PROPS_CHECK_EQ(r, "fault hits", mm_fault_inject_hits(c->m), c->o.fault_hits);
 	if (oracle_ok(c, r))
 		return PROPS_FAIL;
-	for (uint32_t i = 0; i < c->npokes; i++) {
-		struct poke *p = &c->pokes[i];
-		int ret = mm_phys_read(c->m, p->addr, buf, p->len);
-		if (ret)
-			return props_fail(r, "re-reading poke %#llx+%u: %d", (unsigned long long)p->addr,
-					  p->len, ret);
-		for (uint32_t b = 0; b < p->len; b++)
-			if (buf[b] != p->want[b])
-				return props_fail(r, "byte %#llx reads %#x, expected %#x",
-						  (unsigned long long)(p->addr + b), buf[b], p->want[b]);
-	}
+	if (compare_contents(c, r))
+		return PROPS_FAIL;
 	if (mm_verify(c->m))
 		return props_fail(r, "mm_verify: %s", mm_verify_message(c->m));
 	return PROPS_OK;
-}
-
-/* Zeroed allocation: forget what the pokes wrote inside it. */
-static void pokes_zero(struct memblock_ctx *c, uint64_t a, uint64_t size)
-{
-	uint64_t e = sat_add(a, size);
-	for (uint32_t i = 0; i < c->npokes; i++)
-		for (uint32_t b = 0; b < c->pokes[i].len; b++) {
-			uint64_t x = c->pokes[i].addr + b;
-			if (x >= a && x < e)
-				c->pokes[i].want[b] = 0;
-		}
 }
 
 /* The e820 and meminfo oracles, on first use. */
@@ -267,6 +269,7 @@ static int memblock_setup(void *ctx, const struct props_op *cfg, struct props_re
 		return props_fail(r, "mm_machine_create: %d", ret);
 	props_watch(r, c->m);
 	omemblock_init(&c->o, (unsigned long)cfg->v[1], cfg->v[0] != 0);
+	ophys_init(&c->ph, mc.phys_backing_max_pages);
 	c->o.kernelcore_mirror = cfg->v[8] != 0;
 	c->o.expect = &r->expect; /* the runner's, for the whole input */
 	c->e820_max = mc.e820_max_entries ? mc.e820_max_entries : 128;
@@ -325,6 +328,7 @@ static void memblock_teardown(void *ctx)
 	struct memblock_ctx *c = ctx;
 	mm_machine_destroy(c->m);
 	omemblock_free(&c->o);
+	ophys_free(&c->ph);
 	oe820_free(&c->e);
 	oe820_meminfo_free(&c->mi);
 }
@@ -541,7 +545,7 @@ static int alloc_common(struct memblock_ctx *c, enum omemblock_alloc_api api, ui
 		r->expect.ret = omemblock_alloc(&c->o, api, size, align, start, end, nid, exact, raw,
 					  &want_addr, &zeroed);
 		if (r->expect.ret == 0 && zeroed)
-			pokes_zero(c, want_addr, size);
+			ophys_zero(&c->ph, want_addr, size);
 	}
 	switch (api) {
 	case OMEMBLOCK_PHYS_ALLOC_RANGE:
@@ -562,8 +566,8 @@ static int alloc_common(struct memblock_ctx *c, enum omemblock_alloc_api api, ui
 	if (props_compare(r) || oracle_ok(c, r))
 		return PROPS_FAIL;
 	PROPS_CHECK_EQ(r, "allocated address", got_addr, want_addr);
-	if (r->actual.ret == 0)
-		c->last_alloc = got_addr;
+	if (r->expect.ret == 0)
+		c->last_alloc = want_addr;
 	return PROPS_OK;
 }
 
@@ -640,30 +644,19 @@ static int step_query(void *ctx, const struct props_op *op, struct props_result 
 	return oracle_ok(c, r);
 }
 
+/* Write a pattern near the last allocation: the phys oracle predicts the
+ * answer (the backing cap, a range that wraps) and keeps the bytes. */
 static int step_poke(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
 	uint32_t len = (uint32_t)op->v[1];
 	uint64_t addr = c->last_alloc - 4096 + op->v[0];
 	uint8_t buf[POKE_MAX];
-	struct poke *p;
-	int ret;
 
-	if (c->npokes == NPOKE || addr + len < addr)
-		return PROPS_OK;
-	memset(buf, 0xa5, len);
-	ret = mm_phys_write(c->m, addr, buf, len);
-	props_note(r, "%#llx -> %d", (unsigned long long)addr, ret);
-	if (ret)
-		return PROPS_OK; /* the backing cap: not memblock's business */
-	for (uint32_t i = 0; i < c->npokes; i++) /* earlier pokes see the new bytes */
-		for (uint32_t b = 0; b < c->pokes[i].len; b++)
-			if (c->pokes[i].addr + b >= addr && c->pokes[i].addr + b - addr < len)
-				c->pokes[i].want[b] = 0xa5;
-	p = &c->pokes[c->npokes++];
-	p->addr = addr;
-	p->len = len;
-	memset(p->want, 0xa5, len);
+	memset(buf, 0xa5 ^ (uint8_t)r->op_index, len);
+	r->expect.ret = ophys_write(&c->ph, addr, buf, len, false, &r->expect);
+	r->actual.ret = mm_phys_write(c->m, addr, buf, len);
+	props_note(r, "%#llx -> %d", (unsigned long long)addr, r->actual.ret);
 	return PROPS_OK;
 }
 
@@ -777,8 +770,8 @@ static const struct props_opdef memblock_ops[] = {
  * hold, so in fuzzing it runs every fourth operation (and at the end). */
 static uint64_t memblock_check_cost(void *ctx)
 {
-	(void)ctx;
-	return 4 * PROPS_FUZZ_CHECK_BUDGET;
+	struct memblock_ctx *c = ctx;
+	return 4 * PROPS_FUZZ_CHECK_BUDGET + c->ph.nr;
 }
 
 const struct props_harness props_harness_memblock = {

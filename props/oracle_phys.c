@@ -109,3 +109,26 @@ int ophys_read(struct ophys *o, uint64_t addr, uint8_t *out, size_t len, bool nu
 	}
 	return 0;
 }
+
+void ophys_zero(struct ophys *o, uint64_t addr, uint64_t len)
+{
+	uint64_t end = UINT64_MAX - addr < len ? UINT64_MAX : addr + len;
+
+	/* written pages only: a page never written already reads as zeros */
+	for (size_t i = 0; i < o->nr;) {
+		struct ophys_page *p = &o->pages[i];
+		uint64_t pa = p->pfn * 4096, lo = addr > pa ? addr : pa;
+		uint64_t hi = end - pa < 4096 ? end : pa + 4096;
+
+		if (lo >= hi || end <= pa) {
+			i++;
+			continue;
+		}
+		if (lo == pa && hi - pa == 4096) {
+			*p = o->pages[--o->nr]; /* order does not matter */
+			continue;
+		}
+		memset(p->bytes + (lo - pa), 0, hi - lo);
+		i++;
+	}
+}

@@ -38,4 +38,11 @@ int ophys_write(struct ophys *o, uint64_t addr, const uint8_t *buf, size_t len, 
 int ophys_read(struct ophys *o, uint64_t addr, uint8_t *out, size_t len, bool null_buf,
 	       struct props_expect *x);
 
+/* Zeroing [addr, addr + len) as an allocation does: a page wholly inside
+ * the range is no longer backed (it reads as zeros again), the bytes of a
+ * page the range only partly covers are cleared. */
+void ophys_zero(struct ophys *o, uint64_t addr, uint64_t len);
+/* Pages that hold written bytes: the library's mm_phys_backed_pages. */
+static inline size_t ophys_backed(const struct ophys *o) { return o->nr; }
+
 #endif
