@@ -39,8 +39,12 @@ static int machine_setup(void *ctx, const struct props_op *cfg, struct props_res
 	mc.max_order = (uint32_t)cfg->v[5];
 	mc.lowmem_limit = cfg->v[6];
 	mc.phys_backing_max_pages = (uint32_t)cfg->v[7];
+	mc.meminfo_nr_banks = (uint32_t)cfg->v[8];
+	mc.nr_cpus = (uint32_t)cfg->v[9];
 	valid = ophys_config_valid(mc.era, mc.profile, mc.e820_max_entries, mc.early_res_max,
-				   mc.memblock_init_regions, 0, mc.max_order, mc.lowmem_limit);
+				   mc.memblock_init_regions, mc.meminfo_nr_banks, mc.max_order,
+				   mc.lowmem_limit) &&
+		ophys_cpus_valid(mc.nr_cpus);
 	ret = mm_machine_create(&mc, &c->m);
 	ophys_init(&c->o, mc.phys_backing_max_pages);
 	if (ret != (valid ? 0 : -EINVAL))
@@ -167,7 +171,8 @@ const struct props_harness props_harness_machine = {
 	.ctx_size = sizeof(struct mctx),
 	.max_ops = 200,
 	.check_every = 8,
-	.config = { .name = "config", .nfields = 8,
+	/* nr_banks and nr_cpus last: older traces keep their meaning */
+	.config = { .name = "config", .nfields = 10,
 		    .fields = { PROPS_ENUM("era", era_names, NULL),
 				PROPS_ENUM("profile", profile_names, NULL),
 				PROPS_RANGE("e820_max", 0, 5000),
@@ -175,7 +180,9 @@ const struct props_harness props_harness_machine = {
 				PROPS_RANGE("memblock_init", 0, 5000),
 				PROPS_RANGE("max_order", 0, 25),
 				PROPS_HEX("lowmem_limit", 0, 0xffffffff),
-				PROPS_RANGE("backing_max", 0, 64) } },
+				PROPS_RANGE("backing_max", 0, 64),
+				PROPS_RANGE("nr_banks", 0, 70),
+				PROPS_RANGE("nr_cpus", 0, 10) } },
 	.setup = machine_setup,
 	.check = machine_check,
 	.teardown = machine_teardown,

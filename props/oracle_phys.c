@@ -26,6 +26,11 @@ bool ophys_config_valid(uint64_t era, uint64_t profile, uint64_t e820_max, uint6
 	return lowmem_limit % 4096 == 0;
 }
 
+bool ophys_cpus_valid(uint64_t nr_cpus)
+{
+	return nr_cpus <= 8;
+}
+
 void ophys_init(struct ophys *o, size_t backing_max)
 {
 	memset(o, 0, sizeof(*o));

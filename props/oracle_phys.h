@@ -28,6 +28,8 @@ struct ophys {
 bool ophys_config_valid(uint64_t era, uint64_t profile, uint64_t e820_max, uint64_t early_res_max,
 			uint64_t memblock_init, uint64_t nr_banks, uint64_t max_order,
 			uint64_t lowmem_limit);
+/* nr_cpus: 0 means one CPU; at most 8 (machine.h's MM_MAX_CPUS). */
+bool ophys_cpus_valid(uint64_t nr_cpus);
 void ophys_init(struct ophys *o, size_t backing_max);
 void ophys_free(struct ophys *o);
 /* Predicted errno of a write (0, -EINVAL, -ENOMEM) and, when 0, the write;
