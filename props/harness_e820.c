@@ -88,6 +88,9 @@ static const char *const res_name_names[] = {
 enum { F_EXACT, F_START_OFF, F_END_OFF, F_ABS };
 /* end of a relative find: no limit, exactly the candidate's end, one byte short */
 static const char *const find_end_names[] = { "top", "exact", "short" };
+static const char *const get_table_names[] = { "e820", "firmware", "early_res", "meminfo" };
+/* an index around the table's end (nr - 2 .. nr + 2), or far past it */
+static const char *const get_far_names[] = { "near", "0x7fffffff", "0xffffffff" };
 static const char *const free_how_names[] = { "exact", "start_off", "end_off", "abs" };
 
 #define F_TYPE(nm) PROPS_ENUM(nm, type_names, type_values)
@@ -617,6 +620,60 @@ static int step_find_area(void *vctx, const struct props_op *op, struct props_re
 	return find_area(c, start, op->v[1], op->v[2], align, op->v[4] != 0, r);
 }
 
+/* The info getters with indexes around the end of each table (and far
+ * past it), a NULL out pointer, or a NULL machine: -EINVAL and no report
+ * (a getter takes a const machine) wherever the index is not an entry. */
+static int step_get(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+	static const uint32_t far[] = { 0x7fffffffu, 0xffffffffu };
+	struct mm_machine *m = op->v[4] ? NULL : c->m;
+	uint32_t which = (uint32_t)op->v[0], nr;
+	bool null_out = op->v[3] != 0;
+	uint32_t i;
+
+	nr = which == 0 ? c->e.nr : which == 1 ? c->e.fw_nr : which == 2 ? c->er.nr : c->mi.nr;
+	i = op->v[2] ? far[op->v[2] - 1] : nr + (uint32_t)op->v[1] - 2;
+	r->expect.ret = m && !null_out && i < nr ? 0 : -EINVAL;
+	props_note(r, "[%u] of %u ", i, nr);
+	if (which <= 1) {
+		struct mm_e820_entry x = { 0 };
+		const struct oe820_entry *w = which ? c->e.fw : c->e.t;
+		r->actual.ret = which ? mm_e820_firmware_get(m, i, null_out ? NULL : &x)
+				      : mm_e820_get(m, i, null_out ? NULL : &x);
+		if (props_compare(r))
+			return PROPS_FAIL;
+		if (!r->actual.ret && (x.addr != w[i].addr || x.size != w[i].size || x.type != w[i].type))
+			return props_fail(r, "entry %u differs", i);
+	} else if (which == 2) {
+		struct mm_early_res x;
+		memset(&x, 0, sizeof(x));
+		r->actual.ret = mm_early_res_get(m, i, null_out ? NULL : &x);
+		if (props_compare(r))
+			return PROPS_FAIL;
+		if (!r->actual.ret && (x.start != c->er.r[i].start || x.end != c->er.r[i].end))
+			return props_fail(r, "reservation %u differs", i);
+	} else {
+		struct mm_membank x = { 0 };
+		r->actual.ret = mm_meminfo_get(m, i, null_out ? NULL : &x);
+		if (props_compare(r))
+			return PROPS_FAIL;
+		if (!r->actual.ret && (x.start != c->mi.b[i].start || x.size != c->mi.b[i].size ||
+				       x.node != c->mi.b[i].node))
+			return props_fail(r, "bank %u differs", i);
+	}
+	if (!m) {
+		/* every counter of a missing machine reads 0 */
+		PROPS_CHECK_EQ(r, "mm_e820_nr_entries(NULL)", mm_e820_nr_entries(NULL), 0);
+		PROPS_CHECK_EQ(r, "mm_e820_max_entries(NULL)", mm_e820_max_entries(NULL), 0);
+		PROPS_CHECK_EQ(r, "mm_early_res_count(NULL)", mm_early_res_count(NULL), 0);
+		PROPS_CHECK_EQ(r, "mm_early_res_max(NULL)", mm_early_res_max(NULL), 0);
+		PROPS_CHECK_EQ(r, "mm_meminfo_nr_banks(NULL)", mm_meminfo_nr_banks(NULL), 0);
+		PROPS_CHECK_EQ(r, "mm_meminfo_lowmem_end(NULL)", mm_meminfo_lowmem_end(NULL), 0);
+	}
+	return PROPS_OK;
+}
+
 /* A PC firmware map and the reservations an early x86 boot makes in it
  * (kernel image, page tables, initrd, EBDA), through the ordinary API: an
  * input then finds areas among real reservations instead of waiting for
@@ -744,7 +801,9 @@ static int step_meminfo_add(void *vctx, const struct props_op *op, struct props_
 static int step_meminfo_check(void *vctx, const struct props_op *op, struct props_result *r)
 {
 	struct e820_ctx *c = vctx;
-	uint64_t phys = op->v[0] << 12;
+	/* phys_bad: anything added to the page-aligned value below 4 GiB, an
+	 * unaligned or out-of-range PHYS_OFFSET refused with a report */
+	uint64_t phys = (op->v[0] << 12) + (op->v[3] ? op->v[4] : 0);
 
 	r->expect.ret = oe820_meminfo_check(&c->mi, phys, op->v[1], op->v[2] != 0, &r->expect);
 	r->actual.ret = mm_meminfo_sanity_check(c->m, phys, op->v[1], op->v[2] != 0);
@@ -892,9 +951,9 @@ static const struct props_opdef e820_ops[] = {
 	  { PROPS_RANGE("idx", 0, 255), F_MODE, F_ADDR("delta"), F_ADDR("len"),
 	    PROPS_RANGE("node", 0, 65) },
 	  step_meminfo_add, true },
-	{ "meminfo_sanity_check", 3,
+	{ "meminfo_sanity_check", 5,
 	  { PROPS_HEX("phys_pfn", 0, 0xfffff), PROPS_HEX("vmalloc_reserve", 0, 0xffffffffu),
-	    PROPS_BOOL("highmem") },
+	    PROPS_BOOL("highmem"), PROPS_BOOL("phys_bad"), F_ADDR("phys_add") },
 	  step_meminfo_check, false },
 	{ "e820_memblock_setup", 0, { { 0 } }, step_e820_memblock, false },
 	{ "meminfo_memblock_setup", 0, { { 0 } }, step_meminfo_memblock, false },
@@ -903,6 +962,11 @@ static const struct props_opdef e820_ops[] = {
 	    PROPS_BOOL("reserve"), PROPS_ENUM("end", find_end_names, NULL) },
 	  step_find_area_rel, true },
 	{ "boot_layout", 1, { PROPS_RANGE("reservations", 0, 4) }, step_boot_layout, false },
+	{ "get", 5,
+	  { PROPS_ENUM("table", get_table_names, NULL), PROPS_RANGE("around_end", 0, 4),
+	    PROPS_ENUM("far", get_far_names, NULL), PROPS_BOOL("null_out"),
+	    PROPS_BOOL("null_machine") },
+	  step_get, true },
 };
 
 /* A full check compares every table with its oracle and walks every stage
