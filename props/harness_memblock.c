@@ -52,6 +52,7 @@ static const char *const type_names[] = { "memory", "reserved" };
 static const char *const nid_names[] = { "NUMA_NO_NODE", "0", "1", "2", "3", "63",
 					 "MAX_NUMNODES", "65", "-2" };
 static const uint64_t nid_values[] = { (uint64_t)-1, 0, 1, 2, 3, 63, 64, 65, (uint64_t)-2 };
+static const char *const fill_names[] = { "memory", "reserved", "both" };
 static const char *const mark_names[] = { "mark_hotplug", "clear_hotplug", "mark_mirror",
 					  "mark_nomap", "clear_nomap" };
 static const char *const action_names[] = { "add", "add_node", "reserve", "remove", "free",
@@ -486,6 +487,66 @@ static int step_rel(void *ctx, const struct props_op *op, struct props_result *r
 			 w == OMEMBLOCK_RESERVED, r);
 }
 
+/* Fill a type up to its array's size (as the oracle counts it) and `extra`
+ * regions past it, one separate page every two pages from base: the next
+ * add doubles the array, and with the other type full too, reserving the
+ * new array doubles that one inside the first doubling, so fault injection
+ * armed there fails a doubling nested in another one. fail: 0 leaves fault
+ * injection alone; k > 0 arms it (on both sides) just before the first add
+ * past the array's size, to let k - 1 allocations through and fail the
+ * next: 1 fails the doubling itself, 2 the nested one (when the other type
+ * is full). Every call is predicted and compared on its own; the first
+ * failure ends the fill. */
+static int fill(struct memblock_ctx *c, int w, uint64_t extra, uint64_t base, uint64_t fail,
+		struct props_result *r)
+{
+	unsigned long cnt = (unsigned long)c->o.t[w].n, max = c->o.t[w].max; /* regions, not the empty marker */
+	unsigned long n = (max > cnt ? max - cnt : 0) + (unsigned long)extra;
+
+	if (n > 64)
+		n = 64; /* bounded: init_regions is at most 128 */
+	if (base > UINT64_MAX - 0x2000 * 64)
+		base = UINT64_MAX - 0x2000 * 64 + 1;
+	for (unsigned long i = 0; i < n; i++) {
+		uint64_t a = base + i * 0x2000;
+		if (fail && i == (max > cnt ? max - cnt : 0)) {
+			mm_fault_inject_set(c->m, true, (uint32_t)fail - 1, 0);
+			omemblock_fault_set(&c->o, true, (uint32_t)fail - 1, 0);
+		}
+		if (w == OMEMBLOCK_MEMORY) {
+			r->expect.ret = omemblock_add(&c->o, OMEMBLOCK_MEMORY, a, 0x1000, OMEMBLOCK_MAX_NUMNODES, 0);
+			r->actual.ret = mm_memblock_add(c->m, a, 0x1000);
+		} else {
+			r->expect.ret = omemblock_add(&c->o, OMEMBLOCK_RESERVED, a, 0x1000, OMEMBLOCK_MAX_NUMNODES, 0);
+			r->actual.ret = mm_memblock_reserve(c->m, a, 0x1000);
+		}
+		if (props_compare(r) || oracle_ok(c, r))
+			return PROPS_FAIL;
+		if (r->actual.ret)
+			break;
+	}
+	props_note(r, "%s: %lu from %#llx -> %d ", type_names[w], n, (unsigned long long)base,
+		   r->actual.ret);
+	return PROPS_OK;
+}
+
+/* type both: reserved up to its size first (no extra, no fault), then
+ * memory, so that memory's doubling nests a reserved one. */
+static int step_fill(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	struct memblock_ctx *c = ctx;
+	uint64_t base = op->v[2] & ~0xfffull;
+
+	if (op->v[0] == 2) {
+		if (fill(c, OMEMBLOCK_RESERVED, 0, base ^ 0x1000, 0, r))
+			return PROPS_FAIL;
+		if (r->actual.ret)
+			return PROPS_OK;
+		return fill(c, OMEMBLOCK_MEMORY, op->v[1], base, op->v[3], r);
+	}
+	return fill(c, (int)op->v[0], op->v[1], base, op->v[3], r);
+}
+
 /* ---- switches ----------------------------------------------------------- */
 
 static int step_bottom_up(void *ctx, const struct props_op *op, struct props_result *r)
@@ -763,6 +824,10 @@ static const struct props_opdef memblock_ops[] = {
 	{ .name = "meminfo_setup", .nfields = 2,
 	  .fields = { PROPS_HEX("phys_offset", 0, 0xffffffffu), PROPS_BOOL("highmem") },
 	  .step = step_meminfo_setup },
+	{ .name = "fill", .nfields = 4,
+	  .fields = { PROPS_ENUM("type", fill_names, NULL), PROPS_RANGE("extra", 0, 3),
+		      PROPS_HEX("base", 0, UINT64_MAX), PROPS_RANGE("fail", 0, 3) },
+	  .step = step_fill },
 };
 
 /* A full check compares every table with its oracle and walks every stage
