@@ -395,47 +395,119 @@ static int do_action(struct memblock_ctx *c, uint32_t action, uint64_t base, uin
 	}
 }
 
+/* ---- boundary-relative ranges ------------------------------------------- */
+
+#define MB_SPANS 96 /* run lists past this are sampled by their first runs */
+
+/* Every run of both types, sorted by start (the oracle's, never the
+ * library's): the anchors of a relative base. */
+static uint32_t region_spans(struct memblock_ctx *c, struct props_span *sp)
+{
+	uint32_t n = 0;
+
+	for (int w = 0; w < 2; w++)
+		for (size_t i = 0; i < c->o.t[w].n && n < MB_SPANS; i++) {
+			uint64_t a = c->o.t[w].r[i].base, b = a + c->o.t[w].r[i].size;
+			uint32_t k = n++;
+			while (k > 0 && sp[k - 1].start > a) {
+				sp[k] = sp[k - 1];
+				k--;
+			}
+			sp[k] = (struct props_span){ a, b };
+		}
+	return n;
+}
+
+/* The same runs as distances from base (those not wholly below it): a size
+ * anchored on a span's start ends exactly where that run begins, on its end
+ * where it ends. */
+static uint32_t distance_spans(const struct props_span *in, uint32_t n, uint64_t base,
+			       struct props_span *out)
+{
+	uint32_t k = 0;
+
+	for (uint32_t i = 0; i < n; i++)
+		if (in[i].end > base)
+			out[k++] = (struct props_span){ in[i].start > base ? in[i].start - base : 0,
+							in[i].end - base };
+	return k;
+}
+
+/* base and size of a range op: the absolute fields v[0], v[1], or relative
+ * ones (PROPS_REL_FIELDS "base" at v[k], "size" at v[k + 3]). */
+static void rel_range(struct memblock_ctx *c, const struct props_op *op, uint32_t k,
+		      uint64_t *base, uint64_t *size)
+{
+	struct props_span sp[MB_SPANS], ds[MB_SPANS];
+	uint32_t n = region_spans(c, sp);
+
+	*base = props_relative(op->v[0], op->v[k], op->v[k + 1], op->v[k + 2], 1, sp, n, 0);
+	n = distance_spans(sp, n, *base, ds);
+	*size = props_relative(op->v[1], op->v[k + 3], op->v[k + 4], op->v[k + 5], 1, ds, n, 0);
+}
+
 static int step_add(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
-	return do_action(c, A_ADD, op->v[0], op->v[1], 0, 0, false, r);
+	uint64_t base, size;
+
+	rel_range(c, op, 2, &base, &size);
+	return do_action(c, A_ADD, base, size, 0, 0, false, r);
 }
 
 static int step_add_node(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
-	return do_action(c, A_ADD_NODE, op->v[0], op->v[1], (int)(int64_t)op->v[2], (uint32_t)op->v[3],
+	uint64_t base, size;
+
+	rel_range(c, op, 4, &base, &size);
+	return do_action(c, A_ADD_NODE, base, size, (int)(int64_t)op->v[2], (uint32_t)op->v[3],
 			 false, r);
 }
 
 static int step_reserve(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
-	return do_action(c, A_RESERVE, op->v[0], op->v[1], 0, 0, false, r);
+	uint64_t base, size;
+
+	rel_range(c, op, 2, &base, &size);
+	return do_action(c, A_RESERVE, base, size, 0, 0, false, r);
 }
 
 static int step_remove(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
-	return do_action(c, A_REMOVE, op->v[0], op->v[1], 0, 0, false, r);
+	uint64_t base, size;
+
+	rel_range(c, op, 2, &base, &size);
+	return do_action(c, A_REMOVE, base, size, 0, 0, false, r);
 }
 
 static int step_free(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
-	return do_action(c, A_FREE, op->v[0], op->v[1], 0, op->v[2] ? 1 : 0, false, r);
+	uint64_t base, size;
+
+	rel_range(c, op, 3, &base, &size);
+	return do_action(c, A_FREE, base, size, 0, op->v[2] ? 1 : 0, false, r);
 }
 
 static int step_mark(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
-	return do_action(c, A_MARK0 + (uint32_t)op->v[2], op->v[0], op->v[1], 0, 0, false, r);
+	uint64_t base, size;
+
+	rel_range(c, op, 3, &base, &size);
+	return do_action(c, A_MARK0 + (uint32_t)op->v[2], base, size, 0, 0, false, r);
 }
 
 static int step_set_node(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
-	return do_action(c, A_SET_NODE, op->v[0], op->v[1], (int)(int64_t)op->v[3], 0, op->v[2], r);
+	uint64_t base, size;
+
+	rel_range(c, op, 4, &base, &size);
+	return do_action(c, A_SET_NODE, base, size, (int)(int64_t)op->v[3], 0, op->v[2], r);
 }
 
 /* A range placed against region idx of a type (from the oracle's view, so
@@ -760,18 +832,23 @@ static int step_meminfo_setup(void *ctx, const struct props_op *op, struct props
 
 #define BASE_SIZE PROPS_HEX("base", 0, UINT64_MAX), PROPS_HEX("size", 0, UINT64_MAX)
 #define NID PROPS_ENUM("nid", nid_names, nid_values)
+/* after an op's own fields: base and size relative to the oracle's runs */
+#define REL_RANGE PROPS_REL_FIELDS("base"), PROPS_REL_FIELDS("size")
 
 static const struct props_opdef memblock_ops[] = {
-	{ .name = "add", .nfields = 2, .fields = { BASE_SIZE }, .step = step_add },
-	{ .name = "add_node", .nfields = 4,
-	  .fields = { BASE_SIZE, NID, PROPS_HEX("flags", 0, 31) }, .step = step_add_node, .misuse = true },
-	{ .name = "reserve", .nfields = 2, .fields = { BASE_SIZE }, .step = step_reserve },
-	{ .name = "remove", .nfields = 2, .fields = { BASE_SIZE }, .step = step_remove },
-	{ .name = "free", .nfields = 3, .fields = { BASE_SIZE, PROPS_BOOL("phys") }, .step = step_free },
-	{ .name = "mark", .nfields = 3,
-	  .fields = { BASE_SIZE, PROPS_ENUM("which", mark_names, NULL) }, .step = step_mark },
-	{ .name = "set_node", .nfields = 4,
-	  .fields = { BASE_SIZE, PROPS_BOOL("reserved"), NID }, .step = step_set_node, .misuse = true },
+	{ .name = "add", .nfields = 8, .fields = { BASE_SIZE, REL_RANGE }, .step = step_add },
+	{ .name = "add_node", .nfields = 10,
+	  .fields = { BASE_SIZE, NID, PROPS_HEX("flags", 0, 31), REL_RANGE }, .step = step_add_node,
+	  .misuse = true },
+	{ .name = "reserve", .nfields = 8, .fields = { BASE_SIZE, REL_RANGE }, .step = step_reserve },
+	{ .name = "remove", .nfields = 8, .fields = { BASE_SIZE, REL_RANGE }, .step = step_remove },
+	{ .name = "free", .nfields = 9, .fields = { BASE_SIZE, PROPS_BOOL("phys"), REL_RANGE },
+	  .step = step_free },
+	{ .name = "mark", .nfields = 9,
+	  .fields = { BASE_SIZE, PROPS_ENUM("which", mark_names, NULL), REL_RANGE }, .step = step_mark },
+	{ .name = "set_node", .nfields = 10,
+	  .fields = { BASE_SIZE, PROPS_BOOL("reserved"), NID, REL_RANGE }, .step = step_set_node,
+	  .misuse = true },
 	{ .name = "rel", .nfields = 8,
 	  .fields = { PROPS_ENUM("type", type_names, NULL), PROPS_ENUM("action", action_names, NULL),
 		      PROPS_RANGE("idx", 0, 255), PROPS_ENUM("shape", shape_names, NULL),
