@@ -52,6 +52,9 @@ static const char *const type_names[] = { "memory", "reserved" };
 static const char *const nid_names[] = { "NUMA_NO_NODE", "0", "1", "2", "3", "63",
 					 "MAX_NUMNODES", "65", "-2" };
 static const uint64_t nid_values[] = { (uint64_t)-1, 0, 1, 2, 3, 63, 64, 65, (uint64_t)-2 };
+static const char *const align_names[] = { "0", "1", "8", "0x1000", "0x200000", "3" };
+static const uint64_t align_values[] = { 0, 1, 8, 0x1000, 0x200000, 3 };
+static const char *const alloc_api_names[] = { "phys_alloc_range", "alloc_try_nid", "alloc" };
 static const char *const fill_names[] = { "memory", "reserved", "both" };
 static const char *const mark_names[] = { "mark_hotplug", "clear_hotplug", "mark_mirror",
 					  "mark_nomap", "clear_nomap" };
@@ -732,6 +735,53 @@ static int step_alloc(void *ctx, const struct props_op *op, struct props_result 
 			    OMEMBLOCK_NO_NODE, false, false, op->v[2], r);
 }
 
+/* The free ranges as the oracle sees them: memory runs minus reserved runs
+ * (both lists are sorted and disjoint), sorted. */
+static uint32_t free_spans(struct memblock_ctx *c, struct props_span *sp)
+{
+	const struct omemblock_type *mt = &c->o.t[OMEMBLOCK_MEMORY], *rt = &c->o.t[OMEMBLOCK_RESERVED];
+	uint32_t n = 0;
+	size_t k = 0;
+
+	for (size_t i = 0; i < mt->n && n < MB_SPANS; i++) {
+		uint64_t cur = mt->r[i].base, end = cur + mt->r[i].size;
+		while (k < rt->n && rt->r[k].base + rt->r[k].size <= cur)
+			k++;
+		for (size_t j = k; j < rt->n && rt->r[j].base < end && n < MB_SPANS; j++) {
+			if (rt->r[j].base > cur)
+				sp[n++] = (struct props_span){ cur, rt->r[j].base };
+			if (rt->r[j].base + rt->r[j].size > cur)
+				cur = rt->r[j].base + rt->r[j].size;
+		}
+		if (cur < end && n < MB_SPANS)
+			sp[n++] = (struct props_span){ cur, end };
+	}
+	return n;
+}
+
+/* An allocation whose size is drawn against the free ranges (len: exactly
+ * a free range, gap: a reserved hole's size, each +- a few bytes) and whose
+ * limits are drawn against the runs' boundaries, so that "fits exactly",
+ * "one byte too big" and "the limit cuts the last free range" come up. */
+static int step_alloc_rel(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	static const enum omemblock_alloc_api apis[] = { OMEMBLOCK_PHYS_ALLOC_RANGE,
+							 OMEMBLOCK_ALLOC_TRY_NID, OMEMBLOCK_ALLOC };
+	struct memblock_ctx *c = ctx;
+	struct props_span fs[MB_SPANS], rs[MB_SPANS];
+	uint32_t nf = free_spans(c, fs), nr = region_spans(c, rs);
+	uint64_t size, min, max, align = op->v[9];
+	uint64_t max_abs = op->v[7] ? op->v[7] << 24 : UINT64_MAX;
+
+	size = props_relative(0x1000ull << (op->v[1] % 24), op->v[0], op->v[1], op->v[2], 1, fs, nf, 0);
+	min = props_relative(op->v[4] << 20, op->v[3], op->v[4], op->v[5], 1, rs, nr, 0);
+	max = props_relative(max_abs, op->v[6], op->v[7], op->v[8], 1, rs, nr, 0);
+	props_note(r, "size %#llx [%#llx, %#llx) ", (unsigned long long)size, (unsigned long long)min,
+		   (unsigned long long)max);
+	return alloc_common(c, apis[op->v[10]], size, align, min, max, OMEMBLOCK_NO_NODE, false,
+			    op->v[11] != 0, false, r);
+}
+
 /* ---- whole-map operations and queries ------------------------------------ */
 
 static int step_trim(void *ctx, const struct props_op *op, struct props_result *r)
@@ -905,6 +955,11 @@ static const struct props_opdef memblock_ops[] = {
 	  .fields = { PROPS_ENUM("type", fill_names, NULL), PROPS_RANGE("extra", 0, 3),
 		      PROPS_HEX("base", 0, UINT64_MAX), PROPS_RANGE("fail", 0, 3) },
 	  .step = step_fill },
+	{ .name = "alloc_rel", .nfields = 12,
+	  .fields = { PROPS_REL_FIELDS("size"), PROPS_REL_FIELDS("min"), PROPS_REL_FIELDS("max"),
+		      PROPS_ENUM("align", align_names, align_values),
+		      PROPS_ENUM("api", alloc_api_names, NULL), PROPS_BOOL("raw") },
+	  .step = step_alloc_rel, .misuse = true },
 };
 
 /* A full check compares every table with its oracle and walks every stage
