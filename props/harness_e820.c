@@ -96,6 +96,8 @@ static const char *const free_how_names[] = { "exact", "start_off", "end_off", "
 #define F_TYPE(nm) PROPS_ENUM(nm, type_names, type_values)
 #define F_MODE PROPS_ENUM("mode", mode_names, NULL)
 #define F_ADDR(nm) PROPS_HEX(nm, 0, UINT64_MAX)
+/* after an op's own fields: its range relative to the oracle's entries */
+#define REL_RANGE PROPS_REL_FIELDS("base"), PROPS_REL_FIELDS("size")
 
 /* ---- placement ----------------------------------------------------------- */
 
@@ -149,6 +151,36 @@ static void place_e820(struct e820_ctx *c, uint64_t idx, uint32_t mode, uint64_t
 {
 	const struct oe820_entry *e = c->e.nr ? &c->e.t[idx % c->e.nr] : NULL;
 	place(e != NULL, e ? e->addr : 0, e ? e->size : 0, mode, delta, len, addr, size);
+}
+
+/* The relative form of a range (PROPS_REL_FIELDS "base" at v[k], "size"
+ * at v[k + 3]): the base against the oracle's entries (sorted by address),
+ * the size against the distances from the base to each entry's start and
+ * end; anchor abs keeps *addr and *size as drawn. */
+#define E820_SPANS 136 /* the working table holds at most 130 entries */
+static void rel_range(struct e820_ctx *c, const struct props_op *op, uint32_t k, uint64_t *addr,
+		      uint64_t *size)
+{
+	struct props_span sp[E820_SPANS], ds[E820_SPANS];
+	uint32_t n = 0, nd = 0;
+
+	if (!op->v[k] && !op->v[k + 3])
+		return; /* both absolute: no spans needed */
+	for (uint32_t i = 0; i < c->e.nr && n < E820_SPANS; i++) {
+		uint64_t a = c->e.t[i].addr;
+		uint32_t j = n++;
+		while (j > 0 && sp[j - 1].start > a) {
+			sp[j] = sp[j - 1];
+			j--;
+		}
+		sp[j] = (struct props_span){ a, a + c->e.t[i].size };
+	}
+	*addr = props_relative(*addr, op->v[k], op->v[k + 1], op->v[k + 2], 1, sp, n, 0);
+	for (uint32_t i = 0; i < n; i++)
+		if (sp[i].end > *addr)
+			ds[nd++] = (struct props_span){ sp[i].start > *addr ? sp[i].start - *addr : 0,
+							sp[i].end - *addr };
+	*size = props_relative(*size, op->v[k + 3], op->v[k + 4], op->v[k + 5], 1, ds, nd, 0);
 }
 
 /* ---- comparisons ----------------------------------------------------------- */
@@ -351,8 +383,10 @@ static int do_add(struct e820_ctx *c, struct props_result *r, uint64_t addr, uin
 static int step_add(void *vctx, const struct props_op *op, struct props_result *r)
 {
 	struct e820_ctx *c = vctx;
+	uint64_t addr = op->v[0], size = op->v[1];
 
-	return do_add(c, r, op->v[0], op->v[1], (uint32_t)op->v[2]);
+	rel_range(c, op, 3, &addr, &size);
+	return do_add(c, r, addr, size, (uint32_t)op->v[2]);
 }
 
 static int step_add_rel(void *vctx, const struct props_op *op, struct props_result *r)
@@ -383,6 +417,7 @@ static int step_update(void *vctx, const struct props_op *op, struct props_resul
 	uint64_t start, size, got_n = 0, want_n = 0;
 
 	place_e820(c, op->v[0], (uint32_t)op->v[1], op->v[2], op->v[3], &start, &size);
+	rel_range(c, op, 6, &start, &size);
 	r->expect.ret = oe820_update(&c->e, start, size, (uint32_t)op->v[4], (uint32_t)op->v[5], &want_n,
 			      &r->expect);
 	r->actual.ret = mm_e820_range_update(c->m, start, size, (uint32_t)op->v[4], (uint32_t)op->v[5],
@@ -402,6 +437,7 @@ static int step_remove(void *vctx, const struct props_op *op, struct props_resul
 	uint64_t start, size, got_n = 0, want_n = 0;
 
 	place_e820(c, op->v[0], (uint32_t)op->v[1], op->v[2], op->v[3], &start, &size);
+	rel_range(c, op, 6, &start, &size);
 	r->expect.ret = oe820_remove(&c->e, start, size, (uint32_t)op->v[4], op->v[5] != 0, &want_n, &r->expect);
 	r->actual.ret = mm_e820_range_remove(c->m, start, size, (uint32_t)op->v[4], op->v[5] != 0, &got_n);
 	props_note(r, "[%#" PRIx64 "+%#" PRIx64 "] -> %d, %#" PRIx64 " bytes", start, size, r->actual.ret,
@@ -909,18 +945,18 @@ static int step_meminfo_memblock(void *vctx, const struct props_op *op, struct p
 /* ---- the harness ------------------------------------------------------------------ */
 
 static const struct props_opdef e820_ops[] = {
-	{ "e820_add", 3, { F_ADDR("addr"), F_ADDR("size"), F_TYPE("type") }, step_add, false },
+	{ "e820_add", 9, { F_ADDR("addr"), F_ADDR("size"), F_TYPE("type"), REL_RANGE }, step_add, false },
 	{ "e820_add_rel", 5,
 	  { PROPS_RANGE("idx", 0, 255), F_MODE, F_ADDR("delta"), F_ADDR("len"), F_TYPE("type") },
 	  step_add_rel, false },
 	{ "e820_sanitize", 0, { { 0 } }, step_sanitize, false },
-	{ "e820_update", 6,
+	{ "e820_update", 12,
 	  { PROPS_RANGE("idx", 0, 255), F_MODE, F_ADDR("delta"), F_ADDR("len"), F_TYPE("old"),
-	    F_TYPE("new") },
+	    F_TYPE("new"), REL_RANGE },
 	  step_update, true },
-	{ "e820_remove", 6,
+	{ "e820_remove", 12,
 	  { PROPS_RANGE("idx", 0, 255), F_MODE, F_ADDR("delta"), F_ADDR("len"), F_TYPE("old"),
-	    PROPS_BOOL("check_type") },
+	    PROPS_BOOL("check_type"), REL_RANGE },
 	  step_remove, false },
 	{ "e820_mem_limit", 3,
 	  { PROPS_RANGE("idx", 0, 255), PROPS_ENUM("anchor", limit_anchor_names, NULL),
