@@ -55,6 +55,8 @@ static const uint64_t nid_values[] = { (uint64_t)-1, 0, 1, 2, 3, 63, 64, 65, (ui
 static const char *const align_names[] = { "0", "1", "8", "0x1000", "0x200000", "3" };
 static const uint64_t align_values[] = { 0, 1, 8, 0x1000, 0x200000, 3 };
 static const char *const alloc_api_names[] = { "phys_alloc_range", "alloc_try_nid", "alloc" };
+static const char *const null_names[] = { "phys_alloc_range_out", "phys_alloc_try_nid_out",
+					  "alloc_try_nid_out", "machine" };
 static const char *const fill_names[] = { "memory", "reserved", "both" };
 static const char *const mark_names[] = { "mark_hotplug", "clear_hotplug", "mark_mirror",
 					  "mark_nomap", "clear_nomap" };
@@ -265,6 +267,7 @@ static int memblock_setup(void *ctx, const struct props_op *cfg, struct props_re
 		mc.features &= ~(uint32_t)MM_FEAT_MEMBLOCK_EMPTY_CNT0;
 	mc.memblock_init_regions = (uint32_t)cfg->v[1];
 	mc.kernelcore_mirror = cfg->v[8] != 0;
+	mc.meminfo_nr_banks = (uint32_t)cfg->v[9]; /* 0: the default, 8 */
 	mc.profile = layout == LAYOUT_ARM || layout == LAYOUT_ARM_CUSTOM ? MM_PROFILE_ARM
 		     : layout == LAYOUT_E820_PAE ? MM_PROFILE_X86_PAE : MM_PROFILE_X86_32;
 	c->profile = mc.profile;
@@ -782,6 +785,53 @@ static int step_alloc_rel(void *ctx, const struct props_op *op, struct props_res
 			    op->v[11] != 0, false, r);
 }
 
+/* NULL-ish arguments: each allocator with a NULL out pointer (refused with
+ * an INVALID_ARG report, before anything else), and every function of
+ * memblock.h with a NULL machine (refused or 0/NULL/false, no report: there
+ * is no machine to report to). */
+static int step_null_args(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	struct memblock_ctx *c = ctx;
+	uint64_t size = op->v[1];
+
+	if (op->v[0] < 3) {
+		props_expect_report(&r->expect, MM_STAGE_MEMBLOCK, MM_REPORT_INVALID_ARG);
+		r->expect.ret = -EINVAL;
+		r->actual.ret = op->v[0] == 0 ? mm_memblock_phys_alloc_range(c->m, size, 0x1000, 0, UINT64_MAX, NULL)
+			      : op->v[0] == 1 ? mm_memblock_phys_alloc_try_nid(c->m, size, 0x1000, 0, NULL)
+					      : mm_memblock_alloc_try_nid(c->m, size, 0x1000, 0, UINT64_MAX, -1,
+									   false, false, NULL);
+		return PROPS_OK;
+	}
+	r->expect.ret = -EINVAL;
+	r->actual.ret = mm_memblock_add(NULL, 0, size);
+	if (props_compare(r))
+		return PROPS_FAIL;
+	r->actual.ret = mm_memblock_reserve(NULL, 0, size);
+	if (props_compare(r))
+		return PROPS_FAIL;
+	r->actual.ret = mm_memblock_set_node(NULL, 0, size, false, 0);
+	if (props_compare(r))
+		return PROPS_FAIL;
+	r->actual.ret = mm_memblock_alloc(NULL, size, 0x1000, &size);
+	if (props_compare(r))
+		return PROPS_FAIL;
+	mm_memblock_set_bottom_up(NULL, true);
+	mm_memblock_set_current_limit(NULL, 0);
+	mm_memblock_allow_resize(NULL);
+	mm_memblock_set_movable_node(NULL, true);
+	mm_memblock_trim_memory(NULL, 0x1000);
+	mm_memblock_enforce_memory_limit(NULL, 0x1000);
+	PROPS_CHECK_EQ(r, "mm_memblock_get(NULL)", (uintptr_t)mm_memblock_get(NULL), 0);
+	PROPS_CHECK_EQ(r, "mm_memblock_array_phys(NULL)", mm_memblock_array_phys(NULL, true), 0);
+	PROPS_CHECK_EQ(r, "mm_memblock_phys_mem_size(NULL)", mm_memblock_phys_mem_size(NULL), 0);
+	PROPS_CHECK_EQ(r, "mm_memblock_reserved_size(NULL)", mm_memblock_reserved_size(NULL), 0);
+	PROPS_CHECK_EQ(r, "mm_memblock_end_of_DRAM(NULL)", mm_memblock_end_of_DRAM(NULL), 0);
+	PROPS_CHECK_EQ(r, "mm_memblock_is_memory(NULL)", mm_memblock_is_memory(NULL, 0), 0);
+	PROPS_CHECK_EQ(r, "mm_memblock_is_reserved(NULL)", mm_memblock_is_reserved(NULL, 0), 0);
+	return PROPS_OK;
+}
+
 /* ---- whole-map operations and queries ------------------------------------ */
 
 static int step_trim(void *ctx, const struct props_op *op, struct props_result *r)
@@ -875,7 +925,8 @@ static int step_meminfo_add(void *ctx, const struct props_op *op, struct props_r
 static int step_meminfo_setup(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
-	return feed_meminfo(c, op->v[0], op->v[1], r);
+	/* above_4g: an out-of-range PHYS_OFFSET, refused with a report */
+	return feed_meminfo(c, op->v[0] + (op->v[2] ? 1ull << 32 : 0), op->v[1], r);
 }
 
 /* ---- schema ------------------------------------------------------------- */
@@ -948,8 +999,9 @@ static const struct props_opdef memblock_ops[] = {
 	  .fields = { PROPS_HEX("start", 0, UINT64_MAX), PROPS_HEX("size", 0, UINT64_MAX),
 		      PROPS_RANGE("node", 0, 3) },
 	  .step = step_meminfo_add },
-	{ .name = "meminfo_setup", .nfields = 2,
-	  .fields = { PROPS_HEX("phys_offset", 0, 0xffffffffu), PROPS_BOOL("highmem") },
+	{ .name = "meminfo_setup", .nfields = 3,
+	  .fields = { PROPS_HEX("phys_offset", 0, 0xffffffffu), PROPS_BOOL("highmem"),
+		      PROPS_BOOL("above_4g") },
 	  .step = step_meminfo_setup },
 	{ .name = "fill", .nfields = 4,
 	  .fields = { PROPS_ENUM("type", fill_names, NULL), PROPS_RANGE("extra", 0, 3),
@@ -960,6 +1012,9 @@ static const struct props_opdef memblock_ops[] = {
 		      PROPS_ENUM("align", align_names, align_values),
 		      PROPS_ENUM("api", alloc_api_names, NULL), PROPS_BOOL("raw") },
 	  .step = step_alloc_rel, .misuse = true },
+	{ .name = "null_args", .nfields = 2,
+	  .fields = { PROPS_ENUM("which", null_names, NULL), PROPS_HEX("size", 0, UINT64_MAX) },
+	  .step = step_null_args, .misuse = true },
 };
 
 /* A full check compares every table with its oracle and walks every stage
@@ -980,13 +1035,13 @@ const struct props_harness props_harness_memblock = {
 	.check_every = 16,
 	/* kernelcore_mirror last: a field added at the end leaves the others'
 	 * trace names and meanings as they were */
-	.config = { .name = "config", .nfields = 9,
+	.config = { .name = "config", .nfields = 10,
 		    .fields = { PROPS_ENUM("empty", empty_names, NULL),
 				PROPS_RANGE("init_regions", 4, 128), PROPS_BOOL("bottom_up"),
 				PROPS_BOOL("allow_resize"), PROPS_BOOL("fault"),
 				PROPS_RANGE("fault_after", 0, 64), PROPS_RANGE("fault_repeat", 0, 4),
 				PROPS_ENUM("layout", layout_names, NULL),
-				PROPS_BOOL("kernelcore_mirror") } },
+				PROPS_BOOL("kernelcore_mirror"), PROPS_RANGE("nr_banks", 0, 12) } },
 	.setup = memblock_setup,
 	.check = memblock_check,
 	.check_cost = memblock_check_cost,
