@@ -7,7 +7,10 @@
 # line names the harness that must catch it): the sanitize type priority
 # inverted, memblock top-down placement one page low, the buddy index as
 # pfn + 2^order, no same-zone check on merge, free_all_bootmem skipping the
-# last bitmap word, memblock_mark_mirror marking without kernelcore=mirror.
+# last bitmap word, memblock_mark_mirror marking without kernelcore=mirror,
+# the reserved entry of a doubled memory array (e820 hand-off) with node 0,
+# find_e820_area missing a reservation that begins at the candidate's last
+# byte.
 # For each, a scratch worktree of HEAD gets the patch, props
 # is built there with ASan+UBSan (preset asan-ubsan: a break that reads out
 # of bounds is caught even when the value read does not change an answer)

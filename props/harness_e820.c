@@ -11,6 +11,11 @@
  * before / after / overlap_start / overlap_end / contain / to_top, anchored
  * on an existing entry) make identical, nested, adjacent and overlapping
  * layouts of every type pair, zero sizes and ends at or past 2^64 common.
+ * boot_layout lays down a PC map and an early boot's reservations in one
+ * op; find_e820_area_rel draws find_e820_area's start and size relative to
+ * the oracle's entries and reservations (props_relative), so a candidate
+ * ending on a reservation's first byte is drawn often, not once in a
+ * million inputs.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -81,11 +86,18 @@ static const char *const res_name_names[] = {
 	"A_NAME_LONGER_THAN_FIFTEEN",
 };
 enum { F_EXACT, F_START_OFF, F_END_OFF, F_ABS };
+/* end of a relative find: no limit, exactly the candidate's end, one byte short */
+static const char *const find_end_names[] = { "top", "exact", "short" };
+static const char *const get_table_names[] = { "e820", "firmware", "early_res", "meminfo" };
+/* an index around the table's end (nr - 2 .. nr + 2), or far past it */
+static const char *const get_far_names[] = { "near", "0x7fffffff", "0xffffffff" };
 static const char *const free_how_names[] = { "exact", "start_off", "end_off", "abs" };
 
 #define F_TYPE(nm) PROPS_ENUM(nm, type_names, type_values)
 #define F_MODE PROPS_ENUM("mode", mode_names, NULL)
 #define F_ADDR(nm) PROPS_HEX(nm, 0, UINT64_MAX)
+/* after an op's own fields: its range relative to the oracle's entries */
+#define REL_RANGE PROPS_REL_FIELDS("base"), PROPS_REL_FIELDS("size")
 
 /* ---- placement ----------------------------------------------------------- */
 
@@ -139,6 +151,36 @@ static void place_e820(struct e820_ctx *c, uint64_t idx, uint32_t mode, uint64_t
 {
 	const struct oe820_entry *e = c->e.nr ? &c->e.t[idx % c->e.nr] : NULL;
 	place(e != NULL, e ? e->addr : 0, e ? e->size : 0, mode, delta, len, addr, size);
+}
+
+/* The relative form of a range (PROPS_REL_FIELDS "base" at v[k], "size"
+ * at v[k + 3]): the base against the oracle's entries (sorted by address),
+ * the size against the distances from the base to each entry's start and
+ * end; anchor abs keeps *addr and *size as drawn. */
+#define E820_SPANS 136 /* the working table holds at most 130 entries */
+static void rel_range(struct e820_ctx *c, const struct props_op *op, uint32_t k, uint64_t *addr,
+		      uint64_t *size)
+{
+	struct props_span sp[E820_SPANS], ds[E820_SPANS];
+	uint32_t n = 0, nd = 0;
+
+	if (!op->v[k] && !op->v[k + 3])
+		return; /* both absolute: no spans needed */
+	for (uint32_t i = 0; i < c->e.nr && n < E820_SPANS; i++) {
+		uint64_t a = c->e.t[i].addr;
+		uint32_t j = n++;
+		while (j > 0 && sp[j - 1].start > a) {
+			sp[j] = sp[j - 1];
+			j--;
+		}
+		sp[j] = (struct props_span){ a, a + c->e.t[i].size };
+	}
+	*addr = props_relative(*addr, op->v[k], op->v[k + 1], op->v[k + 2], 1, sp, n, 0);
+	for (uint32_t i = 0; i < n; i++)
+		if (sp[i].end > *addr)
+			ds[nd++] = (struct props_span){ sp[i].start > *addr ? sp[i].start - *addr : 0,
+							sp[i].end - *addr };
+	*size = props_relative(*size, op->v[k + 3], op->v[k + 4], op->v[k + 5], 1, ds, nd, 0);
 }
 
 /* ---- comparisons ----------------------------------------------------------- */
@@ -341,8 +383,10 @@ static int do_add(struct e820_ctx *c, struct props_result *r, uint64_t addr, uin
 static int step_add(void *vctx, const struct props_op *op, struct props_result *r)
 {
 	struct e820_ctx *c = vctx;
+	uint64_t addr = op->v[0], size = op->v[1];
 
-	return do_add(c, r, op->v[0], op->v[1], (uint32_t)op->v[2]);
+	rel_range(c, op, 3, &addr, &size);
+	return do_add(c, r, addr, size, (uint32_t)op->v[2]);
 }
 
 static int step_add_rel(void *vctx, const struct props_op *op, struct props_result *r)
@@ -373,6 +417,7 @@ static int step_update(void *vctx, const struct props_op *op, struct props_resul
 	uint64_t start, size, got_n = 0, want_n = 0;
 
 	place_e820(c, op->v[0], (uint32_t)op->v[1], op->v[2], op->v[3], &start, &size);
+	rel_range(c, op, 6, &start, &size);
 	r->expect.ret = oe820_update(&c->e, start, size, (uint32_t)op->v[4], (uint32_t)op->v[5], &want_n,
 			      &r->expect);
 	r->actual.ret = mm_e820_range_update(c->m, start, size, (uint32_t)op->v[4], (uint32_t)op->v[5],
@@ -392,6 +437,7 @@ static int step_remove(void *vctx, const struct props_op *op, struct props_resul
 	uint64_t start, size, got_n = 0, want_n = 0;
 
 	place_e820(c, op->v[0], (uint32_t)op->v[1], op->v[2], op->v[3], &start, &size);
+	rel_range(c, op, 6, &start, &size);
 	r->expect.ret = oe820_remove(&c->e, start, size, (uint32_t)op->v[4], op->v[5] != 0, &want_n, &r->expect);
 	r->actual.ret = mm_e820_range_remove(c->m, start, size, (uint32_t)op->v[4], op->v[5] != 0, &got_n);
 	props_note(r, "[%#" PRIx64 "+%#" PRIx64 "] -> %d, %#" PRIx64 " bytes", start, size, r->actual.ret,
@@ -571,18 +617,13 @@ static int step_free_early(void *vctx, const struct props_op *op, struct props_r
 	return cmp_early(c, r);
 }
 
-static int step_find_area(void *vctx, const struct props_op *op, struct props_result *r)
+/* find_e820_area on both sides; with reserve, the usual caller's next step:
+ * reserve what was found. */
+static int find_area(struct e820_ctx *c, uint64_t start, uint64_t end, uint64_t size,
+		     uint64_t align, bool reserve, struct props_result *r)
 {
-	struct e820_ctx *c = vctx;
-	uint64_t start = op->v[0], end = op->v[1], size = op->v[2], shift = op->v[3], align;
 	uint64_t got_a = 0, want_a = 0;
 
-	if (op->v[5] != A_ABS && c->e.nr) {
-		const struct oe820_entry *e = &c->e.t[op->v[6] % c->e.nr];
-		start += op->v[5] == A_START ? e->addr : op->v[5] == A_END ? e->addr + e->size
-									 : e->addr + e->size / 2;
-	}
-	align = shift < 64 ? 1ull << shift : shift == 64 ? 0 : shift == 65 ? 3 : 0x1001;
 	r->expect.ret = oe820_find_e820_area(&c->er, &c->e, start, end, size, align, &want_a, &r->expect);
 	r->actual.ret = mm_find_e820_area(c->m, start, end, size, align, &got_a);
 	props_note(r, "align %#" PRIx64 " -> %d %#" PRIx64, align, r->actual.ret, got_a);
@@ -590,8 +631,7 @@ static int step_find_area(void *vctx, const struct props_op *op, struct props_re
 		return PROPS_FAIL;
 	if (!r->actual.ret)
 		PROPS_CHECK_EQ(r, "find_e820_area address", got_a, want_a);
-	if (!r->actual.ret && op->v[4]) {
-		/* the usual caller: find, then reserve what was found */
+	if (!r->actual.ret && reserve) {
 		r->expect.ret = oe820_early_reserve(&c->er, want_a, want_a + size, "find", false,
 						 &r->expect);
 		r->actual.ret = mm_reserve_early(c->m, got_a, got_a + size, "find");
@@ -600,6 +640,179 @@ static int step_find_area(void *vctx, const struct props_op *op, struct props_re
 		return cmp_early(c, r);
 	}
 	return PROPS_OK;
+}
+
+static int step_find_area(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+	uint64_t start = op->v[0], shift = op->v[3], align;
+
+	if (op->v[5] != A_ABS && c->e.nr) {
+		const struct oe820_entry *e = &c->e.t[op->v[6] % c->e.nr];
+		start += op->v[5] == A_START ? e->addr : op->v[5] == A_END ? e->addr + e->size
+									 : e->addr + e->size / 2;
+	}
+	align = shift < 64 ? 1ull << shift : shift == 64 ? 0 : shift == 65 ? 3 : 0x1001;
+	return find_area(c, start, op->v[1], op->v[2], align, op->v[4] != 0, r);
+}
+
+/* The info getters with indexes around the end of each table (and far
+ * past it), a NULL out pointer, or a NULL machine: -EINVAL and no report
+ * (a getter takes a const machine) wherever the index is not an entry. */
+static int step_get(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+	static const uint32_t far[] = { 0x7fffffffu, 0xffffffffu };
+	struct mm_machine *m = op->v[4] ? NULL : c->m;
+	uint32_t which = (uint32_t)op->v[0], nr;
+	bool null_out = op->v[3] != 0;
+	uint32_t i;
+
+	nr = which == 0 ? c->e.nr : which == 1 ? c->e.fw_nr : which == 2 ? c->er.nr : c->mi.nr;
+	i = op->v[2] ? far[op->v[2] - 1] : nr + (uint32_t)op->v[1] - 2;
+	r->expect.ret = m && !null_out && i < nr ? 0 : -EINVAL;
+	props_note(r, "[%u] of %u ", i, nr);
+	if (which <= 1) {
+		struct mm_e820_entry x = { 0 };
+		const struct oe820_entry *w = which ? c->e.fw : c->e.t;
+		r->actual.ret = which ? mm_e820_firmware_get(m, i, null_out ? NULL : &x)
+				      : mm_e820_get(m, i, null_out ? NULL : &x);
+		if (props_compare(r))
+			return PROPS_FAIL;
+		if (!r->actual.ret && (x.addr != w[i].addr || x.size != w[i].size || x.type != w[i].type))
+			return props_fail(r, "entry %u differs", i);
+	} else if (which == 2) {
+		struct mm_early_res x;
+		memset(&x, 0, sizeof(x));
+		r->actual.ret = mm_early_res_get(m, i, null_out ? NULL : &x);
+		if (props_compare(r))
+			return PROPS_FAIL;
+		if (!r->actual.ret && (x.start != c->er.r[i].start || x.end != c->er.r[i].end))
+			return props_fail(r, "reservation %u differs", i);
+	} else {
+		struct mm_membank x = { 0 };
+		r->actual.ret = mm_meminfo_get(m, i, null_out ? NULL : &x);
+		if (props_compare(r))
+			return PROPS_FAIL;
+		if (!r->actual.ret && (x.start != c->mi.b[i].start || x.size != c->mi.b[i].size ||
+				       x.node != c->mi.b[i].node))
+			return props_fail(r, "bank %u differs", i);
+	}
+	if (!m) {
+		/* every counter of a missing machine reads 0 */
+		PROPS_CHECK_EQ(r, "mm_e820_nr_entries(NULL)", mm_e820_nr_entries(NULL), 0);
+		PROPS_CHECK_EQ(r, "mm_e820_max_entries(NULL)", mm_e820_max_entries(NULL), 0);
+		PROPS_CHECK_EQ(r, "mm_early_res_count(NULL)", mm_early_res_count(NULL), 0);
+		PROPS_CHECK_EQ(r, "mm_early_res_max(NULL)", mm_early_res_max(NULL), 0);
+		PROPS_CHECK_EQ(r, "mm_meminfo_nr_banks(NULL)", mm_meminfo_nr_banks(NULL), 0);
+		PROPS_CHECK_EQ(r, "mm_meminfo_lowmem_end(NULL)", mm_meminfo_lowmem_end(NULL), 0);
+	}
+	return PROPS_OK;
+}
+
+/* A PC firmware map and the reservations an early x86 boot makes in it
+ * (kernel image, page tables, initrd, EBDA), through the ordinary API: an
+ * input then finds areas among real reservations instead of waiting for
+ * random ranges to land inside RAM. */
+static int step_boot_layout(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	static const struct oe820_entry pc[] = {
+		{ 0x0, 0x9fc00, MM_E820_RAM },
+		{ 0x9fc00, 0x400, MM_E820_RESERVED },
+		{ 0xf0000, 0x10000, MM_E820_RESERVED },
+		{ 0x100000, 0x7ee0000, MM_E820_RAM },
+		{ 0x7fe0000, 0x20000, MM_E820_ACPI },
+		{ 0xfffc0000, 0x40000, MM_E820_RESERVED },
+		{ 0x100000000ull, 0x40000000ull, MM_E820_RAM },
+	};
+	static const struct oe820_res res[] = {
+		{ 0x1000000, 0x1800000, "TEXT_DATA_BSS", false },
+		{ 0x1800000, 0x1804000, "PGTABLE", false },
+		{ 0x7000000, 0x7800000, "RAMDISK", false },
+		{ 0x9f000, 0xa0000, "EBDA", true },
+		{ 0x100200000ull, 0x100201000ull, "BOOTMAP", false },
+	};
+	struct e820_ctx *c = vctx;
+	struct mm_e820_entry lib[sizeof(pc) / sizeof(pc[0])];
+	uint32_t nr = sizeof(pc) / sizeof(pc[0]), nres = 1 + (uint32_t)op->v[0];
+
+	for (uint32_t i = 0; i < nr; i++)
+		lib[i] = (struct mm_e820_entry){ pc[i].addr, pc[i].size, pc[i].type };
+	r->expect.ret = oe820_import(&c->e, pc, nr, &r->expect);
+	r->actual.ret = mm_e820_import(c->m, lib, nr);
+	if (props_compare(r) || cmp_e820(c, r))
+		return PROPS_FAIL;
+	for (uint32_t i = 0; i < nres && i < sizeof(res) / sizeof(res[0]); i++) {
+		const struct oe820_res *x = &res[i];
+		r->expect.ret = oe820_early_reserve(&c->er, x->start, x->end, x->name, x->overlap_ok,
+						 &r->expect);
+		r->actual.ret = x->overlap_ok ? mm_reserve_early_overlap_ok(c->m, x->start, x->end, x->name)
+					      : mm_reserve_early(c->m, x->start, x->end, x->name);
+		if (props_compare(r))
+			return PROPS_FAIL;
+	}
+	props_note(r, "%u entries, %u reservations -> %d", nr, nres, r->actual.ret);
+	return cmp_early(c, r);
+}
+
+/* Spans of the oracle's state, sorted by start: insertion into a small
+ * caller array (at most n). */
+static uint32_t span_add(struct props_span *sp, uint32_t n, uint32_t max, uint64_t a, uint64_t b)
+{
+	uint32_t i = n;
+
+	if (n == max)
+		return n;
+	while (i > 0 && sp[i - 1].start > a) {
+		sp[i] = sp[i - 1];
+		i--;
+	}
+	sp[i] = (struct props_span){ a, b };
+	return n + 1;
+}
+
+#define FIND_SPANS 160 /* e820 entries (<= 130) and early reservations (<= 24) */
+
+/* find_e820_area with boundary-relative start and size. The start is drawn
+ * against the oracle's e820 entries and early reservations; the size against
+ * the distances from the first free address at or above start (the oracle's
+ * own answer for one byte) to every later reservation and entry end, so that
+ * a candidate ending on the first byte of a reservation, or one byte short
+ * of it, comes up often. */
+static int step_find_area_rel(void *vctx, const struct props_op *op, struct props_result *r)
+{
+	struct e820_ctx *c = vctx;
+	struct props_span sp[FIND_SPANS];
+	struct props_expect scratch;
+	uint64_t start, size, end, cand = 0, align, shift = op->v[6];
+	uint32_t n = 0;
+
+	for (uint32_t i = 0; i < c->e.nr; i++)
+		n = span_add(sp, n, FIND_SPANS, c->e.t[i].addr, c->e.t[i].addr + c->e.t[i].size);
+	for (uint32_t i = 0; i < c->er.nr; i++)
+		n = span_add(sp, n, FIND_SPANS, c->er.r[i].start, c->er.r[i].end);
+	start = props_relative(op->v[2] * 0x1000, op->v[0], op->v[1], op->v[2], 1, sp, n, 0);
+	align = shift <= 16 ? 1ull << shift : shift == 17 ? 0 : 3;
+	/* the first free byte at or above start, as the oracle sees it */
+	memset(&scratch, 0, sizeof(scratch));
+	if (oe820_find_e820_area(&c->er, &c->e, start, UINT64_MAX, 1, align ? align : 1, &cand, &scratch))
+		cand = start;
+	/* size spans: every later reservation as distances from cand (its
+	 * start anchor is the size whose last byte is the reservation's first),
+	 * and the end of every e820 entry */
+	n = 0;
+	for (uint32_t i = 0; i < c->er.nr; i++)
+		if (c->er.r[i].start > cand)
+			n = span_add(sp, n, FIND_SPANS, c->er.r[i].start - cand, c->er.r[i].end - cand);
+	for (uint32_t i = 0; i < c->e.nr; i++)
+		if (c->e.t[i].addr + c->e.t[i].size > cand) {
+			uint64_t d = c->e.t[i].addr + c->e.t[i].size - cand;
+			n = span_add(sp, n, FIND_SPANS, d, d);
+		}
+	size = props_relative((op->v[5] + 1) * 0x1000, op->v[3], op->v[4], op->v[5], 1, sp, n, 0);
+	end = op->v[8] == 0 ? UINT64_MAX : op->v[8] == 1 ? cand + size : cand + size - 1;
+	props_note(r, "[%#" PRIx64 ", %#" PRIx64 ") size %#" PRIx64 " ", start, end, size);
+	return find_area(c, start, end, size, align, op->v[7] != 0, r);
 }
 
 /* ---- meminfo ops ------------------------------------------------------------------ */
@@ -624,7 +837,9 @@ static int step_meminfo_add(void *vctx, const struct props_op *op, struct props_
 static int step_meminfo_check(void *vctx, const struct props_op *op, struct props_result *r)
 {
 	struct e820_ctx *c = vctx;
-	uint64_t phys = op->v[0] << 12;
+	/* phys_bad: anything added to the page-aligned value below 4 GiB, an
+	 * unaligned or out-of-range PHYS_OFFSET refused with a report */
+	uint64_t phys = (op->v[0] << 12) + (op->v[3] ? op->v[4] : 0);
 
 	r->expect.ret = oe820_meminfo_check(&c->mi, phys, op->v[1], op->v[2] != 0, &r->expect);
 	r->actual.ret = mm_meminfo_sanity_check(c->m, phys, op->v[1], op->v[2] != 0);
@@ -730,18 +945,18 @@ static int step_meminfo_memblock(void *vctx, const struct props_op *op, struct p
 /* ---- the harness ------------------------------------------------------------------ */
 
 static const struct props_opdef e820_ops[] = {
-	{ "e820_add", 3, { F_ADDR("addr"), F_ADDR("size"), F_TYPE("type") }, step_add, false },
+	{ "e820_add", 9, { F_ADDR("addr"), F_ADDR("size"), F_TYPE("type"), REL_RANGE }, step_add, false },
 	{ "e820_add_rel", 5,
 	  { PROPS_RANGE("idx", 0, 255), F_MODE, F_ADDR("delta"), F_ADDR("len"), F_TYPE("type") },
 	  step_add_rel, false },
 	{ "e820_sanitize", 0, { { 0 } }, step_sanitize, false },
-	{ "e820_update", 6,
+	{ "e820_update", 12,
 	  { PROPS_RANGE("idx", 0, 255), F_MODE, F_ADDR("delta"), F_ADDR("len"), F_TYPE("old"),
-	    F_TYPE("new") },
+	    F_TYPE("new"), REL_RANGE },
 	  step_update, true },
-	{ "e820_remove", 6,
+	{ "e820_remove", 12,
 	  { PROPS_RANGE("idx", 0, 255), F_MODE, F_ADDR("delta"), F_ADDR("len"), F_TYPE("old"),
-	    PROPS_BOOL("check_type") },
+	    PROPS_BOOL("check_type"), REL_RANGE },
 	  step_remove, false },
 	{ "e820_mem_limit", 3,
 	  { PROPS_RANGE("idx", 0, 255), PROPS_ENUM("anchor", limit_anchor_names, NULL),
@@ -772,12 +987,22 @@ static const struct props_opdef e820_ops[] = {
 	  { PROPS_RANGE("idx", 0, 255), F_MODE, F_ADDR("delta"), F_ADDR("len"),
 	    PROPS_RANGE("node", 0, 65) },
 	  step_meminfo_add, true },
-	{ "meminfo_sanity_check", 3,
+	{ "meminfo_sanity_check", 5,
 	  { PROPS_HEX("phys_pfn", 0, 0xfffff), PROPS_HEX("vmalloc_reserve", 0, 0xffffffffu),
-	    PROPS_BOOL("highmem") },
+	    PROPS_BOOL("highmem"), PROPS_BOOL("phys_bad"), F_ADDR("phys_add") },
 	  step_meminfo_check, false },
 	{ "e820_memblock_setup", 0, { { 0 } }, step_e820_memblock, false },
 	{ "meminfo_memblock_setup", 0, { { 0 } }, step_meminfo_memblock, false },
+	{ "find_e820_area_rel", 9,
+	  { PROPS_REL_FIELDS("start"), PROPS_REL_FIELDS("size"), PROPS_RANGE("align_shift", 0, 18),
+	    PROPS_BOOL("reserve"), PROPS_ENUM("end", find_end_names, NULL) },
+	  step_find_area_rel, true },
+	{ "boot_layout", 1, { PROPS_RANGE("reservations", 0, 4) }, step_boot_layout, false },
+	{ "get", 5,
+	  { PROPS_ENUM("table", get_table_names, NULL), PROPS_RANGE("around_end", 0, 4),
+	    PROPS_ENUM("far", get_far_names, NULL), PROPS_BOOL("null_out"),
+	    PROPS_BOOL("null_machine") },
+	  step_get, true },
 };
 
 /* A full check compares every table with its oracle and walks every stage

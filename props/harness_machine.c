@@ -2,7 +2,8 @@
  * Harness "machine": the core API with arbitrary arguments. Configurations
  * are drawn raw (invalid ones included) and the oracle says which must be
  * refused; simulated physical memory is written and read anywhere in the
- * 64-bit space and compared byte for byte with a plain page list.
+ * 64-bit space and compared byte for byte with a plain page list: each read
+ * as it happens, and every written page whole at every total check.
  */
 #include <errno.h>
 #include <string.h>
@@ -39,8 +40,12 @@ static int machine_setup(void *ctx, const struct props_op *cfg, struct props_res
 	mc.max_order = (uint32_t)cfg->v[5];
 	mc.lowmem_limit = cfg->v[6];
 	mc.phys_backing_max_pages = (uint32_t)cfg->v[7];
+	mc.meminfo_nr_banks = (uint32_t)cfg->v[8];
+	mc.nr_cpus = (uint32_t)cfg->v[9];
 	valid = ophys_config_valid(mc.era, mc.profile, mc.e820_max_entries, mc.early_res_max,
-				   mc.memblock_init_regions, 0, mc.max_order, mc.lowmem_limit);
+				   mc.memblock_init_regions, mc.meminfo_nr_banks, mc.max_order,
+				   mc.lowmem_limit) &&
+		ophys_cpus_valid(mc.nr_cpus);
 	ret = mm_machine_create(&mc, &c->m);
 	ophys_init(&c->o, mc.phys_backing_max_pages);
 	if (ret != (valid ? 0 : -EINVAL))
@@ -64,6 +69,22 @@ static int machine_check(void *ctx, struct props_result *r)
 	if (!c->m)
 		return PROPS_OK;
 	PROPS_CHECK_EQ(r, "backed pages", mm_phys_backed_pages(c->m), c->o.nr);
+	/* whole contents: every written page reads back whole (its written
+	 * bytes and the zeros around them); no other page is backed. Total
+	 * checks only (props mode, the end of every input): a fuzz-mode check
+	 * in the middle of an input leaves it to the reads, which compare
+	 * what they read as they go. */
+	for (size_t i = 0; r->total && i < c->o.nr; i++) {
+		const struct ophys_page *p = &c->o.pages[i];
+		size_t n = p->pfn * 4096 + 4096 == 0 ? 4095 : 4096; /* a range may not end at 2^64 */
+		int ret = mm_phys_read(c->m, p->pfn * 4096, c->buf, n);
+
+		if (ret)
+			return props_fail(r, "reading page %#llx: %d", (unsigned long long)p->pfn, ret);
+		if (memcmp(c->buf, p->bytes, n) != 0)
+			return props_fail(r, "page %#llx differs from the oracle's",
+					  (unsigned long long)p->pfn);
+	}
 	{
 		/* the reports were compared op by op (the runner); the last
 		 * one, if any, must say something in a named stage */
@@ -167,7 +188,8 @@ const struct props_harness props_harness_machine = {
 	.ctx_size = sizeof(struct mctx),
 	.max_ops = 200,
 	.check_every = 8,
-	.config = { .name = "config", .nfields = 8,
+	/* nr_banks and nr_cpus last: older traces keep their meaning */
+	.config = { .name = "config", .nfields = 10,
 		    .fields = { PROPS_ENUM("era", era_names, NULL),
 				PROPS_ENUM("profile", profile_names, NULL),
 				PROPS_RANGE("e820_max", 0, 5000),
@@ -175,7 +197,9 @@ const struct props_harness props_harness_machine = {
 				PROPS_RANGE("memblock_init", 0, 5000),
 				PROPS_RANGE("max_order", 0, 25),
 				PROPS_HEX("lowmem_limit", 0, 0xffffffff),
-				PROPS_RANGE("backing_max", 0, 64) } },
+				PROPS_RANGE("backing_max", 0, 64),
+				PROPS_RANGE("nr_banks", 0, 70),
+				PROPS_RANGE("nr_cpus", 0, 10) } },
 	.setup = machine_setup,
 	.check = machine_check,
 	.teardown = machine_teardown,

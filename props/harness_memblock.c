@@ -8,7 +8,10 @@
  * every placement, every report and the whole state. The feeds' own tables
  * (e820, meminfo) are predicted by their oracles (oracle_e820.c) and what
  * memblock is fed comes from those oracles, never from the library's
- * tables.
+ * tables. Contents: the phys oracle (oracle_phys.c) keeps every byte poked
+ * through the API and clears what each zeroing allocation covers; a full
+ * check reads back every page holding written bytes, whole, and compares
+ * the count of backed pages, so every other byte reads as zeros.
  */
 #include <errno.h>
 #include <string.h>
@@ -16,16 +19,10 @@
 #include "mmsim/mmsim.h"
 #include "oracle_e820.h"
 #include "oracle_memblock.h"
+#include "oracle_phys.h"
 #include "props.h"
 
-#define NPOKE 16
 #define POKE_MAX 64
-
-struct poke {
-	uint64_t addr;
-	uint32_t len;
-	uint8_t want[POKE_MAX];
-};
 
 struct memblock_ctx {
 	struct mm_machine *m;
@@ -37,9 +34,11 @@ struct memblock_ctx {
 	uint32_t e820_max, nr_banks;
 	bool remove_split;
 	uint32_t profile;
-	uint64_t last_alloc;
-	struct poke pokes[NPOKE];
-	uint32_t npokes;
+	uint64_t last_alloc; /* the oracle's address of the last allocation */
+	/* what simulated memory holds: every byte written through the API
+	 * (pokes) and every zeroing allocation, page by page, sparse */
+	struct ophys ph;
+	uint8_t page[4096];
 };
 
 /* ---- enums ------------------------------------------------------------- */
@@ -53,6 +52,12 @@ static const char *const type_names[] = { "memory", "reserved" };
 static const char *const nid_names[] = { "NUMA_NO_NODE", "0", "1", "2", "3", "63",
 					 "MAX_NUMNODES", "65", "-2" };
 static const uint64_t nid_values[] = { (uint64_t)-1, 0, 1, 2, 3, 63, 64, 65, (uint64_t)-2 };
+static const char *const align_names[] = { "0", "1", "8", "0x1000", "0x200000", "3" };
+static const uint64_t align_values[] = { 0, 1, 8, 0x1000, 0x200000, 3 };
+static const char *const alloc_api_names[] = { "phys_alloc_range", "alloc_try_nid", "alloc" };
+static const char *const null_names[] = { "phys_alloc_range_out", "phys_alloc_try_nid_out",
+					  "alloc_try_nid_out", "machine" };
+static const char *const fill_names[] = { "memory", "reserved", "both" };
 static const char *const mark_names[] = { "mark_hotplug", "clear_hotplug", "mark_mirror",
 					  "mark_nomap", "clear_nomap" };
 static const char *const action_names[] = { "add", "add_node", "reserve", "remove", "free",
@@ -127,11 +132,35 @@ static int compare_type(struct memblock_ctx *c, const struct mm_memblock_type *t
 	return PROPS_OK;
 }
 
+/* Whole contents: every page that holds written bytes reads back whole
+ * (written bytes and the zeros around them), and no other page is backed,
+ * so every other byte of every allocation reads as zeros. */
+static int compare_contents(struct memblock_ctx *c, struct props_result *r)
+{
+	PROPS_CHECK_EQ(r, "backed pages", mm_phys_backed_pages(c->m), ophys_backed(&c->ph));
+	for (size_t i = 0; i < c->ph.nr; i++) {
+		const struct ophys_page *p = &c->ph.pages[i];
+		/* the top page's last byte cannot be addressed (a range may not
+		 * end at 2^64), nor written */
+		uint32_t n = p->pfn * 4096 + 4096 == 0 ? 4095 : 4096;
+		int ret = mm_phys_read(c->m, p->pfn * 4096, c->page, n);
+
+		if (ret)
+			return props_fail(r, "reading page %#llx: %d", (unsigned long long)p->pfn, ret);
+		if (memcmp(c->page, p->bytes, n) != 0)
+			for (uint32_t b = 0; b < n; b++)
+				if (c->page[b] != p->bytes[b])
+					return props_fail(r, "byte %#llx reads %#x, expected %#x",
+							  (unsigned long long)(p->pfn * 4096 + b),
+							  c->page[b], p->bytes[b]);
+	}
+	return PROPS_OK;
+}
+
 static int memblock_check(void *ctx, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
 	const struct mm_memblock *mb = mm_memblock_get(c->m);
-	uint8_t buf[POKE_MAX];
 
 	if (!mb)
 		return props_fail(r, "mm_memblock_get returned NULL");
@@ -142,32 +171,11 @@ static int memblock_check(void *ctx, struct props_result *r)
 	PROPS_CHECK_EQ(r, "fault hits", mm_fault_inject_hits(c->m), c->o.fault_hits);
 	if (oracle_ok(c, r))
 		return PROPS_FAIL;
-	for (uint32_t i = 0; i < c->npokes; i++) {
-		struct poke *p = &c->pokes[i];
-		int ret = mm_phys_read(c->m, p->addr, buf, p->len);
-		if (ret)
-			return props_fail(r, "re-reading poke %#llx+%u: %d", (unsigned long long)p->addr,
-					  p->len, ret);
-		for (uint32_t b = 0; b < p->len; b++)
-			if (buf[b] != p->want[b])
-				return props_fail(r, "byte %#llx reads %#x, expected %#x",
-						  (unsigned long long)(p->addr + b), buf[b], p->want[b]);
-	}
+	if (compare_contents(c, r))
+		return PROPS_FAIL;
 	if (mm_verify(c->m))
 		return props_fail(r, "mm_verify: %s", mm_verify_message(c->m));
 	return PROPS_OK;
-}
-
-/* Zeroed allocation: forget what the pokes wrote inside it. */
-static void pokes_zero(struct memblock_ctx *c, uint64_t a, uint64_t size)
-{
-	uint64_t e = sat_add(a, size);
-	for (uint32_t i = 0; i < c->npokes; i++)
-		for (uint32_t b = 0; b < c->pokes[i].len; b++) {
-			uint64_t x = c->pokes[i].addr + b;
-			if (x >= a && x < e)
-				c->pokes[i].want[b] = 0;
-		}
 }
 
 /* The e820 and meminfo oracles, on first use. */
@@ -259,6 +267,7 @@ static int memblock_setup(void *ctx, const struct props_op *cfg, struct props_re
 		mc.features &= ~(uint32_t)MM_FEAT_MEMBLOCK_EMPTY_CNT0;
 	mc.memblock_init_regions = (uint32_t)cfg->v[1];
 	mc.kernelcore_mirror = cfg->v[8] != 0;
+	mc.meminfo_nr_banks = (uint32_t)cfg->v[9]; /* 0: the default, 8 */
 	mc.profile = layout == LAYOUT_ARM || layout == LAYOUT_ARM_CUSTOM ? MM_PROFILE_ARM
 		     : layout == LAYOUT_E820_PAE ? MM_PROFILE_X86_PAE : MM_PROFILE_X86_32;
 	c->profile = mc.profile;
@@ -267,6 +276,7 @@ static int memblock_setup(void *ctx, const struct props_op *cfg, struct props_re
 		return props_fail(r, "mm_machine_create: %d", ret);
 	props_watch(r, c->m);
 	omemblock_init(&c->o, (unsigned long)cfg->v[1], cfg->v[0] != 0);
+	ophys_init(&c->ph, mc.phys_backing_max_pages);
 	c->o.kernelcore_mirror = cfg->v[8] != 0;
 	c->o.expect = &r->expect; /* the runner's, for the whole input */
 	c->e820_max = mc.e820_max_entries ? mc.e820_max_entries : 128;
@@ -325,6 +335,7 @@ static void memblock_teardown(void *ctx)
 	struct memblock_ctx *c = ctx;
 	mm_machine_destroy(c->m);
 	omemblock_free(&c->o);
+	ophys_free(&c->ph);
 	oe820_free(&c->e);
 	oe820_meminfo_free(&c->mi);
 }
@@ -390,47 +401,119 @@ static int do_action(struct memblock_ctx *c, uint32_t action, uint64_t base, uin
 	}
 }
 
+/* ---- boundary-relative ranges ------------------------------------------- */
+
+#define MB_SPANS 96 /* run lists past this are sampled by their first runs */
+
+/* Every run of both types, sorted by start (the oracle's, never the
+ * library's): the anchors of a relative base. */
+static uint32_t region_spans(struct memblock_ctx *c, struct props_span *sp)
+{
+	uint32_t n = 0;
+
+	for (int w = 0; w < 2; w++)
+		for (size_t i = 0; i < c->o.t[w].n && n < MB_SPANS; i++) {
+			uint64_t a = c->o.t[w].r[i].base, b = a + c->o.t[w].r[i].size;
+			uint32_t k = n++;
+			while (k > 0 && sp[k - 1].start > a) {
+				sp[k] = sp[k - 1];
+				k--;
+			}
+			sp[k] = (struct props_span){ a, b };
+		}
+	return n;
+}
+
+/* The same runs as distances from base (those not wholly below it): a size
+ * anchored on a span's start ends exactly where that run begins, on its end
+ * where it ends. */
+static uint32_t distance_spans(const struct props_span *in, uint32_t n, uint64_t base,
+			       struct props_span *out)
+{
+	uint32_t k = 0;
+
+	for (uint32_t i = 0; i < n; i++)
+		if (in[i].end > base)
+			out[k++] = (struct props_span){ in[i].start > base ? in[i].start - base : 0,
+							in[i].end - base };
+	return k;
+}
+
+/* base and size of a range op: the absolute fields v[0], v[1], or relative
+ * ones (PROPS_REL_FIELDS "base" at v[k], "size" at v[k + 3]). */
+static void rel_range(struct memblock_ctx *c, const struct props_op *op, uint32_t k,
+		      uint64_t *base, uint64_t *size)
+{
+	struct props_span sp[MB_SPANS], ds[MB_SPANS];
+	uint32_t n = region_spans(c, sp);
+
+	*base = props_relative(op->v[0], op->v[k], op->v[k + 1], op->v[k + 2], 1, sp, n, 0);
+	n = distance_spans(sp, n, *base, ds);
+	*size = props_relative(op->v[1], op->v[k + 3], op->v[k + 4], op->v[k + 5], 1, ds, n, 0);
+}
+
 static int step_add(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
-	return do_action(c, A_ADD, op->v[0], op->v[1], 0, 0, false, r);
+	uint64_t base, size;
+
+	rel_range(c, op, 2, &base, &size);
+	return do_action(c, A_ADD, base, size, 0, 0, false, r);
 }
 
 static int step_add_node(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
-	return do_action(c, A_ADD_NODE, op->v[0], op->v[1], (int)(int64_t)op->v[2], (uint32_t)op->v[3],
+	uint64_t base, size;
+
+	rel_range(c, op, 4, &base, &size);
+	return do_action(c, A_ADD_NODE, base, size, (int)(int64_t)op->v[2], (uint32_t)op->v[3],
 			 false, r);
 }
 
 static int step_reserve(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
-	return do_action(c, A_RESERVE, op->v[0], op->v[1], 0, 0, false, r);
+	uint64_t base, size;
+
+	rel_range(c, op, 2, &base, &size);
+	return do_action(c, A_RESERVE, base, size, 0, 0, false, r);
 }
 
 static int step_remove(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
-	return do_action(c, A_REMOVE, op->v[0], op->v[1], 0, 0, false, r);
+	uint64_t base, size;
+
+	rel_range(c, op, 2, &base, &size);
+	return do_action(c, A_REMOVE, base, size, 0, 0, false, r);
 }
 
 static int step_free(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
-	return do_action(c, A_FREE, op->v[0], op->v[1], 0, op->v[2] ? 1 : 0, false, r);
+	uint64_t base, size;
+
+	rel_range(c, op, 3, &base, &size);
+	return do_action(c, A_FREE, base, size, 0, op->v[2] ? 1 : 0, false, r);
 }
 
 static int step_mark(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
-	return do_action(c, A_MARK0 + (uint32_t)op->v[2], op->v[0], op->v[1], 0, 0, false, r);
+	uint64_t base, size;
+
+	rel_range(c, op, 3, &base, &size);
+	return do_action(c, A_MARK0 + (uint32_t)op->v[2], base, size, 0, 0, false, r);
 }
 
 static int step_set_node(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
-	return do_action(c, A_SET_NODE, op->v[0], op->v[1], (int)(int64_t)op->v[3], 0, op->v[2], r);
+	uint64_t base, size;
+
+	rel_range(c, op, 4, &base, &size);
+	return do_action(c, A_SET_NODE, base, size, (int)(int64_t)op->v[3], 0, op->v[2], r);
 }
 
 /* A range placed against region idx of a type (from the oracle's view, so
@@ -480,6 +563,66 @@ static int step_rel(void *ctx, const struct props_op *op, struct props_result *r
 	props_note(r, "[%#llx-%#llx) ", (unsigned long long)lo, (unsigned long long)hi);
 	return do_action(c, action, lo, hi - lo, (int)(int64_t)op->v[6], (uint32_t)op->v[7],
 			 w == OMEMBLOCK_RESERVED, r);
+}
+
+/* Fill a type up to its array's size (as the oracle counts it) and `extra`
+ * regions past it, one separate page every two pages from base: the next
+ * add doubles the array, and with the other type full too, reserving the
+ * new array doubles that one inside the first doubling, so fault injection
+ * armed there fails a doubling nested in another one. fail: 0 leaves fault
+ * injection alone; k > 0 arms it (on both sides) just before the first add
+ * past the array's size, to let k - 1 allocations through and fail the
+ * next: 1 fails the doubling itself, 2 the nested one (when the other type
+ * is full). Every call is predicted and compared on its own; the first
+ * failure ends the fill. */
+static int fill(struct memblock_ctx *c, int w, uint64_t extra, uint64_t base, uint64_t fail,
+		struct props_result *r)
+{
+	unsigned long cnt = (unsigned long)c->o.t[w].n, max = c->o.t[w].max; /* regions, not the empty marker */
+	unsigned long n = (max > cnt ? max - cnt : 0) + (unsigned long)extra;
+
+	if (n > 64)
+		n = 64; /* bounded: init_regions is at most 128 */
+	if (base > UINT64_MAX - 0x2000 * 64)
+		base = UINT64_MAX - 0x2000 * 64 + 1;
+	for (unsigned long i = 0; i < n; i++) {
+		uint64_t a = base + i * 0x2000;
+		if (fail && i == (max > cnt ? max - cnt : 0)) {
+			mm_fault_inject_set(c->m, true, (uint32_t)fail - 1, 0);
+			omemblock_fault_set(&c->o, true, (uint32_t)fail - 1, 0);
+		}
+		if (w == OMEMBLOCK_MEMORY) {
+			r->expect.ret = omemblock_add(&c->o, OMEMBLOCK_MEMORY, a, 0x1000, OMEMBLOCK_MAX_NUMNODES, 0);
+			r->actual.ret = mm_memblock_add(c->m, a, 0x1000);
+		} else {
+			r->expect.ret = omemblock_add(&c->o, OMEMBLOCK_RESERVED, a, 0x1000, OMEMBLOCK_MAX_NUMNODES, 0);
+			r->actual.ret = mm_memblock_reserve(c->m, a, 0x1000);
+		}
+		if (props_compare(r) || oracle_ok(c, r))
+			return PROPS_FAIL;
+		if (r->actual.ret)
+			break;
+	}
+	props_note(r, "%s: %lu from %#llx -> %d ", type_names[w], n, (unsigned long long)base,
+		   r->actual.ret);
+	return PROPS_OK;
+}
+
+/* type both: reserved up to its size first (no extra, no fault), then
+ * memory, so that memory's doubling nests a reserved one. */
+static int step_fill(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	struct memblock_ctx *c = ctx;
+	uint64_t base = op->v[2] & ~0xfffull;
+
+	if (op->v[0] == 2) {
+		if (fill(c, OMEMBLOCK_RESERVED, 0, base ^ 0x1000, 0, r))
+			return PROPS_FAIL;
+		if (r->actual.ret)
+			return PROPS_OK;
+		return fill(c, OMEMBLOCK_MEMORY, op->v[1], base, op->v[3], r);
+	}
+	return fill(c, (int)op->v[0], op->v[1], base, op->v[3], r);
 }
 
 /* ---- switches ----------------------------------------------------------- */
@@ -541,7 +684,7 @@ static int alloc_common(struct memblock_ctx *c, enum omemblock_alloc_api api, ui
 		r->expect.ret = omemblock_alloc(&c->o, api, size, align, start, end, nid, exact, raw,
 					  &want_addr, &zeroed);
 		if (r->expect.ret == 0 && zeroed)
-			pokes_zero(c, want_addr, size);
+			ophys_zero(&c->ph, want_addr, size);
 	}
 	switch (api) {
 	case OMEMBLOCK_PHYS_ALLOC_RANGE:
@@ -562,8 +705,8 @@ static int alloc_common(struct memblock_ctx *c, enum omemblock_alloc_api api, ui
 	if (props_compare(r) || oracle_ok(c, r))
 		return PROPS_FAIL;
 	PROPS_CHECK_EQ(r, "allocated address", got_addr, want_addr);
-	if (r->actual.ret == 0)
-		c->last_alloc = got_addr;
+	if (r->expect.ret == 0)
+		c->last_alloc = want_addr;
 	return PROPS_OK;
 }
 
@@ -593,6 +736,100 @@ static int step_alloc(void *ctx, const struct props_op *op, struct props_result 
 	struct memblock_ctx *c = ctx;
 	return alloc_common(c, OMEMBLOCK_ALLOC, op->v[0], op->v[1], 0, 0,
 			    OMEMBLOCK_NO_NODE, false, false, op->v[2], r);
+}
+
+/* The free ranges as the oracle sees them: memory runs minus reserved runs
+ * (both lists are sorted and disjoint), sorted. */
+static uint32_t free_spans(struct memblock_ctx *c, struct props_span *sp)
+{
+	const struct omemblock_type *mt = &c->o.t[OMEMBLOCK_MEMORY], *rt = &c->o.t[OMEMBLOCK_RESERVED];
+	uint32_t n = 0;
+	size_t k = 0;
+
+	for (size_t i = 0; i < mt->n && n < MB_SPANS; i++) {
+		uint64_t cur = mt->r[i].base, end = cur + mt->r[i].size;
+		while (k < rt->n && rt->r[k].base + rt->r[k].size <= cur)
+			k++;
+		for (size_t j = k; j < rt->n && rt->r[j].base < end && n < MB_SPANS; j++) {
+			if (rt->r[j].base > cur)
+				sp[n++] = (struct props_span){ cur, rt->r[j].base };
+			if (rt->r[j].base + rt->r[j].size > cur)
+				cur = rt->r[j].base + rt->r[j].size;
+		}
+		if (cur < end && n < MB_SPANS)
+			sp[n++] = (struct props_span){ cur, end };
+	}
+	return n;
+}
+
+/* An allocation whose size is drawn against the free ranges (len: exactly
+ * a free range, gap: a reserved hole's size, each +- a few bytes) and whose
+ * limits are drawn against the runs' boundaries, so that "fits exactly",
+ * "one byte too big" and "the limit cuts the last free range" come up. */
+static int step_alloc_rel(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	static const enum omemblock_alloc_api apis[] = { OMEMBLOCK_PHYS_ALLOC_RANGE,
+							 OMEMBLOCK_ALLOC_TRY_NID, OMEMBLOCK_ALLOC };
+	struct memblock_ctx *c = ctx;
+	struct props_span fs[MB_SPANS], rs[MB_SPANS];
+	uint32_t nf = free_spans(c, fs), nr = region_spans(c, rs);
+	uint64_t size, min, max, align = op->v[9];
+	uint64_t max_abs = op->v[7] ? op->v[7] << 24 : UINT64_MAX;
+
+	size = props_relative(0x1000ull << (op->v[1] % 24), op->v[0], op->v[1], op->v[2], 1, fs, nf, 0);
+	min = props_relative(op->v[4] << 20, op->v[3], op->v[4], op->v[5], 1, rs, nr, 0);
+	max = props_relative(max_abs, op->v[6], op->v[7], op->v[8], 1, rs, nr, 0);
+	props_note(r, "size %#llx [%#llx, %#llx) ", (unsigned long long)size, (unsigned long long)min,
+		   (unsigned long long)max);
+	return alloc_common(c, apis[op->v[10]], size, align, min, max, OMEMBLOCK_NO_NODE, false,
+			    op->v[11] != 0, false, r);
+}
+
+/* NULL-ish arguments: each allocator with a NULL out pointer (refused with
+ * an INVALID_ARG report, before anything else), and every function of
+ * memblock.h with a NULL machine (refused or 0/NULL/false, no report: there
+ * is no machine to report to). */
+static int step_null_args(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	struct memblock_ctx *c = ctx;
+	uint64_t size = op->v[1];
+
+	if (op->v[0] < 3) {
+		props_expect_report(&r->expect, MM_STAGE_MEMBLOCK, MM_REPORT_INVALID_ARG);
+		r->expect.ret = -EINVAL;
+		r->actual.ret = op->v[0] == 0 ? mm_memblock_phys_alloc_range(c->m, size, 0x1000, 0, UINT64_MAX, NULL)
+			      : op->v[0] == 1 ? mm_memblock_phys_alloc_try_nid(c->m, size, 0x1000, 0, NULL)
+					      : mm_memblock_alloc_try_nid(c->m, size, 0x1000, 0, UINT64_MAX, -1,
+									   false, false, NULL);
+		return PROPS_OK;
+	}
+	r->expect.ret = -EINVAL;
+	r->actual.ret = mm_memblock_add(NULL, 0, size);
+	if (props_compare(r))
+		return PROPS_FAIL;
+	r->actual.ret = mm_memblock_reserve(NULL, 0, size);
+	if (props_compare(r))
+		return PROPS_FAIL;
+	r->actual.ret = mm_memblock_set_node(NULL, 0, size, false, 0);
+	if (props_compare(r))
+		return PROPS_FAIL;
+	r->actual.ret = mm_memblock_alloc(NULL, size, 0x1000, &size);
+	if (props_compare(r))
+		return PROPS_FAIL;
+	mm_memblock_set_bottom_up(NULL, true);
+	mm_memblock_set_current_limit(NULL, 0);
+	mm_memblock_allow_resize(NULL);
+	mm_memblock_set_movable_node(NULL, true);
+	mm_memblock_trim_memory(NULL, 0x1000);
+	mm_memblock_enforce_memory_limit(NULL, 0x1000);
+	PROPS_CHECK_EQ(r, "mm_memblock_get(NULL)", (uintptr_t)mm_memblock_get(NULL), 0);
+	PROPS_CHECK_EQ(r, "mm_memblock_array_phys(NULL)", mm_memblock_array_phys(NULL, true), 0);
+	PROPS_CHECK_EQ(r, "mm_memblock_phys_mem_size(NULL)", mm_memblock_phys_mem_size(NULL), 0);
+	PROPS_CHECK_EQ(r, "mm_memblock_reserved_size(NULL)", mm_memblock_reserved_size(NULL), 0);
+	PROPS_CHECK_EQ(r, "mm_memblock_end_of_DRAM(NULL)", mm_memblock_end_of_DRAM(NULL), 0);
+	PROPS_CHECK_EQ(r, "mm_memblock_is_memory(NULL)", mm_memblock_is_memory(NULL, 0), 0);
+	PROPS_CHECK_EQ(r, "mm_memblock_is_reserved(NULL)", mm_memblock_is_reserved(NULL, 0), 0);
+	return PROPS_OK;
 }
 
 /* ---- whole-map operations and queries ------------------------------------ */
@@ -640,30 +877,19 @@ static int step_query(void *ctx, const struct props_op *op, struct props_result 
 	return oracle_ok(c, r);
 }
 
+/* Write a pattern near the last allocation: the phys oracle predicts the
+ * answer (the backing cap, a range that wraps) and keeps the bytes. */
 static int step_poke(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
 	uint32_t len = (uint32_t)op->v[1];
 	uint64_t addr = c->last_alloc - 4096 + op->v[0];
 	uint8_t buf[POKE_MAX];
-	struct poke *p;
-	int ret;
 
-	if (c->npokes == NPOKE || addr + len < addr)
-		return PROPS_OK;
-	memset(buf, 0xa5, len);
-	ret = mm_phys_write(c->m, addr, buf, len);
-	props_note(r, "%#llx -> %d", (unsigned long long)addr, ret);
-	if (ret)
-		return PROPS_OK; /* the backing cap: not memblock's business */
-	for (uint32_t i = 0; i < c->npokes; i++) /* earlier pokes see the new bytes */
-		for (uint32_t b = 0; b < c->pokes[i].len; b++)
-			if (c->pokes[i].addr + b >= addr && c->pokes[i].addr + b - addr < len)
-				c->pokes[i].want[b] = 0xa5;
-	p = &c->pokes[c->npokes++];
-	p->addr = addr;
-	p->len = len;
-	memset(p->want, 0xa5, len);
+	memset(buf, 0xa5 ^ (uint8_t)r->op_index, len);
+	r->expect.ret = ophys_write(&c->ph, addr, buf, len, false, &r->expect);
+	r->actual.ret = mm_phys_write(c->m, addr, buf, len);
+	props_note(r, "%#llx -> %d", (unsigned long long)addr, r->actual.ret);
 	return PROPS_OK;
 }
 
@@ -699,25 +925,31 @@ static int step_meminfo_add(void *ctx, const struct props_op *op, struct props_r
 static int step_meminfo_setup(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct memblock_ctx *c = ctx;
-	return feed_meminfo(c, op->v[0], op->v[1], r);
+	/* above_4g: an out-of-range PHYS_OFFSET, refused with a report */
+	return feed_meminfo(c, op->v[0] + (op->v[2] ? 1ull << 32 : 0), op->v[1], r);
 }
 
 /* ---- schema ------------------------------------------------------------- */
 
 #define BASE_SIZE PROPS_HEX("base", 0, UINT64_MAX), PROPS_HEX("size", 0, UINT64_MAX)
 #define NID PROPS_ENUM("nid", nid_names, nid_values)
+/* after an op's own fields: base and size relative to the oracle's runs */
+#define REL_RANGE PROPS_REL_FIELDS("base"), PROPS_REL_FIELDS("size")
 
 static const struct props_opdef memblock_ops[] = {
-	{ .name = "add", .nfields = 2, .fields = { BASE_SIZE }, .step = step_add },
-	{ .name = "add_node", .nfields = 4,
-	  .fields = { BASE_SIZE, NID, PROPS_HEX("flags", 0, 31) }, .step = step_add_node, .misuse = true },
-	{ .name = "reserve", .nfields = 2, .fields = { BASE_SIZE }, .step = step_reserve },
-	{ .name = "remove", .nfields = 2, .fields = { BASE_SIZE }, .step = step_remove },
-	{ .name = "free", .nfields = 3, .fields = { BASE_SIZE, PROPS_BOOL("phys") }, .step = step_free },
-	{ .name = "mark", .nfields = 3,
-	  .fields = { BASE_SIZE, PROPS_ENUM("which", mark_names, NULL) }, .step = step_mark },
-	{ .name = "set_node", .nfields = 4,
-	  .fields = { BASE_SIZE, PROPS_BOOL("reserved"), NID }, .step = step_set_node, .misuse = true },
+	{ .name = "add", .nfields = 8, .fields = { BASE_SIZE, REL_RANGE }, .step = step_add },
+	{ .name = "add_node", .nfields = 10,
+	  .fields = { BASE_SIZE, NID, PROPS_HEX("flags", 0, 31), REL_RANGE }, .step = step_add_node,
+	  .misuse = true },
+	{ .name = "reserve", .nfields = 8, .fields = { BASE_SIZE, REL_RANGE }, .step = step_reserve },
+	{ .name = "remove", .nfields = 8, .fields = { BASE_SIZE, REL_RANGE }, .step = step_remove },
+	{ .name = "free", .nfields = 9, .fields = { BASE_SIZE, PROPS_BOOL("phys"), REL_RANGE },
+	  .step = step_free },
+	{ .name = "mark", .nfields = 9,
+	  .fields = { BASE_SIZE, PROPS_ENUM("which", mark_names, NULL), REL_RANGE }, .step = step_mark },
+	{ .name = "set_node", .nfields = 10,
+	  .fields = { BASE_SIZE, PROPS_BOOL("reserved"), NID, REL_RANGE }, .step = step_set_node,
+	  .misuse = true },
 	{ .name = "rel", .nfields = 8,
 	  .fields = { PROPS_ENUM("type", type_names, NULL), PROPS_ENUM("action", action_names, NULL),
 		      PROPS_RANGE("idx", 0, 255), PROPS_ENUM("shape", shape_names, NULL),
@@ -767,9 +999,22 @@ static const struct props_opdef memblock_ops[] = {
 	  .fields = { PROPS_HEX("start", 0, UINT64_MAX), PROPS_HEX("size", 0, UINT64_MAX),
 		      PROPS_RANGE("node", 0, 3) },
 	  .step = step_meminfo_add },
-	{ .name = "meminfo_setup", .nfields = 2,
-	  .fields = { PROPS_HEX("phys_offset", 0, 0xffffffffu), PROPS_BOOL("highmem") },
+	{ .name = "meminfo_setup", .nfields = 3,
+	  .fields = { PROPS_HEX("phys_offset", 0, 0xffffffffu), PROPS_BOOL("highmem"),
+		      PROPS_BOOL("above_4g") },
 	  .step = step_meminfo_setup },
+	{ .name = "fill", .nfields = 4,
+	  .fields = { PROPS_ENUM("type", fill_names, NULL), PROPS_RANGE("extra", 0, 3),
+		      PROPS_HEX("base", 0, UINT64_MAX), PROPS_RANGE("fail", 0, 3) },
+	  .step = step_fill },
+	{ .name = "alloc_rel", .nfields = 12,
+	  .fields = { PROPS_REL_FIELDS("size"), PROPS_REL_FIELDS("min"), PROPS_REL_FIELDS("max"),
+		      PROPS_ENUM("align", align_names, align_values),
+		      PROPS_ENUM("api", alloc_api_names, NULL), PROPS_BOOL("raw") },
+	  .step = step_alloc_rel, .misuse = true },
+	{ .name = "null_args", .nfields = 2,
+	  .fields = { PROPS_ENUM("which", null_names, NULL), PROPS_HEX("size", 0, UINT64_MAX) },
+	  .step = step_null_args, .misuse = true },
 };
 
 /* A full check compares every table with its oracle and walks every stage
@@ -777,8 +1022,8 @@ static const struct props_opdef memblock_ops[] = {
  * hold, so in fuzzing it runs every fourth operation (and at the end). */
 static uint64_t memblock_check_cost(void *ctx)
 {
-	(void)ctx;
-	return 4 * PROPS_FUZZ_CHECK_BUDGET;
+	struct memblock_ctx *c = ctx;
+	return 4 * PROPS_FUZZ_CHECK_BUDGET + c->ph.nr;
 }
 
 const struct props_harness props_harness_memblock = {
@@ -790,13 +1035,13 @@ const struct props_harness props_harness_memblock = {
 	.check_every = 16,
 	/* kernelcore_mirror last: a field added at the end leaves the others'
 	 * trace names and meanings as they were */
-	.config = { .name = "config", .nfields = 9,
+	.config = { .name = "config", .nfields = 10,
 		    .fields = { PROPS_ENUM("empty", empty_names, NULL),
 				PROPS_RANGE("init_regions", 4, 128), PROPS_BOOL("bottom_up"),
 				PROPS_BOOL("allow_resize"), PROPS_BOOL("fault"),
 				PROPS_RANGE("fault_after", 0, 64), PROPS_RANGE("fault_repeat", 0, 4),
 				PROPS_ENUM("layout", layout_names, NULL),
-				PROPS_BOOL("kernelcore_mirror") } },
+				PROPS_BOOL("kernelcore_mirror"), PROPS_RANGE("nr_banks", 0, 12) } },
 	.setup = memblock_setup,
 	.check = memblock_check,
 	.check_cost = memblock_check_cost,

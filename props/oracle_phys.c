@@ -26,6 +26,11 @@ bool ophys_config_valid(uint64_t era, uint64_t profile, uint64_t e820_max, uint6
 	return lowmem_limit % 4096 == 0;
 }
 
+bool ophys_cpus_valid(uint64_t nr_cpus)
+{
+	return nr_cpus <= 8;
+}
+
 void ophys_init(struct ophys *o, size_t backing_max)
 {
 	memset(o, 0, sizeof(*o));
@@ -108,4 +113,27 @@ int ophys_read(struct ophys *o, uint64_t addr, uint8_t *out, size_t len, bool nu
 			out[i] = p ? p->bytes[off] : 0;
 	}
 	return 0;
+}
+
+void ophys_zero(struct ophys *o, uint64_t addr, uint64_t len)
+{
+	uint64_t end = UINT64_MAX - addr < len ? UINT64_MAX : addr + len;
+
+	/* written pages only: a page never written already reads as zeros */
+	for (size_t i = 0; i < o->nr;) {
+		struct ophys_page *p = &o->pages[i];
+		uint64_t pa = p->pfn * 4096, lo = addr > pa ? addr : pa;
+		uint64_t hi = end - pa < 4096 ? end : pa + 4096;
+
+		if (lo >= hi || end <= pa) {
+			i++;
+			continue;
+		}
+		if (lo == pa && hi - pa == 4096) {
+			*p = o->pages[--o->nr]; /* order does not matter */
+			continue;
+		}
+		memset(p->bytes + (lo - pa), 0, hi - lo);
+		i++;
+	}
 }

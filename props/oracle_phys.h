@@ -28,6 +28,8 @@ struct ophys {
 bool ophys_config_valid(uint64_t era, uint64_t profile, uint64_t e820_max, uint64_t early_res_max,
 			uint64_t memblock_init, uint64_t nr_banks, uint64_t max_order,
 			uint64_t lowmem_limit);
+/* nr_cpus: 0 means one CPU; at most 8 (machine.h's MM_MAX_CPUS). */
+bool ophys_cpus_valid(uint64_t nr_cpus);
 void ophys_init(struct ophys *o, size_t backing_max);
 void ophys_free(struct ophys *o);
 /* Predicted errno of a write (0, -EINVAL, -ENOMEM) and, when 0, the write;
@@ -37,5 +39,12 @@ int ophys_write(struct ophys *o, uint64_t addr, const uint8_t *buf, size_t len, 
 /* Predicted errno of a read and, when 0, the expected bytes in out. */
 int ophys_read(struct ophys *o, uint64_t addr, uint8_t *out, size_t len, bool null_buf,
 	       struct props_expect *x);
+
+/* Zeroing [addr, addr + len) as an allocation does: a page wholly inside
+ * the range is no longer backed (it reads as zeros again), the bytes of a
+ * page the range only partly covers are cleared. */
+void ophys_zero(struct ophys *o, uint64_t addr, uint64_t len);
+/* Pages that hold written bytes: the library's mm_phys_backed_pages. */
+static inline size_t ophys_backed(const struct ophys *o) { return o->nr; }
 
 #endif
