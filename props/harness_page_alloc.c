@@ -203,7 +203,7 @@ static int ensure_init(struct page_alloc_ctx *c, struct props_result *r)
 	base = base ? base - 1 : 0;
 	c->base = base;
 	if (opage_alloc_init(&c->o, c->max_order, c->lowmem_pfn, c->modern, c->hardening & MM_HARDEN_POISON,
-		     base, npfn + 1))
+			     c->hardening & MM_HARDEN_SHUFFLE, base, npfn + 1))
 		return props_fail(r, "host out of memory for the oracle");
 	c->oracle_live = true;
 	opage_alloc_cpus(&c->o, NR_CPUS);
@@ -302,21 +302,30 @@ static int alloc_pcp_done(struct page_alloc_ctx *c, struct props_result *r, uint
 	uint64_t want;
 
 	if (!opage_alloc_pcp_has(&c->o, enid, ezone)) {
-		mm_pfn_t list[1024];
-		struct mm_pcp_info info;
-		uint32_t n, batch = opage_alloc_pcp_list(&c->o, enid, ezone, c->o.cpu)->batch;
-		uint64_t avail = c->o.zone[enid][ezone].free;
-		if (mm_pcp_info(c->m, enid, ezone, c->o.cpu, &info, list, 1024))
-			return props_fail(r, "mm_pcp_info(%d, %d, %u) failed", enid, ezone, c->o.cpu);
-		n = info.count + 1;
-		if (n != (avail < batch ? avail : batch) || n > 1024)
-			return props_fail(r, "refill of node %d zone %d: %u pages, oracle min(batch %u, free %llu)",
-					  enid, ezone, n, batch, (unsigned long long)avail);
-		for (uint32_t i = 0; i < n; i++) {
-			uint64_t p = cold ? (i + 1 < n ? list[i] : pfn) : (i ? list[i - 1] : pfn);
-			if (!opage_alloc_pcp_refill_one(&c->o, enid, ezone, p))
-				return props_fail(r, "refill page %u: pfn %#llx is not the next page rmqueue gives",
-						  i, (unsigned long long)p);
+		uint32_t n = 0, batch = opage_alloc_pcp_list(&c->o, enid, ezone, c->o.cpu)->batch;
+		if (!c->o.shuffle) {
+			/* rmqueue_bulk: the oracle's own heads, onto the tail in turn;
+			 * every check then compares the library's list pfn by pfn */
+			while (n < batch && opage_alloc_pcp_refill_one(&c->o, enid, ezone, UINT64_MAX) != UINT64_MAX)
+				n++;
+		} else {
+			/* shuffled lists: which free block is at a head is the
+			 * library's random pick; its size and each page's order are not */
+			mm_pfn_t list[1024];
+			struct mm_pcp_info info;
+			uint64_t avail = c->o.zone[enid][ezone].free;
+			if (mm_pcp_info(c->m, enid, ezone, c->o.cpu, &info, list, 1024))
+				return props_fail(r, "mm_pcp_info(%d, %d, %u) failed", enid, ezone, c->o.cpu);
+			n = info.count + 1;
+			if (n != (avail < batch ? avail : batch) || n > 1024)
+				return props_fail(r, "refill of node %d zone %d: %u pages, oracle min(batch %u, free %llu)",
+						  enid, ezone, n, batch, (unsigned long long)avail);
+			for (uint32_t i = 0; i < n; i++) {
+				uint64_t p = cold ? (i + 1 < n ? list[i] : pfn) : (i ? list[i - 1] : pfn);
+				if (opage_alloc_pcp_refill_one(&c->o, enid, ezone, p) != p)
+					return props_fail(r, "refill page %u: pfn %#llx is not a block rmqueue may give",
+							  i, (unsigned long long)p);
+			}
 		}
 		props_note(r, " refill %u,", n);
 	}
@@ -396,13 +405,13 @@ static int do_alloc(struct page_alloc_ctx *c, struct props_result *r, int via, i
 	if (order == 0 && c->o.pcp_ready)
 		return alloc_pcp_done(c, r, gfp, pfn, enid, ezone);
 	{
-		int gn, gz;
-		if (opage_alloc_zone_of(&c->o, pfn, &gn, &gz) || gn != enid || gz != ezone)
-			return props_fail(r, "alloc: pfn %#llx not in node %d zone %d", (unsigned long long)pfn,
-					  enid, ezone);
-		if (!opage_alloc_is_canonical(&c->o, pfn, eorder))
-			return props_fail(r, "alloc: pfn %#llx is not the head of a free order-%u block",
-					  (unsigned long long)pfn, eorder);
+		/* without shuffling the very block is predicted (the head of the
+		 * list rmqueue takes); with it, any member of that list */
+		uint64_t got = opage_alloc_rmqueue(&c->o, enid, ezone, order, c->o.shuffle ? pfn : UINT64_MAX);
+		if (got != pfn)
+			return props_fail(r, "alloc: pfn %#llx, oracle %#llx (node %d zone %d, the %s order-%u list)",
+					  (unsigned long long)pfn, (unsigned long long)got, enid, ezone,
+					  c->o.shuffle ? "a block of the" : "head of the", eorder);
 	}
 	props_note(r, " %#llx (node %d zone %d from order %u)", (unsigned long long)pfn, enid, ezone,
 		   eorder);
@@ -864,6 +873,8 @@ static int check_zones(struct page_alloc_ctx *c, struct props_result *r)
 				return PROPS_FAIL;
 		}
 	}
+	if (!opage_alloc_lists_consistent(&c->o))
+		return props_fail(r, "oracle: free-list lengths disagree with the canonical nr_free");
 	PROPS_CHECK_EQ(r, "nr_free_pages", mm_nr_free_pages(c->m), total);
 	PROPS_CHECK_EQ(r, "min_free_kbytes", mm_min_free_kbytes(c->m), c->o.min_free_kbytes);
 	return PROPS_OK;
