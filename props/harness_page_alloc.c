@@ -28,7 +28,6 @@
 #define MAX_LAYOUT_NODES 4
 #define FREED_RING 8
 #define NR_CPUS 3
-#define ZERO_SAMPLES 4
 
 struct layout_node {
 	uint64_t start, end, hole_s, hole_e, resv_s, resv_e;
@@ -51,8 +50,18 @@ struct page_alloc_ctx {
 	uint64_t *heads;
 	uint32_t *pos;
 	uint64_t nheads;
-	uint64_t *pat; /* per head pfn: content pattern written, 0 = none */
-	uint64_t base; /* pos[] and pat[] are indexed by pfn - base */
+	/* The shadow of simulated memory, per pfn (indexed by pfn - base): what
+	 * every byte of the frame reads, from every write through the API and
+	 * every rule that changes contents (zeroing, poisoning on free, stray
+	 * writes), and whether the library holds a host frame for it. */
+	struct shadow_page {
+		uint8_t *bytes; /* NULL: every byte reads `fill` */
+		uint8_t fill;
+		bool backed;
+	} *shadow;
+	uint64_t backed; /* frames the shadow says are backed */
+	uint64_t base;   /* pos[] and shadow[] are indexed by pfn - base */
+	uint64_t npfn;   /* the shadow covers [base, npfn] */
 	uint64_t freed[FREED_RING][2];
 	unsigned freed_next;
 };
@@ -80,7 +89,6 @@ static void head_add(struct page_alloc_ctx *c, uint64_t pfn)
 {
 	c->pos[pfn - c->base] = (uint32_t)c->nheads;
 	c->heads[c->nheads++] = pfn;
-	c->pat[pfn - c->base] = 0;
 }
 
 static void head_del(struct page_alloc_ctx *c, uint64_t pfn)
@@ -89,7 +97,6 @@ static void head_del(struct page_alloc_ctx *c, uint64_t pfn)
 	uint64_t last = c->heads[--c->nheads];
 	c->heads[i] = last;
 	c->pos[last - c->base] = i;
-	c->pat[pfn - c->base] = 0;
 }
 
 static void remember_freed(struct page_alloc_ctx *c, uint64_t pfn, unsigned order)
@@ -145,7 +152,10 @@ static void page_alloc_teardown(void *ctx)
 		opage_alloc_free(&c->o);
 	free(c->heads);
 	free(c->pos);
-	free(c->pat);
+	if (c->shadow)
+		for (uint64_t i = 0; i <= c->npfn - c->base; i++)
+			free(c->shadow[i].bytes);
+	free(c->shadow);
 }
 
 static bool handable(const struct page_alloc_ctx *c, const struct layout_node *n, uint64_t pfn)
@@ -209,12 +219,13 @@ static int ensure_init(struct page_alloc_ctx *c, struct props_result *r)
 	opage_alloc_cpus(&c->o, NR_CPUS);
 	/* the fault countdown the configuration drew, before the oracle existed */
 	opage_alloc_fault_set(&c->o, c->fault_enable, c->fault_after, c->fault_repeat);
-	/* not zeroed: pos[] and pat[] are read only at live heads, which
-	 * head_add initialises, and heads[] only below nheads */
+	/* not zeroed: pos[] is read only at live heads, which head_add
+	 * initialises, and heads[] only below nheads */
 	c->heads = malloc((npfn + 1 - base) * sizeof(*c->heads));
 	c->pos = malloc((npfn + 1 - base) * sizeof(*c->pos));
-	c->pat = malloc((npfn + 1 - base) * sizeof(*c->pat));
-	if (!c->heads || !c->pos || !c->pat)
+	c->shadow = calloc(npfn + 1 - base, sizeof(*c->shadow)); /* never written: reads 0, unbacked */
+	c->npfn = npfn;
+	if (!c->heads || !c->pos || !c->shadow)
 		return props_fail(r, "host out of memory for the harness");
 	for (int i = 0; i < c->nr_nodes; i++) {
 		const struct layout_node *n = &c->node[i];
@@ -249,43 +260,100 @@ static int ensure_init(struct page_alloc_ctx *c, struct props_result *r)
 
 /* ---- content ------------------------------------------------------------ */
 
-static int check_zeroed(struct page_alloc_ctx *c, struct props_result *r, uint64_t pfn, unsigned order)
+static struct shadow_page *shadow_of(struct page_alloc_ctx *c, uint64_t pfn)
 {
-	uint64_t n = (uint64_t)1 << order;
-	for (unsigned s = 0; s < ZERO_SAMPLES; s++) {
-		uint64_t p = pfn + (s * (n - 1)) / (ZERO_SAMPLES - 1), any = 0;
-		uint64_t buf[4096 / 8];
+	return &c->shadow[pfn - c->base];
+}
+
+/* The frame's bytes in the shadow, made explicit (for a partial write). */
+static uint8_t *shadow_bytes(struct page_alloc_ctx *c, uint64_t pfn)
+{
+	struct shadow_page *s = shadow_of(c, pfn);
+	if (!s->bytes) {
+		if (!(s->bytes = malloc(4096)))
+			abort(); /* host out of memory: the harness cannot go on */
+		memset(s->bytes, s->fill, 4096);
+	}
+	return s->bytes;
+}
+
+static void shadow_back(struct page_alloc_ctx *c, struct shadow_page *s)
+{
+	c->backed += !s->backed;
+	s->backed = true;
+}
+
+static void shadow_uniform(struct shadow_page *s, uint8_t fill)
+{
+	free(s->bytes);
+	s->bytes = NULL;
+	s->fill = fill;
+}
+
+/* A successful mm_phys_write of len bytes at addr: every frame it touches
+ * is backed and holds the bytes written. */
+static void shadow_write(struct page_alloc_ctx *c, uint64_t addr, const uint8_t *buf, uint64_t len)
+{
+	while (len) {
+		uint64_t off = addr & 4095, n = 4096 - off < len ? 4096 - off : len;
+		memcpy(shadow_bytes(c, addr >> 12) + off, buf, n);
+		shadow_back(c, shadow_of(c, addr >> 12));
+		addr += n;
+		buf += n;
+		len -= n;
+	}
+}
+
+/* __GFP_ZERO: every page of the block reads zero, and a whole zeroed frame
+ * needs no host page (mm_phys_zero drops it). */
+static void shadow_zero(struct page_alloc_ctx *c, uint64_t pfn, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		struct shadow_page *s = shadow_of(c, pfn + i);
+		c->backed -= s->backed;
+		s->backed = false;
+		shadow_uniform(s, 0);
+	}
+}
+
+/* Pages freed by their last reference: with page poisoning every backed
+ * frame is filled with 0xaa (an unbacked one stays unbacked, reading 0). */
+static void shadow_freed(struct page_alloc_ctx *c, uint64_t pfn, uint64_t n)
+{
+	if (!(c->hardening & MM_HARDEN_POISON))
+		return;
+	for (uint64_t i = 0; i < n; i++)
+		if (shadow_of(c, pfn + i)->backed)
+			shadow_uniform(shadow_of(c, pfn + i), 0xaa);
+}
+
+/* A stray write into a free page: a frame without backing gets one, filled
+ * as the page reads while poisoned (0xaa) or zero, then the byte. */
+static void shadow_scribble(struct page_alloc_ctx *c, uint64_t pfn, uint32_t off, uint8_t byte)
+{
+	struct shadow_page *s = shadow_of(c, pfn);
+	if (!s->backed)
+		shadow_uniform(s, (c->hardening & MM_HARDEN_POISON) ? 0xaa : 0);
+	shadow_bytes(c, pfn)[off] = byte;
+	shadow_back(c, s);
+}
+
+/* Every byte of n pages from pfn, read through the API, against the shadow. */
+static int shadow_compare(struct page_alloc_ctx *c, struct props_result *r, uint64_t pfn, uint64_t n)
+{
+	for (uint64_t p = pfn; p < pfn + n; p++) {
+		const struct shadow_page *s = shadow_of(c, p);
+		uint8_t buf[4096];
 		int ret = mm_phys_read(c->m, p << 12, buf, sizeof(buf));
 		if (ret)
-			return props_fail(r, "read of zeroed pfn %#llx: %d", (unsigned long long)p, ret);
-		/* OR of every word: one pass, no call per chunk */
-		for (unsigned k = 0; k < sizeof(buf) / 8; k++)
-			any |= buf[k];
-		for (unsigned k = 0; any && k < sizeof(buf) / 8; k++)
-			if (buf[k])
-				return props_fail(r, "zeroed pfn %#llx reads non-zero at %u",
-						  (unsigned long long)p, k * 8);
+			return props_fail(r, "read of live pfn %#llx: %d", (unsigned long long)p, ret);
+		if (s->bytes ? !memcmp(buf, s->bytes, 4096) : (buf[0] == s->fill && !memcmp(buf, buf + 1, 4095)))
+			continue;
+		for (unsigned k = 0; k < 4096; k++)
+			if (buf[k] != (s->bytes ? s->bytes[k] : s->fill))
+				return props_fail(r, "pfn %#llx byte %u reads %#x, shadow %#x", (unsigned long long)p, k,
+						  buf[k], s->bytes ? s->bytes[k] : s->fill);
 	}
-	return PROPS_OK;
-}
-
-static uint64_t last_word(const struct page_alloc_ctx *c, uint64_t pfn)
-{
-	const struct opage_alloc_page *p = opage_alloc_page(&c->o, pfn);
-	return ((pfn + ((uint64_t)1 << p->order)) << 12) - 8;
-}
-
-static int check_pattern(struct page_alloc_ctx *c, struct props_result *r, uint64_t pfn)
-{
-	uint64_t a, b;
-	if (!c->pat[pfn - c->base])
-		return PROPS_OK;
-	if (mm_phys_read(c->m, pfn << 12, &a, 8) || mm_phys_read(c->m, last_word(c, pfn), &b, 8))
-		return props_fail(r, "read of live block %#llx failed", (unsigned long long)pfn);
-	if (a != c->pat[pfn - c->base] || b != ~c->pat[pfn - c->base])
-		return props_fail(r, "live block %#llx content %#llx/%#llx, wrote %#llx",
-				  (unsigned long long)pfn, (unsigned long long)a, (unsigned long long)b,
-				  (unsigned long long)c->pat[pfn - c->base]);
 	return PROPS_OK;
 }
 
@@ -339,9 +407,10 @@ static int alloc_pcp_done(struct page_alloc_ctx *c, struct props_result *r, uint
 	props_expect_reports(&r->expect, MM_STAGE_PAGE_ALLOC, MM_REPORT_CORRUPTION,
 			     opage_alloc_pcp_alloc_apply(&c->o, enid, ezone, cold));
 	head_add(c, pfn);
-	if ((gfp & OPAGE_ALLOC_GFP_ZERO) && check_zeroed(c, r, pfn, 0))
-		return PROPS_FAIL;
-	return PROPS_OK;
+	if (gfp & OPAGE_ALLOC_GFP_ZERO)
+		shadow_zero(c, pfn, 1);
+	/* the page as the shadow says: zero, or what it held (0xaa if poisoned) */
+	return shadow_compare(c, r, pfn, 1);
 }
 
 /* Run one allocation through oracle and library. via: 0 alloc_pages_node,
@@ -418,18 +487,21 @@ static int do_alloc(struct page_alloc_ctx *c, struct props_result *r, int via, i
 	c->dirty = true;
 	scribbled = opage_alloc_alloc_apply(&c->o, pfn, order);
 	props_expect_reports(&r->expect, MM_STAGE_PAGE_ALLOC, MM_REPORT_CORRUPTION, scribbled);
+	if (gfp & OPAGE_ALLOC_GFP_ZERO)
+		shadow_zero(c, pfn, (uint64_t)1 << order); /* the whole block, before any page goes back */
 	if (via == 3) {
 		opage_alloc_split_apply(&c->o, pfn, order);
 		for (uint64_t i = pages; i < ((uint64_t)1 << order); i++)
 			opage_alloc_free_apply(&c->o, pfn + i, 0);
+		shadow_freed(c, pfn + pages, ((uint64_t)1 << order) - pages);
 		for (uint64_t i = 0; i < pages; i++)
 			head_add(c, pfn + i);
 	} else {
 		head_add(c, pfn);
+		pages = (uint64_t)1 << order;
 	}
-	if ((gfp & OPAGE_ALLOC_GFP_ZERO) && check_zeroed(c, r, pfn, via == 3 ? 0 : order))
-		return PROPS_FAIL;
-	return PROPS_OK;
+	/* every page handed out, whole: zeroing, poison read back, old contents */
+	return shadow_compare(c, r, pfn, pages);
 }
 
 /* ---- steps -------------------------------------------------------------- */
@@ -515,6 +587,7 @@ static int do_free(struct page_alloc_ctx *c, struct props_result *r, uint64_t pf
 		c->dirty = true;
 		if (opage_alloc_free_apply(&c->o, pfn, order)) {
 			head_del(c, pfn);
+			shadow_freed(c, pfn, (uint64_t)1 << order);
 			remember_freed(c, pfn, order);
 			props_note(r, "freed");
 		} else {
@@ -603,6 +676,7 @@ static int do_put(struct page_alloc_ctx *c, struct props_result *r, uint64_t pfn
 		opage_alloc_put_apply(&c->o, pfn);
 		if (opage_alloc_is_free(&c->o, pfn)) {
 			head_del(c, pfn);
+			shadow_freed(c, pfn, (uint64_t)1 << order);
 			remember_freed(c, pfn, order);
 		}
 	}
@@ -655,7 +729,6 @@ static int step_split(void *ctx, const struct props_op *op, struct props_result 
 	if (!r->expect.ret) {
 		c->dirty = true;
 		opage_alloc_split_apply(&c->o, pfn, order);
-		c->pat[pfn - c->base] = 0;
 		for (uint64_t i = 1; i < ((uint64_t)1 << order); i++)
 			head_add(c, pfn + i);
 	}
@@ -679,15 +752,18 @@ static int step_free_exact(void *ctx, const struct props_op *op, struct props_re
 	if (!r->expect.ret) {
 		c->dirty = true;
 		for (uint64_t i = 0; i < pages; i++)
-			if (opage_alloc_free_apply(&c->o, pfn + i, 0))
+			if (opage_alloc_free_apply(&c->o, pfn + i, 0)) {
 				head_del(c, pfn + i);
+				shadow_freed(c, pfn + i, 1);
+			}
 	}
 	return PROPS_OK;
 }
 
+/* The first and the last word of a live block (val and ~val). */
 static int step_write(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	uint64_t pfn, v, nv;
+	uint64_t pfn, v, nv, last;
 	unsigned order;
 	int ret;
 	STEP_PROLOGUE;
@@ -695,16 +771,18 @@ static int step_write(void *ctx, const struct props_op *op, struct props_result 
 		return PROPS_OK;
 	v = op->v[1] ? op->v[1] : 1;
 	nv = ~v;
+	last = ((pfn + ((uint64_t)1 << order)) << 12) - 8;
 	ret = mm_phys_write(c->m, pfn << 12, &v, 8);
 	if (!ret)
-		ret = mm_phys_write(c->m, last_word(c, pfn), &nv, 8);
+		ret = mm_phys_write(c->m, last, &nv, 8);
 	if (ret)
 		return props_fail(r, "write into live block %#llx: %d", (unsigned long long)pfn, ret);
-	c->pat[pfn - c->base] = v;
-	c->dirty = true;
+	shadow_write(c, pfn << 12, (const uint8_t *)&v, 8);
+	shadow_write(c, last, (const uint8_t *)&nv, 8);
 	return PROPS_OK;
 }
 
+/* A live block read whole against the shadow. */
 static int step_read(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	uint64_t pfn;
@@ -712,7 +790,7 @@ static int step_read(void *ctx, const struct props_op *op, struct props_result *
 	STEP_PROLOGUE;
 	if (!pick_head(c, op->v[0], &pfn, &order))
 		return PROPS_OK;
-	return check_pattern(c, r, pfn);
+	return shadow_compare(c, r, pfn, (uint64_t)1 << order);
 }
 
 static int step_touch(void *ctx, const struct props_op *op, struct props_result *r)
@@ -741,6 +819,8 @@ static int step_scribble(void *ctx, const struct props_op *op, struct props_resu
 	r->actual.ret = mm_page_poison_scribble(c->m, op->v[0], (uint32_t)op->v[1], byte);
 	if (is_free && (c->hardening & MM_HARDEN_POISON))
 		opage_alloc_scribble(&c->o, op->v[0]);
+	if (is_free && op->v[1] < 4096)
+		shadow_scribble(c, op->v[0], (uint32_t)op->v[1], byte);
 	return PROPS_OK;
 }
 
@@ -992,9 +1072,11 @@ static int page_alloc_check(void *ctx, struct props_result *r)
 	c->dirty = false;
 	if (check_pages(c, r) || check_range_view(c, r))
 		return PROPS_FAIL;
+	/* every byte of every live allocation, and the host frames behind them */
 	for (uint64_t i = 0; i < c->nheads; i++)
-		if (check_pattern(c, r, c->heads[i]))
+		if (shadow_compare(c, r, c->heads[i], (uint64_t)1 << opage_alloc_page(&c->o, c->heads[i])->order))
 			return PROPS_FAIL;
+	PROPS_CHECK_EQ(r, "mm_phys_backed_pages", mm_phys_backed_pages(c->m), c->backed);
 	if (mm_verify(c->m))
 		return props_fail(r, "mm_verify: %s", mm_verify_message(c->m));
 	return PROPS_OK;
