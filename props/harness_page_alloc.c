@@ -27,7 +27,8 @@
 #define UNIVERSE 0x2000u /* pfns: 32 MiB of simulated RAM at most */
 #define MAX_LAYOUT_NODES 4
 #define FREED_RING 8
-#define NR_CPUS 3
+#define DEFAULT_CPUS 3 /* config cpus=0: the three CPUs every input had before the field */
+#define MAX_SPANS 32
 
 struct layout_node {
 	uint64_t start, end, hole_s, hole_e, resv_s, resv_e;
@@ -44,6 +45,13 @@ struct page_alloc_ctx {
 	bool modern;
 	int nr_nodes;
 	struct layout_node node[MAX_LAYOUT_NODES];
+	uint32_t nr_cpus;
+	uint64_t origin; /* the layout's pfn 0 (config base): node gaps and raw pfn fields count from it */
+	uint64_t limit;  /* the profile's first pfn past physical memory */
+	/* the boundaries relative pfns are drawn around (node, hole, reserved
+	 * range and zone spans, from the layout and the oracle), sorted by start */
+	struct props_span spans[MAX_SPANS];
+	uint32_t nr_spans;
 	bool fault_enable; /* the configuration's fault injection, as drawn */
 	uint32_t fault_after, fault_repeat;
 	/* live allocation heads: dense array + position per pfn */
@@ -128,15 +136,21 @@ static int page_alloc_setup(void *ctx, const struct props_op *cfg, struct props_
 	mc.profile = cfg->v[1] ? MM_PROFILE_X86_PAE : MM_PROFILE_X86_32;
 	c->max_order = cfg->v[2] ? (unsigned)cfg->v[2] : 11; /* 0: the kernel default */
 	mc.max_order = (uint32_t)cfg->v[2];
-	c->lowmem_pfn = cfg->v[3] ? cfg->v[3] : (uint64_t)896 << 8;
-	mc.lowmem_limit = cfg->v[3] << 12;
+	/* nodes may sit anywhere below the profile's limit (near 4 GiB on
+	 * x86_32, above it with PAE) while staying small */
+	c->limit = cfg->v[1] ? (uint64_t)1 << 24 : (uint64_t)1 << 20;
+	c->origin = cfg->v[9] < c->limit - UNIVERSE ? cfg->v[9] : c->limit - UNIVERSE;
+	/* lowmem_pfn counts from the origin too, so zone boundaries fall inside high nodes */
+	c->lowmem_pfn = cfg->v[3] ? c->origin + cfg->v[3] : (uint64_t)896 << 8;
+	mc.lowmem_limit = cfg->v[3] ? c->lowmem_pfn << 12 : 0;
 	c->hardening = (uint32_t)cfg->v[4];
 	mc.hardening = c->hardening;
 	mc.fault_enable = c->fault_enable = cfg->v[5] != 0;
 	mc.fault_after = c->fault_after = cfg->v[5] ? (uint32_t)cfg->v[5] - 1 : 0;
 	mc.fault_repeat = c->fault_repeat = (uint32_t)cfg->v[6];
 	mc.seed = cfg->v[7];
-	mc.nr_cpus = NR_CPUS;
+	c->nr_cpus = cfg->v[8] ? (uint32_t)cfg->v[8] : DEFAULT_CPUS;
+	mc.nr_cpus = c->nr_cpus;
 	ret = mm_machine_create(&mc, &c->m);
 	if (ret)
 		return props_fail(r, "mm_machine_create: %d", ret);
@@ -187,6 +201,42 @@ static unsigned handoff_order(const struct page_alloc_ctx *c, const struct layou
 	}
 }
 
+static void add_span(struct page_alloc_ctx *c, uint64_t start, uint64_t end)
+{
+	uint32_t i = c->nr_spans;
+	if (start >= end || i == MAX_SPANS)
+		return;
+	/* insertion keeps them sorted by start */
+	for (; i && c->spans[i - 1].start > start; i--)
+		c->spans[i] = c->spans[i - 1];
+	c->spans[i] = (struct props_span){ start, end };
+	c->nr_spans++;
+}
+
+/* The boundaries a raw pfn is drawn around: every node span, hole and
+ * reserved range of the layout, and every populated zone span of the oracle. */
+static void build_spans(struct page_alloc_ctx *c)
+{
+	for (int i = 0; i < c->nr_nodes; i++) {
+		const struct layout_node *n = &c->node[i];
+		add_span(c, n->start, n->end);
+		add_span(c, n->hole_s, n->hole_e);
+		add_span(c, n->resv_s, n->resv_e);
+		for (int z = 0; z < MM_NR_ZONES; z++)
+			if (c->o.zone[i][z].present)
+				add_span(c, c->o.zone[i][z].start, c->o.zone[i][z].end);
+	}
+}
+
+/* A raw pfn field (op->v[0], counted from the origin) with its relative
+ * form (PROPS_REL_FIELDS) at v[i..i+2]: a span's start, end, length or gap
+ * plus or minus 16 pages. */
+static uint64_t raw_pfn(const struct page_alloc_ctx *c, const struct props_op *op, unsigned i)
+{
+	return props_relative(c->origin + op->v[0], op->v[i], op->v[i + 1], op->v[i + 2], 1, c->spans,
+			      c->nr_spans, c->limit);
+}
+
 static int ensure_init(struct page_alloc_ctx *c, struct props_result *r)
 {
 	uint64_t npfn = 0, base = UINT64_MAX;
@@ -197,10 +247,11 @@ static int ensure_init(struct page_alloc_ctx *c, struct props_result *r)
 	c->inited = true;
 	c->dirty = true;
 	if (!c->nr_nodes) {
-		c->node[0] = (struct layout_node){ .start = 0xf80, .end = 0x1080, .hole_s = 0x1080,
-						   .hole_e = 0x1080, .resv_s = 0x1080, .resv_e = 0x1080 };
+		const uint64_t s = c->origin + 0xf80, e = c->origin + 0x1080;
+		c->node[0] = (struct layout_node){ .start = s, .end = e, .hole_s = e, .hole_e = e,
+						   .resv_s = e, .resv_e = e };
 		c->nr_nodes = 1;
-		if ((ret = mm_node_add(c->m, 0, 0xf80, 0x1080)))
+		if ((ret = mm_node_add(c->m, 0, s, e)))
 			return props_fail(r, "default mm_node_add: %d", ret);
 	}
 	if ((ret = mm_free_area_init(c->m)))
@@ -216,7 +267,7 @@ static int ensure_init(struct page_alloc_ctx *c, struct props_result *r)
 			     c->hardening & MM_HARDEN_SHUFFLE, base, npfn + 1))
 		return props_fail(r, "host out of memory for the oracle");
 	c->oracle_live = true;
-	opage_alloc_cpus(&c->o, NR_CPUS);
+	opage_alloc_cpus(&c->o, c->nr_cpus);
 	/* the fault countdown the configuration drew, before the oracle existed */
 	opage_alloc_fault_set(&c->o, c->fault_enable, c->fault_after, c->fault_repeat);
 	/* not zeroed: pos[] is read only at live heads, which head_add
@@ -255,6 +306,7 @@ static int ensure_init(struct page_alloc_ctx *c, struct props_result *r)
 	if ((ret = mm_setup_per_zone_wmarks(c->m)))
 		return props_fail(r, "mm_setup_per_zone_wmarks: %d", ret);
 	opage_alloc_wmarks(&c->o);
+	build_spans(c);
 	return PROPS_OK;
 }
 
@@ -510,15 +562,16 @@ static int step_node(void *ctx, const struct props_op *op, struct props_result *
 {
 	struct page_alloc_ctx *c = ctx;
 	struct layout_node n;
-	uint64_t prev = c->nr_nodes ? c->node[c->nr_nodes - 1].end : 0;
+	const uint64_t top = c->origin + UNIVERSE;
+	uint64_t prev = c->nr_nodes ? c->node[c->nr_nodes - 1].end : c->origin;
 	int ret, nid = c->nr_nodes;
 
-	if (c->inited || c->nr_nodes >= MAX_LAYOUT_NODES || prev + op->v[0] >= UNIVERSE) {
+	if (c->inited || c->nr_nodes >= MAX_LAYOUT_NODES || prev + op->v[0] >= top) {
 		props_note(r, "ignored");
 		return PROPS_OK;
 	}
 	n.start = prev + op->v[0];
-	n.end = n.start + op->v[1] > UNIVERSE ? UNIVERSE : n.start + op->v[1];
+	n.end = n.start + op->v[1] > top ? top : n.start + op->v[1];
 	n.hole_s = n.start + op->v[2] % (n.end - n.start);
 	n.hole_e = n.hole_s + op->v[3] > n.end ? n.end : n.hole_s + op->v[3];
 	n.resv_s = n.start + op->v[4] % (n.end - n.start);
@@ -621,7 +674,9 @@ static int step_free(void *ctx, const struct props_op *op, struct props_result *
 static int step_free_raw(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	STEP_PROLOGUE;
-	return do_free(c, r, op->v[0], (unsigned)op->v[1]);
+	const uint64_t pfn = raw_pfn(c, op, 2);
+	props_note(r, "pfn %#llx: ", (unsigned long long)pfn);
+	return do_free(c, r, pfn, (unsigned)op->v[1]);
 }
 
 static int step_free_wrong(void *ctx, const struct props_op *op, struct props_result *r)
@@ -706,13 +761,17 @@ static int step_put(void *ctx, const struct props_op *op, struct props_result *r
 static int step_get_raw(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	STEP_PROLOGUE;
-	return do_get(c, r, op->v[0]);
+	const uint64_t pfn = raw_pfn(c, op, 1);
+	props_note(r, "pfn %#llx: ", (unsigned long long)pfn);
+	return do_get(c, r, pfn);
 }
 
 static int step_put_raw(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	STEP_PROLOGUE;
-	return do_put(c, r, op->v[0]);
+	const uint64_t pfn = raw_pfn(c, op, 1);
+	props_note(r, "pfn %#llx: ", (unsigned long long)pfn);
+	return do_put(c, r, pfn);
 }
 
 static int step_split(void *ctx, const struct props_op *op, struct props_result *r)
@@ -796,14 +855,17 @@ static int step_read(void *ctx, const struct props_op *op, struct props_result *
 static int step_touch(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	uint8_t b;
+	uint64_t pfn;
 	STEP_PROLOGUE;
-	if (opage_alloc_is_free(&c->o, op->v[0])) {
+	pfn = raw_pfn(c, op, 1);
+	props_note(r, "pfn %#llx: ", (unsigned long long)pfn);
+	if (opage_alloc_is_free(&c->o, pfn)) {
 		/* simulated memory says so itself (the machine core's report) */
 		props_expect_report(&r->expect, MM_STAGE_CORE, MM_REPORT_USE_AFTER_FREE);
 		r->expect.ret = -EFAULT;
 		props_note(r, "use after free");
 	}
-	r->actual.ret = mm_phys_read(c->m, op->v[0] << 12, &b, 1);
+	r->actual.ret = mm_phys_read(c->m, pfn << 12, &b, 1);
 	return PROPS_OK;
 }
 
@@ -811,16 +873,19 @@ static int step_scribble(void *ctx, const struct props_op *op, struct props_resu
 {
 	uint8_t byte = (uint8_t)op->v[2];
 	bool is_free;
+	uint64_t pfn;
 	STEP_PROLOGUE;
+	pfn = raw_pfn(c, op, 3);
+	props_note(r, "pfn %#llx: ", (unsigned long long)pfn);
 	if (byte == 0xaa)
 		byte = 0xab;
-	is_free = opage_alloc_is_free(&c->o, op->v[0]);
+	is_free = opage_alloc_is_free(&c->o, pfn);
 	r->expect.ret = is_free ? 0 : -EINVAL;
-	r->actual.ret = mm_page_poison_scribble(c->m, op->v[0], (uint32_t)op->v[1], byte);
+	r->actual.ret = mm_page_poison_scribble(c->m, pfn, (uint32_t)op->v[1], byte);
 	if (is_free && (c->hardening & MM_HARDEN_POISON))
-		opage_alloc_scribble(&c->o, op->v[0]);
+		opage_alloc_scribble(&c->o, pfn);
 	if (is_free && op->v[1] < 4096)
-		shadow_scribble(c, op->v[0], (uint32_t)op->v[1], byte);
+		shadow_scribble(c, pfn, (uint32_t)op->v[1], byte);
 	return PROPS_OK;
 }
 
@@ -829,11 +894,13 @@ static int step_scribble(void *ctx, const struct props_op *op, struct props_resu
 static int step_handoff_raw(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	STEP_PROLOGUE;
-	r->expect.ret = opage_alloc_handoff_predict(&c->o, op->v[0], (unsigned)op->v[1], &r->expect);
-	r->actual.ret = mm_free_pages_bootmem(c->m, op->v[0], (unsigned)op->v[1]);
+	const uint64_t pfn = raw_pfn(c, op, 2);
+	props_note(r, "pfn %#llx: ", (unsigned long long)pfn);
+	r->expect.ret = opage_alloc_handoff_predict(&c->o, pfn, (unsigned)op->v[1], &r->expect);
+	r->actual.ret = mm_free_pages_bootmem(c->m, pfn, (unsigned)op->v[1]);
 	if (!r->expect.ret) {
 		c->dirty = true;
-		opage_alloc_handoff(&c->o, op->v[0], (unsigned)op->v[1]);
+		opage_alloc_handoff(&c->o, pfn, (unsigned)op->v[1]);
 		props_note(r, "handed over");
 	}
 	return PROPS_OK;
@@ -892,7 +959,7 @@ static int check_pcp(struct page_alloc_ctx *c, struct props_result *r, int n, in
 		PROPS_CHECK_EQ(r, "pcp pages", lib_total, 0);
 		return PROPS_OK;
 	}
-	for (uint32_t k = 0; k < NR_CPUS; k++) {
+	for (uint32_t k = 0; k < c->nr_cpus; k++) {
 		const struct opage_alloc_pcp *l = opage_alloc_pcp_list(&c->o, n, z, k);
 		mm_pfn_t small[256], *list = small;
 		struct mm_pcp_info info;
@@ -1095,23 +1162,23 @@ static const struct props_opdef page_alloc_ops[] = {
 	{ "alloc_gfp", 3, { PROPS_ENUM("nid", nid_names, nid_values), PROPS_HEX("gfp", 0, 0xffffffff), ORDER },
 	  step_alloc_gfp, false },
 	{ "free", 1, { IDX }, step_free, false },
-	{ "free_raw", 2, { PFN, ORDER }, step_free_raw, true },
+	{ "free_raw", 5, { PFN, ORDER, PROPS_REL_FIELDS("pfn") }, step_free_raw, true },
 	{ "free_wrong_order", 2, { IDX, PROPS_RANGE("delta", 1, 40) }, step_free_wrong, true },
 	{ "free_tail", 2, { IDX, PROPS_RANGE("off", 0, 0xfffff) }, step_free_tail, true },
 	{ "double_free", 1, { PROPS_RANGE("ring", 0, FREED_RING - 1) }, step_double_free, true },
 	{ "get", 1, { IDX }, step_get, false },
 	{ "put", 1, { IDX }, step_put, false },
-	{ "get_raw", 1, { PFN }, step_get_raw, true },
-	{ "put_raw", 1, { PFN }, step_put_raw, true },
+	{ "get_raw", 4, { PFN, PROPS_REL_FIELDS("pfn") }, step_get_raw, true },
+	{ "put_raw", 4, { PFN, PROPS_REL_FIELDS("pfn") }, step_put_raw, true },
 	{ "split", 2, { IDX, PROPS_RANGE("wrong", 0, 40) }, step_split, false },
 	{ "alloc_exact", 2, { PROPS_HEX("size", 0, UINT64_MAX), GFP }, step_alloc_exact, false },
 	{ "free_exact", 2, { IDX, PROPS_HEX("size", 0, UINT64_MAX) }, step_free_exact, false },
 	{ "zeroed", 1, { GFP }, step_zeroed, false },
 	{ "write", 2, { IDX, PROPS_HEX("val", 0, UINT64_MAX) }, step_write, false },
 	{ "read", 1, { IDX }, step_read, false },
-	{ "touch", 1, { PFN }, step_touch, true },
-	{ "scribble", 3, { PFN, PROPS_RANGE("off", 0, 4095), PROPS_HEX("byte", 0, 0xff) }, step_scribble,
-	  true },
+	{ "touch", 4, { PFN, PROPS_REL_FIELDS("pfn") }, step_touch, true },
+	{ "scribble", 6, { PFN, PROPS_RANGE("off", 0, 4095), PROPS_HEX("byte", 0, 0xff), PROPS_REL_FIELDS("pfn") },
+	  step_scribble, true },
 	{ "fault", 3, { PROPS_BOOL("on"), PROPS_RANGE("after", 0, 64), PROPS_RANGE("repeat", 0, 4) },
 	  step_fault, false },
 	{ "node", 6,
@@ -1121,9 +1188,9 @@ static const struct props_opdef page_alloc_ops[] = {
 	  step_node, false },
 	{ "pcp_setup", 0, { { 0 } }, step_pcp_setup, false },
 	{ "pcp_fraction", 1, { PROPS_RANGE("fraction", 0, 64) }, step_pcp_fraction, false },
-	{ "cpu", 1, { PROPS_RANGE("cpu", 0, NR_CPUS + 1) }, step_cpu, false },
+	{ "cpu", 1, { PROPS_RANGE("cpu", 0, MM_MAX_CPUS) }, step_cpu, false },
 	{ "drain", 1, { PROPS_BOOL("all") }, step_drain, false },
-	{ "handoff_raw", 2, { PFN, PROPS_RANGE("order", 0, 40) }, step_handoff_raw, true },
+	{ "handoff_raw", 5, { PFN, PROPS_RANGE("order", 0, 40), PROPS_REL_FIELDS("pfn") }, step_handoff_raw, true },
 };
 
 /* A full check compares every pfn of every node with the oracle. */
@@ -1142,11 +1209,12 @@ const struct props_harness props_harness_page_alloc = {
 	.ctx_size = sizeof(struct page_alloc_ctx),
 	.max_ops = 300,
 	.check_every = 16,
-	.config = { .name = "config", .nfields = 8,
+	.config = { .name = "config", .nfields = 10,
 		    .fields = { PROPS_ENUM("era", era_names, NULL), PROPS_ENUM("profile", profile_names, NULL),
 				PROPS_RANGE("max_order", 0, 13), PROPS_HEX("lowmem_pfn", 0, UNIVERSE),
 				PROPS_HEX("hardening", 0, 0xff), PROPS_RANGE("fault", 0, 200),
-				PROPS_RANGE("fault_repeat", 0, 8), PROPS_HEX("seed", 0, UINT64_MAX) } },
+				PROPS_RANGE("fault_repeat", 0, 8), PROPS_HEX("seed", 0, UINT64_MAX),
+				PROPS_RANGE("cpus", 0, MM_MAX_CPUS), PROPS_HEX("base", 0, (uint64_t)1 << 24) } },
 	.setup = page_alloc_setup,
 	.check = page_alloc_check,
 	.check_cost = page_alloc_check_cost,
