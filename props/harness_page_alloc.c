@@ -558,6 +558,23 @@ static int do_alloc(struct page_alloc_ctx *c, struct props_result *r, int via, i
 
 /* ---- steps -------------------------------------------------------------- */
 
+/* The spans a node's edges are drawn around before the zones exist: the
+ * zone ranges the configuration fixes and the nodes laid out so far. */
+static void layout_spans(const struct page_alloc_ctx *c, struct props_span *sp, uint32_t *n)
+{
+	const uint64_t dma = c->lowmem_pfn < 4096 ? c->lowmem_pfn : 4096;
+	const struct props_span zones[3] = { { 0, dma }, { dma, c->lowmem_pfn }, { c->lowmem_pfn, c->limit } };
+	for (int z = 0; z < 3; z++)
+		if (zones[z].start < zones[z].end)
+			sp[(*n)++] = zones[z];
+	for (int i = 0; i < c->nr_nodes; i++) {
+		uint32_t k = (*n)++;
+		for (; k && sp[k - 1].start > c->node[i].start; k--) /* sorted by start */
+			sp[k] = sp[k - 1];
+		sp[k] = (struct props_span){ c->node[i].start, c->node[i].end };
+	}
+}
+
 static int step_node(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct page_alloc_ctx *c = ctx;
@@ -565,13 +582,27 @@ static int step_node(void *ctx, const struct props_op *op, struct props_result *
 	const uint64_t top = c->origin + UNIVERSE;
 	uint64_t prev = c->nr_nodes ? c->node[c->nr_nodes - 1].end : c->origin;
 	int ret, nid = c->nr_nodes;
+	struct props_span sp[MAX_LAYOUT_NODES + 3];
+	uint32_t nsp = 0;
 
-	if (c->inited || c->nr_nodes >= MAX_LAYOUT_NODES || prev + op->v[0] >= top) {
+	if (c->inited || c->nr_nodes >= MAX_LAYOUT_NODES) {
 		props_note(r, "ignored");
 		return PROPS_OK;
 	}
-	n.start = prev + op->v[0];
-	n.end = n.start + op->v[1] > top ? top : n.start + op->v[1];
+	/* start and end may also be drawn relative to the zone boundaries
+	 * (16 MiB, the lowmem limit) and the nodes so far */
+	layout_spans(c, sp, &nsp);
+	n.start = props_relative(prev + op->v[0], op->v[6], op->v[7], op->v[8], 1, sp, nsp, c->limit);
+	if (n.start < prev || n.start >= top) {
+		props_note(r, "ignored");
+		return PROPS_OK;
+	}
+	n.end = props_relative(n.start + op->v[1], op->v[9], op->v[10], op->v[11], 1, sp, nsp, c->limit);
+	n.end = n.end > top ? top : n.end;
+	if (n.end <= n.start) {
+		props_note(r, "ignored");
+		return PROPS_OK;
+	}
 	n.hole_s = n.start + op->v[2] % (n.end - n.start);
 	n.hole_e = n.hole_s + op->v[3] > n.end ? n.end : n.hole_s + op->v[3];
 	n.resv_s = n.start + op->v[4] % (n.end - n.start);
@@ -628,7 +659,15 @@ static int step_zeroed(void *ctx, const struct props_op *op, struct props_result
 static int step_alloc_exact(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	STEP_PROLOGUE;
-	return do_alloc(c, r, 3, 0, (uint32_t)op->v[1], 0, op->v[0]);
+	struct props_span sp[32];
+	uint64_t size;
+	/* sizes relative to every order's block size (the byte either side of
+	 * a power-of-two page count changes the order) */
+	for (unsigned k = 0; k < 32; k++)
+		sp[k] = (struct props_span){ 0, (uint64_t)4096 << k };
+	size = props_relative(op->v[0], op->v[2], op->v[3], op->v[4], 1, sp, c->max_order + 1, UINT64_MAX);
+	props_note(r, "size %#llx: ", (unsigned long long)size);
+	return do_alloc(c, r, 3, 0, (uint32_t)op->v[1], 0, size);
 }
 
 /* __free_pages(pfn, order) through both sides, whatever it is. */
@@ -1171,7 +1210,8 @@ static const struct props_opdef page_alloc_ops[] = {
 	{ "get_raw", 4, { PFN, PROPS_REL_FIELDS("pfn") }, step_get_raw, true },
 	{ "put_raw", 4, { PFN, PROPS_REL_FIELDS("pfn") }, step_put_raw, true },
 	{ "split", 2, { IDX, PROPS_RANGE("wrong", 0, 40) }, step_split, false },
-	{ "alloc_exact", 2, { PROPS_HEX("size", 0, UINT64_MAX), GFP }, step_alloc_exact, false },
+	{ "alloc_exact", 5, { PROPS_HEX("size", 0, UINT64_MAX), GFP, PROPS_REL_FIELDS("size") }, step_alloc_exact,
+	  false },
 	{ "free_exact", 2, { IDX, PROPS_HEX("size", 0, UINT64_MAX) }, step_free_exact, false },
 	{ "zeroed", 1, { GFP }, step_zeroed, false },
 	{ "write", 2, { IDX, PROPS_HEX("val", 0, UINT64_MAX) }, step_write, false },
@@ -1181,10 +1221,10 @@ static const struct props_opdef page_alloc_ops[] = {
 	  step_scribble, true },
 	{ "fault", 3, { PROPS_BOOL("on"), PROPS_RANGE("after", 0, 64), PROPS_RANGE("repeat", 0, 4) },
 	  step_fault, false },
-	{ "node", 6,
+	{ "node", 12,
 	  { PROPS_HEX("gap", 0, UNIVERSE), PROPS_HEX("pages", 1, 0x800), PROPS_HEX("hole_off", 0, 0x800),
 	    PROPS_HEX("hole_pages", 0, 0x100), PROPS_HEX("resv_off", 0, 0x800),
-	    PROPS_HEX("resv_pages", 0, 0x400) },
+	    PROPS_HEX("resv_pages", 0, 0x400), PROPS_REL_FIELDS("start"), PROPS_REL_FIELDS("end") },
 	  step_node, false },
 	{ "pcp_setup", 0, { { 0 } }, step_pcp_setup, false },
 	{ "pcp_fraction", 1, { PROPS_RANGE("fraction", 0, 64) }, step_pcp_fraction, false },
