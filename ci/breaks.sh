@@ -7,7 +7,9 @@
 # line names the harness that must catch it): the sanitize type priority
 # inverted, memblock top-down placement one page low, the buddy index as
 # pfn + 2^order, no same-zone check on merge, free_all_bootmem skipping the
-# last bitmap word, memblock_mark_mirror marking without kernelcore=mirror.
+# last bitmap word, memblock_mark_mirror marking without kernelcore=mirror,
+# a refused double free clearing PageBuddy, one non-zero byte in a zeroed
+# order-3 block, fault injection one call early.
 # For each, a scratch worktree of HEAD gets the patch, props
 # is built there with ASan+UBSan (preset asan-ubsan: a break that reads out
 # of bounds is caught even when the value read does not change an answer)
