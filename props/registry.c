@@ -11,6 +11,8 @@ extern const struct props_harness props_harness_e820;
 extern const struct props_harness props_harness_memblock;
 extern const struct props_harness props_harness_bootmem;
 extern const struct props_harness props_harness_page_alloc;
+extern const struct props_harness props_harness_fault;
+extern const struct props_harness props_harness_slab;
 
 const struct props_harness *const props_harnesses[] = {
 	&props_harness_machine,
@@ -18,6 +20,8 @@ const struct props_harness *const props_harnesses[] = {
 	&props_harness_e820,
 	&props_harness_memblock,
 	&props_harness_bootmem,
+	&props_harness_fault,
+	&props_harness_slab,
 	NULL,
 };
 

@@ -10,5 +10,9 @@
 #include "mmsim/memblock.h"
 #include "mmsim/page_alloc.h"
 #include "mmsim/bootmem.h"
+#include "mmsim/boot.h"
+#include "mmsim/pgtable.h"
+#include "mmsim/fault.h"
+#include "mmsim/slab.h"
 
 #endif

@@ -1,0 +1,1166 @@
+/*
+ * Harness "slab": SLUB and kmalloc on a one-node machine, pfns [0xf80,
+ * 0x1200) (DMA below 0x1000, NORMAL above), every page handed to the buddy
+ * allocator, one page kept by the harness (a page no kmalloc gave), then
+ * kmem_cache_init. Operations: caches of random sizes, alignments, flags
+ * and constructors created and destroyed; kmem_cache_alloc/free, kmalloc,
+ * kfree, krealloc and shrink across CPUs; misuse (double frees, the wrong
+ * cache, interior pointers, addresses outside every slab); corruption of
+ * red zones, poison, padding and stored free pointers through mm_phys_write
+ * followed by validate; page-allocator fault injection.
+ *
+ * Every answer is predicted by oracle_slab before the library's call: the
+ * return value, the reports per stage and kind, the slab an object comes
+ * from and (freelist randomisation off) the object itself, the page
+ * allocator's free count. A new slab's pfn is learned from the object and
+ * checked (aligned, fresh, in the zone asked for). The harness writes a
+ * distinct pattern over every live object and compares every live object
+ * whole at every full check.
+ *
+ * The machine is sized so that the page allocator never runs short (at
+ * most 8 pages per allocation, none started while a zone has fewer than
+ * 64 free pages, no watermarks): -ENOMEM comes from fault injection (modelled) or
+ * from an order the page allocator refuses. Fault injection is armed after
+ * set-up; tests/test_slab.c sweeps it through kmem_cache_init.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmsim/mmsim.h"
+#include "oracle_slab.h"
+#include "props.h"
+
+#define PFN_LO 0xf80u
+#define PFN_HI 0x1200u
+#define BUF_MAX 0x8000u /* the largest object the harness asks for */
+#define MAX_LIVE 256
+#define RING 8
+#define NR_CPUS_MAX 8
+#define BOOT_CACHES (1 + 2 * OSL_NR_KMALLOC)
+
+struct live {
+	uint64_t va, len, seed;
+	uint32_t cache; /* 0: a large kmalloc */
+	bool km;
+};
+
+struct sctx {
+	struct mm_machine *m;
+	struct osl o;
+	bool oracle_live;
+	unsigned nr_cpus, max_order;
+	uint64_t foreign_pfn;
+	uint64_t got[MM_STAGE_NR][MM_REPORT_NR], want[MM_STAGE_NR][MM_REPORT_NR];
+	struct live live[MAX_LIVE];
+	uint32_t nlive;
+	struct live ring[RING];
+	unsigned ring_next;
+	uint64_t next_seed;
+	uint32_t last_cache;
+	uint32_t flags[PFN_HI - PFN_LO];
+	uint8_t slabmap[PFN_HI - PFN_LO];
+	uint8_t ramp[512];
+	uint8_t *buf, *exp; /* BUF_MAX bytes each, not zeroed */
+};
+
+static const char *const era_names[] = { "2.6.29", "modern" };
+static const char *const mo_names[] = { "11", "3", "4", "6" };
+static const uint64_t mo_values[] = { 11, 3, 4, 6 };
+static const char *const gfp_names[] = { "KERNEL", "ZERO", "DMA", "DMA_ZERO", "HIGHMEM", "ATOMIC", "BAD" };
+static const uint64_t gfp_values[] = { 0, 0x8000, 0x1, 0x8001, 0x2, 0x80020, 0x200 };
+static const char *const align_names[] = { "0", "8", "16", "64", "256", "4096", "bad24" };
+static const uint64_t align_values[] = { 0, 8, 16, 64, 256, 4096, 24 };
+static const char *const corrupt_names[] = { "left_rz", "right_rz", "poison", "freeptr", "padding" };
+static const char *const bad_names[] = { "size0", "size_huge", "bad_flags", "bad_align", "bad_ctor",
+					 "no_cache", "bad_gfp", "kmalloc_bad_gfp" };
+
+/* ---- reports ------------------------------------------------------------- */
+
+static void on_report(void *arg, const struct mm_report *rep)
+{
+	struct sctx *c = arg;
+	if ((unsigned)rep->stage < MM_STAGE_NR && (unsigned)rep->kind < MM_REPORT_NR)
+		c->got[rep->stage][rep->kind]++;
+}
+
+static void expect(struct sctx *c, enum mm_stage st, enum mm_report_kind k, uint64_t n)
+{
+	c->want[st][k] += n;
+}
+
+static int reports_match(struct sctx *c, struct props_result *r)
+{
+	for (int s = 0; s < MM_STAGE_NR; s++)
+		for (int k = 0; k < MM_REPORT_NR; k++)
+			if (c->got[s][k] != c->want[s][k]) {
+				const struct mm_report *lr = mm_last_report(c->m);
+				return props_fail(r, "%s/%s reports: library %llu, oracle %llu (last: %s)",
+						  mm_stage_name((enum mm_stage)s),
+						  mm_report_kind_name((enum mm_report_kind)k),
+						  (unsigned long long)c->got[s][k],
+						  (unsigned long long)c->want[s][k], lr ? lr->msg : "none");
+			}
+	return PROPS_OK;
+}
+
+static int check_ret(struct sctx *c, struct props_result *r, const char *what, int got, int want)
+{
+	if (got != want)
+		return props_fail(r, "%s: library %d, oracle %d", what, got, want);
+	return reports_match(c, r);
+}
+
+/* ---- contents -------------------------------------------------------------- */
+
+/* An object's pattern: its seed (little endian) in the first 8 bytes, then
+ * the byte ramp seed + i: distinct per object, and compared a run of the
+ * precomputed ramp at a time. */
+static void fill_pattern(struct sctx *c, uint8_t *out, uint64_t seed, uint64_t len)
+{
+	for (uint64_t i = 0; i < len;) {
+		uint64_t n = len - i < 256 ? len - i : 256;
+		memcpy(out + i, c->ramp + ((seed + i) & 0xff), n);
+		i += n;
+	}
+	for (unsigned b = 0; b < 8 && b < len; b++)
+		out[b] = (uint8_t)(seed >> (8 * b));
+}
+
+static int write_pattern(struct sctx *c, struct props_result *r, struct live *l)
+{
+	int ret;
+	l->seed = ++c->next_seed;
+	fill_pattern(c, c->buf, l->seed, l->len);
+	ret = mm_phys_write(c->m, l->va - OSL_PAGE_OFFSET, c->buf, l->len);
+	if (ret)
+		return props_fail(r, "mm_phys_write of live object %#llx: %d", (unsigned long long)l->va, ret);
+	if (l->cache) {
+		int32_t si;
+		uint32_t idx;
+		if (osl_lookup(&c->o, l->va, &si, &idx) == OSL_W_OBJ) {
+			c->o.slab[si].seed[idx] = l->seed;
+			c->o.slab[si].ctor_fresh[idx] = 0;
+		}
+	}
+	return PROPS_OK;
+}
+
+/* Compare [va, va + len) with exp. */
+static int compare(struct sctx *c, struct props_result *r, uint64_t va, uint64_t len, const char *what)
+{
+	int ret = mm_phys_read(c->m, va - OSL_PAGE_OFFSET, c->buf, len);
+	if (ret)
+		return props_fail(r, "mm_phys_read of %#llx: %d", (unsigned long long)va, ret);
+	if (!memcmp(c->buf, c->exp, len))
+		return PROPS_OK;
+	for (uint64_t i = 0; i < len; i++)
+		if (c->buf[i] != c->exp[i])
+			return props_fail(r, "%s at %#llx: byte %llu is %#x, want %#x", what,
+					  (unsigned long long)va, (unsigned long long)i, c->buf[i], c->exp[i]);
+	return PROPS_OK;
+}
+
+static int check_live(struct sctx *c, struct props_result *r, const struct live *l)
+{
+	fill_pattern(c, c->exp, l->seed, l->len);
+	return compare(c, r, l->va, l->len, "live object contents");
+}
+
+/* What a fresh object must hold: zeros, poison, the constructor's bytes or
+ * its last contents (constructed objects keep theirs); nothing known
+ * otherwise. */
+static int check_fresh(struct sctx *c, struct props_result *r, const struct live *l, uint32_t gfp,
+		       int32_t si, uint32_t idx)
+{
+	const struct osl_cache *k = l->cache ? &c->o.cache[l->cache] : NULL;
+	if (gfp & OSL_GFP_ZERO) {
+		memset(c->exp, 0, l->len);
+	} else if (k && k->obj_poison) {
+		memset(c->exp, 0x6b, l->len);
+		c->exp[l->len - 1] = 0xa5;
+	} else if (k && k->ctor && c->o.slab[si].ctor_fresh[idx]) {
+		memset(c->exp, 0xc7, l->len);
+		for (unsigned b = 0; b < 4 && l->len >= 4; b++)
+			c->exp[b] = (uint8_t)(l->va >> (8 * b));
+	} else if (k && k->ctor) {
+		fill_pattern(c, c->exp, c->o.slab[si].seed[idx], l->len);
+	} else {
+		return PROPS_OK;
+	}
+	return compare(c, r, l->va, l->len, "new object contents");
+}
+
+/* ---- set-up ----------------------------------------------------------------- */
+
+static int sl_setup(void *ctx, const struct props_op *cfg, struct props_result *r)
+{
+	struct sctx *c = ctx;
+	struct mm_config mc;
+	uint32_t hard = 0;
+	int ret;
+
+	mm_config_default(&mc, cfg->v[0] ? MM_ERA_MODERN : MM_ERA_2_6_29);
+	c->nr_cpus = (unsigned)cfg->v[1];
+	c->max_order = (unsigned)cfg->v[2];
+	for (unsigned i = 0; i < sizeof(c->ramp); i++)
+		c->ramp[i] = (uint8_t)i;
+	c->buf = malloc(BUF_MAX);
+	c->exp = malloc(BUF_MAX);
+	if (!c->buf || !c->exp)
+		return props_fail(r, "host out of memory for the harness buffers");
+	mc.nr_cpus = c->nr_cpus;
+	mc.max_order = c->max_order;
+	hard |= (cfg->v[3] & 1) ? MM_HARDEN_FREELIST : 0;
+	hard |= (cfg->v[3] & 2) ? MM_HARDEN_REDZONE : 0;
+	hard |= (cfg->v[3] & 4) ? MM_HARDEN_POISON : 0;
+	hard |= (cfg->v[3] & 8) ? MM_HARDEN_SHUFFLE : 0;
+	hard |= (cfg->v[3] & 16) ? MM_HARDEN_DOUBLE_FREE : 0;
+	mc.hardening = hard;
+	mc.features = cfg->v[4] ? mc.features | MM_FEAT_FREELIST_SWAB : mc.features & ~(uint32_t)MM_FEAT_FREELIST_SWAB;
+	mc.seed = cfg->v[7];
+	ret = mm_machine_create(&mc, &c->m);
+	if (ret)
+		return props_fail(r, "mm_machine_create: %d", ret);
+	mm_set_report_handler(c->m, on_report, c);
+	if ((ret = mm_node_add(c->m, 0, PFN_LO, PFN_HI)) || (ret = mm_free_area_init(c->m)))
+		return props_fail(r, "node set-up: %d", ret);
+	for (uint64_t pfn = PFN_LO; pfn < PFN_HI;) {
+		unsigned o = c->max_order - 1;
+		while ((pfn & ((1ull << o) - 1)) || pfn + (1ull << o) > PFN_HI ||
+		       (pfn < 0x1000 && pfn + (1ull << o) > 0x1000))
+			o--;
+		if ((ret = mm_free_pages_bootmem(c->m, pfn, o)))
+			return props_fail(r, "hand-off %#llx/%u: %d", (unsigned long long)pfn, o, ret);
+		pfn += 1ull << o;
+	}
+	osl_init(&c->o, c->nr_cpus, c->max_order, hard, PFN_HI - PFN_LO, PFN_HI);
+	c->oracle_live = true;
+	/* the harness's own page: kfree must refuse it */
+	if ((ret = mm_alloc_pages(c->m, 0, 0, &c->foreign_pfn)))
+		return props_fail(r, "harness page: %d", ret);
+	if (c->foreign_pfn < 0x1000 || c->foreign_pfn >= PFN_HI)
+		return props_fail(r, "harness page %#llx not NORMAL", (unsigned long long)c->foreign_pfn);
+	c->o.free_pages--;
+	c->o.zfree[0] = 0x1000 - PFN_LO;
+	c->o.zfree[1] = PFN_HI - 0x1000 - 1;
+	if ((ret = mm_kmem_cache_init(c->m)))
+		return props_fail(r, "mm_kmem_cache_init: %d", ret);
+	if (!osl_kmem_cache_init(&c->o))
+		return props_fail(r, "oracle kmem_cache_init: no geometry");
+	/* the boot caches' structs, in creation order, from "kmem_cache" */
+	for (uint32_t id = 1; id <= BOOT_CACHES; id++) {
+		struct mm_kmem_cache_info ki;
+		struct osl_pick p;
+		int32_t si;
+		uint32_t idx;
+		char msg[200];
+		if (mm_kmem_cache_info(c->m, id, &ki))
+			return props_fail(r, "boot cache %u missing", id);
+		osl_alloc_begin(&c->o, 1, OSL_GFP_ZERO, &p);
+		if (!osl_alloc_end(&c->o, &p, ki.self, &si, &idx, msg, sizeof(msg)))
+			return props_fail(r, "boot cache %u's struct: %s", id, msg);
+		c->o.cache[id].used = true;
+		c->o.cache[id].self = ki.self;
+	}
+	mm_fault_inject_set(c->m, cfg->v[5] != 0, cfg->v[5] ? (uint32_t)cfg->v[5] - 1 : 0,
+			    (uint32_t)cfg->v[6]);
+	osl_fault_set(&c->o, cfg->v[5] != 0, cfg->v[5] ? (uint32_t)cfg->v[5] - 1 : 0, (uint32_t)cfg->v[6]);
+	return reports_match(c, r);
+}
+
+static void sl_teardown(void *ctx)
+{
+	struct sctx *c = ctx;
+	mm_machine_destroy(c->m);
+	if (c->oracle_live)
+		osl_free_all(&c->o);
+	free(c->buf);
+	free(c->exp);
+}
+
+/* ---- bookkeeping -------------------------------------------------------------- */
+
+static struct live *live_add(struct sctx *c, uint64_t va, uint64_t len, uint32_t cache, bool km)
+{
+	struct live *l = &c->live[c->nlive++];
+	l->va = va;
+	l->len = len;
+	l->cache = cache;
+	l->km = km;
+	l->seed = 0;
+	return l;
+}
+
+static void live_del(struct sctx *c, uint32_t i)
+{
+	c->ring[c->ring_next] = c->live[i];
+	c->ring_next = (c->ring_next + 1) % RING;
+	c->live[i] = c->live[--c->nlive];
+}
+
+/* An odd idx names the cache last allocated from or created (when it
+ * still exists and fits), so that runs of operations meet in one cache;
+ * an even one picks among the used caches in id order. */
+static uint32_t pick_cache(const struct sctx *c, uint64_t idx, bool user_only)
+{
+	uint32_t n = 0, id;
+	if ((idx & 1) && c->last_cache && c->o.cache[c->last_cache].used &&
+	    (!user_only || c->last_cache > BOOT_CACHES))
+		return c->last_cache;
+	idx >>= 1;
+	for (id = user_only ? BOOT_CACHES + 1 : 1; id <= OSL_CACHES; id++)
+		n += c->o.cache[id].used;
+	if (!n)
+		return 0;
+	idx %= n;
+	for (id = user_only ? BOOT_CACHES + 1 : 1; id <= OSL_CACHES; id++)
+		if (c->o.cache[id].used && !idx--)
+			return id;
+	return 0;
+}
+
+static uint32_t ksize_of(const struct osl_cache *k)
+{
+	if (k->flags & (OSL_RED_ZONE | OSL_POISON))
+		return k->object_size;
+	if (k->flags & OSL_STORE_USER)
+		return k->inuse;
+	return k->size;
+}
+
+/* The machine's sizing promise: an allocation starts only while both
+ * zones keep more pages than one operation can take (8 pages, or a
+ * kmem_cache slab), so the page allocator never falls back or runs out. */
+static bool room(const struct sctx *c)
+{
+	return c->o.zfree[0] >= 64 && c->o.zfree[1] >= 64;
+}
+
+/* SLAB_STORE_USER: track `which` (0 alloc, 1 free) of the object at va
+ * names this operation (the caller), this CPU, pid 0. */
+static int check_track(struct sctx *c, struct props_result *r, uint32_t id, uint64_t va, unsigned which)
+{
+	const struct osl_cache *k = &c->o.cache[id];
+	uint8_t t[OSL_TRACK];
+	uint32_t w[4], at;
+	int ret;
+	if (!(k->flags & OSL_STORE_USER))
+		return PROPS_OK;
+	at = (k->offset >= k->inuse ? k->inuse + 4 : k->inuse) + which * OSL_TRACK;
+	if ((ret = mm_phys_read(c->m, va + at - OSL_PAGE_OFFSET, t, sizeof(t))))
+		return props_fail(r, "track of %#llx: read %d", (unsigned long long)va, ret);
+	for (unsigned i = 0; i < 4; i++)
+		w[i] = (uint32_t)t[4 * i] | (uint32_t)t[4 * i + 1] << 8 | (uint32_t)t[4 * i + 2] << 16 |
+		       (uint32_t)t[4 * i + 3] << 24;
+	if (w[0] != (uint32_t)r->op_index || w[1] != c->o.cpu || w[2] || w[3] != (uint32_t)r->op_index)
+		return props_fail(r, "%s track of %#llx: caller %u cpu %u pid %u when %u, want op %u cpu %u",
+				  which ? "free" : "alloc", (unsigned long long)va, w[0], w[1], w[2], w[3],
+				  (uint32_t)r->op_index, c->o.cpu);
+	return PROPS_OK;
+}
+
+#define STEP_PROLOGUE                                                                  \
+	struct sctx *c = ctx;                                                          \
+	mm_set_op_index(c->m, r->op_index)
+
+/* One allocation from cache id through both sides. */
+static int do_cache_alloc(struct sctx *c, struct props_result *r, uint32_t id, uint32_t gfp, bool km,
+			  uint64_t *va_out)
+{
+	struct osl_pick p;
+	mm_vaddr_t va = 0;
+	int32_t si;
+	uint32_t idx;
+	char msg[256];
+	int ret;
+
+	osl_alloc_begin(&c->o, id, gfp, &p);
+	if (p.warn_gfp)
+		expect(c, MM_STAGE_SLAB, MM_REPORT_WARN, 1);
+	ret = km ? mm_kmalloc(c->m, c->o.cache[id].object_size, gfp, &va)
+		 : mm_kmem_cache_alloc(c->m, id, gfp, &va);
+	if (ret != p.ret)
+		return props_fail(r, "alloc from cache %u: library %d, oracle %d", id, ret, p.ret);
+	if (reports_match(c, r))
+		return PROPS_FAIL;
+	if (ret) {
+		props_note(r, "-> -ENOMEM");
+		return PROPS_OK;
+	}
+	if (!osl_alloc_end(&c->o, &p, va, &si, &idx, msg, sizeof(msg)))
+		return props_fail(r, "alloc from cache %u: %s", id, msg);
+	props_note(r, "-> %#llx%s", (unsigned long long)va, p.fresh ? " (new slab)" : "");
+	*va_out = va;
+	c->last_cache = id;
+	if (check_track(c, r, id, va, 0))
+		return PROPS_FAIL;
+	return check_fresh(c, r, &(struct live){ .va = va, .len = c->o.cache[id].object_size, .cache = id },
+			   gfp, si, idx);
+}
+
+/* ---- steps ------------------------------------------------------------------ */
+
+static const uint32_t flag_bits[] = { OSL_RED_ZONE, OSL_POISON, OSL_HWCACHE_ALIGN, OSL_CACHE_DMA,
+				      OSL_STORE_USER };
+
+static int st_create(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	uint32_t size = (uint32_t)op->v[0], align = (uint32_t)op->v[1], flags = 0, id = 0;
+	uint32_t ctor = (uint32_t)op->v[3];
+	mm_kmem_cache_t got = 0;
+	struct osl_pick p;
+	int want, ret, nid;
+
+	for (unsigned b = 0; b < 5; b++)
+		if (op->v[2] & (1u << b))
+			flags |= flag_bits[b];
+	if (align && (align & (align - 1))) {
+		expect(c, MM_STAGE_SLAB, MM_REPORT_INVALID_ARG, 1);
+		return check_ret(c, r, "kmem_cache_create(bad align)",
+				 mm_kmem_cache_create(c->m, "h", size, align, flags, (enum mm_slab_ctor)ctor, &got),
+				 -EINVAL);
+	}
+	if (!room(c)) {
+		props_note(r, "skipped");
+		return PROPS_OK;
+	}
+	nid = osl_free_id(&c->o);
+	if (!nid) {
+		expect(c, MM_STAGE_SLAB, MM_REPORT_TABLE_FULL, 1);
+		return check_ret(c, r, "kmem_cache_create(full)",
+				 mm_kmem_cache_create(c->m, "h", size, align, flags, (enum mm_slab_ctor)ctor, &got),
+				 -ENOSPC);
+	}
+	osl_alloc_begin(&c->o, 1, OSL_GFP_ZERO, &p);
+	want = p.ret;
+	ret = mm_kmem_cache_create(c->m, "h", size, align, flags, (enum mm_slab_ctor)ctor, &got);
+	if (check_ret(c, r, "kmem_cache_create", ret, want))
+		return PROPS_FAIL;
+	if (ret) {
+		props_note(r, "-> -ENOMEM");
+		return PROPS_OK;
+	}
+	if (osl_create(&c->o, size, align, flags, ctor, &id) || id != got)
+		return props_fail(r, "kmem_cache_create: library id %u, oracle %u (or no geometry)", got, id);
+	{
+		struct mm_kmem_cache_info ki;
+		int32_t si;
+		uint32_t idx;
+		char msg[256];
+		if (mm_kmem_cache_info(c->m, id, &ki))
+			return props_fail(r, "no info for new cache %u", id);
+		if (!osl_alloc_end(&c->o, &p, ki.self, &si, &idx, msg, sizeof(msg)))
+			return props_fail(r, "cache %u's struct: %s", id, msg);
+		c->o.cache[id].self = ki.self;
+		c->o.cache[id].used = true;
+		c->last_cache = id;
+	}
+	props_note(r, "-> cache %u size %u order %u", id, c->o.cache[id].size, c->o.cache[id].order);
+	return PROPS_OK;
+}
+
+static int st_destroy(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	uint32_t id = pick_cache(c, op->v[0], !op->v[1]), bugs = 0;
+	int want;
+	if (!id) {
+		props_note(r, "no cache");
+		return PROPS_OK;
+	}
+	if (id <= BOOT_CACHES) {
+		expect(c, MM_STAGE_SLAB, MM_REPORT_BUG, 1);
+		return check_ret(c, r, "kmem_cache_destroy(boot)", mm_kmem_cache_destroy(c->m, id), -EINVAL);
+	}
+	want = osl_destroy(&c->o, id, &bugs);
+	expect(c, MM_STAGE_SLAB, MM_REPORT_BUG, bugs);
+	if (want)
+		expect(c, MM_STAGE_SLAB, MM_REPORT_WARN, 1);
+	props_note(r, "cache %u -> %d", id, want);
+	return check_ret(c, r, "kmem_cache_destroy", mm_kmem_cache_destroy(c->m, id), want);
+}
+
+static int st_alloc(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	uint32_t id = pick_cache(c, op->v[0], false), gfp = (uint32_t)op->v[1];
+	uint64_t va = 0;
+	if (gfp & ~0x88023u) {
+		expect(c, MM_STAGE_SLAB, MM_REPORT_INVALID_ARG, 1);
+		return check_ret(c, r, "kmem_cache_alloc(bad gfp)", mm_kmem_cache_alloc(c->m, id, gfp, &va), -EINVAL);
+	}
+	if (id == 1 || c->nlive >= MAX_LIVE || !room(c)) {
+		props_note(r, "skipped");
+		return PROPS_OK;
+	}
+	if (do_cache_alloc(c, r, id, gfp, false, &va))
+		return PROPS_FAIL;
+	if (va)
+		return write_pattern(c, r, live_add(c, va, c->o.cache[id].object_size, id, false));
+	return PROPS_OK;
+}
+
+/* n allocations from one cache, while the machine has room. */
+static int st_fill(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	uint32_t id = pick_cache(c, op->v[0], false), n = 0;
+	uint64_t va = 0;
+	if (id == 1)
+		return PROPS_OK;
+	while (n < op->v[1] && c->nlive < MAX_LIVE && room(c)) {
+		va = 0;
+		if (do_cache_alloc(c, r, id, (uint32_t)op->v[2] & 0x88023u, false, &va))
+			return PROPS_FAIL;
+		if (!va)
+			break;
+		if (write_pattern(c, r, live_add(c, va, c->o.cache[id].object_size, id, false)))
+			return PROPS_FAIL;
+		n++;
+	}
+	r->note[0] = '\0';
+	props_note(r, "%u objects of cache %u", n, id);
+	return PROPS_OK;
+}
+
+static int do_free(struct sctx *c, struct props_result *r, uint32_t i);
+
+/* Free every step-th live object of one cache (from a drawn start). */
+static int st_free_stride(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	uint32_t id = pick_cache(c, op->v[0], false), step = (uint32_t)op->v[1], k = 0, n = 0;
+	for (uint32_t i = 0; i < c->nlive;) {
+		if (c->live[i].cache == id && !c->live[i].km && (k++ % step) == op->v[2] % step) {
+			r->note[0] = '\0'; /* the failing free's address only */
+			if (do_free(c, r, i))
+				return PROPS_FAIL;
+			n++;
+			continue; /* live[i] now holds what was the last */
+		}
+		i++;
+	}
+	r->note[0] = '\0';
+	props_note(r, "%u objects of cache %u", n, id);
+	return PROPS_OK;
+}
+
+/* A free of a live object through both sides. */
+static int do_free(struct sctx *c, struct props_result *r, uint32_t i)
+{
+	struct live l = c->live[i];
+	int32_t si;
+	uint32_t idx;
+	enum osl_where w = osl_lookup(&c->o, l.va, &si, &idx);
+	int ret;
+
+	if (check_live(c, r, &l))
+		return PROPS_FAIL;
+	if (w == OSL_W_LARGE)
+		osl_large_free(&c->o, idx);
+	else if (w == OSL_W_OBJ)
+		osl_free(&c->o, si, idx);
+	else
+		return props_fail(r, "live object %#llx unknown to the oracle", (unsigned long long)l.va);
+	ret = l.km ? mm_kfree(c->m, l.va) : mm_kmem_cache_free(c->m, l.cache, l.va);
+	live_del(c, i);
+	props_note(r, "%#llx", (unsigned long long)l.va);
+	if (check_ret(c, r, l.km ? "kfree" : "kmem_cache_free", ret, 0))
+		return PROPS_FAIL;
+	/* the object's slab may have gone back to the page allocator */
+	if (w == OSL_W_OBJ && osl_lookup(&c->o, l.va, &si, &idx) == OSL_W_OBJ)
+		return check_track(c, r, l.cache, l.va, 1);
+	return PROPS_OK;
+}
+
+static int st_free(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	uint32_t want_km = (uint32_t)op->v[1];
+	if (!c->nlive) {
+		props_note(r, "nothing live");
+		return PROPS_OK;
+	}
+	for (uint32_t k = 0; k < c->nlive; k++) {
+		uint32_t i = (uint32_t)((op->v[0] + k) % c->nlive);
+		if (c->live[i].km == (want_km != 0))
+			return do_free(c, r, i);
+	}
+	return do_free(c, r, (uint32_t)(op->v[0] % c->nlive));
+}
+
+/* kmalloc(size, gfp) through both sides; *va 0 when it failed. */
+static int do_kmalloc(struct sctx *c, struct props_result *r, uint64_t size, uint32_t gfp, uint64_t *va)
+{
+	mm_vaddr_t got = 0;
+	int ret;
+	*va = 0;
+	if (!size) {
+		ret = mm_kmalloc(c->m, 0, gfp, &got);
+		if (check_ret(c, r, "kmalloc(0)", ret, 0))
+			return PROPS_FAIL;
+		PROPS_CHECK_EQ(r, "kmalloc(0)", got, MM_ZERO_SIZE_PTR);
+		return PROPS_OK;
+	}
+	if (size <= 8192) {
+		unsigned i = 0;
+		while (osl_kmalloc_sizes[i] < size)
+			i++;
+		uint32_t id = c->o.kmalloc[(gfp & OSL_GFP_DMA) ? 1 : 0][i];
+		struct osl_pick p;
+		int32_t si;
+		uint32_t idx;
+		char msg[256];
+		osl_alloc_begin(&c->o, id, gfp, &p);
+		if (p.warn_gfp)
+			expect(c, MM_STAGE_SLAB, MM_REPORT_WARN, 1);
+		ret = mm_kmalloc(c->m, size, gfp, &got);
+		if (check_ret(c, r, "kmalloc", ret, p.ret))
+			return PROPS_FAIL;
+		if (ret)
+			return PROPS_OK;
+		if (!osl_alloc_end(&c->o, &p, got, &si, &idx, msg, sizeof(msg)))
+			return props_fail(r, "kmalloc(%llu): %s", (unsigned long long)size, msg);
+		*va = got;
+		return check_fresh(c, r, &(struct live){ .va = got, .len = c->o.cache[id].object_size, .cache = id },
+				   gfp, si, idx);
+	}
+	{
+		bool pwarn;
+		int want = osl_large_begin(&c->o, size, &pwarn);
+		char msg[256];
+		if (gfp & OSL_GFP_HIGHMEM)
+			expect(c, MM_STAGE_SLAB, MM_REPORT_WARN, 1);
+		if (pwarn)
+			expect(c, MM_STAGE_PAGE_ALLOC, MM_REPORT_WARN, 1);
+		ret = mm_kmalloc(c->m, size, gfp, &got);
+		if (check_ret(c, r, "kmalloc(large)", ret, want))
+			return PROPS_FAIL;
+		if (ret)
+			return PROPS_OK;
+		if (!osl_large_end(&c->o, size, gfp, got, msg, sizeof(msg)))
+			return props_fail(r, "kmalloc(%llu): %s", (unsigned long long)size, msg);
+		*va = got;
+		if (gfp & OSL_GFP_ZERO) {
+			memset(c->exp, 0, size);
+			return compare(c, r, got, size, "large kzalloc contents");
+		}
+	}
+	return PROPS_OK;
+}
+
+static uint64_t live_len(const struct sctx *c, uint64_t size)
+{
+	unsigned i = 0;
+	if (size > 8192)
+		return size;
+	while (osl_kmalloc_sizes[i] < size)
+		i++;
+	(void)c;
+	return osl_kmalloc_sizes[i];
+}
+
+static int st_kmalloc(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	uint64_t size = op->v[0], va;
+	uint32_t gfp = (uint32_t)op->v[1];
+	if (gfp & ~0x88023u) {
+		mm_vaddr_t got;
+		expect(c, MM_STAGE_SLAB, MM_REPORT_INVALID_ARG, 1);
+		return check_ret(c, r, "kmalloc(bad gfp)", mm_kmalloc(c->m, size, gfp, &got), -EINVAL);
+	}
+	if (c->nlive >= MAX_LIVE || !room(c)) {
+		props_note(r, "skipped");
+		return PROPS_OK;
+	}
+	if (do_kmalloc(c, r, size, gfp, &va))
+		return PROPS_FAIL;
+	if (!va)
+		return PROPS_OK;
+	props_note(r, "-> %#llx", (unsigned long long)va);
+	{
+		struct live *l = live_add(c, va, live_len(c, size), size > 8192 ? 0 : 1, true);
+		uint64_t ks;
+		int32_t si;
+		uint32_t idx;
+		enum osl_where w = osl_lookup(&c->o, va, &si, &idx);
+		if (w == OSL_W_OBJ)
+			l->cache = c->o.slab[si].cache;
+		if (mm_ksize(c->m, va, &ks))
+			return props_fail(r, "ksize(%#llx) failed", (unsigned long long)va);
+		PROPS_CHECK_EQ(r, "ksize", ks,
+			       w == OSL_W_OBJ ? ksize_of(&c->o.cache[l->cache]) : (4096ull << c->o.large[idx].order));
+		return write_pattern(c, r, l);
+	}
+}
+
+static int st_krealloc(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	uint64_t ns = op->v[1], ks, va = 0;
+	uint32_t gfp = (uint32_t)op->v[2] & ~0x200u, i;
+	struct live old;
+	int32_t si;
+	uint32_t idx;
+	enum osl_where w;
+	mm_vaddr_t got = 0;
+	int ret;
+
+	for (i = 0; i < c->nlive && !c->live[(op->v[0] + i) % c->nlive].km; i++)
+		;
+	if (i == c->nlive || !room(c)) {
+		props_note(r, "no kmalloc object");
+		return PROPS_OK;
+	}
+	i = (uint32_t)((op->v[0] + i) % c->nlive);
+	old = c->live[i];
+	if (check_live(c, r, &old))
+		return PROPS_FAIL;
+	w = osl_lookup(&c->o, old.va, &si, &idx);
+	ks = w == OSL_W_OBJ ? ksize_of(&c->o.cache[c->o.slab[si].cache]) : (4096ull << c->o.large[idx].order);
+	if (!ns) {
+		if (do_free(c, r, i))
+			return PROPS_FAIL;
+		props_note(r, " -> ZERO_SIZE_PTR (library's answer checked through kfree)");
+		return PROPS_OK;
+	}
+	if (ks >= ns) {
+		ret = mm_krealloc(c->m, old.va, ns, gfp, &got);
+		if (check_ret(c, r, "krealloc(in place)", ret, 0))
+			return PROPS_FAIL;
+		PROPS_CHECK_EQ(r, "krealloc in place", got, old.va);
+		fill_pattern(c, c->exp, old.seed, old.len);
+		if ((gfp & OSL_GFP_ZERO) && ns < old.len)
+			memset(c->exp + ns, 0, old.len - ns);
+		if (compare(c, r, old.va, old.len, "krealloc in place"))
+			return PROPS_FAIL;
+		props_note(r, "-> same %#llx", (unsigned long long)got);
+		return write_pattern(c, r, &c->live[i]);
+	}
+	/* a new object, ks bytes copied, the old one freed: predict the
+	 * allocation through the kmalloc model, then the free */
+	{
+		/* the kmalloc half, predicted as st_kmalloc does, run by krealloc */
+		struct osl_pick p;
+		bool large = ns > 8192, pwarn = false;
+		int want;
+		uint32_t id = 0;
+		char msg[256];
+		if (!large) {
+			unsigned k = 0;
+			while (osl_kmalloc_sizes[k] < ns)
+				k++;
+			id = c->o.kmalloc[(gfp & OSL_GFP_DMA) ? 1 : 0][k];
+			osl_alloc_begin(&c->o, id, gfp, &p);
+			want = p.ret;
+			if (p.warn_gfp)
+				expect(c, MM_STAGE_SLAB, MM_REPORT_WARN, 1);
+		} else {
+			want = osl_large_begin(&c->o, ns, &pwarn);
+			if (gfp & OSL_GFP_HIGHMEM)
+				expect(c, MM_STAGE_SLAB, MM_REPORT_WARN, 1);
+			if (pwarn)
+				expect(c, MM_STAGE_PAGE_ALLOC, MM_REPORT_WARN, 1);
+		}
+		ret = mm_krealloc(c->m, old.va, ns, gfp, &got);
+		if (check_ret(c, r, "krealloc", ret, want))
+			return PROPS_FAIL;
+		if (ret) {
+			props_note(r, "-> -ENOMEM, old kept");
+			return PROPS_OK;
+		}
+		if (large ? !osl_large_end(&c->o, ns, gfp, got, msg, sizeof(msg))
+			  : !osl_alloc_end(&c->o, &p, got, &si, &idx, msg, sizeof(msg)))
+			return props_fail(r, "krealloc(%llu): %s", (unsigned long long)ns, msg);
+		va = got;
+		fill_pattern(c, c->exp, old.seed, old.len);
+		if (compare(c, r, va, old.len, "krealloc copy"))
+			return PROPS_FAIL;
+		w = osl_lookup(&c->o, old.va, &si, &idx);
+		if (w == OSL_W_LARGE)
+			osl_large_free(&c->o, idx);
+		else
+			osl_free(&c->o, si, idx);
+		live_del(c, i);
+		{
+			struct live *l = live_add(c, va, live_len(c, ns), id, true);
+			props_note(r, "-> %#llx", (unsigned long long)va);
+			if (reports_match(c, r))
+				return PROPS_FAIL;
+			return write_pattern(c, r, l);
+		}
+	}
+}
+
+static int st_shrink(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	uint32_t id = pick_cache(c, op->v[0], false);
+	osl_shrink(&c->o, id);
+	props_note(r, "cache %u", id);
+	return check_ret(c, r, "kmem_cache_shrink", mm_kmem_cache_shrink(c->m, id), 0);
+}
+
+static int st_cpu(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	unsigned cpu = (unsigned)op->v[0];
+	if (cpu >= c->nr_cpus) {
+		expect(c, MM_STAGE_CORE, MM_REPORT_INVALID_ARG, 1);
+		return check_ret(c, r, "mm_set_cpu(bad)", mm_set_cpu(c->m, cpu), -EINVAL);
+	}
+	c->o.cpu = cpu;
+	return check_ret(c, r, "mm_set_cpu", mm_set_cpu(c->m, cpu), 0);
+}
+
+static int st_write(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	if (!c->nlive)
+		return PROPS_OK;
+	return write_pattern(c, r, &c->live[op->v[0] % c->nlive]);
+}
+
+/* A free of an address that is no live object: predicted from where the
+ * oracle says it lies. via: 0 kfree, else kmem_cache_free(cache). */
+static int misfree(struct sctx *c, struct props_result *r, uint64_t va, uint32_t cache)
+{
+	int32_t si = OSL_NO;
+	uint32_t idx = 0;
+	enum osl_where w = osl_lookup(&c->o, va, &si, &idx);
+	enum mm_report_kind k = MM_REPORT_BAD_FREE;
+	int ret;
+
+	if (w == OSL_W_LARGE || (w == OSL_W_OBJ && c->o.slab[si].live[idx])) {
+		props_note(r, "%#llx is live: skipped", (unsigned long long)va);
+		return PROPS_OK;
+	}
+	if (cache && !c->o.cache[cache].used) {
+		expect(c, MM_STAGE_SLAB, MM_REPORT_INVALID_ARG, 1);
+		return check_ret(c, r, "kmem_cache_free(gone cache)", mm_kmem_cache_free(c->m, cache, va), -EINVAL);
+	}
+	if (va == 0 || (!cache && va == MM_ZERO_SIZE_PTR))
+		return check_ret(c, r, "free(NULL)", cache ? mm_kmem_cache_free(c->m, cache, va) : mm_kfree(c->m, va), 0);
+	if (w == OSL_W_OBJ && !(cache && c->o.slab[si].cache != cache))
+		k = MM_REPORT_DOUBLE_FREE;
+	expect(c, MM_STAGE_SLAB, k, 1);
+	props_note(r, "%#llx: %s", (unsigned long long)va, mm_report_kind_name(k));
+	ret = cache ? mm_kmem_cache_free(c->m, cache, va) : mm_kfree(c->m, va);
+	return check_ret(c, r, "misuse free", ret, -EINVAL);
+}
+
+static int st_double_free(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	const struct live *l = &c->ring[op->v[0] % RING];
+	if (!l->va)
+		return PROPS_OK;
+	return misfree(c, r, l->va, l->km ? 0 : l->cache);
+}
+
+static int st_wrong_cache(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	const struct live *l;
+	uint32_t other;
+	if (!c->nlive)
+		return PROPS_OK;
+	l = &c->live[op->v[0] % c->nlive];
+	other = pick_cache(c, op->v[1], false);
+	if (!l->cache || other == l->cache) {
+		props_note(r, "same cache: skipped");
+		return PROPS_OK;
+	}
+	expect(c, MM_STAGE_SLAB, MM_REPORT_BAD_FREE, 1);
+	return check_ret(c, r, "kmem_cache_free(wrong cache)", mm_kmem_cache_free(c->m, other, l->va), -EINVAL);
+}
+
+static int st_interior(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	const struct live *l;
+	uint64_t delta;
+	if (!c->nlive)
+		return PROPS_OK;
+	l = &c->live[op->v[0] % c->nlive];
+	if (l->len < 2)
+		return PROPS_OK;
+	delta = 1 + op->v[1] % (l->len - 1);
+	return misfree(c, r, l->va + delta, op->v[2] && l->cache && !l->km ? l->cache : 0);
+}
+
+static int st_free_addr(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	uint64_t va;
+	switch (op->v[0]) {
+	case 0: va = OSL_PAGE_OFFSET + (c->foreign_pfn << 12); break;
+	case 1: va = op->v[1] << 12; break; /* below PAGE_OFFSET */
+	case 2: va = 0xf8000000ull + (op->v[1] << 12); break; /* past lowmem */
+	default: va = OSL_PAGE_OFFSET + ((PFN_LO + op->v[1] % (PFN_HI - PFN_LO)) << 12) + op->v[2]; break;
+	}
+	return misfree(c, r, va, op->v[3] ? pick_cache(c, op->v[3], false) : 0);
+}
+
+/* A corruption the allocator's checks are defined to see, then validate. */
+static int st_corrupt(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	unsigned kind = (unsigned)op->v[0];
+	uint64_t at = 0, pick = op->v[1], param = op->v[2];
+	uint32_t cache = 0;
+	uint8_t want_byte = 0, bytev;
+	bool found = false;
+	int ret;
+
+	/* walk the oracle's objects from a drawn start for one that fits */
+	uint64_t total = 0;
+	for (uint32_t s = 0; s < c->o.nslab; s++)
+		total += c->o.slab[s].used ? c->o.slab[s].objects : 0;
+	for (uint64_t k = 0; k < total && !found; k++) {
+		uint64_t n = (pick + k) % total;
+		for (uint32_t s = 0; s < c->o.nslab; s++) {
+			const struct osl_slab *sl = &c->o.slab[s];
+			const struct osl_cache *ca;
+			uint64_t obj;
+			bool live;
+			if (!sl->used)
+				continue;
+			if (n >= sl->objects) {
+				n -= sl->objects;
+				continue;
+			}
+			ca = &c->o.cache[sl->cache];
+			obj = osl_obj_addr(&c->o, (int32_t)s, (uint32_t)n);
+			live = sl->live[n];
+			switch (kind) {
+			case 0:
+				found = (ca->flags & OSL_RED_ZONE) != 0;
+				at = found ? obj - ca->rlp + param % ca->rlp : 0;
+				want_byte = live ? 0xcc : 0xbb;
+				break;
+			case 1:
+				found = (ca->flags & OSL_RED_ZONE) != 0;
+				at = found ? obj + ca->object_size + param % (ca->inuse - ca->object_size) : 0;
+				want_byte = live ? 0xcc : 0xbb;
+				break;
+			case 2:
+				found = ca->obj_poison && !live;
+				at = obj + param % ca->object_size;
+				want_byte = at == obj + ca->object_size - 1 ? 0xa5 : 0x6b;
+				break;
+			case 3:
+				found = !live && sl->inuse < sl->objects;
+				at = obj + ca->offset + ((param & 1) ? 3 : 0);
+				want_byte = 0; /* flipped below, whatever it holds */
+				break;
+			default: {
+				uint32_t ps = ca->offset >= ca->inuse ? ca->inuse + 4 : ca->inuse;
+				uint32_t end = (ca->flags & OSL_RED_ZONE) ? ca->size - ca->rlp : ca->size;
+				ps += (ca->flags & OSL_STORE_USER) ? 2 * OSL_TRACK : 0;
+				found = (ca->flags & OSL_POISON) && end > ps;
+				if (found)
+					at = obj + ps + param % (end - ps);
+				want_byte = 0x5a;
+				break;
+			}
+			}
+			if (found)
+				cache = sl->cache;
+			break;
+		}
+	}
+	if (!found) {
+		uint32_t id = pick_cache(c, pick, false);
+		props_note(r, "no target: validate cache %u", id);
+		return check_ret(c, r, "validate", mm_kmem_cache_validate(c->m, id), 0);
+	}
+	if ((ret = mm_phys_read(c->m, at - OSL_PAGE_OFFSET, &bytev, 1)))
+		return props_fail(r, "read %#llx: %d", (unsigned long long)at, ret);
+	if (kind == 3)
+		bytev ^= (param & 1) ? 0x80 : 0x01;
+	else if (bytev != want_byte)
+		return props_fail(r, "metadata byte at %#llx is %#x, want %#x", (unsigned long long)at, bytev,
+				  want_byte);
+	else
+		bytev ^= 0xff;
+	if ((ret = mm_phys_write(c->m, at - OSL_PAGE_OFFSET, &bytev, 1)))
+		return props_fail(r, "write %#llx: %d", (unsigned long long)at, ret);
+	expect(c, MM_STAGE_SLAB, MM_REPORT_CORRUPTION, 1);
+	props_note(r, "%s at %#llx (cache %u)", corrupt_names[kind], (unsigned long long)at, cache);
+	return check_ret(c, r, "validate after corruption", mm_kmem_cache_validate(c->m, cache), 1);
+}
+
+static int st_validate(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	uint32_t id = pick_cache(c, op->v[0], false);
+	return check_ret(c, r, "validate", mm_kmem_cache_validate(c->m, id), 0);
+}
+
+static int st_fault(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	mm_fault_inject_set(c->m, op->v[0] != 0, (uint32_t)op->v[1], (uint32_t)op->v[2]);
+	osl_fault_set(&c->o, op->v[0] != 0, (uint32_t)op->v[1], (uint32_t)op->v[2]);
+	return PROPS_OK;
+}
+
+static int st_bad_args(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	mm_kmem_cache_t id;
+	mm_vaddr_t va;
+	int ret = 0;
+	switch (op->v[0]) {
+	case 0: ret = mm_kmem_cache_create(c->m, "bad", 0, 0, 0, MM_SLAB_CTOR_NONE, &id); break;
+	case 1: ret = mm_kmem_cache_create(c->m, "bad", (4096u << (c->max_order - 1)) + 1 + (uint32_t)op->v[1], 0, 0, MM_SLAB_CTOR_NONE, &id); break;
+	case 2: ret = mm_kmem_cache_create(c->m, "bad", 64, 0, 0x1u << (op->v[1] % 10), MM_SLAB_CTOR_NONE, &id); break;
+	case 3: ret = mm_kmem_cache_create(c->m, "bad", 64, 8192, 0, MM_SLAB_CTOR_NONE, &id); break;
+	case 4: ret = mm_kmem_cache_create(c->m, "bad", 64, 0, 0, (enum mm_slab_ctor)(2 + op->v[1] % 5), &id); break;
+	case 5: ret = mm_kmem_cache_alloc(c->m, 0, 0, &va); break;
+	case 6: ret = mm_kmem_cache_alloc(c->m, 2, 0x200u << (op->v[1] % 4), &va); break;
+	default: ret = mm_kmalloc(c->m, 64, 0x4u, &va); break;
+	}
+	expect(c, MM_STAGE_SLAB, MM_REPORT_INVALID_ARG, 1);
+	props_note(r, "%s", bad_names[op->v[0] % 8]);
+	return check_ret(c, r, "bad arguments", ret, -EINVAL);
+}
+
+/* ---- the full check ----------------------------------------------------------- */
+
+static int check_caches(struct sctx *c, struct props_result *r)
+{
+	for (uint32_t id = 1; id <= OSL_CACHES; id++) {
+		const struct osl_cache *k = &c->o.cache[id];
+		struct mm_kmem_cache_info ki;
+		int ret = mm_kmem_cache_info(c->m, id, &ki);
+		if (!k->used) {
+			if (ret != -EINVAL)
+				return props_fail(r, "cache %u exists in the library only", id);
+			continue;
+		}
+		if (ret)
+			return props_fail(r, "cache %u missing in the library", id);
+#define CQ(f, w) PROPS_CHECK_EQ(r, "cache " #f, ki.f, w)
+		CQ(flags, k->flags);
+		CQ(object_size, k->object_size);
+		CQ(size, k->size);
+		CQ(align, k->align);
+		CQ(inuse, k->inuse);
+		CQ(offset, k->offset);
+		CQ(red_left_pad, k->rlp);
+		CQ(order, k->order);
+		CQ(objects, k->objects);
+		CQ(min_order, k->min_order);
+		CQ(min_partial, k->min_partial);
+		CQ(nr_slabs, k->nslabs);
+		CQ(nr_partial, k->npartial);
+		CQ(live, k->live);
+		CQ(ctor_calls, k->ctor_calls);
+		CQ(self, k->self);
+#undef CQ
+	}
+	return PROPS_OK;
+}
+
+static int check_pages(struct sctx *c, struct props_result *r)
+{
+	uint32_t *flags = c->flags;
+	int ret = mm_page_flags_range(c->m, PFN_LO, PFN_HI - PFN_LO, flags);
+	if (ret)
+		return props_fail(r, "mm_page_flags_range: %d", ret);
+	memset(c->slabmap, 0, sizeof(c->slabmap));
+	for (uint32_t s = 0; s < c->o.nslab; s++)
+		for (uint64_t k = 0; c->o.slab[s].used && k < (1ull << c->o.slab[s].order); k++)
+			c->slabmap[c->o.slab[s].pfn + k - PFN_LO] = 1;
+	for (uint64_t pfn = PFN_LO; pfn < PFN_HI; pfn++) {
+		bool slab = c->slabmap[pfn - PFN_LO];
+		if (((flags[pfn - PFN_LO] & MM_PAGE_SLAB) != 0) != slab)
+			return props_fail(r, "pfn %#llx: library slab flag %d, oracle %d", (unsigned long long)pfn,
+					  (flags[pfn - PFN_LO] & MM_PAGE_SLAB) != 0, slab);
+	}
+	return PROPS_OK;
+}
+
+static int sl_check(void *ctx, struct props_result *r)
+{
+	struct sctx *c = ctx;
+	if (c->o.oom)
+		return props_fail(r, "oracle: host out of memory or an impossible state");
+	if (reports_match(c, r))
+		return PROPS_FAIL;
+	PROPS_CHECK_EQ(r, "mm_this_cpu", mm_this_cpu(c->m), c->o.cpu);
+	PROPS_CHECK_EQ(r, "mm_nr_free_pages", mm_nr_free_pages(c->m), c->o.free_pages);
+	if (check_caches(c, r) || check_pages(c, r))
+		return PROPS_FAIL;
+	for (uint32_t i = 0; i < c->nlive; i++)
+		if (check_live(c, r, &c->live[i]))
+			return PROPS_FAIL;
+	if (mm_verify(c->m))
+		return props_fail(r, "mm_verify: %s", mm_verify_message(c->m));
+	return PROPS_OK;
+}
+
+static uint64_t sl_check_cost(void *ctx)
+{
+	const struct sctx *c = ctx;
+	uint64_t bytes = 0;
+	for (uint32_t i = 0; i < c->nlive; i++)
+		bytes += c->live[i].len;
+	return (PFN_HI - PFN_LO) / 8 + bytes / 256 + c->o.nslab * 4;
+}
+
+/* ---- schema ------------------------------------------------------------------- */
+
+#define IDX PROPS_RANGE("idx", 0, 0xffff)
+#define GFP PROPS_ENUM("gfp", gfp_names, gfp_values)
+
+static const struct props_opdef sl_ops[] = {
+	{ "create", 4, { PROPS_RANGE("size", 1, 9000), PROPS_ENUM("align", align_names, align_values),
+			 PROPS_HEX("flags", 0, 0x1f), PROPS_BOOL("ctor") }, st_create, false },
+	{ "destroy", 2, { IDX, PROPS_BOOL("boot") }, st_destroy, false },
+	{ "alloc", 2, { IDX, GFP }, st_alloc, false },
+	{ "free", 2, { IDX, PROPS_BOOL("kmalloced") }, st_free, false },
+	{ "kmalloc", 2, { PROPS_RANGE("size", 0, 0x8000), GFP }, st_kmalloc, false },
+	{ "kmalloc_small", 2, { PROPS_RANGE("size", 0, 300), GFP }, st_kmalloc, false },
+	{ "krealloc", 3, { IDX, PROPS_RANGE("size", 0, 0x8000), GFP }, st_krealloc, false },
+	{ "shrink", 1, { IDX }, st_shrink, false },
+	{ "cpu", 1, { PROPS_RANGE("cpu", 0, NR_CPUS_MAX + 1) }, st_cpu, false },
+	{ "write", 1, { IDX }, st_write, false },
+	{ "double_free", 1, { PROPS_RANGE("ring", 0, RING - 1) }, st_double_free, true },
+	{ "wrong_cache", 2, { IDX, PROPS_RANGE("other", 0, 0xffff) }, st_wrong_cache, true },
+	{ "interior", 3, { IDX, PROPS_RANGE("delta", 0, 0xffff), PROPS_BOOL("via_cache") }, st_interior, true },
+	{ "free_addr", 4, { PROPS_RANGE("where", 0, 3), PROPS_HEX("pfn", 0, 0x1fff), PROPS_HEX("off", 0, 0xfff),
+			    PROPS_RANGE("cache", 0, 70) }, st_free_addr, true },
+	{ "corrupt", 3, { PROPS_ENUM("kind", corrupt_names, NULL), PROPS_RANGE("pick", 0, 0xffff),
+			  PROPS_RANGE("at", 0, 0xffff) }, st_corrupt, true },
+	{ "validate", 1, { IDX }, st_validate, false },
+	{ "fill", 3, { IDX, PROPS_RANGE("n", 1, 64), GFP }, st_fill, false },
+	{ "free_stride", 3, { IDX, PROPS_RANGE("step", 1, 4), PROPS_RANGE("start", 0, 3) }, st_free_stride, false },
+	{ "fault", 3, { PROPS_BOOL("on"), PROPS_RANGE("after", 0, 32), PROPS_RANGE("repeat", 0, 4) },
+	  st_fault, false },
+	{ "bad_args", 2, { PROPS_ENUM("which", bad_names, NULL), PROPS_RANGE("v", 0, 0xff) }, st_bad_args, true },
+};
+
+const struct props_harness props_harness_slab = {
+	.name = "slab",
+	.summary = "SLUB caches and kmalloc: per-CPU slabs, partial lists, hardening, misuse, corruption",
+	.ctx_size = sizeof(struct sctx),
+	.max_ops = 256,
+	.check_every = 16,
+	.config = { .name = "config", .nfields = 8,
+		    .fields = { PROPS_ENUM("era", era_names, NULL), PROPS_RANGE("nr_cpus", 1, NR_CPUS_MAX),
+				PROPS_ENUM("max_order", mo_names, mo_values), PROPS_HEX("hardening", 0, 0x1f),
+				PROPS_BOOL("swab"), PROPS_RANGE("fault", 0, 64), PROPS_RANGE("fault_repeat", 0, 4),
+				PROPS_HEX("seed", 0, UINT64_MAX) } },
+	.setup = sl_setup,
+	.check = sl_check,
+	.check_cost = sl_check_cost,
+	.teardown = sl_teardown,
+	.nr_ops = sizeof(sl_ops) / sizeof(sl_ops[0]),
+	.ops = sl_ops,
+};

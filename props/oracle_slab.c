@@ -1,0 +1,749 @@
+/*
+ * The SLUB oracle (see oracle_slab.h and docs/slab.md). Written from the
+ * semantics; calls no library code and shares no helper with it.
+ */
+#include "oracle_slab.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const uint32_t osl_kmalloc_sizes[OSL_NR_KMALLOC] = { 8,   16,   32,   64,   96,   128, 192,
+						      256, 512, 1024, 2048, 4096, 8192 };
+
+/* ---- small arithmetic ------------------------------------------------------ */
+
+static uint32_t up(uint32_t x, uint32_t a) { return (x + a - 1) / a * a; }
+static unsigned pages_order(uint64_t bytes)
+{
+	unsigned o = 0;
+	while ((4096ull << o) < bytes)
+		o++;
+	return o;
+}
+static unsigned log2u(uint32_t x)
+{
+	unsigned r = 0;
+	while (x > 1) {
+		x >>= 1;
+		r++;
+	}
+	return r;
+}
+
+/* ---- freelists ------------------------------------------------------------- */
+
+static void l_push(struct osl *o, struct osl_list *l, uint32_t v, bool unk)
+{
+	if (l->n == l->cap) {
+		uint32_t cap = l->cap ? l->cap * 2 : 8;
+		uint32_t *nv = realloc(l->v, cap * sizeof(*nv));
+		uint8_t *nu = nv ? realloc(l->unk, cap) : NULL;
+		if (nv)
+			l->v = nv;
+		if (!nv || !nu) {
+			o->oom = true;
+			return;
+		}
+		l->unk = nu;
+		l->cap = cap;
+	}
+	l->v[l->n] = v;
+	l->unk[l->n++] = unk;
+}
+
+static void l_free(struct osl_list *l)
+{
+	free(l->v);
+	free(l->unk);
+	memset(l, 0, sizeof(*l));
+}
+
+/* Take idx from the head: the head itself, or any entry of the run of
+ * unknown-order entries at the head. */
+static bool l_take(struct osl_list *l, uint32_t idx)
+{
+	uint32_t i = l->n;
+	if (!l->n)
+		return false;
+	if (!l->unk[l->n - 1]) {
+		if (l->v[l->n - 1] != idx)
+			return false;
+		l->n--;
+		return true;
+	}
+	while (i > 0 && l->unk[i - 1]) {
+		if (l->v[i - 1] == idx) {
+			memmove(l->v + i - 1, l->v + i, (l->n - i) * sizeof(*l->v));
+			memmove(l->unk + i - 1, l->unk + i, l->n - i);
+			l->n--;
+			return true;
+		}
+		i--;
+	}
+	return false;
+}
+
+/* dst = dst (bottom) + src (top); src emptied. */
+static void l_splice(struct osl *o, struct osl_list *dst, struct osl_list *src)
+{
+	for (uint32_t i = 0; i < src->n; i++)
+		l_push(o, dst, src->v[i], src->unk[i]);
+	src->n = 0;
+}
+
+static void l_swap(struct osl_list *a, struct osl_list *b)
+{
+	struct osl_list t = *a;
+	*a = *b;
+	*b = t;
+}
+
+/* ---- set-up ---------------------------------------------------------------- */
+
+void osl_init(struct osl *o, unsigned nr_cpus, unsigned max_order, uint32_t hardening,
+	      uint64_t free_pages, uint64_t lowmem_pfn)
+{
+	memset(o, 0, sizeof(*o));
+	o->nr_cpus = nr_cpus ? nr_cpus : 1;
+	o->max_order = max_order ? max_order : 11;
+	o->hardening = hardening;
+	o->free_pages = free_pages;
+	o->lowmem_pfn = lowmem_pfn;
+	o->dma_pfn = lowmem_pfn < 0x1000 ? lowmem_pfn : 0x1000;
+}
+
+static void slab_release(struct osl_slab *s)
+{
+	l_free(&s->fl);
+	free(s->live);
+	free(s->seed);
+	free(s->ctor_fresh);
+	memset(s, 0, sizeof(*s));
+}
+
+void osl_free_all(struct osl *o)
+{
+	for (uint32_t i = 0; i < o->nslab; i++)
+		slab_release(&o->slab[i]);
+	free(o->slab);
+	for (int id = 0; id <= OSL_CACHES; id++) {
+		for (int c = 0; c < OSL_CPUS; c++)
+			l_free(&o->cache[id].cpufl[c]);
+		free(o->cache[id].partial);
+	}
+	free(o->large);
+	memset(o, 0, sizeof(*o));
+}
+
+void osl_fault_set(struct osl *o, bool on, uint32_t after, uint32_t repeat)
+{
+	o->fault_on = on;
+	o->fault_after = after;
+	o->fault_repeat = repeat;
+}
+
+bool osl_fault(struct osl *o)
+{
+	if (!o->fault_on)
+		return false;
+	if (o->fault_after) {
+		o->fault_after--;
+		return false;
+	}
+	if (o->fault_repeat && --o->fault_repeat == 0)
+		o->fault_on = false;
+	return true;
+}
+
+/* ---- geometry -------------------------------------------------------------- */
+
+static int order_for_size(const struct osl *o, uint32_t size)
+{
+	unsigned slub_max = o->max_order - 1 < 3 ? o->max_order - 1 : 3;
+	unsigned fls = 0;
+	uint32_t min_objects, max_objects;
+	unsigned min_order;
+
+	for (unsigned x = o->nr_cpus; x; x >>= 1)
+		fls++;
+	min_objects = 4 * (fls + 1);
+	max_objects = (uint32_t)((4096ull << slub_max) / size);
+	if (max_objects < 1)
+		max_objects = 1;
+	if (min_objects > max_objects)
+		min_objects = max_objects;
+	min_order = pages_order((uint64_t)min_objects * size);
+	if ((4096ull << min_order) / size > 32767)
+		return (int)pages_order((uint64_t)size * 32767) - 1;
+	for (unsigned f = 16; f > 1; f /= 2)
+		for (unsigned ord = min_order; ord <= slub_max; ord++)
+			if ((4096u << ord) % size <= (4096u << ord) / f)
+				return (int)ord;
+	return pages_order(size) < o->max_order ? (int)pages_order(size) : -1;
+}
+
+bool osl_geometry(const struct osl *o, struct osl_cache *c, uint32_t size, uint32_t align,
+		  uint32_t flags, uint32_t ctor)
+{
+	uint32_t s;
+	int ord;
+
+	flags |= ((o->hardening & OSL_HARD_REDZONE) ? OSL_RED_ZONE : 0) |
+		 ((o->hardening & OSL_HARD_POISON) ? OSL_POISON : 0);
+	c->flags = flags;
+	c->object_size = size;
+	c->ctor = ctor;
+	if (flags & OSL_HWCACHE_ALIGN) {
+		uint32_t ra = 64;
+		while (size <= ra / 2)
+			ra /= 2;
+		if (ra > align)
+			align = ra;
+	}
+	if (align < 8)
+		align = 8;
+	c->align = align;
+	c->obj_poison = (flags & OSL_POISON) && !ctor;
+	c->debug = (flags & (OSL_RED_ZONE | OSL_POISON | OSL_STORE_USER)) != 0;
+	s = up(size, 4);
+	if ((flags & OSL_RED_ZONE) && s == size)
+		s += 4;
+	c->inuse = s;
+	if ((flags & OSL_POISON) || ctor || ((flags & OSL_RED_ZONE) && size < 4)) {
+		c->offset = s;
+		s += 4;
+	} else {
+		c->offset = size / 2 / 4 * 4;
+	}
+	if (flags & OSL_STORE_USER)
+		s += 2 * OSL_TRACK;
+	c->rlp = 0;
+	if (flags & OSL_RED_ZONE) {
+		s += 4;
+		c->rlp = up(4, align);
+		s += c->rlp;
+	}
+	s = up(s, align);
+	c->size = s;
+	ord = order_for_size(o, s);
+	if (ord < 0)
+		return false;
+	c->order = (uint32_t)ord;
+	c->objects = (uint32_t)((4096ull << ord) / s);
+	c->min_order = pages_order(s);
+	c->min_objects = (uint32_t)((4096ull << c->min_order) / s);
+	c->min_partial = log2u(s) / 2;
+	if (c->min_partial > 10)
+		c->min_partial = 10;
+	if (c->min_partial < 5)
+		c->min_partial = 5;
+	return c->objects > 0;
+}
+
+static void cache_fresh(struct osl_cache *c)
+{
+	for (int i = 0; i < OSL_CPUS; i++) {
+		c->cpu_slab[i] = OSL_NO;
+		c->cpufl[i].n = 0;
+	}
+	c->npartial = 0;
+	c->nslabs = c->live = c->ctor_calls = 0;
+	c->self = 0;
+}
+
+int osl_free_id(const struct osl *o)
+{
+	for (int id = 1; id <= OSL_CACHES; id++)
+		if (!o->cache[id].used)
+			return id;
+	return 0;
+}
+
+/* ---- partial list (node 0) ------------------------------------------------- */
+
+static void part_add(struct osl *o, uint32_t id, int32_t si, bool tail)
+{
+	struct osl_cache *c = &o->cache[id];
+	if (c->npartial == c->cappartial) {
+		uint32_t cap = c->cappartial ? c->cappartial * 2 : 8;
+		int32_t *n = realloc(c->partial, cap * sizeof(*n));
+		if (!n) {
+			o->oom = true;
+			return;
+		}
+		c->partial = n;
+		c->cappartial = cap;
+	}
+	if (tail) {
+		c->partial[c->npartial++] = si;
+	} else {
+		memmove(c->partial + 1, c->partial, c->npartial * sizeof(*c->partial));
+		c->partial[0] = si;
+		c->npartial++;
+	}
+	o->slab[si].partial = true;
+}
+
+static void part_del(struct osl *o, uint32_t id, int32_t si)
+{
+	struct osl_cache *c = &o->cache[id];
+	for (uint32_t i = 0; i < c->npartial; i++)
+		if (c->partial[i] == si) {
+			memmove(c->partial + i, c->partial + i + 1, (c->npartial - i - 1) * sizeof(*c->partial));
+			c->npartial--;
+			break;
+		}
+	o->slab[si].partial = false;
+}
+
+static void discard(struct osl *o, int32_t si)
+{
+	struct osl_slab *s = &o->slab[si];
+	o->cache[s->cache].nslabs--;
+	o->free_pages += 1ull << s->order;
+	o->zfree[s->pfn >= o->dma_pfn] += 1ll << s->order;
+	slab_release(s);
+}
+
+/* ---- allocation ------------------------------------------------------------ */
+
+static void freeze(struct osl *o, struct osl_cache *c, int32_t si)
+{
+	o->slab[si].cpu = (int)o->cpu;
+	c->cpu_slab[o->cpu] = si;
+	l_swap(&c->cpufl[o->cpu], &o->slab[si].fl);
+	o->slab[si].fl.n = 0;
+}
+
+static void new_slab_faults(struct osl *o, struct osl_cache *c, uint32_t gfp, struct osl_pick *p)
+{
+	p->fresh = true;
+	p->warn_gfp = (gfp & OSL_GFP_HIGHMEM) != 0;
+	p->new_order = c->order;
+	if (!osl_fault(o))
+		return;
+	p->new_order = c->min_order;
+	if (osl_fault(o))
+		p->ret = -ENOMEM;
+}
+
+void osl_alloc_begin(struct osl *o, uint32_t id, uint32_t gfp, struct osl_pick *p)
+{
+	struct osl_cache *c = &o->cache[id];
+	memset(p, 0, sizeof(*p));
+	p->cache = id;
+	p->slab = OSL_NO;
+	p->percpu = !c->debug;
+	if (c->debug) {
+		if (c->npartial)
+			p->slab = c->partial[0];
+		else
+			new_slab_faults(o, c, gfp, p);
+		return;
+	}
+	struct osl_list *cl = &c->cpufl[o->cpu];
+	if (!cl->n && c->cpu_slab[o->cpu] != OSL_NO) {
+		struct osl_slab *s = &o->slab[c->cpu_slab[o->cpu]];
+		if (s->fl.n) {
+			l_swap(cl, &s->fl);
+			s->fl.n = 0;
+		} else {
+			s->cpu = -1;
+			c->cpu_slab[o->cpu] = OSL_NO;
+		}
+	}
+	if (!cl->n) {
+		if (c->npartial) {
+			int32_t si = c->partial[0];
+			part_del(o, id, si);
+			freeze(o, c, si);
+		} else {
+			new_slab_faults(o, c, gfp, p);
+			return;
+		}
+	}
+	p->slab = c->cpu_slab[o->cpu];
+}
+
+static bool overlaps(const struct osl *o, uint64_t pfn, uint64_t n)
+{
+	for (uint32_t i = 0; i < o->nslab; i++) {
+		const struct osl_slab *s = &o->slab[i];
+		if (s->used && pfn < s->pfn + (1ull << s->order) && s->pfn < pfn + n)
+			return true;
+	}
+	for (uint32_t i = 0; i < o->nlarge; i++)
+		if (pfn < o->large[i].pfn + (1ull << o->large[i].order) && o->large[i].pfn < pfn + n)
+			return true;
+	return false;
+}
+
+/* The pages of a new block at pfn: fresh, in the zone the request names
+ * (the harness's machine never runs short of NORMAL pages). */
+static bool block_ok(const struct osl *o, uint64_t pfn, unsigned order, bool dma, char *msg,
+		     size_t len)
+{
+	uint64_t n = 1ull << order;
+	if (pfn & (n - 1)) {
+		snprintf(msg, len, "block pfn %#llx not aligned to order %u", (unsigned long long)pfn, order);
+		return false;
+	}
+	if (dma ? pfn + n > o->dma_pfn : (pfn < o->dma_pfn || pfn + n > o->lowmem_pfn)) {
+		snprintf(msg, len, "block pfn %#llx order %u outside zone %s", (unsigned long long)pfn,
+			 order, dma ? "DMA" : "NORMAL");
+		return false;
+	}
+	if (overlaps(o, pfn, n)) {
+		snprintf(msg, len, "block pfn %#llx order %u overlaps a live slab or large block",
+			 (unsigned long long)pfn, order);
+		return false;
+	}
+	return true;
+}
+
+static int32_t slab_new(struct osl *o, uint32_t id, uint64_t pfn, unsigned order)
+{
+	struct osl_cache *c = &o->cache[id];
+	struct osl_slab *s;
+	int32_t si = OSL_NO;
+	for (uint32_t i = 0; i < o->nslab; i++)
+		if (!o->slab[i].used) {
+			si = (int32_t)i;
+			break;
+		}
+	if (si == OSL_NO) {
+		if (o->nslab == o->capslab) {
+			uint32_t cap = o->capslab ? o->capslab * 2 : 16;
+			struct osl_slab *n = realloc(o->slab, cap * sizeof(*n));
+			if (!n) {
+				o->oom = true;
+				return OSL_NO;
+			}
+			o->slab = n;
+			o->capslab = cap;
+		}
+		si = (int32_t)o->nslab++;
+	}
+	s = &o->slab[si];
+	memset(s, 0, sizeof(*s));
+	s->used = true;
+	s->pfn = pfn;
+	s->order = order;
+	s->cache = id;
+	s->cpu = -1;
+	s->objects = (uint32_t)((4096ull << order) / c->size);
+	s->live = calloc(s->objects, 1);
+	s->seed = calloc(s->objects, sizeof(*s->seed));
+	s->ctor_fresh = calloc(s->objects, 1);
+	if (!s->live || !s->seed || !s->ctor_fresh)
+		o->oom = true;
+	for (uint32_t k = s->objects; k--;)
+		l_push(o, &s->fl, k, (o->hardening & OSL_HARD_SHUFFLE) != 0 && s->objects > 1);
+	if (c->ctor) {
+		c->ctor_calls += s->objects;
+		if (s->ctor_fresh)
+			memset(s->ctor_fresh, 1, s->objects);
+	}
+	c->nslabs++;
+	o->free_pages -= 1ull << order;
+	o->zfree[pfn >= o->dma_pfn] -= 1ll << order;
+	return si;
+}
+
+uint64_t osl_obj_addr(const struct osl *o, int32_t si, uint32_t idx)
+{
+	const struct osl_slab *s = &o->slab[si];
+	const struct osl_cache *c = &o->cache[s->cache];
+	return OSL_PAGE_OFFSET + (s->pfn << 12) + c->rlp + (uint64_t)idx * c->size;
+}
+
+bool osl_alloc_end(struct osl *o, const struct osl_pick *p, uint64_t vaddr, int32_t *slab_out,
+		   uint32_t *idx_out, char *msg, size_t len)
+{
+	struct osl_cache *c = &o->cache[p->cache];
+	int32_t si = p->slab;
+	struct osl_list *l;
+	struct osl_slab *s;
+	uint64_t off;
+	uint32_t idx;
+
+	if (p->fresh) {
+		uint64_t bytes = 4096ull << p->new_order, base;
+		if (vaddr < OSL_PAGE_OFFSET || vaddr >= OSL_PAGE_OFFSET + (o->lowmem_pfn << 12)) {
+			snprintf(msg, len, "object %#llx outside lowmem", (unsigned long long)vaddr);
+			return false;
+		}
+		base = vaddr & ~(bytes - 1);
+		if (!block_ok(o, (base - OSL_PAGE_OFFSET) >> 12, p->new_order,
+			      (c->flags & OSL_CACHE_DMA) != 0, msg, len))
+			return false;
+		si = slab_new(o, p->cache, (base - OSL_PAGE_OFFSET) >> 12, p->new_order);
+		if (si == OSL_NO)
+			return false;
+		if (p->percpu)
+			freeze(o, c, si);
+	}
+	s = &o->slab[si];
+	off = vaddr - (OSL_PAGE_OFFSET + (s->pfn << 12)) - c->rlp;
+	if (vaddr < OSL_PAGE_OFFSET + (s->pfn << 12) + c->rlp || off % c->size ||
+	    off / c->size >= s->objects) {
+		snprintf(msg, len, "object %#llx is not an object of the slab at pfn %#llx",
+			 (unsigned long long)vaddr, (unsigned long long)s->pfn);
+		return false;
+	}
+	idx = (uint32_t)(off / c->size);
+	l = p->percpu ? &c->cpufl[o->cpu] : &s->fl;
+	if (!l_take(l, idx)) {
+		snprintf(msg, len, "object %#llx (index %u) is not the freelist's head (head index %u)",
+			 (unsigned long long)vaddr, idx, l->n ? l->v[l->n - 1] : 0u);
+		return false;
+	}
+	s->inuse++;
+	s->live[idx] = 1;
+	c->live++;
+	if (!p->percpu) {
+		if (p->fresh && s->inuse < s->objects)
+			part_add(o, p->cache, si, false);
+		else if (!p->fresh && s->inuse == s->objects)
+			part_del(o, p->cache, si);
+	}
+	*slab_out = si;
+	*idx_out = idx;
+	return true;
+}
+
+/* ---- freeing --------------------------------------------------------------- */
+
+enum osl_where osl_lookup(const struct osl *o, uint64_t vaddr, int32_t *slab, uint32_t *idx)
+{
+	uint64_t pfn;
+	if (vaddr < OSL_PAGE_OFFSET)
+		return OSL_W_NONE;
+	pfn = (vaddr - OSL_PAGE_OFFSET) >> 12;
+	for (uint32_t i = 0; i < o->nslab; i++) {
+		const struct osl_slab *s = &o->slab[i];
+		const struct osl_cache *c;
+		uint64_t start;
+		if (!s->used || pfn < s->pfn || pfn >= s->pfn + (1ull << s->order))
+			continue;
+		c = &o->cache[s->cache];
+		start = OSL_PAGE_OFFSET + (s->pfn << 12) + c->rlp;
+		*slab = (int32_t)i;
+		if (vaddr < start || (vaddr - start) % c->size || (vaddr - start) / c->size >= s->objects)
+			return OSL_W_INTERIOR;
+		*idx = (uint32_t)((vaddr - start) / c->size);
+		return OSL_W_OBJ;
+	}
+	for (uint32_t i = 0; i < o->nlarge; i++)
+		if (vaddr == OSL_PAGE_OFFSET + (o->large[i].pfn << 12)) {
+			*idx = i;
+			return OSL_W_LARGE;
+		}
+	return OSL_W_NONE;
+}
+
+static void deactivate(struct osl *o, uint32_t id, unsigned cpu)
+{
+	struct osl_cache *c = &o->cache[id];
+	int32_t si = c->cpu_slab[cpu];
+	struct osl_slab *s;
+	bool tail;
+
+	if (si == OSL_NO)
+		return;
+	s = &o->slab[si];
+	tail = s->fl.n != 0;
+	l_splice(o, &s->fl, &c->cpufl[cpu]);
+	s->cpu = -1;
+	c->cpu_slab[cpu] = OSL_NO;
+	if (!s->inuse && c->npartial >= c->min_partial)
+		discard(o, si);
+	else if (s->fl.n)
+		part_add(o, id, si, tail);
+}
+
+void osl_free(struct osl *o, int32_t si, uint32_t idx)
+{
+	struct osl_slab *s = &o->slab[si];
+	const uint32_t id = s->cache;
+	struct osl_cache *c = &o->cache[id];
+
+	s->inuse--;
+	s->live[idx] = 0;
+	c->live--;
+	if (!c->ctor)
+		s->seed[idx] = 0;
+	s->ctor_fresh[idx] = s->ctor_fresh[idx] && c->ctor;
+	if (s->cpu >= 0) {
+		l_push(o, s->cpu == (int)o->cpu ? &c->cpufl[o->cpu] : &s->fl, idx, false);
+		return;
+	}
+	l_push(o, &s->fl, idx, false);
+	if (!s->inuse && c->npartial >= c->min_partial) {
+		if (s->partial)
+			part_del(o, id, si);
+		discard(o, si);
+	} else if (!s->partial) {
+		part_add(o, id, si, true);
+	}
+}
+
+int osl_large_begin(struct osl *o, uint64_t size, bool *page_warn)
+{
+	unsigned order = size > (4096ull << 40) ? 64 : pages_order(size);
+	*page_warn = order >= o->max_order;
+	if (*page_warn)
+		return -ENOMEM;
+	return osl_fault(o) ? -ENOMEM : 0;
+}
+
+bool osl_large_end(struct osl *o, uint64_t size, uint32_t gfp, uint64_t vaddr, char *msg, size_t len)
+{
+	unsigned order = pages_order(size);
+	uint64_t pfn;
+	if (vaddr < OSL_PAGE_OFFSET || (vaddr & 4095)) {
+		snprintf(msg, len, "large kmalloc at %#llx: not a page of lowmem", (unsigned long long)vaddr);
+		return false;
+	}
+	pfn = (vaddr - OSL_PAGE_OFFSET) >> 12;
+	if (!block_ok(o, pfn, order, (gfp & OSL_GFP_DMA) != 0, msg, len))
+		return false;
+	if (o->nlarge == o->caplarge) {
+		uint32_t cap = o->caplarge ? o->caplarge * 2 : 8;
+		struct osl_large *n = realloc(o->large, cap * sizeof(*n));
+		if (!n) {
+			o->oom = true;
+			return false;
+		}
+		o->large = n;
+		o->caplarge = cap;
+	}
+	o->large[o->nlarge].pfn = pfn;
+	o->large[o->nlarge++].order = order;
+	o->free_pages -= 1ull << order;
+	o->zfree[pfn >= o->dma_pfn] -= 1ll << order;
+	return true;
+}
+
+void osl_large_free(struct osl *o, uint32_t i)
+{
+	o->free_pages += 1ull << o->large[i].order;
+	o->zfree[o->large[i].pfn >= o->dma_pfn] += 1ll << o->large[i].order;
+	o->large[i] = o->large[--o->nlarge];
+}
+
+/* ---- shrink, destroy, create ----------------------------------------------- */
+
+void osl_shrink(struct osl *o, uint32_t id)
+{
+	struct osl_cache *c = &o->cache[id];
+	int32_t *keep, *promo[32];
+	uint32_t nkeep = 0, npromo[32] = { 0 };
+	uint32_t n;
+
+	for (unsigned cpu = 0; cpu < OSL_CPUS; cpu++)
+		deactivate(o, id, cpu);
+	n = c->npartial;
+	keep = malloc((n + 1) * sizeof(*keep));
+	for (int i = 0; i < 32; i++)
+		promo[i] = malloc((n + 1) * sizeof(int32_t));
+	if (!keep) {
+		o->oom = true;
+		return;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		int32_t si = c->partial[i];
+		struct osl_slab *s = &o->slab[si];
+		uint32_t fr = s->objects - s->inuse;
+		if (!s->inuse) {
+			s->partial = false;
+			discard(o, si);
+		} else if (fr <= 32 && promo[fr - 1]) {
+			promo[fr - 1][npromo[fr - 1]++] = si;
+		} else {
+			keep[nkeep++] = si;
+		}
+	}
+	/* each promote list is in reverse scan order, fewest free first */
+	c->npartial = 0;
+	for (int i = 0; i < 32; i++) {
+		for (uint32_t k = npromo[i]; k--;)
+			c->partial[c->npartial++] = promo[i][k];
+		free(promo[i]);
+	}
+	for (uint32_t k = 0; k < nkeep; k++)
+		c->partial[c->npartial++] = keep[k];
+	free(keep);
+}
+
+int osl_destroy(struct osl *o, uint32_t id, uint32_t *bugs)
+{
+	struct osl_cache *c = &o->cache[id];
+	int32_t si;
+	uint32_t idx;
+
+	*bugs = 0;
+	for (unsigned cpu = 0; cpu < OSL_CPUS; cpu++)
+		deactivate(o, id, cpu);
+	for (uint32_t i = 0; i < c->npartial;) {
+		struct osl_slab *s = &o->slab[c->partial[i]];
+		if (!s->inuse) {
+			int32_t d = c->partial[i];
+			part_del(o, id, d);
+			discard(o, d);
+		} else {
+			(*bugs)++;
+			i++;
+		}
+	}
+	if (c->nslabs)
+		return -EBUSY;
+	c->used = false;
+	if (osl_lookup(o, c->self, &si, &idx) == OSL_W_OBJ)
+		osl_free(o, si, idx);
+	else
+		o->oom = true; /* cannot happen: flagged as an oracle failure */
+	return 0;
+}
+
+int osl_create(struct osl *o, uint32_t size, uint32_t align, uint32_t flags, uint32_t ctor,
+	       uint32_t *id)
+{
+	int nid = osl_free_id(o);
+	struct osl_cache *c;
+	if (!nid)
+		return -ENOSPC;
+	c = &o->cache[nid];
+	cache_fresh(c);
+	if (!osl_geometry(o, c, size, align, flags, ctor))
+		return -EINVAL;
+	*id = (uint32_t)nid;
+	return 0;
+}
+
+bool osl_kmem_cache_init(struct osl *o)
+{
+	cache_fresh(&o->cache[1]);
+	if (!osl_geometry(o, &o->cache[1], OSL_KMEM_CACHE_SIZE, 0, OSL_HWCACHE_ALIGN, 0))
+		return false;
+	o->cache[1].used = true;
+	for (unsigned dma = 0; dma < 2; dma++)
+		for (unsigned i = 0; i < OSL_NR_KMALLOC; i++) {
+			uint32_t id = 2 + dma * OSL_NR_KMALLOC + i;
+			cache_fresh(&o->cache[id]);
+			if (!osl_geometry(o, &o->cache[id], osl_kmalloc_sizes[i], 0, dma ? OSL_CACHE_DMA : 0, 0))
+				return false;
+			o->kmalloc[dma][i] = id;
+		}
+	return true;
+}
+
+bool osl_pfn_slab(const struct osl *o, uint64_t pfn)
+{
+	for (uint32_t i = 0; i < o->nslab; i++)
+		if (o->slab[i].used && pfn >= o->slab[i].pfn && pfn < o->slab[i].pfn + (1ull << o->slab[i].order))
+			return true;
+	return false;
+}
