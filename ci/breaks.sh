@@ -10,7 +10,9 @@
 # last bitmap word, memblock_mark_mirror marking without kernelcore=mirror,
 # the reserved entry of a doubled memory array (e820 hand-off) with node 0,
 # find_e820_area missing a reservation that begins at the candidate's last
-# byte.
+# byte,
+# a refused double free clearing PageBuddy, one non-zero byte in a zeroed
+# order-3 block, fault injection one call early.
 # For each, a scratch worktree of HEAD gets the patch, props
 # is built there with ASan+UBSan (preset asan-ubsan: a break that reads out
 # of bounds is caught even when the value read does not change an answer)

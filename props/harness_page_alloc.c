@@ -1,16 +1,20 @@
 /*
- * Harness "page_alloc": nodes with holes and reserved ranges, zones with a
- * small lowmem limit (so DMA, NORMAL and HIGHMEM exist in a few MiB), a
- * simple maximal-block hand-off, then alloc/free/refcount/split/exact
- * sequences with every GFP mask and order, misuse, stray writes into
- * poisoned free pages, fault injection, content checks through simulated
- * physical memory, and the per-CPU page lists (set-up, the fraction sysctl,
- * three CPUs, drains, hot and cold order-0 pages). Every result is checked against the per-pfn
- * oracle (return values and reports by the runner, from the oracle's
- * prediction); check() compares every zone counter, every pfn, the content
- * patterns and mm_verify: all of it in every total check (props mode, and
- * the end of every input), the walks only after a state change in a
- * fuzz-mode check in the middle of an input.
+ * Harness "page_alloc": nodes with holes and reserved ranges anywhere below
+ * the profile's limit (x86_32, PAE), zones with a small lowmem limit (so
+ * DMA, NORMAL and HIGHMEM exist in a few MiB), a simple maximal-block
+ * hand-off, then alloc/free/refcount/split/exact sequences with every GFP
+ * mask and order, misuse, stray writes into poisoned free pages, fault
+ * injection, whole contents through simulated physical memory, and the
+ * per-CPU page lists (set-up, the fraction sysctl, 1 to 8 CPUs, drains, hot
+ * and cold order-0 pages). The oracle predicts every answer before the
+ * library's is seen: the return value and reports (the runner compares
+ * them), the very pfn of every allocation and every per-CPU refill (its own
+ * free lists in the kernel's order; with shuffling, a member of the list
+ * it names). A shadow of every frame checks every byte handed out. check()
+ * compares every zone counter and per-CPU list; in every total check (props
+ * mode, the end of every input) also every pfn, every live byte, the backed
+ * frame count and mm_verify; a fuzz-mode check in the middle of an input
+ * does the walks only after a state change.
  *
  * Layout ops ("node") come first; the first other op runs free_area_init,
  * the hand-off and the watermark set-up (an input of node ops only stops
@@ -27,8 +31,8 @@
 #define UNIVERSE 0x2000u /* pfns: 32 MiB of simulated RAM at most */
 #define MAX_LAYOUT_NODES 4
 #define FREED_RING 8
-#define NR_CPUS 3
-#define ZERO_SAMPLES 4
+#define DEFAULT_CPUS 3 /* config cpus=0: the three CPUs every input had before the field */
+#define MAX_SPANS 32
 
 struct layout_node {
 	uint64_t start, end, hole_s, hole_e, resv_s, resv_e;
@@ -45,14 +49,31 @@ struct page_alloc_ctx {
 	bool modern;
 	int nr_nodes;
 	struct layout_node node[MAX_LAYOUT_NODES];
+	uint32_t nr_cpus;
+	uint64_t origin; /* the layout's pfn 0 (config base): node gaps and raw pfn fields count from it */
+	uint64_t limit;  /* the profile's first pfn past physical memory */
+	/* the boundaries relative pfns are drawn around (node, hole, reserved
+	 * range and zone spans, from the layout and the oracle), sorted by start */
+	struct props_span spans[MAX_SPANS];
+	uint32_t nr_spans;
 	bool fault_enable; /* the configuration's fault injection, as drawn */
 	uint32_t fault_after, fault_repeat;
 	/* live allocation heads: dense array + position per pfn */
 	uint64_t *heads;
 	uint32_t *pos;
 	uint64_t nheads;
-	uint64_t *pat; /* per head pfn: content pattern written, 0 = none */
-	uint64_t base; /* pos[] and pat[] are indexed by pfn - base */
+	/* The shadow of simulated memory, per pfn (indexed by pfn - base): what
+	 * every byte of the frame reads, from every write through the API and
+	 * every rule that changes contents (zeroing, poisoning on free, stray
+	 * writes), and whether the library holds a host frame for it. */
+	struct shadow_page {
+		uint8_t *bytes; /* NULL: every byte reads `fill` */
+		uint8_t fill;
+		bool backed;
+	} *shadow;
+	uint64_t backed; /* frames the shadow says are backed */
+	uint64_t base;   /* pos[] and shadow[] are indexed by pfn - base */
+	uint64_t npfn;   /* the shadow covers [base, npfn] */
 	uint64_t freed[FREED_RING][2];
 	unsigned freed_next;
 };
@@ -92,7 +113,6 @@ static void head_add(struct page_alloc_ctx *c, uint64_t pfn)
 {
 	c->pos[pfn - c->base] = (uint32_t)c->nheads;
 	c->heads[c->nheads++] = pfn;
-	c->pat[pfn - c->base] = 0;
 }
 
 static void head_del(struct page_alloc_ctx *c, uint64_t pfn)
@@ -101,7 +121,6 @@ static void head_del(struct page_alloc_ctx *c, uint64_t pfn)
 	uint64_t last = c->heads[--c->nheads];
 	c->heads[i] = last;
 	c->pos[last - c->base] = i;
-	c->pat[pfn - c->base] = 0;
 }
 
 static void remember_freed(struct page_alloc_ctx *c, uint64_t pfn, unsigned order)
@@ -133,15 +152,21 @@ static int page_alloc_setup(void *ctx, const struct props_op *cfg, struct props_
 	mc.profile = cfg->v[1] ? MM_PROFILE_X86_PAE : MM_PROFILE_X86_32;
 	c->max_order = cfg->v[2] ? (unsigned)cfg->v[2] : 11; /* 0: the kernel default */
 	mc.max_order = (uint32_t)cfg->v[2];
-	c->lowmem_pfn = cfg->v[3] ? cfg->v[3] : (uint64_t)896 << 8;
-	mc.lowmem_limit = cfg->v[3] << 12;
+	/* nodes may sit anywhere below the profile's limit (near 4 GiB on
+	 * x86_32, above it with PAE) while staying small */
+	c->limit = cfg->v[1] ? (uint64_t)1 << 24 : (uint64_t)1 << 20;
+	c->origin = cfg->v[9] < c->limit - UNIVERSE ? cfg->v[9] : c->limit - UNIVERSE;
+	/* lowmem_pfn counts from the origin too, so zone boundaries fall inside high nodes */
+	c->lowmem_pfn = cfg->v[3] ? c->origin + cfg->v[3] : (uint64_t)896 << 8;
+	mc.lowmem_limit = cfg->v[3] ? c->lowmem_pfn << 12 : 0;
 	c->hardening = (uint32_t)cfg->v[4];
 	mc.hardening = c->hardening;
 	mc.fault_enable = c->fault_enable = cfg->v[5] != 0;
 	mc.fault_after = c->fault_after = cfg->v[5] ? (uint32_t)cfg->v[5] - 1 : 0;
 	mc.fault_repeat = c->fault_repeat = (uint32_t)cfg->v[6];
 	mc.seed = cfg->v[7];
-	mc.nr_cpus = NR_CPUS;
+	c->nr_cpus = cfg->v[8] ? (uint32_t)cfg->v[8] : DEFAULT_CPUS;
+	mc.nr_cpus = c->nr_cpus;
 	ret = mm_machine_create(&mc, &c->m);
 	if (ret)
 		return props_fail(r, "mm_machine_create: %d", ret);
@@ -157,7 +182,10 @@ static void page_alloc_teardown(void *ctx)
 		opage_alloc_free(&c->o);
 	free(c->heads);
 	free(c->pos);
-	free(c->pat);
+	if (c->shadow)
+		for (uint64_t i = 0; i <= c->npfn - c->base; i++)
+			free(c->shadow[i].bytes);
+	free(c->shadow);
 }
 
 static bool handable(const struct page_alloc_ctx *c, const struct layout_node *n, uint64_t pfn)
@@ -189,6 +217,42 @@ static unsigned handoff_order(const struct page_alloc_ctx *c, const struct layou
 	}
 }
 
+static void add_span(struct page_alloc_ctx *c, uint64_t start, uint64_t end)
+{
+	uint32_t i = c->nr_spans;
+	if (start >= end || i == MAX_SPANS)
+		return;
+	/* insertion keeps them sorted by start */
+	for (; i && c->spans[i - 1].start > start; i--)
+		c->spans[i] = c->spans[i - 1];
+	c->spans[i] = (struct props_span){ start, end };
+	c->nr_spans++;
+}
+
+/* The boundaries a raw pfn is drawn around: every node span, hole and
+ * reserved range of the layout, and every populated zone span of the oracle. */
+static void build_spans(struct page_alloc_ctx *c)
+{
+	for (int i = 0; i < c->nr_nodes; i++) {
+		const struct layout_node *n = &c->node[i];
+		add_span(c, n->start, n->end);
+		add_span(c, n->hole_s, n->hole_e);
+		add_span(c, n->resv_s, n->resv_e);
+		for (int z = 0; z < MM_NR_ZONES; z++)
+			if (c->o.zone[i][z].present)
+				add_span(c, c->o.zone[i][z].start, c->o.zone[i][z].end);
+	}
+}
+
+/* A raw pfn field (op->v[0], counted from the origin) with its relative
+ * form (PROPS_REL_FIELDS) at v[i..i+2]: a span's start, end, length or gap
+ * plus or minus 16 pages. */
+static uint64_t raw_pfn(const struct page_alloc_ctx *c, const struct props_op *op, unsigned i)
+{
+	return props_relative(c->origin + op->v[0], op->v[i], op->v[i + 1], op->v[i + 2], 1, c->spans,
+			      c->nr_spans, c->limit);
+}
+
 static int ensure_init(struct page_alloc_ctx *c, struct props_result *r)
 {
 	uint64_t npfn = 0, base = UINT64_MAX;
@@ -199,10 +263,11 @@ static int ensure_init(struct page_alloc_ctx *c, struct props_result *r)
 	c->inited = true;
 	c->dirty = true;
 	if (!c->nr_nodes) {
-		c->node[0] = (struct layout_node){ .start = 0xf80, .end = 0x1080, .hole_s = 0x1080,
-						   .hole_e = 0x1080, .resv_s = 0x1080, .resv_e = 0x1080 };
+		const uint64_t s = c->origin + 0xf80, e = c->origin + 0x1080;
+		c->node[0] = (struct layout_node){ .start = s, .end = e, .hole_s = e, .hole_e = e,
+						   .resv_s = e, .resv_e = e };
 		c->nr_nodes = 1;
-		if ((ret = mm_node_add(c->m, 0, 0xf80, 0x1080)))
+		if ((ret = mm_node_add(c->m, 0, s, e)))
 			return props_fail(r, "default mm_node_add: %d", ret);
 	}
 	if ((ret = mm_free_area_init(c->m)))
@@ -215,18 +280,19 @@ static int ensure_init(struct page_alloc_ctx *c, struct props_result *r)
 	base = base ? base - 1 : 0;
 	c->base = base;
 	if (opage_alloc_init(&c->o, c->max_order, c->lowmem_pfn, c->modern, c->hardening & MM_HARDEN_POISON,
-		     base, npfn + 1))
+			     c->hardening & MM_HARDEN_SHUFFLE, base, npfn + 1))
 		return props_fail(r, "host out of memory for the oracle");
 	c->oracle_live = true;
-	opage_alloc_cpus(&c->o, NR_CPUS);
+	opage_alloc_cpus(&c->o, c->nr_cpus);
 	/* the fault countdown the configuration drew, before the oracle existed */
 	opage_alloc_fault_set(&c->o, c->fault_enable, c->fault_after, c->fault_repeat);
-	/* not zeroed: pos[] and pat[] are read only at live heads, which
-	 * head_add initialises, and heads[] only below nheads */
+	/* not zeroed: pos[] is read only at live heads, which head_add
+	 * initialises, and heads[] only below nheads */
 	c->heads = malloc((npfn + 1 - base) * sizeof(*c->heads));
 	c->pos = malloc((npfn + 1 - base) * sizeof(*c->pos));
-	c->pat = malloc((npfn + 1 - base) * sizeof(*c->pat));
-	if (!c->heads || !c->pos || !c->pat)
+	c->shadow = calloc(npfn + 1 - base, sizeof(*c->shadow)); /* never written: reads 0, unbacked */
+	c->npfn = npfn;
+	if (!c->heads || !c->pos || !c->shadow)
 		return props_fail(r, "host out of memory for the harness");
 	for (int i = 0; i < c->nr_nodes; i++) {
 		const struct layout_node *n = &c->node[i];
@@ -256,49 +322,119 @@ static int ensure_init(struct page_alloc_ctx *c, struct props_result *r)
 	if ((ret = mm_setup_per_zone_wmarks(c->m)))
 		return props_fail(r, "mm_setup_per_zone_wmarks: %d", ret);
 	opage_alloc_wmarks(&c->o);
+	build_spans(c);
 	return PROPS_OK;
 }
 
 /* ---- content ------------------------------------------------------------ */
 
-static int check_zeroed(struct page_alloc_ctx *c, struct props_result *r, uint64_t pfn, unsigned order)
+static struct shadow_page *shadow_of(struct page_alloc_ctx *c, uint64_t pfn)
 {
-	uint64_t n = (uint64_t)1 << order;
-	for (unsigned s = 0; s < ZERO_SAMPLES; s++) {
-		uint64_t p = pfn + (s * (n - 1)) / (ZERO_SAMPLES - 1), any = 0;
-		uint64_t buf[4096 / 8];
+	return &c->shadow[pfn - c->base];
+}
+
+/* The frame's bytes in the shadow, made explicit (for a partial write). */
+static uint8_t *shadow_bytes(struct page_alloc_ctx *c, uint64_t pfn)
+{
+	struct shadow_page *s = shadow_of(c, pfn);
+	if (!s->bytes) {
+		if (!(s->bytes = malloc(4096)))
+			abort(); /* host out of memory: the harness cannot go on */
+		memset(s->bytes, s->fill, 4096);
+	}
+	return s->bytes;
+}
+
+static void shadow_back(struct page_alloc_ctx *c, struct shadow_page *s)
+{
+	c->backed += !s->backed;
+	s->backed = true;
+}
+
+static void shadow_uniform(struct shadow_page *s, uint8_t fill)
+{
+	free(s->bytes);
+	s->bytes = NULL;
+	s->fill = fill;
+}
+
+/* A successful mm_phys_write of len bytes at addr: every frame it touches
+ * is backed and holds the bytes written. */
+static void shadow_write(struct page_alloc_ctx *c, uint64_t addr, const uint8_t *buf, uint64_t len)
+{
+	while (len) {
+		uint64_t off = addr & 4095, n = 4096 - off < len ? 4096 - off : len;
+		memcpy(shadow_bytes(c, addr >> 12) + off, buf, n);
+		shadow_back(c, shadow_of(c, addr >> 12));
+		addr += n;
+		buf += n;
+		len -= n;
+	}
+}
+
+/* __GFP_ZERO: every page of the block reads zero, and a whole zeroed frame
+ * needs no host page (mm_phys_zero drops it). */
+static void shadow_zero(struct page_alloc_ctx *c, uint64_t pfn, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		struct shadow_page *s = shadow_of(c, pfn + i);
+		c->backed -= s->backed;
+		s->backed = false;
+		shadow_uniform(s, 0);
+	}
+}
+
+/* Pages freed by their last reference: with page poisoning every backed
+ * frame is filled with 0xaa (an unbacked one stays unbacked, reading 0). */
+static void shadow_freed(struct page_alloc_ctx *c, uint64_t pfn, uint64_t n)
+{
+	if (!(c->hardening & MM_HARDEN_POISON))
+		return;
+	for (uint64_t i = 0; i < n; i++)
+		if (shadow_of(c, pfn + i)->backed)
+			shadow_uniform(shadow_of(c, pfn + i), 0xaa);
+}
+
+/* A stray write into a free page: a frame without backing gets one, filled
+ * as the page reads while poisoned (0xaa) or zero, then the byte. */
+static void shadow_scribble(struct page_alloc_ctx *c, uint64_t pfn, uint32_t off, uint8_t byte)
+{
+	struct shadow_page *s = shadow_of(c, pfn);
+	if (!s->backed)
+		shadow_uniform(s, (c->hardening & MM_HARDEN_POISON) ? 0xaa : 0);
+	shadow_bytes(c, pfn)[off] = byte;
+	shadow_back(c, s);
+}
+
+/* Every byte of n pages from pfn, read through the API, against the shadow. */
+static int shadow_compare(struct page_alloc_ctx *c, struct props_result *r, uint64_t pfn, uint64_t n)
+{
+	for (uint64_t p = pfn; p < pfn + n; p++) {
+		const struct shadow_page *s = shadow_of(c, p);
+		uint8_t buf[4096];
 		int ret = mm_phys_read(c->m, p << 12, buf, sizeof(buf));
 		if (ret)
-			return props_fail(r, "read of zeroed pfn %#llx: %d", (unsigned long long)p, ret);
-		/* OR of every word: one pass, no call per chunk */
-		for (unsigned k = 0; k < sizeof(buf) / 8; k++)
-			any |= buf[k];
-		for (unsigned k = 0; any && k < sizeof(buf) / 8; k++)
-			if (buf[k])
-				return props_fail(r, "zeroed pfn %#llx reads non-zero at %u",
-						  (unsigned long long)p, k * 8);
+			return props_fail(r, "read of live pfn %#llx: %d", (unsigned long long)p, ret);
+		if (s->bytes ? !memcmp(buf, s->bytes, 4096) : (buf[0] == s->fill && !memcmp(buf, buf + 1, 4095)))
+			continue;
+		for (unsigned k = 0; k < 4096; k++)
+			if (buf[k] != (s->bytes ? s->bytes[k] : s->fill))
+				return props_fail(r, "pfn %#llx byte %u reads %#x, shadow %#x", (unsigned long long)p, k,
+						  buf[k], s->bytes ? s->bytes[k] : s->fill);
 	}
 	return PROPS_OK;
 }
 
-static uint64_t last_word(const struct page_alloc_ctx *c, uint64_t pfn)
+/* A live block against the shadow: every page in props mode (every step
+ * and check) and in every total check; a fuzz-mode step or partial check
+ * compares the first, middle and last page (every live byte is still
+ * compared by the input's final, total check). */
+static int handed_out(struct page_alloc_ctx *c, struct props_result *r, uint64_t pfn, uint64_t n, bool check)
 {
-	const struct opage_alloc_page *p = opage_alloc_page(&c->o, pfn);
-	return ((pfn + ((uint64_t)1 << p->order)) << 12) - 8;
-}
-
-static int check_pattern(struct page_alloc_ctx *c, struct props_result *r, uint64_t pfn)
-{
-	uint64_t a, b;
-	if (!c->pat[pfn - c->base])
-		return PROPS_OK;
-	if (mm_phys_read(c->m, pfn << 12, &a, 8) || mm_phys_read(c->m, last_word(c, pfn), &b, 8))
-		return props_fail(r, "read of live block %#llx failed", (unsigned long long)pfn);
-	if (a != c->pat[pfn - c->base] || b != ~c->pat[pfn - c->base])
-		return props_fail(r, "live block %#llx content %#llx/%#llx, wrote %#llx",
-				  (unsigned long long)pfn, (unsigned long long)a, (unsigned long long)b,
-				  (unsigned long long)c->pat[pfn - c->base]);
-	return PROPS_OK;
+	if (r->all_checks || (check && r->total) || n <= 3)
+		return shadow_compare(c, r, pfn, n);
+	return shadow_compare(c, r, pfn, 1) || shadow_compare(c, r, pfn + n / 2, 1) ||
+	       shadow_compare(c, r, pfn + n - 1, 1);
 }
 
 /* ---- allocation ----------------------------------------------------------- */
@@ -314,21 +450,30 @@ static int alloc_pcp_done(struct page_alloc_ctx *c, struct props_result *r, uint
 	uint64_t want;
 
 	if (!opage_alloc_pcp_has(&c->o, enid, ezone)) {
-		mm_pfn_t list[1024];
-		struct mm_pcp_info info;
-		uint32_t n, batch = opage_alloc_pcp_list(&c->o, enid, ezone, c->o.cpu)->batch;
-		uint64_t avail = c->o.zone[enid][ezone].free;
-		if (mm_pcp_info(c->m, enid, ezone, c->o.cpu, &info, list, 1024))
-			return props_fail(r, "mm_pcp_info(%d, %d, %u) failed", enid, ezone, c->o.cpu);
-		n = info.count + 1;
-		if (n != (avail < batch ? avail : batch) || n > 1024)
-			return props_fail(r, "refill of node %d zone %d: %u pages, oracle min(batch %u, free %llu)",
-					  enid, ezone, n, batch, (unsigned long long)avail);
-		for (uint32_t i = 0; i < n; i++) {
-			uint64_t p = cold ? (i + 1 < n ? list[i] : pfn) : (i ? list[i - 1] : pfn);
-			if (!opage_alloc_pcp_refill_one(&c->o, enid, ezone, p))
-				return props_fail(r, "refill page %u: pfn %#llx is not the next page rmqueue gives",
-						  i, (unsigned long long)p);
+		uint32_t n = 0, batch = opage_alloc_pcp_list(&c->o, enid, ezone, c->o.cpu)->batch;
+		if (!c->o.shuffle) {
+			/* rmqueue_bulk: the oracle's own heads, onto the tail in turn;
+			 * every check then compares the library's list pfn by pfn */
+			while (n < batch && opage_alloc_pcp_refill_one(&c->o, enid, ezone, UINT64_MAX) != UINT64_MAX)
+				n++;
+		} else {
+			/* shuffled lists: which free block is at a head is the
+			 * library's random pick; its size and each page's order are not */
+			mm_pfn_t list[1024];
+			struct mm_pcp_info info;
+			uint64_t avail = c->o.zone[enid][ezone].free;
+			if (mm_pcp_info(c->m, enid, ezone, c->o.cpu, &info, list, 1024))
+				return props_fail(r, "mm_pcp_info(%d, %d, %u) failed", enid, ezone, c->o.cpu);
+			n = info.count + 1;
+			if (n != (avail < batch ? avail : batch) || n > 1024)
+				return props_fail(r, "refill of node %d zone %d: %u pages, oracle min(batch %u, free %llu)",
+						  enid, ezone, n, batch, (unsigned long long)avail);
+			for (uint32_t i = 0; i < n; i++) {
+				uint64_t p = cold ? (i + 1 < n ? list[i] : pfn) : (i ? list[i - 1] : pfn);
+				if (opage_alloc_pcp_refill_one(&c->o, enid, ezone, p) != p)
+					return props_fail(r, "refill page %u: pfn %#llx is not a block rmqueue may give",
+							  i, (unsigned long long)p);
+			}
 		}
 		props_note(r, " refill %u,", n);
 	}
@@ -342,9 +487,10 @@ static int alloc_pcp_done(struct page_alloc_ctx *c, struct props_result *r, uint
 	props_expect_reports(&r->expect, MM_STAGE_PAGE_ALLOC, MM_REPORT_CORRUPTION,
 			     opage_alloc_pcp_alloc_apply(&c->o, enid, ezone, cold));
 	head_add(c, pfn);
-	if ((gfp & OPAGE_ALLOC_GFP_ZERO) && check_zeroed(c, r, pfn, 0))
-		return PROPS_FAIL;
-	return PROPS_OK;
+	if (gfp & OPAGE_ALLOC_GFP_ZERO)
+		shadow_zero(c, pfn, 1);
+	/* the page as the shadow says: zero, or what it held (0xaa if poisoned) */
+	return shadow_compare(c, r, pfn, 1);
 }
 
 /* Run one allocation through oracle and library. via: 0 alloc_pages_node,
@@ -408,48 +554,83 @@ static int do_alloc(struct page_alloc_ctx *c, struct props_result *r, int via, i
 	if (order == 0 && c->o.pcp_ready)
 		return alloc_pcp_done(c, r, gfp, pfn, enid, ezone);
 	{
-		int gn, gz;
-		if (opage_alloc_zone_of(&c->o, pfn, &gn, &gz) || gn != enid || gz != ezone)
-			return props_fail(r, "alloc: pfn %#llx not in node %d zone %d", (unsigned long long)pfn,
-					  enid, ezone);
-		if (!opage_alloc_is_canonical(&c->o, pfn, eorder))
-			return props_fail(r, "alloc: pfn %#llx is not the head of a free order-%u block",
-					  (unsigned long long)pfn, eorder);
+		/* without shuffling the very block is predicted (the head of the
+		 * list rmqueue takes); with it, any member of that list */
+		uint64_t got = opage_alloc_rmqueue(&c->o, enid, ezone, order, c->o.shuffle ? pfn : UINT64_MAX);
+		if (got != pfn)
+			return props_fail(r, "alloc: pfn %#llx, oracle %#llx (node %d zone %d, the %s order-%u list)",
+					  (unsigned long long)pfn, (unsigned long long)got, enid, ezone,
+					  c->o.shuffle ? "a block of the" : "head of the", eorder);
 	}
 	props_note(r, " %#llx (node %d zone %d from order %u)", (unsigned long long)pfn, enid, ezone,
 		   eorder);
 	c->dirty = true;
 	scribbled = opage_alloc_alloc_apply(&c->o, pfn, order);
 	props_expect_reports(&r->expect, MM_STAGE_PAGE_ALLOC, MM_REPORT_CORRUPTION, scribbled);
+	if (gfp & OPAGE_ALLOC_GFP_ZERO)
+		shadow_zero(c, pfn, (uint64_t)1 << order); /* the whole block, before any page goes back */
 	if (via == 3) {
 		opage_alloc_split_apply(&c->o, pfn, order);
 		for (uint64_t i = pages; i < ((uint64_t)1 << order); i++)
 			opage_alloc_free_apply(&c->o, pfn + i, 0);
+		shadow_freed(c, pfn + pages, ((uint64_t)1 << order) - pages);
 		for (uint64_t i = 0; i < pages; i++)
 			head_add(c, pfn + i);
 	} else {
 		head_add(c, pfn);
+		pages = (uint64_t)1 << order;
 	}
-	if ((gfp & OPAGE_ALLOC_GFP_ZERO) && check_zeroed(c, r, pfn, via == 3 ? 0 : order))
-		return PROPS_FAIL;
-	return PROPS_OK;
+	/* every page handed out, whole: zeroing, poison read back, old contents */
+	return handed_out(c, r, pfn, pages, false);
 }
 
 /* ---- steps -------------------------------------------------------------- */
+
+/* The spans a node's edges are drawn around before the zones exist: the
+ * zone ranges the configuration fixes and the nodes laid out so far. */
+static void layout_spans(const struct page_alloc_ctx *c, struct props_span *sp, uint32_t *n)
+{
+	const uint64_t dma = c->lowmem_pfn < 4096 ? c->lowmem_pfn : 4096;
+	const struct props_span zones[3] = { { 0, dma }, { dma, c->lowmem_pfn }, { c->lowmem_pfn, c->limit } };
+	for (int z = 0; z < 3; z++)
+		if (zones[z].start < zones[z].end)
+			sp[(*n)++] = zones[z];
+	for (int i = 0; i < c->nr_nodes; i++) {
+		uint32_t k = (*n)++;
+		for (; k && sp[k - 1].start > c->node[i].start; k--) /* sorted by start */
+			sp[k] = sp[k - 1];
+		sp[k] = (struct props_span){ c->node[i].start, c->node[i].end };
+	}
+}
 
 static int step_node(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct page_alloc_ctx *c = ctx;
 	struct layout_node n;
-	uint64_t prev = c->nr_nodes ? c->node[c->nr_nodes - 1].end : 0;
+	const uint64_t top = c->origin + UNIVERSE;
+	uint64_t prev = c->nr_nodes ? c->node[c->nr_nodes - 1].end : c->origin;
 	int ret, nid = c->nr_nodes;
+	struct props_span sp[MAX_LAYOUT_NODES + 3];
+	uint32_t nsp = 0;
 
-	if (c->inited || c->nr_nodes >= MAX_LAYOUT_NODES || prev + op->v[0] >= UNIVERSE) {
+	if (c->inited || c->nr_nodes >= MAX_LAYOUT_NODES) {
 		props_note(r, "ignored");
 		return PROPS_OK;
 	}
-	n.start = prev + op->v[0];
-	n.end = n.start + op->v[1] > UNIVERSE ? UNIVERSE : n.start + op->v[1];
+	/* start and end may also be drawn relative to the zone boundaries
+	 * (16 MiB, the lowmem limit) and the nodes so far */
+	layout_spans(c, sp, &nsp);
+	n.start = props_relative(prev + op->v[0], op->v[6], op->v[7], op->v[8], 1, sp, nsp, c->limit);
+	if (n.start < prev || n.start >= top) {
+		props_note(r, "ignored");
+		return PROPS_OK;
+	}
+	n.end = props_relative(n.start + op->v[1], op->v[9], op->v[10], op->v[11], 1, sp, nsp, c->limit);
+	n.end = n.end > top ? top : n.end;
+	if (n.end <= n.start) {
+		props_note(r, "ignored");
+		return PROPS_OK;
+	}
 	n.hole_s = n.start + op->v[2] % (n.end - n.start);
 	n.hole_e = n.hole_s + op->v[3] > n.end ? n.end : n.hole_s + op->v[3];
 	n.resv_s = n.start + op->v[4] % (n.end - n.start);
@@ -506,7 +687,15 @@ static int step_zeroed(void *ctx, const struct props_op *op, struct props_result
 static int step_alloc_exact(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	STEP_PROLOGUE;
-	return do_alloc(c, r, 3, 0, (uint32_t)op->v[1], 0, op->v[0]);
+	struct props_span sp[32];
+	uint64_t size;
+	/* sizes relative to every order's block size (the byte either side of
+	 * a power-of-two page count changes the order) */
+	for (unsigned k = 0; k < 32; k++)
+		sp[k] = (struct props_span){ 0, (uint64_t)4096 << k };
+	size = props_relative(op->v[0], op->v[2], op->v[3], op->v[4], 1, sp, c->max_order + 1, UINT64_MAX);
+	props_note(r, "size %#llx: ", (unsigned long long)size);
+	return do_alloc(c, r, 3, 0, (uint32_t)op->v[1], 0, size);
 }
 
 /* __free_pages(pfn, order) through both sides, whatever it is. */
@@ -518,6 +707,7 @@ static int do_free(struct page_alloc_ctx *c, struct props_result *r, uint64_t pf
 		c->dirty = true;
 		if (opage_alloc_free_apply(&c->o, pfn, order)) {
 			head_del(c, pfn);
+			shadow_freed(c, pfn, (uint64_t)1 << order);
 			remember_freed(c, pfn, order);
 			props_note(r, "freed");
 		} else {
@@ -551,7 +741,9 @@ static int step_free(void *ctx, const struct props_op *op, struct props_result *
 static int step_free_raw(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	STEP_PROLOGUE;
-	return do_free(c, r, op->v[0], (unsigned)op->v[1]);
+	const uint64_t pfn = raw_pfn(c, op, 2);
+	props_note(r, "pfn %#llx: ", (unsigned long long)pfn);
+	return do_free(c, r, pfn, (unsigned)op->v[1]);
 }
 
 static int step_free_wrong(void *ctx, const struct props_op *op, struct props_result *r)
@@ -606,6 +798,7 @@ static int do_put(struct page_alloc_ctx *c, struct props_result *r, uint64_t pfn
 		opage_alloc_put_apply(&c->o, pfn);
 		if (opage_alloc_is_free(&c->o, pfn)) {
 			head_del(c, pfn);
+			shadow_freed(c, pfn, (uint64_t)1 << order);
 			remember_freed(c, pfn, order);
 		}
 	}
@@ -635,13 +828,17 @@ static int step_put(void *ctx, const struct props_op *op, struct props_result *r
 static int step_get_raw(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	STEP_PROLOGUE;
-	return do_get(c, r, op->v[0]);
+	const uint64_t pfn = raw_pfn(c, op, 1);
+	props_note(r, "pfn %#llx: ", (unsigned long long)pfn);
+	return do_get(c, r, pfn);
 }
 
 static int step_put_raw(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	STEP_PROLOGUE;
-	return do_put(c, r, op->v[0]);
+	const uint64_t pfn = raw_pfn(c, op, 1);
+	props_note(r, "pfn %#llx: ", (unsigned long long)pfn);
+	return do_put(c, r, pfn);
 }
 
 static int step_split(void *ctx, const struct props_op *op, struct props_result *r)
@@ -658,7 +855,6 @@ static int step_split(void *ctx, const struct props_op *op, struct props_result 
 	if (!r->expect.ret) {
 		c->dirty = true;
 		opage_alloc_split_apply(&c->o, pfn, order);
-		c->pat[pfn - c->base] = 0;
 		for (uint64_t i = 1; i < ((uint64_t)1 << order); i++)
 			head_add(c, pfn + i);
 	}
@@ -682,15 +878,18 @@ static int step_free_exact(void *ctx, const struct props_op *op, struct props_re
 	if (!r->expect.ret) {
 		c->dirty = true;
 		for (uint64_t i = 0; i < pages; i++)
-			if (opage_alloc_free_apply(&c->o, pfn + i, 0))
+			if (opage_alloc_free_apply(&c->o, pfn + i, 0)) {
 				head_del(c, pfn + i);
+				shadow_freed(c, pfn + i, 1);
+			}
 	}
 	return PROPS_OK;
 }
 
+/* The first and the last word of a live block (val and ~val). */
 static int step_write(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	uint64_t pfn, v, nv;
+	uint64_t pfn, v, nv, last;
 	unsigned order;
 	int ret;
 	STEP_PROLOGUE;
@@ -698,16 +897,19 @@ static int step_write(void *ctx, const struct props_op *op, struct props_result 
 		return PROPS_OK;
 	v = op->v[1] ? op->v[1] : 1;
 	nv = ~v;
+	last = ((pfn + ((uint64_t)1 << order)) << 12) - 8;
 	ret = mm_phys_write(c->m, pfn << 12, &v, 8);
 	if (!ret)
-		ret = mm_phys_write(c->m, last_word(c, pfn), &nv, 8);
+		ret = mm_phys_write(c->m, last, &nv, 8);
 	if (ret)
 		return props_fail(r, "write into live block %#llx: %d", (unsigned long long)pfn, ret);
-	c->pat[pfn - c->base] = v;
+	shadow_write(c, pfn << 12, (const uint8_t *)&v, 8);
+	shadow_write(c, last, (const uint8_t *)&nv, 8);
 	c->dirty = true;
 	return PROPS_OK;
 }
 
+/* A live block read whole against the shadow. */
 static int step_read(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	uint64_t pfn;
@@ -715,20 +917,23 @@ static int step_read(void *ctx, const struct props_op *op, struct props_result *
 	STEP_PROLOGUE;
 	if (!pick_head(c, op->v[0], &pfn, &order))
 		return PROPS_OK;
-	return check_pattern(c, r, pfn);
+	return shadow_compare(c, r, pfn, (uint64_t)1 << order);
 }
 
 static int step_touch(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	uint8_t b;
+	uint64_t pfn;
 	STEP_PROLOGUE;
-	if (opage_alloc_is_free(&c->o, op->v[0])) {
+	pfn = raw_pfn(c, op, 1);
+	props_note(r, "pfn %#llx: ", (unsigned long long)pfn);
+	if (opage_alloc_is_free(&c->o, pfn)) {
 		/* simulated memory says so itself (the machine core's report) */
 		props_expect_report(&r->expect, MM_STAGE_CORE, MM_REPORT_USE_AFTER_FREE);
 		r->expect.ret = -EFAULT;
 		props_note(r, "use after free");
 	}
-	r->actual.ret = mm_phys_read(c->m, op->v[0] << 12, &b, 1);
+	r->actual.ret = mm_phys_read(c->m, pfn << 12, &b, 1);
 	return PROPS_OK;
 }
 
@@ -736,14 +941,19 @@ static int step_scribble(void *ctx, const struct props_op *op, struct props_resu
 {
 	uint8_t byte = (uint8_t)op->v[2];
 	bool is_free;
+	uint64_t pfn;
 	STEP_PROLOGUE;
+	pfn = raw_pfn(c, op, 3);
+	props_note(r, "pfn %#llx: ", (unsigned long long)pfn);
 	if (byte == 0xaa)
 		byte = 0xab;
-	is_free = opage_alloc_is_free(&c->o, op->v[0]);
+	is_free = opage_alloc_is_free(&c->o, pfn);
 	r->expect.ret = is_free ? 0 : -EINVAL;
-	r->actual.ret = mm_page_poison_scribble(c->m, op->v[0], (uint32_t)op->v[1], byte);
+	r->actual.ret = mm_page_poison_scribble(c->m, pfn, (uint32_t)op->v[1], byte);
 	if (is_free && (c->hardening & MM_HARDEN_POISON))
-		opage_alloc_scribble(&c->o, op->v[0]);
+		opage_alloc_scribble(&c->o, pfn);
+	if (is_free && op->v[1] < 4096)
+		shadow_scribble(c, pfn, (uint32_t)op->v[1], byte);
 	return PROPS_OK;
 }
 
@@ -752,11 +962,13 @@ static int step_scribble(void *ctx, const struct props_op *op, struct props_resu
 static int step_handoff_raw(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	STEP_PROLOGUE;
-	r->expect.ret = opage_alloc_handoff_predict(&c->o, op->v[0], (unsigned)op->v[1], &r->expect);
-	r->actual.ret = mm_free_pages_bootmem(c->m, op->v[0], (unsigned)op->v[1]);
+	const uint64_t pfn = raw_pfn(c, op, 2);
+	props_note(r, "pfn %#llx: ", (unsigned long long)pfn);
+	r->expect.ret = opage_alloc_handoff_predict(&c->o, pfn, (unsigned)op->v[1], &r->expect);
+	r->actual.ret = mm_free_pages_bootmem(c->m, pfn, (unsigned)op->v[1]);
 	if (!r->expect.ret) {
 		c->dirty = true;
-		opage_alloc_handoff(&c->o, op->v[0], (unsigned)op->v[1]);
+		opage_alloc_handoff(&c->o, pfn, (unsigned)op->v[1]);
 		props_note(r, "handed over");
 	}
 	return PROPS_OK;
@@ -815,7 +1027,7 @@ static int check_pcp(struct page_alloc_ctx *c, struct props_result *r, int n, in
 		PROPS_CHECK_EQ(r, "pcp pages", lib_total, 0);
 		return PROPS_OK;
 	}
-	for (uint32_t k = 0; k < NR_CPUS; k++) {
+	for (uint32_t k = 0; k < c->nr_cpus; k++) {
 		const struct opage_alloc_pcp *l = opage_alloc_pcp_list(&c->o, n, z, k);
 		mm_pfn_t small[256], *list = small;
 		struct mm_pcp_info info;
@@ -876,6 +1088,8 @@ static int check_zones(struct page_alloc_ctx *c, struct props_result *r)
 				return PROPS_FAIL;
 		}
 	}
+	if (!opage_alloc_lists_consistent(&c->o))
+		return props_fail(r, "oracle: free-list lengths disagree with the canonical nr_free");
 	PROPS_CHECK_EQ(r, "nr_free_pages", mm_nr_free_pages(c->m), total);
 	PROPS_CHECK_EQ(r, "min_free_kbytes", mm_min_free_kbytes(c->m), c->o.min_free_kbytes);
 	return PROPS_OK;
@@ -993,9 +1207,11 @@ static int page_alloc_check(void *ctx, struct props_result *r)
 	c->dirty = false;
 	if (check_pages(c, r) || check_range_view(c, r))
 		return PROPS_FAIL;
+	/* every byte of every live allocation, and the host frames behind them */
 	for (uint64_t i = 0; i < c->nheads; i++)
-		if (check_pattern(c, r, c->heads[i]))
+		if (handed_out(c, r, c->heads[i], (uint64_t)1 << opage_alloc_page(&c->o, c->heads[i])->order, true))
 			return PROPS_FAIL;
+	PROPS_CHECK_EQ(r, "mm_phys_backed_pages", mm_phys_backed_pages(c->m), c->backed);
 	if (mm_verify(c->m))
 		return props_fail(r, "mm_verify: %s", mm_verify_message(c->m));
 	return PROPS_OK;
@@ -1014,35 +1230,36 @@ static const struct props_opdef page_alloc_ops[] = {
 	{ "alloc_gfp", 3, { PROPS_ENUM("nid", nid_names, nid_values), PROPS_HEX("gfp", 0, 0xffffffff), ORDER },
 	  step_alloc_gfp, false },
 	{ "free", 1, { IDX }, step_free, false },
-	{ "free_raw", 2, { PFN, ORDER }, step_free_raw, true },
+	{ "free_raw", 5, { PFN, ORDER, PROPS_REL_FIELDS("pfn") }, step_free_raw, true },
 	{ "free_wrong_order", 2, { IDX, PROPS_RANGE("delta", 1, 40) }, step_free_wrong, true },
 	{ "free_tail", 2, { IDX, PROPS_RANGE("off", 0, 0xfffff) }, step_free_tail, true },
 	{ "double_free", 1, { PROPS_RANGE("ring", 0, FREED_RING - 1) }, step_double_free, true },
 	{ "get", 1, { IDX }, step_get, false },
 	{ "put", 1, { IDX }, step_put, false },
-	{ "get_raw", 1, { PFN }, step_get_raw, true },
-	{ "put_raw", 1, { PFN }, step_put_raw, true },
+	{ "get_raw", 4, { PFN, PROPS_REL_FIELDS("pfn") }, step_get_raw, true },
+	{ "put_raw", 4, { PFN, PROPS_REL_FIELDS("pfn") }, step_put_raw, true },
 	{ "split", 2, { IDX, PROPS_RANGE("wrong", 0, 40) }, step_split, false },
-	{ "alloc_exact", 2, { PROPS_HEX("size", 0, UINT64_MAX), GFP }, step_alloc_exact, false },
+	{ "alloc_exact", 5, { PROPS_HEX("size", 0, UINT64_MAX), GFP, PROPS_REL_FIELDS("size") }, step_alloc_exact,
+	  false },
 	{ "free_exact", 2, { IDX, PROPS_HEX("size", 0, UINT64_MAX) }, step_free_exact, false },
 	{ "zeroed", 1, { GFP }, step_zeroed, false },
 	{ "write", 2, { IDX, PROPS_HEX("val", 0, UINT64_MAX) }, step_write, false },
 	{ "read", 1, { IDX }, step_read, false },
-	{ "touch", 1, { PFN }, step_touch, true },
-	{ "scribble", 3, { PFN, PROPS_RANGE("off", 0, 4095), PROPS_HEX("byte", 0, 0xff) }, step_scribble,
-	  true },
+	{ "touch", 4, { PFN, PROPS_REL_FIELDS("pfn") }, step_touch, true },
+	{ "scribble", 6, { PFN, PROPS_RANGE("off", 0, 4095), PROPS_HEX("byte", 0, 0xff), PROPS_REL_FIELDS("pfn") },
+	  step_scribble, true },
 	{ "fault", 3, { PROPS_BOOL("on"), PROPS_RANGE("after", 0, 64), PROPS_RANGE("repeat", 0, 4) },
 	  step_fault, false },
-	{ "node", 6,
+	{ "node", 12,
 	  { PROPS_HEX("gap", 0, UNIVERSE), PROPS_HEX("pages", 1, 0x800), PROPS_HEX("hole_off", 0, 0x800),
 	    PROPS_HEX("hole_pages", 0, 0x100), PROPS_HEX("resv_off", 0, 0x800),
-	    PROPS_HEX("resv_pages", 0, 0x400) },
+	    PROPS_HEX("resv_pages", 0, 0x400), PROPS_REL_FIELDS("start"), PROPS_REL_FIELDS("end") },
 	  step_node, false },
 	{ "pcp_setup", 0, { { 0 } }, step_pcp_setup, false },
 	{ "pcp_fraction", 1, { PROPS_RANGE("fraction", 0, 64) }, step_pcp_fraction, false },
-	{ "cpu", 1, { PROPS_RANGE("cpu", 0, NR_CPUS + 1) }, step_cpu, false },
+	{ "cpu", 1, { PROPS_RANGE("cpu", 0, MM_MAX_CPUS) }, step_cpu, false },
 	{ "drain", 1, { PROPS_BOOL("all") }, step_drain, false },
-	{ "handoff_raw", 2, { PFN, PROPS_RANGE("order", 0, 40) }, step_handoff_raw, true },
+	{ "handoff_raw", 5, { PFN, PROPS_RANGE("order", 0, 40), PROPS_REL_FIELDS("pfn") }, step_handoff_raw, true },
 };
 
 /* A full check compares every pfn of every node with the oracle. */
@@ -1061,11 +1278,12 @@ const struct props_harness props_harness_page_alloc = {
 	.ctx_size = sizeof(struct page_alloc_ctx),
 	.max_ops = 300,
 	.check_every = 16,
-	.config = { .name = "config", .nfields = 8,
+	.config = { .name = "config", .nfields = 10,
 		    .fields = { PROPS_ENUM("era", era_names, NULL), PROPS_ENUM("profile", profile_names, NULL),
 				PROPS_RANGE("max_order", 0, 13), PROPS_HEX("lowmem_pfn", 0, UNIVERSE),
 				PROPS_ENUM("hardening", hardening_names, hardening_values), PROPS_RANGE("fault", 0, 200),
-				PROPS_RANGE("fault_repeat", 0, 8), PROPS_HEX("seed", 0, UINT64_MAX) } },
+				PROPS_RANGE("fault_repeat", 0, 8), PROPS_HEX("seed", 0, UINT64_MAX),
+				PROPS_RANGE("cpus", 0, MM_MAX_CPUS), PROPS_HEX("base", 0, (uint64_t)1 << 24) } },
 	.setup = page_alloc_setup,
 	.check = page_alloc_check,
 	.check_cost = page_alloc_check_cost,

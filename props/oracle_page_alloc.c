@@ -96,8 +96,110 @@ static void set_block(struct opage_alloc *o, uint64_t pfn, unsigned order, bool 
 	}
 }
 
+/* ---- free lists --------------------------------------------------------- */
+
+#define FL_NONE UINT32_MAX
+#define IDX(o, pfn) ((uint32_t)((pfn) - (o)->base))
+
+static struct opage_alloc_list *fl_of(struct opage_alloc *o, uint64_t pfn, unsigned order)
+{
+	uint8_t zid = PG(o, pfn).zid;
+	return &o->fl[zid / 3][zid % 3][order];
+}
+
+static void fl_add(struct opage_alloc *o, uint64_t pfn, unsigned order, bool tail)
+{
+	struct opage_alloc_list *l = fl_of(o, pfn, order);
+	uint32_t i = IDX(o, pfn);
+	o->border[i] = (uint8_t)order;
+	if (tail) {
+		o->lnext[i] = FL_NONE;
+		o->lprev[i] = l->tail;
+		if (l->tail != FL_NONE)
+			o->lnext[l->tail] = i;
+		else
+			l->head = i;
+		l->tail = i;
+	} else {
+		o->lprev[i] = FL_NONE;
+		o->lnext[i] = l->head;
+		if (l->head != FL_NONE)
+			o->lprev[l->head] = i;
+		else
+			l->tail = i;
+		l->head = i;
+	}
+	l->count++;
+}
+
+static void fl_del(struct opage_alloc *o, uint64_t pfn)
+{
+	uint32_t i = IDX(o, pfn);
+	struct opage_alloc_list *l = fl_of(o, pfn, o->border[i]);
+	if (o->lprev[i] != FL_NONE)
+		o->lnext[o->lprev[i]] = o->lnext[i];
+	else
+		l->head = o->lnext[i];
+	if (o->lnext[i] != FL_NONE)
+		o->lprev[o->lnext[i]] = o->lprev[i];
+	else
+		l->tail = o->lprev[i];
+	o->border[i] = OPAGE_ALLOC_NONE;
+	l->count--;
+}
+
+/* __free_one_page: merge with the buddy while it is a free head of the
+ * same order in the same zone, then the result goes on the head of its
+ * list (with shuffling either end: the oracle's list is then a set). */
+static void buddy_free(struct opage_alloc *o, uint64_t pfn, unsigned order)
+{
+	const uint8_t zid = PG(o, pfn).zid;
+	while (order + 1 < o->max_order) {
+		uint64_t b = pfn ^ ((uint64_t)1 << order);
+		if (!in_range(o, b) || o->border[IDX(o, b)] != order || PG(o, b).zid != zid)
+			break;
+		fl_del(o, b);
+		pfn &= b;
+		order++;
+	}
+	fl_add(o, pfn, order, false);
+}
+
+uint64_t opage_alloc_rmqueue(struct opage_alloc *o, int nid, int zone, unsigned order, uint64_t want)
+{
+	unsigned k = order;
+	uint64_t p;
+	while (k < o->max_order && o->fl[nid][zone][k].count <= 0)
+		k++;
+	if (k >= o->max_order)
+		return UINT64_MAX;
+	if (want == UINT64_MAX)
+		p = o->base + o->fl[nid][zone][k].head;
+	else if (in_range(o, want) && o->border[IDX(o, want)] == k && PG(o, want).zid == nid * 3 + zone)
+		p = want;
+	else
+		return UINT64_MAX;
+	fl_del(o, p);
+	/* expand: the upper half of each level goes on the head of its list */
+	while (k > order) {
+		k--;
+		fl_add(o, p + ((uint64_t)1 << k), k, false);
+	}
+	return p;
+}
+
+bool opage_alloc_lists_consistent(const struct opage_alloc *o)
+{
+	for (int n = 0; n < OPAGE_ALLOC_NODES; n++)
+		for (int z = 0; z < OPAGE_ALLOC_ZONES; z++)
+			for (unsigned k = 0; k < o->max_order; k++)
+				if (o->fl[n][z][k].count != o->zone[n][z].nr_free[k])
+					return false;
+	return true;
+}
+
 int opage_alloc_init(struct opage_alloc *o, uint32_t max_order, uint64_t lowmem_pfn, bool modern_wmark, bool poison,
-	     uint64_t base, uint64_t npfn)
+	     bool shuffle, uint64_t base, uint64_t npfn)
 {
 	memset(o, 0, sizeof(*o));
 	o->max_order = max_order;
@@ -105,14 +207,23 @@ int opage_alloc_init(struct opage_alloc *o, uint32_t max_order, uint64_t lowmem_
 	o->dma_end = lowmem_pfn < 4096 ? lowmem_pfn : 4096;
 	o->modern_wmark = modern_wmark;
 	o->poison = poison;
+	o->shuffle = shuffle;
 	o->base = base;
 	o->npfn = npfn;
 	o->nr_cpus = 1;
 	o->pg = malloc((npfn - base + 1) * sizeof(*o->pg));
 	o->bit = calloc(npfn - base + 1, sizeof(*o->bit));
 	o->runstart = malloc((npfn - base + 1) * sizeof(*o->runstart));
-	if (!o->pg || !o->bit || !o->runstart)
+	o->lnext = malloc((npfn - base + 1) * sizeof(*o->lnext));
+	o->lprev = malloc((npfn - base + 1) * sizeof(*o->lprev));
+	o->border = malloc(npfn - base + 1);
+	if (!o->pg || !o->bit || !o->runstart || !o->lnext || !o->lprev || !o->border)
 		return -1;
+	memset(o->border, OPAGE_ALLOC_NONE, npfn - base + 1);
+	for (int n = 0; n < OPAGE_ALLOC_NODES; n++)
+		for (int z = 0; z < OPAGE_ALLOC_ZONES; z++)
+			for (int k = 0; k < 32; k++)
+				o->fl[n][z][k] = (struct opage_alloc_list){ FL_NONE, FL_NONE, 0 };
 	for (uint64_t p = base; p < npfn; p++) {
 		PG(o, p) = (struct opage_alloc_page){ .state = OPAGE_ALLOC_ABSENT, .zid = OPAGE_ALLOC_NONE };
 		RS(o, p) = p;
@@ -129,6 +240,11 @@ void opage_alloc_free(struct opage_alloc *o)
 	free(o->pg);
 	free(o->bit);
 	free(o->runstart);
+	free(o->lnext);
+	free(o->lprev);
+	free(o->border);
+	o->lnext = o->lprev = NULL;
+	o->border = NULL;
 	o->pg = NULL;
 	o->bit = NULL;
 	o->runstart = NULL;
@@ -218,7 +334,11 @@ static struct opage_alloc_zone *zone_of_pfn(struct opage_alloc *o, uint64_t pfn)
 void opage_alloc_handoff(struct opage_alloc *o, uint64_t pfn, unsigned order)
 {
 	uint64_t n = (uint64_t)1 << order;
+	const unsigned piece = order < o->max_order ? order : o->max_order - 1;
 	set_block(o, pfn, order, true);
+	/* an order at or above MAX_ORDER goes as MAX_ORDER-1 pieces, in pfn order */
+	for (uint64_t off = 0; off < n; off += (uint64_t)1 << piece)
+		buddy_free(o, pfn + off, piece);
 	for (uint64_t i = 0; i < n; i++) {
 		struct opage_alloc_page *p = &PG(o, pfn + i);
 		p->ref = 0;
@@ -484,6 +604,7 @@ static void release(struct opage_alloc *o, uint64_t pfn, unsigned order)
 		return;
 	}
 	set_block(o, pfn, order, true);
+	buddy_free(o, pfn, order);
 	for (uint64_t i = 0; i < n; i++) {
 		struct opage_alloc_page *p = &PG(o, pfn + i);
 		p->ref = 0;
@@ -660,6 +781,7 @@ static uint64_t list_remove(struct opage_alloc_pcp *l, uint32_t at)
 static void to_buddy(struct opage_alloc *o, uint64_t pfn)
 {
 	set_block(o, pfn, 0, true);
+	buddy_free(o, pfn, 0);
 	zone_of_pfn(o, pfn)->free++;
 }
 
@@ -696,22 +818,17 @@ bool opage_alloc_pcp_has(const struct opage_alloc *o, int nid, int zone)
 	return o->pcp[nid][zone][o->cpu].count > 0;
 }
 
-bool opage_alloc_pcp_refill_one(struct opage_alloc *o, int nid, int zone, uint64_t pfn)
+uint64_t opage_alloc_pcp_refill_one(struct opage_alloc *o, int nid, int zone, uint64_t want)
 {
-	struct opage_alloc_zone *z = &o->zone[nid][zone];
+	uint64_t pfn = opage_alloc_rmqueue(o, nid, zone, 0, want);
 	struct opage_alloc_pcp *l = &o->pcp[nid][zone][o->cpu];
-	unsigned k = 0;
-	int gn, gz;
-	while (k < o->max_order && z->nr_free[k] <= 0)
-		k++;
-	if (k == o->max_order || opage_alloc_zone_of(o, pfn, &gn, &gz) || gn != nid || gz != zone ||
-	    !opage_alloc_is_canonical(o, pfn, k))
-		return false;
+	if (pfn == UINT64_MAX)
+		return pfn;
 	set_block(o, pfn, 0, false);
 	PG(o, pfn).state = OPAGE_ALLOC_PCP;
-	z->free--;
+	o->zone[nid][zone].free--;
 	list_insert(l, l->count, pfn);
-	return true;
+	return pfn;
 }
 
 uint64_t opage_alloc_pcp_pick(const struct opage_alloc *o, int nid, int zone, bool cold)

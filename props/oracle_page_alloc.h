@@ -75,10 +75,24 @@ struct opage_alloc {
 	uint32_t nr_cpus, cpu;
 	uint32_t drains; /* allocations that drained the lists before retrying */
 	struct opage_alloc_pcp pcp[OPAGE_ALLOC_NODES][OPAGE_ALLOC_ZONES][OPAGE_ALLOC_CPUS];
+	/* The buddy free lists in the order the kernel's rules give them
+	 * (docs/page_alloc.md "Free-list order"): a freed or merged block goes
+	 * on the head of its list, expand() puts each upper half on the head,
+	 * rmqueue takes the head. Links by pfn index (pfn - base); border is the
+	 * order of a free block's head, OPAGE_ALLOC_NONE elsewhere. With
+	 * MM_HARDEN_SHUFFLE (shuffle) a freed block goes to either end at random:
+	 * a list is then a set and the library names which member it took. */
+	bool shuffle;
+	uint32_t *lnext, *lprev;
+	uint8_t *border;
+	struct opage_alloc_list {
+		uint32_t head, tail;
+		int64_t count;
+	} fl[OPAGE_ALLOC_NODES][OPAGE_ALLOC_ZONES][32];
 };
 
 int opage_alloc_init(struct opage_alloc *o, uint32_t max_order, uint64_t lowmem_pfn, bool modern_wmark, bool poison,
-	     uint64_t base, uint64_t npfn);
+	     bool shuffle, uint64_t base, uint64_t npfn);
 void opage_alloc_free(struct opage_alloc *o);
 void opage_alloc_fault_set(struct opage_alloc *o, bool enable, uint32_t after, uint32_t repeat);
 /* One fault-injection decision, mirroring "fail after N successes". */
@@ -113,6 +127,17 @@ const struct opage_alloc_page *opage_alloc_page(const struct opage_alloc *o, uin
  * block that must be split) or false if the allocation must fail. */
 bool opage_alloc_alloc_expect(struct opage_alloc *o, int nid, uint32_t gfp, unsigned order, int *enid, int *ezone,
 		      unsigned *eorder);
+/* rmqueue of zone (nid, zone): the head of the smallest non-empty list of
+ * order >= order is taken and expand() puts the upper halves back. With
+ * shuffling the caller names the block taken (want: the library's pfn);
+ * without it want must be UINT64_MAX and the head is taken. Returns the
+ * pfn, or UINT64_MAX (nothing changed) when the zone has no block of that
+ * order or want is not a member of that list. Lists only: the page states
+ * are changed by the caller (opage_alloc_alloc_apply). */
+uint64_t opage_alloc_rmqueue(struct opage_alloc *o, int nid, int zone, unsigned order, uint64_t want);
+/* Oracle self-check: every list's length equals the zone's nr_free of
+ * that order (the two are kept by independent rules). */
+bool opage_alloc_lists_consistent(const struct opage_alloc *o);
 /* Is [pfn, pfn + 2^order) a canonical free block? */
 bool opage_alloc_is_canonical(const struct opage_alloc *o, uint64_t pfn, unsigned order);
 /* Apply an allocation: returns the number of scribbled pages (poison reports). */
@@ -143,10 +168,10 @@ const struct opage_alloc_pcp *opage_alloc_pcp_list(const struct opage_alloc *o, 
 /* An order-0 allocation served by zone (nid, zone) on the current CPU:
  * true if it comes from the list (false: the list must be refilled first). */
 bool opage_alloc_pcp_has(const struct opage_alloc *o, int nid, int zone);
-/* Refill step: pfn must be what rmqueue gives next (the first page of a
- * free block of the smallest order the zone has); moves it to the tail of
- * the list. False (nothing changed) if pfn cannot be that page. */
-bool opage_alloc_pcp_refill_one(struct opage_alloc *o, int nid, int zone, uint64_t pfn);
+/* Refill step (rmqueue_bulk, one page): rmqueue(nid, zone, 0, want) onto
+ * the tail of the current CPU's list. Returns the pfn, UINT64_MAX if the
+ * zone has no page (or want is not one rmqueue may give). */
+uint64_t opage_alloc_pcp_refill_one(struct opage_alloc *o, int nid, int zone, uint64_t want);
 /* The page the allocation takes (head, or tail for cold), UINT64_MAX if none. */
 uint64_t opage_alloc_pcp_pick(const struct opage_alloc *o, int nid, int zone, bool cold);
 /* Take it: returns the number of scribbled pages (poison reports). */

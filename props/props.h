@@ -78,6 +78,10 @@ struct props_result {
 	 * fuzz-mode check in the middle of an input may be partial. */
 	bool total;
 	bool in_setup;     /* set by the runner while setup() runs */
+	/* Set by the runner in props mode (PROPS_CHECK_ALL, every check total):
+	 * a step may then compare whole what a fuzz-mode step only samples
+	 * (the input's final, total check compares it whole in both modes). */
+	bool all_checks;
 	uint64_t op_index; /* set by the runner (it stamps the watched machine itself) */
 	/* The oracle's prediction for the current step: zeroed by the runner
 	 * before each step, filled by the oracle before the library is called. */

@@ -237,6 +237,7 @@ int props_run(const struct props_harness *h, const uint8_t *data, size_t len,
 	r.tracing = o->trace != NULL;
 	r.total = true;
 	r.in_setup = true;
+	r.all_checks = o->check == PROPS_CHECK_ALL;
 	r.op_index = 0;
 	r.note[0] = '\0';
 	r.msg[0] = '\0';
