@@ -236,6 +236,11 @@ bool mm_phys_frame_is_free(struct mm_machine *m, mm_pfn_t pfn)
 	return p && p->free_mark;
 }
 
+bool mm_phys_frame_backed(struct mm_machine *m, mm_pfn_t pfn)
+{
+	return m && ALWAYS(m->phys) && mm_phys_frame(m, pfn, false) != NULL;
+}
+
 uint64_t mm_phys_backed_pages(const struct mm_machine *m)
 {
 	return m && ALWAYS(m->phys) ? m->phys->count : 0;

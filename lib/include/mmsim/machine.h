@@ -195,6 +195,10 @@ int mm_phys_read(struct mm_machine *m, mm_phys_addr_t addr, void *buf, size_t le
 int mm_phys_write(struct mm_machine *m, mm_phys_addr_t addr, const void *buf, size_t len);
 /* Host pages currently backing simulated memory. */
 uint64_t mm_phys_backed_pages(const struct mm_machine *m);
+/* Does host memory back frame pfn (written since it was last zeroed whole)?
+ * An unbacked frame reads as zeros by construction, so a checker that
+ * knows a frame was never written can ask this instead of reading 4 KiB. */
+bool mm_phys_frame_backed(struct mm_machine *m, mm_pfn_t pfn);
 
 /* ---- consistency ------------------------------------------------------- */
 
