@@ -503,10 +503,72 @@ static uint64_t at(const struct bootmem_ctx *c, uint64_t where, uint64_t addr)
 
 static int node_arg(uint64_t v) { return v ? (int)v - 1 : -1; }
 
+/* ---- boundary-relative values ----------------------------------------- */
+
+#define MAX_SPANS 160
+
+static void span_add(struct props_span *sp, uint32_t *n, uint64_t a, uint64_t b)
+{
+	uint32_t j;
+	if (*n >= MAX_SPANS || a >= b)
+		return;
+	for (j = (*n)++; j && sp[j - 1].start > a; j--)
+		sp[j] = sp[j - 1];
+	sp[j] = (struct props_span){ a, b };
+}
+
+/* The oracle's boundaries, in bytes, sorted by start: every node (the
+ * page allocator's and bootmem's), every run of reserved pages in a bootmem
+ * bitmap, every early reservation (early_res or memblock.reserved), every
+ * live buddy block. */
+static uint32_t spans_of(const struct bootmem_ctx *c, struct props_span *sp)
+{
+	uint32_t n = 0;
+	for (int i = 0; i < c->nodes; i++)
+		span_add(sp, &n, c->ns[i] * PG, c->ne[i] * PG);
+	for (int i = 0; i < c->o.nr && !c->o.handed; i++) {
+		const struct obootmem_node *nd = &c->o.node[i];
+		span_add(sp, &n, nd->min * PG, nd->low * PG);
+		for (uint64_t p = nd->min; p < nd->low;) {
+			uint64_t e = p;
+			while (e < nd->low && nd->rsv[e - nd->min])
+				e++;
+			span_add(sp, &n, p * PG, e * PG);
+			p = e + 1;
+		}
+	}
+	for (int i = 0; i < c->nearly; i++)
+		span_add(sp, &n, c->early[i][0], c->early[i][1]);
+	for (int i = 0; i < c->nmres; i++)
+		span_add(sp, &n, c->mres[i].start, c->mres[i].end);
+	for (int i = 0; i < c->nlive; i++)
+		span_add(sp, &n, c->live[i][0] * PG, (c->live[i][0] + (1ull << c->live[i][1])) * PG);
+	return n;
+}
+
+/* Field k's value, or its relative form (fields rel, rel+1, rel+2). */
+static uint64_t rel(const struct bootmem_ctx *c, const struct props_op *op, uint64_t absolute,
+		    int k, uint64_t unit)
+{
+	struct props_span sp[MAX_SPANS];
+	uint32_t n;
+	if (!op->v[k])
+		return absolute;
+	n = spans_of(c, sp);
+	return props_relative(absolute, op->v[k], op->v[k + 1], op->v[k + 2], unit, sp, n,
+			      c->ne[c->nodes - 1] * PG);
+}
+
+/* An address field: `where` + addr, or relative (then `where` is not added). */
+static uint64_t rel_at(const struct bootmem_ctx *c, const struct props_op *op, int k)
+{
+	return op->v[k] ? rel(c, op, 0, k, 1) : at(c, op->v[0], op->v[1]);
+}
+
 static int step_free(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct bootmem_ctx *c = ctx;
-	uint64_t a = at(c, op->v[0], op->v[1]), size = op->v[2];
+	uint64_t a = rel_at(c, op, 4), size = rel(c, op, op->v[2], 7, 1);
 	int node = node_arg(op->v[3]);
 	struct obootmem_res want = obootmem_free_bootmem(&c->o, node, a, size);
 	int got = node < 0 ? mm_free_bootmem(c->m, a, size) : mm_free_bootmem_node(c->m, node, a, size);
@@ -516,7 +578,7 @@ static int step_free(void *ctx, const struct props_op *op, struct props_result *
 static int step_reserve(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct bootmem_ctx *c = ctx;
-	uint64_t a = at(c, op->v[0], op->v[1]), size = op->v[2];
+	uint64_t a = rel_at(c, op, 5), size = rel(c, op, op->v[2], 8, 1);
 	int node = node_arg(op->v[3]), flags = (int)op->v[4];
 	struct obootmem_res want = obootmem_reserve_bootmem(&c->o, node, a, size, flags);
 	int got = node < 0 ? mm_reserve_bootmem(c->m, a, size, flags)
@@ -551,7 +613,8 @@ static int step_alloc(void *ctx, const struct props_op *op, struct props_result 
 {
 	struct bootmem_ctx *c = ctx;
 	enum obootmem_alloc_kind kind = (enum obootmem_alloc_kind)op->v[0];
-	uint64_t size = op->v[1], align = op->v[2], goal = op->v[3], limit = op->v[4];
+	uint64_t size = rel(c, op, op->v[1], 6, 1), align = op->v[2];
+	uint64_t goal = rel(c, op, op->v[3], 9, PG), limit = rel(c, op, op->v[4], 12, PG);
 	int nid = (int)op->v[5], got;
 	uint64_t a = 0;
 	/* predicted first, fault injection included */
@@ -588,7 +651,7 @@ static bool early_overlaps(const struct bootmem_ctx *c, uint64_t s, uint64_t e)
 static int step_early_reserve(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct bootmem_ctx *c = ctx;
-	uint64_t a = at(c, op->v[0], op->v[1]), size = op->v[2], e;
+	uint64_t a = rel_at(c, op, 3), size = rel(c, op, op->v[2], 6, 1), e;
 	int got;
 
 	if (!c->modern) {
@@ -637,7 +700,7 @@ static int step_carry(void *ctx, const struct props_op *op, struct props_result 
 static int step_nomap(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct bootmem_ctx *c = ctx;
-	uint64_t a = at(c, op->v[0], op->v[1]), size = op->v[2], e;
+	uint64_t a = rel_at(c, op, 3), size = rel(c, op, op->v[2], 6, 1), e;
 	int got, n = c->nmem;
 
 	if (!c->modern || c->o.handed || c->nomaps >= MAX_NOMAP || !size || c->nmem + 2 > MAX_MEM) {
@@ -674,7 +737,7 @@ static int step_nomap(void *ctx, const struct props_op *op, struct props_result 
 static int step_scribble(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct bootmem_ctx *c = ctx;
-	uint64_t a = at(c, op->v[0], op->v[1]);
+	uint64_t a = rel_at(c, op, 3);
 	uint8_t buf[256];
 	size_t len = (size_t)op->v[2];
 
@@ -799,8 +862,15 @@ static int alloc_one(struct bootmem_ctx *c, struct props_result *r, int nid, uin
 	c->live[c->nlive][0] = pfn;
 	c->live[c->nlive++][1] = order;
 	*ok = true;
-	/* every byte of the block: zeros, poison, or what it held */
-	return check_bytes(c, r, pfn * PG, PG << order);
+	/* a zeroing allocation: every byte of it; otherwise every page the
+	 * oracle holds bytes for (poison, or what it held: the others must
+	 * read zero, and their backing is counted by every check) */
+	if (gfp & MM_GFP_ZERO)
+		return check_bytes(c, r, pfn * PG, PG << order);
+	for (uint64_t k = 0; k < (1ull << order); k++)
+		if (obootmem_frame(&c->o, pfn + k) && check_bytes(c, r, (pfn + k) * PG, PG))
+			return PROPS_FAIL;
+	return PROPS_OK;
 }
 
 /* node: 0 = mm_alloc_pages (the first online node), 1 = nid -1, k = nid k - 2. */
@@ -870,7 +940,7 @@ static int step_buddy_free(void *ctx, const struct props_op *op, struct props_re
 static int step_free_raw(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	struct bootmem_ctx *c = ctx;
-	uint64_t pfn = at(c, op->v[0], op->v[1] * PG) / PG;
+	uint64_t pfn = (op->v[3] ? rel(c, op, 0, 3, PG) : at(c, op->v[0], op->v[1] * PG)) / PG;
 	unsigned order = (unsigned)op->v[2];
 
 	c->buddy_dirty = true;
@@ -991,25 +1061,30 @@ static int step_setup_fn(void *ctx, const struct props_op *op, struct props_resu
 #define RANGE_FIELDS                                                                   \
 	PROPS_RANGE("where", 0, MAX_NODES), PROPS_HEX("addr", 0, UINT64_MAX),          \
 		PROPS_HEX("size", 0, UINT64_MAX)
+#define REL_FIELDS PROPS_REL_FIELDS("addr"), PROPS_REL_FIELDS("size")
 
 static const struct props_opdef bootmem_ops[] = {
-	{ .name = "free_bootmem", .nfields = 4,
-	  .fields = { RANGE_FIELDS, PROPS_RANGE("node", 0, 5) }, .step = step_free, .misuse = true },
-	{ .name = "reserve_bootmem", .nfields = 5,
-	  .fields = { RANGE_FIELDS, PROPS_RANGE("node", 0, 5), PROPS_RANGE("flags", 0, 2) },
+	{ .name = "free_bootmem", .nfields = 10,
+	  .fields = { RANGE_FIELDS, PROPS_RANGE("node", 0, 5), REL_FIELDS },
+	  .step = step_free, .misuse = true },
+	{ .name = "reserve_bootmem", .nfields = 11,
+	  .fields = { RANGE_FIELDS, PROPS_RANGE("node", 0, 5), PROPS_RANGE("flags", 0, 2),
+		      REL_FIELDS },
 	  .step = step_reserve, .misuse = true },
-	{ .name = "alloc_bootmem", .nfields = 6,
+	{ .name = "alloc_bootmem", .nfields = 15,
 	  .fields = { PROPS_ENUM("variant", alloc_names, NULL), PROPS_HEX("size", 0, UINT64_MAX),
 		      PROPS_HEX("align", 0, UINT64_MAX), PROPS_HEX("goal", 0, UINT64_MAX),
-		      PROPS_HEX("limit", 0, UINT64_MAX), PROPS_RANGE("nid", 0, 4) },
+		      PROPS_HEX("limit", 0, UINT64_MAX), PROPS_RANGE("nid", 0, 4),
+		      PROPS_REL_FIELDS("size"), PROPS_REL_FIELDS("goal"), PROPS_REL_FIELDS("limit") },
 	  .step = step_alloc, .misuse = true },
-	{ .name = "early_reserve", .nfields = 3, .fields = { RANGE_FIELDS },
+	{ .name = "early_reserve", .nfields = 9, .fields = { RANGE_FIELDS, REL_FIELDS },
 	  .step = step_early_reserve },
 	{ .name = "early_res_to_bootmem", .nfields = 0, .step = step_carry, .misuse = true },
-	{ .name = "mark_nomap", .nfields = 3, .fields = { RANGE_FIELDS }, .step = step_nomap },
-	{ .name = "scribble", .nfields = 3,
+	{ .name = "mark_nomap", .nfields = 9, .fields = { RANGE_FIELDS, REL_FIELDS },
+	  .step = step_nomap },
+	{ .name = "scribble", .nfields = 6,
 	  .fields = { PROPS_RANGE("where", 0, MAX_NODES), PROPS_HEX("addr", 0, UINT64_MAX),
-		      PROPS_RANGE("len", 1, 256) },
+		      PROPS_RANGE("len", 1, 256), PROPS_REL_FIELDS("addr") },
 	  .step = step_scribble },
 	{ .name = "handoff", .nfields = 0, .step = step_handoff, .misuse = true },
 	{ .name = "free_highpages", .nfields = 0, .step = step_highpages, .misuse = true },
@@ -1022,9 +1097,9 @@ static const struct props_opdef bootmem_ops[] = {
 	{ .name = "free_reserved", .nfields = 2,
 	  .fields = { PROPS_RANGE("where", 0, MAX_NODES), PROPS_HEX("pfn", 0, 0x4000) },
 	  .step = step_free_reserved, .misuse = true },
-	{ .name = "free_raw", .nfields = 3,
+	{ .name = "free_raw", .nfields = 6,
 	  .fields = { PROPS_RANGE("where", 0, MAX_NODES), PROPS_HEX("pfn", 0, 0x4000),
-		      PROPS_RANGE("order", 0, 20) },
+		      PROPS_RANGE("order", 0, 20), PROPS_REL_FIELDS("pfn") },
 	  .step = step_free_raw, .misuse = true },
 	{ .name = "set_cpu", .nfields = 1, .fields = { PROPS_RANGE("cpu", 0, MM_MAX_CPUS) },
 	  .step = step_set_cpu, .misuse = true },
