@@ -36,6 +36,7 @@
 #define MAX_LIVE 256
 #define MAX_MB_RESERVE 40
 #define MAX_NOMAP 16
+#define TOTAL_PAGES 8192
 
 struct bootmem_ctx {
 	struct mm_machine *m;
@@ -260,6 +261,9 @@ static void draw_shape(struct bootmem_ctx *c, uint64_t shape, uint64_t pages[MAX
 		pool[i] = t;
 		c->nid[i] = t;
 		pages[i] = shape ? 1 + mix(&s) % np : np;
+		/* at most TOTAL_PAGES in all: the per-input work stays bounded */
+		if (pages[i] > TOTAL_PAGES / (uint64_t)c->nodes)
+			pages[i] = TOTAL_PAGES / (uint64_t)c->nodes;
 	}
 }
 
@@ -293,6 +297,13 @@ static int bootmem_setup(void *ctx, const struct props_op *cfg, struct props_res
 	if (!c->flags || !c->rsv)
 		return props_fail(r, "host out of memory for the check buffers");
 	draw_shape(c, cfg->v[12], pages, cfg->v[2]);
+	{
+		uint64_t end = pfn;
+		for (int i = 0; i < c->nodes; i++)
+			end += pages[i] + (i + 1 < c->nodes ? cfg->v[4] : 0);
+		if (obootmem_span_reserve(&c->o, end))
+			return props_fail(r, "host out of memory for the oracle");
+	}
 	for (int i = 0; i < c->nodes; i++) {
 		int want;
 		c->ns[i] = pfn;

@@ -124,6 +124,11 @@ static bool grow(struct obootmem *o, uint64_t e)
 	return true;
 }
 
+int obootmem_span_reserve(struct obootmem *o, uint64_t e)
+{
+	return grow(o, e) ? 0 : -1;
+}
+
 int obootmem_node_add(struct obootmem *o, int nid, uint64_t s, uint64_t e, uint64_t max_pfn)
 {
 	if (o->zones_ready)

@@ -106,6 +106,8 @@ void obootmem_fault_set(struct obootmem *o, bool enable, uint32_t after, uint32_
  * and the backing cap of simulated memory in pages. */
 void obootmem_buddy_config(struct obootmem *o, bool poison, bool modern_wmark, uint64_t backing_max);
 void obootmem_free(struct obootmem *o);
+/* Size the per-pfn arrays for pfns below e at once (-1: host out of memory). */
+int obootmem_span_reserve(struct obootmem *o, uint64_t e);
 /* mm_node_add(nid, s, e): the errno it must return (its report in
  * o->expect) and, when 0, pfns [s, e) exist (a node's memmap). -1 (and
  * no prediction) if the host is out of memory. */
