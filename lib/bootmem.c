@@ -1,9 +1,12 @@
 /*
  * bootmem: the per-node bitmap boot allocator (mm/bootmem.c, 2.6.27..4.19,
  * semantics of 2.6.29 with the physical-alignment fix of align_idx/align_off)
- * and the hand-offs of every free boot page to the buddy allocator:
- * free_all_bootmem (2.6.29), memblock_free_all (modern) and the arch's
- * highmem step (add_highpages_with_active_regions / free_highpages).
+ * and its own hand-off of every free boot page to the buddy allocator,
+ * free_all_bootmem (2.6.29). The other steps between the boot allocators
+ * live where the kernel has them: memblock_free_all in memblock.c,
+ * early_res_to_bootmem in early_res.c, the arch's highmem step in boot.c;
+ * memblock_free_all ends bootmem (mm_bootmem_retire) as free_all_bootmem
+ * does.
  *
  * Departures from the kernel, all documented in docs/bootmem.md:
  * - The bitmap lives in host memory; its simulated location
@@ -18,9 +21,6 @@
  *   PageReserved, bitmap pages still reserved) and is refused whole, with a
  *   BUG report, if one would fail; a block never spans two zones or nodes.
  * - free_all_bootmem releases every node (in address order), not only node 0.
- * - The highmem step releases each run of free highmem pages as maximal
- *   aligned blocks, not one page at a time; with fully merged free lists and
- *   no shuffle the free lists come out the same.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -47,68 +47,76 @@ struct mm_bootmem_state {
 	struct bm_node nodes[MM_MAX_NODES]; /* sorted by min_pfn */
 	uint32_t nr;
 	int handoff;       /* HANDOFF_* */
-	bool highmem_done; /* mm_free_highpages ran */
 };
 
-/* ---- table of contents ---------------------------------------------- */
-/* bits */
+/* ===================================================================== */
+/* bits                                                                  */
+/* ===================================================================== */
+
 /* Bitmap size in bytes for a node of `pages` pages. */
-static uint64_t bm_map_bytes(uint64_t pages);
+static uint64_t bm_map_bytes(uint64_t pages)
+{
+	return mm_round_up((pages + 7) / 8, BM_BITS / 8);
+}
+
 /* Pages the bitmap itself occupies. */
-static uint64_t bm_map_pages(const struct bm_node *n);
-static bool bm_test(const struct bm_node *n, uint64_t idx);
+static uint64_t bm_map_pages(const struct bm_node *n)
+{
+	return (n->map_bytes + MM_PAGE_SIZE - 1) / MM_PAGE_SIZE;
+}
+
+static bool bm_test(const struct bm_node *n, uint64_t idx)
+{
+	return n->map[idx / BM_BITS] >> (idx % BM_BITS) & 1;
+}
+
 /* First index in [from, to) whose bit equals `set`, or `to`. */
-static uint64_t bm_find(const struct bm_node *n, uint64_t from, uint64_t to, bool set);
+static uint64_t bm_find(const struct bm_node *n, uint64_t from, uint64_t to, bool set)
+{
+	uint64_t i = from;
+
+	while (i < to) {
+		uint32_t w = n->map[i / BM_BITS];
+		if (!set)
+			w = ~w;
+		w >>= i % BM_BITS;
+		if (w) {
+			i += (uint64_t)__builtin_ctz(w);
+			return i < to ? i : to;
+		}
+		i = (i / BM_BITS + 1) * BM_BITS;
+	}
+	return to;
+}
+
 /* Clear bits among the first `pages` (popcount per word). */
-static uint64_t bm_count_clear(const struct bm_node *n, uint64_t pages);
+static uint64_t bm_count_clear(const struct bm_node *n, uint64_t pages)
+{
+	uint64_t clear = 0;
+	for (uint64_t w = 0; w * BM_BITS < pages; w++) {
+		uint32_t v = ~n->map[w];
+		if (pages - w * BM_BITS < BM_BITS)
+			v &= (1u << (pages - w * BM_BITS)) - 1;
+		clear += (uint64_t)__builtin_popcount(v);
+	}
+	return clear;
+}
+
 /* Set or clear bits [from, to). */
-static void bm_fill(struct bm_node *n, uint64_t from, uint64_t to, bool set);
-/* nodes */
-static struct bm_node *bm_node_by_nid(struct mm_bootmem_state *st, int nid);
-/* The node containing pfn, or NULL. */
-static struct bm_node *bm_node_at(struct mm_bootmem_state *st, mm_pfn_t pfn);
-/* mark_bootmem's walk: true if [start, end) is covered by consecutive nodes. */
-static bool bm_range_covered(struct mm_bootmem_state *st, mm_pfn_t start, mm_pfn_t end);
-/* Refuse after a hand-off: AFTER_HANDOFF report, true if refused. */
-static bool bm_refuse_after(struct mm_machine *m, const char *fn);
-/* Byte range to pfns; false (INVALID_ARG reported) if it wraps. */
-static bool bm_span(struct mm_machine *m, const char *fn, uint64_t addr, uint64_t size);
-/* marking */
-/* The kernel's __free(sidx, ...) hint update for the part of a range
- * starting at `start` (its first index in n). */
-static void bm_lower_hint(struct bm_node *n, mm_pfn_t start);
-/* __free on the part of [start, end) inside n: lower the hint, clear bits. */
-static void bm_free_part(struct bm_node *n, mm_pfn_t start, mm_pfn_t end);
-/* mark_bootmem(reserve): covered range, applies or reports -EBUSY. */
-static int bm_mark(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end, bool reserve, int flags,
-		   struct bm_node *only);
-/* allocation */
-static uint64_t bm_align_idx(const struct bm_node *n, uint64_t idx, uint64_t step);
-/* alloc_bootmem_core on one node; true and *out on success. */
-static bool bm_alloc_core(struct mm_machine *m, struct bm_node *n, uint64_t size,
-			  uint64_t align, uint64_t goal, uint64_t limit, mm_phys_addr_t *out);
-/* ___alloc_bootmem_nopanic: nodes in order, then goal dropped. */
-static bool bm_alloc_nodes(struct mm_machine *m, uint64_t size, uint64_t align, uint64_t goal,
-			   uint64_t limit, mm_phys_addr_t *out);
-/* Argument checks shared by every allocation entry (reports, -EINVAL). */
-static int bm_alloc_check(struct mm_machine *m, const char *fn, uint64_t size, uint64_t align,
-			  uint64_t goal, uint64_t limit, mm_phys_addr_t *out);
-/* hand-off */
-/* May [pfn, pfn + 2^order) go to the buddy: pages exist in one zone of one
- * node, all PageReserved and not free. */
-static bool bm_block_ok(struct mm_machine *m, mm_pfn_t pfn, unsigned order);
-/* free_all_bootmem's walk over one node; apply=false only checks. */
-static bool bm_node_handoff(struct mm_machine *m, struct bm_node *n, bool apply, uint64_t *count);
-/* Is pfn clear in some node's bitmap? */
-static bool bm_pfn_free(struct mm_bootmem_state *st, mm_pfn_t pfn);
-/* Maximal aligned blocks over [start, end) (memblock_free_all's release). */
-static bool bm_release_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end, bool apply,
-			     uint64_t *count);
-/* for_each_free_mem_range over memblock, pfn-trimmed, clipped to [lo, hi):
- * check or release as maximal aligned blocks, or release highmem pages. */
-enum bm_walk { BM_WALK_CHECK, BM_WALK_RELEASE, BM_WALK_HIGH };
-static bool bm_memblock_walk(struct mm_machine *m, mm_pfn_t lo, mm_pfn_t hi, enum bm_walk mode,
-			     uint64_t *count);
+static void bm_fill(struct bm_node *n, uint64_t from, uint64_t to, bool set)
+{
+	for (uint64_t i = from; i < to;) {
+		uint64_t w = i / BM_BITS, lo = i % BM_BITS;
+		uint64_t hi = MM_MIN((uint64_t)BM_BITS, lo + (to - i));
+		uint32_t mask = (uint32_t)((hi - lo == BM_BITS) ? 0xffffffffu
+								: ((1u << (hi - lo)) - 1) << lo);
+		if (set)
+			n->map[w] |= mask;
+		else
+			n->map[w] &= ~mask;
+		i += hi - lo;
+	}
+}
 
 /* ===================================================================== */
 /* life cycle                                                            */
@@ -177,73 +185,10 @@ int mm_bootmem_verify(struct mm_machine *m)
 }
 
 /* ===================================================================== */
-/* bits                                                                  */
-/* ===================================================================== */
-
-static uint64_t bm_map_bytes(uint64_t pages)
-{
-	return mm_round_up((pages + 7) / 8, BM_BITS / 8);
-}
-
-static uint64_t bm_map_pages(const struct bm_node *n)
-{
-	return (n->map_bytes + MM_PAGE_SIZE - 1) / MM_PAGE_SIZE;
-}
-
-static bool bm_test(const struct bm_node *n, uint64_t idx)
-{
-	return n->map[idx / BM_BITS] >> (idx % BM_BITS) & 1;
-}
-
-static uint64_t bm_find(const struct bm_node *n, uint64_t from, uint64_t to, bool set)
-{
-	uint64_t i = from;
-
-	while (i < to) {
-		uint32_t w = n->map[i / BM_BITS];
-		if (!set)
-			w = ~w;
-		w >>= i % BM_BITS;
-		if (w) {
-			i += (uint64_t)__builtin_ctz(w);
-			return i < to ? i : to;
-		}
-		i = (i / BM_BITS + 1) * BM_BITS;
-	}
-	return to;
-}
-
-static uint64_t bm_count_clear(const struct bm_node *n, uint64_t pages)
-{
-	uint64_t clear = 0;
-	for (uint64_t w = 0; w * BM_BITS < pages; w++) {
-		uint32_t v = ~n->map[w];
-		if (pages - w * BM_BITS < BM_BITS)
-			v &= (1u << (pages - w * BM_BITS)) - 1;
-		clear += (uint64_t)__builtin_popcount(v);
-	}
-	return clear;
-}
-
-static void bm_fill(struct bm_node *n, uint64_t from, uint64_t to, bool set)
-{
-	for (uint64_t i = from; i < to;) {
-		uint64_t w = i / BM_BITS, lo = i % BM_BITS;
-		uint64_t hi = MM_MIN((uint64_t)BM_BITS, lo + (to - i));
-		uint32_t mask = (uint32_t)((hi - lo == BM_BITS) ? 0xffffffffu
-								: ((1u << (hi - lo)) - 1) << lo);
-		if (set)
-			n->map[w] |= mask;
-		else
-			n->map[w] &= ~mask;
-		i += hi - lo;
-	}
-}
-
-/* ===================================================================== */
 /* nodes and argument checks                                             */
 /* ===================================================================== */
 
+/* The bootmem node of nid, or NULL. */
 static struct bm_node *bm_node_by_nid(struct mm_bootmem_state *st, int nid)
 {
 	for (uint32_t i = 0; i < st->nr; i++)
@@ -252,6 +197,7 @@ static struct bm_node *bm_node_by_nid(struct mm_bootmem_state *st, int nid)
 	return NULL;
 }
 
+/* The node containing pfn, or NULL. */
 static struct bm_node *bm_node_at(struct mm_bootmem_state *st, mm_pfn_t pfn)
 {
 	for (uint32_t i = 0; i < st->nr; i++)
@@ -260,6 +206,7 @@ static struct bm_node *bm_node_at(struct mm_bootmem_state *st, mm_pfn_t pfn)
 	return NULL;
 }
 
+/* mark_bootmem's walk: true if [start, end) is covered by consecutive nodes. */
 static bool bm_range_covered(struct mm_bootmem_state *st, mm_pfn_t start, mm_pfn_t end)
 {
 	struct bm_node *n = bm_node_at(st, start);
@@ -273,7 +220,9 @@ static bool bm_range_covered(struct mm_bootmem_state *st, mm_pfn_t start, mm_pfn
 	return false;
 }
 
-static bool bm_refuse_after(struct mm_machine *m, const char *fn)
+/* Refuse a bootmem call after a hand-off (free_all_bootmem or
+ * memblock_free_all): AFTER_HANDOFF report naming fn, true if refused. */
+bool mm_bootmem_refuse_after(struct mm_machine *m, const char *fn)
 {
 	if (m->bootmem->handoff == HANDOFF_NONE)
 		return false;
@@ -282,6 +231,7 @@ static bool bm_refuse_after(struct mm_machine *m, const char *fn)
 	return true;
 }
 
+/* Byte range to pfns; false (INVALID_ARG reported) if it wraps. */
 static bool bm_span(struct mm_machine *m, const char *fn, uint64_t addr, uint64_t size)
 {
 	if (addr + size >= addr || size == 0)
@@ -291,8 +241,6 @@ static bool bm_span(struct mm_machine *m, const char *fn, uint64_t addr, uint64_
 		  (unsigned long long)size);
 	return false;
 }
-
-static inline uint64_t pfn_up(uint64_t x) { return (x >> MM_PAGE_SHIFT) + !!(x & (MM_PAGE_SIZE - 1)); }
 
 /* ===================================================================== */
 /* init, free, reserve                                                   */
@@ -309,7 +257,7 @@ int mm_init_bootmem_node(struct mm_machine *m, int nid, mm_pfn_t mapstart_pfn,
 	if (!m)
 		return -EINVAL;
 	st = m->bootmem;
-	if (bm_refuse_after(m, "init_bootmem_node"))
+	if (mm_bootmem_refuse_after(m, "init_bootmem_node"))
 		return -EINVAL;
 	maxpfn = MM_MIN(MM_PFN_DOWN(mm_lowmem_limit(m)), mm_profile_max_pfn(m));
 	if (nid < 0 || nid >= MM_MAX_NODES || bm_node_by_nid(st, nid)) {
@@ -363,6 +311,8 @@ int mm_init_bootmem_node(struct mm_machine *m, int nid, mm_pfn_t mapstart_pfn,
 	return 0;
 }
 
+/* The kernel's __free(sidx, ...) hint update for the part of a range
+ * starting at `start` (its first index in n). */
 static void bm_lower_hint(struct bm_node *n, mm_pfn_t start)
 {
 	uint64_t s = MM_MAX(start, n->min_pfn) - n->min_pfn;
@@ -370,6 +320,7 @@ static void bm_lower_hint(struct bm_node *n, mm_pfn_t start)
 		n->hint_idx = s;
 }
 
+/* __free on the part of [start, end) inside n: lower the hint, clear bits. */
 static void bm_free_part(struct bm_node *n, mm_pfn_t start, mm_pfn_t end)
 {
 	uint64_t s = MM_MAX(start, n->min_pfn) - n->min_pfn;
@@ -381,6 +332,7 @@ static void bm_free_part(struct bm_node *n, mm_pfn_t start, mm_pfn_t end)
 		bm_fill(n, s, e, false);
 }
 
+/* mark_bootmem(reserve): covered range, applies or reports -EBUSY. */
 static int bm_mark(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end, bool reserve, int flags,
 		   struct bm_node *only)
 {
@@ -443,7 +395,7 @@ static int bm_mark(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end, bool rese
 static int bm_call_check(struct mm_machine *m, const char *fn, bool on_node, int nid,
 			 struct bm_node **n)
 {
-	if (bm_refuse_after(m, fn))
+	if (mm_bootmem_refuse_after(m, fn))
 		return -EINVAL;
 	if (on_node && !(*n = bm_node_by_nid(m->bootmem, nid))) {
 		mm_report(m, MM_STAGE_BOOTMEM, MM_REPORT_INVALID_ARG, (uint64_t)nid,
@@ -465,7 +417,7 @@ static int bm_free_common(struct mm_machine *m, int nid, bool on_node, mm_phys_a
 	if (!bm_span(m, fn, addr, size))
 		return -EINVAL;
 	/* inward: partial pages stay reserved */
-	start = pfn_up(addr);
+	start = mm_pfn_up(addr);
 	end = MM_PFN_DOWN(addr + size);
 	if (start >= end)
 		return 0;
@@ -500,7 +452,7 @@ static int bm_reserve_common(struct mm_machine *m, int nid, bool on_node, mm_phy
 		return -EINVAL;
 	/* outward: partial pages are reserved whole */
 	start = MM_PFN_DOWN(addr);
-	end = pfn_up(addr + size);
+	end = mm_pfn_up(addr + size);
 	if (start >= end)
 		return 0;
 	return bm_mark(m, start, end, true, flags, n);
@@ -515,37 +467,6 @@ int mm_reserve_bootmem_node(struct mm_machine *m, int nid, mm_phys_addr_t addr, 
 			    int flags)
 {
 	return bm_reserve_common(m, nid, true, addr, size, flags);
-}
-
-int mm_early_res_to_bootmem(struct mm_machine *m)
-{
-	struct mm_bootmem_state *st;
-	uint32_t count;
-
-	if (!m)
-		return -EINVAL;
-	st = m->bootmem;
-	if (bm_refuse_after(m, "early_res_to_bootmem"))
-		return -EINVAL;
-	count = mm_early_res_count(m);
-	for (uint32_t i = 0; i < st->nr; i++) {
-		struct bm_node *n = &st->nodes[i];
-		uint64_t ns = MM_PFN_PHYS(n->min_pfn), ne = MM_PFN_PHYS(n->low_pfn);
-		for (uint32_t k = 0; k < count; k++) {
-			struct mm_early_res r;
-			uint64_t s, e;
-			if (mm_early_res_get(m, k, &r))
-				continue;
-			s = MM_MAX(ns, r.start);
-			e = MM_MIN(ne, r.end);
-			if (s >= e)
-				continue;
-			/* reserve_bootmem(DEFAULT) of the clipped range: outward,
-			 * and it stays inside n because n is page aligned */
-			bm_fill(n, MM_PFN_DOWN(s) - n->min_pfn, pfn_up(e) - n->min_pfn, true);
-		}
-	}
-	return 0;
 }
 
 /* The bootmem state while its bitmaps exist (before any hand-off), or NULL. */
@@ -621,6 +542,19 @@ int mm_bootmem_node_info(const struct mm_machine *m, int nid, struct mm_bootmem_
 	return -ENOENT;
 }
 
+bool mm_bootmem_node_span(const struct mm_machine *m, uint32_t i, int *nid, mm_pfn_t *min_pfn,
+			  mm_pfn_t *low_pfn)
+{
+	const struct bm_node *n;
+	if (i >= m->bootmem->nr)
+		return false;
+	n = &m->bootmem->nodes[i];
+	*nid = n->nid;
+	*min_pfn = n->min_pfn;
+	*low_pfn = n->low_pfn;
+	return true;
+}
+
 int mm_bootmem_nr_nodes(const struct mm_machine *m)
 {
 	return m ? (int)m->bootmem->nr : -EINVAL;
@@ -635,18 +569,20 @@ bool mm_bootmem_handed_off(const struct mm_machine *m)
 /* allocation                                                            */
 /* ===================================================================== */
 
+/* The first index at or above idx whose pfn is a multiple of step. */
 static uint64_t bm_align_idx(const struct bm_node *n, uint64_t idx, uint64_t step)
 {
 	/* align the physical pfn, not the node-relative index */
 	return mm_round_up(n->min_pfn + idx, step) - n->min_pfn;
 }
 
+/* alloc_bootmem_core on one node; true and *out on success. */
 static bool bm_alloc_core(struct mm_machine *m, struct bm_node *n, uint64_t size,
 			  uint64_t align, uint64_t goal, uint64_t limit, mm_phys_addr_t *out)
 {
 	uint64_t min = n->min_pfn, max = n->low_pfn, step, start, sidx, midx, fallback = 0;
 	uint64_t goal_pfn = goal >> MM_PAGE_SHIFT, limit_pfn = limit >> MM_PAGE_SHIFT;
-	uint64_t pages = pfn_up(size);
+	uint64_t pages = mm_pfn_up(size);
 
 	if (limit_pfn && max > limit_pfn)
 		max = limit_pfn;
@@ -695,16 +631,17 @@ static bool bm_alloc_core(struct mm_machine *m, struct bm_node *n, uint64_t size
 		merge = MM_PFN_DOWN(start_off) < sidx;
 		end_off = start_off + size;
 		n->last_end_off = end_off;
-		n->hint_idx = pfn_up(end_off);
-		MM_BUG_ON(bm_find(n, MM_PFN_DOWN(start_off) + merge, pfn_up(end_off), true) <
-			  pfn_up(end_off));
-		bm_fill(n, MM_PFN_DOWN(start_off) + merge, pfn_up(end_off), true);
+		n->hint_idx = mm_pfn_up(end_off);
+		MM_BUG_ON(bm_find(n, MM_PFN_DOWN(start_off) + merge, mm_pfn_up(end_off), true) <
+			  mm_pfn_up(end_off));
+		bm_fill(n, MM_PFN_DOWN(start_off) + merge, mm_pfn_up(end_off), true);
 		*out = MM_PFN_PHYS(min) + start_off;
 		mm_phys_zero(m, *out, size);
 		return true;
 	}
 }
 
+/* ___alloc_bootmem_nopanic: nodes in order, then goal dropped. */
 static bool bm_alloc_nodes(struct mm_machine *m, uint64_t size, uint64_t align, uint64_t goal,
 			   uint64_t limit, mm_phys_addr_t *out)
 {
@@ -726,10 +663,11 @@ static bool bm_alloc_nodes(struct mm_machine *m, uint64_t size, uint64_t align, 
 	}
 }
 
+/* Argument checks shared by every allocation entry (reports, -EINVAL). */
 static int bm_alloc_check(struct mm_machine *m, const char *fn, uint64_t size, uint64_t align,
 			  uint64_t goal, uint64_t limit, mm_phys_addr_t *out)
 {
-	if (bm_refuse_after(m, fn))
+	if (mm_bootmem_refuse_after(m, fn))
 		return -EINVAL;
 	if (!out) {
 		mm_report(m, MM_STAGE_BOOTMEM, MM_REPORT_INVALID_ARG, 0, "%s: NULL result pointer",
@@ -818,6 +756,8 @@ int mm_alloc_bootmem_node(struct mm_machine *m, int nid, uint64_t size, uint64_t
 /* hand-off                                                              */
 /* ===================================================================== */
 
+/* May [pfn, pfn + 2^order) go to the buddy: pages exist in one zone of one
+ * node, all PageReserved and not free. */
 static bool bm_block_ok(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
 {
 	/* the memmap is walked by the page allocator, one look-up per host
@@ -825,6 +765,7 @@ static bool bm_block_ok(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
 	return mm_page_alloc_handoff_ok(m, pfn, (uint64_t)1 << order);
 }
 
+/* Is pfn clear in some node's bitmap? */
 static bool bm_pfn_free(struct mm_bootmem_state *st, mm_pfn_t pfn)
 {
 	struct bm_node *n = bm_node_at(st, pfn);
@@ -868,6 +809,7 @@ static bool bm_handoff_run(struct mm_machine *m, const struct bm_node *n, uint64
 	return true;
 }
 
+/* free_all_bootmem's walk over one node; apply=false only checks. */
 static bool bm_node_handoff(struct mm_machine *m, struct bm_node *n, bool apply, uint64_t *count)
 {
 	struct mm_bootmem_state *st = m->bootmem;
@@ -899,6 +841,21 @@ static int bm_handoff_refused(struct mm_machine *m, const char *fn)
 	return -EINVAL;
 }
 
+/* The end of bootmem: the hand-off `how` happened, the bitmaps go. */
+static void bm_retire(struct mm_bootmem_state *st, int how)
+{
+	st->handoff = how;
+	for (uint32_t i = 0; i < st->nr; i++) {
+		free(st->nodes[i].map);
+		st->nodes[i].map = NULL;
+	}
+}
+
+void mm_bootmem_retire(struct mm_machine *m)
+{
+	bm_retire(m->bootmem, HANDOFF_MEMBLOCK);
+}
+
 int mm_free_all_bootmem(struct mm_machine *m, uint64_t *count)
 {
 	struct mm_bootmem_state *st;
@@ -908,184 +865,15 @@ int mm_free_all_bootmem(struct mm_machine *m, uint64_t *count)
 	if (!m)
 		return -EINVAL;
 	st = m->bootmem;
-	if (bm_refuse_after(m, "free_all_bootmem"))
+	if (mm_bootmem_refuse_after(m, "free_all_bootmem"))
 		return -EINVAL;
 	for (uint32_t i = 0; i < st->nr; i++)
 		if (!bm_node_handoff(m, &st->nodes[i], false, &total))
 			return bm_handoff_refused(m, "free_all_bootmem");
 	for (uint32_t i = 0; i < st->nr; i++)
 		ok &= bm_node_handoff(m, &st->nodes[i], true, &total);
-	st->handoff = HANDOFF_BOOTMEM;
-	for (uint32_t i = 0; i < st->nr; i++) {
-		free(st->nodes[i].map);
-		st->nodes[i].map = NULL;
-	}
+	bm_retire(st, HANDOFF_BOOTMEM);
 	if (count)
 		*count = total;
 	return ok ? 0 : -EUCLEAN;
-}
-
-static bool bm_release_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end, bool apply,
-			     uint64_t *count)
-{
-	/* maximal aligned blocks up to MAX_ORDER-1, each in one zone; memory
-	 * without a struct page is skipped, a page with one that cannot go
-	 * (not reserved: it would be freed twice; no zone yet) refuses the
-	 * hand-off */
-	return mm_page_alloc_handoff_range(m, start, end, UINT32_MAX, true, apply, count);
-}
-
-static uint64_t bm_end(uint64_t base, uint64_t size)
-{
-	return base + size < base ? UINT64_MAX : base + size;
-}
-
-static bool bm_memblock_walk(struct mm_machine *m, mm_pfn_t lo, mm_pfn_t hi, enum bm_walk mode,
-			     uint64_t *count)
-{
-	const struct mm_memblock *mb = mm_memblock_get(m);
-
-	if (!mb)
-		return true;
-	for (unsigned long i = 0; i < mb->memory.cnt; i++) {
-		const struct mm_memblock_region *r = &mb->memory.regions[i];
-		uint64_t cur = r->base, end = bm_end(r->base, r->size);
-
-		if (!r->size || (r->flags & MM_MEMBLOCK_NOMAP))
-			continue;
-		/* memory minus reserved, one free range at a time */
-		while (cur < end) {
-			uint64_t skip = cur, fend = end;
-			mm_pfn_t s, e;
-			for (unsigned long k = 0; k < mb->reserved.cnt; k++) {
-				const struct mm_memblock_region *q = &mb->reserved.regions[k];
-				uint64_t qe = bm_end(q->base, q->size);
-				if (!q->size)
-					continue;
-				if (q->base <= cur && cur < qe)
-					skip = MM_MAX(skip, qe);
-				else if (q->base > cur && q->base < fend)
-					fend = q->base;
-			}
-			if (skip > cur) {
-				cur = skip;
-				continue;
-			}
-			s = MM_MAX(pfn_up(cur), lo);
-			e = MM_MIN(MM_PFN_DOWN(fend), hi);
-			cur = fend;
-			if (s >= e)
-				continue;
-			if (mode == BM_WALK_HIGH) {
-				*count += mm_page_alloc_free_highmem(m, s, e);
-			} else if (!bm_release_range(m, s, e, mode == BM_WALK_RELEASE, count)) {
-				return false;
-			}
-		}
-	}
-	return true;
-}
-
-int mm_memblock_free_all(struct mm_machine *m, uint64_t *count)
-{
-	uint64_t total = 0;
-	mm_pfn_t lowpfn;
-	bool ok;
-
-	if (!m)
-		return -EINVAL;
-	if (bm_refuse_after(m, "memblock_free_all"))
-		return -EINVAL;
-	lowpfn = MM_MIN(MM_PFN_DOWN(mm_lowmem_limit(m)), mm_profile_max_pfn(m));
-	if (!bm_memblock_walk(m, 0, lowpfn, BM_WALK_CHECK, &total))
-		return bm_handoff_refused(m, "memblock_free_all");
-	ok = bm_memblock_walk(m, 0, lowpfn, BM_WALK_RELEASE, &total);
-	m->bootmem->handoff = HANDOFF_MEMBLOCK;
-	for (uint32_t i = 0; i < m->bootmem->nr; i++) {
-		free(m->bootmem->nodes[i].map);
-		m->bootmem->nodes[i].map = NULL;
-	}
-	if (count)
-		*count = total;
-	return ok ? 0 : -EUCLEAN;
-}
-
-/* 2.6.29: e820 RAM (page-trimmed per entry) minus early_res (outward). */
-static int bm_highpages_e820(struct mm_machine *m, mm_pfn_t lo, mm_pfn_t hi, uint64_t *count)
-{
-	uint32_t nr = mm_e820_nr_entries(m), nres = mm_early_res_count(m), nint = 0;
-	mm_pfn_t (*res)[2] = calloc(nres ? nres : 1, sizeof(*res));
-
-	if (!res)
-		return -ENOMEM;
-	/* the reservations as pfn intervals, sorted by start (insertion sort) */
-	for (uint32_t k = 0; k < nres; k++) {
-		struct mm_early_res r;
-		uint32_t j;
-		if (mm_early_res_get(m, k, &r) || r.start >= r.end)
-			continue;
-		for (j = nint; j && res[j - 1][0] > MM_PFN_DOWN(r.start); j--) {
-			res[j][0] = res[j - 1][0];
-			res[j][1] = res[j - 1][1];
-		}
-		res[j][0] = MM_PFN_DOWN(r.start);
-		res[j][1] = pfn_up(r.end);
-		nint++;
-	}
-	for (uint32_t i = 0; i < nr; i++) {
-		struct mm_e820_entry e;
-		mm_pfn_t pfn, t;
-		uint32_t k = 0;
-		if (mm_e820_get(m, i, &e) || e.type != MM_E820_RAM || !e.size)
-			continue;
-		pfn = MM_MAX(pfn_up(e.addr), lo);
-		t = MM_MIN(MM_PFN_DOWN(bm_end(e.addr, e.size)), hi);
-		while (pfn < t) {
-			mm_pfn_t stop;
-			while (k < nint && res[k][1] <= pfn)
-				k++;
-			/* reservations are sorted by start but may nest: take
-			 * the furthest end among those covering pfn */
-			if (k < nint && res[k][0] <= pfn) {
-				mm_pfn_t skip = pfn;
-				for (uint32_t j = k; j < nint && res[j][0] <= pfn; j++)
-					skip = MM_MAX(skip, res[j][1]);
-				pfn = skip;
-				continue;
-			}
-			/* every earlier reservation ends at or below pfn, so the
-			 * free run lasts until the next one starts */
-			stop = k < nint ? MM_MIN(res[k][0], t) : t;
-			*count += mm_page_alloc_free_highmem(m, pfn, stop);
-			pfn = stop;
-		}
-	}
-	free(res);
-	return 0;
-}
-
-int mm_free_highpages(struct mm_machine *m, uint64_t *count)
-{
-	struct mm_bootmem_state *st;
-	uint64_t total = 0;
-	mm_pfn_t lo, hi;
-
-	if (!m)
-		return -EINVAL;
-	st = m->bootmem;
-	if (st->highmem_done) {
-		mm_report(m, MM_STAGE_BOOTMEM, MM_REPORT_AFTER_HANDOFF, 0,
-			  "free_highpages: highmem already handed to the buddy allocator");
-		return -EINVAL;
-	}
-	lo = MM_MIN(MM_PFN_DOWN(mm_lowmem_limit(m)), mm_profile_max_pfn(m));
-	hi = mm_profile_max_pfn(m);
-	if (m->cfg.era == MM_ERA_MODERN)
-		bm_memblock_walk(m, lo, hi, BM_WALK_HIGH, &total);
-	else if (bm_highpages_e820(m, lo, hi, &total))
-		return -ENOMEM;
-	st->highmem_done = true;
-	if (count)
-		*count = total;
-	return 0;
 }

@@ -44,41 +44,6 @@ struct mm_e820_state {
 	struct mm_e820_entry *out;
 };
 
-/* ---- table of contents ----------------------------------------------- */
-/* life cycle */
-/* Allocate the work block if needed (on the first add, import, sanitize or
- * mem=); false (nothing changed) when out of memory. */
-static bool e820_work(struct mm_e820_state *s);
-/* table helpers */
-/* Append to the working table; false (and a TABLE_FULL report) when full. */
-static bool e820_append(struct mm_machine *m, uint64_t addr, uint64_t size, uint32_t type);
-/* PRAM and SOFT_RESERVED are split at every change point (e820_nomerge). */
-static bool e820_nomerge(uint32_t type);
-/* sanitize */
-/* Sort entry indices by start (by_end false) or end address; merge sort,
- * linear on the already-sorted runs that earlier sanitizes leave. */
-static void idx_sort(const struct mm_e820_entry *t, uint32_t *a, uint32_t *aux, uint32_t n,
-		     bool by_end);
-/* The covering set as a max-heap on type, with lazy removal of ended entries. */
-static void heap_push(struct mm_e820_state *s, uint32_t *n, uint32_t idx);
-static void heap_pop(struct mm_e820_state *s, uint32_t *n);
-/* Numerically largest type among the covering entries (0 = hole). */
-static uint32_t heap_max_type(struct mm_e820_state *s, uint32_t *n);
-/* range update / remove */
-/* Size clamped so start + size never wraps (ULLONG_MAX - start). */
-static uint64_t clamp_size(uint64_t start, uint64_t size);
-/* 2.6.29 and modern remove of one entry; returns bytes removed. */
-static uint64_t remove_one(struct mm_machine *m, uint32_t i, uint64_t start, uint64_t end,
-			   uint64_t size, bool split);
-/* printing */
-/* Append n bytes of text to buf as snprintf would at offset *total (cut at
- * len - 1, NUL-terminated); *total grows by n whatever fits. */
-static void buf_put(char *buf, size_t len, size_t *total, const char *text, size_t n);
-/* 16 lowercase hex digits of v at out (printf's %016llx). */
-static void hex16(char *out, uint64_t v);
-
-/* ---- life cycle ------------------------------------------------------- */
-
 int mm_e820_init(struct mm_machine *m)
 {
 	struct mm_e820_state *s;
@@ -96,6 +61,8 @@ int mm_e820_init(struct mm_machine *m)
 	return 0;
 }
 
+/* Allocate the work block if needed (on the first add, import, sanitize or
+ * mem=); false (nothing changed) when out of memory. */
 static bool e820_work(struct mm_e820_state *s)
 {
 	size_t max = s->max, ent = max * sizeof(struct mm_e820_entry);
@@ -126,6 +93,12 @@ void mm_e820_destroy(struct mm_machine *m)
 	free(m->e820->work);
 	mm_state_free(m, m->e820);
 	m->e820 = NULL;
+}
+
+/* PRAM and SOFT_RESERVED are split at every change point (e820_nomerge). */
+static bool e820_nomerge(uint32_t type)
+{
+	return type == MM_E820_PRAM || type == MM_E820_SOFT_RESERVED;
 }
 
 int mm_e820_verify(struct mm_machine *m)
@@ -159,11 +132,7 @@ int mm_e820_verify(struct mm_machine *m)
 
 /* ---- table helpers ---------------------------------------------------- */
 
-static bool e820_nomerge(uint32_t type)
-{
-	return type == MM_E820_PRAM || type == MM_E820_SOFT_RESERVED;
-}
-
+/* Append to the working table; false (and a TABLE_FULL report) when full. */
 static bool e820_append(struct mm_machine *m, uint64_t addr, uint64_t size, uint32_t type)
 {
 	struct mm_e820_state *s = m->e820;
@@ -233,6 +202,8 @@ int mm_e820_import(struct mm_machine *m, const struct mm_e820_entry *entries, ui
 
 /* ---- sanitize --------------------------------------------------------- */
 
+/* Sort entry indices by start (by_end false) or end address; merge sort,
+ * linear on the already-sorted runs that earlier sanitizes leave. */
 static void idx_sort(const struct mm_e820_entry *t, uint32_t *a, uint32_t *aux, uint32_t n,
 		     bool by_end)
 {
@@ -254,6 +225,7 @@ static void idx_sort(const struct mm_e820_entry *t, uint32_t *a, uint32_t *aux, 
 #undef IDX_KEY
 }
 
+/* The covering set as a max-heap on type, with lazy removal of ended entries. */
 static void heap_push(struct mm_e820_state *s, uint32_t *n, uint32_t idx)
 {
 	uint32_t i = (*n)++;
@@ -288,6 +260,7 @@ static void heap_pop(struct mm_e820_state *s, uint32_t *n)
 		s->heap[i] = last;
 }
 
+/* Numerically largest type among the covering entries (0 = hole). */
 static uint32_t heap_max_type(struct mm_e820_state *s, uint32_t *n)
 {
 	while (*n && s->ended[s->heap[0]])
@@ -377,6 +350,7 @@ int mm_e820_sanitize(struct mm_machine *m)
 
 /* ---- range update / remove --------------------------------------------- */
 
+/* Size clamped so start + size never wraps (ULLONG_MAX - start). */
 static uint64_t clamp_size(uint64_t start, uint64_t size)
 {
 	return size > UINT64_MAX - start ? UINT64_MAX - start : size;
@@ -445,6 +419,7 @@ int mm_e820_range_update(struct mm_machine *m, uint64_t start, uint64_t size,
 	return 0;
 }
 
+/* 2.6.29 and modern remove of one entry; returns bytes removed. */
 static uint64_t remove_one(struct mm_machine *m, uint32_t i, uint64_t start, uint64_t end,
 			   uint64_t size, bool split)
 {
@@ -665,6 +640,8 @@ int mm_e820_type_format(uint32_t type, char *buf, size_t len)
 	return (int)n;
 }
 
+/* Append n bytes of text to buf as snprintf would at offset *total (cut at
+ * len - 1, NUL-terminated); *total grows by n whatever fits. */
 static void buf_put(char *buf, size_t len, size_t *total, const char *text, size_t n)
 {
 	if (*total < len) {
@@ -675,6 +652,7 @@ static void buf_put(char *buf, size_t len, size_t *total, const char *text, size
 	*total += n;
 }
 
+/* 16 lowercase hex digits of v at out (printf's %016llx). */
 static void hex16(char *out, uint64_t v)
 {
 	static const char digits[] = "0123456789abcdef";

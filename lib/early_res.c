@@ -33,22 +33,41 @@ struct mm_early_res_state {
 	struct mm_early_res *res;
 };
 
-/* ---- table of contents ----------------------------------------------- */
+/* ---- table helpers ---------------------------------------------------- */
+
 /* Index of the first entry overlapping [start, end), or nr if none. */
 static uint32_t find_overlapped_early(const struct mm_early_res_state *s, uint64_t start,
-				      uint64_t end);
+				      uint64_t end)
+{
+	uint32_t i;
+
+	for (i = 0; i < s->nr; i++)
+		if (end > s->res[i].start && start < s->res[i].end)
+			break;
+	return i;
+}
+
 /* Remove slot i, moving later slots down (drop_range). */
-static void drop_range(struct mm_early_res_state *s, uint32_t i);
+static void drop_range(struct mm_early_res_state *s, uint32_t i)
+{
+	memmove(&s->res[i], &s->res[i + 1], (s->nr - 1 - i) * sizeof(*s->res));
+	s->nr--;
+	memset(&s->res[s->nr], 0, sizeof(*s->res));
+}
+
 /* Append an entry in the first free slot; caller has checked for room. */
 static void res_append(struct mm_early_res_state *s, uint64_t start, uint64_t end,
-		       const char *name, bool overlap_ok);
-/* The common body of reserve_early and reserve_early_overlap_ok. */
-static int reserve(struct mm_machine *m, uint64_t start, uint64_t end, const char *name,
-		   bool overlap_ok);
-/* Round x up to align (power of two); false if that would pass 2^64. */
-static bool round_up_ok(uint64_t x, uint64_t align, uint64_t *out);
+		       const char *name, bool overlap_ok)
+{
+	struct mm_early_res *r = &s->res[s->nr++];
 
-/* ---- life cycle ------------------------------------------------------- */
+	memset(r, 0, sizeof(*r));
+	r->start = start;
+	r->end = end;
+	r->overlap_ok = overlap_ok;
+	if (name)
+		strncpy(r->name, name, sizeof(r->name) - 1);
+}
 
 int mm_early_res_init(struct mm_machine *m)
 {
@@ -96,39 +115,7 @@ int mm_early_res_verify(struct mm_machine *m)
 	return 0;
 }
 
-/* ---- table helpers ---------------------------------------------------- */
-
-static uint32_t find_overlapped_early(const struct mm_early_res_state *s, uint64_t start,
-				      uint64_t end)
-{
-	uint32_t i;
-
-	for (i = 0; i < s->nr; i++)
-		if (end > s->res[i].start && start < s->res[i].end)
-			break;
-	return i;
-}
-
-static void drop_range(struct mm_early_res_state *s, uint32_t i)
-{
-	memmove(&s->res[i], &s->res[i + 1], (s->nr - 1 - i) * sizeof(*s->res));
-	s->nr--;
-	memset(&s->res[s->nr], 0, sizeof(*s->res));
-}
-
-static void res_append(struct mm_early_res_state *s, uint64_t start, uint64_t end,
-		       const char *name, bool overlap_ok)
-{
-	struct mm_early_res *r = &s->res[s->nr++];
-
-	memset(r, 0, sizeof(*r));
-	r->start = start;
-	r->end = end;
-	r->overlap_ok = overlap_ok;
-	if (name)
-		strncpy(r->name, name, sizeof(r->name) - 1);
-}
-
+/* Round x up to align (power of two); false if that would pass 2^64. */
 static bool round_up_ok(uint64_t x, uint64_t align, uint64_t *out)
 {
 	uint64_t r = (x + (align - 1)) & ~(align - 1);
@@ -141,6 +128,7 @@ static bool round_up_ok(uint64_t x, uint64_t align, uint64_t *out)
 
 /* ---- reserve / free ---------------------------------------------------- */
 
+/* The common body of reserve_early and reserve_early_overlap_ok. */
 static int reserve(struct mm_machine *m, uint64_t start, uint64_t end, const char *name,
 		   bool overlap_ok)
 {
@@ -302,4 +290,39 @@ int mm_early_res_get(const struct mm_machine *m, uint32_t i, struct mm_early_res
 uint32_t mm_early_res_max(const struct mm_machine *m)
 {
 	return m && m->early_res ? m->early_res->max : 0;
+}
+
+/* early_res_to_bootmem (arch/x86/kernel/e820.c of 2.6.29): every early
+ * reservation, clipped to each bootmem node, becomes a reserve_bootmem of
+ * the node (BOOTMEM_DEFAULT: outward to whole pages, which stay inside the
+ * page-aligned node, and overlaps with what is already reserved are fine). */
+int mm_early_res_to_bootmem(struct mm_machine *m)
+{
+	mm_pfn_t min_pfn, low_pfn;
+	uint32_t count;
+	int nid;
+
+	if (!m)
+		return -EINVAL;
+	if (mm_bootmem_refuse_after(m, "early_res_to_bootmem"))
+		return -EINVAL;
+	count = mm_early_res_count(m);
+	for (uint32_t i = 0; mm_bootmem_node_span(m, i, &nid, &min_pfn, &low_pfn); i++) {
+		const uint64_t ns = MM_PFN_PHYS(min_pfn), ne = MM_PFN_PHYS(low_pfn);
+		for (uint32_t k = 0; k < count; k++) {
+			struct mm_early_res r;
+			uint64_t s, e;
+			int ret;
+			if (mm_early_res_get(m, k, &r))
+				continue;
+			s = MM_MAX(ns, r.start);
+			e = MM_MIN(ne, r.end);
+			if (s >= e)
+				continue;
+			ret = mm_reserve_bootmem_node(m, nid, s, e - s, MM_BOOTMEM_DEFAULT);
+			if (NEVER(ret))
+				return ret;
+		}
+	}
+	return 0;
 }

@@ -1,5 +1,10 @@
 /*
- * mmsim cross-stage internals. Never included by props/, fuzz/ or tests/.
+ * mmsim cross-stage internals. Never included by props/, fuzz/ or tests/,
+ * with one stated exception: tests/test_verify.c is white-box, it corrupts
+ * struct mm_page fields (the memmap section below) to prove that each
+ * mm_verify check fires, and says so at its top. tests/layering.sh (ctest
+ * unit.layering) enforces both the rule and that it is the only exception,
+ * and that the core files (machine.c, phys.c, memmap.c) call no stage.
  *
  * Three tiers of names, as mimalloc has them: the public API in
  * include/mmsim/ headers; what one stage file offers the others here, under a
@@ -44,6 +49,13 @@ static inline uint64_t mm_round_up(uint64_t x, uint64_t a)
 	uint64_t r = (x + a - 1) & ~(a - 1);
 	return r < x ? UINT64_MAX & ~(a - 1) : r;
 }
+/* The pfn of the first page boundary at or above byte x (PFN_UP). */
+static inline uint64_t mm_pfn_up(uint64_t x) { return (x >> MM_PAGE_SHIFT) + !!(x & (MM_PAGE_SIZE - 1)); }
+/* base + size, saturating at 2^64 - 1 instead of wrapping. */
+static inline uint64_t mm_range_end(uint64_t base, uint64_t size)
+{
+	return base + size < base ? UINT64_MAX : base + size;
+}
 
 /* ===================================================================== */
 /* "machine.c"                                                            */
@@ -55,6 +67,8 @@ struct mm_meminfo_state;
 struct mm_memblock_state;
 struct mm_bootmem_state;
 struct mm_page_alloc_state;
+struct mm_boot_state;
+struct mm_fault_state;
 struct mm_phys_backing;
 struct mm_memmap;
 
@@ -130,6 +144,8 @@ struct mm_machine {
 	struct mm_memblock_state *memblock;
 	struct mm_bootmem_state *bootmem;
 	struct mm_page_alloc_state *page_alloc;
+	struct mm_boot_state *boot;
+	struct mm_fault_state *fault;
 
 	/* the stages' fixed states, carved by mm_state_zalloc */
 	size_t state_used;
@@ -194,10 +210,9 @@ void mm_phys_zero(struct mm_machine *m, mm_phys_addr_t addr, uint64_t len);
  * unless MM_HARDEN_ASAN_POISON). */
 void mm_phys_poison_frames(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr);
 void mm_phys_unpoison_frames(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr);
-/* Is this frame free in the page allocator (so API access is a UAF)? */
+/* Is this frame free in the page allocator (so API access is a UAF)? Its
+ * struct page's free_mark; false for a frame without one. */
 bool mm_phys_frame_is_free(struct mm_machine *m, mm_pfn_t pfn);
-/* Provided by page_alloc.c: pfn lies inside a free buddy block. */
-bool mm_page_alloc_pfn_is_free(struct mm_machine *m, mm_pfn_t pfn);
 
 /* ===================================================================== */
 /* "memmap.c": the page-frame database (struct page per frame)            */
@@ -228,13 +243,24 @@ struct mm_page {
 	uint32_t private;   /* buddy order while PageBuddy; alloc order while allocated */
 	uint8_t zone;       /* zone index in its node */
 	uint8_t nid;
-	uint16_t pad;
+	uint8_t free_mark;  /* 1 while the buddy allocator holds the frame free */
+	uint8_t pad;
 	struct mm_page *lru_next, *lru_prev; /* free list or slab list links */
 	uint64_t mapping;   /* owner: slab cache id, anon mapping, ... */
 	/* 56 bytes: a 16 GiB machine's memmap is 4M of these, and the hand-off
 	 * touches each one, so every field must earn its place (the kernel
 	 * squeezes struct page into 64 bytes for the same reason). */
 };
+
+/* free_mark: the frame is free in the buddy allocator (any page of a free
+ * block, or a page on a per-CPU list). The core keeps the mark so that
+ * phys.c refuses API access to a free frame (USE_AFTER_FREE) from its own
+ * state, without asking a stage: the buddy allocator marks every page it
+ * frees and unmarks every page it hands out, through these two, in the
+ * loops that already touch each page (mm_page_alloc_verify checks the mark
+ * against the free lists). */
+static inline void mm_page_mark_free(struct mm_page *p) { p->free_mark = 1; }
+static inline void mm_page_mark_used(struct mm_page *p) { p->free_mark = 0; }
 
 /* p, known to the compiler as aligned for struct mm_page (as every page
  * of a memmap array is): the sanitizer builds then fold away the per-access
@@ -291,6 +317,10 @@ MM_STAGE_DECLARE(meminfo)
 MM_STAGE_DECLARE(memblock)
 MM_STAGE_DECLARE(bootmem)
 MM_STAGE_DECLARE(page_alloc)
+MM_STAGE_DECLARE(boot)
+/* fault.c's life cycle is mm_fault_state_*: mm_fault_init is its public
+ * set-up call (the zero page and the fault subsystem, after the hand-off). */
+MM_STAGE_DECLARE(fault_state)
 
 /* ===================================================================== */
 /* "e820.c"                                                               */
@@ -304,18 +334,136 @@ MM_STAGE_DECLARE(page_alloc)
 /* "memblock.c"                                                           */
 /* ===================================================================== */
 
+/* A step over one free range [s, e) of pfns; false stops the walk. */
+typedef bool (*mm_memblock_range_fn)(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e, void *arg);
+/* for_each_free_mem_range as the hand-offs use it: memory (NOMAP regions
+ * left out) minus reserved, each free range trimmed inward to whole pages
+ * and clipped to [lo, hi), in address order, to fn. False when fn stopped
+ * the walk; true (no call) while memblock has no state. */
+bool mm_memblock_free_ranges(struct mm_machine *m, mm_pfn_t lo, mm_pfn_t hi,
+			     mm_memblock_range_fn fn, void *arg);
+
 /* ===================================================================== */
 /* "bootmem.c"                                                            */
 /* ===================================================================== */
 
+/* Refuse a bootmem call after a hand-off (free_all_bootmem or
+ * memblock_free_all): an AFTER_HANDOFF report naming fn; true if refused. */
+bool mm_bootmem_refuse_after(struct mm_machine *m, const char *fn);
+/* memblock_free_all happened: the bitmaps go and bootmem refuses every
+ * later call, as after free_all_bootmem. */
+void mm_bootmem_retire(struct mm_machine *m);
+/* Bootmem node i (0 <= i < mm_bootmem_nr_nodes, address order): its nid and
+ * span [*min_pfn, *low_pfn); false past the last node. */
+bool mm_bootmem_node_span(const struct mm_machine *m, uint32_t i, int *nid, mm_pfn_t *min_pfn,
+			  mm_pfn_t *low_pfn);
+
 /* ===================================================================== */
-/* "page_alloc.c"                                                         */
+/* "page_alloc.c", "mm_init.c", "vmstat.c": the buddy allocator           */
 /* ===================================================================== */
 
-/* Is pfn inside a free buddy block (so an API access to it is a UAF)?
- * False for holes, reserved and allocated pages, and before the zones exist.
- * O(MAX_ORDER) memmap look-ups. */
-bool mm_page_alloc_pfn_is_free(struct mm_machine *m, mm_pfn_t pfn);
+/* Zones, free areas and per-CPU lists, as include/linux/mmzone.h has them:
+ * page_alloc.c runs the allocator on them, mm_init.c sets them up and hands
+ * boot memory over, vmstat.c reads them (views and mm_page_alloc_verify). */
+
+#define MM_PA_ORDER_LIMIT 20 /* free_area slots: config_check caps max_order at 20 */
+
+enum { MM_WMARK_MIN = 0, MM_WMARK_LOW = 1, MM_WMARK_HIGH = 2 };
+
+struct mm_free_area {
+	struct mm_page *head, *tail; /* doubly linked through lru_next/lru_prev */
+	uint64_t nr_free;
+};
+
+/* per_cpu_pages: one list linked like the free lists (list.nr_free is the
+ * kernel's count), hot pages at the head. */
+struct mm_per_cpu_pages {
+	struct mm_free_area list;
+	uint32_t high, batch;
+};
+
+struct mm_zone {
+	struct mm_per_cpu_pages pcp[MM_MAX_CPUS];
+	mm_pfn_t start_pfn, end_pfn; /* span, clipped to the node */
+	uint64_t present;            /* pages of the span with a struct page */
+	uint64_t managed;            /* pages handed over by the boot allocator */
+	uint64_t free;               /* sum of nr_free << order */
+	uint64_t wmark[3];
+	uint64_t lowmem_reserve[MM_NR_ZONES];
+	struct mm_free_area area[MM_PA_ORDER_LIMIT];
+};
+
+/* A zonelist as build_all_zonelists leaves it: node * MM_NR_ZONES + zone. */
+struct mm_zonelist {
+	uint8_t nr;
+	uint8_t ref[MM_MAX_NODES * MM_NR_ZONES];
+};
+
+struct mm_pgdat {
+	bool online;
+	mm_pfn_t start_pfn, end_pfn;
+	struct mm_zone zones[MM_NR_ZONES];
+	/* [highest zone][__GFP_THISNODE], built once the zones are sized */
+	struct mm_zonelist zonelists[MM_NR_ZONES][2];
+};
+
+struct mm_page_alloc_state {
+	uint32_t max_order;  /* MAX_ORDER, exclusive */
+	bool zones_ready;    /* mm_free_area_init done */
+	bool pcp_ready;      /* mm_setup_per_cpu_pageset done */
+	uint64_t min_free_kbytes;
+	mm_pfn_t dma_end, low_pfn;
+	/* MM_MAX_NODES pgdats, allocated by the first node registration: a
+	 * machine that never reaches the buddy stage (the firmware-map and
+	 * memblock harnesses create one per input) does not pay for them.
+	 * Until then it points at mm_init.c's no_nodes, all offline, read-only. */
+	struct mm_pgdat *node;
+};
+
+/* page_zone: the zone a memmap page belongs to (only valid once zones exist). */
+static inline struct mm_zone *mm_page_zone(struct mm_page_alloc_state *st, const struct mm_page *p)
+{
+	return &st->node[p->nid].zones[p->zone];
+}
+
+/* nr_cpu_ids: the CPUs the machine has (cfg.nr_cpus, 0 meaning 1). */
+static inline unsigned mm_nr_cpu_ids(const struct mm_machine *m)
+{
+	return m->cfg.nr_cpus ? m->cfg.nr_cpus : 1;
+}
+
+/* The head of the free buddy block that covers pfn, or NULL: O(MAX_ORDER)
+ * memmap look-ups (inline: the range views call it per page). */
+static inline struct mm_page *mm_free_block_head(struct mm_machine *m, mm_pfn_t pfn)
+{
+	struct mm_page_alloc_state *st = m->page_alloc;
+	for (unsigned o = 0; o < st->max_order; o++) {
+		mm_pfn_t head = pfn & ~(((mm_pfn_t)1 << o) - 1);
+		struct mm_page *p = mm_pfn_to_page(m, head);
+		if (p && (p->flags & MM_PG_BUDDY) && pfn - head < ((mm_pfn_t)1 << p->private))
+			return p;
+	}
+	return NULL;
+}
+
+/* ---- page_alloc.c ---- */
+
+/* Report (BUG) a call made before free_area_init; true when the zones are
+ * missing. fn is the kernel's name of the caller. */
+bool mm_page_alloc_zones_missing(struct mm_machine *m, const char *fn);
+/* __free_one_page: merge pfn's block of order upward and insert the result
+ * on z's free list (z->free counts it). */
+void mm_free_one_page(struct mm_machine *m, struct mm_zone *z, mm_pfn_t pfn, unsigned order);
+/* Mark the 2^order pages from pfn free (flags, references, poisoning, ASan)
+ * and give them to mm_free_one_page, or an order-0 page to the current
+ * CPU's list when via_pcp and the per-CPU lists exist. */
+void mm_free_block(struct mm_machine *m, mm_pfn_t pfn, unsigned order, bool via_pcp);
+/* build_all_zonelists: every node's lists, in node order, populated zones
+ * only (the zones' present pages are fixed once free_area_init is done). */
+void mm_build_all_zonelists(struct mm_page_alloc_state *st);
+
+/* ---- mm_init.c: the hand-off, for the boot allocators ---- */
+
 /* May [pfn, pfn + nr) go to the buddy allocator in one piece: every page
  * exists, is PageReserved and neither free nor allocated, and lies in one
  * zone (the first page's) of one node, after free_area_init. Read-only;
@@ -340,5 +488,62 @@ bool mm_page_alloc_handoff_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t 
  * 0) (a refusal there is reported and the page skipped). Returns the pages
  * released. */
 uint64_t mm_page_alloc_free_highmem(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end);
+
+/* ===================================================================== */
+/* "pgtable.c": page tables as bytes in simulated physical memory         */
+/* ===================================================================== */
+
+/* Internal-only leaf flag: an entry no profile encoding produces. */
+#define MM_PTE_BAD (1u << 31)
+
+const struct mm_pgtable_geometry *mm_pgt_geom(const struct mm_machine *m);
+/* A zeroed, backed table page of 2^order pages from the allocator of the
+ * moment (one fault-injection point). -ENOMEM on failure. */
+int mm_pgt_alloc_page(struct mm_machine *m, unsigned order, mm_pfn_t *pfn);
+void mm_pgt_free_page(struct mm_machine *m, mm_pfn_t pfn, unsigned order);
+/* pgd_alloc (PAE: with its three user PMDs, all or none) / pgd_free (with
+ * them; the PTE tables must be gone already). */
+int mm_pgd_alloc(struct mm_machine *m, mm_pfn_t *pgd);
+void mm_pgd_free(struct mm_machine *m, mm_pfn_t pgd);
+/* Physical address of the entry pointing to va's PTE table. -EFAULT with a
+ * CORRUPTION report if an upper-level (PAE PDPT) entry is bad. */
+int mm_pmd_offset(struct mm_machine *m, mm_pfn_t pgd, uint64_t va, mm_phys_addr_t *pmdp);
+/* 1: *table is the PTE table; 0: none; -1: a bad entry (pmd_bad). */
+int mm_pmd_table(struct mm_machine *m, mm_phys_addr_t pmdp, mm_pfn_t *table);
+/* __pte_alloc: a new zeroed PTE table installed at pmdp. */
+int mm_pte_alloc(struct mm_machine *m, mm_phys_addr_t pmdp, mm_pfn_t *table);
+/* free_pte_range: clear pmdp and free its (empty) table. */
+void mm_pte_free(struct mm_machine *m, mm_phys_addr_t pmdp, mm_pfn_t table);
+mm_phys_addr_t mm_pte_addr(const struct mm_machine *m, mm_pfn_t table, uint64_t va);
+/* Leaf entries: flags MM_PTE_* (0 = empty entry, MM_PTE_BAD for bits no
+ * encoding produces) and the pfn. */
+uint32_t mm_pte_decode(const struct mm_machine *m, uint64_t raw, mm_pfn_t *pfn);
+uint64_t mm_pte_encode(const struct mm_machine *m, mm_pfn_t pfn, uint32_t flags);
+uint32_t mm_pte_get(struct mm_machine *m, mm_phys_addr_t ptep, mm_pfn_t *pfn);
+void mm_pte_set(struct mm_machine *m, mm_phys_addr_t ptep, mm_pfn_t pfn, uint32_t flags);
+uint64_t mm_pgt_read_raw(struct mm_machine *m, mm_phys_addr_t a);
+/* Entry idx of a table page already looked up (NULL frame: all zeros). */
+uint64_t mm_pgt_entry_at(const struct mm_machine *m, const uint8_t *frame, unsigned idx);
+/* Every non-empty entry pointing to a PTE table in user space, in address
+ * order, with one frame look-up per table page: fn(m, arg, va of the span,
+ * the entry's address, 1 and the table's pfn, or -1 for a bad entry (PAE: a
+ * bad PDPT entry, reported once for its 1 GiB)). A non-zero fn return stops
+ * the scan and is returned. fn may clear the entry it is given. */
+typedef int (*mm_pgt_table_fn)(struct mm_machine *m, void *arg, uint64_t va, mm_phys_addr_t pmdp,
+			       int state, mm_pfn_t table);
+int mm_pgt_for_each_table(struct mm_machine *m, mm_pfn_t pgd, mm_pgt_table_fn fn, void *arg);
+void mm_pgt_write_raw(struct mm_machine *m, mm_phys_addr_t a, uint64_t v);
+
+/* ===================================================================== */
+/* "fault.c": processes, VMAs, the anonymous fault path                   */
+/* ===================================================================== */
+
+/* paging_init's zero page (the image's empty_zero_page) for mm_fault_init
+ * to adopt, and the kernel page table new pgds share. */
+void mm_fault_set_boot_zero_page(struct mm_machine *m, mm_pfn_t pfn);
+void mm_pgt_set_swapper(struct mm_machine *m, mm_pfn_t swapper);
+bool mm_pgt_swapper(const struct mm_machine *m, mm_pfn_t *swapper);
+/* Is pfn the zero page (false before mm_fault_init)? */
+bool mm_fault_is_zero_pfn(const struct mm_machine *m, mm_pfn_t pfn);
 
 #endif

@@ -11,14 +11,6 @@
 
 #include "internal.h"
 
-/* ---- table of contents ----------------------------------------------- */
-/* Check a configuration: every field within what the model supports. */
-static int config_check(const struct mm_config *cfg);
-/* Run every stage's init in boot order; undo on failure. */
-static int stages_init(struct mm_machine *m);
-/* Destroy every stage in reverse order (NULL-safe). */
-static void stages_destroy(struct mm_machine *m);
-
 struct stage_ops {
 	const char *name;
 	int (*init)(struct mm_machine *m);
@@ -34,6 +26,8 @@ static const struct stage_ops stage_table[] = {
 	{ "memblock", mm_memblock_init, mm_memblock_destroy, mm_memblock_verify },
 	{ "bootmem", mm_bootmem_init, mm_bootmem_destroy, mm_bootmem_verify },
 	{ "page_alloc", mm_page_alloc_init, mm_page_alloc_destroy, mm_page_alloc_verify },
+	{ "boot", mm_boot_init, mm_boot_destroy, mm_boot_verify },
+	{ "fault", mm_fault_state_init, mm_fault_state_destroy, mm_fault_state_verify },
 };
 
 void mm_config_default(struct mm_config *cfg, enum mm_era era)
@@ -49,6 +43,7 @@ void mm_config_default(struct mm_config *cfg, enum mm_era era)
 				MM_FEAT_REUSE_REFCOUNT | MM_FEAT_FREELIST_SWAB;
 }
 
+/* Check a configuration: every field within what the model supports. */
 static int config_check(const struct mm_config *cfg)
 {
 	if (cfg->era > MM_ERA_MODERN || cfg->profile > MM_PROFILE_ARM)
@@ -74,6 +69,7 @@ static int config_check(const struct mm_config *cfg)
 	return 0;
 }
 
+/* Run every stage's init in boot order; undo on failure. */
 static int stages_init(struct mm_machine *m)
 {
 	for (size_t i = 0; i < MM_ARRAY_SIZE(stage_table); i++) {
@@ -87,6 +83,7 @@ static int stages_init(struct mm_machine *m)
 	return 0;
 }
 
+/* Destroy every stage in reverse order (NULL-safe). */
 static void stages_destroy(struct mm_machine *m)
 {
 	for (size_t i = MM_ARRAY_SIZE(stage_table); i--;)

@@ -1340,3 +1340,94 @@ bool mm_memblock_is_reserved(const struct mm_machine *m, mm_phys_addr_t addr)
 {
 	return m && m->memblock && mb_search(&m->memblock->mb.reserved, addr);
 }
+
+/* ===================================================================== */
+/* memblock_free_all: the free memory to the buddy allocator              */
+/* ===================================================================== */
+
+/* The modern hand-off lives here, as in the kernel's mm/memblock.c: every
+ * free range below max_low_pfn goes to the buddy allocator as maximal
+ * aligned blocks (mm_init.c's walk). Departure: every page is checked
+ * before any is released, and a page that cannot go (no zone yet, not
+ * reserved: it would be freed twice) refuses the whole call with a BUG
+ * report in bootmem's name, which the hand-off also ends. */
+
+bool mm_memblock_free_ranges(struct mm_machine *m, mm_pfn_t lo, mm_pfn_t hi,
+			     mm_memblock_range_fn fn, void *arg)
+{
+	const struct mm_memblock *mb = mm_memblock_get(m);
+
+	if (!mb)
+		return true;
+	for (unsigned long i = 0; i < mb->memory.cnt; i++) {
+		const struct mm_memblock_region *r = &mb->memory.regions[i];
+		uint64_t cur = r->base, end = mm_range_end(r->base, r->size);
+
+		if (!r->size || (r->flags & MM_MEMBLOCK_NOMAP))
+			continue;
+		/* memory minus reserved, one free range at a time */
+		while (cur < end) {
+			uint64_t skip = cur, fend = end;
+			mm_pfn_t s, e;
+			for (unsigned long k = 0; k < mb->reserved.cnt; k++) {
+				const struct mm_memblock_region *q = &mb->reserved.regions[k];
+				uint64_t qe = mm_range_end(q->base, q->size);
+				if (!q->size)
+					continue;
+				if (q->base <= cur && cur < qe)
+					skip = MM_MAX(skip, qe);
+				else if (q->base > cur && q->base < fend)
+					fend = q->base;
+			}
+			if (skip > cur) {
+				cur = skip;
+				continue;
+			}
+			s = MM_MAX(mm_pfn_up(cur), lo);
+			e = MM_MIN(MM_PFN_DOWN(fend), hi);
+			cur = fend;
+			if (s < e && !fn(m, s, e, arg))
+				return false;
+		}
+	}
+	return true;
+}
+
+/* What memblock_free_all does with one free range. */
+struct mb_handoff {
+	bool apply;      /* false: only check that every page may go */
+	uint64_t count;  /* pages released */
+};
+
+static bool mb_handoff_range(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e, void *arg)
+{
+	struct mb_handoff *h = arg;
+	/* maximal aligned blocks up to MAX_ORDER-1, each in one zone; memory
+	 * without a struct page is skipped */
+	return mm_page_alloc_handoff_range(m, s, e, UINT32_MAX, true, h->apply, &h->count);
+}
+
+int mm_memblock_free_all(struct mm_machine *m, uint64_t *count)
+{
+	struct mb_handoff h = { .apply = false };
+	mm_pfn_t lowpfn;
+	bool ok;
+
+	if (!m)
+		return -EINVAL;
+	if (mm_bootmem_refuse_after(m, "memblock_free_all"))
+		return -EINVAL;
+	lowpfn = MM_MIN(MM_PFN_DOWN(mm_lowmem_limit(m)), mm_profile_max_pfn(m));
+	if (!mm_memblock_free_ranges(m, 0, lowpfn, mb_handoff_range, &h)) {
+		mm_report(m, MM_STAGE_BOOTMEM, MM_REPORT_BUG, 0,
+			  "memblock_free_all: a page to release is not a reserved page of a zone "
+			  "(Bad page state)");
+		return -EINVAL;
+	}
+	h.apply = true;
+	ok = mm_memblock_free_ranges(m, 0, lowpfn, mb_handoff_range, &h);
+	mm_bootmem_retire(m);
+	if (count)
+		*count = h.count;
+	return ok ? 0 : -EUCLEAN;
+}

@@ -43,18 +43,6 @@ struct mm_meminfo_state {
 	uint64_t lowmem_end;  /* physical high_memory, after the check */
 };
 
-/* ---- table of contents ----------------------------------------------- */
-/* Insertion sort by start (banks are disjoint: keys are distinct). */
-static void sort_banks(struct mm_meminfo_state *s);
-/* Remove bank i, moving later banks down. */
-static void drop_bank(struct mm_meminfo_state *s, uint32_t i);
-/* Drop bank i with the kernel's "Ignoring RAM" warning (a WARN report). */
-static void ignore_bank(struct mm_machine *m, struct mm_meminfo_state *s, uint32_t i);
-/* vmalloc= handling: 0 is the default, then the kernel's clamps. */
-static uint64_t vmalloc_reserve_clamp(uint64_t reserve);
-
-/* ---- life cycle ------------------------------------------------------- */
-
 int mm_meminfo_init(struct mm_machine *m)
 {
 	struct mm_meminfo_state *s;
@@ -175,6 +163,7 @@ int mm_meminfo_add(struct mm_machine *m, uint64_t start, uint64_t size, int node
 	return 0;
 }
 
+/* Insertion sort by start (banks are disjoint: keys are distinct). */
 static void sort_banks(struct mm_meminfo_state *s)
 {
 	for (uint32_t i = 1; i < s->nr; i++) {
@@ -188,12 +177,14 @@ static void sort_banks(struct mm_meminfo_state *s)
 	}
 }
 
+/* Remove bank i, moving later banks down. */
 static void drop_bank(struct mm_meminfo_state *s, uint32_t i)
 {
 	memmove(&s->bank[i], &s->bank[i + 1], (s->nr - 1 - i) * sizeof(*s->bank));
 	s->nr--;
 }
 
+/* vmalloc= handling: 0 is the default, then the kernel's clamps. */
 static uint64_t vmalloc_reserve_clamp(uint64_t reserve)
 {
 	if (!reserve)

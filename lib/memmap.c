@@ -32,17 +32,6 @@ struct mm_memmap {
 	uint64_t nr_pages;
 };
 
-/* ---- table of contents ----------------------------------------------- */
-/* Index of the first chunk whose end is above pfn (nr_chunks if none). */
-static uint32_t chunk_search(const struct mm_memmap *mm, mm_pfn_t pfn);
-/* Insert a new chunk for [start, end) (uncovered) at index i, its pages
- * linked to node nid and the zones that begin at zone_start[0], [1]. */
-static int chunk_insert(struct mm_memmap *mm, uint32_t i, mm_pfn_t start, mm_pfn_t end,
-			uint8_t nid, const mm_pfn_t zone_start[2]);
-/* Initialise pages[from - start, to - start) as new pages of nid/zone. */
-static void pages_init(struct mm_page *pages, mm_pfn_t start, mm_pfn_t from, mm_pfn_t to,
-			      uint8_t nid, uint8_t zone);
-
 int mm_memmap_init(struct mm_machine *m)
 {
 	m->memmap = mm_state_zalloc(m, sizeof(*m->memmap));
@@ -82,6 +71,7 @@ static void *memmap_array_alloc(size_t bytes)
 	return malloc(bytes);
 }
 
+/* Index of the first chunk whose end is above pfn (nr_chunks if none). */
 static uint32_t chunk_search(const struct mm_memmap *mm, mm_pfn_t pfn)
 {
 	uint32_t lo = 0, hi = mm->nr_chunks;
@@ -95,6 +85,7 @@ static uint32_t chunk_search(const struct mm_memmap *mm, mm_pfn_t pfn)
 	return lo;
 }
 
+/* Initialise pages[from - start, to - start) as new pages of nid/zone. */
 static MM_ARRAY_WALK void pages_init(struct mm_page *pages, mm_pfn_t start, mm_pfn_t from,
 				      mm_pfn_t to, uint8_t nid, uint8_t zone)
 {
@@ -112,12 +103,15 @@ static MM_ARRAY_WALK void pages_init(struct mm_page *pages, mm_pfn_t start, mm_p
 		q->private = 0;
 		q->zone = zone;
 		q->nid = nid;
+		q->free_mark = 0;
 		q->pad = 0;
 		q->lru_next = q->lru_prev = NULL;
 		q->mapping = 0;
 	}
 }
 
+/* Insert a new chunk for [start, end) (uncovered) at index i, its pages
+ * linked to node nid and the zones that begin at zone_start[0], [1]. */
 static int chunk_insert(struct mm_memmap *mm, uint32_t i, mm_pfn_t start, mm_pfn_t end,
 			uint8_t nid, const mm_pfn_t zone_start[2])
 {

@@ -30,16 +30,6 @@ struct mm_phys_backing {
 	struct phys_slot init_slots[PHYS_INIT_SLOTS];
 };
 
-/* ---- table of contents ----------------------------------------------- */
-/* Slot index for pfn: where it is, or the empty slot where it would go. */
-static size_t slot_find(const struct mm_phys_backing *pb, mm_pfn_t pfn);
-/* Double the table; false on host OOM (table unchanged). */
-static bool table_grow(struct mm_phys_backing *pb);
-/* Remove slot i and close the probe gap behind it. */
-static void slot_delete(struct mm_phys_backing *pb, size_t i);
-/* Check a public access range and the frames it covers. */
-static int access_check(struct mm_machine *m, mm_phys_addr_t addr, size_t len, const void *buf);
-
 static inline size_t pfn_hash(mm_pfn_t pfn)
 {
 	return (size_t)((pfn * 0x9e3779b97f4a7c15ull) >> 17);
@@ -75,6 +65,7 @@ void mm_phys_destroy(struct mm_machine *m)
 	m->phys = NULL;
 }
 
+/* Slot index for pfn: where it is, or the empty slot where it would go. */
 static size_t slot_find(const struct mm_phys_backing *pb, mm_pfn_t pfn)
 {
 	size_t mask = pb->cap - 1, i = pfn_hash(pfn) & mask;
@@ -83,6 +74,7 @@ static size_t slot_find(const struct mm_phys_backing *pb, mm_pfn_t pfn)
 	return i;
 }
 
+/* Double the table; false on host OOM (table unchanged). */
 static bool table_grow(struct mm_phys_backing *pb)
 {
 	size_t ncap = pb->cap * 2;
@@ -100,6 +92,7 @@ static bool table_grow(struct mm_phys_backing *pb)
 	return true;
 }
 
+/* Remove slot i and close the probe gap behind it. */
 static void slot_delete(struct mm_phys_backing *pb, size_t i)
 {
 	size_t mask = pb->cap - 1, j = i;
@@ -239,7 +232,8 @@ void mm_phys_unpoison_frames(struct mm_machine *m, mm_pfn_t pfn, uint64_t nr)
 
 bool mm_phys_frame_is_free(struct mm_machine *m, mm_pfn_t pfn)
 {
-	return mm_page_alloc_pfn_is_free(m, pfn);
+	const struct mm_page *p = mm_pfn_to_page(m, pfn);
+	return p && p->free_mark;
 }
 
 uint64_t mm_phys_backed_pages(const struct mm_machine *m)
@@ -247,6 +241,7 @@ uint64_t mm_phys_backed_pages(const struct mm_machine *m)
 	return m && m->phys ? m->phys->count : 0;
 }
 
+/* Check a public access range and the frames it covers. */
 static int access_check(struct mm_machine *m, mm_phys_addr_t addr, size_t len, const void *buf)
 {
 	if (!m || (!buf && len))
@@ -290,12 +285,37 @@ int mm_phys_read(struct mm_machine *m, mm_phys_addr_t addr, void *buf, size_t le
 	return 0;
 }
 
+/* MM_HARDEN_ZERO_PAGE_WP: a write that would reach the zero page is refused
+ * (the kernel maps it read-only everywhere; a stray kernel write to it is the
+ * bug this catches). Without the switch the write lands and mm_verify finds
+ * the zero page no longer zero. */
+static int zero_page_guard(struct mm_machine *m, mm_phys_addr_t addr, size_t len)
+{
+	if (!(m->cfg.hardening & MM_HARDEN_ZERO_PAGE_WP))
+		return 0;
+	for (uint64_t a = addr & MM_PAGE_MASK; a < addr + len; a += MM_PAGE_SIZE) {
+		const struct mm_page *p = mm_pfn_to_page(m, MM_PFN_DOWN(a));
+
+		/* the page flag, not fault.c's state: the core asks no stage */
+		if (p && (p->flags & MM_PG_ZERO)) {
+			mm_report(m, MM_STAGE_FAULT, MM_REPORT_BUG, a, "write to the zero page at %#llx",
+				  (unsigned long long)a);
+			return -EFAULT;
+		}
+		if (a + MM_PAGE_SIZE < a)
+			break;
+	}
+	return 0;
+}
+
 int mm_phys_write(struct mm_machine *m, mm_phys_addr_t addr, const void *buf, size_t len)
 {
 	const uint8_t *in = buf;
 	uint64_t need = 0;
 	int ret = access_check(m, addr, len, buf);
 	if (ret || !len)
+		return ret;
+	if ((ret = zero_page_guard(m, addr, len)))
 		return ret;
 	/* All or nothing: count the new frames first. */
 	for (uint64_t a = addr & MM_PAGE_MASK; a < addr + len; a += MM_PAGE_SIZE) {

@@ -11,6 +11,7 @@ extern const struct props_harness props_harness_e820;
 extern const struct props_harness props_harness_memblock;
 extern const struct props_harness props_harness_bootmem;
 extern const struct props_harness props_harness_page_alloc;
+extern const struct props_harness props_harness_fault;
 
 const struct props_harness *const props_harnesses[] = {
 	&props_harness_machine,
@@ -18,6 +19,7 @@ const struct props_harness *const props_harnesses[] = {
 	&props_harness_e820,
 	&props_harness_memblock,
 	&props_harness_bootmem,
+	&props_harness_fault,
 	NULL,
 };
 

@@ -3,9 +3,11 @@
  * The checker checked: every invariant mm_verify claims (the buddy walk of
  * mm_page_alloc_verify, mm_memmap_verify) fires when one page breaks it.
  *
- * White-box: the machine is built through the public API only, then one
- * field of one struct mm_page (reached through mm_pfn_to_page; the zones and
- * free lists are private to page_alloc.c) is corrupted. Each corruption
+ * White-box: the one file outside lib/ that includes lib/internal.h (which
+ * says so too; tests/layering.sh allows this file and no other). The
+ * machine is built through the public API only, then one field of one
+ * struct mm_page (reached through mm_pfn_to_page; the zones and free lists
+ * are left alone) is corrupted. Each corruption
  * expects mm_verify != 0 with a distinctive part of the expected message,
  * then the page is put back byte for byte and mm_verify must pass again
  * (the checker neither misses the break nor cries wolf after it).
@@ -482,6 +484,29 @@ static void memmap_edge_pfn(void)
 	mm_machine_destroy(m);
 }
 
+/* The core's free mark (what mm_phys_read/write answer USE_AFTER_FREE
+ * from) on every page the buddy allocator holds free and on no other: a
+ * free head or tail losing it, a per-CPU page losing it, a reserved or
+ * allocated page gaining it. */
+static void free_mark_wrong(void)
+{
+	struct mm_machine *m = setup();
+	uint8_t byte;
+	ASSERT_TRUE(m);
+	CORRUPT(m, 0xf08, p->free_mark = 0, "free head pfn 0xf08: free mark 0");
+	CORRUPT(m, 0xf0c, p->free_mark = 0, "free block at 0xf08: pfn 0xf0c free mark 0");
+	CORRUPT(m, 0x100c, p->free_mark = 0, "per-CPU page pfn 0x100c: free mark 0");
+	CORRUPT(m, 0xf80, p->free_mark = 1,
+		"node 0 zone 0: 1 pages outside free blocks carry the free mark, 0 are per-CPU");
+	CORRUPT(m, 0x1001, p->free_mark = 1,
+		"node 0 zone 1: 8 pages outside free blocks carry the free mark, 7 are per-CPU");
+	/* and the mark is what phys.c reads */
+	ASSERT_EQ(mm_phys_read(m, (uint64_t)0xf0c << 12, &byte, 1), -EFAULT);
+	ASSERT_EQ(mm_phys_read(m, (uint64_t)0x100c << 12, &byte, 1), -EFAULT);
+	ASSERT_EQ(mm_phys_read(m, (uint64_t)0x1001 << 12, &byte, 1), 0);
+	mm_machine_destroy(m);
+}
+
 int main(int argc, char **argv)
 {
 	verbose = argc > 1 && !strcmp(argv[1], "-v");
@@ -502,6 +527,7 @@ int main(int argc, char **argv)
 		RUN(pcp_page_state);
 		RUN(broken_back_links);
 		RUN(memmap_edge_pfn);
+		RUN(free_mark_wrong);
 	}
 	return check_summary("test_verify");
 }

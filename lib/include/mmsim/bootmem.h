@@ -1,7 +1,10 @@
 /*
  * The bitmap bootmem allocator of 2.6.27..4.19 (mm/bootmem.c as of 2.6.29)
- * and the hand-offs to the buddy system: free_all_bootmem (2.6.29) and
- * memblock_free_all (modern). One bitmap per node, 1 bit per page, 1 = reserved.
+ * and its hand-off to the buddy system, free_all_bootmem. One bitmap per
+ * node, 1 bit per page, 1 = reserved. The other hand-offs are declared
+ * where the kernel has them: memblock_free_all in mmsim/memblock.h,
+ * early_res_to_bootmem in mmsim/early_res.h, the highmem step in
+ * mmsim/boot.h.
  */
 #ifndef MMSIM_BOOTMEM_H
 #define MMSIM_BOOTMEM_H
@@ -42,16 +45,9 @@ int mm_alloc_bootmem_low(struct mm_machine *m, uint64_t size, uint64_t align, ui
  * limit && goal + size > limit. nopanic=false reports OOM on failure. */
 int mm_alloc_bootmem_limit(struct mm_machine *m, uint64_t size, uint64_t align, uint64_t goal,
 			   uint64_t limit, bool nopanic, mm_phys_addr_t *out);
-/* early_res_to_bootmem: carry every early reservation over (clipped to nodes). */
-int mm_early_res_to_bootmem(struct mm_machine *m);
 /* free_all_bootmem: hand every free page to the buddy system; *count = pages
  * released (may be NULL). Bootmem refuses every call afterwards. */
 int mm_free_all_bootmem(struct mm_machine *m, uint64_t *count);
-/* memblock_free_all (modern): hand memory minus reserved below max_low_pfn. */
-int mm_memblock_free_all(struct mm_machine *m, uint64_t *count);
-/* The arch's highmem step: free every RAM page of the HIGHMEM zones that the
- * boot allocator does not hold reserved (add_highpages / free_highpages). */
-int mm_free_highpages(struct mm_machine *m, uint64_t *count);
 /* Is pfn reserved in its node's bitmap? -ENOENT outside every node,
  * -EINVAL after the hand-off (the bitmaps are gone). */
 int mm_bootmem_page_reserved(const struct mm_machine *m, mm_pfn_t pfn, bool *reserved);
@@ -74,7 +70,8 @@ struct mm_bootmem_node_info {
 /* -ENOENT if nid has no bootmem node. Still answers after the hand-off. */
 int mm_bootmem_node_info(const struct mm_machine *m, int nid, struct mm_bootmem_node_info *out);
 int mm_bootmem_nr_nodes(const struct mm_machine *m);
-/* Has free_all_bootmem or memblock_free_all run? */
+/* Has free_all_bootmem or memblock_free_all run? (memblock_free_all ends
+ * bootmem too: every later bootmem call is refused.) */
 bool mm_bootmem_handed_off(const struct mm_machine *m);
 
 #ifdef __cplusplus

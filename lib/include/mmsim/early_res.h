@@ -43,6 +43,11 @@ uint32_t mm_early_res_count(const struct mm_machine *m);
 int mm_early_res_get(const struct mm_machine *m, uint32_t i, struct mm_early_res *out);
 uint32_t mm_early_res_max(const struct mm_machine *m);
 
+/* early_res_to_bootmem: carry every early reservation over to the bootmem
+ * bitmaps (reserve_bootmem_node, clipped to each node). Refused after the
+ * hand-off, as every bootmem call is. */
+int mm_early_res_to_bootmem(struct mm_machine *m);
+
 #ifdef __cplusplus
 }
 #endif

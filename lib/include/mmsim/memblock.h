@@ -109,6 +109,11 @@ mm_phys_addr_t mm_memblock_end_of_DRAM(const struct mm_machine *m);
 bool mm_memblock_is_memory(const struct mm_machine *m, mm_phys_addr_t addr);
 bool mm_memblock_is_reserved(const struct mm_machine *m, mm_phys_addr_t addr);
 
+/* memblock_free_all (modern): hand memory minus reserved below max_low_pfn
+ * to the buddy allocator; *count = pages released (may be NULL). It ends
+ * bootmem as free_all_bootmem does (mm_bootmem_handed_off). */
+int mm_memblock_free_all(struct mm_machine *m, uint64_t *count);
+
 #ifdef __cplusplus
 }
 #endif

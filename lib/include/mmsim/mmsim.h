@@ -10,5 +10,8 @@
 #include "mmsim/memblock.h"
 #include "mmsim/page_alloc.h"
 #include "mmsim/bootmem.h"
+#include "mmsim/boot.h"
+#include "mmsim/pgtable.h"
+#include "mmsim/fault.h"
 
 #endif

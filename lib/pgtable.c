@@ -1,0 +1,416 @@
+/*
+ * Page tables of every profile, with their entries as bytes in simulated
+ * physical memory (arch/x86/include/asm/pgtable*.h, arch/arm/include/asm/
+ * pgtable-2level*.h, mm/memory.c's __pte_alloc and free_pte_range).
+ *
+ * x86_32: a one-page pgd of 1,024 four-byte entries, each pointing to a PTE
+ * table of 1,024 entries (4 MiB). PAE: a 4-entry PDPT of eight-byte entries
+ * at the start of the pgd page, each pointing to a 512-entry PMD; a process's
+ * three user PMDs are allocated with its pgd (the kernel's preallocate_pmds);
+ * PMD entries point to 512-entry PTE tables (2 MiB). ARM: the 16 KiB first-
+ * level table of 4,096 one-MiB entries (an order-2 allocation); a coarse
+ * entry points to a 256-entry second-level table.
+ *
+ * Departures: each ARM second-level table has a page of its own (the kernel
+ * packs two hardware tables and their Linux shadows in one page, so a page
+ * maps 2 MiB there); ARM leaf entries hold the Linux view of the bits only
+ * (valid, young, dirty, rdonly, user, special, none), not the hardware
+ * entry. Table pages come from the page allocator (GFP_KERNEL | __GFP_ZERO),
+ * lowmem only (no CONFIG_HIGHPTE), and have their host backing created at
+ * allocation, so writing an entry never fails.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+/* ---- table of contents ----------------------------------------------- */
+/* Little-endian entry of size sz at physical address a (zeros if unbacked). */
+static uint64_t ent_read(struct mm_machine *m, mm_phys_addr_t a, unsigned sz);
+static void ent_write(struct mm_machine *m, mm_phys_addr_t a, unsigned sz, uint64_t v);
+/* Is pfn an allocated page, as every table page must be? */
+static bool table_page_ok(struct mm_machine *m, mm_pfn_t pfn);
+/* A pointer entry to a next-level table (pgd/pmd), and back. */
+static uint64_t mk_table_entry(const struct mm_machine *m, mm_pfn_t pfn, bool pdpt);
+static int table_entry_pfn(struct mm_machine *m, uint64_t raw, bool pdpt, mm_pfn_t *pfn);
+
+static const struct mm_pgtable_geometry geom_x86_32 = {
+	.levels = 2, .entry_size = 4, .pte_span_shift = 22, .ptrs_per_pte = 1024,
+	.pgd_pages = 1, .task_size = 0xC0000000ull,
+};
+static const struct mm_pgtable_geometry geom_pae = {
+	.levels = 3, .entry_size = 8, .pte_span_shift = 21, .ptrs_per_pte = 512,
+	.pgd_pages = 1, .task_size = 0xC0000000ull,
+};
+static const struct mm_pgtable_geometry geom_arm = {
+	.levels = 2, .entry_size = 4, .pte_span_shift = 20, .ptrs_per_pte = 256,
+	.pgd_pages = 4, .task_size = 0xBF000000ull,
+};
+
+/* x86 bits (both widths) */
+#define X86_P 0x1u
+#define X86_RW 0x2u
+#define X86_U 0x4u
+#define X86_A 0x20u
+#define X86_D 0x40u
+#define X86_PSE 0x80u
+#define X86_PROTNONE 0x100u
+#define X86_SPECIAL 0x200u
+#define X86_TABLE (X86_P | X86_RW | X86_U | X86_A | X86_D) /* _PAGE_TABLE */
+/* ARM Linux-view leaf bits */
+#define ARM_VALID 0x1u
+#define ARM_YOUNG 0x2u
+#define ARM_DIRTY 0x40u
+#define ARM_RDONLY 0x80u
+#define ARM_USER 0x100u
+#define ARM_SPECIAL 0x400u
+#define ARM_NONE 0x800u
+#define ARM_L1_COARSE 0x1u
+#define ARM_L1_SECTION 0x2u
+
+const struct mm_pgtable_geometry *mm_pgt_geom(const struct mm_machine *m)
+{
+	switch (m->cfg.profile) {
+	case MM_PROFILE_X86_PAE:
+		return &geom_pae;
+	case MM_PROFILE_ARM:
+		return &geom_arm;
+	default:
+		return &geom_x86_32;
+	}
+}
+
+int mm_pgtable_geometry(const struct mm_machine *m, struct mm_pgtable_geometry *out)
+{
+	if (!m || !out)
+		return -EINVAL;
+	*out = *mm_pgt_geom(m);
+	return 0;
+}
+
+/* ---- raw entries -------------------------------------------------------- */
+
+static uint64_t ent_read(struct mm_machine *m, mm_phys_addr_t a, unsigned sz)
+{
+	const uint8_t *f = mm_phys_frame(m, MM_PFN_DOWN(a), false);
+	uint64_t v = 0;
+	if (!f)
+		return 0;
+	f += a & (MM_PAGE_SIZE - 1);
+	for (unsigned i = sz; i--;)
+		v = (v << 8) | f[i];
+	return v;
+}
+
+static void ent_write(struct mm_machine *m, mm_phys_addr_t a, unsigned sz, uint64_t v)
+{
+	uint8_t *f = mm_phys_frame(m, MM_PFN_DOWN(a), true);
+	/* table pages are backed when allocated and never lose it */
+	MM_BUG_ON(!f);
+	f += a & (MM_PAGE_SIZE - 1);
+	for (unsigned i = 0; i < sz; i++, v >>= 8)
+		f[i] = (uint8_t)v;
+}
+
+uint64_t mm_pgt_read_raw(struct mm_machine *m, mm_phys_addr_t a)
+{
+	return ent_read(m, a, mm_pgt_geom(m)->entry_size);
+}
+
+void mm_pgt_write_raw(struct mm_machine *m, mm_phys_addr_t a, uint64_t v)
+{
+	ent_write(m, a, mm_pgt_geom(m)->entry_size, v);
+}
+
+static bool table_page_ok(struct mm_machine *m, mm_pfn_t pfn)
+{
+	const struct mm_page *p = mm_pfn_to_page(m, pfn);
+	return p && (p->flags & (MM_PG_ALLOCATED | MM_PG_RESERVED)) && !(p->flags & MM_PG_ANON) &&
+	       !(p->flags & MM_PG_ZERO);
+}
+
+/* ---- table pages --------------------------------------------------------- */
+
+int mm_pgt_alloc_page(struct mm_machine *m, unsigned order, mm_pfn_t *pfn)
+{
+	int ret = mm_alloc_pages(m, MM_GFP_KERNEL | MM_GFP_ZERO, order, pfn);
+	if (ret)
+		return ret == -EINVAL ? -ENOMEM : ret;
+	for (uint64_t i = 0; i < ((uint64_t)1 << order); i++) {
+		if (!mm_phys_frame(m, *pfn + i, true)) {
+			mm_free_pages(m, *pfn, order);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void mm_pgt_free_page(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
+{
+	/* a table's entries are cleared as they are torn down; the backing goes
+	 * with the zeroing of the next user of the page */
+	mm_free_pages(m, pfn, order);
+}
+
+static uint64_t mk_table_entry(const struct mm_machine *m, mm_pfn_t pfn, bool pdpt)
+{
+	if (m->cfg.profile == MM_PROFILE_ARM)
+		return MM_PFN_PHYS(pfn) | ARM_L1_COARSE;
+	return MM_PFN_PHYS(pfn) | (pdpt ? X86_P : X86_TABLE);
+}
+
+/* 1: a table at *pfn; 0: no table; -1: a bad entry (pmd_bad). */
+static int table_entry_pfn(struct mm_machine *m, uint64_t raw, bool pdpt, mm_pfn_t *pfn)
+{
+	if (!raw)
+		return 0;
+	if (m->cfg.profile == MM_PROFILE_ARM) {
+		if ((raw & 0x3ffu) != ARM_L1_COARSE || (raw & 0xc00u))
+			return -1; /* sections, faults with junk, tables off a page start */
+		*pfn = MM_PFN_DOWN(raw);
+	} else {
+		uint64_t low = raw & 0xfffu, want = pdpt ? X86_P : X86_TABLE;
+		uint64_t pfn_bits = m->cfg.profile == MM_PROFILE_X86_PAE ? 24 : 20;
+		if (low != want || (raw >> 12) >> pfn_bits)
+			return -1;
+		*pfn = raw >> 12;
+	}
+	return table_page_ok(m, *pfn) ? 1 : -1;
+}
+
+/* ---- the top level -------------------------------------------------------- */
+
+int mm_pgd_alloc(struct mm_machine *m, mm_pfn_t *pgd)
+{
+	const struct mm_pgtable_geometry *g = mm_pgt_geom(m);
+	unsigned order = g->pgd_pages == 4 ? 2 : 0;
+	mm_pfn_t swapper;
+	int ret = mm_pgt_alloc_page(m, order, pgd);
+	if (ret)
+		return ret;
+	if (mm_pgt_swapper(m, &swapper)) {
+		/* clone_pgd_range: the kernel's part is shared, entry for entry */
+		const unsigned first = (unsigned)(g->task_size >> (g->levels == 3 ? 30 : g->pte_span_shift));
+		const unsigned last = g->levels == 3 ? 4 : g->pgd_pages * MM_PAGE_SIZE / g->entry_size;
+		for (unsigned i = first; i < last; i++)
+			ent_write(m, MM_PFN_PHYS(*pgd) + (uint64_t)g->entry_size * i, g->entry_size,
+				  ent_read(m, MM_PFN_PHYS(swapper) + (uint64_t)g->entry_size * i,
+					   g->entry_size));
+	}
+	if (g->levels == 3) {
+		/* preallocate_pmds: the user PMDs come with the pgd, all or none */
+		for (unsigned i = 0; i < 3; i++) {
+			mm_pfn_t pmd;
+			ret = mm_pgt_alloc_page(m, 0, &pmd);
+			if (ret) {
+				mm_pgd_free(m, *pgd);
+				return ret;
+			}
+			ent_write(m, MM_PFN_PHYS(*pgd) + 8u * i, 8, mk_table_entry(m, pmd, true));
+		}
+	}
+	return 0;
+}
+
+void mm_pgd_free(struct mm_machine *m, mm_pfn_t pgd)
+{
+	const struct mm_pgtable_geometry *g = mm_pgt_geom(m);
+	if (g->levels == 3) {
+		for (unsigned i = 0; i < 3; i++) {
+			mm_phys_addr_t a = MM_PFN_PHYS(pgd) + 8u * i;
+			mm_pfn_t pmd;
+			if (table_entry_pfn(m, ent_read(m, a, 8), true, &pmd) == 1)
+				mm_pgt_free_page(m, pmd, 0);
+			ent_write(m, a, 8, 0);
+		}
+	}
+	mm_pgt_free_page(m, pgd, g->pgd_pages == 4 ? 2 : 0);
+}
+
+int mm_pmd_offset(struct mm_machine *m, mm_pfn_t pgd, uint64_t va, mm_phys_addr_t *pmdp)
+{
+	const struct mm_pgtable_geometry *g = mm_pgt_geom(m);
+	if (g->levels == 3) {
+		mm_phys_addr_t pdpte = MM_PFN_PHYS(pgd) + 8u * (va >> 30);
+		mm_pfn_t pmd;
+		if (table_entry_pfn(m, ent_read(m, pdpte, 8), true, &pmd) != 1) {
+			mm_report(m, MM_STAGE_PGTABLE, MM_REPORT_CORRUPTION, pdpte,
+				  "bad pgd %016llx", (unsigned long long)ent_read(m, pdpte, 8));
+			return -EFAULT;
+		}
+		*pmdp = MM_PFN_PHYS(pmd) + 8u * ((va >> 21) & 511u);
+		return 0;
+	}
+	*pmdp = MM_PFN_PHYS(pgd) + 4u * (va >> g->pte_span_shift);
+	return 0;
+}
+
+int mm_pmd_table(struct mm_machine *m, mm_phys_addr_t pmdp, mm_pfn_t *table)
+{
+	return table_entry_pfn(m, ent_read(m, pmdp, mm_pgt_geom(m)->entry_size), false, table);
+}
+
+int mm_pte_alloc(struct mm_machine *m, mm_phys_addr_t pmdp, mm_pfn_t *table)
+{
+	int ret = mm_pgt_alloc_page(m, 0, table);
+	if (ret)
+		return ret;
+	ent_write(m, pmdp, mm_pgt_geom(m)->entry_size, mk_table_entry(m, *table, false));
+	return 0;
+}
+
+void mm_pte_free(struct mm_machine *m, mm_phys_addr_t pmdp, mm_pfn_t table)
+{
+	ent_write(m, pmdp, mm_pgt_geom(m)->entry_size, 0);
+	mm_pgt_free_page(m, table, 0);
+}
+
+mm_phys_addr_t mm_pte_addr(const struct mm_machine *m, mm_pfn_t table, uint64_t va)
+{
+	const struct mm_pgtable_geometry *g = mm_pgt_geom(m);
+	return MM_PFN_PHYS(table) + (uint64_t)g->entry_size * ((va >> 12) & (g->ptrs_per_pte - 1));
+}
+
+/* ---- leaf entries ----------------------------------------------------------- */
+
+uint32_t mm_pte_decode(const struct mm_machine *m, uint64_t raw, mm_pfn_t *pfn)
+{
+	uint32_t f = 0;
+	*pfn = raw >> 12;
+	if (!raw)
+		return 0;
+	if (m->cfg.profile == MM_PROFILE_ARM) {
+		uint64_t known = ARM_VALID | ARM_YOUNG | ARM_DIRTY | ARM_RDONLY | ARM_USER |
+				 ARM_SPECIAL | ARM_NONE;
+		f |= (raw & ARM_VALID) ? MM_PTE_PRESENT : 0;
+		f |= (raw & ARM_RDONLY) ? 0 : MM_PTE_RW;
+		f |= (raw & ARM_USER) ? MM_PTE_USER : 0;
+		f |= (raw & ARM_YOUNG) ? MM_PTE_ACCESSED : 0;
+		f |= (raw & ARM_DIRTY) ? MM_PTE_DIRTY : 0;
+		f |= (raw & ARM_SPECIAL) ? MM_PTE_SPECIAL : 0;
+		f |= (raw & ARM_NONE) ? MM_PTE_PROTNONE : 0;
+		if ((raw & 0xfffu & ~known) || (raw >> 32))
+			f |= MM_PTE_BAD;
+	} else {
+		uint64_t known = X86_P | X86_RW | X86_U | X86_A | X86_D | X86_PROTNONE | X86_SPECIAL;
+		unsigned bits = m->cfg.profile == MM_PROFILE_X86_PAE ? 24 : 20;
+		f |= (raw & X86_P) ? MM_PTE_PRESENT : 0;
+		f |= (raw & X86_RW) ? MM_PTE_RW : 0;
+		f |= (raw & X86_U) ? MM_PTE_USER : 0;
+		f |= (raw & X86_A) ? MM_PTE_ACCESSED : 0;
+		f |= (raw & X86_D) ? MM_PTE_DIRTY : 0;
+		f |= (raw & X86_SPECIAL) ? MM_PTE_SPECIAL : 0;
+		f |= (raw & X86_PROTNONE) ? MM_PTE_PROTNONE : 0;
+		if ((raw & 0xfffu & ~known) || ((raw >> 12) >> bits))
+			f |= MM_PTE_BAD;
+	}
+	/* an entry maps a page exactly when present or PROT_NONE, not both */
+	if (!(f & MM_PTE_PRESENT) == !(f & MM_PTE_PROTNONE))
+		f |= MM_PTE_BAD;
+	return f;
+}
+
+uint64_t mm_pte_encode(const struct mm_machine *m, mm_pfn_t pfn, uint32_t f)
+{
+	uint64_t raw = MM_PFN_PHYS(pfn);
+	if (!f)
+		return 0;
+	if (m->cfg.profile == MM_PROFILE_ARM) {
+		raw |= (f & MM_PTE_PRESENT) ? ARM_VALID : 0;
+		raw |= (f & MM_PTE_RW) ? 0 : ARM_RDONLY;
+		raw |= (f & MM_PTE_USER) ? ARM_USER : 0;
+		raw |= (f & MM_PTE_ACCESSED) ? ARM_YOUNG : 0;
+		raw |= (f & MM_PTE_DIRTY) ? ARM_DIRTY : 0;
+		raw |= (f & MM_PTE_SPECIAL) ? ARM_SPECIAL : 0;
+		raw |= (f & MM_PTE_PROTNONE) ? ARM_NONE : 0;
+		return raw;
+	}
+	raw |= (f & MM_PTE_PRESENT) ? X86_P : 0;
+	raw |= (f & MM_PTE_RW) ? X86_RW : 0;
+	raw |= (f & MM_PTE_USER) ? X86_U : 0;
+	raw |= (f & MM_PTE_ACCESSED) ? X86_A : 0;
+	raw |= (f & MM_PTE_DIRTY) ? X86_D : 0;
+	raw |= (f & MM_PTE_SPECIAL) ? X86_SPECIAL : 0;
+	raw |= (f & MM_PTE_PROTNONE) ? X86_PROTNONE : 0;
+	return raw;
+}
+
+uint32_t mm_pte_get(struct mm_machine *m, mm_phys_addr_t ptep, mm_pfn_t *pfn)
+{
+	return mm_pte_decode(m, mm_pgt_read_raw(m, ptep), pfn);
+}
+
+void mm_pte_set(struct mm_machine *m, mm_phys_addr_t ptep, mm_pfn_t pfn, uint32_t flags)
+{
+	mm_pgt_write_raw(m, ptep, mm_pte_encode(m, pfn, flags));
+}
+
+/* ---- whole-table scans ------------------------------------------------------ */
+
+uint64_t mm_pgt_entry_at(const struct mm_machine *m, const uint8_t *frame, unsigned idx)
+{
+	const unsigned sz = mm_pgt_geom(m)->entry_size;
+	uint64_t v = 0;
+	if (!frame)
+		return 0;
+	frame += (size_t)idx * sz;
+	for (unsigned i = sz; i--;)
+		v = (v << 8) | frame[i];
+	return v;
+}
+
+/* The entries of one page of a table level: fn per non-empty entry. */
+static int scan_level_page(struct mm_machine *m, mm_pfn_t pfn, unsigned first, unsigned n,
+			   uint64_t va0, unsigned shift, mm_pgt_table_fn fn, void *arg)
+{
+	const uint8_t *f = mm_phys_frame(m, pfn, false);
+	if (!f)
+		return 0; /* never written: every entry empty */
+	const unsigned esz = mm_pgt_geom(m)->entry_size;
+	for (unsigned i = first; i < first + n; i++) {
+		uint64_t raw = 0;
+		mm_pfn_t table = MM_PFN_NONE;
+		int ret, st;
+		/* most entries are empty: test the bytes as one word first */
+		memcpy(&raw, f + (size_t)i * esz, esz);
+		if (!raw)
+			continue;
+		raw = mm_pgt_entry_at(m, f, i);
+		st = table_entry_pfn(m, raw, false, &table);
+		if ((ret = fn(m, arg, va0 + ((uint64_t)(i - first) << shift),
+			      MM_PFN_PHYS(pfn) + (uint64_t)i * mm_pgt_geom(m)->entry_size, st, table)))
+			return ret;
+	}
+	return 0;
+}
+
+int mm_pgt_for_each_table(struct mm_machine *m, mm_pfn_t pgd, mm_pgt_table_fn fn, void *arg)
+{
+	const struct mm_pgtable_geometry *g = mm_pgt_geom(m);
+	const uint64_t nspans = g->task_size >> g->pte_span_shift;
+	int ret;
+	if (g->levels == 3) {
+		for (unsigned i = 0; i < 3; i++) {
+			mm_phys_addr_t pdpte = MM_PFN_PHYS(pgd) + 8u * i;
+			mm_pfn_t pmd;
+			if (table_entry_pfn(m, ent_read(m, pdpte, 8), true, &pmd) != 1) {
+				if ((ret = fn(m, arg, (uint64_t)i << 30, pdpte, -1, MM_PFN_NONE)))
+					return ret;
+				continue;
+			}
+			if ((ret = scan_level_page(m, pmd, 0, 512, (uint64_t)i << 30, 21, fn, arg)))
+				return ret;
+		}
+		return 0;
+	}
+	/* two levels: the pgd's user entries, page by page (ARM: four pages) */
+	for (uint64_t i = 0; i < nspans;) {
+		const unsigned per_page = MM_PAGE_SIZE / g->entry_size;
+		unsigned page = (unsigned)(i / per_page), first = (unsigned)(i % per_page);
+		unsigned n = (unsigned)MM_MIN((uint64_t)(per_page - first), nspans - i);
+		if ((ret = scan_level_page(m, pgd + page, first, n, i << g->pte_span_shift,
+					   g->pte_span_shift, fn, arg)))
+			return ret;
+		i += n;
+	}
+	return 0;
+}

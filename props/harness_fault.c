@@ -1,0 +1,896 @@
+/*
+ * Harness "fault": processes, anonymous mmap/munmap/mprotect, fork and exit,
+ * user reads and writes of ranges crossing pages and VMAs, pins, and the
+ * write-after-read patterns of the zero page and copy-on-write, under every
+ * profile (x86_32, PAE, ARM), both zero-page settings, both reuse rules and
+ * fault injection at every table and page allocation.
+ *
+ * Set-up is the simple hand-off of the page_alloc harness: one node of 1 MiB
+ * at 16 MiB (all ZONE_NORMAL), every page handed over, watermarks, then
+ * mm_fault_init (the zero page), process 0 with 16 KiB of read-write
+ * anonymous memory at 0x40000000 (MAP_FIXED: four pages, so random
+ * operations meet the same pages often). With boot=arm_2629/arm_modern (ARM
+ * profile) the memory comes from a real ARM boot instead: meminfo, paging_init
+ * in the kernel's order, the era's boot-allocator hand-off; the zero page's
+ * pfn is predicted from that order and checked. The oracle (oracle_fault.c) predicts every
+ * return value, every report, every byte read and the exact number of
+ * simulated pages in use; check() compares, after every operation, every
+ * leaf entry of every process (walk_page_range) with the oracle's map, the
+ * page identity behind each (one pfn per oracle page and back), each page's
+ * mapcount, refcount and whole contents, rss and table counts, the zero
+ * page's contents, and runs mm_verify.
+ *
+ * Operations that could take more simulated pages than the node can give
+ * above its watermarks are skipped (decided from the oracle's state alone),
+ * so -ENOMEM comes only from fault injection and is predicted exactly.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mmsim/mmsim.h"
+#include "oracle_fault.h"
+#include "props.h"
+
+#define NODE_START 0x1000u
+#define NODE_PAGES 0x100u
+#define NODE_ORDER 8 /* the node is handed over as one block */
+#define ARM_PHYS 0x60000000ull /* the ARM boot's one bank: 6 MiB */
+#define ARM_PAGES 0x600u
+#define MAX_NODE_PAGES 0x600u
+#define BUDGET 160u /* pages: below what the node gives above its watermarks */
+#define MAX_LIVE 8u
+#define MAX_PINS 64u
+#define MAX_LEN (2u * 4096u + 0x100u)
+
+struct fpin_rec {
+	uint32_t page; /* oracle page or OF_ZERO */
+	uint64_t pfn;
+};
+
+struct fctx {
+	struct mm_machine *m;
+	struct of o;
+	bool oracle_live;
+	bool zero_wp;
+	uint64_t node_start, node_pages; /* the pfns user pages come from */
+	uint64_t base_free;
+	uint64_t zero_pfn;
+	uint64_t want[MM_REPORT_NR];
+	struct fpin_rec pin[MAX_PINS];
+	uint32_t npins;
+	/* check scratch: oracle page -> pfn, pfn -> oracle page + 1 */
+	uint64_t *page_pfn;
+	uint32_t page_pfn_cap;
+	uint32_t pfn_page[MAX_NODE_PAGES];
+	uint8_t buf[MAX_LEN], want_buf[MAX_LEN];
+};
+
+static const char *const profile_names[] = { "x86_32", "pae", "arm" };
+static const char *const reuse_names[] = { "mapcount", "refcount" };
+static const char *const hint_names[] = { "none", "abs", "after_vma", "before_vma" };
+static const char *const pattern_names[] = { "war", "raw", "fork_parent", "fork_child", "chain",
+					    "pin_fork", "pin_write", "exit_mid" };
+static const char *const boot_names[] = { "none", "arm_2629", "arm_modern" };
+static const char *const bad_names[] = { "read", "write", "mmap", "munmap", "mprotect", "fork",
+					 "exit", "pin", "follow", "counter" };
+
+/* ---- bookkeeping -------------------------------------------------------- */
+
+static int reports_match(struct fctx *c, struct props_result *r)
+{
+	for (int k = 0; k < MM_REPORT_NR; k++) {
+		uint64_t got = mm_report_count_kind(c->m, (enum mm_report_kind)k);
+		if (got != c->want[k]) {
+			const struct mm_report *lr = mm_last_report(c->m);
+			return props_fail(r, "%s reports: library %llu, oracle %llu (last: %s)",
+					  mm_report_kind_name((enum mm_report_kind)k),
+					  (unsigned long long)got, (unsigned long long)c->want[k],
+					  lr ? lr->msg : "none");
+		}
+	}
+	return PROPS_OK;
+}
+
+static int check_ret(struct fctx *c, struct props_result *r, const char *what, int got, int want)
+{
+	props_note(r, "-> %d; ", want);
+	if (got != want)
+		return props_fail(r, "%s: library %d, oracle %d", what, got, want);
+	return reports_match(c, r);
+}
+
+static uint32_t nlive(const struct fctx *c)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < c->o.nproc; i++)
+		n += c->o.proc[i].live;
+	return n;
+}
+
+/* The idx-th live process (modulo), or -1. */
+static int pick_proc(const struct fctx *c, uint64_t idx)
+{
+	uint32_t n = nlive(c), k;
+	if (!n)
+		return -1;
+	k = (uint32_t)(idx % n);
+	for (uint32_t i = 0; i < c->o.nproc; i++)
+		if (c->o.proc[i].live && !k--)
+			return (int)i;
+	return -1;
+}
+
+static const struct of_vma *pick_vma(const struct fctx *c, int pid, uint64_t idx)
+{
+	const struct of_proc *p = &c->o.proc[pid];
+	return p->nvma ? &p->vma[idx % p->nvma] : NULL;
+}
+
+static bool budget_ok(struct fctx *c, struct props_result *r, uint64_t worst)
+{
+	if (c->o.used + worst <= BUDGET)
+		return true;
+	props_note(r, "skipped: %llu pages in use", (unsigned long long)c->o.used);
+	return false;
+}
+
+static void fill(uint8_t *b, size_t n, uint64_t seed)
+{
+	for (size_t i = 0; i < n; i++) {
+		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+		b[i] = (uint8_t)(seed >> 56);
+	}
+}
+
+/* ---- set-up --------------------------------------------------------------- */
+
+/* The ARM boot: one 6 MiB bank at 0x60000000, swapper_pg_dir at +0x4000, a
+ * 1 MiB kernel at +0x8000, paging_init, the era's hand-off. The zero page's
+ * place follows from the order: 2.6.29 takes it from bootmem after the
+ * one-page bitmap (right after the kernel), the vectors page, its table and
+ * the pkmap table; modern memblock gives the same four pages top-down. */
+static int arm_boot(struct fctx *c, struct props_result *r, bool modern, uint64_t *want_zero)
+{
+	struct mm_paging_init_args a = { .kernel_start = ARM_PHYS + 0x8000, .kernel_end = ARM_PHYS + 0x100000,
+					 .swapper_pg_dir = ARM_PHYS + 0x4000, .phys_offset = ARM_PHYS,
+					 .source = modern ? MM_PGT_FROM_MEMBLOCK : MM_PGT_FROM_BOOTMEM };
+	struct mm_paging_info pi;
+	uint64_t count = 0;
+	int ret;
+	c->node_start = ARM_PHYS >> 12;
+	c->node_pages = ARM_PAGES;
+	*want_zero = modern ? c->node_start + ARM_PAGES - 4 : (a.kernel_end >> 12) + 1 + 3;
+	if ((ret = mm_meminfo_add(c->m, ARM_PHYS, (uint64_t)ARM_PAGES << 12, 0)))
+		return props_fail(r, "meminfo_add: %d", ret);
+	if ((ret = mm_paging_init(c->m, &a, &pi)))
+		return props_fail(r, "paging_init: %d", ret);
+	if (pi.zero_pfn != *want_zero)
+		return props_fail(r, "paging_init: zero page pfn %#llx, oracle %#llx",
+				  (unsigned long long)pi.zero_pfn, (unsigned long long)*want_zero);
+	ret = modern ? mm_memblock_free_all(c->m, &count) : mm_free_all_bootmem(c->m, &count);
+	if (ret)
+		return props_fail(r, "boot allocator hand-off: %d", ret);
+	return PROPS_OK;
+}
+
+static int f_setup(void *ctx, const struct props_op *cfg, struct props_result *r)
+{
+	struct fctx *c = ctx;
+	struct mm_config mc;
+	mm_pfn_t zp;
+	uint64_t want_zero = 0;
+	int ret;
+	const unsigned profile = (unsigned)cfg->v[0];
+	const bool zero = cfg->v[1] != 0, refc = cfg->v[2] != 0;
+	const bool boot = profile == 2 && cfg->v[7] != 0;
+
+	mm_config_default(&mc, cfg->v[7] == 1 ? MM_ERA_2_6_29 : MM_ERA_MODERN);
+	mc.profile = profile == 1 ? MM_PROFILE_X86_PAE : profile == 2 ? MM_PROFILE_ARM : MM_PROFILE_X86_32;
+	mc.features &= ~(uint32_t)(MM_FEAT_ZERO_PAGE | MM_FEAT_REUSE_REFCOUNT);
+	mc.features |= (zero ? MM_FEAT_ZERO_PAGE : 0) | (refc ? MM_FEAT_REUSE_REFCOUNT : 0);
+	c->zero_wp = cfg->v[5] != 0;
+	mc.hardening = c->zero_wp ? MM_HARDEN_ZERO_PAGE_WP : 0;
+	mc.seed = cfg->v[6];
+	if (boot)
+		mc.lowmem_limit = ARM_PHYS + ((uint64_t)ARM_PAGES << 12);
+	if ((ret = mm_machine_create(&mc, &c->m)))
+		return props_fail(r, "mm_machine_create: %d", ret);
+	c->node_start = NODE_START;
+	c->node_pages = NODE_PAGES;
+	if (boot) {
+		if (arm_boot(c, r, cfg->v[7] == 2, &want_zero))
+			return PROPS_FAIL;
+	} else {
+		if ((ret = mm_node_add(c->m, 0, NODE_START, NODE_START + NODE_PAGES)) ||
+		    (ret = mm_free_area_init(c->m)))
+			return props_fail(r, "node set-up: %d", ret);
+		for (uint64_t pfn = NODE_START; pfn < NODE_START + NODE_PAGES; pfn += 1u << NODE_ORDER)
+			if ((ret = mm_free_pages_bootmem(c->m, pfn, NODE_ORDER)))
+				return props_fail(r, "mm_free_pages_bootmem(%#llx): %d",
+						  (unsigned long long)pfn, ret);
+	}
+	if ((ret = mm_setup_per_zone_wmarks(c->m)) || (ret = mm_fault_init(c->m)) ||
+	    (ret = mm_zero_page_pfn(c->m, &zp)))
+		return props_fail(r, "wmarks / fault_init: %d", ret);
+	if (boot && zp != want_zero)
+		return props_fail(r, "fault_init: zero page pfn %#llx, paging_init's %#llx",
+				  (unsigned long long)zp, (unsigned long long)want_zero);
+	c->zero_pfn = zp;
+	c->base_free = mm_nr_free_pages(c->m);
+	of_init(&c->o, profile, zero, refc);
+	c->oracle_live = true;
+	{
+		/* every input starts with process 0 and 16 KiB of read-write
+		 * anonymous memory at 1 GiB, so random operations meet a mapping */
+		uint32_t lid = 0, oid = 0;
+		uint64_t la = 0, oa = 0;
+		int want = of_mm_alloc(&c->o, &oid);
+		if ((ret = mm_mm_alloc(c->m, &lid)) != want || lid != oid)
+			return props_fail(r, "mm_alloc at set-up: library %d, oracle %d", ret, want);
+		want = of_mmap(&c->o, 0, 0x40000000, 0x4000, MM_PROT_READ | MM_PROT_WRITE, true, &oa);
+		ret = mm_do_mmap(c->m, 0, 0x40000000, 0x4000, MM_PROT_READ | MM_PROT_WRITE, MM_MAP_FIXED,
+				 &la);
+		if (ret != want || la != oa)
+			return props_fail(r, "mmap at set-up: library %d at %#llx, oracle %d at %#llx", ret,
+					  (unsigned long long)la, want, (unsigned long long)oa);
+	}
+	/* armed after set-up, so the countdown starts at the first operation */
+	mm_fault_inject_set(c->m, cfg->v[3] != 0, cfg->v[3] ? (uint32_t)cfg->v[3] - 1 : 0,
+			    (uint32_t)cfg->v[4]);
+	of_fault_set(&c->o, cfg->v[3] != 0, cfg->v[3] ? (uint32_t)cfg->v[3] - 1 : 0, (uint32_t)cfg->v[4]);
+	return reports_match(c, r);
+}
+
+static void f_teardown(void *ctx)
+{
+	struct fctx *c = ctx;
+	mm_machine_destroy(c->m);
+	if (c->oracle_live)
+		of_free(&c->o);
+	free(c->page_pfn);
+}
+
+#define STEP_PROLOGUE                                                                  \
+	struct fctx *c = ctx;                                                          \
+	mm_set_op_index(c->m, r->op_index)
+
+/* ---- processes --------------------------------------------------------------- */
+
+static int st_create(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	uint32_t oid = 0, lid = 0;
+	int want, got;
+	STEP_PROLOGUE;
+	(void)op;
+	if (nlive(c) >= MAX_LIVE || !budget_ok(c, r, 4))
+		return PROPS_OK;
+	want = of_mm_alloc(&c->o, &oid);
+	got = mm_mm_alloc(c->m, &lid);
+	if (check_ret(c, r, "mm_alloc", got, want))
+		return PROPS_FAIL;
+	if (!want)
+		PROPS_CHECK_EQ(r, "mm_alloc id", lid, oid);
+	return PROPS_OK;
+}
+
+/* fork of pid: 1 with *child when done, 0 when skipped or failed as
+ * predicted, PROPS_FAIL (as -1) on a divergence. */
+static int do_fork(struct fctx *c, struct props_result *r, int pid, uint32_t *child)
+{
+	uint32_t oid = 0, lid = 0;
+	int want, got;
+	if (nlive(c) >= MAX_LIVE || !budget_ok(c, r, 4 + c->o.proc[pid].ntables))
+		return 0;
+	props_note(r, "fork %d ", pid);
+	want = of_fork(&c->o, (uint32_t)pid, &oid);
+	got = mm_dup_mm(c->m, (uint32_t)pid, &lid);
+	if (check_ret(c, r, "dup_mm", got, want))
+		return -1;
+	if (want)
+		return 0;
+	if (lid != oid) {
+		props_fail(r, "dup_mm child id: library %u, oracle %u", lid, oid);
+		return -1;
+	}
+	*child = oid;
+	return 1;
+}
+
+static int st_fork(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	uint32_t child;
+	int pid;
+	STEP_PROLOGUE;
+	if ((pid = pick_proc(c, op->v[0])) < 0)
+		return PROPS_OK;
+	return do_fork(c, r, pid, &child) < 0 ? PROPS_FAIL : PROPS_OK;
+}
+
+static int st_exit(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	int pid;
+	STEP_PROLOGUE;
+	if ((pid = pick_proc(c, op->v[0])) < 0)
+		return PROPS_OK;
+	props_note(r, "pid %d ", pid);
+	return check_ret(c, r, "mmput", mm_mmput(c->m, (uint32_t)pid), of_exit(&c->o, (uint32_t)pid));
+}
+
+/* ---- mappings ------------------------------------------------------------------ */
+
+static int st_mmap(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	const struct of_vma *v;
+	uint64_t hint = op->v[2], len, oaddr = 0, laddr = 0;
+	/* relative hints: a VMA's edge plus (addr mod 9) - 4 pages */
+	int64_t delta = (int64_t)(op->v[2] % 9) - 4;
+	int pid, want, got;
+	STEP_PROLOGUE;
+	if ((pid = pick_proc(c, op->v[0])) < 0)
+		return PROPS_OK;
+	len = op->v[4] * 4096 - (op->v[4] && op->v[7] == 3 ? 0x7ff : 0);
+	v = pick_vma(c, pid, op->v[3]);
+	if (op->v[1] == 0)
+		hint = 0;
+	else if (op->v[1] == 2 && v)
+		hint = v->end + (uint64_t)(delta * 4096);
+	else if (op->v[1] == 3 && v)
+		hint = v->start - len + (uint64_t)(delta * 4096);
+	props_note(r, "pid %d hint %#llx len %#llx ", pid, (unsigned long long)hint,
+		   (unsigned long long)len);
+	want = of_mmap(&c->o, (uint32_t)pid, hint, len, (uint32_t)op->v[5], op->v[6] != 0, &oaddr);
+	got = mm_do_mmap(c->m, (uint32_t)pid, hint, len, (uint32_t)op->v[5],
+			 op->v[6] ? MM_MAP_FIXED : 0, &laddr);
+	if (check_ret(c, r, "do_mmap", got, want))
+		return PROPS_FAIL;
+	if (!want) {
+		props_note(r, "at %#llx", (unsigned long long)oaddr);
+		PROPS_CHECK_EQ(r, "do_mmap address", laddr, oaddr);
+	}
+	return PROPS_OK;
+}
+
+/* A range relative to a VMA: start off pages from its start (from one page
+ * before it), npages long, plus an unalignment. */
+static void vma_range(const struct fctx *c, int pid, const struct props_op *op, uint64_t *addr,
+		      uint64_t *len)
+{
+	const struct of_vma *v = pick_vma(c, pid, op->v[1]);
+	uint64_t start = v ? v->start : OF_MIN_ADDR, pages = v ? (v->end - v->start) / 4096 : 1;
+	*addr = start - 4096 + (op->v[2] % (pages + 2)) * 4096 + (op->v[4] == 3 ? 0x800 : 0);
+	*len = op->v[3] * 4096;
+}
+
+static int st_munmap(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	uint64_t addr, len;
+	int pid;
+	STEP_PROLOGUE;
+	if ((pid = pick_proc(c, op->v[0])) < 0)
+		return PROPS_OK;
+	vma_range(c, pid, op, &addr, &len);
+	props_note(r, "pid %d [%#llx +%#llx) ", pid, (unsigned long long)addr, (unsigned long long)len);
+	return check_ret(c, r, "do_munmap", mm_do_munmap(c->m, (uint32_t)pid, addr, len),
+			 of_munmap(&c->o, (uint32_t)pid, addr, len));
+}
+
+static int st_mprotect(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	uint64_t addr, len;
+	int pid, want;
+	STEP_PROLOGUE;
+	if ((pid = pick_proc(c, op->v[0])) < 0)
+		return PROPS_OK;
+	vma_range(c, pid, op, &addr, &len);
+	props_note(r, "pid %d [%#llx +%#llx) ", pid, (unsigned long long)addr, (unsigned long long)len);
+	want = of_mprotect(&c->o, (uint32_t)pid, addr, len, (uint32_t)op->v[5]);
+	return check_ret(c, r, "mprotect", mm_mprotect(c->m, (uint32_t)pid, addr, len, (uint32_t)op->v[5]),
+			 want);
+}
+
+/* ---- accesses ---------------------------------------------------------------------- */
+
+static int do_access(struct fctx *c, struct props_result *r, int pid, uint64_t addr, size_t len,
+		     bool write, uint64_t seed)
+{
+	int want, got;
+	if (!budget_ok(c, r, 2 * (len / 4096 + 2) + 3))
+		return PROPS_OK;
+	props_note(r, "pid %d [%#llx +%#zx) ", pid, (unsigned long long)addr, len);
+	if (write) {
+		fill(c->buf, len, seed);
+		want = of_write(&c->o, (uint32_t)pid, addr, c->buf, len);
+		got = mm_user_write(c->m, (uint32_t)pid, addr, c->buf, len);
+		return check_ret(c, r, "user_write", got, want);
+	}
+	want = of_read(&c->o, (uint32_t)pid, addr, c->want_buf, len);
+	memset(c->buf, 0xa5, len);
+	got = mm_user_read(c->m, (uint32_t)pid, addr, c->buf, len);
+	if (check_ret(c, r, "user_read", got, want))
+		return PROPS_FAIL;
+	if (!want && memcmp(c->buf, c->want_buf, len)) {
+		size_t i = 0;
+		while (c->buf[i] == c->want_buf[i])
+			i++;
+		return props_fail(r, "user_read at %#llx: byte %zu library %#x, oracle %#x",
+				  (unsigned long long)addr, i, c->buf[i], c->want_buf[i]);
+	}
+	return PROPS_OK;
+}
+
+static int st_access(void *ctx, const struct props_op *op, struct props_result *r, bool write)
+{
+	const struct of_vma *v;
+	uint64_t span, addr;
+	int pid;
+	STEP_PROLOGUE;
+	if ((pid = pick_proc(c, op->v[0])) < 0)
+		return PROPS_OK;
+	v = pick_vma(c, pid, op->v[1]);
+	span = v ? v->end - v->start + 8192 : 8192;
+	addr = (v ? v->start : OF_MIN_ADDR) - 4096 + op->v[2] % span;
+	return do_access(c, r, pid, addr, (size_t)op->v[3], write, op->v[4]);
+}
+
+static int st_read(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	return st_access(ctx, op, r, false);
+}
+
+static int st_write(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	return st_access(ctx, op, r, true);
+}
+
+/* An access at any address (user-space edges, no VMA, wrap). */
+static int st_access_abs(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	int pid;
+	STEP_PROLOGUE;
+	if ((pid = pick_proc(c, op->v[0])) < 0)
+		return PROPS_OK;
+	return do_access(c, r, pid, op->v[1], (size_t)op->v[2], op->v[3] != 0, op->v[1]);
+}
+
+/* The sparse array: one byte every 2^stride pages of a VMA, count times. */
+static int st_read_stride(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	const struct of_vma *v;
+	int pid;
+	STEP_PROLOGUE;
+	if ((pid = pick_proc(c, op->v[0])) < 0 || !(v = pick_vma(c, pid, op->v[1])))
+		return PROPS_OK;
+	for (uint64_t i = 0; i < op->v[3]; i++) {
+		uint64_t a = v->start + (i << (12 + op->v[2]));
+		if (a >= v->end || do_access(c, r, pid, a, 1, false, 0))
+			break;
+		r->note[0] = '\0';
+	}
+	return r->msg[0] ? PROPS_FAIL : PROPS_OK;
+}
+
+/* ---- pins ------------------------------------------------------------------------ */
+
+static int do_pin(struct fctx *c, struct props_result *r, int pid, uint64_t addr, bool write)
+{
+	uint32_t page = 0;
+	mm_pfn_t pfn = 0;
+	int want, got;
+	if (c->npins >= MAX_PINS || !budget_ok(c, r, 3))
+		return PROPS_OK;
+	props_note(r, "pin %d %#llx ", pid, (unsigned long long)addr);
+	want = of_pin(&c->o, (uint32_t)pid, addr, write, &page);
+	got = mm_get_user_pages(c->m, (uint32_t)pid, addr, write, &pfn);
+	if (check_ret(c, r, "get_user_pages", got, want))
+		return PROPS_FAIL;
+	if (want)
+		return PROPS_OK;
+	if ((page == OF_ZERO) != (pfn == c->zero_pfn))
+		return props_fail(r, "get_user_pages: library pfn %#llx, oracle %s", (unsigned long long)pfn,
+				  page == OF_ZERO ? "the zero page" : "a private page");
+	c->pin[c->npins++] = (struct fpin_rec){ page, pfn };
+	return PROPS_OK;
+}
+
+static int st_pin(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	const struct of_vma *v;
+	uint64_t addr;
+	int pid;
+	STEP_PROLOGUE;
+	if ((pid = pick_proc(c, op->v[0])) < 0)
+		return PROPS_OK;
+	v = pick_vma(c, pid, op->v[1]);
+	addr = v ? v->start + (op->v[2] % ((v->end - v->start) / 4096)) * 4096 : OF_MIN_ADDR;
+	return do_pin(c, r, pid, addr, op->v[3] != 0);
+}
+
+/* The design's write-after-read patterns on one page of a VMA, each step
+ * checked as it goes (the full check follows the whole op):
+ *   war: read, write          raw: write, read
+ *   fork_parent: write, fork, write in the parent, read in the child
+ *   fork_child: write, fork, write in the child, read in the parent
+ *   chain: write, fork, fork the child, write in the grandchild, the child,
+ *          the parent, read each
+ *   pin_fork: write, pin (read), fork, write in the parent, then the child
+ *   pin_write: read, pin (read), write, pin (write), write
+ *   exit_mid: write, fork, fork, exit the middle one, write in the others */
+enum { PAT_WAR, PAT_RAW, PAT_FORK_PARENT, PAT_FORK_CHILD, PAT_CHAIN, PAT_PIN_FORK, PAT_PIN_WRITE,
+       PAT_EXIT_MID, PAT_NR };
+
+static int st_pattern(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	const struct of_vma *v;
+	uint64_t a, seed = op->v[4];
+	uint32_t k1 = 0, k2 = 0;
+	int pid, f;
+	STEP_PROLOGUE;
+	if ((pid = pick_proc(c, op->v[0])) < 0 || !(v = pick_vma(c, pid, op->v[1])))
+		return PROPS_OK;
+	a = v->start + (op->v[2] % ((v->end - v->start) / 4096)) * 4096 + (seed & 0xff);
+#define ACC(p, w) do { if (do_access(c, r, (int)(p), a, 8, (w), seed++)) return PROPS_FAIL; } while (0)
+#define FORK(p, out) ((f = do_fork(c, r, (int)(p), (out))) < 0 ? -1 : f)
+	switch (op->v[3] % PAT_NR) {
+	case PAT_WAR: ACC(pid, false); ACC(pid, true); break;
+	case PAT_RAW: ACC(pid, true); ACC(pid, false); break;
+	case PAT_FORK_PARENT:
+	case PAT_FORK_CHILD:
+		ACC(pid, true);
+		if ((f = FORK(pid, &k1)) <= 0)
+			return f < 0 ? PROPS_FAIL : PROPS_OK;
+		ACC(op->v[3] % PAT_NR == PAT_FORK_PARENT ? (uint32_t)pid : k1, true);
+		ACC(op->v[3] % PAT_NR == PAT_FORK_PARENT ? k1 : (uint32_t)pid, false);
+		break;
+	case PAT_CHAIN:
+		ACC(pid, true);
+		if ((f = FORK(pid, &k1)) <= 0 || (f = FORK(k1, &k2)) <= 0)
+			return f < 0 ? PROPS_FAIL : PROPS_OK;
+		ACC(k2, true); ACC(k1, true); ACC(pid, true);
+		ACC(k2, false); ACC(k1, false); ACC(pid, false);
+		break;
+	case PAT_PIN_FORK:
+		ACC(pid, true);
+		if (do_pin(c, r, pid, a & ~0xfffull, false))
+			return PROPS_FAIL;
+		if ((f = FORK(pid, &k1)) <= 0)
+			return f < 0 ? PROPS_FAIL : PROPS_OK;
+		ACC(pid, true); ACC(k1, true);
+		break;
+	case PAT_PIN_WRITE:
+		ACC(pid, false);
+		if (do_pin(c, r, pid, a & ~0xfffull, false))
+			return PROPS_FAIL;
+		ACC(pid, true);
+		if (do_pin(c, r, pid, a & ~0xfffull, true))
+			return PROPS_FAIL;
+		ACC(pid, true);
+		break;
+	default: /* PAT_EXIT_MID */
+		ACC(pid, true);
+		if ((f = FORK(pid, &k1)) <= 0 || (f = FORK(pid, &k2)) <= 0)
+			return f < 0 ? PROPS_FAIL : PROPS_OK;
+		if (check_ret(c, r, "mmput", mm_mmput(c->m, k1), of_exit(&c->o, k1)))
+			return PROPS_FAIL;
+		ACC(pid, true); ACC(k2, true); ACC(pid, false);
+		break;
+	}
+#undef ACC
+#undef FORK
+	return PROPS_OK;
+}
+
+static int st_unpin(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	struct fpin_rec p;
+	uint32_t i;
+	STEP_PROLOGUE;
+	if (!c->npins)
+		return PROPS_OK;
+	i = (uint32_t)(op->v[0] % c->npins);
+	p = c->pin[i];
+	c->pin[i] = c->pin[--c->npins];
+	of_unpin(&c->o, p.page);
+	return check_ret(c, r, "unpin_user_page", mm_unpin_user_page(c->m, p.pfn), 0);
+}
+
+static uint64_t c_node_start(void *ctx)
+{
+	return ((const struct fctx *)ctx)->node_start;
+}
+
+/* Misuse: unpin of a pfn the harness holds no pin on. */
+static int st_unpin_raw(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	const uint64_t pfn = c_node_start(ctx) - 8 + op->v[0];
+	int want = -EINVAL;
+	STEP_PROLOGUE;
+	for (uint32_t i = 0; i < c->npins; i++)
+		if (c->pin[i].pfn == pfn)
+			return PROPS_OK; /* a real pin: st_unpin's business */
+	if (pfn == c->zero_pfn)
+		want = 0;
+	else
+		c->want[MM_REPORT_BAD_PAGE]++;
+	return check_ret(c, r, "unpin_user_page(raw)", mm_unpin_user_page(c->m, pfn), want);
+}
+
+/* Misuse: a kernel write into the zero page (refused with the switch on;
+ * without it the write would land and mm_verify would abort, so it is only
+ * drawn with the switch). */
+static int st_zero_write(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	uint8_t b = (uint8_t)(op->v[1] | 1);
+	STEP_PROLOGUE;
+	if (!c->zero_wp)
+		return PROPS_OK;
+	c->want[MM_REPORT_BUG]++;
+	return check_ret(c, r, "phys_write(zero page)",
+			 mm_phys_write(c->m, c->zero_pfn * 4096 + op->v[0], &b, 1), -EFAULT);
+}
+
+/* An exited process (sel 0, if any) or an id never given out. */
+static uint32_t c_dead_or_new(void *ctx, uint64_t sel)
+{
+	const struct fctx *c = ctx;
+	for (uint32_t i = 0; !sel && i < c->o.nproc; i++)
+		if (!c->o.proc[i].live)
+			return i;
+	return c->o.nproc + (uint32_t)sel;
+}
+
+/* Misuse: every process call with an id that names no live process (an
+ * exited one, or one never created): -EINVAL and an INVALID_ARG report. */
+static int st_bad_id(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	uint32_t id = c_dead_or_new(ctx, op->v[1]), out32;
+	uint64_t out64;
+	mm_pfn_t pfn;
+	struct mm_pte_info pi;
+	int got;
+	STEP_PROLOGUE;
+	switch (op->v[0]) {
+	case 0: got = mm_user_read(c->m, id, OF_MIN_ADDR, c->buf, 1); break;
+	case 1: got = mm_user_write(c->m, id, OF_MIN_ADDR, c->buf, 1); break;
+	case 2: got = mm_do_mmap(c->m, id, 0, 4096, 3, 0, &out64); break;
+	case 3: got = mm_do_munmap(c->m, id, OF_MIN_ADDR, 4096); break;
+	case 4: got = mm_mprotect(c->m, id, OF_MIN_ADDR, 4096, 1); break;
+	case 5: got = mm_dup_mm(c->m, id, &out32); break;
+	case 6: got = mm_mmput(c->m, id); break;
+	case 7: got = mm_get_user_pages(c->m, id, OF_MIN_ADDR, false, &pfn); break;
+	case 8: got = mm_follow_page(c->m, id, OF_MIN_ADDR, &pi); break;
+	default: got = mm_get_mm_counter(c->m, id, &out64, NULL); break;
+	}
+	c->want[MM_REPORT_INVALID_ARG]++;
+	props_note(r, "id %u ", id);
+	return check_ret(c, r, bad_names[op->v[0] % 10], got, -EINVAL);
+}
+
+static int st_fault(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	mm_fault_inject_set(c->m, op->v[0] != 0, (uint32_t)op->v[1], (uint32_t)op->v[2]);
+	of_fault_set(&c->o, op->v[0] != 0, (uint32_t)op->v[1], (uint32_t)op->v[2]);
+	return reports_match(c, r);
+}
+
+/* ---- checks ---------------------------------------------------------------------- */
+
+struct walk_cmp {
+	struct fctx *c;
+	const struct of_proc *p;
+	uint32_t k;
+	struct props_result *r;
+};
+
+/* One library entry against the oracle's k-th entry of the process. */
+static int walk_one(void *arg, uint64_t va, const struct mm_pte_info *pi)
+{
+	struct walk_cmp *w = arg;
+	struct fctx *c = w->c;
+	const struct of_pte *e;
+	const struct of_vma *v;
+	uint32_t want;
+	if (w->k >= w->p->npte)
+		return props_fail(w->r, "entry at %#llx: the oracle has none", (unsigned long long)va);
+	e = &w->p->pte[w->k++];
+	if (va / 4096 != e->vpn)
+		return props_fail(w->r, "entry at %#llx: the oracle's next is at %#llx",
+				  (unsigned long long)va, (unsigned long long)e->vpn * 4096);
+	v = of_find_vma(w->p, va);
+	want = MM_PTE_USER | (v && v->prot ? MM_PTE_PRESENT : MM_PTE_PROTNONE) |
+	       (e->rw ? MM_PTE_RW : 0) | (e->page == OF_ZERO ? MM_PTE_SPECIAL : 0);
+	if ((pi->flags & ~(uint32_t)(MM_PTE_ACCESSED | MM_PTE_DIRTY)) != want)
+		return props_fail(w->r, "entry at %#llx: flags %#x, oracle %#x", (unsigned long long)va,
+				  pi->flags, want);
+	if (e->page == OF_ZERO) {
+		if (pi->pfn != c->zero_pfn)
+			return props_fail(w->r, "entry at %#llx: pfn %#llx, oracle the zero page",
+					  (unsigned long long)va, (unsigned long long)pi->pfn);
+		return 0;
+	}
+	if (pi->pfn < c->node_start || pi->pfn >= c->node_start + c->node_pages)
+		return props_fail(w->r, "entry at %#llx: pfn %#llx outside the node", (unsigned long long)va,
+				  (unsigned long long)pi->pfn);
+	/* one pfn per oracle page and one oracle page per pfn */
+	if (c->page_pfn[e->page] == UINT64_MAX && !c->pfn_page[pi->pfn - c->node_start]) {
+		c->page_pfn[e->page] = pi->pfn;
+		c->pfn_page[pi->pfn - c->node_start] = e->page + 1;
+	}
+	if (c->page_pfn[e->page] != pi->pfn || c->pfn_page[pi->pfn - c->node_start] != e->page + 1)
+		return props_fail(w->r, "entry at %#llx: pfn %#llx, but the oracle's page %u is pfn %#llx",
+				  (unsigned long long)va, (unsigned long long)pi->pfn, e->page,
+				  (unsigned long long)c->page_pfn[e->page]);
+	return 0;
+}
+
+static int check_page(struct fctx *c, struct props_result *r, uint32_t id, uint64_t pfn)
+{
+	const struct of_page *pg = &c->o.pages[id];
+	struct mm_page_info pi;
+	int ret = mm_page_info(c->m, pfn, &pi);
+	if (ret)
+		return props_fail(r, "mm_page_info(%#llx): %d", (unsigned long long)pfn, ret);
+	PROPS_CHECK_EQ(r, "mapcount", (int64_t)pi.mapcount + 1, pg->maps);
+	PROPS_CHECK_EQ(r, "refcount", pi.refcount, pg->maps + pg->pins);
+	PROPS_CHECK_EQ(r, "mm_page_pins", mm_page_pins(c->m, pfn), pg->pins);
+	if ((ret = mm_phys_read(c->m, pfn * 4096, c->buf, 4096)))
+		return props_fail(r, "phys_read of page %#llx: %d", (unsigned long long)pfn, ret);
+	if (pg->data ? memcmp(c->buf, pg->data, 4096) : memcmp(c->buf, c->want_buf, 4096))
+		return props_fail(r, "contents of pfn %#llx differ from the oracle's page %u",
+				  (unsigned long long)pfn, id);
+	return PROPS_OK;
+}
+
+static int check_pages(struct fctx *c, struct props_result *r)
+{
+	memset(c->want_buf, 0, 4096);
+	for (uint32_t i = 0; i < c->npins; i++) {
+		const struct fpin_rec *p = &c->pin[i];
+		if (p->page == OF_ZERO)
+			continue;
+		if (c->page_pfn[p->page] != UINT64_MAX && c->page_pfn[p->page] != p->pfn)
+			return props_fail(r, "pinned page %u: pfn %#llx, mapped as %#llx", p->page,
+					  (unsigned long long)p->pfn,
+					  (unsigned long long)c->page_pfn[p->page]);
+		c->page_pfn[p->page] = p->pfn;
+	}
+	for (uint32_t i = 0; i < c->o.npages; i++) {
+		const struct of_page *pg = &c->o.pages[i];
+		if (!pg->live)
+			continue;
+		if (c->page_pfn[i] == UINT64_MAX)
+			return props_fail(r, "oracle page %u (maps %u pins %u) has no pfn", i, pg->maps,
+					  pg->pins);
+		if (check_page(c, r, i, c->page_pfn[i]))
+			return PROPS_FAIL;
+	}
+	return PROPS_OK;
+}
+
+static int f_check(void *ctx, struct props_result *r)
+{
+	struct fctx *c = ctx;
+	uint64_t rss, tables;
+	if (reports_match(c, r))
+		return PROPS_FAIL;
+	if (c->o.oom)
+		return props_fail(r, "host out of memory in the oracle");
+	PROPS_CHECK_EQ(r, "simulated pages in use", c->base_free - mm_nr_free_pages(c->m), c->o.used);
+	if (mm_phys_read(c->m, c->zero_pfn * 4096, c->buf, 4096))
+		return props_fail(r, "phys_read of the zero page failed");
+	for (unsigned i = 0; i < 4096; i++)
+		if (c->buf[i])
+			return props_fail(r, "zero page byte %u is %#x", i, c->buf[i]);
+	if (c->page_pfn_cap < c->o.npages) {
+		uint32_t cap = c->o.npages * 2;
+		uint64_t *n = realloc(c->page_pfn, cap * sizeof(*n));
+		if (!n)
+			return props_fail(r, "host out of memory");
+		c->page_pfn = n;
+		c->page_pfn_cap = cap;
+	}
+	if (c->o.npages)
+		memset(c->page_pfn, 0xff, c->o.npages * sizeof(*c->page_pfn));
+	memset(c->pfn_page, 0, sizeof(c->pfn_page));
+	for (uint32_t id = 0; id < c->o.nproc; id++) {
+		const struct of_proc *p = &c->o.proc[id];
+		struct walk_cmp w = { c, p, 0, r };
+		int ret;
+		if (!p->live)
+			continue;
+		if (mm_get_mm_counter(c->m, id, &rss, &tables))
+			return props_fail(r, "get_mm_counter(%u) failed", id);
+		PROPS_CHECK_EQ(r, "MM_ANONPAGES", rss, of_anon_rss(p));
+		PROPS_CHECK_EQ(r, "PTE tables", tables, p->ntables);
+		if ((ret = mm_walk_page_range(c->m, id, walk_one, &w)))
+			return ret == PROPS_FAIL ? PROPS_FAIL
+						 : props_fail(r, "walk_page_range(%u): %d", id, ret);
+		if (w.k != p->npte)
+			return props_fail(r, "process %u: library %u entries, oracle %u", id, w.k, p->npte);
+	}
+	if (check_pages(c, r))
+		return PROPS_FAIL;
+	if (mm_verify(c->m))
+		return props_fail(r, "mm_verify: %s", mm_verify_message(c->m));
+	return reports_match(c, r);
+}
+
+static uint64_t f_check_cost(void *ctx)
+{
+	const struct fctx *c = ctx;
+	uint64_t cost = c->o.used * 64;
+	for (uint32_t i = 0; i < c->o.nproc; i++)
+		cost += c->o.proc[i].live ? c->o.nspans / 8 + c->o.proc[i].npte : 0;
+	return cost;
+}
+
+/* ---- schema ------------------------------------------------------------------------ */
+
+#define PID PROPS_RANGE("pid", 0, 7)
+#define VMA PROPS_RANGE("vma", 0, 15)
+
+static const struct props_opdef f_ops[] = {
+	{ "create", 0, { { 0 } }, st_create, false },
+	{ "fork", 1, { PID }, st_fork, false },
+	{ "exit", 1, { PID }, st_exit, false },
+	{ "mmap", 8,
+	  { PID, PROPS_ENUM("hint", hint_names, NULL), PROPS_HEX("addr", 0, 0xffffffff), VMA,
+	    PROPS_HEX("pages", 0, 0x40000), PROPS_RANGE("prot", 0, 8), PROPS_BOOL("fixed"),
+	    PROPS_RANGE("short", 0, 3) },
+	  st_mmap, false },
+	{ "munmap", 5,
+	  { PID, VMA, PROPS_HEX("off", 0, 0x40000), PROPS_HEX("pages", 0, 0x40000),
+	    PROPS_RANGE("unalign", 0, 3) },
+	  st_munmap, false },
+	{ "mprotect", 6,
+	  { PID, VMA, PROPS_HEX("off", 0, 0x40000), PROPS_HEX("pages", 0, 0x40000),
+	    PROPS_RANGE("unalign", 0, 3), PROPS_RANGE("prot", 0, 8) },
+	  st_mprotect, false },
+	{ "read", 5,
+	  { PID, VMA, PROPS_HEX("off", 0, 0xffffffff), PROPS_HEX("len", 0, MAX_LEN),
+	    PROPS_HEX("seed", 0, 0xff) },
+	  st_read, false },
+	{ "write", 5,
+	  { PID, VMA, PROPS_HEX("off", 0, 0xffffffff), PROPS_HEX("len", 0, MAX_LEN),
+	    PROPS_HEX("seed", 0, UINT64_MAX) },
+	  st_write, false },
+	{ "access_abs", 4,
+	  { PID, PROPS_HEX("addr", 0, UINT64_MAX), PROPS_HEX("len", 0, MAX_LEN), PROPS_BOOL("write") },
+	  st_access_abs, false },
+	{ "read_stride", 4,
+	  { PID, VMA, PROPS_RANGE("stride_log", 0, 18), PROPS_RANGE("count", 0, 64) },
+	  st_read_stride, false },
+	{ "pin", 4, { PID, VMA, PROPS_HEX("off", 0, 0x40000), PROPS_BOOL("write") }, st_pin, false },
+	{ "unpin", 1, { PROPS_RANGE("idx", 0, MAX_PINS - 1) }, st_unpin, false },
+	{ "pattern", 5,
+	  { PID, VMA, PROPS_HEX("page", 0, 0x40000), PROPS_ENUM("kind", pattern_names, NULL),
+	    PROPS_HEX("seed", 0, UINT64_MAX) },
+	  st_pattern, false },
+	{ "fault", 3, { PROPS_BOOL("on"), PROPS_RANGE("after", 0, 64), PROPS_RANGE("repeat", 0, 4) },
+	  st_fault, false },
+	{ "unpin_raw", 1, { PROPS_HEX("pfn_off", 0, MAX_NODE_PAGES + 16) }, st_unpin_raw, true },
+	{ "zero_write", 2, { PROPS_HEX("off", 0, 4095), PROPS_HEX("byte", 0, 0xff) }, st_zero_write,
+	  true },
+	{ "bad_id", 2, { PROPS_ENUM("call", bad_names, NULL), PROPS_RANGE("id", 0, 16) }, st_bad_id,
+	  true },
+};
+
+const struct props_harness props_harness_fault = {
+	.name = "fault",
+	.summary = "processes, anonymous memory, the zero page, copy-on-write, fork, pins",
+	.ctx_size = sizeof(struct fctx),
+	.max_ops = 200,
+	.check_every = 16,
+	.config = { .name = "config", .nfields = 8,
+		    .fields = { PROPS_ENUM("profile", profile_names, NULL), PROPS_BOOL("zero_page"),
+				PROPS_ENUM("reuse", reuse_names, NULL), PROPS_RANGE("fault", 0, 300),
+				PROPS_RANGE("fault_repeat", 0, 8), PROPS_BOOL("zero_wp"),
+				PROPS_HEX("seed", 0, UINT64_MAX), PROPS_ENUM("boot", boot_names, NULL) } },
+	.setup = f_setup,
+	.check = f_check,
+	.check_cost = f_check_cost,
+	.teardown = f_teardown,
+	.nr_ops = sizeof(f_ops) / sizeof(f_ops[0]),
+	.ops = f_ops,
+};

@@ -1,0 +1,627 @@
+/*
+ * The fault oracle (see oracle_fault.h): plain arrays, linear searches,
+ * value semantics. Slow on purpose.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oracle_fault.h"
+
+void of_init(struct of *o, unsigned profile, bool zero_page, bool reuse_refcount)
+{
+	memset(o, 0, sizeof(*o));
+	o->task_size = profile == 2 ? 0xBF000000ull : 0xC0000000ull;
+	o->span_shift = profile == 0 ? 22 : profile == 1 ? 21 : 20;
+	o->nspans = (uint32_t)(o->task_size >> o->span_shift);
+	o->pgd_allocs = profile == 1 ? 4 : 1;
+	o->pgd_pages = profile == 0 ? 1 : 4;
+	o->zero_page = zero_page;
+	o->reuse_refcount = reuse_refcount;
+}
+
+void of_free(struct of *o)
+{
+	for (uint32_t i = 0; i < o->nproc; i++) {
+		free(o->proc[i].vma);
+		free(o->proc[i].pte);
+		free(o->proc[i].table);
+	}
+	for (uint32_t i = 0; i < o->npages; i++)
+		free(o->pages[i].data);
+	free(o->proc);
+	free(o->pages);
+}
+
+void of_fault_set(struct of *o, bool on, uint32_t after, uint32_t repeat)
+{
+	o->f_on = on;
+	o->f_after = after;
+	o->f_repeat = repeat;
+}
+
+/* One allocation attempt: does the countdown let it through? */
+static bool attempt(struct of *o)
+{
+	if (!o->f_on)
+		return true;
+	if (o->f_after) {
+		o->f_after--;
+		return true;
+	}
+	if (o->f_repeat) {
+		o->f_repeat--;
+		if (!o->f_repeat)
+			o->f_on = false;
+	}
+	return false;
+}
+
+/* ---- pages -------------------------------------------------------------- */
+
+static uint32_t page_new(struct of *o, const uint8_t *copy)
+{
+	struct of_page *pg;
+	if (o->npages == o->cap_pages) {
+		uint32_t cap = o->cap_pages ? o->cap_pages * 2 : 64;
+		struct of_page *n = realloc(o->pages, cap * sizeof(*n));
+		if (!n) {
+			o->oom = true;
+			return 0;
+		}
+		o->pages = n;
+		o->cap_pages = cap;
+	}
+	pg = &o->pages[o->npages];
+	memset(pg, 0, sizeof(*pg));
+	pg->live = true;
+	pg->maps = 1;
+	if (copy) {
+		pg->data = malloc(OF_PAGE);
+		if (pg->data)
+			memcpy(pg->data, copy, OF_PAGE);
+		else
+			o->oom = true;
+	}
+	o->used++;
+	return o->npages++;
+}
+
+static void page_drop(struct of *o, uint32_t id)
+{
+	struct of_page *pg = &o->pages[id];
+	if (pg->maps || pg->pins)
+		return;
+	pg->live = false;
+	free(pg->data);
+	pg->data = NULL;
+	o->used--;
+}
+
+/* ---- per-process maps ------------------------------------------------------ */
+
+const struct of_pte *of_find_pte(const struct of_proc *p, uint64_t vpn)
+{
+	for (uint32_t i = 0; i < p->npte; i++)
+		if (p->pte[i].vpn == vpn)
+			return &p->pte[i];
+	return NULL;
+}
+
+static struct of_pte *pte_get(struct of_proc *p, uint64_t vpn)
+{
+	return (struct of_pte *)of_find_pte(p, vpn);
+}
+
+static void pte_add(struct of *o, struct of_proc *p, uint64_t vpn, uint32_t page, bool rw)
+{
+	uint32_t i = p->npte;
+	if (p->npte == p->cap_pte) {
+		uint32_t cap = p->cap_pte ? p->cap_pte * 2 : 16;
+		struct of_pte *n = realloc(p->pte, cap * sizeof(*n));
+		if (!n) {
+			o->oom = true;
+			return;
+		}
+		p->pte = n;
+		p->cap_pte = cap;
+	}
+	while (i > 0 && p->pte[i - 1].vpn > vpn) {
+		p->pte[i] = p->pte[i - 1];
+		i--;
+	}
+	p->pte[i] = (struct of_pte){ vpn, page, rw };
+	p->npte++;
+}
+
+static void pte_del(struct of *o, struct of_proc *p, uint64_t vpn)
+{
+	for (uint32_t i = 0; i < p->npte; i++) {
+		if (p->pte[i].vpn != vpn)
+			continue;
+		if (p->pte[i].page != OF_ZERO) {
+			o->pages[p->pte[i].page].maps--;
+			page_drop(o, p->pte[i].page);
+		}
+		memmove(&p->pte[i], &p->pte[i + 1], (p->npte - i - 1) * sizeof(*p->pte));
+		p->npte--;
+		return;
+	}
+}
+
+uint64_t of_anon_rss(const struct of_proc *p)
+{
+	uint64_t n = 0;
+	for (uint32_t i = 0; i < p->npte; i++)
+		n += p->pte[i].page != OF_ZERO;
+	return n;
+}
+
+const struct of_vma *of_find_vma(const struct of_proc *p, uint64_t va)
+{
+	for (uint32_t i = 0; i < p->nvma; i++)
+		if (p->vma[i].start <= va && va < p->vma[i].end)
+			return &p->vma[i];
+	return NULL;
+}
+
+static bool any_vma_in(const struct of_proc *p, uint64_t s, uint64_t e)
+{
+	for (uint32_t i = 0; i < p->nvma; i++)
+		if (p->vma[i].start < e && p->vma[i].end > s)
+			return true;
+	return false;
+}
+
+/* ---- processes ----------------------------------------------------------------- */
+
+static struct of_proc *proc_new(struct of *o)
+{
+	struct of_proc *p;
+	if (o->nproc == o->cap_proc) {
+		uint32_t cap = o->cap_proc ? o->cap_proc * 2 : 8;
+		struct of_proc *n = realloc(o->proc, cap * sizeof(*n));
+		if (!n) {
+			o->oom = true;
+			return NULL;
+		}
+		o->proc = n;
+		o->cap_proc = cap;
+	}
+	p = &o->proc[o->nproc];
+	memset(p, 0, sizeof(*p));
+	p->table = calloc(o->nspans, 1);
+	if (!p->table)
+		o->oom = true;
+	return p;
+}
+
+/* The pgd (and PAE's PMDs): all or none. */
+static bool pgd_alloc(struct of *o)
+{
+	for (unsigned i = 0; i < o->pgd_allocs; i++) {
+		if (!attempt(o)) {
+			return false; /* the ones before are given back */
+		}
+	}
+	o->used += o->pgd_pages;
+	return true;
+}
+
+int of_mm_alloc(struct of *o, uint32_t *id)
+{
+	struct of_proc *p = proc_new(o);
+	if (!p || o->oom)
+		return -ENOMEM;
+	if (!pgd_alloc(o)) {
+		free(p->table);
+		return -ENOMEM;
+	}
+	p->live = true;
+	*id = o->nproc++;
+	return 0;
+}
+
+static void proc_teardown(struct of *o, struct of_proc *p)
+{
+	while (p->npte)
+		pte_del(o, p, p->pte[p->npte - 1].vpn);
+	o->used -= p->ntables + o->pgd_pages;
+	memset(p->table, 0, o->nspans);
+	p->ntables = 0;
+	p->nvma = 0;
+	p->live = false;
+}
+
+int of_exit(struct of *o, uint32_t id)
+{
+	struct of_proc *p = &o->proc[id];
+	proc_teardown(o, p);
+	free(p->vma);
+	p->vma = NULL;
+	p->cap_vma = 0;
+	return 0;
+}
+
+int of_fork(struct of *o, uint32_t parent, uint32_t *child)
+{
+	struct of_proc *c = proc_new(o), *p;
+	if (!c || o->oom)
+		return -ENOMEM;
+	p = &o->proc[parent];
+	if (!pgd_alloc(o)) {
+		free(c->table);
+		return -ENOMEM;
+	}
+	c->live = true;
+	c->vma = malloc((p->nvma ? p->nvma : 1) * sizeof(*c->vma));
+	if (!c->vma) {
+		o->oom = true;
+		return -ENOMEM;
+	}
+	if (p->nvma)
+		memcpy(c->vma, p->vma, p->nvma * sizeof(*c->vma));
+	c->nvma = c->cap_vma = p->nvma;
+	for (uint32_t i = 0; i < p->nvma; i++) {
+		const struct of_vma v = p->vma[i];
+		for (uint64_t a = v.start; a < v.end;) {
+			uint64_t span = (uint64_t)1 << o->span_shift;
+			uint64_t next = (a & ~(span - 1)) + span;
+			uint32_t s = (uint32_t)(a >> o->span_shift);
+			bool any = false;
+			if (next > v.end)
+				next = v.end;
+			for (uint32_t k = 0; k < p->npte; k++)
+				any |= p->pte[k].vpn >= a / OF_PAGE && p->pte[k].vpn < next / OF_PAGE;
+			if (any && !c->table[s]) {
+				if (!attempt(o)) {
+					proc_teardown(o, c);
+					free(c->vma);
+					free(c->pte);
+					free(c->table);
+					return -ENOMEM;
+				}
+				c->table[s] = 1;
+				c->ntables++;
+				o->used++;
+			}
+			for (uint32_t k = 0; any && k < p->npte; k++) {
+				struct of_pte *e = &p->pte[k];
+				if (e->vpn < a / OF_PAGE || e->vpn >= next / OF_PAGE)
+					continue;
+				e->rw = false;
+				if (e->page != OF_ZERO)
+					o->pages[e->page].maps++;
+				pte_add(o, c, e->vpn, e->page, false);
+				e = &p->pte[k]; /* c != p: p's array did not move */
+			}
+			a = next;
+		}
+	}
+	*child = o->nproc++;
+	return 0;
+}
+
+/* ---- VMAs -------------------------------------------------------------------- */
+
+static void vma_set(struct of *o, struct of_proc *p, uint64_t s, uint64_t e, int prot)
+{
+	/* rebuild: pieces outside [s, e) keep their prot; inside get prot or go */
+	struct of_vma *n = malloc((p->nvma * 2 + 2) * sizeof(*n));
+	uint32_t k = 0;
+	if (!n) {
+		o->oom = true;
+		return;
+	}
+	for (uint32_t i = 0; i < p->nvma; i++) {
+		struct of_vma v = p->vma[i];
+		if (v.end <= s || v.start >= e) {
+			n[k++] = v;
+			continue;
+		}
+		if (v.start < s)
+			n[k++] = (struct of_vma){ v.start, s, v.prot };
+		if (prot >= 0)
+			n[k++] = (struct of_vma){ v.start > s ? v.start : s, v.end < e ? v.end : e,
+						  (uint32_t)prot };
+		if (v.end > e)
+			n[k++] = (struct of_vma){ e, v.end, v.prot };
+	}
+	free(p->vma);
+	p->vma = n;
+	p->nvma = k;
+	p->cap_vma = p->nvma * 2 + 2;
+}
+
+static void vma_add(struct of *o, struct of_proc *p, uint64_t s, uint64_t e, uint32_t prot)
+{
+	struct of_vma *n = malloc((p->nvma + 1) * sizeof(*n));
+	uint32_t k = 0, i = 0;
+	if (!n) {
+		o->oom = true;
+		return;
+	}
+	for (; i < p->nvma && p->vma[i].start < s; i++)
+		n[k++] = p->vma[i];
+	n[k++] = (struct of_vma){ s, e, prot };
+	for (; i < p->nvma; i++)
+		n[k++] = p->vma[i];
+	free(p->vma);
+	p->vma = n;
+	p->nvma = k;
+	p->cap_vma = k;
+}
+
+static void unmap(struct of *o, struct of_proc *p, uint64_t s, uint64_t e)
+{
+	uint64_t span = (uint64_t)1 << o->span_shift;
+	vma_set(o, p, s, e, -1);
+	for (uint32_t i = p->npte; i-- > 0;)
+		if (i < p->npte && p->pte[i].vpn >= s / OF_PAGE && p->pte[i].vpn < e / OF_PAGE)
+			pte_del(o, p, p->pte[i].vpn);
+	for (uint64_t a = s & ~(span - 1); a < e; a += span) {
+		uint32_t idx = (uint32_t)(a >> o->span_shift);
+		if (p->table[idx] && !any_vma_in(p, a, a + span)) {
+			p->table[idx] = 0;
+			p->ntables--;
+			o->used--;
+		}
+	}
+}
+
+static bool range_free(const struct of_proc *p, uint64_t s, uint64_t len)
+{
+	return !any_vma_in(p, s, s + len);
+}
+
+/* The contract of get_unmapped_area, tried candidate by candidate. */
+static uint64_t find_area(const struct of *o, const struct of_proc *p, uint64_t hint, uint64_t len)
+{
+	const uint64_t top = o->task_size, base = top - (128ull << 20);
+	uint64_t best = 0;
+	bool found = false;
+	if (hint >= OF_MIN_ADDR && hint + len <= top && range_free(p, hint, len))
+		return hint;
+	/* top-down: the highest gap end at or below base that fits */
+	for (uint32_t i = 0; i <= p->nvma; i++) {
+		uint64_t hi = i < p->nvma ? p->vma[i].start : base;
+		if (hi > base)
+			hi = base;
+		if (hi < len || hi - len < OF_MIN_ADDR || !range_free(p, hi - len, len))
+			continue;
+		if (!found || hi - len > best)
+			best = hi - len;
+		found = true;
+	}
+	if (found)
+		return best;
+	/* bottom-up above base: the lowest gap start that fits */
+	for (uint32_t i = 0; i <= p->nvma; i++) {
+		uint64_t lo = i < p->nvma ? p->vma[i].end : base;
+		if (lo < base)
+			lo = base;
+		if (lo + len > top || !range_free(p, lo, len))
+			continue;
+		if (!found || lo < best)
+			best = lo;
+		found = true;
+	}
+	return found ? best : 0;
+}
+
+int of_mmap(struct of *o, uint32_t id, uint64_t addr, uint64_t len, uint32_t prot, bool fixed,
+	    uint64_t *out)
+{
+	struct of_proc *p = &o->proc[id];
+	if (!len || prot > 7)
+		return -EINVAL;
+	if (len > UINT64_MAX - (OF_PAGE - 1))
+		return -ENOMEM;
+	len = (len + OF_PAGE - 1) / OF_PAGE * OF_PAGE;
+	if (len > o->task_size)
+		return -ENOMEM;
+	if (fixed) {
+		if (addr % OF_PAGE)
+			return -EINVAL;
+		if (addr > o->task_size - len)
+			return -ENOMEM;
+		if (addr < OF_MIN_ADDR)
+			return -EPERM;
+		unmap(o, p, addr, addr + len);
+	} else {
+		addr = addr > UINT64_MAX - (OF_PAGE - 1) ? UINT64_MAX
+							 : (addr + OF_PAGE - 1) / OF_PAGE * OF_PAGE;
+		if (!(addr = find_area(o, p, addr > o->task_size ? 0 : addr, len)))
+			return -ENOMEM;
+	}
+	vma_add(o, p, addr, addr + len, prot);
+	*out = addr;
+	return 0;
+}
+
+/* munmap/mprotect's range checks. */
+static int range_ok(const struct of *o, uint64_t addr, uint64_t len, uint64_t *end)
+{
+	uint64_t rl;
+	if (addr % OF_PAGE || len > UINT64_MAX - (OF_PAGE - 1))
+		return -EINVAL;
+	rl = (len + OF_PAGE - 1) / OF_PAGE * OF_PAGE;
+	if (addr > o->task_size || rl > o->task_size - addr)
+		return -EINVAL;
+	*end = addr + rl;
+	return 0;
+}
+
+int of_munmap(struct of *o, uint32_t id, uint64_t addr, uint64_t len)
+{
+	uint64_t end;
+	int ret;
+	if (!len)
+		return -EINVAL;
+	if ((ret = range_ok(o, addr, len, &end)))
+		return ret;
+	unmap(o, &o->proc[id], addr, end);
+	return 0;
+}
+
+int of_mprotect(struct of *o, uint32_t id, uint64_t addr, uint64_t len, uint32_t prot)
+{
+	struct of_proc *p = &o->proc[id];
+	uint64_t end;
+	if (prot > 7 || range_ok(o, addr, len, &end))
+		return -EINVAL;
+	if (!len)
+		return 0;
+	for (uint64_t a = addr; a < end; a += OF_PAGE)
+		if (!of_find_vma(p, a))
+			return -ENOMEM;
+	vma_set(o, p, addr, end, (int)prot);
+	for (uint32_t i = 0; i < p->npte; i++)
+		if (p->pte[i].vpn >= addr / OF_PAGE && p->pte[i].vpn < end / OF_PAGE)
+			p->pte[i].rw = false;
+	return 0;
+}
+
+/* ---- faults -------------------------------------------------------------------- */
+
+/* The VMA checks of a user access of [addr, addr + len). */
+static int access_ok(const struct of *o, const struct of_proc *p, uint64_t addr, uint64_t len,
+		     bool write)
+{
+	if (addr + len < addr || addr + len > o->task_size)
+		return -EFAULT;
+	for (uint64_t a = addr / OF_PAGE * OF_PAGE; a < addr + len; a += OF_PAGE) {
+		const struct of_vma *v = of_find_vma(p, a);
+		if (!v || !v->prot || (write && !(v->prot & 2)))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/* The fault handler for the page holding va: 0 or -ENOMEM; *page mapped. */
+static int fault(struct of *o, struct of_proc *p, uint64_t va, bool write, uint32_t *page)
+{
+	uint32_t s = (uint32_t)(va >> o->span_shift);
+	struct of_pte *e;
+	if (!p->table[s]) {
+		if (!attempt(o))
+			return -ENOMEM;
+		p->table[s] = 1;
+		p->ntables++;
+		o->used++;
+	}
+	e = pte_get(p, va / OF_PAGE);
+	if (!e) {
+		if (!write && o->zero_page) {
+			pte_add(o, p, va / OF_PAGE, OF_ZERO, false);
+			*page = OF_ZERO;
+			return 0;
+		}
+		if (!attempt(o))
+			return -ENOMEM;
+		*page = page_new(o, NULL);
+		pte_add(o, p, va / OF_PAGE, *page, (of_find_vma(p, va)->prot & 2) != 0);
+		return 0;
+	}
+	*page = e->page;
+	if (!write || e->rw)
+		return 0;
+	if (e->page == OF_ZERO) {
+		if (!attempt(o))
+			return -ENOMEM;
+		e->page = *page = page_new(o, NULL);
+		e->rw = true;
+		return 0;
+	}
+	{
+		struct of_page *pg = &o->pages[e->page];
+		bool reuse = o->reuse_refcount ? pg->maps + pg->pins == 1 : pg->maps == 1;
+		uint32_t old = e->page, n;
+		if (reuse) {
+			e->rw = true;
+			return 0;
+		}
+		if (!attempt(o))
+			return -ENOMEM;
+		n = page_new(o, pg->data); /* may move o->pages */
+		e->page = *page = n;
+		e->rw = true;
+		o->pages[old].maps--;
+		page_drop(o, old);
+	}
+	return 0;
+}
+
+int of_read(struct of *o, uint32_t id, uint64_t addr, uint8_t *buf, size_t len)
+{
+	struct of_proc *p = &o->proc[id];
+	int ret;
+	if (!len)
+		return 0;
+	if ((ret = access_ok(o, p, addr, len, false)))
+		return ret;
+	while (len) {
+		uint64_t off = addr % OF_PAGE;
+		size_t n = len < OF_PAGE - off ? len : (size_t)(OF_PAGE - off);
+		uint32_t page;
+		if ((ret = fault(o, p, addr - off, false, &page)))
+			return ret;
+		if (page == OF_ZERO || !o->pages[page].data)
+			memset(buf, 0, n);
+		else
+			memcpy(buf, o->pages[page].data + off, n);
+		buf += n;
+		addr += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int of_write(struct of *o, uint32_t id, uint64_t addr, const uint8_t *buf, size_t len)
+{
+	struct of_proc *p = &o->proc[id];
+	int ret;
+	if (!len)
+		return 0;
+	if ((ret = access_ok(o, p, addr, len, true)))
+		return ret;
+	while (len) {
+		uint64_t off = addr % OF_PAGE;
+		size_t n = len < OF_PAGE - off ? len : (size_t)(OF_PAGE - off);
+		uint32_t page;
+		struct of_page *pg;
+		if ((ret = fault(o, p, addr - off, true, &page)))
+			return ret;
+		pg = &o->pages[page];
+		if (!pg->data && !(pg->data = calloc(1, OF_PAGE))) {
+			o->oom = true;
+			return -ENOMEM;
+		}
+		memcpy(pg->data + off, buf, n);
+		buf += n;
+		addr += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int of_pin(struct of *o, uint32_t id, uint64_t addr, bool write, uint32_t *page)
+{
+	struct of_proc *p = &o->proc[id];
+	int ret;
+	if ((ret = access_ok(o, p, addr, 1, write)))
+		return ret;
+	if ((ret = fault(o, p, addr / OF_PAGE * OF_PAGE, write, page)))
+		return ret;
+	if (*page != OF_ZERO)
+		o->pages[*page].pins++;
+	return 0;
+}
+
+void of_unpin(struct of *o, uint32_t page)
+{
+	if (page == OF_ZERO)
+		return;
+	o->pages[page].pins--;
+	page_drop(o, page);
+}

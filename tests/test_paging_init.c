@@ -1,0 +1,313 @@
+/* label: scenario */
+/*
+ * x86 paging_init: swapper_pg_dir's direct map, the table pages' source and
+ * its record, pkmap and fixmap tables, the image's zero page adopted by the
+ * fault path, and kernel entries shared by every new address space; ARM's
+ * paging_init in the kernel's order (sections, bootmem_init, vectors, pkmap,
+ * then the zero page from the boot allocator).
+ *
+ *   0        0x7000             0x9f000   1 MiB     [kernel 1..5 MiB]     64 MiB
+ *   | BIOS |  PGTABLE run here  |  ...    |  RAM ... swapper, zero page ... |
+ */
+#include "check.h"
+
+#include <errno.h>
+
+#include "mmsim/mmsim.h"
+
+#define MB(x) ((uint64_t)(x) << 20)
+#define KSTART MB(1)
+#define KEND MB(5)
+#define SWAPPER (MB(4) + 0x2000)
+#define ZERO (MB(4) + 0x3000)
+
+static uint32_t profile;
+
+static struct mm_machine *mk(enum mm_era era)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	mm_config_default(&cfg, era);
+	cfg.profile = profile;
+	if (mm_machine_create(&cfg, &m))
+		return NULL;
+	return m;
+}
+
+static struct mm_paging_init_args args(bool large, uint32_t source)
+{
+	return (struct mm_paging_init_args){ .kernel_start = KSTART, .kernel_end = KEND,
+					     .swapper_pg_dir = SWAPPER, .empty_zero_page = ZERO,
+					     .lowmem_end = MB(64), .large_pages = large,
+					     .source = source };
+}
+
+static uint32_t span_mb(void) { return profile == MM_PROFILE_X86_PAE ? 2 : 4; }
+
+/* Expect (2.6.29): the tables come as one run found by find_e820_area from
+ * 0x7000 and recorded as the early reservation "PGTABLE"; without large pages
+ * one table per span of the 64 MiB direct map, plus pkmap and fixmap (and
+ * PAE's kernel PMD); the direct map translates PAGE_OFFSET + x to x. */
+static void early_res_tables(bool large)
+{
+	struct mm_machine *m = mk(MM_ERA_2_6_29);
+	struct mm_paging_init_args a = args(large, MM_PGT_FROM_EARLY_RES);
+	struct mm_paging_info pi;
+	struct mm_early_res er;
+	struct mm_pte_info pte;
+	uint32_t want = 2 + (profile == MM_PROFILE_X86_PAE) + (large ? 0 : 64 / span_mb());
+	bool found = false;
+	ASSERT_TRUE(m);
+	mm_e820_add(m, 0, 0x9f000, MM_E820_RAM);
+	mm_e820_add(m, MB(1), MB(63), MM_E820_RAM);
+	ASSERT_EQ(mm_reserve_early(m, KSTART, KEND, "TEXT DATA BSS"), 0);
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), 0);
+	ASSERT_EQ(pi.tables, want);
+	ASSERT_EQ(pi.pgtable_start, 0x7000);
+	ASSERT_EQ(pi.pgtable_end, 0x7000 + (uint64_t)want * 4096);
+	for (uint32_t i = 0; i < mm_early_res_count(m); i++) {
+		ASSERT_EQ(mm_early_res_get(m, i, &er), 0);
+		if (!strcmp(er.name, "PGTABLE")) {
+			ASSERT_EQ(er.start, pi.pgtable_start);
+			ASSERT_EQ(er.end, pi.pgtable_end);
+			found = true;
+		}
+	}
+	ASSERT_TRUE(found);
+	ASSERT_EQ(pi.swapper_pg_dir, SWAPPER >> 12);
+	ASSERT_EQ(pi.zero_pfn, ZERO >> 12);
+	ASSERT_EQ(mm_kernel_follow(m, 0xC0000000ull + 0x123000, &pte), 0);
+	ASSERT_EQ(pte.pfn, 0x123);
+	ASSERT_EQ(mm_kernel_follow(m, 0xC0000000ull + MB(64) - 4096, &pte), 0);
+	ASSERT_EQ(pte.pfn, (MB(64) >> 12) - 1);
+	ASSERT_EQ(mm_kernel_follow(m, 0xC0000000ull + MB(64), &pte), -ENOENT);
+	ASSERT_EQ(mm_kernel_follow(m, pi.pkmap_base, &pte), -ENOENT);   /* table, no entry yet */
+	ASSERT_EQ(mm_kernel_follow(m, pi.fixaddr_start, &pte), -ENOENT);
+	ASSERT_EQ(pi.fixaddr_start + ((uint64_t)span_mb() << 20), 0x100000000ull);
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), -EEXIST);
+	mm_machine_destroy(m);
+}
+
+static void early_res_small(void) { early_res_tables(false); }
+static void early_res_large(void) { early_res_tables(true); }
+
+/* Expect (modern): the run comes from memblock below lowmem_end, reserved
+ * there (top-down: it ends at the top of RAM below 64 MiB). */
+static void memblock_tables(void)
+{
+	struct mm_machine *m = mk(MM_ERA_MODERN);
+	struct mm_paging_init_args a = args(false, MM_PGT_FROM_MEMBLOCK);
+	struct mm_paging_info pi;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_memblock_add(m, MB(1), MB(127)), 0);
+	ASSERT_EQ(mm_memblock_reserve(m, KSTART, KEND - KSTART), 0);
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), 0);
+	ASSERT_EQ(pi.pgtable_end, MB(64));
+	ASSERT_TRUE(mm_memblock_is_reserved(m, pi.pgtable_start));
+	ASSERT_TRUE(mm_memblock_is_reserved(m, pi.pgtable_end - 1));
+	mm_machine_destroy(m);
+}
+
+/* Expect: bad layouts are refused with one INVALID_ARG report: swapper
+ * outside the image, unaligned, the zero page equal to swapper, lowmem past
+ * the lowmem limit; with no room the call is -ENOMEM. */
+static void neg_args(void)
+{
+	struct mm_machine *m = mk(MM_ERA_2_6_29);
+	struct mm_paging_init_args a = args(false, MM_PGT_FROM_EARLY_RES);
+	struct mm_paging_info pi;
+	ASSERT_TRUE(m);
+	a.swapper_pg_dir = MB(6);
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), -EINVAL);
+	a = args(false, MM_PGT_FROM_EARLY_RES);
+	a.kernel_end += 1;
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), -EINVAL);
+	a = args(false, MM_PGT_FROM_EARLY_RES);
+	a.empty_zero_page = a.swapper_pg_dir;
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), -EINVAL);
+	a = args(false, MM_PGT_FROM_EARLY_RES);
+	a.lowmem_end = MB(1024);
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 4);
+	a = args(false, MM_PGT_FROM_EARLY_RES);
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), -ENOMEM); /* no e820 RAM at all */
+	mm_machine_destroy(m);
+}
+
+/* Expect: after the hand-off, mm_fault_init adopts the image's zero page (no
+ * page allocated), user read faults map it, and every new pgd shares the
+ * kernel's entries (the direct map is reachable from a process's table). */
+static void zero_page_adopted(void)
+{
+	struct mm_machine *m = mk(MM_ERA_MODERN);
+	struct mm_paging_init_args a = args(true, MM_PGT_FROM_MEMBLOCK);
+	struct mm_paging_info pi;
+	struct mm_pte_info pte;
+	uint64_t before, at;
+	uint32_t id;
+	uint8_t b = 1;
+	mm_pfn_t z, pgd;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_memblock_add(m, MB(1), MB(127)), 0);
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), 0);
+	ASSERT_EQ(mm_node_add(m, 0, 0x100, MB(128) >> 12), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	/* hand over [16 MiB, 64 MiB): away from the image and the tables */
+	for (uint64_t pfn = 0x1000; pfn < 0x4000; pfn += 1024)
+		ASSERT_EQ(mm_free_pages_bootmem(m, pfn, 10), 0);
+	before = mm_nr_free_pages(m);
+	ASSERT_EQ(mm_fault_init(m), 0);
+	ASSERT_EQ(before, mm_nr_free_pages(m));
+	ASSERT_EQ(mm_zero_page_pfn(m, &z), 0);
+	ASSERT_EQ(z, ZERO >> 12);
+	ASSERT_EQ(mm_mm_alloc(m, &id), 0);
+	ASSERT_EQ(mm_do_mmap(m, id, 0, 4096, MM_PROT_READ, 0, &at), 0);
+	ASSERT_EQ(mm_user_read(m, id, at, &b, 1), 0);
+	ASSERT_EQ(b, 0);
+	ASSERT_EQ(mm_follow_page(m, id, at, &pte), 0);
+	ASSERT_EQ(pte.pfn, z);
+	ASSERT_EQ(mm_mm_pgd(m, id, &pgd), 0);
+	{
+		uint8_t e[8] = { 0 }, k[8] = { 0 };
+		const unsigned esz = profile == MM_PROFILE_X86_PAE ? 8 : 4;
+		const uint64_t idx = profile == MM_PROFILE_X86_PAE ? 3 : 768;
+		ASSERT_EQ(mm_phys_read(m, (pgd << 12) + idx * esz, e, esz), 0);
+		ASSERT_EQ(mm_phys_read(m, (pi.swapper_pg_dir << 12) + idx * esz, k, esz), 0);
+		ASSERT_TRUE(!memcmp(e, k, esz));
+		ASSERT_NE(e[0], 0);
+	}
+	ASSERT_EQ(mm_verify(m), 0);
+	ASSERT_EQ(mm_mmput(m, id), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* ARM, one 64 MiB bank at 0x60000000: swapper_pg_dir at +0x4000, the
+ * kernel [+0x8000, +4 MiB).
+ *
+ *   0x60000000 [reserved: below swapper, swapper][kernel .......][bitmap][vec][l2][pkmap][zero] ...
+ */
+#define APHYS 0x60000000ull
+
+static struct mm_machine *arm_boot(enum mm_era era, struct mm_paging_info *pi, int *ret)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	struct mm_paging_init_args a = { .kernel_start = APHYS + 0x8000, .kernel_end = APHYS + MB(4),
+					 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
+					 .source = era == MM_ERA_MODERN ? MM_PGT_FROM_MEMBLOCK
+									: MM_PGT_FROM_BOOTMEM };
+	mm_config_default(&cfg, era);
+	cfg.profile = MM_PROFILE_ARM;
+	cfg.lowmem_limit = APHYS + MB(64);
+	if (mm_machine_create(&cfg, &m))
+		return NULL;
+	if (mm_meminfo_add(m, APHYS, MB(64), 0)) {
+		mm_machine_destroy(m);
+		return NULL;
+	}
+	*ret = mm_paging_init(m, &a, pi);
+	return m;
+}
+
+/* Expect (2.6.29): bootmem_init reserves [PHYS_OFFSET, swapper + 16 KiB) and
+ * the kernel, puts the one-page bitmap right after the kernel; then the
+ * vectors page, its second-level table, the pkmap table and the zero page
+ * are the next low pages, in that order; the lowmem is mapped by sections;
+ * after free_all_bootmem the fault path adopts the zero page (which 2.6.29's
+ * read faults do not map). */
+static void arm_2629(void)
+{
+	struct mm_paging_info pi;
+	struct mm_pte_info pte;
+	int ret = -1;
+	uint64_t count = 0, at;
+	uint32_t id;
+	uint8_t b = 1;
+	mm_pfn_t z;
+	struct mm_machine *m = arm_boot(MM_ERA_2_6_29, &pi, &ret);
+	ASSERT_TRUE(m);
+	ASSERT_EQ(ret, 0);
+	ASSERT_EQ(pi.pgtable_start, APHYS + MB(4) + 0x1000);      /* vectors */
+	ASSERT_EQ(pi.pgtable_end, APHYS + MB(4) + 0x4000);        /* pkmap's end */
+	ASSERT_EQ(pi.zero_pfn, (APHYS + MB(4) + 0x4000) >> 12);
+	ASSERT_EQ(mm_kernel_follow(m, 0xC0000000ull + 0x345000, &pte), 0);
+	ASSERT_EQ(pte.pfn, (APHYS + 0x345000) >> 12);
+	ASSERT_EQ(mm_kernel_follow(m, 0xffff0000ull, &pte), 0);
+	ASSERT_EQ(pte.pfn, (APHYS + MB(4) + 0x1000) >> 12);
+	ASSERT_EQ(mm_kernel_follow(m, pi.pkmap_base, &pte), -ENOENT);
+	ASSERT_EQ(mm_free_all_bootmem(m, &count), 0);
+	/* all but the first 4 MiB and the four pages; the bitmap goes too */
+	ASSERT_EQ(count, (MB(64) - MB(4) - 0x4000) >> 12);
+	ASSERT_EQ(mm_setup_per_zone_wmarks(m), 0);
+	ASSERT_EQ(mm_fault_init(m), 0);
+	ASSERT_EQ(mm_zero_page_pfn(m, &z), 0);
+	ASSERT_EQ(z, pi.zero_pfn);
+	ASSERT_EQ(mm_mm_alloc(m, &id), 0);
+	ASSERT_EQ(mm_do_mmap(m, id, 0, 4096, MM_PROT_READ, 0, &at), 0);
+	ASSERT_EQ(mm_user_read(m, id, at, &b, 1), 0);
+	ASSERT_EQ(b, 0);
+	ASSERT_EQ(mm_follow_page(m, id, at, &pte), 0);
+	ASSERT_NE(pte.pfn, z); /* 2.6.29 read faults do not use the zero page */
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect (modern): memblock hands out the pages top-down below the lowmem
+ * end: vectors, its table, pkmap, then the zero page just below them. */
+static void arm_modern(void)
+{
+	struct mm_paging_info pi;
+	int ret = -1;
+	uint64_t count = 0;
+	mm_pfn_t z;
+	struct mm_machine *m = arm_boot(MM_ERA_MODERN, &pi, &ret);
+	ASSERT_TRUE(m);
+	ASSERT_EQ(ret, 0);
+	ASSERT_EQ(pi.pgtable_start, APHYS + MB(64) - 0x1000);
+	ASSERT_EQ(pi.zero_pfn, (APHYS + MB(64) - 0x4000) >> 12);
+	ASSERT_EQ(mm_memblock_free_all(m, &count), 0);
+	ASSERT_EQ(mm_setup_per_zone_wmarks(m), 0);
+	ASSERT_EQ(mm_fault_init(m), 0);
+	ASSERT_EQ(mm_zero_page_pfn(m, &z), 0);
+	ASSERT_EQ(z, pi.zero_pfn);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect: a swapper_pg_dir that is not 16 KiB aligned, or overlaps the
+ * kernel, is refused with an INVALID_ARG report. */
+static void arm_neg(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	struct mm_paging_init_args a = { .kernel_start = APHYS + 0x8000, .kernel_end = APHYS + MB(4),
+					 .swapper_pg_dir = APHYS + 0x5000, .phys_offset = APHYS };
+	struct mm_paging_info pi;
+	mm_config_default(&cfg, MM_ERA_2_6_29);
+	cfg.profile = MM_PROFILE_ARM;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), -EINVAL);
+	a.swapper_pg_dir = APHYS + 0x8000;
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 2);
+	mm_machine_destroy(m);
+}
+
+int main(void)
+{
+	const uint32_t profiles[] = { MM_PROFILE_X86_32, MM_PROFILE_X86_PAE };
+	for (size_t i = 0; i < 2; i++) {
+		profile = profiles[i];
+		printf("profile %s\n", i ? "pae" : "x86_32");
+		RUN(early_res_small);
+		RUN(early_res_large);
+		RUN(memblock_tables);
+		RUN(neg_args);
+		RUN(zero_page_adopted);
+	}
+	RUN(arm_2629);
+	RUN(arm_modern);
+	RUN(arm_neg);
+	return check_summary("test_paging_init");
+}
