@@ -69,6 +69,8 @@ struct bootmem_ctx {
 	bool bootmem_dirty;
 	uint32_t checks;
 	bool verify_due;
+	/* the runner asked what a check costs: fuzz mode (props mode never asks) */
+	bool fuzz;
 	/* the checks' view of the library, filled in one call per node:
 	 * node_pages entries (at least every lowmem node's pages) */
 	uint32_t *flags;
@@ -504,6 +506,26 @@ static int bootmem_check(void *ctx, struct props_result *r)
 	return PROPS_OK;
 }
 
+/* A fresh allocation [a, a + size): a zeroing one is read back whole in
+ * props mode (in fuzz mode from the first step on, only as below: a
+ * fuzzer pays for every byte read, and a byte left non-zero in a page the
+ * oracle dropped is a backed page too many at the next check); otherwise, and for any other allocation, every
+ * page the oracle holds bytes for (poison, or what the page held). A page
+ * it holds none for reads zero unless the library backs it, which every
+ * check's backed-page count catches. */
+static int check_fresh(struct bootmem_ctx *c, struct props_result *r, uint64_t a, uint64_t size,
+		       bool zeroing)
+{
+	if (zeroing && !c->fuzz)
+		return check_bytes(c, r, a, size);
+	for (uint64_t p = a / PG; p <= (a + size - 1) / PG; p++) {
+		uint64_t s = p * PG > a ? p * PG : a, e = (p + 1) * PG < a + size ? (p + 1) * PG : a + size;
+		if (obootmem_frame(&c->o, p) && check_bytes(c, r, s, e - s))
+			return PROPS_FAIL;
+	}
+	return PROPS_OK;
+}
+
 /* ---- ops -------------------------------------------------------------- */
 
 /* where: 0 = absolute, k = relative to node (k - 1) % nodes. */
@@ -647,8 +669,7 @@ static int step_alloc(void *ctx, const struct props_op *op, struct props_result 
 		return PROPS_OK;
 	props_note(r, " at %#llx", (unsigned long long)a);
 	PROPS_CHECK_EQ(r, "allocation address", a, want.addr);
-	/* zeroed: every byte of it */
-	return check_bytes(c, r, a, size);
+	return check_fresh(c, r, a, size, true);
 }
 
 static bool early_overlaps(const struct bootmem_ctx *c, uint64_t s, uint64_t e)
@@ -873,15 +894,7 @@ static int alloc_one(struct bootmem_ctx *c, struct props_result *r, int nid, uin
 	c->live[c->nlive][0] = pfn;
 	c->live[c->nlive++][1] = order;
 	*ok = true;
-	/* a zeroing allocation: every byte of it; otherwise every page the
-	 * oracle holds bytes for (poison, or what it held: the others must
-	 * read zero, and their backing is counted by every check) */
-	if (gfp & MM_GFP_ZERO)
-		return check_bytes(c, r, pfn * PG, PG << order);
-	for (uint64_t k = 0; k < (1ull << order); k++)
-		if (obootmem_frame(&c->o, pfn + k) && check_bytes(c, r, (pfn + k) * PG, PG))
-			return PROPS_FAIL;
-	return PROPS_OK;
+	return check_fresh(c, r, pfn * PG, PG << order, (gfp & MM_GFP_ZERO) != 0);
 }
 
 /* node: 0 = mm_alloc_pages (the first online node), 1 = nid -1, k = nid k - 2. */
@@ -1128,8 +1141,9 @@ static const struct props_opdef bootmem_ops[] = {
 /* A full check walks every page of every node (bitmaps, then the buddy). */
 static uint64_t bootmem_check_cost(void *ctx)
 {
-	const struct bootmem_ctx *c = ctx;
+	struct bootmem_ctx *c = ctx;
 	uint64_t pages = 0;
+	c->fuzz = true;
 	for (int i = 0; i < c->nodes && i < MAX_NODES; i++)
 		pages += c->ne[i] - c->ns[i];
 	return pages;
