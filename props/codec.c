@@ -57,7 +57,7 @@ void props_decode(const struct props_opdef *d, struct mm_cursor *c, struct props
 	 * would each be an ASan-checked library call. */
 	for (uint32_t i = n; i < PROPS_MAX_FIELDS; i++)
 		v[i] = 0;
-	_Static_assert(PROPS_MAX_FIELDS == 12, "one store per value below");
+	_Static_assert(PROPS_MAX_FIELDS == 16, "one store per value below");
 	op->v[0] = v[0];
 	op->v[1] = v[1];
 	op->v[2] = v[2];
@@ -70,6 +70,10 @@ void props_decode(const struct props_opdef *d, struct mm_cursor *c, struct props
 	op->v[9] = v[9];
 	op->v[10] = v[10];
 	op->v[11] = v[11];
+	op->v[12] = v[12];
+	op->v[13] = v[13];
+	op->v[14] = v[14];
+	op->v[15] = v[15];
 	*c = k;
 }
 

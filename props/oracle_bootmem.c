@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mmsim/machine.h"
+#include "mmsim/page_alloc.h"
 #include "oracle_bootmem.h"
 
 #define PAGE OBOOTMEM_PAGE
@@ -39,27 +40,110 @@ void obootmem_init(struct obootmem *o, uint64_t lowpfn, uint64_t max_order)
 	memset(o, 0, sizeof(*o));
 	o->lowpfn = lowpfn;
 	o->max_order = max_order;
+	o->dma_end = lowpfn < 4096 ? lowpfn : 4096; /* 16 MiB, or less below it */
+	o->backing_max = 16384;
+}
+
+void obootmem_fault_set(struct obootmem *o, bool enable, uint32_t after, uint32_t repeat)
+{
+	o->fault_enable = enable;
+	o->fault_countdown = after;
+	o->fault_repeat = repeat;
+}
+
+void obootmem_buddy_config(struct obootmem *o, bool poison, bool modern_wmark, uint64_t backing_max)
+{
+	o->poison = poison;
+	o->modern_wmark = modern_wmark;
+	if (backing_max)
+		o->backing_max = backing_max;
+}
+
+/* One allocation passes the injection point: fail after `countdown` more
+ * successes, `repeat` times (0: for ever). */
+static bool should_fail(struct obootmem *o)
+{
+	if (!o->fault_enable)
+		return false;
+	if (o->fault_countdown) {
+		o->fault_countdown--;
+		return false;
+	}
+	if (o->fault_repeat && --o->fault_repeat == 0)
+		o->fault_enable = false;
+	return true;
 }
 
 void obootmem_free(struct obootmem *o)
 {
 	for (int i = 0; i < o->nr; i++)
 		free(o->node[i].rsv);
+	for (uint64_t p = 0; o->frame && p < o->span_end; p++)
+		free(o->frame[p]);
+	for (uint32_t i = 0; i < o->nfar; i++)
+		free(o->far[i].bytes);
+	free(o->frame);
+	free(o->far);
 	free(o->pstate);
+	free(o->head_order);
 	memset(o, 0, sizeof(*o));
 }
 
-int obootmem_span(struct obootmem *o, uint64_t s, uint64_t e)
+static bool grow(struct obootmem *o, uint64_t e)
 {
-	if (e > o->span_end) {
-		uint8_t *p = realloc(o->pstate, e);
-		if (!p)
-			return -1;
-		memset(p + o->span_end, OBOOTMEM_ABSENT, e - o->span_end);
+	uint8_t *p, *h;
+	uint8_t **f;
+
+	if (e <= o->span_end)
+		return true;
+	p = realloc(o->pstate, e);
+	if (p)
 		o->pstate = p;
-		o->span_end = e;
+	h = realloc(o->head_order, e);
+	if (h)
+		o->head_order = h;
+	f = realloc(o->frame, e * sizeof(*f));
+	if (f)
+		o->frame = f;
+	if (!p || !h || !f)
+		return false;
+	memset(p + o->span_end, OBOOTMEM_ABSENT, e - o->span_end);
+	memset(h + o->span_end, 0, e - o->span_end);
+	/* a far page now below span_end moves into the array */
+	for (uint64_t k = o->span_end; k < e; k++)
+		f[k] = NULL;
+	for (uint32_t i = 0; i < o->nfar;) {
+		if (o->far[i].pfn < e) {
+			f[o->far[i].pfn] = o->far[i].bytes;
+			o->far[i] = o->far[--o->nfar];
+			continue;
+		}
+		i++;
 	}
+	o->span_end = e;
+	return true;
+}
+
+int obootmem_span_reserve(struct obootmem *o, uint64_t e)
+{
+	return grow(o, e) ? 0 : -1;
+}
+
+int obootmem_node_add(struct obootmem *o, int nid, uint64_t s, uint64_t e, uint64_t max_pfn)
+{
+	if (o->zones_ready)
+		return res_in(o, -EINVAL, MM_STAGE_PAGE_ALLOC, MM_REPORT_BUG).ret;
+	if (nid < 0 || nid >= OBOOTMEM_MAX_NODES || s >= e || e > max_pfn)
+		return res_in(o, -EINVAL, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG).ret;
+	if (o->pnode[nid].online)
+		return res_in(o, -EEXIST, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG).ret;
+	for (int n = 0; n < OBOOTMEM_MAX_NODES; n++)
+		if (o->pnode[n].online && s < o->pnode[n].end && o->pnode[n].start < e)
+			return res_in(o, -EINVAL, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG).ret;
+	if (!grow(o, e))
+		return -1;
 	memset(o->pstate + s, OBOOTMEM_RESERVED, e - s);
+	o->pnode[nid] = (struct obootmem_pnode){ .online = true, .start = s, .end = e };
 	return 0;
 }
 
@@ -270,24 +354,6 @@ static bool bad_args(uint64_t size, uint64_t align, uint64_t goal, uint64_t limi
 	return !size || !pow2(align) || (limit && (goal + size < goal || goal + size > limit));
 }
 
-bool obootmem_alloc_reaches_injection(const struct obootmem *o, enum obootmem_alloc_kind kind, int nid,
-				uint64_t size, uint64_t align, uint64_t goal, uint64_t limit)
-{
-	if (kind == OBOOTMEM_LOW)
-		limit = 0xffffffffull;
-	if (kind != OBOOTMEM_LIMIT && kind != OBOOTMEM_LIMIT_NOPANIC && kind != OBOOTMEM_LOW)
-		limit = 0;
-	if (o->handed || bad_args(size, align, goal, limit))
-		return false;
-	if (kind == OBOOTMEM_NODE) {
-		for (int i = 0; i < o->nr; i++)
-			if (o->node[i].nid == nid)
-				return true;
-		return false;
-	}
-	return true;
-}
-
 static bool all_nodes(struct obootmem *o, uint64_t size, uint64_t align, uint64_t goal,
 		      uint64_t limit, uint64_t *addr)
 {
@@ -309,7 +375,7 @@ static bool all_nodes(struct obootmem *o, uint64_t size, uint64_t align, uint64_
 }
 
 struct obootmem_res obootmem_alloc(struct obootmem *o, enum obootmem_alloc_kind kind, int nid, uint64_t size,
-		       uint64_t align, uint64_t goal, uint64_t limit, bool injected)
+		       uint64_t align, uint64_t goal, uint64_t limit)
 {
 	bool panics = kind != OBOOTMEM_NOPANIC && kind != OBOOTMEM_LIMIT_NOPANIC;
 	struct obootmem_node *n = NULL;
@@ -325,11 +391,16 @@ struct obootmem_res obootmem_alloc(struct obootmem *o, enum obootmem_alloc_kind 
 		return res(o, -EINVAL, MM_REPORT_BUG);
 	if (kind == OBOOTMEM_NODE && !(n = obootmem_node_by_nid(o, nid)))
 		return res(o, -EINVAL, MM_REPORT_INVALID_ARG);
-	if (!injected) {
-		if (n && core(o, n, size, align, goal, 0, &r.addr))
+	/* every allocation that passed the checks asks once */
+	if (!should_fail(o)) {
+		if (n && core(o, n, size, align, goal, 0, &r.addr)) {
+			obootmem_phys_zero(o, r.addr, size);
 			return r;
-		if (all_nodes(o, size, align, goal, limit, &r.addr))
+		}
+		if (all_nodes(o, size, align, goal, limit, &r.addr)) {
+			obootmem_phys_zero(o, r.addr, size);
 			return r;
+		}
 	}
 	return res(o, -ENOMEM, panics ? MM_REPORT_OOM : -1);
 }
@@ -352,11 +423,23 @@ struct obootmem_res obootmem_early_res_to_bootmem(struct obootmem *o, const uint
 
 /* ---- hand-offs -------------------------------------------------------- */
 
+/* A page becomes buddy-free: poisoned (its bytes, if it has any, 0xaa)
+ * when page poisoning is on. */
+static void page_freed(struct obootmem *o, uint64_t pfn)
+{
+	o->pstate[pfn] = OBOOTMEM_FREE;
+	o->nr_free++;
+	if (o->poison && o->frame[pfn])
+		memset(o->frame[pfn], 0xaa, PAGE);
+}
+
 static void release(struct obootmem *o, uint64_t pfn, struct obootmem_res *r)
 {
+	int nid, zone;
 	if (pfn < o->span_end && o->pstate[pfn] == OBOOTMEM_RESERVED) {
-		o->pstate[pfn] = OBOOTMEM_FREE;
-		o->nr_free++;
+		page_freed(o, pfn);
+		if (obootmem_zone_of(o, pfn, &nid, &zone))
+			o->pnode[nid].zone[zone].managed++;
 		r->count++;
 	}
 }
@@ -370,7 +453,15 @@ struct obootmem_res obootmem_free_all_bootmem(struct obootmem *o)
 	/* a bitmap page still free in some node would be released twice */
 	for (int i = 0; i < o->nr; i++)
 		for (uint64_t k = 0; k < o->node[i].map_pages; k++)
-			if (obootmem_reserved(o, o->node[i].map_pfn + k) == 0)
+			if (obootmem_reserved(o, o->node[i].map_pfn + k) == 0 ||
+			    obootmem_pfn_state(o, o->node[i].map_pfn + k) != OBOOTMEM_RESERVED)
+				return res(o, -EINVAL, MM_REPORT_BUG);
+	/* every page it would release must be a reserved page with a struct
+	 * page, or the whole hand-off is refused */
+	for (int i = 0; i < o->nr; i++)
+		for (uint64_t p = o->node[i].min; p < o->node[i].low; p++)
+			if (!o->node[i].rsv[p - o->node[i].min] &&
+			    obootmem_pfn_state(o, p) != OBOOTMEM_RESERVED)
 				return res(o, -EINVAL, MM_REPORT_BUG);
 	for (int i = 0; i < o->nr; i++) {
 		const struct obootmem_node *n = &o->node[i];
@@ -498,29 +589,349 @@ struct obootmem_res obootmem_free_reserved_page(struct obootmem *o, uint64_t pfn
 
 /* ---- the buddy view ----------------------------------------------------- */
 
-bool obootmem_block_free(const struct obootmem *o, uint64_t pfn, unsigned order)
+enum obootmem_pstate obootmem_pfn_state(const struct obootmem *o, uint64_t pfn)
 {
-	uint64_t nr = 1ull << order;
-	if (pfn % nr || pfn + nr > o->span_end)
+	return pfn < o->span_end ? (enum obootmem_pstate)o->pstate[pfn] : OBOOTMEM_ABSENT;
+}
+
+/* ---- the page allocator after the hand-off (semantics.md §5) ------------- */
+
+int obootmem_free_area_init(struct obootmem *o)
+{
+	/* zone boundaries: DMA below 16 MiB (or the lowmem limit), NORMAL
+	 * below the lowmem limit, HIGHMEM above; each clipped to the node */
+	if (o->zones_ready)
+		return res_in(o, -EINVAL, MM_STAGE_PAGE_ALLOC, MM_REPORT_BUG).ret;
+	for (int n = 0; n < OBOOTMEM_MAX_NODES; n++) {
+		struct obootmem_pnode *pn = &o->pnode[n];
+		const uint64_t cut[OBOOTMEM_ZONES + 1] = { pn->start, o->dma_end, o->lowpfn, pn->end };
+		uint64_t at = pn->start;
+		if (!pn->online)
+			continue;
+		for (int z = 0; z < OBOOTMEM_ZONES; z++) {
+			uint64_t e = OBOOTMEM_MIN(OBOOTMEM_MAX(cut[z + 1], at), pn->end);
+			pn->zone[z].start = at;
+			pn->zone[z].end = e;
+			pn->zone[z].present = e - at;
+			at = e;
+		}
+	}
+	o->zones_ready = true;
+	return 0;
+}
+
+bool obootmem_zone_of(const struct obootmem *o, uint64_t pfn, int *nid, int *zone)
+{
+	for (int n = 0; n < OBOOTMEM_MAX_NODES; n++) {
+		const struct obootmem_pnode *pn = &o->pnode[n];
+		if (!pn->online || pfn < pn->start || pfn >= pn->end)
+			continue;
+		*nid = n;
+		*zone = pfn < o->dma_end ? 0 : pfn < o->lowpfn ? 1 : 2;
+		return true;
+	}
+	return false;
+}
+
+/* The square root rounded down, by bisection. */
+static uint64_t isqrt(uint64_t x)
+{
+	uint64_t lo = 0, hi = 1ull << 32;
+	while (hi - lo > 1) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		if (mid * mid <= x)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void obootmem_wmarks(struct obootmem *o)
+{
+	static const uint64_t ratio[OBOOTMEM_ZONES] = { 256, 32, 32 };
+	uint64_t lowmem = 0, kb, pages_min;
+
+	for (int n = 0; n < OBOOTMEM_MAX_NODES; n++)
+		if (o->pnode[n].online)
+			lowmem += o->pnode[n].zone[0].present + o->pnode[n].zone[1].present;
+	/* min_free_kbytes = sqrt(16 * lowmem KiB) in [128, 65536] */
+	kb = OBOOTMEM_MIN(OBOOTMEM_MAX(isqrt(lowmem * 4 * 16), 128), 65536);
+	pages_min = kb / 4;
+	for (int n = 0; n < OBOOTMEM_MAX_NODES; n++) {
+		struct obootmem_pnode *pn = &o->pnode[n];
+		if (!pn->online)
+			continue;
+		for (int z = 0; z < OBOOTMEM_ZONES; z++) {
+			struct obootmem_zone *zn = &pn->zone[z];
+			uint64_t tmp = lowmem ? pages_min * zn->present / lowmem : 0;
+			zn->wmark[0] = z == 2 ? OBOOTMEM_MIN(OBOOTMEM_MAX(zn->present / 1024, 32), 128) : tmp;
+			zn->wmark[1] = zn->wmark[0] + tmp / 4;
+			zn->wmark[2] = zn->wmark[0] + tmp / 2;
+		}
+		for (int j = 0; j < OBOOTMEM_ZONES; j++) {
+			uint64_t pages = pn->zone[j].present;
+			pn->zone[j].reserve[j] = 0;
+			for (int i = j - 1; i >= 0; i--) {
+				pn->zone[i].reserve[j] = pages / ratio[i];
+				pages += pn->zone[i].present;
+			}
+		}
+	}
+	o->wmarks_ready = true;
+}
+
+/* Free pages [p, p + 2^k) all in the zone [zs, ze)? */
+static bool all_free(const struct obootmem *o, uint64_t p, unsigned k, uint64_t zs, uint64_t ze)
+{
+	if (p < zs || p + (1ull << k) > ze)
 		return false;
-	for (uint64_t k = 0; k < nr; k++)
-		if (o->pstate[pfn + k] != OBOOTMEM_FREE)
+	for (uint64_t i = 0; i < (1ull << k); i++)
+		if (o->pstate[p + i] != OBOOTMEM_FREE)
 			return false;
 	return true;
 }
 
-void obootmem_mark(struct obootmem *o, uint64_t pfn, unsigned order, enum obootmem_pstate st)
+/* The block of the fully merged free state that starts at free page p
+ * (p is the first free page after a non-free one or after the previous
+ * block): the largest aligned order whose pages are free and in the zone. */
+static unsigned block_order(const struct obootmem *o, uint64_t p, uint64_t zs, uint64_t ze)
 {
-	for (uint64_t k = 0; k < (1ull << order) && pfn + k < o->span_end; k++) {
-		if (o->pstate[pfn + k] == OBOOTMEM_FREE)
-			o->nr_free--;
-		o->pstate[pfn + k] = (uint8_t)st;
-		if (st == OBOOTMEM_FREE)
-			o->nr_free++;
+	unsigned k = 0;
+	while (k + 1 < o->max_order && !(p & ((2ull << k) - 1)) && all_free(o, p, k + 1, zs, ze))
+		k++;
+	return k;
+}
+
+void obootmem_zone_free(const struct obootmem *o, int nid, int zone, uint64_t *free,
+			uint64_t nr_free[OBOOTMEM_ORDERS])
+{
+	const struct obootmem_zone *z = &o->pnode[nid].zone[zone];
+	memset(nr_free, 0, OBOOTMEM_ORDERS * sizeof(*nr_free));
+	*free = 0;
+	for (uint64_t p = z->start; p < z->end;) {
+		unsigned k;
+		if (o->pstate[p] != OBOOTMEM_FREE) {
+			p++;
+			continue;
+		}
+		k = block_order(o, p, z->start, z->end);
+		nr_free[k]++;
+		*free += 1ull << k;
+		p += 1ull << k;
 	}
 }
 
-enum obootmem_pstate obootmem_pfn_state(const struct obootmem *o, uint64_t pfn)
+bool obootmem_block_is(const struct obootmem *o, uint64_t pfn, unsigned order, int nid, int zone)
 {
-	return pfn < o->span_end ? (enum obootmem_pstate)o->pstate[pfn] : OBOOTMEM_ABSENT;
+	const struct obootmem_zone *z = &o->pnode[nid].zone[zone];
+	for (uint64_t p = z->start; p < z->end && p <= pfn;) {
+		unsigned k;
+		if (o->pstate[p] != OBOOTMEM_FREE) {
+			p++;
+			continue;
+		}
+		k = block_order(o, p, z->start, z->end);
+		if (p == pfn)
+			return k == order;
+		p += 1ull << k;
+	}
+	return false;
+}
+
+/* zone_watermark_ok as semantics.md §5 states it, for both rules. */
+static bool wmark_ok(const struct obootmem *o, const struct obootmem_zone *z, uint64_t free,
+		     const uint64_t *nr_free, unsigned order, uint64_t mark, int classzone,
+		     bool high, bool harder)
+{
+	int64_t min = (int64_t)mark, left = (int64_t)free - (1ll << order) + 1;
+
+	if (high)
+		min -= min / 2;
+	if (harder)
+		min -= min / 4;
+	if (left <= min + (int64_t)z->reserve[classzone])
+		return false;
+	if (o->modern_wmark) {
+		for (unsigned k = order; k < o->max_order; k++)
+			if (nr_free[k])
+				return true;
+		return order == 0;
+	}
+	for (unsigned k = 0; k < order; k++) {
+		left -= (int64_t)(nr_free[k] << k);
+		min >>= 1;
+		if (left <= min)
+			return false;
+	}
+	return true;
+}
+
+int obootmem_buddy_alloc(struct obootmem *o, int nid, uint32_t gfp, unsigned order, int *enid,
+			 int *ezone, unsigned *eorder)
+{
+	const uint32_t valid = MM_GFP_DMA | MM_GFP_HIGHMEM | MM_GFP_HIGH | MM_GFP_COLD | MM_GFP_ZERO |
+			       MM_GFP_THISNODE | MM_GFP_ATOMIC_HARDER;
+	int list[OBOOTMEM_MAX_NODES * OBOOTMEM_ZONES], cnt = 0, high;
+
+	if (nid == -2) /* mm_alloc_pages: the first online node */
+		for (nid = 0; nid < OBOOTMEM_MAX_NODES - 1 && !o->pnode[nid].online; nid++)
+			;
+	if (nid == -1)
+		nid = 0;
+	if ((gfp & ~valid) || nid < 0 || nid >= OBOOTMEM_MAX_NODES || !o->pnode[nid].online)
+		return res_in(o, -EINVAL, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG).ret;
+	if (order >= o->max_order)
+		return res_in(o, -EINVAL, MM_STAGE_PAGE_ALLOC, MM_REPORT_WARN).ret;
+	if (should_fail(o))
+		return -ENOMEM;
+	/* the zonelist: this node's zones from the highest allowed down, then
+	 * the next nodes by nid (nid+1 ... last, 0 ... nid-1) unless THISNODE */
+	high = gfp & MM_GFP_DMA ? 0 : gfp & MM_GFP_HIGHMEM ? 2 : 1;
+	for (int k = 0; k < OBOOTMEM_MAX_NODES && !(k && (gfp & MM_GFP_THISNODE)); k++) {
+		int n = (nid + k) % OBOOTMEM_MAX_NODES;
+		for (int z = high; z >= 0 && o->pnode[n].online; z--)
+			if (o->pnode[n].zone[z].present)
+				list[cnt++] = n * OBOOTMEM_ZONES + z;
+	}
+	/* low mark first, then min with the dips; no per-CPU lists to drain */
+	for (int pass = 0; pass < 2 && cnt; pass++) {
+		for (int i = 0; i < cnt; i++) {
+			const int n = list[i] / OBOOTMEM_ZONES, z = list[i] % OBOOTMEM_ZONES;
+			const struct obootmem_zone *zn = &o->pnode[n].zone[z];
+			uint64_t free, nr_free[OBOOTMEM_ORDERS];
+			obootmem_zone_free(o, n, z, &free, nr_free);
+			if (!wmark_ok(o, zn, free, nr_free, order, zn->wmark[pass ? 0 : 1],
+				      list[0] % OBOOTMEM_ZONES, pass && (gfp & MM_GFP_HIGH),
+				      pass && (gfp & MM_GFP_ATOMIC_HARDER)))
+				continue;
+			for (unsigned k = order; k < o->max_order; k++) {
+				if (!nr_free[k])
+					continue;
+				*enid = n;
+				*ezone = z;
+				*eorder = k;
+				return 0;
+			}
+		}
+	}
+	return -ENOMEM;
+}
+
+unsigned obootmem_buddy_take(struct obootmem *o, uint64_t pfn, unsigned order, uint32_t gfp)
+{
+	unsigned bad = 0;
+	for (uint64_t k = 0; k < (1ull << order); k++) {
+		const uint8_t *f = o->frame[pfn + k];
+		for (uint64_t b = 0; o->poison && f && b < PAGE; b++)
+			if (f[b] != 0xaa) {
+				bad++;
+				break;
+			}
+		o->pstate[pfn + k] = OBOOTMEM_ALLOCATED;
+		o->nr_free--;
+	}
+	o->head_order[pfn] = (uint8_t)(order + 1);
+	if (gfp & MM_GFP_ZERO)
+		obootmem_phys_zero(o, pfn * PAGE, PAGE << order);
+	return bad;
+}
+
+int obootmem_buddy_free(struct obootmem *o, uint64_t pfn, unsigned order)
+{
+	const enum obootmem_pstate st = obootmem_pfn_state(o, pfn);
+
+	if (st == OBOOTMEM_ABSENT || order >= o->max_order)
+		return res_in(o, -EINVAL, MM_STAGE_PAGE_ALLOC, MM_REPORT_INVALID_ARG).ret;
+	if (st == OBOOTMEM_RESERVED)
+		return res_in(o, -EINVAL, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE).ret;
+	if (st == OBOOTMEM_FREE)
+		return res_in(o, -EINVAL, MM_STAGE_PAGE_ALLOC, MM_REPORT_DOUBLE_FREE).ret;
+	if (o->head_order[pfn] != order + 1)
+		return res_in(o, -EINVAL, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_FREE).ret;
+	/* the last reference (every block here has one): freed whole */
+	o->head_order[pfn] = 0;
+	for (uint64_t k = 0; k < (1ull << order); k++)
+		page_freed(o, pfn + k);
+	return 0;
+}
+
+/* ---- simulated memory (semantics.md §0.5) -------------------------------- */
+
+static uint8_t **frame_slot(struct obootmem *o, uint64_t pfn, bool create)
+{
+	if (pfn < o->span_end)
+		return &o->frame[pfn];
+	for (uint32_t i = 0; i < o->nfar; i++)
+		if (o->far[i].pfn == pfn)
+			return &o->far[i].bytes;
+	if (!create)
+		return NULL;
+	if (o->nfar == o->capfar) {
+		uint32_t cap = o->capfar ? 2 * o->capfar : 16;
+		struct obootmem_far *f = realloc(o->far, cap * sizeof(*f));
+		if (!f)
+			abort();
+		o->far = f;
+		o->capfar = cap;
+	}
+	o->far[o->nfar] = (struct obootmem_far){ pfn, NULL };
+	return &o->far[o->nfar++].bytes;
+}
+
+const uint8_t *obootmem_frame(const struct obootmem *o, uint64_t pfn)
+{
+	uint8_t **f = frame_slot((struct obootmem *)o, pfn, false);
+	return f ? *f : NULL;
+}
+
+int obootmem_phys_write(struct obootmem *o, uint64_t addr, const uint8_t *buf, uint64_t len)
+{
+	uint64_t need = 0;
+
+	if (addr + len < addr)
+		return res_in(o, -EINVAL, MM_STAGE_CORE, MM_REPORT_INVALID_ARG).ret;
+	for (uint64_t p = addr / PAGE; len && p <= (addr + len - 1) / PAGE; p++)
+		if (obootmem_pfn_state(o, p) == OBOOTMEM_FREE)
+			return res_in(o, -EFAULT, MM_STAGE_CORE, MM_REPORT_USE_AFTER_FREE).ret;
+	for (uint64_t p = addr / PAGE; len && p <= (addr + len - 1) / PAGE; p++)
+		need += obootmem_frame(o, p) == NULL;
+	if (o->backed + need > o->backing_max)
+		return -ENOMEM;
+	for (uint64_t a = addr; a < addr + len;) {
+		uint64_t off = a % PAGE, n = OBOOTMEM_MIN(PAGE - off, addr + len - a);
+		uint8_t **f = frame_slot(o, a / PAGE, true);
+		if (!*f) {
+			*f = calloc(1, PAGE);
+			if (!*f)
+				abort();
+			o->backed++;
+		}
+		memcpy(*f + off, buf + (a - addr), n);
+		a += n;
+	}
+	return 0;
+}
+
+void obootmem_phys_zero(struct obootmem *o, uint64_t addr, uint64_t len)
+{
+	const uint64_t end = addr + len < addr ? UINT64_MAX : addr + len;
+	/* frame by frame: a whole frame zeroed loses its bytes (reads zero
+	 * again), a part is cleared */
+	for (uint64_t a = addr; a < end;) {
+		uint64_t off = a % PAGE, n = OBOOTMEM_MIN(PAGE - off, end - a);
+		uint8_t **f = frame_slot(o, a / PAGE, false);
+		if (f && *f) {
+			if (n == PAGE) {
+				free(*f);
+				*f = NULL;
+				o->backed--;
+			} else {
+				memset(*f + off, 0, n);
+			}
+		}
+		if (a + n < a)
+			break;
+		a += n;
+	}
 }

@@ -36,6 +36,30 @@ struct obootmem_ival {
 
 enum obootmem_pstate { OBOOTMEM_ABSENT = 0, OBOOTMEM_RESERVED, OBOOTMEM_FREE, OBOOTMEM_ALLOCATED };
 
+#define OBOOTMEM_ZONES 3
+#define OBOOTMEM_ORDERS 32
+
+/* A zone of the page allocator's node (semantics.md §5): span, present
+ * pages (every pfn of the span has a struct page here), pages handed over,
+ * watermarks and lowmem_reserve from the oracle's own formulas. */
+struct obootmem_zone {
+	uint64_t start, end, present, managed;
+	uint64_t wmark[3]; /* min, low, high */
+	uint64_t reserve[OBOOTMEM_ZONES];
+};
+
+struct obootmem_pnode {
+	bool online;
+	uint64_t start, end;
+	struct obootmem_zone zone[OBOOTMEM_ZONES];
+};
+
+/* A page of simulated memory the oracle knows the bytes of (backed). */
+struct obootmem_far {
+	uint64_t pfn;
+	uint8_t *bytes;
+};
+
 struct obootmem {
 	struct obootmem_node node[OBOOTMEM_MAX_NODES]; /* sorted by min */
 	int nr;
@@ -47,6 +71,21 @@ struct obootmem {
 	uint64_t span_end;
 	uint8_t *pstate;
 	uint64_t nr_free;
+	uint8_t *head_order; /* per pfn: order + 1 at the head of a live buddy block */
+	/* fault injection as machine.h documents it: after `countdown`
+	 * successful decisions fail the next `repeat` (0: for ever) */
+	bool fault_enable;
+	uint32_t fault_countdown, fault_repeat;
+	/* the page allocator: nodes by nid, zone boundaries, hardening */
+	struct obootmem_pnode pnode[OBOOTMEM_MAX_NODES];
+	uint64_t dma_end;
+	bool zones_ready, wmarks_ready, modern_wmark, poison;
+	/* simulated memory: a page's bytes once written (NULL: reads zero),
+	 * frames below span_end by pfn, others in a short list */
+	uint8_t **frame;
+	struct obootmem_far *far;
+	uint32_t nfar, capfar;
+	uint64_t backed, backing_max;
 	/* Where the predicted reports go: the current step's expectation
 	 * (props_result.expect), set by the harness. */
 	struct props_expect *expect;
@@ -61,9 +100,50 @@ struct obootmem_res {
 };
 
 void obootmem_init(struct obootmem *o, uint64_t lowpfn, uint64_t max_order);
+/* The machine's fault injection, as the harness configured it. */
+void obootmem_fault_set(struct obootmem *o, bool enable, uint32_t after, uint32_t repeat);
+/* Hardening the buddy oracle follows (page poisoning), the watermark rule,
+ * and the backing cap of simulated memory in pages. */
+void obootmem_buddy_config(struct obootmem *o, bool poison, bool modern_wmark, uint64_t backing_max);
 void obootmem_free(struct obootmem *o);
-/* The page-allocator view: pfns [s, e) exist (a node's memmap). */
-int obootmem_span(struct obootmem *o, uint64_t s, uint64_t e);
+/* Size the per-pfn arrays for pfns below e at once (-1: host out of memory). */
+int obootmem_span_reserve(struct obootmem *o, uint64_t e);
+/* mm_node_add(nid, s, e): the errno it must return (its report in
+ * o->expect) and, when 0, pfns [s, e) exist (a node's memmap). -1 (and
+ * no prediction) if the host is out of memory. */
+int obootmem_node_add(struct obootmem *o, int nid, uint64_t s, uint64_t e, uint64_t max_pfn);
+/* mm_free_area_init: zone spans and present pages; a second call is BUG. */
+int obootmem_free_area_init(struct obootmem *o);
+/* setup_per_zone_wmarks (after the hand-off). */
+void obootmem_wmarks(struct obootmem *o);
+/* Node and zone of a pfn with a struct page: false if it has none. */
+bool obootmem_zone_of(const struct obootmem *o, uint64_t pfn, int *nid, int *zone);
+/* Free pages and free blocks per order of a zone, the buddy allocator
+ * fully merged (semantics.md §5): the greedy cut of each free run. */
+void obootmem_zone_free(const struct obootmem *o, int nid, int zone, uint64_t *free,
+			uint64_t nr_free[OBOOTMEM_ORDERS]);
+
+/* Buddy allocation (mm_alloc_pages when nid == -2, else
+ * mm_alloc_pages_node(nid)): the errno (reports in o->expect), and when 0
+ * the node, zone and order of the free block that must be split. */
+int obootmem_buddy_alloc(struct obootmem *o, int nid, uint32_t gfp, unsigned order, int *enid,
+			 int *ezone, unsigned *eorder);
+/* Is pfn the head of a free block of exactly `order` in (nid, zone)? */
+bool obootmem_block_is(const struct obootmem *o, uint64_t pfn, unsigned order, int nid, int zone);
+/* Take [pfn, pfn + 2^order) (the library's pick, checked above): the
+ * pages whose poison was found changed (CORRUPTION reports; none can be,
+ * as a free frame is never writable through the API). */
+unsigned obootmem_buddy_take(struct obootmem *o, uint64_t pfn, unsigned order, uint32_t gfp);
+/* __free_pages(pfn, order): the errno and report (o->expect); when 0 the
+ * block is freed. */
+int obootmem_buddy_free(struct obootmem *o, uint64_t pfn, unsigned order);
+
+/* Simulated memory (semantics.md §0.5): a write's errno (reports in
+ * o->expect) and, when 0, the bytes; zeroing as the allocators do it. */
+int obootmem_phys_write(struct obootmem *o, uint64_t addr, const uint8_t *buf, uint64_t len);
+void obootmem_phys_zero(struct obootmem *o, uint64_t addr, uint64_t len);
+/* The bytes of a page (NULL: never written or zeroed whole, reads zero). */
+const uint8_t *obootmem_frame(const struct obootmem *o, uint64_t pfn);
 
 /* init_bootmem_node with arguments the harness knows are valid. */
 int obootmem_add_node(struct obootmem *o, int nid, uint64_t map_pfn, uint64_t min, uint64_t low);
@@ -75,12 +155,9 @@ struct obootmem_res obootmem_reserve_bootmem(struct obootmem *o, int node, uint6
 				 uint64_t size, int flags);
 
 enum obootmem_alloc_kind { OBOOTMEM_ALLOC = 0, OBOOTMEM_NOPANIC, OBOOTMEM_NODE, OBOOTMEM_LOW, OBOOTMEM_LIMIT, OBOOTMEM_LIMIT_NOPANIC };
-/* The __alloc_bootmem family; `injected` = fault injection fired. */
+/* The __alloc_bootmem family; the fault-injection decision is the oracle's own. */
 struct obootmem_res obootmem_alloc(struct obootmem *o, enum obootmem_alloc_kind kind, int nid, uint64_t size,
-		       uint64_t align, uint64_t goal, uint64_t limit, bool injected);
-/* Would the call reach the fault-injection point (arguments valid)? */
-bool obootmem_alloc_reaches_injection(const struct obootmem *o, enum obootmem_alloc_kind kind, int nid,
-				uint64_t size, uint64_t align, uint64_t goal, uint64_t limit);
+		       uint64_t align, uint64_t goal, uint64_t limit);
 
 /* early_res_to_bootmem with the reservations [start, end). */
 struct obootmem_res obootmem_early_res_to_bootmem(struct obootmem *o, const uint64_t (*res)[2], int nres);
@@ -101,9 +178,6 @@ struct obootmem_res obootmem_highpages_memblock(struct obootmem *o, const struct
  * refused), a reserved page becomes free. */
 struct obootmem_res obootmem_free_reserved_page(struct obootmem *o, uint64_t pfn);
 
-/* Buddy view after the hand-off: is [pfn, pfn + 2^order) a valid answer? */
-bool obootmem_block_free(const struct obootmem *o, uint64_t pfn, unsigned order);
-void obootmem_mark(struct obootmem *o, uint64_t pfn, unsigned order, enum obootmem_pstate st);
 enum obootmem_pstate obootmem_pfn_state(const struct obootmem *o, uint64_t pfn);
 /* Reserved bit of pfn in its node: 1/0, or -1 outside every node. */
 int obootmem_reserved(const struct obootmem *o, uint64_t pfn);

@@ -33,7 +33,7 @@
 #include "cursor.h"
 #include "expect.h"
 
-#define PROPS_MAX_FIELDS 12
+#define PROPS_MAX_FIELDS 16
 #define PROPS_FUZZ_CHECK_BUDGET 64
 #define PROPS_OK 0
 #define PROPS_FAIL 1
