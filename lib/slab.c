@@ -335,16 +335,23 @@ static SLAB_COLD uint32_t freepointer_mismatch(struct mm_machine *m, const struc
 	return want;
 }
 
+/* The stored free pointer of obj decodes to the model's record. */
+SLAB_HOT bool freepointer_intact(struct mm_machine *m, const struct cache *s, const struct slab *sl,
+				 uint32_t obj, uint32_t idx)
+{
+	uint32_t slot = obj + s->offset;
+	return (rd32(sl, slot) ^ ptr_key(m, s, slot)) == sl->next[idx];
+}
+
 SLAB_HOT uint32_t get_freepointer_idx(struct mm_machine *m, const struct cache *s, struct slab *sl,
 				      uint32_t obj, uint32_t idx, int *reports)
 {
 	uint32_t slot = obj + s->offset;
-	uint32_t want = sl->next[idx];
-	uint32_t dec = rd32(sl, slot) ^ ptr_key(m, s, slot);
 
-	if (dec == want)
-		return want;
-	return freepointer_mismatch(m, s, sl, obj, want, dec, reports);
+	if (freepointer_intact(m, s, sl, obj, idx))
+		return sl->next[idx];
+	return freepointer_mismatch(m, s, sl, obj, sl->next[idx], rd32(sl, slot) ^ ptr_key(m, s, slot),
+				    reports);
 }
 
 static uint32_t get_freepointer(struct mm_machine *m, const struct cache *s, struct slab *sl,
@@ -928,20 +935,40 @@ static int alloc_debug(struct mm_machine *m, struct cache *s, uint32_t gfp, uint
 	return 0;
 }
 
-SLAB_HOT int slab_alloc(struct mm_machine *m, struct cache *s, uint32_t gfp, uint32_t *out)
+/* The lockless fast path with nothing to report: a cache without debug
+ * flags, an object on this CPU's freelist whose stored free pointer is
+ * intact. Takes it (true), or leaves everything to slab_alloc (false), which
+ * makes the same checks and reports. */
+SLAB_HOT bool alloc_fast(struct mm_machine *m, struct cache *s, uint32_t *out)
 {
 	struct cpu_slab *c = &s->cpu[m->cpu];
+	uint32_t obj = c->freelist, idx;
 	struct slab *sl;
 
-	if (!s->debug && c->freelist) {
-		/* the lockless fast path: the CPU freelist's head */
-		sl = SL(m->slab, c->slab);
-		*out = pop(m, s, sl, &c->freelist);
-	} else {
-		int ret = s->debug ? alloc_debug(m, s, gfp, out, &sl) : alloc_percpu(m, s, gfp, out, &sl);
-		if (ret)
-			return ret;
-	}
+	if (s->debug || !obj)
+		return false;
+	sl = SL(m->slab, c->slab);
+	idx = obj_index(s, sl, obj);
+	if (!freepointer_intact(m, s, sl, obj, idx))
+		return false;
+	c->freelist = sl->next[idx];
+	sl->isfree[idx] = 0;
+	sl->inuse++;
+	s->live++;
+	*out = obj;
+	return true;
+}
+
+SLAB_HOT int slab_alloc(struct mm_machine *m, struct cache *s, uint32_t gfp, uint32_t *out)
+{
+	struct slab *sl;
+	int ret;
+
+	if (!(gfp & MM_GFP_ZERO) && alloc_fast(m, s, out))
+		return 0;
+	ret = s->debug ? alloc_debug(m, s, gfp, out, &sl) : alloc_percpu(m, s, gfp, out, &sl);
+	if (ret)
+		return ret;
 	sl->inuse++;
 	s->live++;
 	if (gfp & MM_GFP_ZERO)
@@ -1106,6 +1133,28 @@ static int free_target(struct mm_machine *m, struct cache *want, uint64_t obj, s
 		       struct slab **slp, uint32_t *idxp)
 {
 	return free_target_in(m, want, obj, slab_of_virt(m, obj), sp, slp, idxp);
+}
+
+/* The lockless free with nothing to report: an object of a CPU slab of a
+ * cache without debug flags (want's, when given), a valid object pointer,
+ * not already free. Frees it (true), or leaves everything to the caller's
+ * slow path (false), which makes the same checks and reports. */
+SLAB_HOT bool free_fast(struct mm_machine *m, const struct cache *want, uint64_t obj)
+{
+	struct slab *sl = slab_of_virt(m, obj);
+	struct cache *s;
+	uint32_t off, idx;
+
+	if (!sl)
+		return false;
+	s = &m->slab->cache[sl->cache];
+	off = (uint32_t)obj - sl->base - s->red_left_pad;
+	idx = div_size(s, off);
+	if ((want && want != s) || s->debug || sl->cpu < 0 || (uint32_t)obj < sl->base + s->red_left_pad ||
+	    idx >= sl->objects || idx * s->size != off || sl->isfree[idx])
+		return false;
+	slab_free(m, s, sl, (uint32_t)obj, idx);
+	return true;
 }
 
 /* ===================================================================== */
@@ -1314,8 +1363,8 @@ static int gfp_check(struct mm_machine *m, uint32_t gfp, const char *fn)
 	return -EINVAL;
 }
 
-int mm_kmem_cache_alloc(struct mm_machine *m, mm_kmem_cache_t cache, uint32_t gfp,
-			mm_vaddr_t *out)
+static __attribute__((noinline)) int cache_alloc_slow(struct mm_machine *m, mm_kmem_cache_t cache,
+							uint32_t gfp, mm_vaddr_t *out)
 {
 	struct cache *s;
 	uint32_t obj;
@@ -1336,7 +1385,36 @@ int mm_kmem_cache_alloc(struct mm_machine *m, mm_kmem_cache_t cache, uint32_t gf
 	return ret;
 }
 
+/* The fast paths (alloc_fast, free_fast) when they apply; the slow ones
+ * make every check and report. */
+int mm_kmem_cache_alloc(struct mm_machine *m, mm_kmem_cache_t cache, uint32_t gfp,
+			mm_vaddr_t *out)
+{
+	struct cache *s;
+	uint32_t obj;
+
+	if (m && out && !(gfp & ~(uint32_t)(GFP_SLAB_OK & ~MM_GFP_ZERO)) && (s = cache_get(m, cache)) &&
+	    alloc_fast(m, s, &obj)) {
+		*out = obj;
+		return 0;
+	}
+	return cache_alloc_slow(m, cache, gfp, out);
+}
+
+static __attribute__((noinline)) int cache_free_slow(struct mm_machine *m, mm_kmem_cache_t cache,
+						       mm_vaddr_t obj);
+
 int mm_kmem_cache_free(struct mm_machine *m, mm_kmem_cache_t cache, mm_vaddr_t obj)
+{
+	struct cache *s;
+
+	if (m && obj && (s = cache_get(m, cache)) && free_fast(m, s, obj))
+		return 0;
+	return cache_free_slow(m, cache, obj);
+}
+
+static __attribute__((noinline)) int cache_free_slow(struct mm_machine *m, mm_kmem_cache_t cache,
+						       mm_vaddr_t obj)
 {
 	struct cache *want, *s;
 	struct slab *sl;
@@ -1530,7 +1608,8 @@ static int kmalloc_large(struct mm_machine *m, uint64_t size, uint32_t gfp, mm_v
 	return 0;
 }
 
-int mm_kmalloc(struct mm_machine *m, uint64_t size, uint32_t gfp, mm_vaddr_t *out)
+static __attribute__((noinline)) int kmalloc_slow(struct mm_machine *m, uint64_t size, uint32_t gfp,
+						 mm_vaddr_t *out)
 {
 	struct mm_slab_state *st;
 	uint32_t obj;
@@ -1558,6 +1637,24 @@ int mm_kmalloc(struct mm_machine *m, uint64_t size, uint32_t gfp, mm_vaddr_t *ou
 	if (!ret)
 		*out = obj;
 	return ret;
+}
+
+/* The arguments every caller passes (a small size, no flag but the zone's)
+ * and an object on this CPU's freelist: the lockless fast path, with no
+ * call that saves registers; everything else, every refusal included, in
+ * kmalloc_slow. */
+int mm_kmalloc(struct mm_machine *m, uint64_t size, uint32_t gfp, mm_vaddr_t *out)
+{
+	struct mm_slab_state *st;
+	uint32_t obj;
+
+	if (m && out && size && size <= MM_KMALLOC_MAX_CACHE_SIZE && !(gfp & ~(uint32_t)MM_GFP_DMA) &&
+	    (st = m->slab)->ready &&
+	    alloc_fast(m, &st->cache[st->kmalloc[gfp ? 1 : 0][kmalloc_index(size)]], &obj)) {
+		*out = obj;
+		return 0;
+	}
+	return kmalloc_slow(m, size, gfp, out);
 }
 
 int mm_kzalloc(struct mm_machine *m, uint64_t size, uint32_t gfp, mm_vaddr_t *out)
@@ -1622,7 +1719,7 @@ static void large_free(struct mm_machine *m, struct mm_page *p)
 	slab_free_pages(m, p->pfn, p->private);
 }
 
-int mm_kfree(struct mm_machine *m, mm_vaddr_t obj)
+static __attribute__((noinline)) int kfree_slow(struct mm_machine *m, mm_vaddr_t obj)
 {
 	struct cache *s;
 	struct slab *sl;
@@ -1644,6 +1741,17 @@ int mm_kfree(struct mm_machine *m, mm_vaddr_t obj)
 		return 0;
 	}
 	return slab_free(m, s, sl, (uint32_t)obj, idx);
+}
+
+/* The lockless fast path with nothing to report: an object of a CPU slab of
+ * a cache without debug flags, a valid object pointer, not already free.
+ * Everything else, every refusal included, in kfree_slow, which makes the
+ * same checks and reports. */
+int mm_kfree(struct mm_machine *m, mm_vaddr_t obj)
+{
+	if (m && m->slab->ready && free_fast(m, NULL, obj))
+		return 0;
+	return kfree_slow(m, obj);
 }
 
 static uint32_t slab_ksize(const struct cache *s)
