@@ -41,6 +41,11 @@
 #define LARGE_MAPPING 0x6b6d616cull /* page->mapping of a large kmalloc head */
 #define DIR_SHIFT 10
 #define SLAB_DEBUG_FLAGS (MM_SLAB_RED_ZONE | MM_SLAB_POISON | MM_SLAB_STORE_USER)
+/* The kmalloc/kfree fast path keeps every report out of line (a function
+ * that may call mm_report saves and restores every callee-saved register):
+ * the checks stay, their reports move to a cold function. */
+#define SLAB_COLD __attribute__((noinline, cold))
+#define SLAB_HOT static inline __attribute__((always_inline))
 #define GFP_SLAB_OK                                                                    \
 	(MM_GFP_DMA | MM_GFP_HIGHMEM | MM_GFP_HIGH | MM_GFP_COLD | MM_GFP_ZERO |         \
 	 MM_GFP_THISNODE | MM_GFP_ATOMIC_HARDER)
@@ -111,9 +116,9 @@ static bool cache_geometry(struct mm_machine *m, struct cache *s);
 static int new_slab(struct mm_machine *m, struct cache *s, uint32_t gfp, int32_t *out);
 static void discard_slab(struct mm_machine *m, struct cache *s, int32_t si);
 /* The two allocation paths, and the free path. */
-static int slab_alloc(struct mm_machine *m, struct cache *s, uint32_t gfp, uint32_t *out);
-static int slab_free(struct mm_machine *m, struct cache *s, struct slab *sl, uint32_t obj,
-		     uint32_t idx);
+SLAB_HOT int slab_alloc(struct mm_machine *m, struct cache *s, uint32_t gfp, uint32_t *out);
+SLAB_HOT int slab_free(struct mm_machine *m, struct cache *s, struct slab *sl, uint32_t obj,
+		      uint32_t idx);
 /* Flush a CPU slab back to the node lists. */
 static void deactivate(struct mm_machine *m, struct cache *s, unsigned cpu);
 /* The slub_debug object check; returns the reports made. */
@@ -215,7 +220,7 @@ static bool find_other(const struct slab *sl, uint32_t va, uint8_t v, uint32_t l
 /* The slab holding pfn, with a one-entry cache of the last look-up (a
  * free mostly follows an alloc from the same slab), as the memmap keeps
  * its last chunk. */
-static struct slab *slab_of_pfn(struct mm_slab_state *st, mm_pfn_t pfn, int32_t *idx)
+SLAB_HOT struct slab *slab_of_pfn(struct mm_slab_state *st, mm_pfn_t pfn, int32_t *idx)
 {
 	uint64_t d = pfn >> DIR_SHIFT;
 	uint32_t v;
@@ -295,7 +300,7 @@ static inline uint32_t ptr_key(struct mm_machine *m, const struct cache *s, uint
 	return s->random ^ (s->swab ? swab32(slot) : slot);
 }
 
-static void set_freepointer_idx(struct mm_machine *m, const struct cache *s, struct slab *sl,
+SLAB_HOT void set_freepointer_idx(struct mm_machine *m, const struct cache *s, struct slab *sl,
 				uint32_t obj, uint32_t idx, uint32_t next)
 {
 	uint32_t slot = obj + s->offset;
@@ -313,15 +318,12 @@ static void set_freepointer(struct mm_machine *m, const struct cache *s, struct 
  * outside the slab is "Freepointer corrupt" (reported, rewritten from the
  * record). One that decodes to another object is followed by the model's
  * record (the kernel would follow it), and rewritten. */
-static uint32_t get_freepointer_idx(struct mm_machine *m, const struct cache *s, struct slab *sl,
-				    uint32_t obj, uint32_t idx, int *reports)
+static SLAB_COLD uint32_t freepointer_mismatch(struct mm_machine *m, const struct cache *s,
+					       struct slab *sl, uint32_t obj, uint32_t want,
+					       uint32_t dec, int *reports)
 {
 	uint32_t slot = obj + s->offset;
-	uint32_t want = sl->next[idx];
-	uint32_t dec = rd32(sl, slot) ^ ptr_key(m, s, slot);
 
-	if (dec == want)
-		return want;
 	if (!valid_pointer(s, sl, dec)) {
 		mm_report(m, MM_STAGE_SLAB, MM_REPORT_CORRUPTION, obj,
 			  "BUG %s (Not tainted): Freepointer corrupt: object %#x next %#x", s->name,
@@ -333,13 +335,32 @@ static uint32_t get_freepointer_idx(struct mm_machine *m, const struct cache *s,
 	return want;
 }
 
+/* The stored free pointer of obj decodes to the model's record. */
+SLAB_HOT bool freepointer_intact(struct mm_machine *m, const struct cache *s, const struct slab *sl,
+				 uint32_t obj, uint32_t idx)
+{
+	uint32_t slot = obj + s->offset;
+	return (rd32(sl, slot) ^ ptr_key(m, s, slot)) == sl->next[idx];
+}
+
+SLAB_HOT uint32_t get_freepointer_idx(struct mm_machine *m, const struct cache *s, struct slab *sl,
+				      uint32_t obj, uint32_t idx, int *reports)
+{
+	uint32_t slot = obj + s->offset;
+
+	if (freepointer_intact(m, s, sl, obj, idx))
+		return sl->next[idx];
+	return freepointer_mismatch(m, s, sl, obj, sl->next[idx], rd32(sl, slot) ^ ptr_key(m, s, slot),
+				    reports);
+}
+
 static uint32_t get_freepointer(struct mm_machine *m, const struct cache *s, struct slab *sl,
 				uint32_t obj, int *reports)
 {
 	return get_freepointer_idx(m, s, sl, obj, obj_index(s, sl, obj), reports);
 }
 
-static void push_idx(struct mm_machine *m, const struct cache *s, struct slab *sl, uint32_t *head,
+SLAB_HOT void push_idx(struct mm_machine *m, const struct cache *s, struct slab *sl, uint32_t *head,
 		     uint32_t obj, uint32_t idx)
 {
 	set_freepointer_idx(m, s, sl, obj, idx, *head);
@@ -353,7 +374,7 @@ static void push(struct mm_machine *m, const struct cache *s, struct slab *sl, u
 	push_idx(m, s, sl, head, obj, obj_index(s, sl, obj));
 }
 
-static uint32_t pop(struct mm_machine *m, const struct cache *s, struct slab *sl, uint32_t *head)
+SLAB_HOT uint32_t pop(struct mm_machine *m, const struct cache *s, struct slab *sl, uint32_t *head)
 {
 	uint32_t obj = *head, idx = obj_index(s, sl, obj);
 	*head = get_freepointer_idx(m, s, sl, obj, idx, NULL);
@@ -914,10 +935,38 @@ static int alloc_debug(struct mm_machine *m, struct cache *s, uint32_t gfp, uint
 	return 0;
 }
 
-static int slab_alloc(struct mm_machine *m, struct cache *s, uint32_t gfp, uint32_t *out)
+/* The lockless fast path with nothing to report: a cache without debug
+ * flags, an object on this CPU's freelist whose stored free pointer is
+ * intact. Takes it (true), or leaves everything to slab_alloc (false), which
+ * makes the same checks and reports. */
+SLAB_HOT bool alloc_fast(struct mm_machine *m, struct cache *s, uint32_t *out)
+{
+	struct cpu_slab *c = &s->cpu[m->cpu];
+	uint32_t obj = c->freelist, idx;
+	struct slab *sl;
+
+	if (s->debug || !obj)
+		return false;
+	sl = SL(m->slab, c->slab);
+	idx = obj_index(s, sl, obj);
+	if (!freepointer_intact(m, s, sl, obj, idx))
+		return false;
+	c->freelist = sl->next[idx];
+	sl->isfree[idx] = 0;
+	sl->inuse++;
+	s->live++;
+	*out = obj;
+	return true;
+}
+
+SLAB_HOT int slab_alloc(struct mm_machine *m, struct cache *s, uint32_t gfp, uint32_t *out)
 {
 	struct slab *sl;
-	int ret = s->debug ? alloc_debug(m, s, gfp, out, &sl) : alloc_percpu(m, s, gfp, out, &sl);
+	int ret;
+
+	if (!(gfp & MM_GFP_ZERO) && alloc_fast(m, s, out))
+		return 0;
+	ret = s->debug ? alloc_debug(m, s, gfp, out, &sl) : alloc_percpu(m, s, gfp, out, &sl);
 	if (ret)
 		return ret;
 	sl->inuse++;
@@ -931,12 +980,12 @@ static int slab_alloc(struct mm_machine *m, struct cache *s, uint32_t gfp, uint3
 /* Freeing                                                                */
 /* ===================================================================== */
 
-static int slab_free(struct mm_machine *m, struct cache *s, struct slab *sl, uint32_t obj,
-		     uint32_t idx)
+static int slab_free_slow(struct mm_machine *m, struct cache *s, struct slab *sl, uint32_t obj,
+			  uint32_t idx)
 {
 	struct mm_slab_state *st = m->slab;
-	const int32_t si = (int32_t)(sl - st->slabs);
 	struct cpu_slab *c = &s->cpu[m->cpu];
+	int32_t si;
 
 	if (s->debug) {
 		check_object(m, s, sl, obj, MM_SLUB_RED_ACTIVE);
@@ -948,9 +997,11 @@ static int slab_free(struct mm_machine *m, struct cache *s, struct slab *sl, uin
 	s->live--;
 	if (sl->cpu >= 0) {
 		/* the lockless fast path, or a remote free to a CPU slab */
-		push_idx(m, s, sl, c->slab == si ? &c->freelist : &sl->freelist, obj, idx);
+		bool mine = c->slab != NO_SLAB && SL(st, c->slab) == sl;
+		push_idx(m, s, sl, mine ? &c->freelist : &sl->freelist, obj, idx);
 		return 0;
 	}
+	si = (int32_t)(sl - st->slabs);
 	push_idx(m, s, sl, &sl->freelist, obj, idx);
 	if (!sl->inuse && s->nr_partial[sl->node] >= s->min_partial) {
 		if (sl->partial)
@@ -960,6 +1011,22 @@ static int slab_free(struct mm_machine *m, struct cache *s, struct slab *sl, uin
 		add_partial(st, s, si, true);
 	}
 	return 0;
+}
+
+/* The lockless fast path (a cache without debug flags, an object of a CPU
+ * slab) inline; everything else in slab_free_slow. */
+SLAB_HOT int slab_free(struct mm_machine *m, struct cache *s, struct slab *sl, uint32_t obj,
+		      uint32_t idx)
+{
+	if (!s->debug && sl->cpu >= 0) {
+		struct cpu_slab *c = &s->cpu[m->cpu];
+		bool mine = c->slab != NO_SLAB && SL(m->slab, c->slab) == sl;
+		sl->inuse--;
+		s->live--;
+		push_idx(m, s, sl, mine ? &c->freelist : &sl->freelist, obj, idx);
+		return 0;
+	}
+	return slab_free_slow(m, s, sl, obj, idx);
 }
 
 /* deactivate_slab: the CPU freelist goes in front of the slab's own. */
@@ -1000,47 +1067,62 @@ static void flush_all(struct mm_machine *m, struct cache *s)
 /* The object at virtual address obj, for a free: its slab and cache, or a
  * report naming why not. want is the cache named by the caller (NULL for
  * kfree). */
-static struct slab *slab_of_virt(struct mm_machine *m, uint64_t obj)
+SLAB_HOT struct slab *slab_of_virt(struct mm_machine *m, uint64_t obj)
 {
 	if (obj >= MM_PAGE_OFFSET && obj < m->slab->virt_end)
 		return slab_of_pfn(m->slab, MM_PFN_DOWN(MM_VIRT_TO_PHYS(obj)), NULL);
 	return NULL;
 }
 
-static int free_target_in(struct mm_machine *m, struct cache *want, uint64_t obj, struct slab *sl,
-			  struct cache **sp, struct slab **slp, uint32_t *idxp)
-{
-	uint32_t off, idx;
-	struct mm_slab_state *st = m->slab;
-	const char *fn = want ? "kmem_cache_free" : "kfree";
-	struct cache *s;
+/* Why a free is refused. */
+enum free_refusal { FREE_NOT_SLAB, FREE_WRONG_CACHE, FREE_INVALID_POINTER, FREE_ALREADY_FREE };
 
-	if (!sl) {
+static SLAB_COLD int free_refuse(struct mm_machine *m, enum free_refusal why, const struct cache *want,
+				 const struct cache *s, uint64_t obj)
+{
+	const char *fn = want ? "kmem_cache_free" : "kfree";
+
+	switch (why) {
+	case FREE_NOT_SLAB:
 		mm_report(m, MM_STAGE_SLAB, MM_REPORT_BAD_FREE, obj,
 			  "%s: Object %#llx is not a Slab page!", fn, (unsigned long long)obj);
-		return -EINVAL;
-	}
-	s = &st->cache[sl->cache];
-	if (want && want != s) {
+		break;
+	case FREE_WRONG_CACHE:
 		mm_report(m, MM_STAGE_SLAB, MM_REPORT_BAD_FREE, obj,
 			  "%s: Wrong slab cache. %s but object is from %s", fn, want->name, s->name);
-		return -EINVAL;
-	}
-	/* check_valid_pointer, its quotient kept as the index */
-	off = (uint32_t)obj - sl->base - s->red_left_pad;
-	idx = div_size(s, off);
-	if ((uint32_t)obj < sl->base + s->red_left_pad || idx >= sl->objects || idx * s->size != off) {
+		break;
+	case FREE_INVALID_POINTER:
 		mm_report(m, MM_STAGE_SLAB, MM_REPORT_BAD_FREE, obj,
 			  "BUG %s (Not tainted): Invalid object pointer %#llx", s->name,
 			  (unsigned long long)obj);
-		return -EINVAL;
-	}
-	if (sl->isfree[idx]) {
+		break;
+	default:
 		mm_report(m, MM_STAGE_SLAB, MM_REPORT_DOUBLE_FREE, obj,
 			  "BUG %s (Not tainted): Object already free: %#llx", s->name,
 			  (unsigned long long)obj);
-		return -EINVAL;
+		break;
 	}
+	return -EINVAL;
+}
+
+SLAB_HOT int free_target_in(struct mm_machine *m, struct cache *want, uint64_t obj, struct slab *sl,
+			    struct cache **sp, struct slab **slp, uint32_t *idxp)
+{
+	uint32_t off, idx;
+	struct cache *s;
+
+	if (!sl)
+		return free_refuse(m, FREE_NOT_SLAB, want, NULL, obj);
+	s = &m->slab->cache[sl->cache];
+	if (want && want != s)
+		return free_refuse(m, FREE_WRONG_CACHE, want, s, obj);
+	/* check_valid_pointer, its quotient kept as the index */
+	off = (uint32_t)obj - sl->base - s->red_left_pad;
+	idx = div_size(s, off);
+	if ((uint32_t)obj < sl->base + s->red_left_pad || idx >= sl->objects || idx * s->size != off)
+		return free_refuse(m, FREE_INVALID_POINTER, want, s, obj);
+	if (sl->isfree[idx])
+		return free_refuse(m, FREE_ALREADY_FREE, want, s, obj);
 	*sp = s;
 	*slp = sl;
 	*idxp = idx;
@@ -1051,6 +1133,28 @@ static int free_target(struct mm_machine *m, struct cache *want, uint64_t obj, s
 		       struct slab **slp, uint32_t *idxp)
 {
 	return free_target_in(m, want, obj, slab_of_virt(m, obj), sp, slp, idxp);
+}
+
+/* The lockless free with nothing to report: an object of a CPU slab of a
+ * cache without debug flags (want's, when given), a valid object pointer,
+ * not already free. Frees it (true), or leaves everything to the caller's
+ * slow path (false), which makes the same checks and reports. */
+SLAB_HOT bool free_fast(struct mm_machine *m, const struct cache *want, uint64_t obj)
+{
+	struct slab *sl = slab_of_virt(m, obj);
+	struct cache *s;
+	uint32_t off, idx;
+
+	if (!sl)
+		return false;
+	s = &m->slab->cache[sl->cache];
+	off = (uint32_t)obj - sl->base - s->red_left_pad;
+	idx = div_size(s, off);
+	if ((want && want != s) || s->debug || sl->cpu < 0 || (uint32_t)obj < sl->base + s->red_left_pad ||
+	    idx >= sl->objects || idx * s->size != off || sl->isfree[idx])
+		return false;
+	slab_free(m, s, sl, (uint32_t)obj, idx);
+	return true;
 }
 
 /* ===================================================================== */
@@ -1259,8 +1363,8 @@ static int gfp_check(struct mm_machine *m, uint32_t gfp, const char *fn)
 	return -EINVAL;
 }
 
-int mm_kmem_cache_alloc(struct mm_machine *m, mm_kmem_cache_t cache, uint32_t gfp,
-			mm_vaddr_t *out)
+static __attribute__((noinline)) int cache_alloc_slow(struct mm_machine *m, mm_kmem_cache_t cache,
+							uint32_t gfp, mm_vaddr_t *out)
 {
 	struct cache *s;
 	uint32_t obj;
@@ -1281,7 +1385,36 @@ int mm_kmem_cache_alloc(struct mm_machine *m, mm_kmem_cache_t cache, uint32_t gf
 	return ret;
 }
 
+/* The fast paths (alloc_fast, free_fast) when they apply; the slow ones
+ * make every check and report. */
+int mm_kmem_cache_alloc(struct mm_machine *m, mm_kmem_cache_t cache, uint32_t gfp,
+			mm_vaddr_t *out)
+{
+	struct cache *s;
+	uint32_t obj;
+
+	if (m && out && !(gfp & ~(uint32_t)(GFP_SLAB_OK & ~MM_GFP_ZERO)) && (s = cache_get(m, cache)) &&
+	    alloc_fast(m, s, &obj)) {
+		*out = obj;
+		return 0;
+	}
+	return cache_alloc_slow(m, cache, gfp, out);
+}
+
+static __attribute__((noinline)) int cache_free_slow(struct mm_machine *m, mm_kmem_cache_t cache,
+						       mm_vaddr_t obj);
+
 int mm_kmem_cache_free(struct mm_machine *m, mm_kmem_cache_t cache, mm_vaddr_t obj)
+{
+	struct cache *s;
+
+	if (m && obj && (s = cache_get(m, cache)) && free_fast(m, s, obj))
+		return 0;
+	return cache_free_slow(m, cache, obj);
+}
+
+static __attribute__((noinline)) int cache_free_slow(struct mm_machine *m, mm_kmem_cache_t cache,
+						       mm_vaddr_t obj)
 {
 	struct cache *want, *s;
 	struct slab *sl;
@@ -1475,7 +1608,8 @@ static int kmalloc_large(struct mm_machine *m, uint64_t size, uint32_t gfp, mm_v
 	return 0;
 }
 
-int mm_kmalloc(struct mm_machine *m, uint64_t size, uint32_t gfp, mm_vaddr_t *out)
+static __attribute__((noinline)) int kmalloc_slow(struct mm_machine *m, uint64_t size, uint32_t gfp,
+						 mm_vaddr_t *out)
 {
 	struct mm_slab_state *st;
 	uint32_t obj;
@@ -1503,6 +1637,24 @@ int mm_kmalloc(struct mm_machine *m, uint64_t size, uint32_t gfp, mm_vaddr_t *ou
 	if (!ret)
 		*out = obj;
 	return ret;
+}
+
+/* The arguments every caller passes (a small size, no flag but the zone's)
+ * and an object on this CPU's freelist: the lockless fast path, with no
+ * call that saves registers; everything else, every refusal included, in
+ * kmalloc_slow. */
+int mm_kmalloc(struct mm_machine *m, uint64_t size, uint32_t gfp, mm_vaddr_t *out)
+{
+	struct mm_slab_state *st;
+	uint32_t obj;
+
+	if (m && out && size && size <= MM_KMALLOC_MAX_CACHE_SIZE && !(gfp & ~(uint32_t)MM_GFP_DMA) &&
+	    (st = m->slab)->ready &&
+	    alloc_fast(m, &st->cache[st->kmalloc[gfp ? 1 : 0][kmalloc_index(size)]], &obj)) {
+		*out = obj;
+		return 0;
+	}
+	return kmalloc_slow(m, size, gfp, out);
 }
 
 int mm_kzalloc(struct mm_machine *m, uint64_t size, uint32_t gfp, mm_vaddr_t *out)
@@ -1541,8 +1693,15 @@ static struct mm_page *large_head(struct mm_machine *m, uint64_t obj)
 
 /* What kfree/ksize/krealloc find at obj: a slab object (s, sl) or a
  * large kmalloc (*large). */
-static int kmalloc_target(struct mm_machine *m, uint64_t obj, const char *fn, struct cache **s,
-			  struct slab **sl, uint32_t *idx, struct mm_page **large)
+static SLAB_COLD int not_kmalloced(struct mm_machine *m, uint64_t obj, const char *fn)
+{
+	mm_report(m, MM_STAGE_SLAB, MM_REPORT_BAD_FREE, obj,
+		  "%s: object pointer: %#llx was not allocated by kmalloc", fn, (unsigned long long)obj);
+	return -EINVAL;
+}
+
+SLAB_HOT int kmalloc_target(struct mm_machine *m, uint64_t obj, const char *fn, struct cache **s,
+			    struct slab **sl, uint32_t *idx, struct mm_page **large)
 {
 	struct slab *in = slab_of_virt(m, obj);
 	*large = NULL;
@@ -1551,9 +1710,7 @@ static int kmalloc_target(struct mm_machine *m, uint64_t obj, const char *fn, st
 	*large = large_head(m, obj);
 	if (*large)
 		return 0;
-	mm_report(m, MM_STAGE_SLAB, MM_REPORT_BAD_FREE, obj,
-		  "%s: object pointer: %#llx was not allocated by kmalloc", fn, (unsigned long long)obj);
-	return -EINVAL;
+	return not_kmalloced(m, obj, fn);
 }
 
 static void large_free(struct mm_machine *m, struct mm_page *p)
@@ -1562,7 +1719,7 @@ static void large_free(struct mm_machine *m, struct mm_page *p)
 	slab_free_pages(m, p->pfn, p->private);
 }
 
-int mm_kfree(struct mm_machine *m, mm_vaddr_t obj)
+static __attribute__((noinline)) int kfree_slow(struct mm_machine *m, mm_vaddr_t obj)
 {
 	struct cache *s;
 	struct slab *sl;
@@ -1584,6 +1741,17 @@ int mm_kfree(struct mm_machine *m, mm_vaddr_t obj)
 		return 0;
 	}
 	return slab_free(m, s, sl, (uint32_t)obj, idx);
+}
+
+/* The lockless fast path with nothing to report: an object of a CPU slab of
+ * a cache without debug flags, a valid object pointer, not already free.
+ * Everything else, every refusal included, in kfree_slow, which makes the
+ * same checks and reports. */
+int mm_kfree(struct mm_machine *m, mm_vaddr_t obj)
+{
+	if (m && m->slab->ready && free_fast(m, NULL, obj))
+		return 0;
+	return kfree_slow(m, obj);
 }
 
 static uint32_t slab_ksize(const struct cache *s)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const uint32_t osl_kmalloc_sizes[OSL_NR_KMALLOC] = { 8,   16,   32,   64,   96,   128, 192,
+const uint32_t oslab_kmalloc_sizes[OSLAB_NR_KMALLOC] = { 8,   16,   32,   64,   96,   128, 192,
 						      256, 512, 1024, 2048, 4096, 8192 };
 
 /* ---- small arithmetic ------------------------------------------------------ */
@@ -34,7 +34,7 @@ static unsigned log2u(uint32_t x)
 
 /* ---- freelists ------------------------------------------------------------- */
 
-static void l_push(struct osl *o, struct osl_list *l, uint32_t v, bool unk)
+static void l_push(struct oslab *o, struct oslab_list *l, uint32_t v, bool unk)
 {
 	if (l->n == l->cap) {
 		uint32_t cap = l->cap ? l->cap * 2 : 8;
@@ -53,7 +53,7 @@ static void l_push(struct osl *o, struct osl_list *l, uint32_t v, bool unk)
 	l->unk[l->n++] = unk;
 }
 
-static void l_free(struct osl_list *l)
+static void l_free(struct oslab_list *l)
 {
 	free(l->v);
 	free(l->unk);
@@ -62,7 +62,7 @@ static void l_free(struct osl_list *l)
 
 /* Take idx from the head: the head itself, or any entry of the run of
  * unknown-order entries at the head. */
-static bool l_take(struct osl_list *l, uint32_t idx)
+static bool l_take(struct oslab_list *l, uint32_t idx)
 {
 	uint32_t i = l->n;
 	if (!l->n)
@@ -86,26 +86,27 @@ static bool l_take(struct osl_list *l, uint32_t idx)
 }
 
 /* dst = dst (bottom) + src (top); src emptied. */
-static void l_splice(struct osl *o, struct osl_list *dst, struct osl_list *src)
+static void l_splice(struct oslab *o, struct oslab_list *dst, struct oslab_list *src)
 {
 	for (uint32_t i = 0; i < src->n; i++)
 		l_push(o, dst, src->v[i], src->unk[i]);
 	src->n = 0;
 }
 
-static void l_swap(struct osl_list *a, struct osl_list *b)
+static void l_swap(struct oslab_list *a, struct oslab_list *b)
 {
-	struct osl_list t = *a;
+	struct oslab_list t = *a;
 	*a = *b;
 	*b = t;
 }
 
 /* ---- set-up ---------------------------------------------------------------- */
 
-void osl_init(struct osl *o, unsigned nr_cpus, unsigned max_order, uint32_t hardening,
-	      uint64_t free_pages, uint64_t lowmem_pfn)
+void oslab_init(struct oslab *o, unsigned nr_cpus, unsigned max_order, uint32_t hardening,
+		uint64_t free_pages, uint64_t lowmem_pfn, struct props_expect *x)
 {
 	memset(o, 0, sizeof(*o));
+	o->x = x;
 	o->nr_cpus = nr_cpus ? nr_cpus : 1;
 	o->max_order = max_order ? max_order : 11;
 	o->hardening = hardening;
@@ -114,7 +115,7 @@ void osl_init(struct osl *o, unsigned nr_cpus, unsigned max_order, uint32_t hard
 	o->dma_pfn = lowmem_pfn < 0x1000 ? lowmem_pfn : 0x1000;
 }
 
-static void slab_release(struct osl_slab *s)
+static void slab_release(struct oslab_slab *s)
 {
 	l_free(&s->fl);
 	free(s->live);
@@ -123,28 +124,34 @@ static void slab_release(struct osl_slab *s)
 	memset(s, 0, sizeof(*s));
 }
 
-void osl_free_all(struct osl *o)
+void oslab_free_all(struct oslab *o)
 {
 	for (uint32_t i = 0; i < o->nslab; i++)
 		slab_release(&o->slab[i]);
 	free(o->slab);
-	for (int id = 0; id <= OSL_CACHES; id++) {
-		for (int c = 0; c < OSL_CPUS; c++)
+	for (int id = 0; id <= OSLAB_CACHES; id++) {
+		for (int c = 0; c < OSLAB_CPUS; c++)
 			l_free(&o->cache[id].cpufl[c]);
 		free(o->cache[id].partial);
+		o->cache[id].partial = NULL;
+		o->cache[id].npartial = o->cache[id].cappartial = 0;
 	}
 	free(o->large);
-	memset(o, 0, sizeof(*o));
+	/* the pointers only: the rest is dead (a memset of the whole oracle
+	 * was 2% of fuzz_slab's instructions) */
+	o->slab = NULL;
+	o->large = NULL;
+	o->nslab = o->capslab = o->nlarge = o->caplarge = 0;
 }
 
-void osl_fault_set(struct osl *o, bool on, uint32_t after, uint32_t repeat)
+void oslab_fault_set(struct oslab *o, bool on, uint32_t after, uint32_t repeat)
 {
 	o->fault_on = on;
 	o->fault_after = after;
 	o->fault_repeat = repeat;
 }
 
-bool osl_fault(struct osl *o)
+bool oslab_fault(struct oslab *o)
 {
 	if (!o->fault_on)
 		return false;
@@ -159,7 +166,7 @@ bool osl_fault(struct osl *o)
 
 /* ---- geometry -------------------------------------------------------------- */
 
-static int order_for_size(const struct osl *o, uint32_t size)
+static int order_for_size(const struct oslab *o, uint32_t size)
 {
 	unsigned slub_max = o->max_order - 1 < 3 ? o->max_order - 1 : 3;
 	unsigned fls = 0;
@@ -184,18 +191,18 @@ static int order_for_size(const struct osl *o, uint32_t size)
 	return pages_order(size) < o->max_order ? (int)pages_order(size) : -1;
 }
 
-bool osl_geometry(const struct osl *o, struct osl_cache *c, uint32_t size, uint32_t align,
+bool oslab_geometry(const struct oslab *o, struct oslab_cache *c, uint32_t size, uint32_t align,
 		  uint32_t flags, uint32_t ctor)
 {
 	uint32_t s;
 	int ord;
 
-	flags |= ((o->hardening & OSL_HARD_REDZONE) ? OSL_RED_ZONE : 0) |
-		 ((o->hardening & OSL_HARD_POISON) ? OSL_POISON : 0);
+	flags |= ((o->hardening & OSLAB_HARD_REDZONE) ? OSLAB_RED_ZONE : 0) |
+		 ((o->hardening & OSLAB_HARD_POISON) ? OSLAB_POISON : 0);
 	c->flags = flags;
 	c->object_size = size;
 	c->ctor = ctor;
-	if (flags & OSL_HWCACHE_ALIGN) {
+	if (flags & OSLAB_HWCACHE_ALIGN) {
 		uint32_t ra = 64;
 		while (size <= ra / 2)
 			ra /= 2;
@@ -205,22 +212,22 @@ bool osl_geometry(const struct osl *o, struct osl_cache *c, uint32_t size, uint3
 	if (align < 8)
 		align = 8;
 	c->align = align;
-	c->obj_poison = (flags & OSL_POISON) && !ctor;
-	c->debug = (flags & (OSL_RED_ZONE | OSL_POISON | OSL_STORE_USER)) != 0;
+	c->obj_poison = (flags & OSLAB_POISON) && !ctor;
+	c->debug = (flags & (OSLAB_RED_ZONE | OSLAB_POISON | OSLAB_STORE_USER)) != 0;
 	s = up(size, 4);
-	if ((flags & OSL_RED_ZONE) && s == size)
+	if ((flags & OSLAB_RED_ZONE) && s == size)
 		s += 4;
 	c->inuse = s;
-	if ((flags & OSL_POISON) || ctor || ((flags & OSL_RED_ZONE) && size < 4)) {
+	if ((flags & OSLAB_POISON) || ctor || ((flags & OSLAB_RED_ZONE) && size < 4)) {
 		c->offset = s;
 		s += 4;
 	} else {
 		c->offset = size / 2 / 4 * 4;
 	}
-	if (flags & OSL_STORE_USER)
-		s += 2 * OSL_TRACK;
+	if (flags & OSLAB_STORE_USER)
+		s += 2 * OSLAB_TRACK;
 	c->rlp = 0;
-	if (flags & OSL_RED_ZONE) {
+	if (flags & OSLAB_RED_ZONE) {
 		s += 4;
 		c->rlp = up(4, align);
 		s += c->rlp;
@@ -242,10 +249,10 @@ bool osl_geometry(const struct osl *o, struct osl_cache *c, uint32_t size, uint3
 	return c->objects > 0;
 }
 
-static void cache_fresh(struct osl_cache *c)
+static void cache_fresh(struct oslab_cache *c)
 {
-	for (int i = 0; i < OSL_CPUS; i++) {
-		c->cpu_slab[i] = OSL_NO;
+	for (int i = 0; i < OSLAB_CPUS; i++) {
+		c->cpu_slab[i] = OSLAB_NO;
 		c->cpufl[i].n = 0;
 	}
 	c->npartial = 0;
@@ -253,9 +260,9 @@ static void cache_fresh(struct osl_cache *c)
 	c->self = 0;
 }
 
-int osl_free_id(const struct osl *o)
+int oslab_free_id(const struct oslab *o)
 {
-	for (int id = 1; id <= OSL_CACHES; id++)
+	for (int id = 1; id <= OSLAB_CACHES; id++)
 		if (!o->cache[id].used)
 			return id;
 	return 0;
@@ -263,9 +270,9 @@ int osl_free_id(const struct osl *o)
 
 /* ---- partial list (node 0) ------------------------------------------------- */
 
-static void part_add(struct osl *o, uint32_t id, int32_t si, bool tail)
+static void part_add(struct oslab *o, uint32_t id, int32_t si, bool tail)
 {
-	struct osl_cache *c = &o->cache[id];
+	struct oslab_cache *c = &o->cache[id];
 	if (c->npartial == c->cappartial) {
 		uint32_t cap = c->cappartial ? c->cappartial * 2 : 8;
 		int32_t *n = realloc(c->partial, cap * sizeof(*n));
@@ -286,9 +293,9 @@ static void part_add(struct osl *o, uint32_t id, int32_t si, bool tail)
 	o->slab[si].partial = true;
 }
 
-static void part_del(struct osl *o, uint32_t id, int32_t si)
+static void part_del(struct oslab *o, uint32_t id, int32_t si)
 {
-	struct osl_cache *c = &o->cache[id];
+	struct oslab_cache *c = &o->cache[id];
 	for (uint32_t i = 0; i < c->npartial; i++)
 		if (c->partial[i] == si) {
 			memmove(c->partial + i, c->partial + i + 1, (c->npartial - i - 1) * sizeof(*c->partial));
@@ -298,9 +305,9 @@ static void part_del(struct osl *o, uint32_t id, int32_t si)
 	o->slab[si].partial = false;
 }
 
-static void discard(struct osl *o, int32_t si)
+static void discard(struct oslab *o, int32_t si)
 {
-	struct osl_slab *s = &o->slab[si];
+	struct oslab_slab *s = &o->slab[si];
 	o->cache[s->cache].nslabs--;
 	o->free_pages += 1ull << s->order;
 	o->zfree[s->pfn >= o->dma_pfn] += 1ll << s->order;
@@ -309,7 +316,7 @@ static void discard(struct osl *o, int32_t si)
 
 /* ---- allocation ------------------------------------------------------------ */
 
-static void freeze(struct osl *o, struct osl_cache *c, int32_t si)
+static void freeze(struct oslab *o, struct oslab_cache *c, int32_t si)
 {
 	o->slab[si].cpu = (int)o->cpu;
 	c->cpu_slab[o->cpu] = si;
@@ -317,24 +324,24 @@ static void freeze(struct osl *o, struct osl_cache *c, int32_t si)
 	o->slab[si].fl.n = 0;
 }
 
-static void new_slab_faults(struct osl *o, struct osl_cache *c, uint32_t gfp, struct osl_pick *p)
+static void new_slab_faults(struct oslab *o, struct oslab_cache *c, uint32_t gfp, struct oslab_pick *p)
 {
 	p->fresh = true;
-	p->warn_gfp = (gfp & OSL_GFP_HIGHMEM) != 0;
+	p->warn_gfp = (gfp & OSLAB_GFP_HIGHMEM) != 0;
 	p->new_order = c->order;
-	if (!osl_fault(o))
+	if (!oslab_fault(o))
 		return;
 	p->new_order = c->min_order;
-	if (osl_fault(o))
+	if (oslab_fault(o))
 		p->ret = -ENOMEM;
 }
 
-void osl_alloc_begin(struct osl *o, uint32_t id, uint32_t gfp, struct osl_pick *p)
+static void alloc_pick(struct oslab *o, uint32_t id, uint32_t gfp, struct oslab_pick *p)
 {
-	struct osl_cache *c = &o->cache[id];
+	struct oslab_cache *c = &o->cache[id];
 	memset(p, 0, sizeof(*p));
 	p->cache = id;
-	p->slab = OSL_NO;
+	p->slab = OSLAB_NO;
 	p->percpu = !c->debug;
 	if (c->debug) {
 		if (c->npartial)
@@ -343,15 +350,15 @@ void osl_alloc_begin(struct osl *o, uint32_t id, uint32_t gfp, struct osl_pick *
 			new_slab_faults(o, c, gfp, p);
 		return;
 	}
-	struct osl_list *cl = &c->cpufl[o->cpu];
-	if (!cl->n && c->cpu_slab[o->cpu] != OSL_NO) {
-		struct osl_slab *s = &o->slab[c->cpu_slab[o->cpu]];
+	struct oslab_list *cl = &c->cpufl[o->cpu];
+	if (!cl->n && c->cpu_slab[o->cpu] != OSLAB_NO) {
+		struct oslab_slab *s = &o->slab[c->cpu_slab[o->cpu]];
 		if (s->fl.n) {
 			l_swap(cl, &s->fl);
 			s->fl.n = 0;
 		} else {
 			s->cpu = -1;
-			c->cpu_slab[o->cpu] = OSL_NO;
+			c->cpu_slab[o->cpu] = OSLAB_NO;
 		}
 	}
 	if (!cl->n) {
@@ -367,10 +374,18 @@ void osl_alloc_begin(struct osl *o, uint32_t id, uint32_t gfp, struct osl_pick *
 	p->slab = c->cpu_slab[o->cpu];
 }
 
-static bool overlaps(const struct osl *o, uint64_t pfn, uint64_t n)
+void oslab_alloc_begin(struct oslab *o, uint32_t id, uint32_t gfp, struct oslab_pick *p)
+{
+	alloc_pick(o, id, gfp, p);
+	if (p->warn_gfp)
+		props_expect_report(o->x, MM_STAGE_SLAB, MM_REPORT_WARN);
+	o->x->ret = p->ret;
+}
+
+static bool overlaps(const struct oslab *o, uint64_t pfn, uint64_t n)
 {
 	for (uint32_t i = 0; i < o->nslab; i++) {
-		const struct osl_slab *s = &o->slab[i];
+		const struct oslab_slab *s = &o->slab[i];
 		if (s->used && pfn < s->pfn + (1ull << s->order) && s->pfn < pfn + n)
 			return true;
 	}
@@ -382,7 +397,7 @@ static bool overlaps(const struct osl *o, uint64_t pfn, uint64_t n)
 
 /* The pages of a new block at pfn: fresh, in the zone the request names
  * (the harness's machine never runs short of NORMAL pages). */
-static bool block_ok(const struct osl *o, uint64_t pfn, unsigned order, bool dma, char *msg,
+static bool block_ok(const struct oslab *o, uint64_t pfn, unsigned order, bool dma, char *msg,
 		     size_t len)
 {
 	uint64_t n = 1ull << order;
@@ -403,23 +418,23 @@ static bool block_ok(const struct osl *o, uint64_t pfn, unsigned order, bool dma
 	return true;
 }
 
-static int32_t slab_new(struct osl *o, uint32_t id, uint64_t pfn, unsigned order)
+static int32_t slab_new(struct oslab *o, uint32_t id, uint64_t pfn, unsigned order)
 {
-	struct osl_cache *c = &o->cache[id];
-	struct osl_slab *s;
-	int32_t si = OSL_NO;
+	struct oslab_cache *c = &o->cache[id];
+	struct oslab_slab *s;
+	int32_t si = OSLAB_NO;
 	for (uint32_t i = 0; i < o->nslab; i++)
 		if (!o->slab[i].used) {
 			si = (int32_t)i;
 			break;
 		}
-	if (si == OSL_NO) {
+	if (si == OSLAB_NO) {
 		if (o->nslab == o->capslab) {
 			uint32_t cap = o->capslab ? o->capslab * 2 : 16;
-			struct osl_slab *n = realloc(o->slab, cap * sizeof(*n));
+			struct oslab_slab *n = realloc(o->slab, cap * sizeof(*n));
 			if (!n) {
 				o->oom = true;
-				return OSL_NO;
+				return OSLAB_NO;
 			}
 			o->slab = n;
 			o->capslab = cap;
@@ -440,7 +455,7 @@ static int32_t slab_new(struct osl *o, uint32_t id, uint64_t pfn, unsigned order
 	if (!s->live || !s->seed || !s->ctor_fresh)
 		o->oom = true;
 	for (uint32_t k = s->objects; k--;)
-		l_push(o, &s->fl, k, (o->hardening & OSL_HARD_SHUFFLE) != 0 && s->objects > 1);
+		l_push(o, &s->fl, k, (o->hardening & OSLAB_HARD_SHUFFLE) != 0 && s->objects > 1);
 	if (c->ctor) {
 		c->ctor_calls += s->objects;
 		if (s->ctor_fresh)
@@ -452,42 +467,42 @@ static int32_t slab_new(struct osl *o, uint32_t id, uint64_t pfn, unsigned order
 	return si;
 }
 
-uint64_t osl_obj_addr(const struct osl *o, int32_t si, uint32_t idx)
+uint64_t oslab_obj_addr(const struct oslab *o, int32_t si, uint32_t idx)
 {
-	const struct osl_slab *s = &o->slab[si];
-	const struct osl_cache *c = &o->cache[s->cache];
-	return OSL_PAGE_OFFSET + (s->pfn << 12) + c->rlp + (uint64_t)idx * c->size;
+	const struct oslab_slab *s = &o->slab[si];
+	const struct oslab_cache *c = &o->cache[s->cache];
+	return OSLAB_PAGE_OFFSET + (s->pfn << 12) + c->rlp + (uint64_t)idx * c->size;
 }
 
-bool osl_alloc_end(struct osl *o, const struct osl_pick *p, uint64_t vaddr, int32_t *slab_out,
+bool oslab_alloc_end(struct oslab *o, const struct oslab_pick *p, uint64_t vaddr, int32_t *slab_out,
 		   uint32_t *idx_out, char *msg, size_t len)
 {
-	struct osl_cache *c = &o->cache[p->cache];
+	struct oslab_cache *c = &o->cache[p->cache];
 	int32_t si = p->slab;
-	struct osl_list *l;
-	struct osl_slab *s;
+	struct oslab_list *l;
+	struct oslab_slab *s;
 	uint64_t off;
 	uint32_t idx;
 
 	if (p->fresh) {
 		uint64_t bytes = 4096ull << p->new_order, base;
-		if (vaddr < OSL_PAGE_OFFSET || vaddr >= OSL_PAGE_OFFSET + (o->lowmem_pfn << 12)) {
+		if (vaddr < OSLAB_PAGE_OFFSET || vaddr >= OSLAB_PAGE_OFFSET + (o->lowmem_pfn << 12)) {
 			snprintf(msg, len, "object %#llx outside lowmem", (unsigned long long)vaddr);
 			return false;
 		}
 		base = vaddr & ~(bytes - 1);
-		if (!block_ok(o, (base - OSL_PAGE_OFFSET) >> 12, p->new_order,
-			      (c->flags & OSL_CACHE_DMA) != 0, msg, len))
+		if (!block_ok(o, (base - OSLAB_PAGE_OFFSET) >> 12, p->new_order,
+			      (c->flags & OSLAB_CACHE_DMA) != 0, msg, len))
 			return false;
-		si = slab_new(o, p->cache, (base - OSL_PAGE_OFFSET) >> 12, p->new_order);
-		if (si == OSL_NO)
+		si = slab_new(o, p->cache, (base - OSLAB_PAGE_OFFSET) >> 12, p->new_order);
+		if (si == OSLAB_NO)
 			return false;
 		if (p->percpu)
 			freeze(o, c, si);
 	}
 	s = &o->slab[si];
-	off = vaddr - (OSL_PAGE_OFFSET + (s->pfn << 12)) - c->rlp;
-	if (vaddr < OSL_PAGE_OFFSET + (s->pfn << 12) + c->rlp || off % c->size ||
+	off = vaddr - (OSLAB_PAGE_OFFSET + (s->pfn << 12)) - c->rlp;
+	if (vaddr < OSLAB_PAGE_OFFSET + (s->pfn << 12) + c->rlp || off % c->size ||
 	    off / c->size >= s->objects) {
 		snprintf(msg, len, "object %#llx is not an object of the slab at pfn %#llx",
 			 (unsigned long long)vaddr, (unsigned long long)s->pfn);
@@ -516,59 +531,59 @@ bool osl_alloc_end(struct osl *o, const struct osl_pick *p, uint64_t vaddr, int3
 
 /* ---- freeing --------------------------------------------------------------- */
 
-enum osl_where osl_lookup(const struct osl *o, uint64_t vaddr, int32_t *slab, uint32_t *idx)
+enum oslab_where oslab_lookup(const struct oslab *o, uint64_t vaddr, int32_t *slab, uint32_t *idx)
 {
 	uint64_t pfn;
-	if (vaddr < OSL_PAGE_OFFSET)
-		return OSL_W_NONE;
-	pfn = (vaddr - OSL_PAGE_OFFSET) >> 12;
+	if (vaddr < OSLAB_PAGE_OFFSET)
+		return OSLAB_W_NONE;
+	pfn = (vaddr - OSLAB_PAGE_OFFSET) >> 12;
 	for (uint32_t i = 0; i < o->nslab; i++) {
-		const struct osl_slab *s = &o->slab[i];
-		const struct osl_cache *c;
+		const struct oslab_slab *s = &o->slab[i];
+		const struct oslab_cache *c;
 		uint64_t start;
 		if (!s->used || pfn < s->pfn || pfn >= s->pfn + (1ull << s->order))
 			continue;
 		c = &o->cache[s->cache];
-		start = OSL_PAGE_OFFSET + (s->pfn << 12) + c->rlp;
+		start = OSLAB_PAGE_OFFSET + (s->pfn << 12) + c->rlp;
 		*slab = (int32_t)i;
 		if (vaddr < start || (vaddr - start) % c->size || (vaddr - start) / c->size >= s->objects)
-			return OSL_W_INTERIOR;
+			return OSLAB_W_INTERIOR;
 		*idx = (uint32_t)((vaddr - start) / c->size);
-		return OSL_W_OBJ;
+		return OSLAB_W_OBJ;
 	}
 	for (uint32_t i = 0; i < o->nlarge; i++)
-		if (vaddr == OSL_PAGE_OFFSET + (o->large[i].pfn << 12)) {
+		if (vaddr == OSLAB_PAGE_OFFSET + (o->large[i].pfn << 12)) {
 			*idx = i;
-			return OSL_W_LARGE;
+			return OSLAB_W_LARGE;
 		}
-	return OSL_W_NONE;
+	return OSLAB_W_NONE;
 }
 
-static void deactivate(struct osl *o, uint32_t id, unsigned cpu)
+static void deactivate(struct oslab *o, uint32_t id, unsigned cpu)
 {
-	struct osl_cache *c = &o->cache[id];
+	struct oslab_cache *c = &o->cache[id];
 	int32_t si = c->cpu_slab[cpu];
-	struct osl_slab *s;
+	struct oslab_slab *s;
 	bool tail;
 
-	if (si == OSL_NO)
+	if (si == OSLAB_NO)
 		return;
 	s = &o->slab[si];
 	tail = s->fl.n != 0;
 	l_splice(o, &s->fl, &c->cpufl[cpu]);
 	s->cpu = -1;
-	c->cpu_slab[cpu] = OSL_NO;
+	c->cpu_slab[cpu] = OSLAB_NO;
 	if (!s->inuse && c->npartial >= c->min_partial)
 		discard(o, si);
 	else if (s->fl.n)
 		part_add(o, id, si, tail);
 }
 
-void osl_free(struct osl *o, int32_t si, uint32_t idx)
+void oslab_free(struct oslab *o, int32_t si, uint32_t idx)
 {
-	struct osl_slab *s = &o->slab[si];
+	struct oslab_slab *s = &o->slab[si];
 	const uint32_t id = s->cache;
-	struct osl_cache *c = &o->cache[id];
+	struct oslab_cache *c = &o->cache[id];
 
 	s->inuse--;
 	s->live[idx] = 0;
@@ -590,29 +605,34 @@ void osl_free(struct osl *o, int32_t si, uint32_t idx)
 	}
 }
 
-int osl_large_begin(struct osl *o, uint64_t size, bool *page_warn)
+int oslab_large_begin(struct oslab *o, uint64_t size, uint32_t gfp)
 {
 	unsigned order = size > (4096ull << 40) ? 64 : pages_order(size);
-	*page_warn = order >= o->max_order;
-	if (*page_warn)
-		return -ENOMEM;
-	return osl_fault(o) ? -ENOMEM : 0;
+	if (gfp & OSLAB_GFP_HIGHMEM)
+		props_expect_report(o->x, MM_STAGE_SLAB, MM_REPORT_WARN);
+	if (order >= o->max_order) {
+		props_expect_report(o->x, MM_STAGE_PAGE_ALLOC, MM_REPORT_WARN);
+		o->x->ret = -ENOMEM;
+	} else {
+		o->x->ret = oslab_fault(o) ? -ENOMEM : 0;
+	}
+	return o->x->ret;
 }
 
-bool osl_large_end(struct osl *o, uint64_t size, uint32_t gfp, uint64_t vaddr, char *msg, size_t len)
+bool oslab_large_end(struct oslab *o, uint64_t size, uint32_t gfp, uint64_t vaddr, char *msg, size_t len)
 {
 	unsigned order = pages_order(size);
 	uint64_t pfn;
-	if (vaddr < OSL_PAGE_OFFSET || (vaddr & 4095)) {
+	if (vaddr < OSLAB_PAGE_OFFSET || (vaddr & 4095)) {
 		snprintf(msg, len, "large kmalloc at %#llx: not a page of lowmem", (unsigned long long)vaddr);
 		return false;
 	}
-	pfn = (vaddr - OSL_PAGE_OFFSET) >> 12;
-	if (!block_ok(o, pfn, order, (gfp & OSL_GFP_DMA) != 0, msg, len))
+	pfn = (vaddr - OSLAB_PAGE_OFFSET) >> 12;
+	if (!block_ok(o, pfn, order, (gfp & OSLAB_GFP_DMA) != 0, msg, len))
 		return false;
 	if (o->nlarge == o->caplarge) {
 		uint32_t cap = o->caplarge ? o->caplarge * 2 : 8;
-		struct osl_large *n = realloc(o->large, cap * sizeof(*n));
+		struct oslab_large *n = realloc(o->large, cap * sizeof(*n));
 		if (!n) {
 			o->oom = true;
 			return false;
@@ -627,7 +647,7 @@ bool osl_large_end(struct osl *o, uint64_t size, uint32_t gfp, uint64_t vaddr, c
 	return true;
 }
 
-void osl_large_free(struct osl *o, uint32_t i)
+void oslab_large_free(struct oslab *o, uint32_t i)
 {
 	o->free_pages += 1ull << o->large[i].order;
 	o->zfree[o->large[i].pfn >= o->dma_pfn] += 1ll << o->large[i].order;
@@ -636,14 +656,14 @@ void osl_large_free(struct osl *o, uint32_t i)
 
 /* ---- shrink, destroy, create ----------------------------------------------- */
 
-void osl_shrink(struct osl *o, uint32_t id)
+void oslab_shrink(struct oslab *o, uint32_t id)
 {
-	struct osl_cache *c = &o->cache[id];
+	struct oslab_cache *c = &o->cache[id];
 	int32_t *keep, *promo[32];
 	uint32_t nkeep = 0, npromo[32] = { 0 };
 	uint32_t n;
 
-	for (unsigned cpu = 0; cpu < OSL_CPUS; cpu++)
+	for (unsigned cpu = 0; cpu < OSLAB_CPUS; cpu++)
 		deactivate(o, id, cpu);
 	n = c->npartial;
 	keep = malloc((n + 1) * sizeof(*keep));
@@ -655,7 +675,7 @@ void osl_shrink(struct osl *o, uint32_t id)
 	}
 	for (uint32_t i = 0; i < n; i++) {
 		int32_t si = c->partial[i];
-		struct osl_slab *s = &o->slab[si];
+		struct oslab_slab *s = &o->slab[si];
 		uint32_t fr = s->objects - s->inuse;
 		if (!s->inuse) {
 			s->partial = false;
@@ -678,69 +698,70 @@ void osl_shrink(struct osl *o, uint32_t id)
 	free(keep);
 }
 
-int osl_destroy(struct osl *o, uint32_t id, uint32_t *bugs)
+int oslab_destroy(struct oslab *o, uint32_t id)
 {
-	struct osl_cache *c = &o->cache[id];
+	struct oslab_cache *c = &o->cache[id];
 	int32_t si;
 	uint32_t idx;
 
-	*bugs = 0;
-	for (unsigned cpu = 0; cpu < OSL_CPUS; cpu++)
+	for (unsigned cpu = 0; cpu < OSLAB_CPUS; cpu++)
 		deactivate(o, id, cpu);
 	for (uint32_t i = 0; i < c->npartial;) {
-		struct osl_slab *s = &o->slab[c->partial[i]];
+		struct oslab_slab *s = &o->slab[c->partial[i]];
 		if (!s->inuse) {
 			int32_t d = c->partial[i];
 			part_del(o, id, d);
 			discard(o, d);
 		} else {
-			(*bugs)++;
+			props_expect_report(o->x, MM_STAGE_SLAB, MM_REPORT_BUG);
 			i++;
 		}
 	}
-	if (c->nslabs)
-		return -EBUSY;
+	if (c->nslabs) {
+		props_expect_report(o->x, MM_STAGE_SLAB, MM_REPORT_WARN);
+		return o->x->ret = -EBUSY;
+	}
 	c->used = false;
-	if (osl_lookup(o, c->self, &si, &idx) == OSL_W_OBJ)
-		osl_free(o, si, idx);
+	if (oslab_lookup(o, c->self, &si, &idx) == OSLAB_W_OBJ)
+		oslab_free(o, si, idx);
 	else
 		o->oom = true; /* cannot happen: flagged as an oracle failure */
-	return 0;
+	return o->x->ret = 0;
 }
 
-int osl_create(struct osl *o, uint32_t size, uint32_t align, uint32_t flags, uint32_t ctor,
+int oslab_create(struct oslab *o, uint32_t size, uint32_t align, uint32_t flags, uint32_t ctor,
 	       uint32_t *id)
 {
-	int nid = osl_free_id(o);
-	struct osl_cache *c;
+	int nid = oslab_free_id(o);
+	struct oslab_cache *c;
 	if (!nid)
 		return -ENOSPC;
 	c = &o->cache[nid];
 	cache_fresh(c);
-	if (!osl_geometry(o, c, size, align, flags, ctor))
+	if (!oslab_geometry(o, c, size, align, flags, ctor))
 		return -EINVAL;
 	*id = (uint32_t)nid;
 	return 0;
 }
 
-bool osl_kmem_cache_init(struct osl *o)
+bool oslab_kmem_cache_init(struct oslab *o)
 {
 	cache_fresh(&o->cache[1]);
-	if (!osl_geometry(o, &o->cache[1], OSL_KMEM_CACHE_SIZE, 0, OSL_HWCACHE_ALIGN, 0))
+	if (!oslab_geometry(o, &o->cache[1], OSLAB_KMEM_CACHE_SIZE, 0, OSLAB_HWCACHE_ALIGN, 0))
 		return false;
 	o->cache[1].used = true;
 	for (unsigned dma = 0; dma < 2; dma++)
-		for (unsigned i = 0; i < OSL_NR_KMALLOC; i++) {
-			uint32_t id = 2 + dma * OSL_NR_KMALLOC + i;
+		for (unsigned i = 0; i < OSLAB_NR_KMALLOC; i++) {
+			uint32_t id = 2 + dma * OSLAB_NR_KMALLOC + i;
 			cache_fresh(&o->cache[id]);
-			if (!osl_geometry(o, &o->cache[id], osl_kmalloc_sizes[i], 0, dma ? OSL_CACHE_DMA : 0, 0))
+			if (!oslab_geometry(o, &o->cache[id], oslab_kmalloc_sizes[i], 0, dma ? OSLAB_CACHE_DMA : 0, 0))
 				return false;
 			o->kmalloc[dma][i] = id;
 		}
 	return true;
 }
 
-bool osl_pfn_slab(const struct osl *o, uint64_t pfn)
+bool oslab_pfn_slab(const struct oslab *o, uint64_t pfn)
 {
 	for (uint32_t i = 0; i < o->nslab; i++)
 		if (o->slab[i].used && pfn >= o->slab[i].pfn && pfn < o->slab[i].pfn + (1ull << o->slab[i].order))
