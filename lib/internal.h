@@ -527,6 +527,10 @@ void mm_pte_set(struct mm_machine *m, mm_phys_addr_t ptep, mm_pfn_t pfn, uint32_
 uint64_t mm_pgt_read_raw(struct mm_machine *m, mm_phys_addr_t a);
 /* Entry idx of a table page already looked up (NULL frame: all zeros). */
 uint64_t mm_pgt_entry_at(const struct mm_machine *m, const uint8_t *frame, unsigned idx);
+/* The first index in [i, end) of a table page whose entry (esz = 4 or 8
+ * bytes) is not all zeros, or end: eight bytes compared at a time, since
+ * most entries of a sparse table are empty. end <= entries per page. */
+unsigned mm_pgt_next_used(const uint8_t *frame, unsigned esz, unsigned i, unsigned end);
 /* Every non-empty entry pointing to a PTE table in user space, in address
  * order, with one frame look-up per table page: fn(m, arg, va of the span,
  * the entry's address, 1 and the table's pfn, or -1 for a bad entry (PAE: a

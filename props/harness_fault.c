@@ -61,8 +61,10 @@ struct fault_ctx {
 	/* check scratch: oracle page -> pfn, pfn -> oracle page + 1 */
 	uint64_t *page_pfn;
 	uint32_t page_pfn_cap;
-	uint32_t pfn_page[MAX_NODE_PAGES];
-	uint8_t buf[MAX_LEN], want_buf[MAX_LEN];
+	uint32_t *pfn_page; /* MAX_NODE_PAGES */
+	/* access buffers, MAX_LEN each; with pfn_page one block allocated at
+	 * set-up (not in the context the runner zeroes for every input) */
+	uint8_t *buf, *want_buf;
 };
 
 static const char *const profile_names[] = { "x86_32", "pae", "arm" };
@@ -73,6 +75,9 @@ static const char *const pattern_names[] = { "war", "raw", "fork_parent", "fork_
 static const char *const boot_names[] = { "none", "arm_2629", "arm_modern" };
 static const char *const bad_names[] = { "read", "write", "mmap", "munmap", "mprotect", "fork",
 					 "exit", "pin", "follow", "counter" };
+
+/* What the zero page and every never-written page read as. */
+static const uint8_t zeros[4096];
 
 /* ---- bookkeeping -------------------------------------------------------- */
 
@@ -181,6 +186,12 @@ static int fault_setup(void *ctx, const struct props_op *cfg, struct props_resul
 	mc.seed = cfg->v[6];
 	if (boot)
 		mc.lowmem_limit = ARM_PHYS + ((uint64_t)ARM_PAGES << 12);
+	c->pfn_page = malloc(MAX_NODE_PAGES * sizeof(*c->pfn_page) + 2 * MAX_LEN);
+	if (!c->pfn_page)
+		return props_fail(r, "host out of memory for the check buffers");
+	c->buf = (uint8_t *)(c->pfn_page + MAX_NODE_PAGES);
+	c->want_buf = c->buf + MAX_LEN;
+	c->buf[0] = 0; /* step_bad_id passes one byte it never fills */
 	if ((ret = mm_machine_create(&mc, &c->m)))
 		return props_fail(r, "mm_machine_create: %d", ret);
 	props_watch(r, c->m);
@@ -240,6 +251,7 @@ static void fault_teardown(void *ctx)
 	if (c->oracle_live)
 		ofault_free(&c->o);
 	free(c->page_pfn);
+	free(c->pfn_page);
 }
 
 #define STEP_PROLOGUE struct fault_ctx *c = ctx
@@ -739,7 +751,7 @@ static int check_page(struct fault_ctx *c, struct props_result *r, uint32_t id, 
 	PROPS_CHECK_EQ(r, "mm_page_pins", mm_page_pins(c->m, pfn), pg->pins);
 	if ((ret = mm_phys_read(c->m, pfn * 4096, c->buf, 4096)))
 		return props_fail(r, "phys_read of page %#llx: %d", (unsigned long long)pfn, ret);
-	if (pg->data ? memcmp(c->buf, pg->data, 4096) : memcmp(c->buf, c->want_buf, 4096))
+	if (memcmp(c->buf, pg->data ? pg->data : zeros, 4096))
 		return props_fail(r, "contents of pfn %#llx differ from the oracle's page %u",
 				  (unsigned long long)pfn, id);
 	return PROPS_OK;
@@ -747,7 +759,6 @@ static int check_page(struct fault_ctx *c, struct props_result *r, uint32_t id, 
 
 static int check_pages(struct fault_ctx *c, struct props_result *r)
 {
-	memset(c->want_buf, 0, 4096);
 	for (uint32_t i = 0; i < c->npins; i++) {
 		const struct fault_pin *p = &c->pin[i];
 		if (p->page == OFAULT_ZERO)
@@ -780,9 +791,10 @@ static int fault_check(void *ctx, struct props_result *r)
 	PROPS_CHECK_EQ(r, "simulated pages in use", c->base_free - mm_nr_free_pages(c->m), c->o.used);
 	if (mm_phys_read(c->m, c->zero_pfn * 4096, c->buf, 4096))
 		return props_fail(r, "phys_read of the zero page failed");
-	for (unsigned i = 0; i < 4096; i++)
-		if (c->buf[i])
-			return props_fail(r, "zero page byte %u is %#x", i, c->buf[i]);
+	if (memcmp(c->buf, zeros, 4096))
+		for (unsigned i = 0; i < 4096; i++)
+			if (c->buf[i])
+				return props_fail(r, "zero page byte %u is %#x", i, c->buf[i]);
 	if (c->page_pfn_cap < c->o.npages) {
 		uint32_t cap = c->o.npages * 2;
 		uint64_t *n = realloc(c->page_pfn, cap * sizeof(*n));
@@ -793,7 +805,7 @@ static int fault_check(void *ctx, struct props_result *r)
 	}
 	if (c->o.npages)
 		memset(c->page_pfn, 0xff, c->o.npages * sizeof(*c->page_pfn));
-	memset(c->pfn_page, 0, sizeof(c->pfn_page));
+	memset(c->pfn_page, 0, c->node_pages * sizeof(*c->pfn_page));
 	for (uint32_t id = 0; id < c->o.nproc; id++) {
 		const struct ofault_proc *p = &c->o.proc[id];
 		struct walk_cmp w = { c, p, 0, r };
