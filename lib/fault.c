@@ -334,12 +334,10 @@ static int new_anon_page(struct mm_machine *m, mm_pfn_t copy_from, bool copy, mm
 		if (!src) {
 			mm_phys_zero(m, MM_PFN_PHYS(*pfn), MM_PAGE_SIZE);
 		} else {
-			uint8_t *dst = mm_phys_frame(m, *pfn, true);
-			if (!dst) {
+			if (!mm_phys_frame_copy(m, *pfn, src)) {
 				mm_free_pages(m, *pfn, 0);
 				return -ENOMEM;
 			}
-			memcpy(dst, src, MM_PAGE_SIZE);
 		}
 	}
 	/* page_add_new_anon_rmap: one mapping, anonymous */

@@ -206,6 +206,9 @@ void mm_phys_destroy(struct mm_machine *m);
 /* Host bytes backing one frame; NULL if never written (reads as zeros).
  * create=true allocates it (NULL on the backing cap or host OOM). */
 uint8_t *mm_phys_frame(struct mm_machine *m, mm_pfn_t pfn, bool create);
+/* The frame of pfn, backed if needed, holding a copy of the 4 KiB at src
+ * (a new backing is not zeroed first); NULL as mm_phys_frame's create. */
+uint8_t *mm_phys_frame_copy(struct mm_machine *m, mm_pfn_t pfn, const uint8_t *src);
 /* Make frames read as zeros again (drops their backing: O(backed frames)). */
 void mm_phys_zero(struct mm_machine *m, mm_phys_addr_t addr, uint64_t len);
 /* ASan view of free simulated frames (compiled out without ASan, and off
