@@ -334,12 +334,10 @@ static int new_anon_page(struct mm_machine *m, mm_pfn_t copy_from, bool copy, mm
 		if (!src) {
 			mm_phys_zero(m, MM_PFN_PHYS(*pfn), MM_PAGE_SIZE);
 		} else {
-			uint8_t *dst = mm_phys_frame(m, *pfn, true);
-			if (!dst) {
+			if (!mm_phys_frame_copy(m, *pfn, src)) {
 				mm_free_pages(m, *pfn, 0);
 				return -ENOMEM;
 			}
-			memcpy(dst, src, MM_PAGE_SIZE);
 		}
 	}
 	/* page_add_new_anon_rmap: one mapping, anonymous */
@@ -1069,15 +1067,14 @@ static int verify_table(struct mm_machine *m, void *arg, uint64_t a, mm_phys_add
 	MM_VERIFY(m, vma_intersects(mm, a, a + span),
 		  "mm %u: PTE table at %#llx maps no VMA (not freed)", id, (unsigned long long)a);
 	frame = mm_phys_frame(m, table, false);
-	for (unsigned i = 0; frame && i < g->ptrs_per_pte; i++) {
+	for (unsigned i = frame ? mm_pgt_next_used(frame, g->entry_size, 0, g->ptrs_per_pte)
+				: g->ptrs_per_pte;
+	     i < g->ptrs_per_pte; i = mm_pgt_next_used(frame, g->entry_size, i + 1, g->ptrs_per_pte)) {
 		const uint64_t va = a + ((uint64_t)i << MM_PAGE_SHIFT);
-		uint64_t raw = 0;
+		uint64_t raw;
 		mm_pfn_t pfn;
 		uint32_t f;
 		int vi;
-		memcpy(&raw, frame + (size_t)i * g->entry_size, g->entry_size);
-		if (!raw)
-			continue; /* an empty entry, whatever the byte order */
 		raw = mm_pgt_entry_at(m, frame, i);
 		f = mm_pte_decode(m, raw, &pfn);
 		MM_VERIFY(m, !(f & MM_PTE_BAD), "mm %u: bad pte %016llx at %#llx", id,
@@ -1202,20 +1199,19 @@ static int walk_table(struct mm_machine *m, void *arg, uint64_t a, mm_phys_addr_
 		      mm_pfn_t table)
 {
 	const struct walk_arg *wa = arg;
+	const struct mm_pgtable_geometry *g = mm_pgt_geom(m);
+	const unsigned esz = g->entry_size, n = g->ptrs_per_pte;
 	const uint8_t *frame;
 	(void)pmdp;
 	if (state < 0)
 		return -EFAULT;
 	frame = mm_phys_frame(m, table, false);
-	for (unsigned i = 0; frame && i < mm_pgt_geom(m)->ptrs_per_pte; i++) {
-		const unsigned esz = mm_pgt_geom(m)->entry_size;
-		uint64_t raw = 0;
+	for (unsigned i = frame ? mm_pgt_next_used(frame, esz, 0, n) : n; i < n;
+	     i = mm_pgt_next_used(frame, esz, i + 1, n)) {
+		uint64_t raw;
 		struct mm_pte_info pi;
 		uint32_t f;
 		int ret;
-		memcpy(&raw, frame + (size_t)i * esz, esz);
-		if (!raw)
-			continue;
 		raw = mm_pgt_entry_at(m, frame, i);
 		f = mm_pte_decode(m, raw, &pi.pfn);
 		pi.flags = f & ~MM_PTE_BAD;

@@ -229,6 +229,9 @@ void mm_phys_destroy(struct mm_machine *m);
 /* Host bytes backing one frame; NULL if never written (reads as zeros).
  * create=true allocates it (NULL on the backing cap or host OOM). */
 uint8_t *mm_phys_frame(struct mm_machine *m, mm_pfn_t pfn, bool create);
+/* The frame of pfn, backed if needed, holding a copy of the 4 KiB at src
+ * (a new backing is not zeroed first); NULL as mm_phys_frame's create. */
+uint8_t *mm_phys_frame_copy(struct mm_machine *m, mm_pfn_t pfn, const uint8_t *src);
 /* Make frames read as zeros again (drops their backing: O(backed frames)). */
 void mm_phys_zero(struct mm_machine *m, mm_phys_addr_t addr, uint64_t len);
 /* ASan view of free simulated frames (compiled out without ASan, and off
@@ -582,6 +585,10 @@ void mm_pte_set(struct mm_machine *m, mm_phys_addr_t ptep, mm_pfn_t pfn, uint32_
 uint64_t mm_pgt_read_raw(struct mm_machine *m, mm_phys_addr_t a);
 /* Entry idx of a table page already looked up (NULL frame: all zeros). */
 uint64_t mm_pgt_entry_at(const struct mm_machine *m, const uint8_t *frame, unsigned idx);
+/* The first index in [i, end) of a table page whose entry (esz = 4 or 8
+ * bytes) is not all zeros, or end: eight bytes compared at a time, since
+ * most entries of a sparse table are empty. end <= entries per page. */
+unsigned mm_pgt_next_used(const uint8_t *frame, unsigned esz, unsigned i, unsigned end);
 /* Every non-empty entry pointing to a PTE table in user space, in address
  * order, with one frame look-up per table page: fn(m, arg, va of the span,
  * the entry's address, 1 and the table's pfn, or -1 for a bad entry (PAE: a

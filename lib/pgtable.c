@@ -179,6 +179,25 @@ static int table_entry_pfn(struct mm_machine *m, uint64_t raw, bool pdpt, mm_pfn
 
 /* ---- the top level -------------------------------------------------------- */
 
+/* Bytes [from, to) of the (possibly multi-page) table at src copied into
+ * the same place of dst, a frame at a time (dst was zeroed and backed when
+ * allocated; an unbacked src frame reads as zeros, so nothing to copy). */
+static void clone_pgd_bytes(struct mm_machine *m, mm_pfn_t dst, mm_pfn_t src, uint64_t from,
+			    uint64_t to)
+{
+	while (from < to) {
+		const uint64_t page = from / MM_PAGE_SIZE, off = from % MM_PAGE_SIZE;
+		const uint64_t n = MM_MIN(to - from, MM_PAGE_SIZE - off);
+		const uint8_t *sf = mm_phys_frame(m, src + page, false);
+		if (sf) {
+			uint8_t *df = mm_phys_frame(m, dst + page, true);
+			MM_BUG_ON(!df);
+			memcpy(df + off, sf + off, (size_t)n);
+		}
+		from += n;
+	}
+}
+
 int mm_pgd_alloc(struct mm_machine *m, mm_pfn_t *pgd)
 {
 	const struct mm_pgtable_geometry *g = mm_pgt_geom(m);
@@ -191,10 +210,8 @@ int mm_pgd_alloc(struct mm_machine *m, mm_pfn_t *pgd)
 		/* clone_pgd_range: the kernel's part is shared, entry for entry */
 		const unsigned first = (unsigned)(g->task_size >> (g->levels == 3 ? 30 : g->pte_span_shift));
 		const unsigned last = g->levels == 3 ? 4 : g->pgd_pages * MM_PAGE_SIZE / g->entry_size;
-		for (unsigned i = first; i < last; i++)
-			ent_write(m, MM_PFN_PHYS(*pgd) + (uint64_t)g->entry_size * i, g->entry_size,
-				  ent_read(m, MM_PFN_PHYS(swapper) + (uint64_t)g->entry_size * i,
-					   g->entry_size));
+		clone_pgd_bytes(m, *pgd, swapper, (uint64_t)first * g->entry_size,
+				(uint64_t)last * g->entry_size);
 	}
 	if (g->levels == 3) {
 		/* preallocate_pmds: the user PMDs come with the pgd, all or none */
@@ -358,6 +375,38 @@ uint64_t mm_pgt_entry_at(const struct mm_machine *m, const uint8_t *frame, unsig
 	return v;
 }
 
+unsigned mm_pgt_next_used(const uint8_t *frame, unsigned esz, unsigned i, unsigned end)
+{
+	uint32_t half;
+	uint64_t w;
+	/* an odd four-byte index first, so the words below are eight-aligned */
+	if (esz == 4 && (i & 1) && i < end) {
+		memcpy(&half, frame + (size_t)i * 4, 4);
+		if (half)
+			return i;
+		i++;
+	}
+	/* 32 empty bytes at a time while a whole block fits before end */
+	for (const unsigned step = 32 / esz; i + step <= end; i += step) {
+		uint64_t b[4];
+		memcpy(b, frame + (size_t)i * esz, 32);
+		if (b[0] | b[1] | b[2] | b[3])
+			break;
+	}
+	for (; i < end; i += 8 / esz) {
+		memcpy(&w, frame + (size_t)i * esz, 8);
+		if (!w)
+			continue;
+		if (esz == 8)
+			return i;
+		memcpy(&half, frame + (size_t)i * 4, 4);
+		if (half)
+			return i;
+		return i + 1 < end ? i + 1 : end;
+	}
+	return end;
+}
+
 /* The entries of one page of a table level: fn per non-empty entry. */
 static int scan_level_page(struct mm_machine *m, mm_pfn_t pfn, unsigned first, unsigned n,
 			   uint64_t va0, unsigned shift, mm_pgt_table_fn fn, void *arg)
@@ -365,19 +414,15 @@ static int scan_level_page(struct mm_machine *m, mm_pfn_t pfn, unsigned first, u
 	const uint8_t *f = mm_phys_frame(m, pfn, false);
 	if (!f)
 		return 0; /* never written: every entry empty */
-	const unsigned esz = mm_pgt_geom(m)->entry_size;
-	for (unsigned i = first; i < first + n; i++) {
-		uint64_t raw = 0;
+	const unsigned esz = mm_pgt_geom(m)->entry_size, end = first + n;
+	for (unsigned i = mm_pgt_next_used(f, esz, first, end); i < end;
+	     i = mm_pgt_next_used(f, esz, i + 1, end)) {
 		mm_pfn_t table = MM_PFN_NONE;
-		int ret, st;
-		/* most entries are empty: test the bytes as one word first */
-		memcpy(&raw, f + (size_t)i * esz, esz);
-		if (!raw)
-			continue;
-		raw = mm_pgt_entry_at(m, f, i);
-		st = table_entry_pfn(m, raw, false, &table);
+		const uint64_t raw = mm_pgt_entry_at(m, f, i);
+		const int st = table_entry_pfn(m, raw, false, &table);
+		int ret;
 		if ((ret = fn(m, arg, va0 + ((uint64_t)(i - first) << shift),
-			      MM_PFN_PHYS(pfn) + (uint64_t)i * mm_pgt_geom(m)->entry_size, st, table)))
+			      MM_PFN_PHYS(pfn) + (uint64_t)i * esz, st, table)))
 			return ret;
 	}
 	return 0;

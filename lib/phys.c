@@ -113,14 +113,19 @@ static void slot_delete(struct mm_phys_backing *pb, size_t i)
 	}
 }
 
-uint8_t *mm_phys_frame(struct mm_machine *m, mm_pfn_t pfn, bool create)
+/* The frame of pfn; create: back it if needed, with src's bytes when src
+ * is given (no zeroing first: the copy overwrites all of it), else zeros. */
+static uint8_t *frame_get(struct mm_machine *m, mm_pfn_t pfn, bool create, const uint8_t *src)
 {
 	struct mm_phys_backing *pb = m->phys;
 	size_t i = slot_find(pb, pfn);
 	uint8_t *f;
 
-	if (pb->slots[i].frame || !create)
+	if (pb->slots[i].frame || !create) {
+		if (src && pb->slots[i].frame)
+			memcpy(pb->slots[i].frame, src, MM_PAGE_SIZE);
 		return pb->slots[i].frame;
+	}
 	if (pb->count >= pb->max)
 		return NULL;
 	if ((pb->count + 1) * 2 > pb->cap) {
@@ -128,13 +133,25 @@ uint8_t *mm_phys_frame(struct mm_machine *m, mm_pfn_t pfn, bool create)
 			return NULL;
 		i = slot_find(pb, pfn);
 	}
-	f = calloc(1, MM_PAGE_SIZE);
+	f = src ? malloc(MM_PAGE_SIZE) : calloc(1, MM_PAGE_SIZE);
 	if (NEVER(!f)) /* host out of memory */
 		return NULL;
+	if (src)
+		memcpy(f, src, MM_PAGE_SIZE);
 	pb->slots[i].pfn = pfn;
 	pb->slots[i].frame = f;
 	pb->count++;
 	return f;
+}
+
+uint8_t *mm_phys_frame(struct mm_machine *m, mm_pfn_t pfn, bool create)
+{
+	return frame_get(m, pfn, create, NULL);
+}
+
+uint8_t *mm_phys_frame_copy(struct mm_machine *m, mm_pfn_t pfn, const uint8_t *src)
+{
+	return frame_get(m, pfn, true, src);
 }
 
 /* Zero [a, b) of one frame: drop the backing when the whole frame goes. */

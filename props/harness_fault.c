@@ -43,27 +43,28 @@
 #define MAX_PINS 64u
 #define MAX_LEN (2u * 4096u + 0x100u)
 
-struct fpin_rec {
-	uint32_t page; /* oracle page or OF_ZERO */
+struct fault_pin {
+	uint32_t page; /* oracle page or OFAULT_ZERO */
 	uint64_t pfn;
 };
 
-struct fctx {
+struct fault_ctx {
 	struct mm_machine *m;
-	struct of o;
+	struct ofault o;
 	bool oracle_live;
 	bool zero_wp;
 	uint64_t node_start, node_pages; /* the pfns user pages come from */
 	uint64_t base_free;
 	uint64_t zero_pfn;
-	uint64_t want[MM_REPORT_NR];
-	struct fpin_rec pin[MAX_PINS];
+	struct fault_pin pin[MAX_PINS];
 	uint32_t npins;
 	/* check scratch: oracle page -> pfn, pfn -> oracle page + 1 */
 	uint64_t *page_pfn;
 	uint32_t page_pfn_cap;
-	uint32_t pfn_page[MAX_NODE_PAGES];
-	uint8_t buf[MAX_LEN], want_buf[MAX_LEN];
+	uint32_t *pfn_page; /* MAX_NODE_PAGES */
+	/* access buffers, MAX_LEN each; with pfn_page one block allocated at
+	 * set-up (not in the context the runner zeroes for every input) */
+	uint8_t *buf, *want_buf;
 };
 
 static const char *const profile_names[] = { "x86_32", "pae", "arm" };
@@ -75,32 +76,23 @@ static const char *const boot_names[] = { "none", "arm_2629", "arm_modern" };
 static const char *const bad_names[] = { "read", "write", "mmap", "munmap", "mprotect", "fork",
 					 "exit", "pin", "follow", "counter" };
 
+/* What the zero page and every never-written page read as. */
+static const uint8_t zeros[4096];
+
 /* ---- bookkeeping -------------------------------------------------------- */
 
-static int reports_match(struct fctx *c, struct props_result *r)
+/* One library call of a step that makes several, or compares more after
+ * it: the oracle has predicted r->expect (ret and reports) already; the
+ * library's return value is compared now with the reports so far, so that
+ * the next call starts from zero reports on both sides. */
+static int compare_call(struct props_result *r, int got)
 {
-	for (int k = 0; k < MM_REPORT_NR; k++) {
-		uint64_t got = mm_report_count_kind(c->m, (enum mm_report_kind)k);
-		if (got != c->want[k]) {
-			const struct mm_report *lr = mm_last_report(c->m);
-			return props_fail(r, "%s reports: library %llu, oracle %llu (last: %s)",
-					  mm_report_kind_name((enum mm_report_kind)k),
-					  (unsigned long long)got, (unsigned long long)c->want[k],
-					  lr ? lr->msg : "none");
-		}
-	}
-	return PROPS_OK;
+	props_note(r, "-> %d; ", r->expect.ret);
+	r->actual.ret = got;
+	return props_compare(r);
 }
 
-static int check_ret(struct fctx *c, struct props_result *r, const char *what, int got, int want)
-{
-	props_note(r, "-> %d; ", want);
-	if (got != want)
-		return props_fail(r, "%s: library %d, oracle %d", what, got, want);
-	return reports_match(c, r);
-}
-
-static uint32_t nlive(const struct fctx *c)
+static uint32_t nlive(const struct fault_ctx *c)
 {
 	uint32_t n = 0;
 	for (uint32_t i = 0; i < c->o.nproc; i++)
@@ -109,7 +101,7 @@ static uint32_t nlive(const struct fctx *c)
 }
 
 /* The idx-th live process (modulo), or -1. */
-static int pick_proc(const struct fctx *c, uint64_t idx)
+static int pick_proc(const struct fault_ctx *c, uint64_t idx)
 {
 	uint32_t n = nlive(c), k;
 	if (!n)
@@ -121,13 +113,13 @@ static int pick_proc(const struct fctx *c, uint64_t idx)
 	return -1;
 }
 
-static const struct of_vma *pick_vma(const struct fctx *c, int pid, uint64_t idx)
+static const struct ofault_vma *pick_vma(const struct fault_ctx *c, int pid, uint64_t idx)
 {
-	const struct of_proc *p = &c->o.proc[pid];
+	const struct ofault_proc *p = &c->o.proc[pid];
 	return p->nvma ? &p->vma[idx % p->nvma] : NULL;
 }
 
-static bool budget_ok(struct fctx *c, struct props_result *r, uint64_t worst)
+static bool budget_ok(struct fault_ctx *c, struct props_result *r, uint64_t worst)
 {
 	if (c->o.used + worst <= BUDGET)
 		return true;
@@ -150,7 +142,7 @@ static void fill(uint8_t *b, size_t n, uint64_t seed)
  * place follows from the order: 2.6.29 takes it from bootmem after the
  * one-page bitmap (right after the kernel), the vectors page, its table and
  * the pkmap table; modern memblock gives the same four pages top-down. */
-static int arm_boot(struct fctx *c, struct props_result *r, bool modern, uint64_t *want_zero)
+static int arm_boot(struct fault_ctx *c, struct props_result *r, bool modern, uint64_t *want_zero)
 {
 	struct mm_paging_init_args a = { .kernel_start = ARM_PHYS + 0x8000, .kernel_end = ARM_PHYS + 0x100000,
 					 .swapper_pg_dir = ARM_PHYS + 0x4000, .phys_offset = ARM_PHYS,
@@ -174,9 +166,9 @@ static int arm_boot(struct fctx *c, struct props_result *r, bool modern, uint64_
 	return PROPS_OK;
 }
 
-static int f_setup(void *ctx, const struct props_op *cfg, struct props_result *r)
+static int fault_setup(void *ctx, const struct props_op *cfg, struct props_result *r)
 {
-	struct fctx *c = ctx;
+	struct fault_ctx *c = ctx;
 	struct mm_config mc;
 	mm_pfn_t zp;
 	uint64_t want_zero = 0;
@@ -194,8 +186,15 @@ static int f_setup(void *ctx, const struct props_op *cfg, struct props_result *r
 	mc.seed = cfg->v[6];
 	if (boot)
 		mc.lowmem_limit = ARM_PHYS + ((uint64_t)ARM_PAGES << 12);
+	c->pfn_page = malloc(MAX_NODE_PAGES * sizeof(*c->pfn_page) + 2 * MAX_LEN);
+	if (!c->pfn_page)
+		return props_fail(r, "host out of memory for the check buffers");
+	c->buf = (uint8_t *)(c->pfn_page + MAX_NODE_PAGES);
+	c->want_buf = c->buf + MAX_LEN;
+	c->buf[0] = 0; /* step_bad_id passes one byte it never fills */
 	if ((ret = mm_machine_create(&mc, &c->m)))
 		return props_fail(r, "mm_machine_create: %d", ret);
+	props_watch(r, c->m);
 	c->node_start = NODE_START;
 	c->node_pages = NODE_PAGES;
 	if (boot) {
@@ -218,76 +217,74 @@ static int f_setup(void *ctx, const struct props_op *cfg, struct props_result *r
 				  (unsigned long long)zp, (unsigned long long)want_zero);
 	c->zero_pfn = zp;
 	c->base_free = mm_nr_free_pages(c->m);
-	of_init(&c->o, profile, zero, refc);
+	ofault_init(&c->o, profile, zero, refc);
+	c->o.expect = &r->expect; /* the runner's, for the whole input */
 	c->oracle_live = true;
 	{
 		/* every input starts with process 0 and 16 KiB of read-write
 		 * anonymous memory at 1 GiB, so random operations meet a mapping */
 		uint32_t lid = 0, oid = 0;
 		uint64_t la = 0, oa = 0;
-		int want = of_mm_alloc(&c->o, &oid);
-		if ((ret = mm_mm_alloc(c->m, &lid)) != want || lid != oid)
-			return props_fail(r, "mm_alloc at set-up: library %d, oracle %d", ret, want);
-		want = of_mmap(&c->o, 0, 0x40000000, 0x4000, MM_PROT_READ | MM_PROT_WRITE, true, &oa);
-		ret = mm_do_mmap(c->m, 0, 0x40000000, 0x4000, MM_PROT_READ | MM_PROT_WRITE, MM_MAP_FIXED,
-				 &la);
-		if (ret != want || la != oa)
-			return props_fail(r, "mmap at set-up: library %d at %#llx, oracle %d at %#llx", ret,
-					  (unsigned long long)la, want, (unsigned long long)oa);
+		r->expect.ret = ofault_mm_alloc(&c->o, &oid);
+		if (compare_call(r, mm_mm_alloc(c->m, &lid)))
+			return PROPS_FAIL;
+		PROPS_CHECK_EQ(r, "mm_alloc id at set-up", lid, oid);
+		r->expect.ret = ofault_mmap(&c->o, 0, 0x40000000, 0x4000, MM_PROT_READ | MM_PROT_WRITE,
+					    true, &oa);
+		if (compare_call(r, mm_do_mmap(c->m, 0, 0x40000000, 0x4000, MM_PROT_READ | MM_PROT_WRITE,
+					       MM_MAP_FIXED, &la)))
+			return PROPS_FAIL;
+		PROPS_CHECK_EQ(r, "mmap address at set-up", la, oa);
+		r->note[0] = '\0';
 	}
 	/* armed after set-up, so the countdown starts at the first operation */
 	mm_fault_inject_set(c->m, cfg->v[3] != 0, cfg->v[3] ? (uint32_t)cfg->v[3] - 1 : 0,
 			    (uint32_t)cfg->v[4]);
-	of_fault_set(&c->o, cfg->v[3] != 0, cfg->v[3] ? (uint32_t)cfg->v[3] - 1 : 0, (uint32_t)cfg->v[4]);
-	return reports_match(c, r);
+	ofault_fault_set(&c->o, cfg->v[3] != 0, cfg->v[3] ? (uint32_t)cfg->v[3] - 1 : 0, (uint32_t)cfg->v[4]);
+	return PROPS_OK;
 }
 
-static void f_teardown(void *ctx)
+static void fault_teardown(void *ctx)
 {
-	struct fctx *c = ctx;
+	struct fault_ctx *c = ctx;
 	mm_machine_destroy(c->m);
 	if (c->oracle_live)
-		of_free(&c->o);
+		ofault_free(&c->o);
 	free(c->page_pfn);
+	free(c->pfn_page);
 }
 
-#define STEP_PROLOGUE                                                                  \
-	struct fctx *c = ctx;                                                          \
-	mm_set_op_index(c->m, r->op_index)
+#define STEP_PROLOGUE struct fault_ctx *c = ctx
 
 /* ---- processes --------------------------------------------------------------- */
 
-static int st_create(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_create(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	uint32_t oid = 0, lid = 0;
-	int want, got;
 	STEP_PROLOGUE;
 	(void)op;
 	if (nlive(c) >= MAX_LIVE || !budget_ok(c, r, 4))
 		return PROPS_OK;
-	want = of_mm_alloc(&c->o, &oid);
-	got = mm_mm_alloc(c->m, &lid);
-	if (check_ret(c, r, "mm_alloc", got, want))
+	r->expect.ret = ofault_mm_alloc(&c->o, &oid);
+	if (compare_call(r, mm_mm_alloc(c->m, &lid)))
 		return PROPS_FAIL;
-	if (!want)
+	if (!r->expect.ret)
 		PROPS_CHECK_EQ(r, "mm_alloc id", lid, oid);
 	return PROPS_OK;
 }
 
 /* fork of pid: 1 with *child when done, 0 when skipped or failed as
  * predicted, PROPS_FAIL (as -1) on a divergence. */
-static int do_fork(struct fctx *c, struct props_result *r, int pid, uint32_t *child)
+static int do_fork(struct fault_ctx *c, struct props_result *r, int pid, uint32_t *child)
 {
 	uint32_t oid = 0, lid = 0;
-	int want, got;
 	if (nlive(c) >= MAX_LIVE || !budget_ok(c, r, 4 + c->o.proc[pid].ntables))
 		return 0;
 	props_note(r, "fork %d ", pid);
-	want = of_fork(&c->o, (uint32_t)pid, &oid);
-	got = mm_dup_mm(c->m, (uint32_t)pid, &lid);
-	if (check_ret(c, r, "dup_mm", got, want))
+	r->expect.ret = ofault_fork(&c->o, (uint32_t)pid, &oid);
+	if (compare_call(r, mm_dup_mm(c->m, (uint32_t)pid, &lid)))
 		return -1;
-	if (want)
+	if (r->expect.ret)
 		return 0;
 	if (lid != oid) {
 		props_fail(r, "dup_mm child id: library %u, oracle %u", lid, oid);
@@ -297,7 +294,7 @@ static int do_fork(struct fctx *c, struct props_result *r, int pid, uint32_t *ch
 	return 1;
 }
 
-static int st_fork(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_fork(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	uint32_t child;
 	int pid;
@@ -307,25 +304,27 @@ static int st_fork(void *ctx, const struct props_op *op, struct props_result *r)
 	return do_fork(c, r, pid, &child) < 0 ? PROPS_FAIL : PROPS_OK;
 }
 
-static int st_exit(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_exit(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	int pid;
 	STEP_PROLOGUE;
 	if ((pid = pick_proc(c, op->v[0])) < 0)
 		return PROPS_OK;
 	props_note(r, "pid %d ", pid);
-	return check_ret(c, r, "mmput", mm_mmput(c->m, (uint32_t)pid), of_exit(&c->o, (uint32_t)pid));
+	r->expect.ret = ofault_exit(&c->o, (uint32_t)pid);
+	r->actual.ret = mm_mmput(c->m, (uint32_t)pid);
+	return PROPS_OK;
 }
 
 /* ---- mappings ------------------------------------------------------------------ */
 
-static int st_mmap(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_mmap(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	const struct of_vma *v;
+	const struct ofault_vma *v;
 	uint64_t hint = op->v[2], len, oaddr = 0, laddr = 0;
 	/* relative hints: a VMA's edge plus (addr mod 9) - 4 pages */
 	int64_t delta = (int64_t)(op->v[2] % 9) - 4;
-	int pid, want, got;
+	int pid;
 	STEP_PROLOGUE;
 	if ((pid = pick_proc(c, op->v[0])) < 0)
 		return PROPS_OK;
@@ -339,12 +338,12 @@ static int st_mmap(void *ctx, const struct props_op *op, struct props_result *r)
 		hint = v->start - len + (uint64_t)(delta * 4096);
 	props_note(r, "pid %d hint %#llx len %#llx ", pid, (unsigned long long)hint,
 		   (unsigned long long)len);
-	want = of_mmap(&c->o, (uint32_t)pid, hint, len, (uint32_t)op->v[5], op->v[6] != 0, &oaddr);
-	got = mm_do_mmap(c->m, (uint32_t)pid, hint, len, (uint32_t)op->v[5],
-			 op->v[6] ? MM_MAP_FIXED : 0, &laddr);
-	if (check_ret(c, r, "do_mmap", got, want))
+	r->expect.ret = ofault_mmap(&c->o, (uint32_t)pid, hint, len, (uint32_t)op->v[5], op->v[6] != 0,
+				    &oaddr);
+	if (compare_call(r, mm_do_mmap(c->m, (uint32_t)pid, hint, len, (uint32_t)op->v[5],
+				       op->v[6] ? MM_MAP_FIXED : 0, &laddr)))
 		return PROPS_FAIL;
-	if (!want) {
+	if (!r->expect.ret) {
 		props_note(r, "at %#llx", (unsigned long long)oaddr);
 		PROPS_CHECK_EQ(r, "do_mmap address", laddr, oaddr);
 	}
@@ -353,16 +352,16 @@ static int st_mmap(void *ctx, const struct props_op *op, struct props_result *r)
 
 /* A range relative to a VMA: start off pages from its start (from one page
  * before it), npages long, plus an unalignment. */
-static void vma_range(const struct fctx *c, int pid, const struct props_op *op, uint64_t *addr,
+static void vma_range(const struct fault_ctx *c, int pid, const struct props_op *op, uint64_t *addr,
 		      uint64_t *len)
 {
-	const struct of_vma *v = pick_vma(c, pid, op->v[1]);
-	uint64_t start = v ? v->start : OF_MIN_ADDR, pages = v ? (v->end - v->start) / 4096 : 1;
+	const struct ofault_vma *v = pick_vma(c, pid, op->v[1]);
+	uint64_t start = v ? v->start : OFAULT_MIN_ADDR, pages = v ? (v->end - v->start) / 4096 : 1;
 	*addr = start - 4096 + (op->v[2] % (pages + 2)) * 4096 + (op->v[4] == 3 ? 0x800 : 0);
 	*len = op->v[3] * 4096;
 }
 
-static int st_munmap(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_munmap(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	uint64_t addr, len;
 	int pid;
@@ -371,45 +370,43 @@ static int st_munmap(void *ctx, const struct props_op *op, struct props_result *
 		return PROPS_OK;
 	vma_range(c, pid, op, &addr, &len);
 	props_note(r, "pid %d [%#llx +%#llx) ", pid, (unsigned long long)addr, (unsigned long long)len);
-	return check_ret(c, r, "do_munmap", mm_do_munmap(c->m, (uint32_t)pid, addr, len),
-			 of_munmap(&c->o, (uint32_t)pid, addr, len));
+	r->expect.ret = ofault_munmap(&c->o, (uint32_t)pid, addr, len);
+	r->actual.ret = mm_do_munmap(c->m, (uint32_t)pid, addr, len);
+	return PROPS_OK;
 }
 
-static int st_mprotect(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_mprotect(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	uint64_t addr, len;
-	int pid, want;
+	int pid;
 	STEP_PROLOGUE;
 	if ((pid = pick_proc(c, op->v[0])) < 0)
 		return PROPS_OK;
 	vma_range(c, pid, op, &addr, &len);
 	props_note(r, "pid %d [%#llx +%#llx) ", pid, (unsigned long long)addr, (unsigned long long)len);
-	want = of_mprotect(&c->o, (uint32_t)pid, addr, len, (uint32_t)op->v[5]);
-	return check_ret(c, r, "mprotect", mm_mprotect(c->m, (uint32_t)pid, addr, len, (uint32_t)op->v[5]),
-			 want);
+	r->expect.ret = ofault_mprotect(&c->o, (uint32_t)pid, addr, len, (uint32_t)op->v[5]);
+	r->actual.ret = mm_mprotect(c->m, (uint32_t)pid, addr, len, (uint32_t)op->v[5]);
+	return PROPS_OK;
 }
 
 /* ---- accesses ---------------------------------------------------------------------- */
 
-static int do_access(struct fctx *c, struct props_result *r, int pid, uint64_t addr, size_t len,
+static int do_access(struct fault_ctx *c, struct props_result *r, int pid, uint64_t addr, size_t len,
 		     bool write, uint64_t seed)
 {
-	int want, got;
 	if (!budget_ok(c, r, 2 * (len / 4096 + 2) + 3))
 		return PROPS_OK;
 	props_note(r, "pid %d [%#llx +%#zx) ", pid, (unsigned long long)addr, len);
 	if (write) {
 		fill(c->buf, len, seed);
-		want = of_write(&c->o, (uint32_t)pid, addr, c->buf, len);
-		got = mm_user_write(c->m, (uint32_t)pid, addr, c->buf, len);
-		return check_ret(c, r, "user_write", got, want);
+		r->expect.ret = ofault_write(&c->o, (uint32_t)pid, addr, c->buf, len);
+		return compare_call(r, mm_user_write(c->m, (uint32_t)pid, addr, c->buf, len));
 	}
-	want = of_read(&c->o, (uint32_t)pid, addr, c->want_buf, len);
+	r->expect.ret = ofault_read(&c->o, (uint32_t)pid, addr, c->want_buf, len);
 	memset(c->buf, 0xa5, len);
-	got = mm_user_read(c->m, (uint32_t)pid, addr, c->buf, len);
-	if (check_ret(c, r, "user_read", got, want))
+	if (compare_call(r, mm_user_read(c->m, (uint32_t)pid, addr, c->buf, len)))
 		return PROPS_FAIL;
-	if (!want && memcmp(c->buf, c->want_buf, len)) {
+	if (!r->expect.ret && memcmp(c->buf, c->want_buf, len)) {
 		size_t i = 0;
 		while (c->buf[i] == c->want_buf[i])
 			i++;
@@ -419,9 +416,9 @@ static int do_access(struct fctx *c, struct props_result *r, int pid, uint64_t a
 	return PROPS_OK;
 }
 
-static int st_access(void *ctx, const struct props_op *op, struct props_result *r, bool write)
+static int access_op(void *ctx, const struct props_op *op, struct props_result *r, bool write)
 {
-	const struct of_vma *v;
+	const struct ofault_vma *v;
 	uint64_t span, addr;
 	int pid;
 	STEP_PROLOGUE;
@@ -429,22 +426,22 @@ static int st_access(void *ctx, const struct props_op *op, struct props_result *
 		return PROPS_OK;
 	v = pick_vma(c, pid, op->v[1]);
 	span = v ? v->end - v->start + 8192 : 8192;
-	addr = (v ? v->start : OF_MIN_ADDR) - 4096 + op->v[2] % span;
+	addr = (v ? v->start : OFAULT_MIN_ADDR) - 4096 + op->v[2] % span;
 	return do_access(c, r, pid, addr, (size_t)op->v[3], write, op->v[4]);
 }
 
-static int st_read(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_read(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	return st_access(ctx, op, r, false);
+	return access_op(ctx, op, r, false);
 }
 
-static int st_write(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_write(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	return st_access(ctx, op, r, true);
+	return access_op(ctx, op, r, true);
 }
 
 /* An access at any address (user-space edges, no VMA, wrap). */
-static int st_access_abs(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_access_abs(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	int pid;
 	STEP_PROLOGUE;
@@ -454,9 +451,9 @@ static int st_access_abs(void *ctx, const struct props_op *op, struct props_resu
 }
 
 /* The sparse array: one byte every 2^stride pages of a VMA, count times. */
-static int st_read_stride(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_read_stride(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	const struct of_vma *v;
+	const struct ofault_vma *v;
 	int pid;
 	STEP_PROLOGUE;
 	if ((pid = pick_proc(c, op->v[0])) < 0 || !(v = pick_vma(c, pid, op->v[1])))
@@ -472,37 +469,35 @@ static int st_read_stride(void *ctx, const struct props_op *op, struct props_res
 
 /* ---- pins ------------------------------------------------------------------------ */
 
-static int do_pin(struct fctx *c, struct props_result *r, int pid, uint64_t addr, bool write)
+static int do_pin(struct fault_ctx *c, struct props_result *r, int pid, uint64_t addr, bool write)
 {
 	uint32_t page = 0;
 	mm_pfn_t pfn = 0;
-	int want, got;
 	if (c->npins >= MAX_PINS || !budget_ok(c, r, 3))
 		return PROPS_OK;
 	props_note(r, "pin %d %#llx ", pid, (unsigned long long)addr);
-	want = of_pin(&c->o, (uint32_t)pid, addr, write, &page);
-	got = mm_get_user_pages(c->m, (uint32_t)pid, addr, write, &pfn);
-	if (check_ret(c, r, "get_user_pages", got, want))
+	r->expect.ret = ofault_pin(&c->o, (uint32_t)pid, addr, write, &page);
+	if (compare_call(r, mm_get_user_pages(c->m, (uint32_t)pid, addr, write, &pfn)))
 		return PROPS_FAIL;
-	if (want)
+	if (r->expect.ret)
 		return PROPS_OK;
-	if ((page == OF_ZERO) != (pfn == c->zero_pfn))
+	if ((page == OFAULT_ZERO) != (pfn == c->zero_pfn))
 		return props_fail(r, "get_user_pages: library pfn %#llx, oracle %s", (unsigned long long)pfn,
-				  page == OF_ZERO ? "the zero page" : "a private page");
-	c->pin[c->npins++] = (struct fpin_rec){ page, pfn };
+				  page == OFAULT_ZERO ? "the zero page" : "a private page");
+	c->pin[c->npins++] = (struct fault_pin){ page, pfn };
 	return PROPS_OK;
 }
 
-static int st_pin(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_pin(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	const struct of_vma *v;
+	const struct ofault_vma *v;
 	uint64_t addr;
 	int pid;
 	STEP_PROLOGUE;
 	if ((pid = pick_proc(c, op->v[0])) < 0)
 		return PROPS_OK;
 	v = pick_vma(c, pid, op->v[1]);
-	addr = v ? v->start + (op->v[2] % ((v->end - v->start) / 4096)) * 4096 : OF_MIN_ADDR;
+	addr = v ? v->start + (op->v[2] % ((v->end - v->start) / 4096)) * 4096 : OFAULT_MIN_ADDR;
 	return do_pin(c, r, pid, addr, op->v[3] != 0);
 }
 
@@ -519,9 +514,9 @@ static int st_pin(void *ctx, const struct props_op *op, struct props_result *r)
 enum { PAT_WAR, PAT_RAW, PAT_FORK_PARENT, PAT_FORK_CHILD, PAT_CHAIN, PAT_PIN_FORK, PAT_PIN_WRITE,
        PAT_EXIT_MID, PAT_NR };
 
-static int st_pattern(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_pattern(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	const struct of_vma *v;
+	const struct ofault_vma *v;
 	uint64_t a, seed = op->v[4];
 	uint32_t k1 = 0, k2 = 0;
 	int pid, f;
@@ -570,7 +565,8 @@ static int st_pattern(void *ctx, const struct props_op *op, struct props_result 
 		ACC(pid, true);
 		if ((f = FORK(pid, &k1)) <= 0 || (f = FORK(pid, &k2)) <= 0)
 			return f < 0 ? PROPS_FAIL : PROPS_OK;
-		if (check_ret(c, r, "mmput", mm_mmput(c->m, k1), of_exit(&c->o, k1)))
+		r->expect.ret = ofault_exit(&c->o, k1);
+		if (compare_call(r, mm_mmput(c->m, k1)))
 			return PROPS_FAIL;
 		ACC(pid, true); ACC(k2, true); ACC(pid, false);
 		break;
@@ -580,9 +576,9 @@ static int st_pattern(void *ctx, const struct props_op *op, struct props_result 
 	return PROPS_OK;
 }
 
-static int st_unpin(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_unpin(void *ctx, const struct props_op *op, struct props_result *r)
 {
-	struct fpin_rec p;
+	struct fault_pin p;
 	uint32_t i;
 	STEP_PROLOGUE;
 	if (!c->npins)
@@ -590,58 +586,76 @@ static int st_unpin(void *ctx, const struct props_op *op, struct props_result *r
 	i = (uint32_t)(op->v[0] % c->npins);
 	p = c->pin[i];
 	c->pin[i] = c->pin[--c->npins];
-	of_unpin(&c->o, p.page);
-	return check_ret(c, r, "unpin_user_page", mm_unpin_user_page(c->m, p.pfn), 0);
+	ofault_unpin(&c->o, p.page);
+	r->expect.ret = 0;
+	r->actual.ret = mm_unpin_user_page(c->m, p.pfn);
+	return PROPS_OK;
 }
 
 static uint64_t c_node_start(void *ctx)
 {
-	return ((const struct fctx *)ctx)->node_start;
+	return ((const struct fault_ctx *)ctx)->node_start;
 }
 
 /* Misuse: unpin of a pfn the harness holds no pin on. */
-static int st_unpin_raw(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_unpin_raw(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	const uint64_t pfn = c_node_start(ctx) - 8 + op->v[0];
-	int want = -EINVAL;
 	STEP_PROLOGUE;
 	for (uint32_t i = 0; i < c->npins; i++)
 		if (c->pin[i].pfn == pfn)
-			return PROPS_OK; /* a real pin: st_unpin's business */
-	if (pfn == c->zero_pfn)
-		want = 0;
-	else
-		c->want[MM_REPORT_BAD_PAGE]++;
-	return check_ret(c, r, "unpin_user_page(raw)", mm_unpin_user_page(c->m, pfn), want);
+			return PROPS_OK; /* a real pin: step_unpin's business */
+	r->expect.ret = ofault_unpin_unheld(&c->o, pfn == c->zero_pfn);
+	r->actual.ret = mm_unpin_user_page(c->m, pfn);
+	return PROPS_OK;
 }
 
 /* Misuse: a kernel write into the zero page (refused with the switch on;
  * without it the write would land and mm_verify would abort, so it is only
  * drawn with the switch). */
-static int st_zero_write(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_zero_write(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	uint8_t b = (uint8_t)(op->v[1] | 1);
 	STEP_PROLOGUE;
 	if (!c->zero_wp)
 		return PROPS_OK;
-	c->want[MM_REPORT_BUG]++;
-	return check_ret(c, r, "phys_write(zero page)",
-			 mm_phys_write(c->m, c->zero_pfn * 4096 + op->v[0], &b, 1), -EFAULT);
+	r->expect.ret = ofault_zero_write(&c->o);
+	r->actual.ret = mm_phys_write(c->m, c->zero_pfn * 4096 + op->v[0], &b, 1);
+	return PROPS_OK;
 }
 
 /* An exited process (sel 0, if any) or an id never given out. */
 static uint32_t c_dead_or_new(void *ctx, uint64_t sel)
 {
-	const struct fctx *c = ctx;
+	const struct fault_ctx *c = ctx;
 	for (uint32_t i = 0; !sel && i < c->o.nproc; i++)
 		if (!c->o.proc[i].live)
 			return i;
 	return c->o.nproc + (uint32_t)sel;
 }
 
+/* The oracle's prediction for step_bad_id's call (the same arguments). */
+static int predict_bad_id(struct fault_ctx *c, uint64_t call, uint32_t id)
+{
+	uint64_t out64;
+	uint32_t out32, page;
+	switch (call) {
+	case 0: return ofault_read(&c->o, id, OFAULT_MIN_ADDR, c->want_buf, 1);
+	case 1: return ofault_write(&c->o, id, OFAULT_MIN_ADDR, c->buf, 1);
+	case 2: return ofault_mmap(&c->o, id, 0, 4096, 3, false, &out64);
+	case 3: return ofault_munmap(&c->o, id, OFAULT_MIN_ADDR, 4096);
+	case 4: return ofault_mprotect(&c->o, id, OFAULT_MIN_ADDR, 4096, 1);
+	case 5: return ofault_fork(&c->o, id, &out32);
+	case 6: return ofault_exit(&c->o, id);
+	case 7: return ofault_pin(&c->o, id, OFAULT_MIN_ADDR, false, &page);
+	default: return ofault_id_check(&c->o, id); /* follow_page, get_mm_counter */
+	}
+}
+
 /* Misuse: every process call with an id that names no live process (an
- * exited one, or one never created): -EINVAL and an INVALID_ARG report. */
-static int st_bad_id(void *ctx, const struct props_op *op, struct props_result *r)
+ * exited one, or one never created): the oracle predicts -EINVAL and a
+ * fault/INVALID_ARG report. */
+static int step_bad_id(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	uint32_t id = c_dead_or_new(ctx, op->v[1]), out32;
 	uint64_t out64;
@@ -649,36 +663,37 @@ static int st_bad_id(void *ctx, const struct props_op *op, struct props_result *
 	struct mm_pte_info pi;
 	int got;
 	STEP_PROLOGUE;
+	props_note(r, "%s id %u ", bad_names[op->v[0] % 10], id);
+	r->expect.ret = predict_bad_id(c, op->v[0], id);
 	switch (op->v[0]) {
-	case 0: got = mm_user_read(c->m, id, OF_MIN_ADDR, c->buf, 1); break;
-	case 1: got = mm_user_write(c->m, id, OF_MIN_ADDR, c->buf, 1); break;
+	case 0: got = mm_user_read(c->m, id, OFAULT_MIN_ADDR, c->buf, 1); break;
+	case 1: got = mm_user_write(c->m, id, OFAULT_MIN_ADDR, c->buf, 1); break;
 	case 2: got = mm_do_mmap(c->m, id, 0, 4096, 3, 0, &out64); break;
-	case 3: got = mm_do_munmap(c->m, id, OF_MIN_ADDR, 4096); break;
-	case 4: got = mm_mprotect(c->m, id, OF_MIN_ADDR, 4096, 1); break;
+	case 3: got = mm_do_munmap(c->m, id, OFAULT_MIN_ADDR, 4096); break;
+	case 4: got = mm_mprotect(c->m, id, OFAULT_MIN_ADDR, 4096, 1); break;
 	case 5: got = mm_dup_mm(c->m, id, &out32); break;
 	case 6: got = mm_mmput(c->m, id); break;
-	case 7: got = mm_get_user_pages(c->m, id, OF_MIN_ADDR, false, &pfn); break;
-	case 8: got = mm_follow_page(c->m, id, OF_MIN_ADDR, &pi); break;
+	case 7: got = mm_get_user_pages(c->m, id, OFAULT_MIN_ADDR, false, &pfn); break;
+	case 8: got = mm_follow_page(c->m, id, OFAULT_MIN_ADDR, &pi); break;
 	default: got = mm_get_mm_counter(c->m, id, &out64, NULL); break;
 	}
-	c->want[MM_REPORT_INVALID_ARG]++;
-	props_note(r, "id %u ", id);
-	return check_ret(c, r, bad_names[op->v[0] % 10], got, -EINVAL);
+	r->actual.ret = got;
+	return PROPS_OK;
 }
 
-static int st_fault(void *ctx, const struct props_op *op, struct props_result *r)
+static int step_fault(void *ctx, const struct props_op *op, struct props_result *r)
 {
 	STEP_PROLOGUE;
 	mm_fault_inject_set(c->m, op->v[0] != 0, (uint32_t)op->v[1], (uint32_t)op->v[2]);
-	of_fault_set(&c->o, op->v[0] != 0, (uint32_t)op->v[1], (uint32_t)op->v[2]);
-	return reports_match(c, r);
+	ofault_fault_set(&c->o, op->v[0] != 0, (uint32_t)op->v[1], (uint32_t)op->v[2]);
+	return PROPS_OK;
 }
 
 /* ---- checks ---------------------------------------------------------------------- */
 
 struct walk_cmp {
-	struct fctx *c;
-	const struct of_proc *p;
+	struct fault_ctx *c;
+	const struct ofault_proc *p;
 	uint32_t k;
 	struct props_result *r;
 };
@@ -687,9 +702,9 @@ struct walk_cmp {
 static int walk_one(void *arg, uint64_t va, const struct mm_pte_info *pi)
 {
 	struct walk_cmp *w = arg;
-	struct fctx *c = w->c;
-	const struct of_pte *e;
-	const struct of_vma *v;
+	struct fault_ctx *c = w->c;
+	const struct ofault_pte *e;
+	const struct ofault_vma *v;
 	uint32_t want;
 	if (w->k >= w->p->npte)
 		return props_fail(w->r, "entry at %#llx: the oracle has none", (unsigned long long)va);
@@ -697,13 +712,13 @@ static int walk_one(void *arg, uint64_t va, const struct mm_pte_info *pi)
 	if (va / 4096 != e->vpn)
 		return props_fail(w->r, "entry at %#llx: the oracle's next is at %#llx",
 				  (unsigned long long)va, (unsigned long long)e->vpn * 4096);
-	v = of_find_vma(w->p, va);
+	v = ofault_find_vma(w->p, va);
 	want = MM_PTE_USER | (v && v->prot ? MM_PTE_PRESENT : MM_PTE_PROTNONE) |
-	       (e->rw ? MM_PTE_RW : 0) | (e->page == OF_ZERO ? MM_PTE_SPECIAL : 0);
+	       (e->rw ? MM_PTE_RW : 0) | (e->page == OFAULT_ZERO ? MM_PTE_SPECIAL : 0);
 	if ((pi->flags & ~(uint32_t)(MM_PTE_ACCESSED | MM_PTE_DIRTY)) != want)
 		return props_fail(w->r, "entry at %#llx: flags %#x, oracle %#x", (unsigned long long)va,
 				  pi->flags, want);
-	if (e->page == OF_ZERO) {
+	if (e->page == OFAULT_ZERO) {
 		if (pi->pfn != c->zero_pfn)
 			return props_fail(w->r, "entry at %#llx: pfn %#llx, oracle the zero page",
 					  (unsigned long long)va, (unsigned long long)pi->pfn);
@@ -724,9 +739,9 @@ static int walk_one(void *arg, uint64_t va, const struct mm_pte_info *pi)
 	return 0;
 }
 
-static int check_page(struct fctx *c, struct props_result *r, uint32_t id, uint64_t pfn)
+static int check_page(struct fault_ctx *c, struct props_result *r, uint32_t id, uint64_t pfn)
 {
-	const struct of_page *pg = &c->o.pages[id];
+	const struct ofault_page *pg = &c->o.pages[id];
 	struct mm_page_info pi;
 	int ret = mm_page_info(c->m, pfn, &pi);
 	if (ret)
@@ -736,18 +751,17 @@ static int check_page(struct fctx *c, struct props_result *r, uint32_t id, uint6
 	PROPS_CHECK_EQ(r, "mm_page_pins", mm_page_pins(c->m, pfn), pg->pins);
 	if ((ret = mm_phys_read(c->m, pfn * 4096, c->buf, 4096)))
 		return props_fail(r, "phys_read of page %#llx: %d", (unsigned long long)pfn, ret);
-	if (pg->data ? memcmp(c->buf, pg->data, 4096) : memcmp(c->buf, c->want_buf, 4096))
+	if (memcmp(c->buf, pg->data ? pg->data : zeros, 4096))
 		return props_fail(r, "contents of pfn %#llx differ from the oracle's page %u",
 				  (unsigned long long)pfn, id);
 	return PROPS_OK;
 }
 
-static int check_pages(struct fctx *c, struct props_result *r)
+static int check_pages(struct fault_ctx *c, struct props_result *r)
 {
-	memset(c->want_buf, 0, 4096);
 	for (uint32_t i = 0; i < c->npins; i++) {
-		const struct fpin_rec *p = &c->pin[i];
-		if (p->page == OF_ZERO)
+		const struct fault_pin *p = &c->pin[i];
+		if (p->page == OFAULT_ZERO)
 			continue;
 		if (c->page_pfn[p->page] != UINT64_MAX && c->page_pfn[p->page] != p->pfn)
 			return props_fail(r, "pinned page %u: pfn %#llx, mapped as %#llx", p->page,
@@ -756,7 +770,7 @@ static int check_pages(struct fctx *c, struct props_result *r)
 		c->page_pfn[p->page] = p->pfn;
 	}
 	for (uint32_t i = 0; i < c->o.npages; i++) {
-		const struct of_page *pg = &c->o.pages[i];
+		const struct ofault_page *pg = &c->o.pages[i];
 		if (!pg->live)
 			continue;
 		if (c->page_pfn[i] == UINT64_MAX)
@@ -768,20 +782,19 @@ static int check_pages(struct fctx *c, struct props_result *r)
 	return PROPS_OK;
 }
 
-static int f_check(void *ctx, struct props_result *r)
+static int fault_check(void *ctx, struct props_result *r)
 {
-	struct fctx *c = ctx;
+	struct fault_ctx *c = ctx;
 	uint64_t rss, tables;
-	if (reports_match(c, r))
-		return PROPS_FAIL;
 	if (c->o.oom)
 		return props_fail(r, "host out of memory in the oracle");
 	PROPS_CHECK_EQ(r, "simulated pages in use", c->base_free - mm_nr_free_pages(c->m), c->o.used);
 	if (mm_phys_read(c->m, c->zero_pfn * 4096, c->buf, 4096))
 		return props_fail(r, "phys_read of the zero page failed");
-	for (unsigned i = 0; i < 4096; i++)
-		if (c->buf[i])
-			return props_fail(r, "zero page byte %u is %#x", i, c->buf[i]);
+	if (memcmp(c->buf, zeros, 4096))
+		for (unsigned i = 0; i < 4096; i++)
+			if (c->buf[i])
+				return props_fail(r, "zero page byte %u is %#x", i, c->buf[i]);
 	if (c->page_pfn_cap < c->o.npages) {
 		uint32_t cap = c->o.npages * 2;
 		uint64_t *n = realloc(c->page_pfn, cap * sizeof(*n));
@@ -792,16 +805,16 @@ static int f_check(void *ctx, struct props_result *r)
 	}
 	if (c->o.npages)
 		memset(c->page_pfn, 0xff, c->o.npages * sizeof(*c->page_pfn));
-	memset(c->pfn_page, 0, sizeof(c->pfn_page));
+	memset(c->pfn_page, 0, c->node_pages * sizeof(*c->pfn_page));
 	for (uint32_t id = 0; id < c->o.nproc; id++) {
-		const struct of_proc *p = &c->o.proc[id];
+		const struct ofault_proc *p = &c->o.proc[id];
 		struct walk_cmp w = { c, p, 0, r };
 		int ret;
 		if (!p->live)
 			continue;
 		if (mm_get_mm_counter(c->m, id, &rss, &tables))
 			return props_fail(r, "get_mm_counter(%u) failed", id);
-		PROPS_CHECK_EQ(r, "MM_ANONPAGES", rss, of_anon_rss(p));
+		PROPS_CHECK_EQ(r, "MM_ANONPAGES", rss, ofault_anon_rss(p));
 		PROPS_CHECK_EQ(r, "PTE tables", tables, p->ntables);
 		if ((ret = mm_walk_page_range(c->m, id, walk_one, &w)))
 			return ret == PROPS_FAIL ? PROPS_FAIL
@@ -813,12 +826,12 @@ static int f_check(void *ctx, struct props_result *r)
 		return PROPS_FAIL;
 	if (mm_verify(c->m))
 		return props_fail(r, "mm_verify: %s", mm_verify_message(c->m));
-	return reports_match(c, r);
+	return PROPS_OK;
 }
 
-static uint64_t f_check_cost(void *ctx)
+static uint64_t fault_check_cost(void *ctx)
 {
-	const struct fctx *c = ctx;
+	const struct fault_ctx *c = ctx;
 	uint64_t cost = c->o.used * 64;
 	for (uint32_t i = 0; i < c->o.nproc; i++)
 		cost += c->o.proc[i].live ? c->o.nspans / 8 + c->o.proc[i].npte : 0;
@@ -830,56 +843,56 @@ static uint64_t f_check_cost(void *ctx)
 #define PID PROPS_RANGE("pid", 0, 7)
 #define VMA PROPS_RANGE("vma", 0, 15)
 
-static const struct props_opdef f_ops[] = {
-	{ "create", 0, { { 0 } }, st_create, false },
-	{ "fork", 1, { PID }, st_fork, false },
-	{ "exit", 1, { PID }, st_exit, false },
+static const struct props_opdef fault_ops[] = {
+	{ "create", 0, { { 0 } }, step_create, false },
+	{ "fork", 1, { PID }, step_fork, false },
+	{ "exit", 1, { PID }, step_exit, false },
 	{ "mmap", 8,
 	  { PID, PROPS_ENUM("hint", hint_names, NULL), PROPS_HEX("addr", 0, 0xffffffff), VMA,
 	    PROPS_HEX("pages", 0, 0x40000), PROPS_RANGE("prot", 0, 8), PROPS_BOOL("fixed"),
 	    PROPS_RANGE("short", 0, 3) },
-	  st_mmap, false },
+	  step_mmap, false },
 	{ "munmap", 5,
 	  { PID, VMA, PROPS_HEX("off", 0, 0x40000), PROPS_HEX("pages", 0, 0x40000),
 	    PROPS_RANGE("unalign", 0, 3) },
-	  st_munmap, false },
+	  step_munmap, false },
 	{ "mprotect", 6,
 	  { PID, VMA, PROPS_HEX("off", 0, 0x40000), PROPS_HEX("pages", 0, 0x40000),
 	    PROPS_RANGE("unalign", 0, 3), PROPS_RANGE("prot", 0, 8) },
-	  st_mprotect, false },
+	  step_mprotect, false },
 	{ "read", 5,
 	  { PID, VMA, PROPS_HEX("off", 0, 0xffffffff), PROPS_HEX("len", 0, MAX_LEN),
 	    PROPS_HEX("seed", 0, 0xff) },
-	  st_read, false },
+	  step_read, false },
 	{ "write", 5,
 	  { PID, VMA, PROPS_HEX("off", 0, 0xffffffff), PROPS_HEX("len", 0, MAX_LEN),
 	    PROPS_HEX("seed", 0, UINT64_MAX) },
-	  st_write, false },
+	  step_write, false },
 	{ "access_abs", 4,
 	  { PID, PROPS_HEX("addr", 0, UINT64_MAX), PROPS_HEX("len", 0, MAX_LEN), PROPS_BOOL("write") },
-	  st_access_abs, false },
+	  step_access_abs, false },
 	{ "read_stride", 4,
 	  { PID, VMA, PROPS_RANGE("stride_log", 0, 18), PROPS_RANGE("count", 0, 64) },
-	  st_read_stride, false },
-	{ "pin", 4, { PID, VMA, PROPS_HEX("off", 0, 0x40000), PROPS_BOOL("write") }, st_pin, false },
-	{ "unpin", 1, { PROPS_RANGE("idx", 0, MAX_PINS - 1) }, st_unpin, false },
+	  step_read_stride, false },
+	{ "pin", 4, { PID, VMA, PROPS_HEX("off", 0, 0x40000), PROPS_BOOL("write") }, step_pin, false },
+	{ "unpin", 1, { PROPS_RANGE("idx", 0, MAX_PINS - 1) }, step_unpin, false },
 	{ "pattern", 5,
 	  { PID, VMA, PROPS_HEX("page", 0, 0x40000), PROPS_ENUM("kind", pattern_names, NULL),
 	    PROPS_HEX("seed", 0, UINT64_MAX) },
-	  st_pattern, false },
+	  step_pattern, false },
 	{ "fault", 3, { PROPS_BOOL("on"), PROPS_RANGE("after", 0, 64), PROPS_RANGE("repeat", 0, 4) },
-	  st_fault, false },
-	{ "unpin_raw", 1, { PROPS_HEX("pfn_off", 0, MAX_NODE_PAGES + 16) }, st_unpin_raw, true },
-	{ "zero_write", 2, { PROPS_HEX("off", 0, 4095), PROPS_HEX("byte", 0, 0xff) }, st_zero_write,
+	  step_fault, false },
+	{ "unpin_raw", 1, { PROPS_HEX("pfn_off", 0, MAX_NODE_PAGES + 16) }, step_unpin_raw, true },
+	{ "zero_write", 2, { PROPS_HEX("off", 0, 4095), PROPS_HEX("byte", 0, 0xff) }, step_zero_write,
 	  true },
-	{ "bad_id", 2, { PROPS_ENUM("call", bad_names, NULL), PROPS_RANGE("id", 0, 16) }, st_bad_id,
+	{ "bad_id", 2, { PROPS_ENUM("call", bad_names, NULL), PROPS_RANGE("id", 0, 16) }, step_bad_id,
 	  true },
 };
 
 const struct props_harness props_harness_fault = {
 	.name = "fault",
 	.summary = "processes, anonymous memory, the zero page, copy-on-write, fork, pins",
-	.ctx_size = sizeof(struct fctx),
+	.ctx_size = sizeof(struct fault_ctx),
 	.max_ops = 200,
 	.check_every = 16,
 	.config = { .name = "config", .nfields = 8,
@@ -887,10 +900,10 @@ const struct props_harness props_harness_fault = {
 				PROPS_ENUM("reuse", reuse_names, NULL), PROPS_RANGE("fault", 0, 300),
 				PROPS_RANGE("fault_repeat", 0, 8), PROPS_BOOL("zero_wp"),
 				PROPS_HEX("seed", 0, UINT64_MAX), PROPS_ENUM("boot", boot_names, NULL) } },
-	.setup = f_setup,
-	.check = f_check,
-	.check_cost = f_check_cost,
-	.teardown = f_teardown,
-	.nr_ops = sizeof(f_ops) / sizeof(f_ops[0]),
-	.ops = f_ops,
+	.setup = fault_setup,
+	.check = fault_check,
+	.check_cost = fault_check_cost,
+	.teardown = fault_teardown,
+	.nr_ops = sizeof(fault_ops) / sizeof(fault_ops[0]),
+	.ops = fault_ops,
 };

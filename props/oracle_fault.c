@@ -8,7 +8,7 @@
 
 #include "oracle_fault.h"
 
-void of_init(struct of *o, unsigned profile, bool zero_page, bool reuse_refcount)
+void ofault_init(struct ofault *o, unsigned profile, bool zero_page, bool reuse_refcount)
 {
 	memset(o, 0, sizeof(*o));
 	o->task_size = profile == 2 ? 0xBF000000ull : 0xC0000000ull;
@@ -20,7 +20,7 @@ void of_init(struct of *o, unsigned profile, bool zero_page, bool reuse_refcount
 	o->reuse_refcount = reuse_refcount;
 }
 
-void of_free(struct of *o)
+void ofault_free(struct ofault *o)
 {
 	for (uint32_t i = 0; i < o->nproc; i++) {
 		free(o->proc[i].vma);
@@ -33,7 +33,7 @@ void of_free(struct of *o)
 	free(o->pages);
 }
 
-void of_fault_set(struct of *o, bool on, uint32_t after, uint32_t repeat)
+void ofault_fault_set(struct ofault *o, bool on, uint32_t after, uint32_t repeat)
 {
 	o->f_on = on;
 	o->f_after = after;
@@ -41,7 +41,7 @@ void of_fault_set(struct of *o, bool on, uint32_t after, uint32_t repeat)
 }
 
 /* One allocation attempt: does the countdown let it through? */
-static bool attempt(struct of *o)
+static bool attempt(struct ofault *o)
 {
 	if (!o->f_on)
 		return true;
@@ -57,14 +57,36 @@ static bool attempt(struct of *o)
 	return false;
 }
 
+int ofault_id_check(struct ofault *o, uint32_t id)
+{
+	if (id < o->nproc && o->proc[id].live)
+		return 0;
+	props_expect_report(o->expect, MM_STAGE_FAULT, MM_REPORT_INVALID_ARG);
+	return -EINVAL;
+}
+
+int ofault_unpin_unheld(struct ofault *o, bool zero_page)
+{
+	if (zero_page)
+		return 0;
+	props_expect_report(o->expect, MM_STAGE_FAULT, MM_REPORT_BAD_PAGE);
+	return -EINVAL;
+}
+
+int ofault_zero_write(struct ofault *o)
+{
+	props_expect_report(o->expect, MM_STAGE_FAULT, MM_REPORT_BUG);
+	return -EFAULT;
+}
+
 /* ---- pages -------------------------------------------------------------- */
 
-static uint32_t page_new(struct of *o, const uint8_t *copy)
+static uint32_t page_new(struct ofault *o, const uint8_t *copy)
 {
-	struct of_page *pg;
+	struct ofault_page *pg;
 	if (o->npages == o->cap_pages) {
 		uint32_t cap = o->cap_pages ? o->cap_pages * 2 : 64;
-		struct of_page *n = realloc(o->pages, cap * sizeof(*n));
+		struct ofault_page *n = realloc(o->pages, cap * sizeof(*n));
 		if (!n) {
 			o->oom = true;
 			return 0;
@@ -77,9 +99,9 @@ static uint32_t page_new(struct of *o, const uint8_t *copy)
 	pg->live = true;
 	pg->maps = 1;
 	if (copy) {
-		pg->data = malloc(OF_PAGE);
+		pg->data = malloc(OFAULT_PAGE);
 		if (pg->data)
-			memcpy(pg->data, copy, OF_PAGE);
+			memcpy(pg->data, copy, OFAULT_PAGE);
 		else
 			o->oom = true;
 	}
@@ -87,9 +109,9 @@ static uint32_t page_new(struct of *o, const uint8_t *copy)
 	return o->npages++;
 }
 
-static void page_drop(struct of *o, uint32_t id)
+static void page_drop(struct ofault *o, uint32_t id)
 {
-	struct of_page *pg = &o->pages[id];
+	struct ofault_page *pg = &o->pages[id];
 	if (pg->maps || pg->pins)
 		return;
 	pg->live = false;
@@ -100,7 +122,7 @@ static void page_drop(struct of *o, uint32_t id)
 
 /* ---- per-process maps ------------------------------------------------------ */
 
-const struct of_pte *of_find_pte(const struct of_proc *p, uint64_t vpn)
+const struct ofault_pte *ofault_find_pte(const struct ofault_proc *p, uint64_t vpn)
 {
 	for (uint32_t i = 0; i < p->npte; i++)
 		if (p->pte[i].vpn == vpn)
@@ -108,17 +130,17 @@ const struct of_pte *of_find_pte(const struct of_proc *p, uint64_t vpn)
 	return NULL;
 }
 
-static struct of_pte *pte_get(struct of_proc *p, uint64_t vpn)
+static struct ofault_pte *pte_get(struct ofault_proc *p, uint64_t vpn)
 {
-	return (struct of_pte *)of_find_pte(p, vpn);
+	return (struct ofault_pte *)ofault_find_pte(p, vpn);
 }
 
-static void pte_add(struct of *o, struct of_proc *p, uint64_t vpn, uint32_t page, bool rw)
+static void pte_add(struct ofault *o, struct ofault_proc *p, uint64_t vpn, uint32_t page, bool rw)
 {
 	uint32_t i = p->npte;
 	if (p->npte == p->cap_pte) {
 		uint32_t cap = p->cap_pte ? p->cap_pte * 2 : 16;
-		struct of_pte *n = realloc(p->pte, cap * sizeof(*n));
+		struct ofault_pte *n = realloc(p->pte, cap * sizeof(*n));
 		if (!n) {
 			o->oom = true;
 			return;
@@ -130,16 +152,16 @@ static void pte_add(struct of *o, struct of_proc *p, uint64_t vpn, uint32_t page
 		p->pte[i] = p->pte[i - 1];
 		i--;
 	}
-	p->pte[i] = (struct of_pte){ vpn, page, rw };
+	p->pte[i] = (struct ofault_pte){ vpn, page, rw };
 	p->npte++;
 }
 
-static void pte_del(struct of *o, struct of_proc *p, uint64_t vpn)
+static void pte_del(struct ofault *o, struct ofault_proc *p, uint64_t vpn)
 {
 	for (uint32_t i = 0; i < p->npte; i++) {
 		if (p->pte[i].vpn != vpn)
 			continue;
-		if (p->pte[i].page != OF_ZERO) {
+		if (p->pte[i].page != OFAULT_ZERO) {
 			o->pages[p->pte[i].page].maps--;
 			page_drop(o, p->pte[i].page);
 		}
@@ -149,15 +171,15 @@ static void pte_del(struct of *o, struct of_proc *p, uint64_t vpn)
 	}
 }
 
-uint64_t of_anon_rss(const struct of_proc *p)
+uint64_t ofault_anon_rss(const struct ofault_proc *p)
 {
 	uint64_t n = 0;
 	for (uint32_t i = 0; i < p->npte; i++)
-		n += p->pte[i].page != OF_ZERO;
+		n += p->pte[i].page != OFAULT_ZERO;
 	return n;
 }
 
-const struct of_vma *of_find_vma(const struct of_proc *p, uint64_t va)
+const struct ofault_vma *ofault_find_vma(const struct ofault_proc *p, uint64_t va)
 {
 	for (uint32_t i = 0; i < p->nvma; i++)
 		if (p->vma[i].start <= va && va < p->vma[i].end)
@@ -165,7 +187,7 @@ const struct of_vma *of_find_vma(const struct of_proc *p, uint64_t va)
 	return NULL;
 }
 
-static bool any_vma_in(const struct of_proc *p, uint64_t s, uint64_t e)
+static bool any_vma_in(const struct ofault_proc *p, uint64_t s, uint64_t e)
 {
 	for (uint32_t i = 0; i < p->nvma; i++)
 		if (p->vma[i].start < e && p->vma[i].end > s)
@@ -175,12 +197,12 @@ static bool any_vma_in(const struct of_proc *p, uint64_t s, uint64_t e)
 
 /* ---- processes ----------------------------------------------------------------- */
 
-static struct of_proc *proc_new(struct of *o)
+static struct ofault_proc *proc_new(struct ofault *o)
 {
-	struct of_proc *p;
+	struct ofault_proc *p;
 	if (o->nproc == o->cap_proc) {
 		uint32_t cap = o->cap_proc ? o->cap_proc * 2 : 8;
-		struct of_proc *n = realloc(o->proc, cap * sizeof(*n));
+		struct ofault_proc *n = realloc(o->proc, cap * sizeof(*n));
 		if (!n) {
 			o->oom = true;
 			return NULL;
@@ -197,7 +219,7 @@ static struct of_proc *proc_new(struct of *o)
 }
 
 /* The pgd (and PAE's PMDs): all or none. */
-static bool pgd_alloc(struct of *o)
+static bool pgd_alloc(struct ofault *o)
 {
 	for (unsigned i = 0; i < o->pgd_allocs; i++) {
 		if (!attempt(o)) {
@@ -208,9 +230,9 @@ static bool pgd_alloc(struct of *o)
 	return true;
 }
 
-int of_mm_alloc(struct of *o, uint32_t *id)
+int ofault_mm_alloc(struct ofault *o, uint32_t *id)
 {
-	struct of_proc *p = proc_new(o);
+	struct ofault_proc *p = proc_new(o);
 	if (!p || o->oom)
 		return -ENOMEM;
 	if (!pgd_alloc(o)) {
@@ -222,7 +244,7 @@ int of_mm_alloc(struct of *o, uint32_t *id)
 	return 0;
 }
 
-static void proc_teardown(struct of *o, struct of_proc *p)
+static void proc_teardown(struct ofault *o, struct ofault_proc *p)
 {
 	while (p->npte)
 		pte_del(o, p, p->pte[p->npte - 1].vpn);
@@ -233,9 +255,12 @@ static void proc_teardown(struct of *o, struct of_proc *p)
 	p->live = false;
 }
 
-int of_exit(struct of *o, uint32_t id)
+int ofault_exit(struct ofault *o, uint32_t id)
 {
-	struct of_proc *p = &o->proc[id];
+	struct ofault_proc *p;
+	if (ofault_id_check(o, id))
+		return -EINVAL;
+	p = &o->proc[id];
 	proc_teardown(o, p);
 	free(p->vma);
 	p->vma = NULL;
@@ -243,9 +268,12 @@ int of_exit(struct of *o, uint32_t id)
 	return 0;
 }
 
-int of_fork(struct of *o, uint32_t parent, uint32_t *child)
+int ofault_fork(struct ofault *o, uint32_t parent, uint32_t *child)
 {
-	struct of_proc *c = proc_new(o), *p;
+	struct ofault_proc *c, *p;
+	if (ofault_id_check(o, parent))
+		return -EINVAL;
+	c = proc_new(o);
 	if (!c || o->oom)
 		return -ENOMEM;
 	p = &o->proc[parent];
@@ -263,7 +291,7 @@ int of_fork(struct of *o, uint32_t parent, uint32_t *child)
 		memcpy(c->vma, p->vma, p->nvma * sizeof(*c->vma));
 	c->nvma = c->cap_vma = p->nvma;
 	for (uint32_t i = 0; i < p->nvma; i++) {
-		const struct of_vma v = p->vma[i];
+		const struct ofault_vma v = p->vma[i];
 		for (uint64_t a = v.start; a < v.end;) {
 			uint64_t span = (uint64_t)1 << o->span_shift;
 			uint64_t next = (a & ~(span - 1)) + span;
@@ -272,7 +300,7 @@ int of_fork(struct of *o, uint32_t parent, uint32_t *child)
 			if (next > v.end)
 				next = v.end;
 			for (uint32_t k = 0; k < p->npte; k++)
-				any |= p->pte[k].vpn >= a / OF_PAGE && p->pte[k].vpn < next / OF_PAGE;
+				any |= p->pte[k].vpn >= a / OFAULT_PAGE && p->pte[k].vpn < next / OFAULT_PAGE;
 			if (any && !c->table[s]) {
 				if (!attempt(o)) {
 					proc_teardown(o, c);
@@ -286,11 +314,11 @@ int of_fork(struct of *o, uint32_t parent, uint32_t *child)
 				o->used++;
 			}
 			for (uint32_t k = 0; any && k < p->npte; k++) {
-				struct of_pte *e = &p->pte[k];
-				if (e->vpn < a / OF_PAGE || e->vpn >= next / OF_PAGE)
+				struct ofault_pte *e = &p->pte[k];
+				if (e->vpn < a / OFAULT_PAGE || e->vpn >= next / OFAULT_PAGE)
 					continue;
 				e->rw = false;
-				if (e->page != OF_ZERO)
+				if (e->page != OFAULT_ZERO)
 					o->pages[e->page].maps++;
 				pte_add(o, c, e->vpn, e->page, false);
 				e = &p->pte[k]; /* c != p: p's array did not move */
@@ -304,28 +332,28 @@ int of_fork(struct of *o, uint32_t parent, uint32_t *child)
 
 /* ---- VMAs -------------------------------------------------------------------- */
 
-static void vma_set(struct of *o, struct of_proc *p, uint64_t s, uint64_t e, int prot)
+static void vma_set(struct ofault *o, struct ofault_proc *p, uint64_t s, uint64_t e, int prot)
 {
 	/* rebuild: pieces outside [s, e) keep their prot; inside get prot or go */
-	struct of_vma *n = malloc((p->nvma * 2 + 2) * sizeof(*n));
+	struct ofault_vma *n = malloc((p->nvma * 2 + 2) * sizeof(*n));
 	uint32_t k = 0;
 	if (!n) {
 		o->oom = true;
 		return;
 	}
 	for (uint32_t i = 0; i < p->nvma; i++) {
-		struct of_vma v = p->vma[i];
+		struct ofault_vma v = p->vma[i];
 		if (v.end <= s || v.start >= e) {
 			n[k++] = v;
 			continue;
 		}
 		if (v.start < s)
-			n[k++] = (struct of_vma){ v.start, s, v.prot };
+			n[k++] = (struct ofault_vma){ v.start, s, v.prot };
 		if (prot >= 0)
-			n[k++] = (struct of_vma){ v.start > s ? v.start : s, v.end < e ? v.end : e,
+			n[k++] = (struct ofault_vma){ v.start > s ? v.start : s, v.end < e ? v.end : e,
 						  (uint32_t)prot };
 		if (v.end > e)
-			n[k++] = (struct of_vma){ e, v.end, v.prot };
+			n[k++] = (struct ofault_vma){ e, v.end, v.prot };
 	}
 	free(p->vma);
 	p->vma = n;
@@ -333,9 +361,9 @@ static void vma_set(struct of *o, struct of_proc *p, uint64_t s, uint64_t e, int
 	p->cap_vma = p->nvma * 2 + 2;
 }
 
-static void vma_add(struct of *o, struct of_proc *p, uint64_t s, uint64_t e, uint32_t prot)
+static void vma_add(struct ofault *o, struct ofault_proc *p, uint64_t s, uint64_t e, uint32_t prot)
 {
-	struct of_vma *n = malloc((p->nvma + 1) * sizeof(*n));
+	struct ofault_vma *n = malloc((p->nvma + 1) * sizeof(*n));
 	uint32_t k = 0, i = 0;
 	if (!n) {
 		o->oom = true;
@@ -343,7 +371,7 @@ static void vma_add(struct of *o, struct of_proc *p, uint64_t s, uint64_t e, uin
 	}
 	for (; i < p->nvma && p->vma[i].start < s; i++)
 		n[k++] = p->vma[i];
-	n[k++] = (struct of_vma){ s, e, prot };
+	n[k++] = (struct ofault_vma){ s, e, prot };
 	for (; i < p->nvma; i++)
 		n[k++] = p->vma[i];
 	free(p->vma);
@@ -352,12 +380,12 @@ static void vma_add(struct of *o, struct of_proc *p, uint64_t s, uint64_t e, uin
 	p->cap_vma = k;
 }
 
-static void unmap(struct of *o, struct of_proc *p, uint64_t s, uint64_t e)
+static void unmap(struct ofault *o, struct ofault_proc *p, uint64_t s, uint64_t e)
 {
 	uint64_t span = (uint64_t)1 << o->span_shift;
 	vma_set(o, p, s, e, -1);
 	for (uint32_t i = p->npte; i-- > 0;)
-		if (i < p->npte && p->pte[i].vpn >= s / OF_PAGE && p->pte[i].vpn < e / OF_PAGE)
+		if (i < p->npte && p->pte[i].vpn >= s / OFAULT_PAGE && p->pte[i].vpn < e / OFAULT_PAGE)
 			pte_del(o, p, p->pte[i].vpn);
 	for (uint64_t a = s & ~(span - 1); a < e; a += span) {
 		uint32_t idx = (uint32_t)(a >> o->span_shift);
@@ -369,25 +397,25 @@ static void unmap(struct of *o, struct of_proc *p, uint64_t s, uint64_t e)
 	}
 }
 
-static bool range_free(const struct of_proc *p, uint64_t s, uint64_t len)
+static bool range_free(const struct ofault_proc *p, uint64_t s, uint64_t len)
 {
 	return !any_vma_in(p, s, s + len);
 }
 
 /* The contract of get_unmapped_area, tried candidate by candidate. */
-static uint64_t find_area(const struct of *o, const struct of_proc *p, uint64_t hint, uint64_t len)
+static uint64_t find_area(const struct ofault *o, const struct ofault_proc *p, uint64_t hint, uint64_t len)
 {
 	const uint64_t top = o->task_size, base = top - (128ull << 20);
 	uint64_t best = 0;
 	bool found = false;
-	if (hint >= OF_MIN_ADDR && hint + len <= top && range_free(p, hint, len))
+	if (hint >= OFAULT_MIN_ADDR && hint + len <= top && range_free(p, hint, len))
 		return hint;
 	/* top-down: the highest gap end at or below base that fits */
 	for (uint32_t i = 0; i <= p->nvma; i++) {
 		uint64_t hi = i < p->nvma ? p->vma[i].start : base;
 		if (hi > base)
 			hi = base;
-		if (hi < len || hi - len < OF_MIN_ADDR || !range_free(p, hi - len, len))
+		if (hi < len || hi - len < OFAULT_MIN_ADDR || !range_free(p, hi - len, len))
 			continue;
 		if (!found || hi - len > best)
 			best = hi - len;
@@ -409,28 +437,31 @@ static uint64_t find_area(const struct of *o, const struct of_proc *p, uint64_t 
 	return found ? best : 0;
 }
 
-int of_mmap(struct of *o, uint32_t id, uint64_t addr, uint64_t len, uint32_t prot, bool fixed,
+int ofault_mmap(struct ofault *o, uint32_t id, uint64_t addr, uint64_t len, uint32_t prot, bool fixed,
 	    uint64_t *out)
 {
-	struct of_proc *p = &o->proc[id];
+	struct ofault_proc *p;
+	if (ofault_id_check(o, id))
+		return -EINVAL;
+	p = &o->proc[id];
 	if (!len || prot > 7)
 		return -EINVAL;
-	if (len > UINT64_MAX - (OF_PAGE - 1))
+	if (len > UINT64_MAX - (OFAULT_PAGE - 1))
 		return -ENOMEM;
-	len = (len + OF_PAGE - 1) / OF_PAGE * OF_PAGE;
+	len = (len + OFAULT_PAGE - 1) / OFAULT_PAGE * OFAULT_PAGE;
 	if (len > o->task_size)
 		return -ENOMEM;
 	if (fixed) {
-		if (addr % OF_PAGE)
+		if (addr % OFAULT_PAGE)
 			return -EINVAL;
 		if (addr > o->task_size - len)
 			return -ENOMEM;
-		if (addr < OF_MIN_ADDR)
+		if (addr < OFAULT_MIN_ADDR)
 			return -EPERM;
 		unmap(o, p, addr, addr + len);
 	} else {
-		addr = addr > UINT64_MAX - (OF_PAGE - 1) ? UINT64_MAX
-							 : (addr + OF_PAGE - 1) / OF_PAGE * OF_PAGE;
+		addr = addr > UINT64_MAX - (OFAULT_PAGE - 1) ? UINT64_MAX
+							 : (addr + OFAULT_PAGE - 1) / OFAULT_PAGE * OFAULT_PAGE;
 		if (!(addr = find_area(o, p, addr > o->task_size ? 0 : addr, len)))
 			return -ENOMEM;
 	}
@@ -440,23 +471,23 @@ int of_mmap(struct of *o, uint32_t id, uint64_t addr, uint64_t len, uint32_t pro
 }
 
 /* munmap/mprotect's range checks. */
-static int range_ok(const struct of *o, uint64_t addr, uint64_t len, uint64_t *end)
+static int range_ok(const struct ofault *o, uint64_t addr, uint64_t len, uint64_t *end)
 {
 	uint64_t rl;
-	if (addr % OF_PAGE || len > UINT64_MAX - (OF_PAGE - 1))
+	if (addr % OFAULT_PAGE || len > UINT64_MAX - (OFAULT_PAGE - 1))
 		return -EINVAL;
-	rl = (len + OF_PAGE - 1) / OF_PAGE * OF_PAGE;
+	rl = (len + OFAULT_PAGE - 1) / OFAULT_PAGE * OFAULT_PAGE;
 	if (addr > o->task_size || rl > o->task_size - addr)
 		return -EINVAL;
 	*end = addr + rl;
 	return 0;
 }
 
-int of_munmap(struct of *o, uint32_t id, uint64_t addr, uint64_t len)
+int ofault_munmap(struct ofault *o, uint32_t id, uint64_t addr, uint64_t len)
 {
 	uint64_t end;
 	int ret;
-	if (!len)
+	if (ofault_id_check(o, id) || !len)
 		return -EINVAL;
 	if ((ret = range_ok(o, addr, len, &end)))
 		return ret;
@@ -464,20 +495,23 @@ int of_munmap(struct of *o, uint32_t id, uint64_t addr, uint64_t len)
 	return 0;
 }
 
-int of_mprotect(struct of *o, uint32_t id, uint64_t addr, uint64_t len, uint32_t prot)
+int ofault_mprotect(struct ofault *o, uint32_t id, uint64_t addr, uint64_t len, uint32_t prot)
 {
-	struct of_proc *p = &o->proc[id];
+	struct ofault_proc *p;
 	uint64_t end;
+	if (ofault_id_check(o, id))
+		return -EINVAL;
+	p = &o->proc[id];
 	if (prot > 7 || range_ok(o, addr, len, &end))
 		return -EINVAL;
 	if (!len)
 		return 0;
-	for (uint64_t a = addr; a < end; a += OF_PAGE)
-		if (!of_find_vma(p, a))
+	for (uint64_t a = addr; a < end; a += OFAULT_PAGE)
+		if (!ofault_find_vma(p, a))
 			return -ENOMEM;
 	vma_set(o, p, addr, end, (int)prot);
 	for (uint32_t i = 0; i < p->npte; i++)
-		if (p->pte[i].vpn >= addr / OF_PAGE && p->pte[i].vpn < end / OF_PAGE)
+		if (p->pte[i].vpn >= addr / OFAULT_PAGE && p->pte[i].vpn < end / OFAULT_PAGE)
 			p->pte[i].rw = false;
 	return 0;
 }
@@ -485,13 +519,13 @@ int of_mprotect(struct of *o, uint32_t id, uint64_t addr, uint64_t len, uint32_t
 /* ---- faults -------------------------------------------------------------------- */
 
 /* The VMA checks of a user access of [addr, addr + len). */
-static int access_ok(const struct of *o, const struct of_proc *p, uint64_t addr, uint64_t len,
+static int access_ok(const struct ofault *o, const struct ofault_proc *p, uint64_t addr, uint64_t len,
 		     bool write)
 {
 	if (addr + len < addr || addr + len > o->task_size)
 		return -EFAULT;
-	for (uint64_t a = addr / OF_PAGE * OF_PAGE; a < addr + len; a += OF_PAGE) {
-		const struct of_vma *v = of_find_vma(p, a);
+	for (uint64_t a = addr / OFAULT_PAGE * OFAULT_PAGE; a < addr + len; a += OFAULT_PAGE) {
+		const struct ofault_vma *v = ofault_find_vma(p, a);
 		if (!v || !v->prot || (write && !(v->prot & 2)))
 			return -EFAULT;
 	}
@@ -499,10 +533,10 @@ static int access_ok(const struct of *o, const struct of_proc *p, uint64_t addr,
 }
 
 /* The fault handler for the page holding va: 0 or -ENOMEM; *page mapped. */
-static int fault(struct of *o, struct of_proc *p, uint64_t va, bool write, uint32_t *page)
+static int fault(struct ofault *o, struct ofault_proc *p, uint64_t va, bool write, uint32_t *page)
 {
 	uint32_t s = (uint32_t)(va >> o->span_shift);
-	struct of_pte *e;
+	struct ofault_pte *e;
 	if (!p->table[s]) {
 		if (!attempt(o))
 			return -ENOMEM;
@@ -510,23 +544,23 @@ static int fault(struct of *o, struct of_proc *p, uint64_t va, bool write, uint3
 		p->ntables++;
 		o->used++;
 	}
-	e = pte_get(p, va / OF_PAGE);
+	e = pte_get(p, va / OFAULT_PAGE);
 	if (!e) {
 		if (!write && o->zero_page) {
-			pte_add(o, p, va / OF_PAGE, OF_ZERO, false);
-			*page = OF_ZERO;
+			pte_add(o, p, va / OFAULT_PAGE, OFAULT_ZERO, false);
+			*page = OFAULT_ZERO;
 			return 0;
 		}
 		if (!attempt(o))
 			return -ENOMEM;
 		*page = page_new(o, NULL);
-		pte_add(o, p, va / OF_PAGE, *page, (of_find_vma(p, va)->prot & 2) != 0);
+		pte_add(o, p, va / OFAULT_PAGE, *page, (ofault_find_vma(p, va)->prot & 2) != 0);
 		return 0;
 	}
 	*page = e->page;
 	if (!write || e->rw)
 		return 0;
-	if (e->page == OF_ZERO) {
+	if (e->page == OFAULT_ZERO) {
 		if (!attempt(o))
 			return -ENOMEM;
 		e->page = *page = page_new(o, NULL);
@@ -534,7 +568,7 @@ static int fault(struct of *o, struct of_proc *p, uint64_t va, bool write, uint3
 		return 0;
 	}
 	{
-		struct of_page *pg = &o->pages[e->page];
+		struct ofault_page *pg = &o->pages[e->page];
 		bool reuse = o->reuse_refcount ? pg->maps + pg->pins == 1 : pg->maps == 1;
 		uint32_t old = e->page, n;
 		if (reuse) {
@@ -552,21 +586,24 @@ static int fault(struct of *o, struct of_proc *p, uint64_t va, bool write, uint3
 	return 0;
 }
 
-int of_read(struct of *o, uint32_t id, uint64_t addr, uint8_t *buf, size_t len)
+int ofault_read(struct ofault *o, uint32_t id, uint64_t addr, uint8_t *buf, size_t len)
 {
-	struct of_proc *p = &o->proc[id];
+	struct ofault_proc *p;
 	int ret;
+	if (ofault_id_check(o, id))
+		return -EINVAL;
+	p = &o->proc[id];
 	if (!len)
 		return 0;
 	if ((ret = access_ok(o, p, addr, len, false)))
 		return ret;
 	while (len) {
-		uint64_t off = addr % OF_PAGE;
-		size_t n = len < OF_PAGE - off ? len : (size_t)(OF_PAGE - off);
+		uint64_t off = addr % OFAULT_PAGE;
+		size_t n = len < OFAULT_PAGE - off ? len : (size_t)(OFAULT_PAGE - off);
 		uint32_t page;
 		if ((ret = fault(o, p, addr - off, false, &page)))
 			return ret;
-		if (page == OF_ZERO || !o->pages[page].data)
+		if (page == OFAULT_ZERO || !o->pages[page].data)
 			memset(buf, 0, n);
 		else
 			memcpy(buf, o->pages[page].data + off, n);
@@ -577,23 +614,26 @@ int of_read(struct of *o, uint32_t id, uint64_t addr, uint8_t *buf, size_t len)
 	return 0;
 }
 
-int of_write(struct of *o, uint32_t id, uint64_t addr, const uint8_t *buf, size_t len)
+int ofault_write(struct ofault *o, uint32_t id, uint64_t addr, const uint8_t *buf, size_t len)
 {
-	struct of_proc *p = &o->proc[id];
+	struct ofault_proc *p;
 	int ret;
+	if (ofault_id_check(o, id))
+		return -EINVAL;
+	p = &o->proc[id];
 	if (!len)
 		return 0;
 	if ((ret = access_ok(o, p, addr, len, true)))
 		return ret;
 	while (len) {
-		uint64_t off = addr % OF_PAGE;
-		size_t n = len < OF_PAGE - off ? len : (size_t)(OF_PAGE - off);
+		uint64_t off = addr % OFAULT_PAGE;
+		size_t n = len < OFAULT_PAGE - off ? len : (size_t)(OFAULT_PAGE - off);
 		uint32_t page;
-		struct of_page *pg;
+		struct ofault_page *pg;
 		if ((ret = fault(o, p, addr - off, true, &page)))
 			return ret;
 		pg = &o->pages[page];
-		if (!pg->data && !(pg->data = calloc(1, OF_PAGE))) {
+		if (!pg->data && !(pg->data = calloc(1, OFAULT_PAGE))) {
 			o->oom = true;
 			return -ENOMEM;
 		}
@@ -605,22 +645,25 @@ int of_write(struct of *o, uint32_t id, uint64_t addr, const uint8_t *buf, size_
 	return 0;
 }
 
-int of_pin(struct of *o, uint32_t id, uint64_t addr, bool write, uint32_t *page)
+int ofault_pin(struct ofault *o, uint32_t id, uint64_t addr, bool write, uint32_t *page)
 {
-	struct of_proc *p = &o->proc[id];
+	struct ofault_proc *p;
 	int ret;
+	if (ofault_id_check(o, id))
+		return -EINVAL;
+	p = &o->proc[id];
 	if ((ret = access_ok(o, p, addr, 1, write)))
 		return ret;
-	if ((ret = fault(o, p, addr / OF_PAGE * OF_PAGE, write, page)))
+	if ((ret = fault(o, p, addr / OFAULT_PAGE * OFAULT_PAGE, write, page)))
 		return ret;
-	if (*page != OF_ZERO)
+	if (*page != OFAULT_ZERO)
 		o->pages[*page].pins++;
 	return 0;
 }
 
-void of_unpin(struct of *o, uint32_t page)
+void ofault_unpin(struct ofault *o, uint32_t page)
 {
-	if (page == OF_ZERO)
+	if (page == OFAULT_ZERO)
 		return;
 	o->pages[page].pins--;
 	page_drop(o, page);

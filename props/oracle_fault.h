@@ -15,38 +15,40 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define OF_ZERO UINT32_MAX /* the zero page as a pte's page */
-#define OF_PAGE 4096u
-#define OF_MIN_ADDR 0x10000u
+#include "expect.h"
 
-struct of_vma {
+#define OFAULT_ZERO UINT32_MAX /* the zero page as a pte's page */
+#define OFAULT_PAGE 4096u
+#define OFAULT_MIN_ADDR 0x10000u
+
+struct ofault_vma {
 	uint64_t start, end;
 	uint32_t prot; /* 1 read, 2 write, 4 exec */
 };
 
-struct of_pte {
+struct ofault_pte {
 	uint64_t vpn;
-	uint32_t page; /* index into of.pages, or OF_ZERO */
+	uint32_t page; /* index into of.pages, or OFAULT_ZERO */
 	bool rw;
 };
 
-struct of_proc {
+struct ofault_proc {
 	bool live;
-	struct of_vma *vma;
+	struct ofault_vma *vma;
 	uint32_t nvma, cap_vma;
-	struct of_pte *pte; /* sorted by vpn */
+	struct ofault_pte *pte; /* sorted by vpn */
 	uint32_t npte, cap_pte;
 	uint8_t *table;     /* per table span: 1 if a PTE table exists */
 	uint32_t ntables;
 };
 
-struct of_page {
+struct ofault_page {
 	uint8_t *data; /* NULL: all zeros */
 	uint32_t maps, pins;
 	bool live;
 };
 
-struct of {
+struct ofault {
 	/* geometry */
 	uint64_t task_size;
 	unsigned span_shift;
@@ -57,37 +59,49 @@ struct of {
 	bool f_on;
 	uint32_t f_after, f_repeat;
 	/* state */
-	struct of_proc *proc;
+	struct ofault_proc *proc;
 	uint32_t nproc, cap_proc;
-	struct of_page *pages;
+	struct ofault_page *pages;
 	uint32_t npages, cap_pages;
 	uint64_t used; /* simulated pages taken since set-up */
 	bool oom;      /* host out of memory in the oracle */
+	/* where predicted reports go: the runner's r->expect, set once by the
+	 * harness at set-up */
+	struct props_expect *expect;
 };
 
 /* profile 0 x86_32, 1 PAE, 2 ARM */
-void of_init(struct of *o, unsigned profile, bool zero_page, bool reuse_refcount);
-void of_free(struct of *o);
-void of_fault_set(struct of *o, bool on, uint32_t after, uint32_t repeat);
+void ofault_init(struct ofault *o, unsigned profile, bool zero_page, bool reuse_refcount);
+void ofault_free(struct ofault *o);
+void ofault_fault_set(struct ofault *o, bool on, uint32_t after, uint32_t repeat);
 
-/* Each returns the errno the call must return. */
-int of_mm_alloc(struct of *o, uint32_t *id);
-int of_fork(struct of *o, uint32_t parent, uint32_t *child);
-int of_exit(struct of *o, uint32_t id);
-int of_mmap(struct of *o, uint32_t id, uint64_t addr, uint64_t len, uint32_t prot, bool fixed,
+/* Each returns the errno the call must return; a call that names no live
+ * process (exited, or never created) is refused with -EINVAL and one
+ * fault/INVALID_ARG report, predicted into o->expect. */
+int ofault_id_check(struct ofault *o, uint32_t id);
+int ofault_mm_alloc(struct ofault *o, uint32_t *id);
+int ofault_fork(struct ofault *o, uint32_t parent, uint32_t *child);
+int ofault_exit(struct ofault *o, uint32_t id);
+int ofault_mmap(struct ofault *o, uint32_t id, uint64_t addr, uint64_t len, uint32_t prot, bool fixed,
 	    uint64_t *out);
-int of_munmap(struct of *o, uint32_t id, uint64_t addr, uint64_t len);
-int of_mprotect(struct of *o, uint32_t id, uint64_t addr, uint64_t len, uint32_t prot);
-int of_read(struct of *o, uint32_t id, uint64_t addr, uint8_t *buf, size_t len);
-int of_write(struct of *o, uint32_t id, uint64_t addr, const uint8_t *buf, size_t len);
-/* get_user_pages: *page the page pinned (OF_ZERO: no pin taken). */
-int of_pin(struct of *o, uint32_t id, uint64_t addr, bool write, uint32_t *page);
-void of_unpin(struct of *o, uint32_t page);
+int ofault_munmap(struct ofault *o, uint32_t id, uint64_t addr, uint64_t len);
+int ofault_mprotect(struct ofault *o, uint32_t id, uint64_t addr, uint64_t len, uint32_t prot);
+int ofault_read(struct ofault *o, uint32_t id, uint64_t addr, uint8_t *buf, size_t len);
+int ofault_write(struct ofault *o, uint32_t id, uint64_t addr, const uint8_t *buf, size_t len);
+/* get_user_pages: *page the page pinned (OFAULT_ZERO: no pin taken). */
+int ofault_pin(struct ofault *o, uint32_t id, uint64_t addr, bool write, uint32_t *page);
+void ofault_unpin(struct ofault *o, uint32_t page);
+/* An unpin of a page no pin is held on: the zero page is never counted
+ * (0); any other page is a bad page (-EINVAL, fault/BAD_PAGE). */
+int ofault_unpin_unheld(struct ofault *o, bool zero_page);
+/* A kernel write into the zero page with MM_HARDEN_ZERO_PAGE_WP: refused
+ * (-EFAULT, fault/BUG). */
+int ofault_zero_write(struct ofault *o);
 
 /* Queries for the checks. */
-const struct of_pte *of_find_pte(const struct of_proc *p, uint64_t vpn);
-uint64_t of_anon_rss(const struct of_proc *p);
+const struct ofault_pte *ofault_find_pte(const struct ofault_proc *p, uint64_t vpn);
+uint64_t ofault_anon_rss(const struct ofault_proc *p);
 /* Is prot readable/writable, and is va's VMA (must exist) PROT_NONE? */
-const struct of_vma *of_find_vma(const struct of_proc *p, uint64_t va);
+const struct ofault_vma *ofault_find_vma(const struct ofault_proc *p, uint64_t va);
 
 #endif
