@@ -68,6 +68,7 @@ static int calculate_order(struct mm_slab_state *st, uint32_t size)
 	return order < st->max_order ? (int)order : -1;
 }
 
+/* calculate_sizes and calculate_order: the object layout and slab order. */
 static bool cache_geometry(struct mm_machine *m, struct cache *s)
 {
 	struct mm_slab_state *st = m->slab;

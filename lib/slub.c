@@ -234,6 +234,7 @@ static int check_bytes(struct mm_machine *m, const struct cache *s, const struct
 	return 1;
 }
 
+/* The slub_debug object check; returns the reports made. */
 static int check_object(struct mm_machine *m, struct cache *s, struct slab *sl, uint32_t obj,
 			uint8_t val)
 {
@@ -444,6 +445,7 @@ static void slab_free_pages(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
 	MM_BUG_ON(ret != 0);
 }
 
+/* allocate_slab: a slab's pages, descriptor and freelist (discard_slab undoes it). */
 static int new_slab(struct mm_machine *m, struct cache *s, uint32_t gfp, int32_t *out)
 {
 	struct mm_slab_state *st = m->slab;
@@ -633,6 +635,8 @@ SLAB_HOT bool alloc_fast(struct mm_machine *m, struct cache *s, uint32_t *out)
 	return true;
 }
 
+/* slab_alloc_node: the lockless fast path inline, else a CPU slab, or for a
+ * debug cache an object at a time from the node partial lists. */
 SLAB_HOT int slab_alloc(struct mm_machine *m, struct cache *s, uint32_t gfp, uint32_t *out)
 {
 	struct slab *sl;
