@@ -211,6 +211,26 @@ static inline uint32_t order_objects(unsigned order, uint32_t size)
 	return (uint32_t)((MM_PAGE_SIZE << order) / size);
 }
 
+/* The checks every entry point makes first (both files). */
+static inline bool slab_ready(struct mm_machine *m, const char *fn)
+{
+	if (m->slab->ready)
+		return true;
+	mm_report(m, MM_STAGE_SLAB, MM_REPORT_BUG, 0, "%s called before kmem_cache_init", fn);
+	return false;
+}
+
+static inline struct cache *slab_cache_arg(struct mm_machine *m, mm_kmem_cache_t id, const char *fn)
+{
+	struct cache *s;
+	if (!slab_ready(m, fn))
+		return NULL;
+	s = cache_get(m, id);
+	if (!s)
+		mm_report(m, MM_STAGE_SLAB, MM_REPORT_INVALID_ARG, id, "%s: no cache %u", fn, id);
+	return s;
+}
+
 /* Defined in lib/slub.c, used by lib/slab_common.c. */
 bool slub_find_other(const struct slab *sl, uint32_t va, uint8_t v, uint32_t len, uint32_t *at);
 void slub_remove_partial(struct mm_slab_state *st, struct cache *s, int32_t si);
@@ -223,9 +243,5 @@ int slub_alloc_obj(struct mm_machine *m, struct cache *s, uint32_t gfp, uint32_t
 int slub_free_obj(struct mm_machine *m, struct cache *s, struct slab *sl, uint32_t obj, uint32_t idx);
 int slub_kmalloc_target(struct mm_machine *m, uint64_t obj, const char *fn, struct cache **s,
 			struct slab **sl, uint32_t *idx, struct mm_page **large);
-
-/* Defined in lib/slab_common.c, used by lib/slub.c. */
-bool slab_ready(struct mm_machine *m, const char *fn);
-struct cache *slab_cache_arg(struct mm_machine *m, mm_kmem_cache_t id, const char *fn);
 
 #endif /* MMSIM_LIB_SLAB_PRIVATE_H */

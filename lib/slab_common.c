@@ -289,25 +289,6 @@ oom:
 	return -ENOMEM;
 }
 
-bool slab_ready(struct mm_machine *m, const char *fn)
-{
-	if (m->slab->ready)
-		return true;
-	mm_report(m, MM_STAGE_SLAB, MM_REPORT_BUG, 0, "%s called before kmem_cache_init", fn);
-	return false;
-}
-
-struct cache *slab_cache_arg(struct mm_machine *m, mm_kmem_cache_t id, const char *fn)
-{
-	struct cache *s;
-	if (!slab_ready(m, fn))
-		return NULL;
-	s = cache_get(m, id);
-	if (!s)
-		mm_report(m, MM_STAGE_SLAB, MM_REPORT_INVALID_ARG, id, "%s: no cache %u", fn, id);
-	return s;
-}
-
 int mm_kmem_cache_create(struct mm_machine *m, const char *name, uint32_t size, uint32_t align,
 			 uint32_t flags, enum mm_slab_ctor ctor, mm_kmem_cache_t *out)
 {
