@@ -1,0 +1,717 @@
+/*
+ * Caches and kmalloc's tables (mm/slab_common.c of 6.x, with calculate_sizes
+ * and calculate_order of mm/slub.c): kmem_cache_create and destroy, the
+ * cache of caches bootstrapped from the page allocator, the kmalloc size
+ * classes (normal and DMA) made by kmem_cache_init, ksize and krealloc,
+ * the stage life cycle and the mm_verify walk of every slab.
+ *
+ * Departs from the kernel: no cache merging (slab_nomerge); a cache id
+ * indexes a fixed table of MM_SLAB_MAX_CACHES; the object layout is
+ * computed here (the kernel's kmem_cache_open in mm/slub.c). Everything
+ * the allocator core does lives in lib/slub.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "slab.h"
+
+static const uint32_t kmalloc_sizes[MM_NR_KMALLOC_CACHES] = { 8,   16,   32,   64,   96,
+							      128, 192,  256,  512,  1024,
+							      2048, 4096, 8192 };
+
+/* ===================================================================== */
+/* Geometry                                                               */
+/* ===================================================================== */
+
+static uint32_t calculate_alignment(uint32_t flags, uint32_t align, uint32_t size)
+{
+	if (flags & MM_SLAB_HWCACHE_ALIGN) {
+		uint32_t ralign = MM_CACHE_LINE;
+		while (size <= ralign / 2)
+			ralign /= 2;
+		align = MM_MAX(align, ralign);
+	}
+	align = MM_MAX(align, 8u); /* ARCH_SLAB_MINALIGN: alignof(unsigned long long) */
+	return (uint32_t)mm_round_up(align, PTR);
+}
+
+static unsigned calc_slab_order(uint32_t size, unsigned min_order, unsigned max_order,
+				unsigned fract)
+{
+	unsigned order;
+	for (order = min_order; order <= max_order; order++) {
+		uint32_t slab_size = (uint32_t)(MM_PAGE_SIZE << order);
+		if (slab_size % size <= slab_size / fract)
+			break;
+	}
+	return order;
+}
+
+static int calculate_order(struct mm_slab_state *st, uint32_t size)
+{
+	unsigned slub_max = MM_MIN(SLUB_MAX_ORDER, st->max_order - 1);
+	uint32_t min_objects = 4 * (fls_u32(st->nr_cpus) + 1);
+	uint32_t max_objects = MM_MAX(order_objects(slub_max, size), 1u);
+	unsigned min_order, order;
+
+	min_objects = MM_MIN(min_objects, max_objects);
+	min_order = get_order((uint64_t)min_objects * size);
+	if (order_objects(min_order, size) > MAX_OBJS_PER_PAGE)
+		return (int)get_order((uint64_t)size * MAX_OBJS_PER_PAGE) - 1;
+	for (unsigned fraction = 16; fraction > 1; fraction /= 2) {
+		order = calc_slab_order(size, min_order, slub_max, fraction);
+		if (order <= slub_max)
+			return (int)order;
+	}
+	order = get_order(size);
+	return order < st->max_order ? (int)order : -1;
+}
+
+/* calculate_sizes and calculate_order: the object layout and slab order. */
+static bool cache_geometry(struct mm_machine *m, struct cache *s)
+{
+	struct mm_slab_state *st = m->slab;
+	uint32_t flags = s->flags;
+	uint32_t size = (uint32_t)mm_round_up(s->object_size, PTR);
+	int order;
+
+	s->obj_poison = (flags & MM_SLAB_POISON) && !s->ctor;
+	if ((flags & MM_SLAB_RED_ZONE) && size == s->object_size)
+		size += PTR;
+	s->inuse = size;
+	if ((flags & MM_SLAB_POISON) || s->ctor ||
+	    ((flags & MM_SLAB_RED_ZONE) && s->object_size < PTR)) {
+		s->offset = size;
+		size += PTR;
+	} else {
+		s->offset = (uint32_t)mm_round_down(s->object_size / 2, PTR);
+	}
+	if (flags & MM_SLAB_STORE_USER)
+		size += 2 * MM_SLAB_TRACK_SIZE;
+	s->red_left_pad = 0;
+	if (flags & MM_SLAB_RED_ZONE) {
+		size += PTR;
+		s->red_left_pad = (uint32_t)mm_round_up(PTR, s->align);
+		size += s->red_left_pad;
+	}
+	size = (uint32_t)mm_round_up(size, s->align);
+	s->size = size;
+	order = calculate_order(st, size);
+	if (order < 0)
+		return false;
+	s->order = (uint32_t)order;
+	s->objects = order_objects((unsigned)order, size);
+	s->min_order = get_order(size);
+	s->min_objects = order_objects(s->min_order, size);
+	s->min_partial = MM_MAX(MIN_PARTIAL, MM_MIN(MAX_PARTIAL, ilog2_u32(size) / 2));
+	s->debug = (flags & SLAB_DEBUG_FLAGS) != 0;
+	return s->objects > 0;
+}
+
+/* init_cache_random_seq: a Fisher-Yates permutation of the object indices. */
+static bool init_random_seq(struct mm_machine *m, struct cache *s)
+{
+	if (!(m->cfg.hardening & MM_HARDEN_SHUFFLE) || s->objects < 2)
+		return true;
+	s->random_seq = malloc(s->objects * sizeof(uint32_t));
+	if (!s->random_seq)
+		return false;
+	for (uint32_t i = 0; i < s->objects; i++)
+		s->random_seq[i] = i;
+	for (uint32_t i = s->objects - 1; i > 0; i--) {
+		uint32_t j = (uint32_t)(mm_random(m) % (i + 1));
+		uint32_t t = s->random_seq[i];
+		s->random_seq[i] = s->random_seq[j];
+		s->random_seq[j] = t;
+	}
+	return true;
+}
+
+/* ===================================================================== */
+/* Caches                                                                 */
+/* ===================================================================== */
+
+static uint32_t hardening_flags(struct mm_machine *m)
+{
+	return ((m->cfg.hardening & MM_HARDEN_REDZONE) ? MM_SLAB_RED_ZONE : 0) |
+	       ((m->cfg.hardening & MM_HARDEN_POISON) ? MM_SLAB_POISON : 0);
+}
+
+static mm_kmem_cache_t free_id(struct mm_slab_state *st)
+{
+	for (mm_kmem_cache_t id = 1; id <= MM_SLAB_MAX_CACHES; id++)
+		if (!st->cache[id].used)
+			return id;
+	return 0;
+}
+
+/* Fill cache id (host side) and compute its geometry. */
+static bool cache_setup(struct mm_machine *m, mm_kmem_cache_t id, const char *name, uint32_t size,
+			uint32_t align, uint32_t flags, uint32_t ctor)
+{
+	struct cache *s = &m->slab->cache[id];
+	memset(s, 0, sizeof(*s));
+	for (size_t i = 0; i < MM_SLAB_NAME_LEN - 1 && name[i]; i++)
+		s->name[i] = name[i];
+	s->flags = flags | hardening_flags(m);
+	s->object_size = size;
+	s->ctor = ctor;
+	s->align = calculate_alignment(flags, align, size);
+	s->all_head = NO_SLAB;
+	for (unsigned c = 0; c < MM_MAX_CPUS; c++)
+		s->cpu[c].slab = NO_SLAB;
+	for (unsigned n = 0; n < MM_MAX_NODES; n++)
+		s->partial_head[n] = s->partial_tail[n] = NO_SLAB;
+	if (!cache_geometry(m, s))
+		return false;
+	s->random = (uint32_t)mm_random(m);
+	s->recip = s->size < (1u << 17) ? (((uint64_t)1 << 40) + s->size - 1) / s->size : 0;
+	s->harden = (m->cfg.hardening & MM_HARDEN_FREELIST) != 0;
+	s->swab = (m->cfg.features & MM_FEAT_FREELIST_SWAB) != 0;
+	if (!init_random_seq(m, s))
+		return false;
+	s->used = true;
+	return true;
+}
+
+/* Every slab of a cache back to the page allocator, live objects or not
+ * (the rollback of a failed kmem_cache_init only). */
+static void cache_release(struct mm_machine *m, struct cache *s)
+{
+	while (s->all_head != NO_SLAB)
+		slub_discard_slab(m, s, s->all_head);
+	free(s->random_seq);
+	memset(s, 0, sizeof(*s));
+}
+
+/* kmem_cache_free(kmem_cache, s): a cache's own struct goes back. */
+static void kmem_free_self(struct mm_machine *m, uint32_t self)
+{
+	struct cache *s;
+	struct slab *sl;
+	uint32_t idx;
+	int ret = slub_free_target(m, &m->slab->cache[1], self, &s, &sl, &idx);
+	MM_BUG_ON(ret != 0);
+	slub_free_obj(m, s, sl, self, idx);
+}
+
+static int cache_create(struct mm_machine *m, const char *name, uint32_t size, uint32_t align,
+			uint32_t flags, uint32_t ctor, mm_kmem_cache_t *out)
+{
+	struct mm_slab_state *st = m->slab;
+	mm_kmem_cache_t id = free_id(st);
+	uint32_t self;
+	int ret;
+
+	if (!id) {
+		mm_report(m, MM_STAGE_SLAB, MM_REPORT_TABLE_FULL, 0,
+			  "kmem_cache_create(%s): mmsim's table of %u caches is full", name,
+			  MM_SLAB_MAX_CACHES);
+		return -ENOSPC;
+	}
+	ret = slub_alloc_obj(m, &st->cache[1], MM_GFP_ZERO, &self);
+	if (ret)
+		return ret;
+	if (!cache_setup(m, id, name, size, align, flags, ctor)) {
+		free(st->cache[id].random_seq);
+		memset(&st->cache[id], 0, sizeof(st->cache[id]));
+		kmem_free_self(m, self);
+		mm_report(m, MM_STAGE_SLAB, MM_REPORT_WARN, size,
+			  "kmem_cache_create(%s) failed with error -22", name);
+		return -EINVAL;
+	}
+	st->cache[id].self = self;
+	*out = id;
+	return 0;
+}
+
+/* Roll back a kmem_cache_init that ran out of pages. */
+static void init_rollback(struct mm_machine *m)
+{
+	struct mm_slab_state *st = m->slab;
+	for (mm_kmem_cache_t id = MM_SLAB_MAX_CACHES; id >= 1; id--)
+		if (st->cache[id].used)
+			cache_release(m, &st->cache[id]);
+	st->ready = false;
+}
+
+static bool zones_exist(struct mm_machine *m)
+{
+	struct mm_zone_info zi;
+	for (int n = 0; n < MM_MAX_NODES; n++)
+		if (!mm_zone_info(m, n, MM_ZONE_DMA, &zi))
+			return true;
+	return false;
+}
+
+int mm_kmem_cache_init(struct mm_machine *m)
+{
+	struct mm_slab_state *st;
+	char name[MM_SLAB_NAME_LEN];
+	uint32_t self;
+
+	if (!m)
+		return -EINVAL;
+	st = m->slab;
+	if (st->ready)
+		return -EEXIST;
+	if (!zones_exist(m)) {
+		mm_report(m, MM_STAGE_SLAB, MM_REPORT_BUG, 0, "kmem_cache_init called before free_area_init");
+		return -EINVAL;
+	}
+	if (!st->cache) {
+		st->cache = calloc(MM_SLAB_MAX_CACHES + 1, sizeof(*st->cache));
+		st->dir_len = (uint32_t)((mm_lowmem_limit(m) >> MM_PAGE_SHIFT >> DIR_SHIFT) + 1);
+		st->slab_of = calloc(st->dir_len, sizeof(*st->slab_of));
+		if (!st->cache || !st->slab_of)
+			return -ENOMEM;
+	}
+	st->ready = true;
+	/* the boot cache, then its own struct from itself (bootstrap()) */
+	if (!cache_setup(m, 1, "kmem_cache", MM_KMEM_CACHE_OBJ_SIZE, 0, MM_SLAB_HWCACHE_ALIGN, 0))
+		goto oom;
+	strcpy(name, "kmem_cache");
+	if (slub_alloc_obj(m, &st->cache[1], MM_GFP_ZERO, &self))
+		goto oom;
+	st->cache[1].self = self;
+	for (unsigned dma = 0; dma < 2; dma++)
+		for (unsigned i = 0; i < MM_NR_KMALLOC_CACHES; i++) {
+			snprintf(name, sizeof(name), "%skmalloc-%u", dma ? "dma-" : "", kmalloc_sizes[i]);
+			if (cache_create(m, name, kmalloc_sizes[i], 0, dma ? MM_SLAB_CACHE_DMA : 0, 0,
+					 &st->kmalloc[dma][i]))
+				goto oom;
+		}
+	return 0;
+oom:
+	mm_report(m, MM_STAGE_SLAB, MM_REPORT_OOM, 0, "Out of memory when creating slab %s", name);
+	init_rollback(m);
+	return -ENOMEM;
+}
+
+int mm_kmem_cache_create(struct mm_machine *m, const char *name, uint32_t size, uint32_t align,
+			 uint32_t flags, enum mm_slab_ctor ctor, mm_kmem_cache_t *out)
+{
+	if (!m)
+		return -EINVAL;
+	if (!slab_ready(m, "kmem_cache_create"))
+		return -EINVAL;
+	if (!name || !out || !size || size > (MM_PAGE_SIZE << (mm_max_order(m) - 1)) ||
+	    (align && (!mm_is_pow2(align) || align > MM_PAGE_SIZE)) ||
+	    (flags & ~(uint32_t)MM_SLAB_VALID_FLAGS) || (unsigned)ctor >= MM_SLAB_CTOR_NR) {
+		mm_report(m, MM_STAGE_SLAB, MM_REPORT_INVALID_ARG, size,
+			  "kmem_cache_create: bad argument (size %u align %u flags %#x ctor %u)", size,
+			  align, flags, (unsigned)ctor);
+		return -EINVAL;
+	}
+	return cache_create(m, name, size, align, flags, (uint32_t)ctor, out);
+}
+
+int mm_kmem_cache_destroy(struct mm_machine *m, mm_kmem_cache_t cache)
+{
+	struct mm_slab_state *st;
+	struct cache *s;
+	uint32_t self;
+
+	if (!m)
+		return -EINVAL;
+	if (!(s = slab_cache_arg(m, cache, "kmem_cache_destroy")))
+		return -EINVAL;
+	st = m->slab;
+	if (cache <= 1 + 2 * MM_NR_KMALLOC_CACHES) {
+		mm_report(m, MM_STAGE_SLAB, MM_REPORT_BUG, cache,
+			  "kmem_cache_destroy(%s): a boot cache cannot be destroyed", s->name);
+		return -EINVAL;
+	}
+	/* __kmem_cache_shutdown: flush, free the empty partial slabs, name
+	 * each partial slab still holding objects */
+	slub_flush_all(m, s);
+	for (unsigned n = 0; n < MM_MAX_NODES; n++)
+		for (int32_t si = s->partial_head[n]; si != NO_SLAB;) {
+			struct slab *sl = SL(st, si);
+			int32_t next = sl->nextp;
+			if (!sl->inuse) {
+				slub_remove_partial(st, s, si);
+				slub_discard_slab(m, s, si);
+			} else {
+				mm_report(m, MM_STAGE_SLAB, MM_REPORT_BUG, MM_PHYS_TO_VIRT(MM_PFN_PHYS(sl->pfn)),
+					  "BUG %s (Not tainted): Objects remaining on __kmem_cache_shutdown()",
+					  s->name);
+			}
+			si = next;
+		}
+	if (s->nr_slabs) {
+		mm_report(m, MM_STAGE_SLAB, MM_REPORT_WARN, cache,
+			  "kmem_cache_destroy %s: Slab cache still has objects", s->name);
+		return -EBUSY;
+	}
+	self = s->self;
+	free(s->random_seq);
+	memset(s, 0, sizeof(*s));
+	kmem_free_self(m, self);
+	return 0;
+}
+
+static uint32_t slab_ksize(const struct cache *s)
+{
+	if (s->flags & (MM_SLAB_RED_ZONE | MM_SLAB_POISON))
+		return s->object_size;
+	if (s->flags & MM_SLAB_STORE_USER)
+		return s->inuse;
+	return s->size;
+}
+
+int mm_ksize(struct mm_machine *m, mm_vaddr_t obj, uint64_t *out)
+{
+	struct cache *s;
+	struct slab *sl;
+	struct mm_page *large;
+	uint32_t idx;
+	int ret;
+
+	if (!m)
+		return -EINVAL;
+	if (!slab_ready(m, "ksize"))
+		return -EINVAL;
+	if (!out) {
+		mm_report(m, MM_STAGE_SLAB, MM_REPORT_INVALID_ARG, 0, "ksize: NULL out");
+		return -EINVAL;
+	}
+	if (obj == 0 || obj == MM_ZERO_SIZE_PTR) {
+		*out = 0;
+		return 0;
+	}
+	ret = slub_kmalloc_target(m, obj, "ksize", &s, &sl, &idx, &large);
+	if (ret)
+		return ret;
+	*out = large ? MM_PAGE_SIZE << large->private : slab_ksize(s);
+	return 0;
+}
+
+/* Copy len bytes of simulated memory (both ranges allocated lowmem). */
+static int copy_phys(struct mm_machine *m, uint64_t dst, uint64_t src, uint64_t len)
+{
+	uint8_t buf[512];
+	while (len) {
+		size_t n = len < sizeof(buf) ? (size_t)len : sizeof(buf);
+		int ret = mm_phys_read(m, src, buf, n);
+		if (!ret)
+			ret = mm_phys_write(m, dst, buf, n);
+		if (ret)
+			return ret;
+		src += n;
+		dst += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int zero_phys(struct mm_machine *m, uint64_t dst, uint64_t len)
+{
+	static const uint8_t zeros[512];
+	while (len) {
+		size_t n = len < sizeof(zeros) ? (size_t)len : sizeof(zeros);
+		int ret = mm_phys_write(m, dst, zeros, n);
+		if (ret)
+			return ret;
+		dst += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int mm_krealloc(struct mm_machine *m, mm_vaddr_t obj, uint64_t new_size, uint32_t gfp,
+		mm_vaddr_t *out)
+{
+	struct cache *s;
+	struct slab *sl;
+	struct mm_page *large;
+	uint32_t idx;
+	uint64_t ks;
+	mm_vaddr_t n;
+	int ret;
+
+	if (!m)
+		return -EINVAL;
+	if (!slab_ready(m, "krealloc"))
+		return -EINVAL;
+	if (!out || slab_gfp_check(m, gfp, "krealloc")) {
+		if (!out)
+			mm_report(m, MM_STAGE_SLAB, MM_REPORT_INVALID_ARG, 0, "krealloc: NULL out");
+		return -EINVAL;
+	}
+	if (obj == 0 || obj == MM_ZERO_SIZE_PTR)
+		return mm_kmalloc(m, new_size, gfp, out);
+	ret = slub_kmalloc_target(m, obj, "krealloc", &s, &sl, &idx, &large);
+	if (ret)
+		return ret;
+	if (!new_size) {
+		ret = mm_kfree(m, obj);
+		if (!ret)
+			*out = MM_ZERO_SIZE_PTR;
+		return ret;
+	}
+	ks = large ? MM_PAGE_SIZE << large->private : slab_ksize(s);
+	if (ks >= new_size) {
+		if ((gfp & MM_GFP_ZERO) && (ret = zero_phys(m, MM_VIRT_TO_PHYS(obj) + new_size, ks - new_size)))
+			return ret;
+		*out = obj;
+		return 0;
+	}
+	ret = mm_kmalloc(m, new_size, gfp, &n);
+	if (ret)
+		return ret;
+	ret = copy_phys(m, MM_VIRT_TO_PHYS(n), MM_VIRT_TO_PHYS(obj), ks);
+	MM_BUG_ON(ret != 0);
+	ret = mm_kfree(m, obj);
+	MM_BUG_ON(ret != 0);
+	*out = n;
+	return 0;
+}
+
+int mm_kmem_cache_info(struct mm_machine *m, mm_kmem_cache_t cache, struct mm_kmem_cache_info *out)
+{
+	const struct cache *s;
+	if (!m || !out || !(s = cache_get(m, cache)))
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	memcpy(out->name, s->name, sizeof(out->name));
+	out->flags = s->flags;
+	out->object_size = s->object_size;
+	out->size = s->size;
+	out->align = s->align;
+	out->inuse = s->inuse;
+	out->offset = s->offset;
+	out->red_left_pad = s->red_left_pad;
+	out->order = s->order;
+	out->objects = s->objects;
+	out->min_order = s->min_order;
+	out->min_objects = s->min_objects;
+	out->min_partial = s->min_partial;
+	out->ctor = s->ctor;
+	out->nr_slabs = s->nr_slabs;
+	for (unsigned n = 0; n < MM_MAX_NODES; n++)
+		out->nr_partial += s->nr_partial[n];
+	out->live = s->live;
+	out->ctor_calls = s->ctor_calls;
+	out->self = s->self;
+	return 0;
+}
+
+/* ===================================================================== */
+/* Stage life cycle                                                       */
+/* ===================================================================== */
+
+int mm_slab_init(struct mm_machine *m)
+{
+	m->slab = mm_state_zalloc(m, sizeof(*m->slab));
+	if (!m->slab)
+		return -ENOMEM;
+	m->slab->free_slab = NO_SLAB;
+	m->slab->nr_cpus = m->cfg.nr_cpus ? m->cfg.nr_cpus : 1;
+	m->slab->max_order = mm_max_order(m);
+	m->slab->virt_end = MM_MIN(MM_PHYS_TO_VIRT(mm_lowmem_limit(m)), (uint64_t)UINT32_MAX + 1);
+	return 0;
+}
+
+void mm_slab_destroy(struct mm_machine *m)
+{
+	struct mm_slab_state *st = m->slab;
+	if (!st)
+		return;
+	for (uint32_t i = 0; i < st->nr_slabs; i++)
+		if (st->slabs[i].used)
+			free(st->slabs[i].frames);
+	free(st->slabs);
+	if (st->cache)
+		for (uint32_t id = 0; id <= MM_SLAB_MAX_CACHES; id++)
+			free(st->cache[id].random_seq);
+	free(st->cache);
+	for (uint32_t d = 0; st->slab_of && d < st->dir_len; d++)
+		free(st->slab_of[d]);
+	free(st->slab_of);
+	mm_state_free(m, st);
+	m->slab = NULL;
+}
+
+/* ===================================================================== */
+/* mm_verify                                                              */
+/* ===================================================================== */
+
+static bool region_ok(const struct slab *sl, uint32_t va, uint8_t v, uint32_t len)
+{
+	uint32_t at;
+	return !len || !slub_find_other(sl, va, v, len, &at);
+}
+
+/* The metadata bytes of one object, as check_object would find them. */
+static bool object_clean(const struct cache *s, const struct slab *sl, uint32_t obj, uint8_t val)
+{
+	if (s->flags & MM_SLAB_RED_ZONE) {
+		if (!region_ok(sl, obj - s->red_left_pad, val, s->red_left_pad) ||
+		    !region_ok(sl, obj + s->object_size, val, s->inuse - s->object_size))
+			return false;
+	} else if ((s->flags & MM_SLAB_POISON) &&
+		   !region_ok(sl, obj + s->object_size, MM_POISON_INUSE, s->inuse - s->object_size)) {
+		return false;
+	}
+	if (!(s->flags & MM_SLAB_POISON))
+		return true;
+	if (val != MM_SLUB_RED_ACTIVE && s->obj_poison &&
+	    (!region_ok(sl, obj, MM_POISON_FREE, s->object_size - 1) ||
+	     !region_ok(sl, obj + s->object_size - 1, MM_POISON_END, 1)))
+		return false;
+	return region_ok(sl, obj + pad_start(s), MM_POISON_INUSE, size_from_object(s) - pad_start(s));
+}
+
+static int verify_pages(struct mm_machine *m, const struct cache *s, mm_kmem_cache_t id,
+			const struct slab *sl, int32_t si)
+{
+	for (uint64_t i = 0; i < ((uint64_t)1 << sl->order); i++) {
+		const struct mm_page *p = mm_pfn_to_page(m, sl->pfn + i);
+		int32_t at = NO_SLAB;
+		MM_VERIFY(m, p && (p->flags & MM_PG_SLAB) && (p->flags & MM_PG_ALLOCATED) &&
+				     p->mapping == id,
+			  "slab %s: pfn %#llx not an allocated slab page of the cache", s->name,
+			  (unsigned long long)(sl->pfn + i));
+		MM_VERIFY(m, slab_of_pfn(m->slab, sl->pfn + i, &at) && at == si,
+			  "slab %s: pfn %#llx not mapped to its slab", s->name,
+			  (unsigned long long)(sl->pfn + i));
+		MM_VERIFY(m, i || (!(p->flags & MM_PG_TAIL) && p->private == sl->order),
+			  "slab %s: head pfn %#llx order %u, slab order %u", s->name,
+			  (unsigned long long)sl->pfn, p->private, sl->order);
+		MM_VERIFY(m, sl->frames[i] == mm_phys_frame(m, sl->pfn + i, false),
+			  "slab %s: pfn %#llx backing moved", s->name, (unsigned long long)(sl->pfn + i));
+	}
+	return 0;
+}
+
+/* One freelist: every pointer in range, stored as recorded, on the free
+ * map, no object twice. Adds the length to *nfree. */
+static int verify_freelist(struct mm_machine *m, const struct cache *s, const struct slab *sl,
+			   uint32_t head, uint32_t *nfree)
+{
+	uint32_t steps = 0;
+	for (uint32_t p = head; p; steps++) {
+		uint32_t i, slot;
+		MM_VERIFY(m, p && valid_pointer(s, sl, p) && steps < sl->objects,
+			  "slab %s at %#x: freelist entry %#x out of range or cyclic", s->name, sl->base, p);
+		i = obj_index(s, sl, p);
+		MM_VERIFY(m, sl->isfree[i], "slab %s: object %#x on a freelist but not free", s->name, p);
+		slot = p + s->offset;
+		MM_VERIFY(m, (rd32(sl, slot) ^ ptr_key(m, s, slot)) == sl->next[i],
+			  "slab %s: stored free pointer of %#x decodes to %#x, not %#x", s->name, p,
+			  rd32(sl, slot) ^ ptr_key(m, s, slot), sl->next[i]);
+		p = sl->next[i];
+	}
+	*nfree += steps;
+	return 0;
+}
+
+static int verify_slab(struct mm_machine *m, const struct cache *s, mm_kmem_cache_t id, int32_t si)
+{
+	const struct mm_slab_state *st = m->slab;
+	const struct slab *sl = &st->slabs[si];
+	uint32_t nfree = 0, marked = 0;
+	bool cpu_slab = sl->cpu >= 0;
+
+	MM_VERIFY(m, sl->used && sl->cache == id, "slab %d on %s's list is not the cache's", si, s->name);
+	MM_VERIFY(m, sl->base == MM_PHYS_TO_VIRT(MM_PFN_PHYS(sl->pfn)) &&
+			     sl->objects == order_objects(sl->order, s->size) &&
+			     (sl->order == s->order || sl->order == s->min_order),
+		  "slab %s at pfn %#llx: base/objects/order wrong", s->name, (unsigned long long)sl->pfn);
+	if (verify_pages(m, s, id, sl, si))
+		return -EUCLEAN;
+	MM_VERIFY(m, !cpu_slab || (sl->cpu < MM_MAX_CPUS && s->cpu[sl->cpu].slab == si && !sl->partial),
+		  "slab %s at %#x: frozen for cpu %d, which does not hold it", s->name, sl->base, sl->cpu);
+	if (verify_freelist(m, s, sl, sl->freelist, &nfree) ||
+	    (cpu_slab && verify_freelist(m, s, sl, s->cpu[sl->cpu].freelist, &nfree)))
+		return -EUCLEAN;
+	for (uint32_t i = 0; i < sl->objects; i++)
+		marked += sl->isfree[i];
+	MM_VERIFY(m, nfree == marked && sl->inuse + nfree == sl->objects,
+		  "slab %s at %#x: %u on freelists, %u marked free, inuse %u of %u", s->name, sl->base,
+		  nfree, marked, sl->inuse, sl->objects);
+	MM_VERIFY(m, cpu_slab || sl->partial == (nfree != 0),
+		  "slab %s at %#x: on the partial list %d with %u free", s->name, sl->base, sl->partial,
+		  nfree);
+	for (uint32_t i = 0; s->debug && i < sl->objects; i++) {
+		uint32_t obj = sl->base + s->red_left_pad + i * s->size;
+		MM_VERIFY(m, object_clean(s, sl, obj, sl->isfree[i] ? MM_SLUB_RED_INACTIVE : MM_SLUB_RED_ACTIVE),
+			  "slab %s: object %#x has a corrupted red zone, poison or padding", s->name, obj);
+	}
+	MM_VERIFY(m, !(s->flags & MM_SLAB_POISON) ||
+			     region_ok(sl, sl->base + sl->objects * s->size, MM_POISON_INUSE,
+				       (uint32_t)(MM_PAGE_SIZE << sl->order) - sl->objects * s->size),
+		  "slab %s at %#x: end padding corrupted", s->name, sl->base);
+	return 0;
+}
+
+static int verify_cache(struct mm_machine *m, mm_kmem_cache_t id, uint64_t *slabs)
+{
+	const struct mm_slab_state *st = m->slab;
+	const struct cache *s = &st->cache[id];
+	uint64_t n = 0, live = 0;
+
+	MM_VERIFY(m, s->size >= s->inuse && s->inuse >= s->object_size && s->offset + PTR <= s->size &&
+			     s->size % s->align == 0,
+		  "cache %s: geometry size %u inuse %u offset %u", s->name, s->size, s->inuse, s->offset);
+	for (int32_t si = s->all_head; si != NO_SLAB; si = st->slabs[si].all_next) {
+		MM_VERIFY(m, n < st->nr_slabs, "cache %s: slab list cyclic", s->name);
+		if (verify_slab(m, s, id, si))
+			return -EUCLEAN;
+		live += st->slabs[si].inuse;
+		n++;
+	}
+	MM_VERIFY(m, n == s->nr_slabs && live == s->live, "cache %s: %llu slabs (counted %llu), %llu live (counted %llu)",
+		  s->name, (unsigned long long)s->nr_slabs, (unsigned long long)n,
+		  (unsigned long long)s->live, (unsigned long long)live);
+	for (unsigned c = 0; c < MM_MAX_CPUS; c++) {
+		int32_t si = s->cpu[c].slab;
+		MM_VERIFY(m, si == NO_SLAB ? !s->cpu[c].freelist : (!s->debug && st->slabs[si].used && st->slabs[si].cache == id && st->slabs[si].cpu == (int32_t)c),
+			  "cache %s: cpu %u slab %d not frozen for it", s->name, c, si);
+	}
+	for (unsigned nd = 0; nd < MM_MAX_NODES; nd++) {
+		uint32_t cnt = 0;
+		int32_t prev = NO_SLAB;
+		for (int32_t si = s->partial_head[nd]; si != NO_SLAB; si = st->slabs[si].nextp) {
+			const struct slab *sl = &st->slabs[si];
+			MM_VERIFY(m, cnt < st->nr_slabs && sl->used && sl->cache == id && sl->partial &&
+					     sl->node == nd && sl->prev == prev && sl->inuse < sl->objects,
+				  "cache %s: node %u partial list broken at slab %d", s->name, nd, si);
+			prev = si;
+			cnt++;
+		}
+		MM_VERIFY(m, cnt == s->nr_partial[nd] && s->partial_tail[nd] == prev,
+			  "cache %s: node %u has %u partial slabs, counter %u", s->name, nd, cnt,
+			  s->nr_partial[nd]);
+	}
+	*slabs += n;
+	return 0;
+}
+
+int mm_slab_verify(struct mm_machine *m)
+{
+	const struct mm_slab_state *st = m->slab;
+	uint64_t slabs = 0, used = 0;
+
+	if (!st->ready)
+		return 0;
+	for (unsigned dma = 0; dma < 2; dma++)
+		for (unsigned i = 0; i < MM_NR_KMALLOC_CACHES; i++)
+			MM_VERIFY(m, st->cache[st->kmalloc[dma][i]].used &&
+					     st->cache[st->kmalloc[dma][i]].object_size == kmalloc_sizes[i],
+				  "kmalloc cache %u/%u missing", dma, i);
+	for (mm_kmem_cache_t id = 1; id <= MM_SLAB_MAX_CACHES; id++) {
+		if (!st->cache[id].used)
+			continue;
+		if (verify_cache(m, id, &slabs))
+			return -EUCLEAN;
+		MM_VERIFY(m, id == 1 || st->cache[id].self, "cache %u has no struct kmem_cache", id);
+	}
+	for (uint32_t i = 0; i < st->nr_slabs; i++)
+		used += st->slabs[i].used;
+	MM_VERIFY(m, used == slabs, "%llu slab descriptors in use, %llu slabs on cache lists",
+		  (unsigned long long)used, (unsigned long long)slabs);
+	return 0;
+}
