@@ -220,6 +220,17 @@ static inline bool slab_ready(struct mm_machine *m, const char *fn)
 	return false;
 }
 
+/* The argument checks every entry with a result pointer starts with: a
+ * machine, kmem_cache_init done, and somewhere to put the answer. */
+static inline bool slab_entry(struct mm_machine *m, bool have_out, const char *fn)
+{
+	if (!m || !slab_ready(m, fn))
+		return false;
+	if (!have_out)
+		mm_report(m, MM_STAGE_SLAB, MM_REPORT_INVALID_ARG, 0, "%s: NULL out", fn);
+	return have_out;
+}
+
 static inline struct cache *slab_cache_arg(struct mm_machine *m, mm_kmem_cache_t id, const char *fn)
 {
 	struct cache *s;

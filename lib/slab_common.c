@@ -369,14 +369,8 @@ int mm_ksize(struct mm_machine *m, mm_vaddr_t obj, uint64_t *out)
 	uint32_t idx;
 	int ret;
 
-	if (!m)
+	if (!slab_entry(m, out != NULL, "ksize"))
 		return -EINVAL;
-	if (!slab_ready(m, "ksize"))
-		return -EINVAL;
-	if (!out) {
-		mm_report(m, MM_STAGE_SLAB, MM_REPORT_INVALID_ARG, 0, "ksize: NULL out");
-		return -EINVAL;
-	}
 	if (obj == 0 || obj == MM_ZERO_SIZE_PTR) {
 		*out = 0;
 		return 0;

@@ -1054,14 +1054,8 @@ static __attribute__((noinline)) int kmalloc_slow(struct mm_machine *m, uint64_t
 	uint32_t obj;
 	int ret;
 
-	if (!m)
+	if (!slab_entry(m, out != NULL, "kmalloc"))
 		return -EINVAL;
-	if (!slab_ready(m, "kmalloc"))
-		return -EINVAL;
-	if (!out) {
-		mm_report(m, MM_STAGE_SLAB, MM_REPORT_INVALID_ARG, 0, "kmalloc: NULL out");
-		return -EINVAL;
-	}
 	if (slab_gfp_check(m, gfp, "kmalloc"))
 		return -EINVAL;
 	if (!size) {
