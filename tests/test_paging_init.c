@@ -294,6 +294,39 @@ static void arm_neg(void)
 	mm_machine_destroy(m);
 }
 
+#ifdef MMSIM_KNOWN_BUGS
+/* Known bug (open; paging_init.c is being optimised on another branch): a
+ * direct map that does not fit below the pkmap and fixmap spans of the
+ * kernel's top GiB is accepted. With cfg.lowmem_limit at 2 GiB and
+ * lowmem_end = 2 GiB, x86_32 writes page-directory entries for
+ * PAGE_OFFSET + 1 GiB and up past swapper_pg_dir's page (into the next
+ * page of the image), and PAE's kernel PMD index wraps, so PAGE_OFFSET ends
+ * up mapping 1 GiB instead of 0. The kernel caps lowmem at MAXMEM
+ * (arch/x86/mm/init_32.c, lowmem_pfn_init); mmsim should refuse it.
+ * Expect: -EINVAL with one INVALID_ARG report, nothing written.
+ * Build with -DMMSIM_KNOWN_BUGS (cmake -DCMAKE_C_FLAGS=-DMMSIM_KNOWN_BUGS) to
+ * run it; it fails today. */
+static void direct_map_past_kernel_space(void)
+{
+	struct mm_machine *m;
+	struct mm_config cfg;
+	struct mm_paging_init_args a = args(true, MM_PGT_FROM_EARLY_RES);
+	struct mm_paging_info pi;
+	struct mm_pte_info pte;
+	mm_config_default(&cfg, MM_ERA_2_6_29);
+	cfg.profile = profile;
+	cfg.lowmem_limit = 0x80000000ull;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	mm_e820_add(m, MB(1), 0x80000000ull - MB(1), MM_E820_RAM);
+	ASSERT_EQ(mm_reserve_early(m, KSTART, KEND, "TEXT DATA BSS"), 0);
+	a.lowmem_end = 0x80000000ull;
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 1);
+	ASSERT_EQ(mm_kernel_follow(m, 0xC0000000ull, &pte), -ENOENT);
+	mm_machine_destroy(m);
+}
+#endif
+
 int main(void)
 {
 	const uint32_t profiles[] = { MM_PROFILE_X86_32, MM_PROFILE_X86_PAE };
@@ -305,6 +338,9 @@ int main(void)
 		RUN(memblock_tables);
 		RUN(neg_args);
 		RUN(zero_page_adopted);
+#ifdef MMSIM_KNOWN_BUGS
+		RUN(direct_map_past_kernel_space);
+#endif
 	}
 	RUN(arm_2629);
 	RUN(arm_modern);
