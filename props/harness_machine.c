@@ -38,6 +38,7 @@ struct mctx {
 	uint64_t last_addr;
 	/* the boot: x86 profiles only (ARM's paging_init is harness_fault's) */
 	bool x86, pae, boot;
+	uint32_t profile;
 	uint64_t lowmem_limit;
 	struct oe820 e;
 	struct oe820_early er;
@@ -101,6 +102,7 @@ static int machine_setup(void *ctx, const struct props_op *cfg, struct props_res
 	c->boot = c->pg_done = false;
 	c->x86 = valid && mc.profile != MM_PROFILE_ARM;
 	c->pae = mc.profile == MM_PROFILE_X86_PAE;
+	c->profile = mc.profile;
 	c->lowmem_limit = mc.lowmem_limit ? mc.lowmem_limit : (uint64_t)896 << 20;
 	if (c->x86) {
 		if (oe820_init(&c->e, mc.e820_max_entries ? mc.e820_max_entries : 128,
@@ -514,6 +516,32 @@ static int op_paging_init(void *ctx, const struct props_op *op, struct props_res
 	return PROPS_OK;
 }
 
+static int op_pgtable_geometry(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	struct mctx *c = ctx;
+	struct mm_pgtable_geometry got;
+	struct opaging_geometry want;
+
+	if (!c->m)
+		return PROPS_OK;
+	memset(&got, 0xa5, sizeof(got));
+	r->expect.ret = op->v[0] ? -EINVAL : 0;
+	r->actual.ret = mm_pgtable_geometry(c->m, op->v[0] ? NULL : &got);
+	props_note(r, "-> %d", r->actual.ret);
+	if (props_compare(r))
+		return PROPS_FAIL;
+	if (r->actual.ret)
+		return PROPS_OK;
+	want = opaging_geometry(c->profile);
+	PROPS_CHECK_EQ(r, "levels", got.levels, want.levels);
+	PROPS_CHECK_EQ(r, "entry_size", got.entry_size, want.entry_size);
+	PROPS_CHECK_EQ(r, "pte_span_shift", got.pte_span_shift, want.pte_span_shift);
+	PROPS_CHECK_EQ(r, "ptrs_per_pte", got.ptrs_per_pte, want.ptrs_per_pte);
+	PROPS_CHECK_EQ(r, "pgd_pages", got.pgd_pages, want.pgd_pages);
+	PROPS_CHECK_EQ(r, "task_size", got.task_size, want.task_size);
+	return PROPS_OK;
+}
+
 /* An entry as the oracle's page list holds it (unwritten memory is zero). */
 static uint64_t rd(const struct ophys *o, uint64_t pa, unsigned width)
 {
@@ -634,6 +662,8 @@ static const struct props_opdef machine_ops[] = {
 	{ .name = "kernel_follow", .nfields = 3,
 	  .fields = { PROPS_RANGE("at", 0, 2), PROPS_HEX("va", 0, UINT64_MAX), PROPS_BOOL("null_out") },
 	  .step = op_kernel_follow },
+	{ .name = "pgtable_geometry", .nfields = 1, .fields = { PROPS_BOOL("null_out") },
+	  .step = op_pgtable_geometry },
 };
 
 const struct props_harness props_harness_machine = {

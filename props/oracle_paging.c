@@ -146,3 +146,15 @@ void opaging_free(struct opaging *o)
 	free(o->pg);
 	memset(o, 0, sizeof(*o));
 }
+
+struct opaging_geometry opaging_geometry(uint32_t profile)
+{
+	switch (profile) {
+	case 1: /* PAE: 2/9/9/12, 8-byte entries; a PTE table maps 2 MiB */
+		return (struct opaging_geometry){ 3, 8, 21, 512, 1, 0xC0000000ull };
+	case 2: /* ARM short descriptors: 16 KiB first level, 256-entry tables of 1 MiB */
+		return (struct opaging_geometry){ 2, 4, 20, 256, 4, 0xBF000000ull };
+	default: /* x86_32: 10/10/12, 4-byte entries; a PTE table maps 4 MiB */
+		return (struct opaging_geometry){ 2, 4, 22, 1024, 1, 0xC0000000ull };
+	}
+}

@@ -56,4 +56,11 @@ static inline unsigned opaging_span_shift(bool pae) { return pae ? 21 : 22; }
  * zeroed, which the caller applies last). */
 void opaging_build(struct opaging *o, const struct opaging_args *a, uint64_t run_start);
 void opaging_free(struct opaging *o);
+
+/* The geometry pgtable.h documents per profile (0 x86_32, 1 PAE, 2 ARM). */
+struct opaging_geometry {
+	uint32_t levels, entry_size, pte_span_shift, ptrs_per_pte, pgd_pages;
+	uint64_t task_size;
+};
+struct opaging_geometry opaging_geometry(uint32_t profile);
 #endif
