@@ -1,0 +1,321 @@
+/* label: scenario */
+/*
+ * The edges of the fault and page-table API that the fault harness does not
+ * draw: every call without a machine or without its result pointer, every
+ * process call before mm_fault_init and with a process that does not exist
+ * (or has exited), mmap/munmap/follow_page arguments at the ends of the
+ * address space, the process-count limit, a PTE no encoding produces, and
+ * the zero page paging_init leaves without a struct page.
+ *
+ * Refusals follow the project's convention (semantics.md §0.3): a bad
+ * argument of a call that has a machine is -EINVAL with one INVALID_ARG
+ * report; without a machine, or without the pointer a result goes to, it is
+ * -EINVAL with nothing reported (there is nowhere, or nothing, to report).
+ */
+#include "check.h"
+
+#include <errno.h>
+
+#include "fault_env.h"
+
+#define KINDS(m, k) mm_report_count_kind((m), (k))
+
+static int walk_count(void *arg, uint64_t va, const struct mm_pte_info *pte)
+{
+	(void)va;
+	(void)pte;
+	++*(int *)arg;
+	return 0;
+}
+
+/* Expect: every call with no machine is -EINVAL (mm_page_pins: 0 pins). */
+static void no_machine(void)
+{
+	uint8_t b = 0;
+	uint32_t id;
+	uint64_t u;
+	mm_pfn_t pfn;
+	struct mm_pte_info pte;
+	struct mm_pgtable_geometry g;
+	struct mm_paging_init_args a = { 0 };
+	struct mm_paging_info pi;
+	int n = 0;
+	ASSERT_EQ(mm_fault_init(NULL), -EINVAL);
+	ASSERT_EQ(mm_zero_page_pfn(NULL, &pfn), -EINVAL);
+	ASSERT_EQ(mm_mm_alloc(NULL, &id), -EINVAL);
+	ASSERT_EQ(mm_dup_mm(NULL, 0, &id), -EINVAL);
+	ASSERT_EQ(mm_mmput(NULL, 0), -EINVAL);
+	ASSERT_EQ(mm_do_mmap(NULL, 0, 0, 4096, MM_PROT_READ, 0, &u), -EINVAL);
+	ASSERT_EQ(mm_do_munmap(NULL, 0, 0x10000, 4096), -EINVAL);
+	ASSERT_EQ(mm_mprotect(NULL, 0, 0x10000, 4096, MM_PROT_READ), -EINVAL);
+	ASSERT_EQ(mm_user_read(NULL, 0, 0x10000, &b, 1), -EINVAL);
+	ASSERT_EQ(mm_user_write(NULL, 0, 0x10000, &b, 1), -EINVAL);
+	ASSERT_EQ(mm_get_user_pages(NULL, 0, 0x10000, false, &pfn), -EINVAL);
+	ASSERT_EQ(mm_unpin_user_page(NULL, 1), -EINVAL);
+	ASSERT_EQ(mm_follow_page(NULL, 0, 0x10000, &pte), -EINVAL);
+	ASSERT_EQ(mm_walk_page_range(NULL, 0, walk_count, &n), -EINVAL);
+	ASSERT_EQ(mm_get_mm_counter(NULL, 0, &u, &u), -EINVAL);
+	ASSERT_EQ(mm_mm_pgd(NULL, 0, &pfn), -EINVAL);
+	ASSERT_EQ(mm_page_pins(NULL, 1), 0);
+	ASSERT_EQ(mm_pgtable_geometry(NULL, &g), -EINVAL);
+	ASSERT_EQ(mm_paging_init(NULL, &a, &pi), -EINVAL);
+	ASSERT_EQ(mm_kernel_follow(NULL, 0xC0000000ull, &pte), -EINVAL);
+	ASSERT_EQ(n, 0);
+}
+
+/* Expect: before mm_fault_init, each process call is refused with one
+ * INVALID_ARG report ("before fault_init"); the zero page's pfn is -EINVAL
+ * without a report (a query); mmput of process 0 and unpin of any pfn find
+ * nothing (INVALID_ARG, BAD_PAGE). NULL result pointers: -EINVAL, no
+ * report. mm_fault_init before the zones exist gets the page allocator's
+ * refusal (-EINVAL, its BUG report "called before free_area_init"). */
+static void before_fault_init(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	uint8_t b = 0;
+	uint32_t id;
+	uint64_t u;
+	mm_pfn_t pfn;
+	struct mm_pte_info pte;
+	int n = 0;
+	mm_config_default(&cfg, MM_ERA_MODERN);
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_zero_page_pfn(m, &pfn), -EINVAL);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_mm_alloc(m, &id), -EINVAL);
+	ASSERT_EQ(mm_dup_mm(m, 0, &id), -EINVAL);
+	ASSERT_EQ(mm_do_mmap(m, 0, 0, 4096, MM_PROT_READ, 0, &u), -EINVAL);
+	ASSERT_EQ(mm_do_munmap(m, 0, 0x10000, 4096), -EINVAL);
+	ASSERT_EQ(mm_mprotect(m, 0, 0x10000, 4096, MM_PROT_READ), -EINVAL);
+	ASSERT_EQ(mm_user_read(m, 0, 0x10000, &b, 1), -EINVAL);
+	ASSERT_EQ(mm_user_write(m, 0, 0x10000, &b, 1), -EINVAL);
+	ASSERT_EQ(mm_get_user_pages(m, 0, 0x10000, true, &pfn), -EINVAL);
+	ASSERT_EQ(mm_follow_page(m, 0, 0x10000, &pte), -EINVAL);
+	ASSERT_EQ(mm_walk_page_range(m, 0, walk_count, &n), -EINVAL);
+	ASSERT_EQ(mm_get_mm_counter(m, 0, &u, &u), -EINVAL);
+	ASSERT_EQ(mm_mm_pgd(m, 0, &pfn), -EINVAL);
+	ASSERT_EQ(KINDS(m, MM_REPORT_INVALID_ARG), 12);
+	ASSERT_EQ(mm_mmput(m, 0), -EINVAL);
+	ASSERT_EQ(KINDS(m, MM_REPORT_INVALID_ARG), 13);
+	ASSERT_EQ(mm_unpin_user_page(m, 0x123), -EINVAL);
+	ASSERT_EQ(KINDS(m, MM_REPORT_BAD_PAGE), 1);
+	ASSERT_EQ(mm_page_pins(m, 0x123), 0);
+	/* no result pointer: nothing reported */
+	ASSERT_EQ(mm_zero_page_pfn(m, NULL), -EINVAL);
+	ASSERT_EQ(mm_mm_alloc(m, NULL), -EINVAL);
+	ASSERT_EQ(mm_dup_mm(m, 0, NULL), -EINVAL);
+	ASSERT_EQ(mm_do_mmap(m, 0, 0, 4096, MM_PROT_READ, 0, NULL), -EINVAL);
+	ASSERT_EQ(mm_follow_page(m, 0, 0x10000, NULL), -EINVAL);
+	ASSERT_EQ(mm_walk_page_range(m, 0, NULL, NULL), -EINVAL);
+	ASSERT_EQ(mm_mm_pgd(m, 0, NULL), -EINVAL);
+	ASSERT_EQ(mm_report_count(m), 14);
+	/* the zero page comes from the page allocator, which has no zones yet */
+	ASSERT_EQ(mm_fault_init(m), -EINVAL);
+	ASSERT_EQ(KINDS(m, MM_REPORT_BUG), 1);
+	ASSERT_EQ(mm_zero_page_pfn(m, &pfn), -EINVAL);
+	ASSERT_EQ(n, 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect: zones with every page reserved (nothing handed over): fault_init
+ * finds no page for the zero page, -ENOMEM, and may be retried. */
+static void fault_init_no_page(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	mm_pfn_t pfn;
+	mm_config_default(&cfg, MM_ERA_MODERN);
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_node_add(m, 0, ENV_START, ENV_START + ENV_PAGES), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(mm_fault_init(m), -ENOMEM);
+	ASSERT_EQ(mm_free_pages_bootmem(m, ENV_START, 0), 0);
+	ASSERT_EQ(mm_fault_init(m), 0);
+	ASSERT_EQ(mm_zero_page_pfn(m, &pfn), 0);
+	ASSERT_EQ(pfn, ENV_START);
+	ASSERT_EQ(mm_fault_init(m), -EEXIST);
+	mm_machine_destroy(m);
+}
+
+/* Expect: a process id never created, or one that has exited, is refused
+ * by every process call with one INVALID_ARG report each. */
+static void bad_ids(const struct fault_conf *fc)
+{
+	struct mm_machine *m = env_make(fc, 0);
+	uint8_t b = 0;
+	uint32_t id;
+	uint64_t u, rss = 7;
+	mm_pfn_t pfn;
+	struct mm_pte_info pte;
+	int n = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_mm_alloc(m, &id), 0);
+	ASSERT_EQ(id, 1);
+	ASSERT_EQ(mm_mmput(m, id), 0);
+	for (uint32_t bad = 1; bad <= 99; bad += 98) {
+		uint64_t before = KINDS(m, MM_REPORT_INVALID_ARG);
+		ASSERT_EQ(mm_dup_mm(m, bad, &id), -EINVAL);
+		ASSERT_EQ(mm_mmput(m, bad), -EINVAL);
+		ASSERT_EQ(mm_do_mmap(m, bad, 0, 4096, MM_PROT_READ, 0, &u), -EINVAL);
+		ASSERT_EQ(mm_do_munmap(m, bad, 0x10000, 4096), -EINVAL);
+		ASSERT_EQ(mm_mprotect(m, bad, 0x10000, 4096, MM_PROT_READ), -EINVAL);
+		ASSERT_EQ(mm_user_read(m, bad, 0x10000, &b, 1), -EINVAL);
+		ASSERT_EQ(mm_user_write(m, bad, 0x10000, &b, 1), -EINVAL);
+		ASSERT_EQ(mm_get_user_pages(m, bad, 0x10000, false, &pfn), -EINVAL);
+		ASSERT_EQ(mm_follow_page(m, bad, 0x10000, &pte), -EINVAL);
+		ASSERT_EQ(mm_walk_page_range(m, bad, walk_count, &n), -EINVAL);
+		ASSERT_EQ(mm_get_mm_counter(m, bad, &u, &u), -EINVAL);
+		ASSERT_EQ(mm_mm_pgd(m, bad, &pfn), -EINVAL);
+		ASSERT_EQ(KINDS(m, MM_REPORT_INVALID_ARG), before + 12);
+	}
+	/* get_user_pages without a result pointer: reported */
+	ASSERT_EQ(mm_get_user_pages(m, 0, ENV_VMA, false, NULL), -EINVAL);
+	ASSERT_EQ(KINDS(m, MM_REPORT_INVALID_ARG), 25);
+	/* a read of nothing through no buffer is a successful no-op */
+	ASSERT_EQ(mm_user_read(m, 0, ENV_VMA, NULL, 0), 0);
+	/* unpin of the "no page" pfn: nothing pinned there */
+	ASSERT_EQ(mm_unpin_user_page(m, (mm_pfn_t)-1), -EINVAL);
+	ASSERT_EQ(KINDS(m, MM_REPORT_BAD_PAGE), 1);
+	/* the counters may be asked one at a time */
+	ASSERT_EQ(mm_get_mm_counter(m, 0, &rss, NULL), 0);
+	ASSERT_EQ(rss, 0);
+	ASSERT_EQ(mm_get_mm_counter(m, 0, NULL, NULL), 0);
+	ASSERT_EQ(n, 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect (fault.h's mmap contract and the kernel's checks): unknown flags
+ * -EINVAL; a length that rounds up past 2^64 or beyond TASK_SIZE -ENOMEM;
+ * munmap of a length whose round-up wraps, or that ends past TASK_SIZE,
+ * -EINVAL; follow_page at or above TASK_SIZE -EFAULT, of an empty entry in
+ * a table that exists -ENOENT. */
+static void address_space_ends(const struct fault_conf *fc)
+{
+	struct mm_machine *m = env_make(fc, 0);
+	struct mm_pgtable_geometry g;
+	struct mm_pte_info pte;
+	uint64_t u;
+	uint8_t b = 1;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_pgtable_geometry(m, &g), 0);
+	ASSERT_EQ(mm_pgtable_geometry(m, NULL), -EINVAL);
+	ASSERT_EQ(mm_do_mmap(m, 0, 0, 4096, MM_PROT_READ, 0x1, &u), -EINVAL);
+	ASSERT_EQ(mm_do_mmap(m, 0, 0, UINT64_MAX, MM_PROT_READ, 0, &u), -ENOMEM);
+	ASSERT_EQ(mm_do_mmap(m, 0, 0, g.task_size + 4096, MM_PROT_READ, 0, &u), -ENOMEM);
+	ASSERT_EQ(mm_do_munmap(m, 0, ENV_VMA, UINT64_MAX), -EINVAL);
+	ASSERT_EQ(mm_do_munmap(m, 0, g.task_size - 4096, 0x2000), -EINVAL);
+	ASSERT_EQ(mm_follow_page(m, 0, g.task_size, &pte), -EFAULT);
+	ASSERT_EQ(mm_user_write(m, 0, ENV_VMA, &b, 1), 0);
+	ASSERT_EQ(mm_follow_page(m, 0, ENV_VMA + 4096, &pte), -ENOENT);
+	ASSERT_EQ(mm_follow_page(m, 0, ENV_VMA, &pte), 0);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect: ids are never reused and at most MM_MAX_PROCESSES are ever
+ * created: once 4096 exist (live or exited), mm_alloc and dup_mm are
+ * -EAGAIN, without a report. */
+static void process_limit(void)
+{
+	struct mm_machine *m = env_make(&fault_confs[0], 0);
+	uint32_t id = 0;
+	ASSERT_TRUE(m);
+	for (uint32_t i = 1; i < MM_MAX_PROCESSES; i++) {
+		ASSERT_EQ(mm_mm_alloc(m, &id), 0);
+		ASSERT_EQ(id, i);
+		ASSERT_EQ(mm_mmput(m, id), 0);
+	}
+	ASSERT_EQ(mm_mm_alloc(m, &id), -EAGAIN);
+	ASSERT_EQ(mm_dup_mm(m, 0, &id), -EAGAIN);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* x86_32: the PTE of va in process id's tables (4-byte entries). */
+static uint64_t pte_addr_x86_32(struct mm_machine *m, uint32_t id, uint64_t va)
+{
+	mm_pfn_t pgd;
+	uint32_t pde = 0;
+	if (mm_mm_pgd(m, id, &pgd) || mm_phys_read(m, pgd * 4096 + 4 * (va >> 22), &pde, 4))
+		return 0;
+	return (uint64_t)(pde & ~0xfffu) + 4 * ((va >> 12) & 1023);
+}
+
+/* Expect: a present PTE with a bit no encoding of this profile produces
+ * (bit 11) is not a mapping: follow_page returns its decoded flags with
+ * -EFAULT, the walk passes it and returns -EFAULT after it, and mm_verify
+ * reports it; writing the entry back makes everything clean again. */
+static void junk_pte(void)
+{
+	struct mm_machine *m = env_make(&fault_confs[0], 0);
+	struct mm_pte_info pte;
+	uint32_t raw = 0, bad;
+	uint64_t at;
+	uint8_t b = 5;
+	int n = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_user_write(m, 0, ENV_VMA, &b, 1), 0);
+	at = pte_addr_x86_32(m, 0, ENV_VMA);
+	ASSERT_NE(at, 0);
+	ASSERT_EQ(mm_phys_read(m, at, &raw, 4), 0);
+	ASSERT_EQ(raw & 1, 1);
+	bad = raw | 0x800;
+	ASSERT_EQ(mm_phys_write(m, at, &bad, 4), 0);
+	ASSERT_EQ(mm_follow_page(m, 0, ENV_VMA, &pte), -EFAULT);
+	ASSERT_EQ(pte.flags & MM_PTE_PRESENT, MM_PTE_PRESENT);
+	ASSERT_EQ(mm_walk_page_range(m, 0, walk_count, &n), -EFAULT);
+	ASSERT_EQ(n, 1);
+	ASSERT_NE(mm_verify(m), 0);
+	ASSERT_EQ(mm_phys_write(m, at, &raw, 4), 0);
+	ASSERT_EQ(mm_follow_page(m, 0, ENV_VMA, &pte), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect: x86 paging_init names the image's empty_zero_page; if the memmap
+ * then built does not cover it, mm_fault_init cannot adopt it: -EINVAL with
+ * an INVALID_ARG report from the fault stage. */
+static void boot_zero_page_without_struct_page(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	struct mm_paging_init_args a = { .kernel_start = 0x100000, .kernel_end = 0x500000,
+					 .swapper_pg_dir = 0x400000, .empty_zero_page = 0x401000,
+					 .lowmem_end = 0x4000000, .large_pages = true,
+					 .source = MM_PGT_FROM_EARLY_RES };
+	struct mm_paging_info pi;
+	mm_config_default(&cfg, MM_ERA_2_6_29);
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_e820_add(m, 0x100000, 0x3f00000, MM_E820_RAM), 0);
+	ASSERT_EQ(mm_reserve_early(m, a.kernel_start, a.kernel_end, "TEXT DATA BSS"), 0);
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), 0);
+	ASSERT_EQ(pi.zero_pfn, 0x401);
+	/* memory from 16 MiB only: pfn 0x401 has no struct page */
+	ASSERT_EQ(mm_node_add(m, 0, ENV_START, ENV_START + ENV_PAGES), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(mm_free_pages_bootmem(m, ENV_START, 4), 0);
+	ASSERT_EQ(mm_fault_init(m), -EINVAL);
+	ASSERT_EQ(KINDS(m, MM_REPORT_INVALID_ARG), 1);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+int main(void)
+{
+	RUN(no_machine);
+	RUN(before_fault_init);
+	RUN(fault_init_no_page);
+	for (size_t i = 0; i < sizeof(fault_confs) / sizeof(fault_confs[0]); i++) {
+		printf("config %s\n", fault_confs[i].name);
+		RUN(bad_ids, &fault_confs[i]);
+		RUN(address_space_ends, &fault_confs[i]);
+	}
+	RUN(process_limit);
+	RUN(junk_pte);
+	RUN(boot_zero_page_without_struct_page);
+	return check_summary("test_fault_edges");
+}
