@@ -294,6 +294,150 @@ static void arm_neg(void)
 	mm_machine_destroy(m);
 }
 
+/* Expect: every ARM layout rule refused with one INVALID_ARG report and
+ * nothing done (mmu.c's expectations of the boot code): PHYS_OFFSET not
+ * page-aligned or not MiB-aligned, swapper_pg_dir not 16 KiB aligned, below
+ * PHYS_OFFSET or not ending before the kernel, an empty kernel, an unknown
+ * source. A second call after a successful one is -EEXIST, unreported. */
+static void arm_layout_rules(void)
+{
+	const struct mm_paging_init_args good = { .kernel_start = APHYS + 0x8000,
+						  .kernel_end = APHYS + MB(4),
+						  .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
+						  .source = MM_PGT_FROM_MEMBLOCK };
+	struct mm_paging_init_args bad[8];
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	struct mm_paging_info pi;
+	for (int i = 0; i < 8; i++)
+		bad[i] = good;
+	bad[0].phys_offset = APHYS + 0x800;
+	bad[1].phys_offset = APHYS + 0x1000;
+	bad[2].swapper_pg_dir = APHYS + 0x5000;
+	bad[3].phys_offset = APHYS + MB(1);
+	bad[3].kernel_start = APHYS + MB(1) + 0x8000;
+	bad[4].swapper_pg_dir = APHYS + 0x8000;
+	bad[5].kernel_end = bad[5].kernel_start;
+	bad[6].source = 2;
+	bad[7].kernel_end = APHYS + MB(4) + 0x10;
+	mm_config_default(&cfg, MM_ERA_MODERN);
+	cfg.profile = MM_PROFILE_ARM;
+	cfg.lowmem_limit = APHYS + MB(64);
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
+	for (int i = 0; i < 8; i++) {
+		ASSERT_EQ(mm_paging_init(m, &bad[i], &pi), -EINVAL);
+		ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), (uint64_t)i + 1);
+	}
+	ASSERT_EQ(mm_paging_init(m, &good, NULL), -EINVAL);
+	ASSERT_EQ(mm_paging_init(m, NULL, &pi), -EINVAL);
+	ASSERT_EQ(mm_report_count(m), 8);
+	ASSERT_EQ(mm_paging_init(m, &good, &pi), 0);
+	ASSERT_EQ(mm_paging_init(m, &good, &pi), -EEXIST);
+	ASSERT_EQ(mm_report_count(m), 8);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect: the lowmem banks must lie below cfg.lowmem_limit (the zones'
+ * NORMAL limit): a bank ending above it is refused with INVALID_ARG from
+ * the page-table stage; a second sanity check (paging_init retried) is the
+ * meminfo stage's -EINVAL. */
+static void arm_lowmem_limit(void)
+{
+	struct mm_paging_init_args a = { .kernel_start = APHYS + 0x8000, .kernel_end = APHYS + MB(4),
+					 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
+					 .source = MM_PGT_FROM_BOOTMEM };
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	struct mm_paging_info pi;
+	mm_config_default(&cfg, MM_ERA_2_6_29);
+	cfg.profile = MM_PROFILE_ARM;
+	cfg.lowmem_limit = APHYS + MB(32);
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 1);
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), -EINVAL);
+	mm_machine_destroy(m);
+}
+
+/* Expect: two nodes, node 1 with a highmem bank only (CONFIG_HIGHMEM, a
+ * vmalloc reserve that leaves 64 MiB of lowmem): node 1 gets its zones but
+ * no bootmem; the kernel, swapper_pg_dir and the four early pages stay on
+ * node 0; the direct map covers node 0's lowmem bank only. */
+static void arm_two_nodes_highmem(enum mm_era era)
+{
+	/* lowmem ends where vmalloc_min starts: VMALLOC_END 0xff000000 minus
+	 * the reserve, as a physical address 0x60000000 + 64 MiB */
+	const uint64_t reserve = 0xff000000ull - (0xC0000000ull + MB(64));
+	struct mm_paging_init_args a = { .kernel_start = APHYS + 0x8000, .kernel_end = APHYS + MB(4),
+					 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
+					 .vmalloc_reserve = reserve, .highmem = true,
+					 .source = era == MM_ERA_MODERN ? MM_PGT_FROM_MEMBLOCK
+									: MM_PGT_FROM_BOOTMEM };
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	struct mm_paging_info pi;
+	struct mm_pte_info pte;
+	struct mm_membank b;
+	mm_config_default(&cfg, era);
+	cfg.profile = MM_PROFILE_ARM;
+	cfg.lowmem_limit = APHYS + MB(64);
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_meminfo_add(m, APHYS + MB(128), MB(32), 1), 0);
+	ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), 0);
+	ASSERT_EQ(mm_meminfo_get(m, 1, &b), 0);
+	ASSERT_EQ(b.start, APHYS + MB(128));
+	ASSERT_TRUE(b.highmem);
+	ASSERT_EQ(pi.swapper_pg_dir, (APHYS + 0x4000) >> 12);
+	ASSERT_LT(pi.zero_pfn, (APHYS + MB(64)) >> 12);
+	ASSERT_LE(APHYS >> 12, pi.zero_pfn);
+	ASSERT_EQ(mm_kernel_follow(m, 0xC0000000ull + MB(64) - 0x1000, &pte), 0);
+	ASSERT_EQ(pte.pfn, (APHYS + MB(64) - 0x1000) >> 12);
+	ASSERT_EQ(mm_kernel_follow(m, 0xC0000000ull + MB(128), &pte), -ENOENT);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+static void arm_two_nodes_highmem_2629(void) { arm_two_nodes_highmem(MM_ERA_2_6_29); }
+static void arm_two_nodes_highmem_modern(void) { arm_two_nodes_highmem(MM_ERA_MODERN); }
+
+/* Expect: ARM paging_init takes four early pages, in order the vectors
+ * page, its second-level table, the pkmap table and the zero page, each a
+ * fault-injection point of the era's boot allocator (alloc_bootmem_low,
+ * whose failure is also its OOM report; memblock_phys_alloc_range,
+ * unreported). Failing allocation k (k = 0..3) makes paging_init -ENOMEM;
+ * with the countdown past the fourth it succeeds. */
+static void arm_early_page_failures(enum mm_era era)
+{
+	for (uint32_t k = 0; k <= 4; k++) {
+		struct mm_paging_init_args a = { .kernel_start = APHYS + 0x8000,
+						 .kernel_end = APHYS + MB(4),
+						 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
+						 .source = era == MM_ERA_MODERN ? MM_PGT_FROM_MEMBLOCK
+										: MM_PGT_FROM_BOOTMEM };
+		struct mm_config cfg;
+		struct mm_machine *m = NULL;
+		struct mm_paging_info pi;
+		mm_config_default(&cfg, era);
+		cfg.profile = MM_PROFILE_ARM;
+		cfg.lowmem_limit = APHYS + MB(64);
+		ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+		ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
+		mm_fault_inject_set(m, true, k, 1);
+		ASSERT_EQ(mm_paging_init(m, &a, &pi), k < 4 ? -ENOMEM : 0);
+		ASSERT_EQ(mm_fault_inject_hits(m), k < 4 ? 1 : 0);
+		ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_OOM), k < 4 && era == MM_ERA_2_6_29 ? 1 : 0);
+		mm_machine_destroy(m);
+	}
+}
+
+static void arm_early_page_failures_2629(void) { arm_early_page_failures(MM_ERA_2_6_29); }
+static void arm_early_page_failures_modern(void) { arm_early_page_failures(MM_ERA_MODERN); }
+
 #ifdef MMSIM_KNOWN_BUGS
 /* Known bug (open; paging_init.c is being optimised on another branch): a
  * direct map that does not fit below the pkmap and fixmap spans of the
@@ -345,5 +489,11 @@ int main(void)
 	RUN(arm_2629);
 	RUN(arm_modern);
 	RUN(arm_neg);
+	RUN(arm_layout_rules);
+	RUN(arm_lowmem_limit);
+	RUN(arm_two_nodes_highmem_2629);
+	RUN(arm_two_nodes_highmem_modern);
+	RUN(arm_early_page_failures_2629);
+	RUN(arm_early_page_failures_modern);
 	return check_summary("test_paging_init");
 }
