@@ -304,6 +304,98 @@ static void boot_zero_page_without_struct_page(void)
 	mm_machine_destroy(m);
 }
 
+static int walk_stop(void *arg, uint64_t va, const struct mm_pte_info *pte)
+{
+	(void)pte;
+	*(uint64_t *)arg = va;
+	return 42;
+}
+
+/* Expect: mmap without a hint takes the highest gap below mmap_base
+ * (TASK_SIZE - 128 MiB); with everything below mmap_base mapped it takes
+ * the lowest gap above it, mmap_base itself. A walk stops at the first
+ * entry its function refuses and returns that function's value. */
+static void mmap_above_base_and_walk_stop(const struct fault_conf *fc)
+{
+	struct mm_machine *m = env_make(fc, 0);
+	struct mm_pgtable_geometry g;
+	uint64_t base, at = 0, va = 0;
+	uint8_t b = 3;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_pgtable_geometry(m, &g), 0);
+	base = g.task_size - ((uint64_t)128 << 20);
+	ASSERT_EQ(mm_do_munmap(m, 0, ENV_VMA, 0x40000), 0);
+	ASSERT_EQ(mm_do_mmap(m, 0, MM_MMAP_MIN_ADDR, base - MM_MMAP_MIN_ADDR, MM_PROT_READ | MM_PROT_WRITE,
+			     MM_MAP_FIXED, &at), 0);
+	ASSERT_EQ(at, MM_MMAP_MIN_ADDR);
+	ASSERT_EQ(mm_do_mmap(m, 0, 0, 4096, MM_PROT_READ | MM_PROT_WRITE, 0, &at), 0);
+	ASSERT_EQ(at, base);
+	ASSERT_EQ(mm_user_write(m, 0, 0x20000, &b, 1), 0);
+	ASSERT_EQ(mm_user_write(m, 0, base, &b, 1), 0);
+	ASSERT_EQ(mm_walk_page_range(m, 0, walk_stop, &va), 42);
+	ASSERT_EQ(va, 0x20000);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect (PAE): a user PDPT entry that is not a present table pointer is a
+ * bad pgd: a user access in its GiB is -EFAULT with a CORRUPTION report
+ * from the page-table stage, the walk returns -EFAULT there, mm_verify
+ * finds it; put back, all is clean. */
+static void pae_bad_pdpt_entry(void)
+{
+	struct mm_machine *m = env_make(&fault_confs[2], 0);
+	mm_pfn_t pgd;
+	uint64_t raw = 0, junk = 0x80; /* PS is reserved in a PDPT entry */
+	uint8_t b = 9;
+	int n = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_user_write(m, 0, ENV_VMA, &b, 1), 0);
+	ASSERT_EQ(mm_mm_pgd(m, 0, &pgd), 0);
+	/* ENV_VMA (1 GiB) is in the second GiB: PDPT entry 1 */
+	ASSERT_EQ(mm_phys_read(m, pgd * 4096 + 8, &raw, 8), 0);
+	ASSERT_EQ(raw & 1, 1);
+	junk |= raw;
+	ASSERT_EQ(mm_phys_write(m, pgd * 4096 + 8, &junk, 8), 0);
+	ASSERT_EQ(mm_user_read(m, 0, ENV_VMA, &b, 1), -EFAULT);
+	ASSERT_EQ(KINDS(m, MM_REPORT_CORRUPTION), 1);
+	ASSERT_EQ(mm_walk_page_range(m, 0, walk_count, &n), -EFAULT);
+	ASSERT_NE(mm_verify(m), 0);
+	ASSERT_EQ(mm_phys_write(m, pgd * 4096 + 8, &raw, 8), 0);
+	ASSERT_EQ(mm_user_read(m, 0, ENV_VMA, &b, 1), 0);
+	ASSERT_EQ(b, 9);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect (x86_32): a page-directory entry pointing at a page that is not a
+ * table (the zero page) is a bad pmd: the walk returns -EFAULT at its span
+ * and mm_verify finds it; put back, clean. */
+static void x86_bad_pde(void)
+{
+	struct mm_machine *m = env_make(&fault_confs[0], 0);
+	mm_pfn_t pgd, zero;
+	uint32_t raw = 0, junk;
+	uint8_t b = 9;
+	int n = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_user_write(m, 0, ENV_VMA, &b, 1), 0);
+	ASSERT_EQ(mm_mm_pgd(m, 0, &pgd), 0);
+	ASSERT_EQ(mm_zero_page_pfn(m, &zero), 0);
+	ASSERT_EQ(mm_phys_read(m, pgd * 4096 + 4 * (ENV_VMA >> 22), &raw, 4), 0);
+	junk = (uint32_t)(zero << 12) | (raw & 0xfff);
+	ASSERT_EQ(mm_phys_write(m, pgd * 4096 + 4 * (ENV_VMA >> 22), &junk, 4), 0);
+	ASSERT_EQ(mm_walk_page_range(m, 0, walk_count, &n), -EFAULT);
+	ASSERT_EQ(n, 0);
+	ASSERT_NE(mm_verify(m), 0);
+	ASSERT_EQ(mm_phys_write(m, pgd * 4096 + 4 * (ENV_VMA >> 22), &raw, 4), 0);
+	ASSERT_EQ(mm_walk_page_range(m, 0, walk_count, &n), 0);
+	ASSERT_EQ(n, 1);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(no_machine);
@@ -313,9 +405,12 @@ int main(void)
 		printf("config %s\n", fault_confs[i].name);
 		RUN(bad_ids, &fault_confs[i]);
 		RUN(address_space_ends, &fault_confs[i]);
+		RUN(mmap_above_base_and_walk_stop, &fault_confs[i]);
 	}
 	RUN(process_limit);
 	RUN(junk_pte);
+	RUN(pae_bad_pdpt_entry);
+	RUN(x86_bad_pde);
 	RUN(boot_zero_page_without_struct_page);
 	return check_summary("test_fault_edges");
 }

@@ -234,6 +234,55 @@ static void zero_and_special_pointers(void)
 	mm_machine_destroy(m);
 }
 
+/* Expect: MM_SLAB_MAX_CACHES caches at most, the 27 boot caches
+ * included: 37 more are created (ids 28..64), the next is -ENOSPC with a
+ * TABLE_FULL report; destroying one frees its id for the next create. */
+static void cache_table_full(void)
+{
+	struct mm_machine *m = zones(true);
+	mm_kmem_cache_t c = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_kmem_cache_init(m), 0);
+	for (mm_kmem_cache_t want = 28; want <= MM_SLAB_MAX_CACHES; want++) {
+		ASSERT_EQ(mm_kmem_cache_create(m, "filler", 32, 0, 0, MM_SLAB_CTOR_NONE, &c), 0);
+		ASSERT_EQ(c, want);
+	}
+	ASSERT_EQ(mm_kmem_cache_create(m, "one too many", 32, 0, 0, MM_SLAB_CTOR_NONE, &c), -ENOSPC);
+	ASSERT_EQ(KINDS(m, MM_REPORT_TABLE_FULL), 1);
+	ASSERT_EQ(mm_kmem_cache_destroy(m, 40), 0);
+	ASSERT_EQ(mm_kmem_cache_create(m, "again", 32, 0, 0, MM_SLAB_CTOR_NONE, &c), 0);
+	ASSERT_EQ(c, 40);
+	ASSERT_EQ(mm_report_count(m), 1);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect: the largest size kmem_cache_create takes, PAGE_SIZE << (MAX_ORDER
+ * - 1), fits a slab of the top order; with red zones and owner tracks the
+ * slot no longer fits any order below MAX_ORDER, so calculate_sizes fails
+ * and the create is refused as the kernel's is ("kmem_cache_create(name)
+ * failed with error -22": -EINVAL and a WARN), nothing left behind. */
+static void cache_too_big_for_any_order(void)
+{
+	struct mm_machine *m = zones(true);
+	const uint32_t max = 4096u << 10;
+	mm_kmem_cache_t c = 0;
+	struct mm_kmem_cache_info ki;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_kmem_cache_init(m), 0);
+	ASSERT_EQ(mm_kmem_cache_create(m, "huge", max, 0, 0, MM_SLAB_CTOR_NONE, &c), 0);
+	ASSERT_EQ(mm_kmem_cache_info(m, c, &ki), 0);
+	ASSERT_EQ(ki.order, 10);
+	ASSERT_EQ(ki.objects, 1);
+	ASSERT_EQ(mm_kmem_cache_create(m, "huge-debug", max, 0, MM_SLAB_RED_ZONE | MM_SLAB_STORE_USER,
+				       MM_SLAB_CTOR_NONE, &c), -EINVAL);
+	ASSERT_EQ(KINDS(m, MM_REPORT_WARN), 1);
+	ASSERT_EQ(mm_report_count(m), 1);
+	ASSERT_EQ(mm_kmem_cache_info(m, 29, &ki), -EINVAL);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(no_machine);
@@ -241,5 +290,7 @@ int main(void)
 	RUN(bad_args);
 	RUN(kmalloc_cache_choice);
 	RUN(zero_and_special_pointers);
+	RUN(cache_table_full);
+	RUN(cache_too_big_for_any_order);
 	return check_summary("test_slab_edges");
 }
