@@ -226,6 +226,12 @@ static void zero_and_special_pointers(void)
 	ASSERT_EQ(mm_krealloc(m, MM_ZERO_SIZE_PTR, 0, 0, &a), 0);
 	ASSERT_EQ(a, MM_ZERO_SIZE_PTR);
 	ASSERT_EQ(mm_report_count(m), 0);
+	/* sizes no order can hold (get_order past 2^63, and just past
+	 * PAGE_SIZE << (MAX_ORDER - 1)): -ENOMEM with the page allocator's WARN */
+	ASSERT_EQ(mm_kmalloc(m, UINT64_MAX, 0, &a), -ENOMEM);
+	ASSERT_EQ(mm_kmalloc(m, (4096ull << 10) + 1, 0, &a), -ENOMEM);
+	ASSERT_EQ(KINDS(m, MM_REPORT_WARN), 2);
+	ASSERT_EQ(mm_report_count(m), 2);
 	ASSERT_EQ(mm_krealloc(m, c, 200, 0x80000000u, &a), -EINVAL);
 	ASSERT_EQ(KINDS(m, MM_REPORT_INVALID_ARG), 1);
 	ASSERT_EQ(mm_kfree(m, b), 0);
