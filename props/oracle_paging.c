@@ -1,7 +1,7 @@
 /*
  * Oracle for x86 paging_init: the refusal rules and the bytes of the kernel
- * page table, written from the x86 entry formats (Intel SDM vol. 3 §4.3 and
- * §4.4) and pgtable.h's contract. Plain on purpose: pages found by linear
+ * page table, written from the x86 entry formats (Intel SDM vol. 3, sections 4.3 and
+ * 4.4) and pgtable.h's contract. Plain on purpose: pages found by linear
  * search, entries stored byte by byte, little-endian.
  */
 #include <stdlib.h>
