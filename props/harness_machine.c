@@ -542,6 +542,145 @@ static int op_pgtable_geometry(void *ctx, const struct props_op *op, struct prop
 	return PROPS_OK;
 }
 
+/* ---- the fault and slab APIs before their init --------------------------- */
+
+static int early_walk(void *arg, uint64_t va, const struct mm_pte_info *pte)
+{
+	(void)arg;
+	(void)va;
+	(void)pte;
+	return 0;
+}
+
+/* Every call of fault.h and slab.h with drawn arguments on a machine whose
+ * page allocator has no zones (this harness never builds them), so neither
+ * mm_fault_init nor mm_kmem_cache_init can have succeeded. The rules
+ * (fault.h, slab.h, semantics.md §0.3): a process call before fault_init is
+ * -EINVAL with an INVALID_ARG report from the fault stage, except that a
+ * missing result pointer is checked first and silently (mm_alloc, dup_mm,
+ * do_mmap, follow_page, walk_page_range, mm_pgd); mmput finds no process
+ * (INVALID_ARG); unpin finds no pin (BAD_PAGE); the zero page's pfn and the
+ * pin count are plain queries (-EINVAL, 0). mm_fault_init asks the page
+ * allocator, which has no zones (its BUG report), or, once paging_init has
+ * named the image's zero page, finds no struct page for it (INVALID_ARG from
+ * the fault stage). Every slab call before kmem_cache_init is -EINVAL with
+ * a BUG report from the slab stage (kmem_cache_init's own: called before
+ * free_area_init); kmem_cache_info finds no cache (-EINVAL, unreported). */
+static int op_early_call(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	struct mctx *c = ctx;
+	const uint32_t id = (uint32_t)op->v[1];
+	const uint64_t addr = op->v[2], len = op->v[3];
+	const bool null = op->v[4];
+	struct props_expect *x = &r->expect;
+	uint8_t buf[16] = { 0 };
+	uint64_t u64 = 0, u64b = 0;
+	uint32_t u32 = 0;
+	mm_pfn_t pfn = 0;
+	mm_vaddr_t va = 0;
+	mm_kmem_cache_t kc = 0;
+	struct mm_pte_info pte;
+	struct mm_kmem_cache_info ki;
+	int ret;
+
+	if (!c->m)
+		return PROPS_OK;
+	x->ret = -EINVAL;
+	switch (op->v[0]) {
+	case 0:
+		props_expect_report(x, c->pg_done ? MM_STAGE_FAULT : MM_STAGE_PAGE_ALLOC,
+				    c->pg_done ? MM_REPORT_INVALID_ARG : MM_REPORT_BUG);
+		ret = mm_fault_init(c->m);
+		break;
+	case 1: ret = mm_zero_page_pfn(c->m, null ? NULL : &pfn); break;
+	case 2:
+		if (!null)
+			props_expect_report(x, MM_STAGE_FAULT, MM_REPORT_INVALID_ARG);
+		ret = mm_mm_alloc(c->m, null ? NULL : &u32);
+		break;
+	case 3:
+		if (!null)
+			props_expect_report(x, MM_STAGE_FAULT, MM_REPORT_INVALID_ARG);
+		ret = mm_dup_mm(c->m, id, null ? NULL : &u32);
+		break;
+	case 4:
+		props_expect_report(x, MM_STAGE_FAULT, MM_REPORT_INVALID_ARG);
+		ret = mm_mmput(c->m, id);
+		break;
+	case 5:
+		if (!null)
+			props_expect_report(x, MM_STAGE_FAULT, MM_REPORT_INVALID_ARG);
+		ret = mm_do_mmap(c->m, id, addr, len, (uint32_t)len >> 8, (uint32_t)addr, null ? NULL : &u64);
+		break;
+	case 6:
+		props_expect_report(x, MM_STAGE_FAULT, MM_REPORT_INVALID_ARG);
+		ret = mm_do_munmap(c->m, id, addr, len);
+		break;
+	case 7:
+		props_expect_report(x, MM_STAGE_FAULT, MM_REPORT_INVALID_ARG);
+		ret = mm_mprotect(c->m, id, addr, len, (uint32_t)len >> 8);
+		break;
+	case 8:
+		props_expect_report(x, MM_STAGE_FAULT, MM_REPORT_INVALID_ARG);
+		ret = mm_user_read(c->m, id, addr, null ? NULL : buf, (size_t)(len % sizeof(buf)));
+		break;
+	case 9:
+		props_expect_report(x, MM_STAGE_FAULT, MM_REPORT_INVALID_ARG);
+		ret = mm_user_write(c->m, id, addr, null ? NULL : buf, (size_t)(len % sizeof(buf)));
+		break;
+	case 10:
+		props_expect_report(x, MM_STAGE_FAULT, MM_REPORT_INVALID_ARG);
+		ret = mm_get_user_pages(c->m, id, addr, len & 1, null ? NULL : &pfn);
+		break;
+	case 11:
+		props_expect_report(x, MM_STAGE_FAULT, MM_REPORT_BAD_PAGE);
+		ret = mm_unpin_user_page(c->m, addr);
+		break;
+	case 12:
+		if (!null)
+			props_expect_report(x, MM_STAGE_FAULT, MM_REPORT_INVALID_ARG);
+		ret = mm_follow_page(c->m, id, addr, null ? NULL : &pte);
+		break;
+	case 13:
+		if (!null)
+			props_expect_report(x, MM_STAGE_FAULT, MM_REPORT_INVALID_ARG);
+		ret = mm_walk_page_range(c->m, id, null ? NULL : early_walk, NULL);
+		break;
+	case 14:
+		props_expect_report(x, MM_STAGE_FAULT, MM_REPORT_INVALID_ARG);
+		ret = mm_get_mm_counter(c->m, id, null ? NULL : &u64, null ? NULL : &u64b);
+		break;
+	case 15:
+		if (!null)
+			props_expect_report(x, MM_STAGE_FAULT, MM_REPORT_INVALID_ARG);
+		ret = mm_mm_pgd(c->m, id, null ? NULL : &pfn);
+		break;
+	case 16:
+		x->ret = 0; /* a count, not an errno */
+		ret = (int)mm_page_pins(c->m, addr);
+		break;
+	case 17: ret = mm_kmem_cache_init(c->m); break;
+	case 18: ret = mm_kmem_cache_create(c->m, null ? NULL : "early", (uint32_t)len, 0, 0, MM_SLAB_CTOR_NONE, &kc); break;
+	case 19: ret = mm_kmem_cache_alloc(c->m, id, (uint32_t)addr, null ? NULL : &va); break;
+	case 20: ret = mm_kmem_cache_free(c->m, id, addr); break;
+	case 21: ret = mm_kmalloc(c->m, len, (uint32_t)addr, null ? NULL : &va); break;
+	case 22: ret = mm_kzalloc(c->m, len, (uint32_t)addr, null ? NULL : &va); break;
+	case 23: ret = mm_kfree(c->m, addr); break;
+	case 24: ret = mm_krealloc(c->m, addr, len, 0, null ? NULL : &va); break;
+	case 25: ret = mm_ksize(c->m, addr, null ? NULL : &u64); break;
+	case 26: ret = mm_kmalloc_cache(c->m, len, (uint32_t)addr, null ? NULL : &kc); break;
+	case 27: ret = mm_kmem_cache_shrink(c->m, id); break;
+	case 28: ret = mm_kmem_cache_destroy(c->m, id); break;
+	case 29: ret = mm_kmem_cache_validate(c->m, id); break;
+	default: ret = mm_kmem_cache_info(c->m, id, null ? NULL : &ki); break;
+	}
+	if (op->v[0] >= 17 && op->v[0] <= 29)
+		props_expect_report(x, MM_STAGE_SLAB, MM_REPORT_BUG);
+	r->actual.ret = ret;
+	props_note(r, "-> %d", ret);
+	return props_compare(r);
+}
+
 /* An entry as the oracle's page list holds it (unwritten memory is zero). */
 static uint64_t rd(const struct ophys *o, uint64_t pa, unsigned width)
 {
@@ -664,6 +803,10 @@ static const struct props_opdef machine_ops[] = {
 	  .step = op_kernel_follow },
 	{ .name = "pgtable_geometry", .nfields = 1, .fields = { PROPS_BOOL("null_out") },
 	  .step = op_pgtable_geometry },
+	{ .name = "early_call", .nfields = 5,
+	  .fields = { PROPS_RANGE("fn", 0, 30), PROPS_RANGE("id", 0, 70), PROPS_HEX("addr", 0, UINT64_MAX),
+		      PROPS_HEX("len", 0, 0xffffffff), PROPS_BOOL("null") },
+	  .misuse = true, .step = op_early_call },
 };
 
 const struct props_harness props_harness_machine = {
