@@ -11,19 +11,6 @@
 
 #include "props.h"
 
-/* ---- table of contents ----------------------------------------------- */
-/* Index of an enum value in its field (n if absent). */
-static uint32_t enum_index(const struct props_field *f, uint64_t v);
-/* Parse one "key=value" token into op->v for d; 0 or -1 with err. */
-static int parse_token(const struct props_opdef *d, const char *tok, struct props_op *op,
-		       bool *seen, char *err, size_t errlen);
-/* Parse one line's fields after the name; 0 or -1. */
-static int parse_fields(const struct props_opdef *d, char *rest, struct props_op *op,
-			char *err, size_t errlen);
-/* Encode op's fields with the inverse of props_decode. */
-static void encode_fields(const struct props_opdef *d, const struct props_op *op,
-			  struct props_enc *e);
-
 void props_decode(const struct props_opdef *d, struct mm_cursor *c, struct props_op *op)
 {
 	/* Work on locals and store once: under UBSan every access through a
@@ -77,6 +64,7 @@ void props_decode(const struct props_opdef *d, struct mm_cursor *c, struct props
 	*c = k;
 }
 
+/* Index of an enum value in its field (n if absent). */
 static uint32_t enum_index(const struct props_field *f, uint64_t v)
 {
 	if (!f->values)
@@ -122,6 +110,7 @@ int props_format(const struct props_opdef *d, const struct props_op *op, char *b
 	return (int)n;
 }
 
+/* Parse one "key=value" token into op->v for d; 0 or -1 with err. */
 static int parse_token(const struct props_opdef *d, const char *tok, struct props_op *op,
 		       bool *seen, char *err, size_t errlen)
 {
@@ -179,6 +168,7 @@ static int parse_token(const struct props_opdef *d, const char *tok, struct prop
 	return -1;
 }
 
+/* Parse one line's fields after the name; 0 or -1. */
 static int parse_fields(const struct props_opdef *d, char *rest, struct props_op *op,
 			char *err, size_t errlen)
 {
@@ -196,6 +186,7 @@ static int parse_fields(const struct props_opdef *d, char *rest, struct props_op
 	return 0;
 }
 
+/* Encode op's fields with the inverse of props_decode. */
 static void encode_fields(const struct props_opdef *d, const struct props_op *op,
 			  struct props_enc *e)
 {

@@ -43,16 +43,6 @@ struct e820_ctx {
 	size_t pcap;
 };
 
-/* ---- table of contents ----------------------------------------------- */
-/* Where a relative op puts its range, from an anchor [a, a + sz). */
-static void place(bool have, uint64_t a, uint64_t sz, uint32_t mode, uint64_t delta,
-		  uint64_t len, uint64_t *addr, uint64_t *size);
-static int cmp_e820(struct e820_ctx *c, struct props_result *r);
-static int cmp_firmware(struct e820_ctx *c, struct props_result *r);
-static int cmp_early(struct e820_ctx *c, struct props_result *r);
-static int cmp_meminfo(struct e820_ctx *c, struct props_result *r);
-static int cmp_memblock(struct e820_ctx *c, struct props_result *r);
-
 /* ---- schema ------------------------------------------------------------ */
 
 static const char *const era_names[] = { "2.6.29", "modern" };
@@ -101,6 +91,7 @@ static const char *const free_how_names[] = { "exact", "start_off", "end_off", "
 
 /* ---- placement ----------------------------------------------------------- */
 
+/* Where a relative op puts its range, from an anchor [a, a + sz). */
 static void place(bool have, uint64_t a, uint64_t sz, uint32_t mode, uint64_t delta,
 		  uint64_t len, uint64_t *addr, uint64_t *size)
 {

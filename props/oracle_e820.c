@@ -15,22 +15,13 @@
 
 #define OR_PAGE 4096ull
 
-/* ---- table of contents ----------------------------------------------- */
 /* True end of [addr, addr + size) exceeds 2^64 - 1 (ends at or past 2^64). */
-static bool oe820_wraps(uint64_t addr, uint64_t size);
-/* Types that sanitize never coalesces. */
-static bool oe820_nomerge(uint32_t type);
-/* Append to a table; false if full. */
-static bool oe820_push(struct oe820 *o, uint64_t addr, uint64_t size, uint32_t type,
-		    struct props_expect *x);
-static int cmp_u64(const void *a, const void *b);
-static int cmp_bank(const void *a, const void *b);
-
 static bool oe820_wraps(uint64_t addr, uint64_t size)
 {
 	return size != 0 && size > UINT64_MAX - addr;
 }
 
+/* Types that sanitize never coalesces. */
 static bool oe820_nomerge(uint32_t type)
 {
 	return type == 12 || type == 0xefffffffu;
@@ -82,6 +73,7 @@ void oe820_free(struct oe820 *o)
 	memset(o, 0, sizeof(*o));
 }
 
+/* Append to a table; false if full. */
 static bool oe820_push(struct oe820 *o, uint64_t addr, uint64_t size, uint32_t type,
 		    struct props_expect *x)
 {
