@@ -41,6 +41,15 @@ struct pinit {
 	mm_pfn_t swapper, kpmd;   /* kpmd: PAE's kernel PMD, else the pgd */
 };
 
+/* The direct map must stay below the pkmap and fixmap spans at the top of the
+ * address space: 1 GiB above PAGE_OFFSET less two PTE-table spans. (The
+ * kernel's bound, MAXMEM, also leaves room for vmalloc; mmsim has no vmalloc
+ * yet, so only the tables' own space is enforced.) */
+static uint64_t direct_map_room(const struct mm_pgtable_geometry *g)
+{
+	return (1ull << 32) - PAGE_OFFSET - 2 * (1ull << g->pte_span_shift);
+}
+
 static bool args_ok(struct mm_machine *m, const struct mm_paging_init_args *a)
 {
 	const uint64_t pm = MM_PAGE_SIZE - 1;
@@ -49,7 +58,8 @@ static bool args_ok(struct mm_machine *m, const struct mm_paging_init_args *a)
 	return !((a->kernel_start | a->kernel_end | a->swapper_pg_dir | a->empty_zero_page |
 		  a->lowmem_end) & pm) &&
 	       a->kernel_start < a->kernel_end && in_image && a->swapper_pg_dir != a->empty_zero_page &&
-	       a->lowmem_end && a->lowmem_end <= mm_lowmem_limit(m) && a->kernel_end <= a->lowmem_end &&
+	       a->lowmem_end && a->lowmem_end <= mm_lowmem_limit(m) &&
+	       a->lowmem_end <= direct_map_room(mm_pgt_geom(m)) && a->kernel_end <= a->lowmem_end &&
 	       a->source <= MM_PGT_FROM_MEMBLOCK;
 }
 

@@ -461,14 +461,6 @@ static int op_paging_init(void *ctx, const struct props_op *op, struct props_res
 		a.lowmem_end = a.kernel_end + PG(op->v[4] % 0x8000);
 		a.source %= 2;
 	}
-	if (opaging_args_ok(&a, c->lowmem_limit) && a.lowmem_end > 0x40000000ull - 2 * span) {
-		/* a direct map reaching into the pkmap and fixmap spans (or past
-		 * 4 GiB) is accepted today and overwrites entries: a known bug
-		 * (tests/test_paging_init.c, MMSIM_KNOWN_BUGS), not drawn */
-		props_note(r, "skipped: lowmem_end %#llx beyond the kernel's space",
-			   (unsigned long long)a.lowmem_end);
-		return PROPS_OK;
-	}
 	la = (struct mm_paging_init_args){ .kernel_start = a.kernel_start, .kernel_end = a.kernel_end,
 					   .swapper_pg_dir = a.swapper, .empty_zero_page = a.zero,
 					   .lowmem_end = a.lowmem_end, .large_pages = a.large,
@@ -479,7 +471,7 @@ static int op_paging_init(void *ctx, const struct props_op *op, struct props_res
 		r->expect.ret = -EINVAL;
 	else if (c->pg_done)
 		r->expect.ret = -EEXIST;
-	else if (!opaging_args_ok(&a, c->lowmem_limit)) {
+	else if (!opaging_args_ok(&a, c->pae, c->lowmem_limit)) {
 		props_expect_report(&r->expect, MM_STAGE_PGTABLE, MM_REPORT_INVALID_ARG);
 		r->expect.ret = -EINVAL;
 	} else if (ophys_backed(&c->o) + n + 2 > c->o.backing_max) {

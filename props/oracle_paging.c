@@ -16,7 +16,7 @@
 #define P_PSE 0x080u
 #define KERNEL_ENTRY (P_PRESENT | P_RW | P_ACCESSED | P_DIRTY)
 
-bool opaging_args_ok(const struct opaging_args *a, uint64_t lowmem_limit)
+bool opaging_args_ok(const struct opaging_args *a, bool pae, uint64_t lowmem_limit)
 {
 	const uint64_t addrs[] = { a->kernel_start, a->kernel_end, a->swapper, a->zero, a->lowmem_end };
 
@@ -30,6 +30,10 @@ bool opaging_args_ok(const struct opaging_args *a, uint64_t lowmem_limit)
 	if (a->zero < a->kernel_start || a->zero >= a->kernel_end || a->zero == a->swapper)
 		return false;
 	if (a->lowmem_end == 0 || a->lowmem_end > lowmem_limit || a->kernel_end > a->lowmem_end)
+		return false;
+	/* the direct map ends below the pkmap and fixmap spans, the top two
+	 * PTE-table spans of the 1 GiB above PAGE_OFFSET */
+	if (a->lowmem_end > 0x40000000ull - 2 * ((uint64_t)1 << opaging_span_shift(pae)))
 		return false;
 	return a->source == 0 || a->source == 1;
 }

@@ -45,7 +45,7 @@ struct opaging {
  * image holding two distinct pages swapper_pg_dir and empty_zero_page, a
  * direct map end that is not 0, covers the image and stays within the
  * machine's lowmem limit, and a known source. */
-bool opaging_args_ok(const struct opaging_args *a, uint64_t lowmem_limit);
+bool opaging_args_ok(const struct opaging_args *a, bool pae, uint64_t lowmem_limit);
 /* Table pages the layout takes: one PTE table per direct-map span unless
  * large pages, PAE's kernel PMD, pkmap and fixmap. */
 uint32_t opaging_tables(bool pae, bool large, uint64_t lowmem_end);

@@ -438,18 +438,12 @@ static void arm_early_page_failures(enum mm_era era)
 static void arm_early_page_failures_2629(void) { arm_early_page_failures(MM_ERA_2_6_29); }
 static void arm_early_page_failures_modern(void) { arm_early_page_failures(MM_ERA_MODERN); }
 
-#ifdef MMSIM_KNOWN_BUGS
-/* Known bug (open; paging_init.c is being optimised on another branch): a
- * direct map that does not fit below the pkmap and fixmap spans of the
- * kernel's top GiB is accepted. With cfg.lowmem_limit at 2 GiB and
- * lowmem_end = 2 GiB, x86_32 writes page-directory entries for
- * PAGE_OFFSET + 1 GiB and up past swapper_pg_dir's page (into the next
- * page of the image), and PAE's kernel PMD index wraps, so PAGE_OFFSET ends
- * up mapping 1 GiB instead of 0. The kernel caps lowmem at MAXMEM
- * (arch/x86/mm/init_32.c, lowmem_pfn_init); mmsim should refuse it.
- * Expect: -EINVAL with one INVALID_ARG report, nothing written.
- * Build with -DMMSIM_KNOWN_BUGS (cmake -DCMAKE_C_FLAGS=-DMMSIM_KNOWN_BUGS) to
- * run it; it fails today. */
+/* A direct map that does not fit below the pkmap and fixmap spans of the
+ * kernel's top GiB is refused (the kernel caps lowmem at MAXMEM,
+ * arch/x86/mm/init_32.c): with cfg.lowmem_limit at 2 GiB and lowmem_end at
+ * 2 GiB, -EINVAL with one INVALID_ARG report and nothing mapped. (Before the
+ * fix, x86_32 wrote directory entries past swapper_pg_dir's page and PAE's
+ * kernel PMD index wrapped.) */
 static void direct_map_past_kernel_space(void)
 {
 	struct mm_machine *m;
@@ -469,7 +463,6 @@ static void direct_map_past_kernel_space(void)
 	ASSERT_EQ(mm_kernel_follow(m, 0xC0000000ull, &pte), -ENOENT);
 	mm_machine_destroy(m);
 }
-#endif
 
 int main(void)
 {
@@ -482,9 +475,7 @@ int main(void)
 		RUN(memblock_tables);
 		RUN(neg_args);
 		RUN(zero_page_adopted);
-#ifdef MMSIM_KNOWN_BUGS
 		RUN(direct_map_past_kernel_space);
-#endif
 	}
 	RUN(arm_2629);
 	RUN(arm_modern);
