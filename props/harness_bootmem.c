@@ -482,13 +482,24 @@ static int check_zones(struct bootmem_ctx *c, struct props_result *r)
  * page of the library's that the oracle has not is an extra backed page. */
 static int check_contents(struct bootmem_ctx *c, struct props_result *r)
 {
+	/* the frames below span_end that hold bytes: what far does not of the
+	 * backed count, all inside [frame_lo, frame_hi) (no scan of the span) */
+	uint64_t left = c->o.backed;
 	PROPS_CHECK_EQ(r, "backed pages", mm_phys_backed_pages(c->m), c->o.backed);
-	for (uint64_t p = 0; p < c->o.span_end; p++)
-		if (c->o.frame[p] && c->o.pstate[p] != OBOOTMEM_FREE && check_bytes(c, r, p * PG, PG))
+	for (uint32_t i = 0; i < c->o.nfar; i++) {
+		if (!c->o.far[i].bytes)
+			continue;
+		left--;
+		if (check_bytes(c, r, c->o.far[i].pfn * PG, PG))
 			return PROPS_FAIL;
-	for (uint32_t i = 0; i < c->o.nfar; i++)
-		if (c->o.far[i].bytes && check_bytes(c, r, c->o.far[i].pfn * PG, PG))
+	}
+	for (uint64_t p = c->o.frame_lo; left && p < c->o.frame_hi; p++) {
+		if (!c->o.frame[p])
+			continue;
+		left--;
+		if (c->o.pstate[p] != OBOOTMEM_FREE && check_bytes(c, r, p * PG, PG))
 			return PROPS_FAIL;
+	}
 	return PROPS_OK;
 }
 

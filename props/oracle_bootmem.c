@@ -75,6 +75,7 @@ static bool should_fail(struct obootmem *o)
 }
 
 static void set_state(struct obootmem *o, uint64_t pfn, unsigned order, enum obootmem_pstate st);
+static void frame_span(struct obootmem *o, uint64_t pfn);
 
 void obootmem_free(struct obootmem *o)
 {
@@ -87,7 +88,7 @@ void obootmem_free(struct obootmem *o)
 		left -= o->far[i].bytes != NULL;
 		free(o->far[i].bytes);
 	}
-	for (uint64_t p = 0; o->frame && left && p < o->span_end; p++) {
+	for (uint64_t p = o->frame_lo; o->frame && left && p < o->frame_hi; p++) {
 		left -= o->frame[p] != NULL;
 		free(o->frame[p]);
 	}
@@ -103,6 +104,7 @@ void obootmem_free(struct obootmem *o)
 	o->nfar = 0;
 	o->nr = 0;
 	o->span_end = 0;
+	o->frame_lo = o->frame_hi = 0;
 }
 
 static bool grow(struct obootmem *o, uint64_t e)
@@ -131,6 +133,7 @@ static bool grow(struct obootmem *o, uint64_t e)
 	for (uint32_t i = 0; i < o->nfar;) {
 		if (o->far[i].pfn < e) {
 			f[o->far[i].pfn] = o->far[i].bytes;
+			frame_span(o, o->far[i].pfn);
 			o->far[i] = o->far[--o->nfar];
 			continue;
 		}
@@ -563,18 +566,30 @@ struct obootmem_res obootmem_highpages_e820(struct obootmem *o, const struct obo
 {
 	struct obootmem_res r = res(o, 0, -1);
 
+	const uint64_t lo = o->lowpfn, hi = o->span_end;
+	uint8_t *go;
+
 	if (o->high_done)
 		return res(o, -EINVAL, MM_REPORT_AFTER_HANDOFF);
 	o->high_done = true;
-	for (uint64_t p = o->lowpfn; p < o->span_end; p++) {
-		bool in_ram = false, in_res = false;
-		for (int i = 0; i < nram && !in_ram; i++)
-			in_ram = ram[i].start <= p * PAGE && (p + 1) * PAGE <= ram[i].end;
-		for (int k = 0; k < nres && !in_res; k++)
-			in_res = rv[k][0] < rv[k][1] && p >= rv[k][0] / PAGE && p < up(rv[k][1]);
-		if (in_ram && !in_res)
+	if (hi <= lo)
+		return r;
+	/* painted range by range (the pages wholly inside a RAM range, less
+	 * every page a reservation touches), then released in pfn order: the
+	 * pages plus the ranges, not their product */
+	go = calloc(hi - lo, 1);
+	if (!go)
+		abort(); /* host out of memory: the oracle cannot go on */
+	for (int i = 0; i < nram; i++)
+		for (uint64_t p = OBOOTMEM_MAX(up(ram[i].start), lo); p < hi && (p + 1) * PAGE <= ram[i].end; p++)
+			go[p - lo] = 1;
+	for (int k = 0; k < nres; k++)
+		for (uint64_t p = OBOOTMEM_MAX(rv[k][0] / PAGE, lo); rv[k][0] < rv[k][1] && p < hi && p < up(rv[k][1]); p++)
+			go[p - lo] = 0;
+	for (uint64_t p = lo; p < hi; p++)
+		if (go[p - lo])
 			release(o, p, &r);
-	}
+	free(go);
 	return r;
 }
 
@@ -990,6 +1005,18 @@ int obootmem_buddy_free(struct obootmem *o, uint64_t pfn, unsigned order)
 
 /* ---- simulated memory (semantics.md §0.5) -------------------------------- */
 
+/* frame[pfn] may hold bytes from now on: widen [frame_lo, frame_hi). */
+static void frame_span(struct obootmem *o, uint64_t pfn)
+{
+	if (o->frame_hi == 0) {
+		o->frame_lo = pfn;
+		o->frame_hi = pfn + 1;
+		return;
+	}
+	o->frame_lo = OBOOTMEM_MIN(o->frame_lo, pfn);
+	o->frame_hi = OBOOTMEM_MAX(o->frame_hi, pfn + 1);
+}
+
 static uint8_t **frame_slot(struct obootmem *o, uint64_t pfn, bool create)
 {
 	if (pfn < o->span_end)
@@ -1038,6 +1065,8 @@ int obootmem_phys_write(struct obootmem *o, uint64_t addr, const uint8_t *buf, u
 			if (!*f)
 				abort();
 			o->backed++;
+			if (a / PAGE < o->span_end)
+				frame_span(o, a / PAGE);
 		}
 		memcpy(*f + off, buf + (a - addr), n);
 		a += n;

@@ -94,6 +94,7 @@ struct obootmem {
 	/* simulated memory: a page's bytes once written (NULL: reads zero),
 	 * frames below span_end by pfn, others in a short list */
 	uint8_t **frame;
+	uint64_t frame_lo, frame_hi; /* every frame[] entry ever given bytes lies in [lo, hi) */
 	struct obootmem_far *far;
 	uint32_t nfar, capfar;
 	uint64_t backed, backing_max;
