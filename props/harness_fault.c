@@ -838,6 +838,64 @@ static uint64_t fault_check_cost(void *ctx)
 	return cost;
 }
 
+/* ---- a last-reference free of a page in use ------------------------------------- */
+
+static const char *const put_names[] = { "put_page", "free_pages" };
+
+/* The ordinary free path reached with a user page still in use: a caller
+ * holding no reference (a driver's extra put) drops the last one of a page
+ * whose one reference is its one mapping (pin=0: the page mapped at the
+ * address) or, once its mappings are gone, its one pin (pin=k: the
+ * harness's pin k-1, which stays held). put_page and __free_pages both end
+ * in free_pages_check, which finds the page mapped (mapcount) or still owned
+ * (page->mapping): "Bad page state", page_alloc/BAD_PAGE, -EINVAL, and the
+ * page stays as it was (docs/page_alloc.md, Misuse): mapped or pinned, its
+ * counts and bytes intact, as every later check compares. A page with more
+ * references than that one is left alone. */
+static int step_put_last(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	uint32_t page;
+	uint64_t pfn;
+	int want;
+	STEP_PROLOGUE;
+	if (op->v[4]) {
+		const struct fault_pin *p;
+		if (!c->npins)
+			return PROPS_OK;
+		p = &c->pin[(op->v[4] - 1) % c->npins];
+		page = p->page;
+		pfn = p->pfn;
+	} else {
+		const struct ofault_vma *v;
+		const struct ofault_pte *e;
+		struct mm_pte_info pi;
+		uint64_t addr;
+		int pid;
+		if ((pid = pick_proc(c, op->v[1])) < 0 || !(v = pick_vma(c, pid, op->v[2])))
+			return PROPS_OK;
+		addr = v->start + (op->v[3] % ((v->end - v->start) / 4096)) * 4096;
+		if (!(e = ofault_find_pte(&c->o.proc[pid], addr / 4096)) || e->page == OFAULT_ZERO)
+			return PROPS_OK;
+		/* the pfn behind the address: the checks pin each pfn to its
+		 * oracle page (walk_page_range), so a wrong one fails there */
+		props_note(r, "pid %d %#llx ", pid, (unsigned long long)addr);
+		r->expect.ret = 0;
+		if (compare_call(r, mm_follow_page(c->m, (uint32_t)pid, addr, &pi)))
+			return PROPS_FAIL;
+		page = e->page;
+		pfn = pi.pfn;
+	}
+	if ((want = ofault_put_last(&c->o, page)) > 0) {
+		props_note(r, "page %u holds more references", page);
+		r->expect.ret = r->actual.ret = 0;
+		return PROPS_OK;
+	}
+	props_note(r, "pfn %#llx ", (unsigned long long)pfn);
+	r->expect.ret = want;
+	r->actual.ret = op->v[0] ? mm_free_pages(c->m, pfn, 0) : mm_put_page(c->m, pfn);
+	return PROPS_OK;
+}
+
 /* ---- schema ------------------------------------------------------------------------ */
 
 #define PID PROPS_RANGE("pid", 0, 7)
@@ -887,6 +945,10 @@ static const struct props_opdef fault_ops[] = {
 	  true },
 	{ "bad_id", 2, { PROPS_ENUM("call", bad_names, NULL), PROPS_RANGE("id", 0, 16) }, step_bad_id,
 	  true },
+	{ "put_last", 5,
+	  { PROPS_ENUM("how", put_names, NULL), PID, VMA, PROPS_HEX("off", 0, 0x40000),
+	    PROPS_RANGE("pin", 0, MAX_PINS) },
+	  step_put_last, true },
 };
 
 const struct props_harness props_harness_fault = {

@@ -72,6 +72,7 @@ struct page_alloc_ctx {
 		bool backed;
 	} *shadow;
 	uint64_t backed; /* frames the shadow says are backed */
+	uint64_t nbytes; /* shadow pages holding explicit bytes (teardown stops at the last) */
 	uint64_t base;   /* pos[] and shadow[] are indexed by pfn - base */
 	uint64_t npfn;   /* the shadow covers [base, npfn] */
 	uint64_t freed[FREED_RING][2];
@@ -182,9 +183,11 @@ static void page_alloc_teardown(void *ctx)
 		opage_alloc_free(&c->o);
 	free(c->heads);
 	free(c->pos);
-	if (c->shadow)
-		for (uint64_t i = 0; i <= c->npfn - c->base; i++)
-			free(c->shadow[i].bytes);
+	/* every shadow page with bytes, and no pfn past the last of them */
+	for (uint64_t i = 0, left = c->nbytes; c->shadow && left && i <= c->npfn - c->base; i++) {
+		left -= c->shadow[i].bytes != NULL;
+		free(c->shadow[i].bytes);
+	}
 	free(c->shadow);
 }
 
@@ -340,6 +343,7 @@ static uint8_t *shadow_bytes(struct page_alloc_ctx *c, uint64_t pfn)
 	if (!s->bytes) {
 		if (!(s->bytes = malloc(4096)))
 			abort(); /* host out of memory: the harness cannot go on */
+		c->nbytes++;
 		memset(s->bytes, s->fill, 4096);
 	}
 	return s->bytes;
@@ -351,8 +355,9 @@ static void shadow_back(struct page_alloc_ctx *c, struct shadow_page *s)
 	s->backed = true;
 }
 
-static void shadow_uniform(struct shadow_page *s, uint8_t fill)
+static void shadow_uniform(struct page_alloc_ctx *c, struct shadow_page *s, uint8_t fill)
 {
+	c->nbytes -= s->bytes != NULL;
 	free(s->bytes);
 	s->bytes = NULL;
 	s->fill = fill;
@@ -380,7 +385,7 @@ static void shadow_zero(struct page_alloc_ctx *c, uint64_t pfn, uint64_t n)
 		struct shadow_page *s = shadow_of(c, pfn + i);
 		c->backed -= s->backed;
 		s->backed = false;
-		shadow_uniform(s, 0);
+		shadow_uniform(c, s, 0);
 	}
 }
 
@@ -392,7 +397,7 @@ static void shadow_freed(struct page_alloc_ctx *c, uint64_t pfn, uint64_t n)
 		return;
 	for (uint64_t i = 0; i < n; i++)
 		if (shadow_of(c, pfn + i)->backed)
-			shadow_uniform(shadow_of(c, pfn + i), 0xaa);
+			shadow_uniform(c, shadow_of(c, pfn + i), 0xaa);
 }
 
 /* A stray write into a free page: a frame without backing gets one, filled
@@ -401,7 +406,7 @@ static void shadow_scribble(struct page_alloc_ctx *c, uint64_t pfn, uint32_t off
 {
 	struct shadow_page *s = shadow_of(c, pfn);
 	if (!s->backed)
-		shadow_uniform(s, (c->hardening & MM_HARDEN_POISON) ? 0xaa : 0);
+		shadow_uniform(c, s, (c->hardening & MM_HARDEN_POISON) ? 0xaa : 0);
 	shadow_bytes(c, pfn)[off] = byte;
 	shadow_back(c, s);
 }

@@ -1100,6 +1100,38 @@ static uint64_t slab_check_cost(void *ctx)
 	return (PFN_HI - PFN_LO) + objects / 4 + OSLAB_CACHES + bytes / 256;
 }
 
+/* ---- a last-reference free of a live slab's pages ------------------------------ */
+
+static const char *const slab_put_names[] = { "free_pages", "put_page" };
+
+/* The ordinary free path reached with a slab's pages: a caller that holds
+ * no reference frees a page of a live slab with the page allocator
+ * (__free_pages or put_page; at=0 the head at the slab's order, 1 the head
+ * one order up, 2 the slab's last page at its order). At the head at the
+ * right order the slab's own reference is the last, so free_pages_check
+ * runs and finds PG_slab (and the cache in page->mapping): "Bad page
+ * state", page_alloc/BAD_PAGE, -EINVAL; the other forms are refused
+ * earlier (BAD_FREE, INVALID_ARG, a tail's put BAD_PAGE). The oracle names
+ * each, and the slab stays as it was (docs/page_alloc.md, Misuse): every
+ * later check compares its pages' slab flags, its objects' bytes, the free
+ * page count, and mm_verify walks it. */
+static int step_free_slab_pages(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	const bool put = op->v[0] != 0;
+	uint64_t pfn;
+	unsigned order;
+	int32_t s;
+	STEP_PROLOGUE;
+	if ((s = oslab_nth_slab(&c->o, op->v[1])) == OSLAB_NO)
+		return PROPS_OK;
+	pfn = c->o.slab[s].pfn + (op->v[2] == 2 ? (1ull << c->o.slab[s].order) - 1 : 0);
+	order = c->o.slab[s].order + (op->v[2] == 1);
+	props_note(r, "slab %d: pfn %#llx order %u ", s, (unsigned long long)pfn, order);
+	r->expect.ret = oslab_free_slab_pages(&c->o, pfn, order, put);
+	r->actual.ret = put ? mm_put_page(c->m, pfn) : mm_free_pages(c->m, pfn, order);
+	return PROPS_OK;
+}
+
 /* ---- schema ------------------------------------------------------------------- */
 
 #define IDX PROPS_RANGE("idx", 0, 0xffff)
@@ -1130,6 +1162,8 @@ static const struct props_opdef slab_ops[] = {
 	{ "fault", 3, { PROPS_BOOL("on"), PROPS_RANGE("after", 0, 32), PROPS_RANGE("repeat", 0, 4) },
 	  step_fault, false },
 	{ "bad_args", 2, { PROPS_ENUM("which", bad_names, NULL), PROPS_RANGE("v", 0, 0xff) }, step_bad_args, true },
+	{ "free_slab_pages", 3, { PROPS_ENUM("how", slab_put_names, NULL), IDX, PROPS_RANGE("at", 0, 2) },
+	  step_free_slab_pages, true },
 };
 
 const struct props_harness props_harness_slab = {

@@ -74,19 +74,37 @@ static bool should_fail(struct obootmem *o)
 	return true;
 }
 
+static void set_state(struct obootmem *o, uint64_t pfn, unsigned order, enum obootmem_pstate st);
+static void frame_span(struct obootmem *o, uint64_t pfn);
+
 void obootmem_free(struct obootmem *o)
 {
 	for (int i = 0; i < o->nr; i++)
 		free(o->node[i].rsv);
-	for (uint64_t p = 0; o->frame && p < o->span_end; p++)
-		free(o->frame[p]);
-	for (uint32_t i = 0; i < o->nfar; i++)
+	/* the frames below span_end hold what far does not of the backed
+	 * count: stop at the last of them, not at span_end */
+	uint64_t left = o->backed;
+	for (uint32_t i = 0; i < o->nfar; i++) {
+		left -= o->far[i].bytes != NULL;
 		free(o->far[i].bytes);
+	}
+	for (uint64_t p = o->frame_lo; o->frame && left && p < o->frame_hi; p++) {
+		left -= o->frame[p] != NULL;
+		free(o->frame[p]);
+	}
 	free(o->frame);
 	free(o->far);
 	free(o->pstate);
 	free(o->head_order);
-	memset(o, 0, sizeof(*o));
+	/* the context is dropped or zeroed again before reuse: only the
+	 * pointers are cleared (a memset of the whole oracle per input showed) */
+	o->frame = NULL;
+	o->far = NULL;
+	o->pstate = o->head_order = NULL;
+	o->nfar = 0;
+	o->nr = 0;
+	o->span_end = 0;
+	o->frame_lo = o->frame_hi = 0;
 }
 
 static bool grow(struct obootmem *o, uint64_t e)
@@ -115,6 +133,7 @@ static bool grow(struct obootmem *o, uint64_t e)
 	for (uint32_t i = 0; i < o->nfar;) {
 		if (o->far[i].pfn < e) {
 			f[o->far[i].pfn] = o->far[i].bytes;
+			frame_span(o, o->far[i].pfn);
 			o->far[i] = o->far[--o->nfar];
 			continue;
 		}
@@ -425,23 +444,29 @@ struct obootmem_res obootmem_early_res_to_bootmem(struct obootmem *o, const uint
 
 /* A page becomes buddy-free: poisoned (its bytes, if it has any, 0xaa)
  * when page poisoning is on. */
-static void page_freed(struct obootmem *o, uint64_t pfn)
+static void block_freed(struct obootmem *o, uint64_t pfn, unsigned order)
 {
+	set_state(o, pfn, order, OBOOTMEM_FREE);
+	for (uint64_t k = 0; k < (1ull << order); k++) {
+		o->nr_free++;
+		if (o->poison && o->frame[pfn + k])
+			memset(o->frame[pfn + k], 0xaa, PAGE);
+	}
+}
+
+/* One reserved page of a hand-off's many goes to the buddy allocator:
+ * the zones' kept counts (free blocks, managed pages) are recounted at
+ * their next look. */
+static void release(struct obootmem *o, uint64_t pfn, struct obootmem_res *r)
+{
+	if (pfn >= o->span_end || o->pstate[pfn] != OBOOTMEM_RESERVED)
+		return;
 	o->pstate[pfn] = OBOOTMEM_FREE;
+	o->zones_stale = true;
 	o->nr_free++;
 	if (o->poison && o->frame[pfn])
 		memset(o->frame[pfn], 0xaa, PAGE);
-}
-
-static void release(struct obootmem *o, uint64_t pfn, struct obootmem_res *r)
-{
-	int nid, zone;
-	if (pfn < o->span_end && o->pstate[pfn] == OBOOTMEM_RESERVED) {
-		page_freed(o, pfn);
-		if (obootmem_zone_of(o, pfn, &nid, &zone))
-			o->pnode[nid].zone[zone].managed++;
-		r->count++;
-	}
+	r->count++;
 }
 
 struct obootmem_res obootmem_free_all_bootmem(struct obootmem *o)
@@ -541,18 +566,30 @@ struct obootmem_res obootmem_highpages_e820(struct obootmem *o, const struct obo
 {
 	struct obootmem_res r = res(o, 0, -1);
 
+	const uint64_t lo = o->lowpfn, hi = o->span_end;
+	uint8_t *go;
+
 	if (o->high_done)
 		return res(o, -EINVAL, MM_REPORT_AFTER_HANDOFF);
 	o->high_done = true;
-	for (uint64_t p = o->lowpfn; p < o->span_end; p++) {
-		bool in_ram = false, in_res = false;
-		for (int i = 0; i < nram && !in_ram; i++)
-			in_ram = ram[i].start <= p * PAGE && (p + 1) * PAGE <= ram[i].end;
-		for (int k = 0; k < nres && !in_res; k++)
-			in_res = rv[k][0] < rv[k][1] && p >= rv[k][0] / PAGE && p < up(rv[k][1]);
-		if (in_ram && !in_res)
+	if (hi <= lo)
+		return r;
+	/* painted range by range (the pages wholly inside a RAM range, less
+	 * every page a reservation touches), then released in pfn order: the
+	 * pages plus the ranges, not their product */
+	go = calloc(hi - lo, 1);
+	if (!go)
+		abort(); /* host out of memory: the oracle cannot go on */
+	for (int i = 0; i < nram; i++)
+		for (uint64_t p = OBOOTMEM_MAX(up(ram[i].start), lo); p < hi && (p + 1) * PAGE <= ram[i].end; p++)
+			go[p - lo] = 1;
+	for (int k = 0; k < nres; k++)
+		for (uint64_t p = OBOOTMEM_MAX(rv[k][0] / PAGE, lo); rv[k][0] < rv[k][1] && p < hi && p < up(rv[k][1]); p++)
+			go[p - lo] = 0;
+	for (uint64_t p = lo; p < hi; p++)
+		if (go[p - lo])
 			release(o, p, &r);
-	}
+	free(go);
 	return r;
 }
 
@@ -622,10 +659,18 @@ int obootmem_free_area_init(struct obootmem *o)
 
 bool obootmem_zone_of(const struct obootmem *o, uint64_t pfn, int *nid, int *zone)
 {
+	/* runs of pfns ask for one node many times: that node first */
+	const struct obootmem_pnode *last = &o->pnode[o->last_nid];
+	if (last->online && pfn >= last->start && pfn < last->end) {
+		*nid = o->last_nid;
+		*zone = pfn < o->dma_end ? 0 : pfn < o->lowpfn ? 1 : 2;
+		return true;
+	}
 	for (int n = 0; n < OBOOTMEM_MAX_NODES; n++) {
 		const struct obootmem_pnode *pn = &o->pnode[n];
 		if (!pn->online || pfn < pn->start || pfn >= pn->end)
 			continue;
+		((struct obootmem *)o)->last_nid = n; /* a hint only */
 		*nid = n;
 		*zone = pfn < o->dma_end ? 0 : pfn < o->lowpfn ? 1 : 2;
 		return true;
@@ -703,8 +748,8 @@ static unsigned block_order(const struct obootmem *o, uint64_t p, uint64_t zs, u
 	return k;
 }
 
-void obootmem_zone_free(const struct obootmem *o, int nid, int zone, uint64_t *free,
-			uint64_t nr_free[OBOOTMEM_ORDERS])
+void obootmem_zone_free_scan(const struct obootmem *o, int nid, int zone, uint64_t *free,
+			     uint64_t nr_free[OBOOTMEM_ORDERS])
 {
 	const struct obootmem_zone *z = &o->pnode[nid].zone[zone];
 	memset(nr_free, 0, OBOOTMEM_ORDERS * sizeof(*nr_free));
@@ -722,21 +767,124 @@ void obootmem_zone_free(const struct obootmem *o, int nid, int zone, uint64_t *f
 	}
 }
 
-bool obootmem_block_is(const struct obootmem *o, uint64_t pfn, unsigned order, int nid, int zone)
+/* A zone's kept counts afresh: the free blocks, and the managed pages (a
+ * page is managed once handed over, free or allocated since: no page
+ * goes back to reserved). */
+static void recount(struct obootmem *o, struct obootmem_zone *z, int nid, int zone,
+		    uint64_t nr_free[OBOOTMEM_ORDERS])
 {
-	const struct obootmem_zone *z = &o->pnode[nid].zone[zone];
-	for (uint64_t p = z->start; p < z->end && p <= pfn;) {
+	uint64_t managed = 0;
+	obootmem_zone_free_scan(o, nid, zone, &z->free_pages, nr_free);
+	for (int k = 0; k < OBOOTMEM_KEPT_ORDERS; k++)
+		z->nr_free[k] = (uint32_t)nr_free[k];
+	for (uint64_t p = z->start; p < z->end; p++)
+		managed += o->pstate[p] == OBOOTMEM_FREE || o->pstate[p] == OBOOTMEM_ALLOCATED;
+	z->managed = managed;
+	z->stale = false;
+}
+
+void obootmem_zone_free(struct obootmem *o, int nid, int zone, uint64_t *free,
+			uint64_t nr_free[OBOOTMEM_ORDERS])
+{
+	struct obootmem_zone *z = &o->pnode[nid].zone[zone];
+	if (o->zones_stale) {
+		for (int n = 0; n < OBOOTMEM_MAX_NODES; n++)
+			for (int k = 0; k < OBOOTMEM_ZONES; k++)
+				o->pnode[n].zone[k].stale = true;
+		o->zones_stale = false;
+	}
+	if (z->stale || o->max_order > OBOOTMEM_KEPT_ORDERS) {
+		recount(o, z, nid, zone, nr_free);
+		*free = z->free_pages;
+		return;
+	}
+	memset(nr_free, 0, OBOOTMEM_ORDERS * sizeof(*nr_free));
+	for (int k = 0; k < OBOOTMEM_KEPT_ORDERS; k++)
+		nr_free[k] = z->nr_free[k];
+	*free = z->free_pages;
+}
+
+/* Add (sign 1) or take away (-1) the blocks of the greedy cut that lie in
+ * [s, e), a stretch whose ends are block boundaries of the cut. */
+static void tally(struct obootmem *o, struct obootmem_zone *z, uint64_t s, uint64_t e, int sign)
+{
+	for (uint64_t p = OBOOTMEM_MAX(s, z->start); p < OBOOTMEM_MIN(e, z->end);) {
 		unsigned k;
 		if (o->pstate[p] != OBOOTMEM_FREE) {
 			p++;
 			continue;
 		}
 		k = block_order(o, p, z->start, z->end);
-		if (p == pfn)
-			return k == order;
+		if (sign > 0) {
+			z->nr_free[k]++;
+			z->free_pages += 1ull << k;
+		} else {
+			z->nr_free[k]--;
+			z->free_pages -= 1ull << k;
+		}
 		p += 1ull << k;
 	}
-	return false;
+}
+
+/* The largest aligned all-free run of at most MAX_ORDER - 1 that holds
+ * [pfn, pfn + 2^order) (the run itself if it is not all free): no block of
+ * the cut crosses its ends (a block crossing one would be a larger
+ * aligned free run holding it), so a state change inside it changes the
+ * cut inside it only. */
+static void free_run(const struct obootmem *o, const struct obootmem_zone *z, uint64_t pfn,
+		     unsigned order, uint64_t *s, uint64_t *e)
+{
+	unsigned k = order;
+	while (k + 1 < o->max_order && all_free(o, pfn & ~((2ull << k) - 1), k + 1, z->start, z->end))
+		k++;
+	*s = pfn & ~((1ull << k) - 1);
+	*e = *s + (1ull << k);
+}
+
+/* Pages [pfn, pfn + 2^order) (one zone) become st, the zone's kept counts
+ * following: the cut is recounted over the free run that holds the block
+ * while free (before an allocation, after a free), before and after (stale
+ * counts stay stale: the next look recounts them). */
+static void set_state(struct obootmem *o, uint64_t pfn, unsigned order, enum obootmem_pstate st)
+{
+	const uint64_t n = 1ull << order;
+	int nid, zone;
+	struct obootmem_zone *z;
+	uint64_t s, e;
+
+	if (o->zones_stale || !o->zones_ready || o->max_order > OBOOTMEM_KEPT_ORDERS ||
+	    !obootmem_zone_of(o, pfn, &nid, &zone) ||
+	    o->pnode[nid].zone[zone].stale) {
+		memset(o->pstate + pfn, st, n);
+		return;
+	}
+	z = &o->pnode[nid].zone[zone];
+	if (st == OBOOTMEM_FREE) {
+		/* the run after the free; before it the block was not free
+		 * (any state other than free counts the same) */
+		memset(o->pstate + pfn, OBOOTMEM_FREE, n);
+		free_run(o, z, pfn, order, &s, &e);
+		memset(o->pstate + pfn, OBOOTMEM_ALLOCATED, n);
+	} else {
+		free_run(o, z, pfn, order, &s, &e);
+	}
+	tally(o, z, s, e, -1);
+	memset(o->pstate + pfn, st, n);
+	tally(o, z, s, e, 1);
+}
+
+bool obootmem_block_is(const struct obootmem *o, uint64_t pfn, unsigned order, int nid, int zone)
+{
+	/* the block of the cut holding a free page is the largest aligned
+	 * free run of the zone holding it (free_run): pfn heads an order-k
+	 * block when its aligned 2^k pages are free and the aligned 2^(k+1)
+	 * around them are not (or k is the last order) */
+	const struct obootmem_zone *z = &o->pnode[nid].zone[zone];
+	if (order >= o->max_order || (pfn & ((1ull << order) - 1)) ||
+	    !all_free(o, pfn, order, z->start, z->end))
+		return false;
+	return order + 1 >= o->max_order ||
+	       !all_free(o, pfn & ~((2ull << order) - 1), order + 1, z->start, z->end);
 }
 
 /* zone_watermark_ok as semantics.md §5 states it, for both rules. */
@@ -828,9 +976,9 @@ unsigned obootmem_buddy_take(struct obootmem *o, uint64_t pfn, unsigned order, u
 				bad++;
 				break;
 			}
-		o->pstate[pfn + k] = OBOOTMEM_ALLOCATED;
 		o->nr_free--;
 	}
+	set_state(o, pfn, order, OBOOTMEM_ALLOCATED);
 	o->head_order[pfn] = (uint8_t)(order + 1);
 	if (gfp & MM_GFP_ZERO)
 		obootmem_phys_zero(o, pfn * PAGE, PAGE << order);
@@ -851,12 +999,23 @@ int obootmem_buddy_free(struct obootmem *o, uint64_t pfn, unsigned order)
 		return res_in(o, -EINVAL, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_FREE).ret;
 	/* the last reference (every block here has one): freed whole */
 	o->head_order[pfn] = 0;
-	for (uint64_t k = 0; k < (1ull << order); k++)
-		page_freed(o, pfn + k);
+	block_freed(o, pfn, order);
 	return 0;
 }
 
 /* ---- simulated memory (semantics.md §0.5) -------------------------------- */
+
+/* frame[pfn] may hold bytes from now on: widen [frame_lo, frame_hi). */
+static void frame_span(struct obootmem *o, uint64_t pfn)
+{
+	if (o->frame_hi == 0) {
+		o->frame_lo = pfn;
+		o->frame_hi = pfn + 1;
+		return;
+	}
+	o->frame_lo = OBOOTMEM_MIN(o->frame_lo, pfn);
+	o->frame_hi = OBOOTMEM_MAX(o->frame_hi, pfn + 1);
+}
 
 static uint8_t **frame_slot(struct obootmem *o, uint64_t pfn, bool create)
 {
@@ -906,6 +1065,8 @@ int obootmem_phys_write(struct obootmem *o, uint64_t addr, const uint8_t *buf, u
 			if (!*f)
 				abort();
 			o->backed++;
+			if (a / PAGE < o->span_end)
+				frame_span(o, a / PAGE);
 		}
 		memcpy(*f + off, buf + (a - addr), n);
 		a += n;

@@ -38,12 +38,21 @@ enum obootmem_pstate { OBOOTMEM_ABSENT = 0, OBOOTMEM_RESERVED, OBOOTMEM_FREE, OB
 
 #define OBOOTMEM_ZONES 3
 #define OBOOTMEM_ORDERS 32
+#define OBOOTMEM_KEPT_ORDERS 16 /* a larger MAX_ORDER recounts at every look */
 
 /* A zone of the page allocator's node (semantics.md §5): span, present
  * pages (every pfn of the span has a struct page here), pages handed over,
  * watermarks and lowmem_reserve from the oracle's own formulas. */
 struct obootmem_zone {
-	uint64_t start, end, present, managed;
+	uint64_t start, end, present;
+	uint64_t managed; /* kept with the free counts: read after obootmem_zone_free */
+	/* the free pages and free blocks per order of the greedy cut, kept
+	 * as single blocks change state; a hand-off releasing pages one by
+	 * one marks them stale instead, and the next look recounts them
+	 * (obootmem_zone_free_scan) */
+	uint64_t free_pages;
+	uint32_t nr_free[OBOOTMEM_KEPT_ORDERS];
+	bool stale;
 	uint64_t wmark[3]; /* min, low, high */
 	uint64_t reserve[OBOOTMEM_ZONES];
 };
@@ -80,9 +89,12 @@ struct obootmem {
 	struct obootmem_pnode pnode[OBOOTMEM_MAX_NODES];
 	uint64_t dma_end;
 	bool zones_ready, wmarks_ready, modern_wmark, poison;
+	bool zones_stale; /* every zone's kept free counts are stale */
+	int last_nid;     /* the node obootmem_zone_of found last */
 	/* simulated memory: a page's bytes once written (NULL: reads zero),
 	 * frames below span_end by pfn, others in a short list */
 	uint8_t **frame;
+	uint64_t frame_lo, frame_hi; /* every frame[] entry ever given bytes lies in [lo, hi) */
 	struct obootmem_far *far;
 	uint32_t nfar, capfar;
 	uint64_t backed, backing_max;
@@ -120,8 +132,12 @@ void obootmem_wmarks(struct obootmem *o);
 bool obootmem_zone_of(const struct obootmem *o, uint64_t pfn, int *nid, int *zone);
 /* Free pages and free blocks per order of a zone, the buddy allocator
  * fully merged (semantics.md §5): the greedy cut of each free run. */
-void obootmem_zone_free(const struct obootmem *o, int nid, int zone, uint64_t *free,
+void obootmem_zone_free(struct obootmem *o, int nid, int zone, uint64_t *free,
 			uint64_t nr_free[OBOOTMEM_ORDERS]);
+/* The same counted afresh from every pfn of the zone: what the kept
+ * counts must equal (a total check compares the two). */
+void obootmem_zone_free_scan(const struct obootmem *o, int nid, int zone, uint64_t *free,
+			     uint64_t nr_free[OBOOTMEM_ORDERS]);
 
 /* Buddy allocation (mm_alloc_pages when nid == -2, else
  * mm_alloc_pages_node(nid)): the errno (reports in o->expect), and when 0

@@ -668,3 +668,15 @@ void ofault_unpin(struct ofault *o, uint32_t page)
 	o->pages[page].pins--;
 	page_drop(o, page);
 }
+
+int ofault_put_last(struct ofault *o, uint32_t page)
+{
+	const struct ofault_page *pg;
+	if (page == OFAULT_ZERO || page >= o->npages)
+		return 1;
+	pg = &o->pages[page];
+	if (!pg->live || pg->maps + pg->pins != 1)
+		return 1;
+	props_expect_report(o->expect, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE);
+	return -EINVAL;
+}

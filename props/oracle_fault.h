@@ -104,4 +104,12 @@ uint64_t ofault_anon_rss(const struct ofault_proc *p);
 /* Is prot readable/writable, and is va's VMA (must exist) PROT_NONE? */
 const struct ofault_vma *ofault_find_vma(const struct ofault_proc *p, uint64_t va);
 
+/* put_page or __free_pages(order 0) by a caller that holds no reference,
+ * on a user page: when the page's one reference is its one mapping or its
+ * one pin, that is the last reference, and free_pages_check finds the page
+ * mapped or still owned (an anonymous page keeps page->mapping until it is
+ * freed): refused, -EINVAL, one page_alloc/BAD_PAGE (predicted into
+ * o->expect), nothing changes. Returns 1, predicting nothing, for a page
+ * holding more references (the caller then leaves it alone). */
+int ofault_put_last(struct ofault *o, uint32_t page);
 #endif

@@ -768,3 +768,35 @@ bool oslab_pfn_slab(const struct oslab *o, uint64_t pfn)
 			return true;
 	return false;
 }
+
+int32_t oslab_nth_slab(const struct oslab *o, uint64_t k)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < o->nslab; i++)
+		n += o->slab[i].used;
+	if (!n)
+		return OSLAB_NO;
+	k %= n;
+	for (uint32_t i = 0; i < o->nslab; i++)
+		if (o->slab[i].used && !k--)
+			return (int32_t)i;
+	return OSLAB_NO;
+}
+
+int oslab_free_slab_pages(struct oslab *o, uint64_t pfn, unsigned order, bool put)
+{
+	const struct oslab_slab *sl = NULL;
+	enum mm_report_kind kind = MM_REPORT_BAD_PAGE;
+	for (uint32_t i = 0; i < o->nslab && !sl; i++)
+		if (o->slab[i].used && pfn >= o->slab[i].pfn &&
+		    pfn < o->slab[i].pfn + (1ull << o->slab[i].order))
+			sl = &o->slab[i];
+	if (!sl)
+		return 1;
+	if (!put && order >= o->max_order)
+		kind = MM_REPORT_INVALID_ARG;
+	else if (!put && (pfn != sl->pfn || order != sl->order))
+		kind = MM_REPORT_BAD_FREE;
+	props_expect_report(o->x, MM_STAGE_PAGE_ALLOC, kind);
+	return -EINVAL;
+}

@@ -157,4 +157,16 @@ int oslab_create(struct oslab *o, uint32_t size, uint32_t align, uint32_t flags,
 /* Does pfn belong to a slab? */
 bool oslab_pfn_slab(const struct oslab *o, uint64_t pfn);
 
+/* The k-th (modulo) slab in use, or OSLAB_NO when there is none. */
+int32_t oslab_nth_slab(const struct oslab *o, uint64_t k);
+/* __free_pages(pfn, order) (put false) or put_page(pfn) (put true) by a
+ * caller holding no reference, pfn a page of a live slab: the errno, its
+ * one report predicted into o->x (docs/page_alloc.md, Misuse), nothing
+ * changing. __free_pages: an order at or past MAX_ORDER INVALID_ARG, a
+ * tail page or an order other than the slab's BAD_FREE; put_page of a
+ * tail page (no references of its own) BAD_PAGE; otherwise the slab's own
+ * reference is the last one, and free_pages_check finds PG_slab (and the
+ * cache in page->mapping): BAD_PAGE. 1 (nothing predicted) when pfn is in
+ * no live slab. */
+int oslab_free_slab_pages(struct oslab *o, uint64_t pfn, unsigned order, bool put);
 #endif

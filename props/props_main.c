@@ -9,6 +9,8 @@
  *   props --gen-seeds CORPUS           each corpus/<h>/scenarios/<x>.trace -> corpus/<h>/seed/<x>
  *   props --check-seeds CORPUS         the committed seeds are what their traces encode to
  *   props --bench NAME FILE|DIR [SECONDS]  execs/s of inputs with fuzz-mode checks
+ *                                      (SECONDS < 0: exactly -SECONDS execs, for
+ *                                      instruction counts; CPU seconds printed too)
  *
  * --trials N stops after N inputs, --seconds T after T seconds, both:
  * whichever comes first; --seconds alone runs as many inputs as fit in T
@@ -60,7 +62,7 @@ static int usage(void)
 		"       props --replay NAME FILE...\n"
 		"       props --encode NAME TRACE OUT\n"
 		"       props --gen-seeds CORPUSDIR | --check-seeds CORPUSDIR\n"
-		"       props --bench NAME FILE|DIR [SECONDS]\n");
+		"       props --bench NAME FILE|DIR [SECONDS]   (SECONDS < 0: exactly -SECONDS execs)\n");
 	return 2;
 }
 
@@ -360,15 +362,20 @@ static void bench_free(struct bench_set *b)
 	free(b->len);
 }
 
-/* Run the inputs over and over as a fuzz engine would; print execs/s. */
+/* Run the inputs over and over as a fuzz engine would; print execs/s, per
+ * wall and per CPU second (the latter is steadier on a loaded machine).
+ * seconds < 0 runs exactly -seconds execs (input i % n each time), the same
+ * work in every build: what an instruction count under callgrind needs. */
 static int cmd_bench(const char *name, const char *file, double seconds)
 {
 	const struct props_harness *h = props_find_harness(name);
 	struct props_run_opts o = { NULL, PROPS_CHECK_FUZZ, 0 };
 	struct props_failure f;
 	struct bench_set b = { 0 };
+	const uint64_t fixed = seconds < 0 ? (uint64_t)-seconds : 0;
 	uint64_t n = 0;
-	double start, el;
+	double start, el, cpu;
+	clock_t cstart;
 	int ret = 0;
 
 	if (!h || bench_load(&b, file)) {
@@ -376,8 +383,9 @@ static int cmd_bench(const char *name, const char *file, double seconds)
 		return usage();
 	}
 	start = now_seconds();
+	cstart = clock();
 	do {
-		for (int k = 0; k < 64 && !ret; k++, n++) {
+		for (int k = 0; k < 64 && !ret && (!fixed || n < fixed); k++, n++) {
 			const size_t i = n % b.n;
 			if (props_run(h, b.buf[i], b.len[i], &o, &f) != PROPS_OK) {
 				printf("props: input %zu of %s fails: %s:%d: %s\n", i, file, f.file, f.line,
@@ -386,10 +394,12 @@ static int cmd_bench(const char *name, const char *file, double seconds)
 			}
 		}
 		el = now_seconds() - start;
-	} while (!ret && el < seconds);
+	} while (!ret && (fixed ? n < fixed : el < seconds));
+	cpu = (double)(clock() - cstart) / CLOCKS_PER_SEC;
 	if (!ret)
-		printf("props: bench %s %s (%zu inputs): %llu execs in %.2f s = %.0f execs/s\n", name,
-		       file, b.n, (unsigned long long)n, el, (double)n / el);
+		printf("props: bench %s %s (%zu inputs): %llu execs in %.2f s = %.0f execs/s "
+		       "(%.2f CPU s = %.0f execs/CPU s)\n", name, file, b.n, (unsigned long long)n, el,
+		       (double)n / el, cpu, cpu > 0 ? (double)n / cpu : 0.0);
 	bench_free(&b);
 	return ret;
 }
