@@ -9,6 +9,8 @@
 #ifndef MMSIM_LIB_SLAB_PRIVATE_H
 #define MMSIM_LIB_SLAB_PRIVATE_H
 
+#include <string.h>
+
 #include "internal.h"
 
 #define NO_SLAB (-1)
@@ -31,8 +33,11 @@
 	 MM_GFP_THISNODE | MM_GFP_ATOMIC_HARDER)
 
 /* One slab: the kernel's struct slab, kept host-side beside the pages. */
+struct cache;
+
 struct slab {
 	uint64_t pfn;
+	struct cache *s;   /* its cache: &st->cache[cache] (that table never moves) */
 	uint8_t **frames;  /* host bytes of each page of the slab */
 	uint32_t *next;    /* the model's record: each free object's successor */
 	uint8_t *isfree;   /* per object: on a freelist */
@@ -49,8 +54,10 @@ struct slab {
 };
 
 struct cpu_slab {
+	struct slab *sl;   /* &st->slabs[slab], NULL for none: the fast paths'
+			    * copy, refreshed when the descriptor table moves */
+	uint32_t freelist; /* c->freelist; never set in a debug cache */
 	int32_t slab;      /* c->slab, NO_SLAB for none */
-	uint32_t freelist; /* c->freelist */
 };
 
 struct cache {
@@ -74,6 +81,7 @@ struct mm_slab_state {
 	bool ready;
 	struct cache *cache;  /* [MM_SLAB_MAX_CACHES + 1], id 0 unused */
 	uint32_t kmalloc[2][MM_NR_KMALLOC_CACHES];
+	struct cache *kmalloc_c[2][MM_NR_KMALLOC_CACHES]; /* the same, NULL until init is done */
 	struct slab *slabs;
 	uint32_t nr_slabs, cap_slabs;
 	int32_t free_slab;    /* unused descriptors, linked through nextp */
@@ -81,8 +89,8 @@ struct mm_slab_state {
 	uint32_t dir_len;
 	uint32_t nr_cpus, max_order;
 	uint64_t virt_end; /* end of the lowmem direct map */
-	mm_pfn_t last_pfn; /* the last look-up's pfn and its slab + 1 (0: none) */
-	uint32_t last_v;
+	mm_pfn_t last_pfn; /* the last look-up's pfn and its slab (NULL: none) */
+	struct slab *last_sl;
 };
 
 /* Small helpers both files inline. */
@@ -121,10 +129,16 @@ static inline uint8_t *byte_at(const struct slab *sl, uint32_t va)
 	return sl->frames[off >> MM_PAGE_SHIFT] + (off & (MM_PAGE_SIZE - 1));
 }
 
+/* The simulated kernel is little-endian: one host load (a free pointer
+ * word never crosses a page), byte-swapped on a big-endian host. */
 static inline uint32_t rd32(const struct slab *sl, uint32_t va)
 {
-	const uint8_t *p = byte_at(sl, va); /* a free pointer word never crosses a page */
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	uint32_t v;
+	memcpy(&v, byte_at(sl, va), sizeof(v));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap32(v);
+#endif
+	return v;
 }
 
 /* The slab holding pfn, with a one-entry cache of the last look-up (a
@@ -134,20 +148,21 @@ SLAB_HOT struct slab *slab_of_pfn(struct mm_slab_state *st, mm_pfn_t pfn, int32_
 {
 	uint64_t d = pfn >> DIR_SHIFT;
 	uint32_t v;
-	if (pfn == st->last_pfn && st->last_v) {
-		v = st->last_v;
-	} else {
-		if (d >= st->dir_len || !st->slab_of[d])
-			return NULL;
-		v = st->slab_of[d][pfn & ((1u << DIR_SHIFT) - 1)];
-		if (!v)
-			return NULL;
-		st->last_pfn = pfn;
-		st->last_v = v;
+	if (pfn == st->last_pfn && st->last_sl) {
+		if (idx)
+			*idx = (int32_t)(st->last_sl - st->slabs);
+		return st->last_sl;
 	}
+	if (d >= st->dir_len || !st->slab_of[d])
+		return NULL;
+	v = st->slab_of[d][pfn & ((1u << DIR_SHIFT) - 1)];
+	if (!v)
+		return NULL;
+	st->last_pfn = pfn;
+	st->last_sl = &st->slabs[v - 1];
 	if (idx)
 		*idx = (int32_t)(v - 1);
-	return &st->slabs[v - 1];
+	return st->last_sl;
 }
 
 /* off / size by a multiply (obj_to_index's reciprocal_divide): exact for

@@ -20,6 +20,15 @@ static const uint32_t kmalloc_sizes[MM_NR_KMALLOC_CACHES] = { 8,   16,   32,   6
 							      128, 192,  256,  512,  1024,
 							      2048, 4096, 8192 };
 
+/* Their names, spelled out: kmem_cache_init runs once per machine, and a
+ * fuzzer makes a machine per input. */
+#define KMALLOC_NAMES(p)                                                                     \
+	{ p "kmalloc-8",   p "kmalloc-16",  p "kmalloc-32",   p "kmalloc-64",   p "kmalloc-96", \
+	  p "kmalloc-128", p "kmalloc-192", p "kmalloc-256",  p "kmalloc-512",                  \
+	  p "kmalloc-1024", p "kmalloc-2048", p "kmalloc-4096", p "kmalloc-8192" }
+static const char *const kmalloc_names[2][MM_NR_KMALLOC_CACHES] = { KMALLOC_NAMES(""),
+								      KMALLOC_NAMES("dma-") };
+
 /* ===================================================================== */
 /* Geometry                                                               */
 /* ===================================================================== */
@@ -66,6 +75,24 @@ static int calculate_order(struct mm_slab_state *st, uint32_t size)
 	}
 	order = get_order(size);
 	return order < st->max_order ? (int)order : -1;
+}
+
+/* The layout of a twin (a DMA kmalloc cache's normal one: the same size,
+ * alignment and flags but SLAB_CACHE_DMA, which moves no byte). */
+static bool geometry_of_twin(struct cache *s, const struct cache *twin)
+{
+	s->obj_poison = twin->obj_poison;
+	s->inuse = twin->inuse;
+	s->offset = twin->offset;
+	s->red_left_pad = twin->red_left_pad;
+	s->size = twin->size;
+	s->order = twin->order;
+	s->objects = twin->objects;
+	s->min_order = twin->min_order;
+	s->min_objects = twin->min_objects;
+	s->min_partial = twin->min_partial;
+	s->debug = twin->debug;
+	return true;
 }
 
 /* calculate_sizes and calculate_order: the object layout and slab order. */
@@ -146,14 +173,14 @@ static mm_kmem_cache_t free_id(struct mm_slab_state *st)
 	return 0;
 }
 
-/* Fill cache id (host side) and compute its geometry. */
+/* Fill cache id (host side) and compute its geometry (copy it from twin
+ * when given). */
 static bool cache_setup(struct mm_machine *m, mm_kmem_cache_t id, const char *name, uint32_t size,
-			uint32_t align, uint32_t flags, uint32_t ctor)
+			uint32_t align, uint32_t flags, uint32_t ctor, const struct cache *twin)
 {
 	struct cache *s = &m->slab->cache[id];
 	memset(s, 0, sizeof(*s));
-	for (size_t i = 0; i < MM_SLAB_NAME_LEN - 1 && name[i]; i++)
-		s->name[i] = name[i];
+	memcpy(s->name, name, strnlen(name, MM_SLAB_NAME_LEN - 1));
 	s->flags = flags | hardening_flags(m);
 	s->object_size = size;
 	s->ctor = ctor;
@@ -163,7 +190,7 @@ static bool cache_setup(struct mm_machine *m, mm_kmem_cache_t id, const char *na
 		s->cpu[c].slab = NO_SLAB;
 	for (unsigned n = 0; n < MM_MAX_NODES; n++)
 		s->partial_head[n] = s->partial_tail[n] = NO_SLAB;
-	if (!cache_geometry(m, s))
+	if (!(twin ? geometry_of_twin(s, twin) : cache_geometry(m, s)))
 		return false;
 	s->random = (uint32_t)mm_random(m);
 	s->recip = s->size < (1u << 17) ? (((uint64_t)1 << 40) + s->size - 1) / s->size : 0;
@@ -197,7 +224,7 @@ static void kmem_free_self(struct mm_machine *m, uint32_t self)
 }
 
 static int cache_create(struct mm_machine *m, const char *name, uint32_t size, uint32_t align,
-			uint32_t flags, uint32_t ctor, mm_kmem_cache_t *out)
+			uint32_t flags, uint32_t ctor, const struct cache *twin, mm_kmem_cache_t *out)
 {
 	struct mm_slab_state *st = m->slab;
 	mm_kmem_cache_t id = free_id(st);
@@ -213,7 +240,7 @@ static int cache_create(struct mm_machine *m, const char *name, uint32_t size, u
 	ret = slub_alloc_obj(m, &st->cache[1], MM_GFP_ZERO, &self);
 	if (ret)
 		return ret;
-	if (!cache_setup(m, id, name, size, align, flags, ctor)) {
+	if (!cache_setup(m, id, name, size, align, flags, ctor, twin)) {
 		free(st->cache[id].random_seq);
 		memset(&st->cache[id], 0, sizeof(st->cache[id]));
 		kmem_free_self(m, self);
@@ -233,6 +260,7 @@ static void init_rollback(struct mm_machine *m)
 	for (mm_kmem_cache_t id = MM_SLAB_MAX_CACHES; id >= 1; id--)
 		if (st->cache[id].used)
 			cache_release(m, &st->cache[id]);
+	memset(st->kmalloc_c, 0, sizeof(st->kmalloc_c));
 	st->ready = false;
 }
 
@@ -248,7 +276,7 @@ static bool zones_exist(struct mm_machine *m)
 int mm_kmem_cache_init(struct mm_machine *m)
 {
 	struct mm_slab_state *st;
-	char name[MM_SLAB_NAME_LEN];
+	const char *name;
 	uint32_t self;
 
 	if (!m)
@@ -269,19 +297,22 @@ int mm_kmem_cache_init(struct mm_machine *m)
 	}
 	st->ready = true;
 	/* the boot cache, then its own struct from itself (bootstrap()) */
-	if (!cache_setup(m, 1, "kmem_cache", MM_KMEM_CACHE_OBJ_SIZE, 0, MM_SLAB_HWCACHE_ALIGN, 0))
+	name = "kmem_cache";
+	if (!cache_setup(m, 1, name, MM_KMEM_CACHE_OBJ_SIZE, 0, MM_SLAB_HWCACHE_ALIGN, 0, NULL))
 		goto oom;
-	strcpy(name, "kmem_cache");
 	if (slub_alloc_obj(m, &st->cache[1], MM_GFP_ZERO, &self))
 		goto oom;
 	st->cache[1].self = self;
 	for (unsigned dma = 0; dma < 2; dma++)
 		for (unsigned i = 0; i < MM_NR_KMALLOC_CACHES; i++) {
-			snprintf(name, sizeof(name), "%skmalloc-%u", dma ? "dma-" : "", kmalloc_sizes[i]);
+			name = kmalloc_names[dma][i];
 			if (cache_create(m, name, kmalloc_sizes[i], 0, dma ? MM_SLAB_CACHE_DMA : 0, 0,
-					 &st->kmalloc[dma][i]))
+					 dma ? &st->cache[st->kmalloc[0][i]] : NULL, &st->kmalloc[dma][i]))
 				goto oom;
 		}
+	for (unsigned dma = 0; dma < 2; dma++)
+		for (unsigned i = 0; i < MM_NR_KMALLOC_CACHES; i++)
+			st->kmalloc_c[dma][i] = &st->cache[st->kmalloc[dma][i]];
 	return 0;
 oom:
 	mm_report(m, MM_STAGE_SLAB, MM_REPORT_OOM, 0, "Out of memory when creating slab %s", name);
@@ -304,7 +335,7 @@ int mm_kmem_cache_create(struct mm_machine *m, const char *name, uint32_t size, 
 			  align, flags, (unsigned)ctor);
 		return -EINVAL;
 	}
-	return cache_create(m, name, size, align, flags, (uint32_t)ctor, out);
+	return cache_create(m, name, size, align, flags, (uint32_t)ctor, NULL, out);
 }
 
 int mm_kmem_cache_destroy(struct mm_machine *m, mm_kmem_cache_t cache)
@@ -609,7 +640,7 @@ static int verify_slab(struct mm_machine *m, const struct cache *s, mm_kmem_cach
 	uint32_t nfree = 0, marked = 0;
 	bool cpu_slab = sl->cpu >= 0;
 
-	MM_VERIFY(m, sl->used && sl->cache == id, "slab %d on %s's list is not the cache's", si, s->name);
+	MM_VERIFY(m, sl->used && sl->cache == id && sl->s == s, "slab %d on %s's list is not the cache's", si, s->name);
 	MM_VERIFY(m, sl->base == MM_PHYS_TO_VIRT(MM_PFN_PHYS(sl->pfn)) &&
 			     sl->objects == order_objects(sl->order, s->size) &&
 			     (sl->order == s->order || sl->order == s->min_order),
@@ -662,7 +693,7 @@ static int verify_cache(struct mm_machine *m, mm_kmem_cache_t id, uint64_t *slab
 		  (unsigned long long)s->live, (unsigned long long)live);
 	for (unsigned c = 0; c < MM_MAX_CPUS; c++) {
 		int32_t si = s->cpu[c].slab;
-		MM_VERIFY(m, si == NO_SLAB ? !s->cpu[c].freelist : (!s->debug && st->slabs[si].used && st->slabs[si].cache == id && st->slabs[si].cpu == (int32_t)c),
+		MM_VERIFY(m, si == NO_SLAB ? !s->cpu[c].freelist && !s->cpu[c].sl : (!s->debug && s->cpu[c].sl == &st->slabs[si] && st->slabs[si].used && st->slabs[si].cache == id && st->slabs[si].cpu == (int32_t)c),
 			  "cache %s: cpu %u slab %d not frozen for it", s->name, c, si);
 	}
 	for (unsigned nd = 0; nd < MM_MAX_NODES; nd++) {
@@ -694,7 +725,8 @@ int mm_slab_verify(struct mm_machine *m)
 	for (unsigned dma = 0; dma < 2; dma++)
 		for (unsigned i = 0; i < MM_NR_KMALLOC_CACHES; i++)
 			MM_VERIFY(m, st->cache[st->kmalloc[dma][i]].used &&
-					     st->cache[st->kmalloc[dma][i]].object_size == kmalloc_sizes[i],
+					     st->cache[st->kmalloc[dma][i]].object_size == kmalloc_sizes[i] &&
+					     st->kmalloc_c[dma][i] == &st->cache[st->kmalloc[dma][i]],
 				  "kmalloc cache %u/%u missing", dma, i);
 	for (mm_kmem_cache_t id = 1; id <= MM_SLAB_MAX_CACHES; id++) {
 		if (!st->cache[id].used)

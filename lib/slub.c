@@ -36,11 +36,10 @@
 
 static void wr32(const struct slab *sl, uint32_t va, uint32_t v)
 {
-	uint8_t *p = byte_at(sl, va);
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap32(v);
+#endif
+	memcpy(byte_at(sl, va), &v, sizeof(v));
 }
 
 /* The page-sized pieces of [va, va + len) inside one slab. */
@@ -93,7 +92,7 @@ static bool slab_of_set(struct mm_slab_state *st, mm_pfn_t pfn, uint32_t v)
 			return false;
 	}
 	st->slab_of[d][pfn & ((1u << DIR_SHIFT) - 1)] = v;
-	st->last_v = 0; /* the cached look-up may be this pfn's */
+	st->last_sl = NULL; /* the cached look-up may be this pfn's */
 	return true;
 }
 
@@ -275,6 +274,17 @@ static int slab_pad_check(struct mm_machine *m, const struct cache *s, const str
 /* Slab pages                                                             */
 /* ===================================================================== */
 
+/* The descriptor table moved: the CPU slabs' pointers follow it. */
+static void slabs_moved(struct mm_slab_state *st)
+{
+	for (mm_kmem_cache_t id = 1; id <= MM_SLAB_MAX_CACHES; id++)
+		for (unsigned c = 0; st->cache[id].used && c < MM_MAX_CPUS; c++) {
+			struct cpu_slab *cs = &st->cache[id].cpu[c];
+			cs->sl = cs->slab == NO_SLAB ? NULL : SL(st, cs->slab);
+		}
+	st->last_sl = NULL;
+}
+
 static int32_t slab_desc_get(struct mm_slab_state *st)
 {
 	int32_t i;
@@ -290,6 +300,7 @@ static int32_t slab_desc_get(struct mm_slab_state *st)
 			return NO_SLAB;
 		st->slabs = n;
 		st->cap_slabs = cap;
+		slabs_moved(st);
 	}
 	return (int32_t)st->nr_slabs++;
 }
@@ -480,6 +491,7 @@ static int new_slab(struct mm_machine *m, struct cache *s, uint32_t gfp, int32_t
 	sl->order = (uint8_t)order;
 	sl->base = (uint32_t)MM_PHYS_TO_VIRT(MM_PFN_PHYS(pfn));
 	sl->cache = id;
+	sl->s = s;
 	sl->cpu = -1;
 	sl->prev = sl->nextp = NO_SLAB;
 	sl->node = mm_pfn_to_page(m, pfn)->nid;
@@ -542,6 +554,7 @@ static void freeze(struct mm_slab_state *st, struct cache *s, int32_t si, unsign
 	struct slab *sl = SL(st, si);
 	sl->cpu = (int32_t)cpu;
 	s->cpu[cpu].slab = si;
+	s->cpu[cpu].sl = sl;
 	s->cpu[cpu].freelist = sl->freelist;
 	sl->freelist = 0;
 }
@@ -564,6 +577,7 @@ static int alloc_percpu(struct mm_machine *m, struct cache *s, uint32_t gfp, uin
 		} else {
 			sl->cpu = -1; /* full: on no list */
 			c->slab = NO_SLAB;
+			c->sl = NULL;
 		}
 	}
 	if (!c->freelist) {
@@ -611,19 +625,19 @@ static int alloc_debug(struct mm_machine *m, struct cache *s, uint32_t gfp, uint
 	return 0;
 }
 
-/* The lockless fast path with nothing to report: a cache without debug
- * flags, an object on this CPU's freelist whose stored free pointer is
- * intact. Takes it (true), or leaves everything to slab_alloc (false), which
- * makes the same checks and reports. */
+/* The lockless fast path with nothing to report: an object on this CPU's
+ * freelist (a debug cache has no CPU slab, so no CPU freelist either:
+ * mm_slab_verify holds it to that) whose stored free pointer is intact.
+ * Takes it (true), or leaves everything to slab_alloc (false), which makes
+ * the same checks and reports. */
 SLAB_HOT bool alloc_fast(struct mm_machine *m, struct cache *s, uint32_t *out)
 {
 	struct cpu_slab *c = &s->cpu[m->cpu];
 	uint32_t obj = c->freelist, idx;
-	struct slab *sl;
+	struct slab *sl = c->sl;
 
-	if (s->debug || !obj)
+	if (!obj)
 		return false;
-	sl = SL(m->slab, c->slab);
 	idx = obj_index(s, sl, obj);
 	if (!freepointer_intact(m, s, sl, obj, idx))
 		return false;
@@ -675,8 +689,7 @@ static int slab_free_slow(struct mm_machine *m, struct cache *s, struct slab *sl
 	s->live--;
 	if (sl->cpu >= 0) {
 		/* the lockless fast path, or a remote free to a CPU slab */
-		bool mine = c->slab != NO_SLAB && SL(st, c->slab) == sl;
-		push_idx(m, s, sl, mine ? &c->freelist : &sl->freelist, obj, idx);
+		push_idx(m, s, sl, c->sl == sl ? &c->freelist : &sl->freelist, obj, idx);
 		return 0;
 	}
 	si = (int32_t)(sl - st->slabs);
@@ -691,17 +704,24 @@ static int slab_free_slow(struct mm_machine *m, struct cache *s, struct slab *sl
 	return 0;
 }
 
-/* The lockless fast path (a cache without debug flags, an object of a CPU
- * slab) inline; everything else in slab_free_slow. */
+/* The lockless free of an object of a CPU slab (of a cache without debug
+ * flags: a debug cache has no CPU slab): onto this CPU's freelist when the
+ * slab is this CPU's, else a remote free onto the slab's own. */
+SLAB_HOT void free_to_cpu_slab(struct mm_machine *m, struct cache *s, struct slab *sl, uint32_t obj,
+			       uint32_t idx)
+{
+	struct cpu_slab *c = &s->cpu[m->cpu];
+	sl->inuse--;
+	s->live--;
+	push_idx(m, s, sl, c->sl == sl ? &c->freelist : &sl->freelist, obj, idx);
+}
+
+/* The lockless fast path inline; everything else in slab_free_slow. */
 SLAB_HOT int slab_free(struct mm_machine *m, struct cache *s, struct slab *sl, uint32_t obj,
 		      uint32_t idx)
 {
-	if (!s->debug && sl->cpu >= 0) {
-		struct cpu_slab *c = &s->cpu[m->cpu];
-		bool mine = c->slab != NO_SLAB && SL(m->slab, c->slab) == sl;
-		sl->inuse--;
-		s->live--;
-		push_idx(m, s, sl, mine ? &c->freelist : &sl->freelist, obj, idx);
+	if (sl->cpu >= 0) {
+		free_to_cpu_slab(m, s, sl, obj, idx);
 		return 0;
 	}
 	return slab_free_slow(m, s, sl, obj, idx);
@@ -729,6 +749,7 @@ static void deactivate(struct mm_machine *m, struct cache *s, unsigned cpu)
 	}
 	sl->cpu = -1;
 	c->slab = NO_SLAB;
+	c->sl = NULL;
 	c->freelist = 0;
 	if (!sl->inuse && s->nr_partial[sl->node] >= s->min_partial)
 		slub_discard_slab(m, s, si);
@@ -791,7 +812,7 @@ SLAB_HOT int free_target_in(struct mm_machine *m, struct cache *want, uint64_t o
 
 	if (!sl)
 		return free_refuse(m, FREE_NOT_SLAB, want, NULL, obj);
-	s = &m->slab->cache[sl->cache];
+	s = sl->s;
 	if (want && want != s)
 		return free_refuse(m, FREE_WRONG_CACHE, want, s, obj);
 	/* check_valid_pointer, its quotient kept as the index */
@@ -825,13 +846,14 @@ SLAB_HOT bool free_fast(struct mm_machine *m, const struct cache *want, uint64_t
 
 	if (!sl)
 		return false;
-	s = &m->slab->cache[sl->cache];
+	s = sl->s;
 	off = (uint32_t)obj - sl->base - s->red_left_pad;
 	idx = div_size(s, off);
-	if ((want && want != s) || s->debug || sl->cpu < 0 || (uint32_t)obj < sl->base + s->red_left_pad ||
+	/* a slab of a debug cache is never a CPU slab */
+	if ((want && want != s) || sl->cpu < 0 || (uint32_t)obj < sl->base + s->red_left_pad ||
 	    idx >= sl->objects || idx * s->size != off || sl->isfree[idx])
 		return false;
-	slab_free(m, s, sl, (uint32_t)obj, idx);
+	free_to_cpu_slab(m, s, sl, (uint32_t)obj, idx);
 	return true;
 }
 
@@ -1078,12 +1100,12 @@ static __attribute__((noinline)) int kmalloc_slow(struct mm_machine *m, uint64_t
  * kmalloc_slow. */
 int mm_kmalloc(struct mm_machine *m, uint64_t size, uint32_t gfp, mm_vaddr_t *out)
 {
-	struct mm_slab_state *st;
+	struct cache *s;
 	uint32_t obj;
 
+	/* kmalloc_c is all NULL until kmem_cache_init is done */
 	if (m && out && size && size <= MM_KMALLOC_MAX_CACHE_SIZE && !(gfp & ~(uint32_t)MM_GFP_DMA) &&
-	    (st = m->slab)->ready &&
-	    alloc_fast(m, &st->cache[st->kmalloc[gfp ? 1 : 0][kmalloc_index(size)]], &obj)) {
+	    (s = m->slab->kmalloc_c[gfp][kmalloc_index(size)]) && alloc_fast(m, s, &obj)) {
 		*out = obj;
 		return 0;
 	}
@@ -1177,12 +1199,13 @@ static __attribute__((noinline)) int kfree_slow(struct mm_machine *m, mm_vaddr_t
 }
 
 /* The lockless fast path with nothing to report: an object of a CPU slab of
- * a cache without debug flags, a valid object pointer, not already free.
+ * a cache without debug flags, a valid object pointer, not already free
+ * (before kmem_cache_init no address is in a slab: kfree_slow reports).
  * Everything else, every refusal included, in kfree_slow, which makes the
  * same checks and reports. */
 int mm_kfree(struct mm_machine *m, mm_vaddr_t obj)
 {
-	if (m && m->slab->ready && free_fast(m, NULL, obj))
+	if (m && free_fast(m, NULL, obj))
 		return 0;
 	return kfree_slow(m, obj);
 }
