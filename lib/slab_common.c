@@ -136,25 +136,6 @@ static bool cache_geometry(struct mm_machine *m, struct cache *s)
 	return s->objects > 0;
 }
 
-/* init_cache_random_seq: a Fisher-Yates permutation of the object indices. */
-static bool init_random_seq(struct mm_machine *m, struct cache *s)
-{
-	if (!(m->cfg.hardening & MM_HARDEN_SHUFFLE) || s->objects < 2)
-		return true;
-	s->random_seq = malloc(s->objects * sizeof(uint32_t));
-	if (!s->random_seq)
-		return false;
-	for (uint32_t i = 0; i < s->objects; i++)
-		s->random_seq[i] = i;
-	for (uint32_t i = s->objects - 1; i > 0; i--) {
-		uint32_t j = (uint32_t)(mm_random(m) % (i + 1));
-		uint32_t t = s->random_seq[i];
-		s->random_seq[i] = s->random_seq[j];
-		s->random_seq[j] = t;
-	}
-	return true;
-}
-
 /* ===================================================================== */
 /* Caches                                                                 */
 /* ===================================================================== */
@@ -196,8 +177,6 @@ static bool cache_setup(struct mm_machine *m, mm_kmem_cache_t id, const char *na
 	s->recip = s->size < (1u << 17) ? (((uint64_t)1 << 40) + s->size - 1) / s->size : 0;
 	s->harden = (m->cfg.hardening & MM_HARDEN_FREELIST) != 0;
 	s->swab = (m->cfg.features & MM_FEAT_FREELIST_SWAB) != 0;
-	if (!init_random_seq(m, s))
-		return false;
 	s->used = true;
 	return true;
 }

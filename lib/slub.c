@@ -42,16 +42,51 @@ static void wr32(const struct slab *sl, uint32_t va, uint32_t v)
 	memcpy(byte_at(sl, va), &v, sizeof(v));
 }
 
-/* The page-sized pieces of [va, va + len) inside one slab. */
+/* The page-sized pieces of [va, va + len) inside one slab. The short
+ * ones (red zones, an end-poison byte, owner tracks) by hand: memset's
+ * call, and under ASan its range check, cost more than the bytes. */
 static void fill(const struct slab *sl, uint32_t va, uint8_t v, uint32_t len)
 {
 	while (len) {
 		uint32_t in = (uint32_t)(MM_PAGE_SIZE - ((va - sl->base) & (MM_PAGE_SIZE - 1)));
 		uint32_t n = len < in ? len : in;
-		memset(byte_at(sl, va), v, n);
+		uint8_t *p = byte_at(sl, va);
+		if (n <= 32)
+			for (uint32_t i = 0; i < n; i++)
+				p[i] = v;
+		else
+			memset(p, v, n);
 		va += n;
 		len -= n;
 	}
+}
+
+/* All n bytes at p are v: eight bytes at a time, the last eight (or four)
+ * read overlapping the ones before, so a short red zone costs two loads. */
+static inline bool span_is(const uint8_t *p, uint8_t v, uint32_t n)
+{
+	const uint64_t w = 0x0101010101010101ull * v;
+	uint64_t x;
+	uint32_t a, b;
+
+	if (n >= 8) {
+		for (uint32_t i = 0; i + 8 < n; i += 8) {
+			memcpy(&x, p + i, 8);
+			if (x != w)
+				return false;
+		}
+		memcpy(&x, p + n - 8, 8);
+		return x == w;
+	}
+	if (n >= 4) {
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		return a == (uint32_t)w && b == (uint32_t)w;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		if (p[i] != v)
+			return false;
+	return true;
 }
 
 /* First byte of [va, va + len) that is not v: true and *at, or false. */
@@ -61,20 +96,12 @@ bool slub_find_other(const struct slab *sl, uint32_t va, uint8_t v, uint32_t len
 		uint32_t in = (uint32_t)(MM_PAGE_SIZE - ((va - sl->base) & (MM_PAGE_SIZE - 1)));
 		uint32_t n = len < in ? len : in;
 		const uint8_t *p = byte_at(sl, va);
-		const uint64_t w = 0x0101010101010101ull * v;
-		uint32_t i = 0;
-		/* eight bytes at a time while they match, then byte by byte */
-		for (; i + 8 <= n; i += 8) {
-			uint64_t x;
-			memcpy(&x, p + i, 8);
-			if (x != w)
-				break;
-		}
-		for (; i < n; i++)
-			if (p[i] != v) {
-				*at = va + i;
-				return true;
-			}
+		if (!span_is(p, v, n))
+			for (uint32_t i = 0; i < n; i++)
+				if (p[i] != v) {
+					*at = va + i;
+					return true;
+				}
 		va += n;
 		len -= n;
 	}
@@ -166,12 +193,6 @@ SLAB_HOT void push_idx(struct mm_machine *m, const struct cache *s, struct slab 
 	set_freepointer_idx(m, s, sl, obj, idx, *head);
 	sl->isfree[idx] = 1;
 	*head = obj;
-}
-
-static void push(struct mm_machine *m, const struct cache *s, struct slab *sl, uint32_t *head,
-		 uint32_t obj)
-{
-	push_idx(m, s, sl, head, obj, obj_index(s, sl, obj));
 }
 
 SLAB_HOT uint32_t pop(struct mm_machine *m, const struct cache *s, struct slab *sl, uint32_t *head)
@@ -348,28 +369,56 @@ static int slab_pages(struct mm_machine *m, struct cache *s, uint32_t gfp, unsig
 	return mm_alloc_pages(m, pgfp, *order, pfn);
 }
 
+/* init_cache_random_seq: a Fisher-Yates permutation of the object indices.
+ * The kernel makes it when the cache is created; here the cache's first
+ * slab does (most kmalloc caches of a machine never get one, and a
+ * permutation of kmalloc-8 is 512 draws). */
+static bool init_random_seq(struct mm_machine *m, struct cache *s)
+{
+	s->random_seq = malloc(s->objects * sizeof(uint32_t));
+	if (!s->random_seq)
+		return false;
+	for (uint32_t i = 0; i < s->objects; i++)
+		s->random_seq[i] = i;
+	for (uint32_t i = s->objects - 1; i > 0; i--) {
+		uint32_t j = (uint32_t)(mm_random(m) % (i + 1));
+		uint32_t t = s->random_seq[i];
+		s->random_seq[i] = s->random_seq[j];
+		s->random_seq[j] = t;
+	}
+	return true;
+}
+
 /* The objects of a new slab in freelist order: index order, or under
  * MM_HARDEN_SHUFFLE the cache's random sequence from a random start,
  * skipping indices a smaller fallback slab does not have
  * (shuffle_freelist / next_freelist_entry). */
 static bool build_freelist(struct mm_machine *m, struct cache *s, struct slab *sl)
 {
-	uint32_t *ord = malloc(sl->objects * sizeof(uint32_t));
-	uint32_t pos = 0, n = 0;
+	uint32_t *ord, pos = 0, n = 0;
 
+	sl->freelist = 0;
+	if (!s->random_seq && (m->cfg.hardening & MM_HARDEN_SHUFFLE) && s->objects >= 2 &&
+	    !init_random_seq(m, s))
+		return false;
+	if (!s->random_seq) {
+		/* index order: pushed last to first, no order array needed */
+		for (uint32_t k = sl->objects; k--;)
+			push_idx(m, s, sl, &sl->freelist, sl->base + s->red_left_pad + k * s->size, k);
+		return true;
+	}
+	ord = malloc(sl->objects * sizeof(uint32_t));
 	if (!ord)
 		return false;
-	if (s->random_seq)
-		pos = (uint32_t)(mm_random(m) % s->objects);
+	pos = (uint32_t)(mm_random(m) % s->objects);
 	for (uint32_t k = 0; n < sl->objects && k < s->objects; k++) {
-		uint32_t idx = s->random_seq ? s->random_seq[(pos + k) % s->objects] : k;
+		uint32_t idx = s->random_seq[(pos + k) % s->objects];
 		if (idx < sl->objects)
 			ord[n++] = idx;
 	}
 	/* a fallback slab has fewer objects than the sequence: n == objects */
-	sl->freelist = 0;
 	for (uint32_t k = n; k--;)
-		push(m, s, sl, &sl->freelist, sl->base + s->red_left_pad + ord[k] * s->size);
+		push_idx(m, s, sl, &sl->freelist, sl->base + s->red_left_pad + ord[k] * s->size, ord[k]);
 	free(ord);
 	return true;
 }
