@@ -62,13 +62,20 @@ static void fill(const struct slab *sl, uint32_t va, uint8_t v, uint32_t len)
 }
 
 /* All n bytes at p are v: eight bytes at a time, the last eight (or four)
- * read overlapping the ones before, so a short red zone costs two loads. */
+ * read overlapping the ones before, so a short red zone costs two loads.
+ * A long run (poison over a whole object): its first eight bytes, then the
+ * run against itself eight bytes on (p[i] == p[i + 8] for every i), one
+ * memcmp. */
 static inline bool span_is(const uint8_t *p, uint8_t v, uint32_t n)
 {
 	const uint64_t w = 0x0101010101010101ull * v;
 	uint64_t x;
 	uint32_t a, b;
 
+	if (n >= 64) {
+		memcpy(&x, p, 8);
+		return x == w && !memcmp(p, p + 8, n - 8);
+	}
 	if (n >= 8) {
 		for (uint32_t i = 0; i + 8 < n; i += 8) {
 			memcpy(&x, p + i, 8);
