@@ -542,30 +542,30 @@ void mm_slab_destroy(struct mm_machine *m)
 /* mm_verify                                                              */
 /* ===================================================================== */
 
-static bool region_ok(const struct slab *sl, uint32_t va, uint8_t v, uint32_t len)
+static bool verify_region_ok(const struct slab *sl, uint32_t va, uint8_t v, uint32_t len)
 {
 	uint32_t at;
 	return !len || !slub_find_other(sl, va, v, len, &at);
 }
 
 /* The metadata bytes of one object, as check_object would find them. */
-static bool object_clean(const struct cache *s, const struct slab *sl, uint32_t obj, uint8_t val)
+static bool verify_object_clean(const struct cache *s, const struct slab *sl, uint32_t obj, uint8_t val)
 {
 	if (s->flags & MM_SLAB_RED_ZONE) {
-		if (!region_ok(sl, obj - s->red_left_pad, val, s->red_left_pad) ||
-		    !region_ok(sl, obj + s->object_size, val, s->inuse - s->object_size))
+		if (!verify_region_ok(sl, obj - s->red_left_pad, val, s->red_left_pad) ||
+		    !verify_region_ok(sl, obj + s->object_size, val, s->inuse - s->object_size))
 			return false;
 	} else if ((s->flags & MM_SLAB_POISON) &&
-		   !region_ok(sl, obj + s->object_size, MM_POISON_INUSE, s->inuse - s->object_size)) {
+		   !verify_region_ok(sl, obj + s->object_size, MM_POISON_INUSE, s->inuse - s->object_size)) {
 		return false;
 	}
 	if (!(s->flags & MM_SLAB_POISON))
 		return true;
 	if (val != MM_SLUB_RED_ACTIVE && s->obj_poison &&
-	    (!region_ok(sl, obj, MM_POISON_FREE, s->object_size - 1) ||
-	     !region_ok(sl, obj + s->object_size - 1, MM_POISON_END, 1)))
+	    (!verify_region_ok(sl, obj, MM_POISON_FREE, s->object_size - 1) ||
+	     !verify_region_ok(sl, obj + s->object_size - 1, MM_POISON_END, 1)))
 		return false;
-	return region_ok(sl, obj + pad_start(s), MM_POISON_INUSE, size_from_object(s) - pad_start(s));
+	return verify_region_ok(sl, obj + pad_start(s), MM_POISON_INUSE, size_from_object(s) - pad_start(s));
 }
 
 static int verify_pages(struct mm_machine *m, const struct cache *s, mm_kmem_cache_t id,
@@ -641,11 +641,11 @@ static int verify_slab(struct mm_machine *m, const struct cache *s, mm_kmem_cach
 		  nfree);
 	for (uint32_t i = 0; s->debug && i < sl->objects; i++) {
 		uint32_t obj = sl->base + s->red_left_pad + i * s->size;
-		MM_VERIFY(m, object_clean(s, sl, obj, sl->isfree[i] ? MM_SLUB_RED_INACTIVE : MM_SLUB_RED_ACTIVE),
+		MM_VERIFY(m, verify_object_clean(s, sl, obj, sl->isfree[i] ? MM_SLUB_RED_INACTIVE : MM_SLUB_RED_ACTIVE),
 			  "slab %s: object %#x has a corrupted red zone, poison or padding", s->name, obj);
 	}
 	MM_VERIFY(m, !(s->flags & MM_SLAB_POISON) ||
-			     region_ok(sl, sl->base + sl->objects * s->size, MM_POISON_INUSE,
+			     verify_region_ok(sl, sl->base + sl->objects * s->size, MM_POISON_INUSE,
 				       (uint32_t)(MM_PAGE_SIZE << sl->order) - sl->objects * s->size),
 		  "slab %s at %#x: end padding corrupted", s->name, sl->base);
 	return 0;
