@@ -766,14 +766,18 @@ bool oslab_kmem_cache_init(struct oslab *o)
 	if (!oslab_geometry(o, &o->cache[1], OSLAB_KMEM_CACHE_SIZE, 0, OSLAB_HWCACHE_ALIGN, 0))
 		return false;
 	o->cache[1].used = true;
-	for (unsigned dma = 0; dma < 2; dma++)
-		for (unsigned i = 0; i < OSLAB_NR_KMALLOC; i++) {
-			uint32_t id = 2 + dma * OSLAB_NR_KMALLOC + i;
-			cache_fresh(&o->cache[id]);
-			if (!oslab_geometry(o, &o->cache[id], oslab_kmalloc_sizes[i], 0, dma ? OSLAB_CACHE_DMA : 0, 0))
-				return false;
-			o->kmalloc[dma][i] = id;
-		}
+	for (unsigned i = 0; i < OSLAB_NR_KMALLOC; i++) {
+		uint32_t id = 2 + i, dma_id = 2 + OSLAB_NR_KMALLOC + i;
+		cache_fresh(&o->cache[id]);
+		if (!oslab_geometry(o, &o->cache[id], oslab_kmalloc_sizes[i], 0, 0, 0))
+			return false;
+		o->kmalloc[0][i] = id;
+		/* the DMA twin: SLAB_CACHE_DMA changes where pages come from,
+		 * not the layout (both fresh: no list to share) */
+		o->cache[dma_id] = o->cache[id];
+		o->cache[dma_id].flags |= OSLAB_CACHE_DMA;
+		o->kmalloc[1][i] = dma_id;
+	}
 	return true;
 }
 
