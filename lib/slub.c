@@ -45,7 +45,7 @@ static void wr32(const struct slab *sl, uint32_t va, uint32_t v)
 /* The page-sized pieces of [va, va + len) inside one slab. The short
  * ones (red zones, an end-poison byte, owner tracks) by hand: memset's
  * call, and under ASan its range check, cost more than the bytes. */
-static void fill(const struct slab *sl, uint32_t va, uint8_t v, uint32_t len)
+static SLAB_NOCOV void fill(const struct slab *sl, uint32_t va, uint8_t v, uint32_t len)
 {
 	while (len) {
 		uint32_t in = (uint32_t)(MM_PAGE_SIZE - ((va - sl->base) & (MM_PAGE_SIZE - 1)));
@@ -66,7 +66,7 @@ static void fill(const struct slab *sl, uint32_t va, uint8_t v, uint32_t len)
  * A long run (poison over a whole object): its first eight bytes, then the
  * run against itself eight bytes on (p[i] == p[i + 8] for every i), one
  * memcmp. */
-static inline bool span_is(const uint8_t *p, uint8_t v, uint32_t n)
+static inline SLAB_NOCOV bool span_is(const uint8_t *p, uint8_t v, uint32_t n)
 {
 	const uint64_t w = 0x0101010101010101ull * v;
 	uint64_t x;
@@ -97,7 +97,8 @@ static inline bool span_is(const uint8_t *p, uint8_t v, uint32_t n)
 }
 
 /* First byte of [va, va + len) that is not v: true and *at, or false. */
-bool slub_find_other(const struct slab *sl, uint32_t va, uint8_t v, uint32_t len, uint32_t *at)
+SLAB_NOCOV bool slub_find_other(const struct slab *sl, uint32_t va, uint8_t v, uint32_t len,
+				uint32_t *at)
 {
 	while (len) {
 		uint32_t in = (uint32_t)(MM_PAGE_SIZE - ((va - sl->base) & (MM_PAGE_SIZE - 1)));
@@ -556,15 +557,19 @@ static int new_slab(struct mm_machine *m, struct cache *s, uint32_t gfp, int32_t
 		goto fail_mark;
 	if (s->flags & MM_SLAB_POISON)
 		fill(sl, sl->base, MM_POISON_INUSE, (uint32_t)(npages << MM_PAGE_SHIFT));
-	for (uint32_t i = 0; i < sl->objects; i++) {
-		uint32_t obj = sl->base + s->red_left_pad + i * s->size;
-		if (s->debug)
-			init_object(s, sl, obj, MM_SLUB_RED_INACTIVE);
-		if (s->flags & MM_SLAB_STORE_USER)
-			fill(sl, obj + info_end(s), 0, 2 * MM_SLAB_TRACK_SIZE);
-		if (s->ctor)
-			run_ctor(m, s, sl, obj);
-	}
+	/* each object: inactive red zones and poison, zeroed tracks, the
+	 * constructor (disjoint bytes: a constructed object is not poisoned),
+	 * one loop per kind so that a plain cache walks none */
+	if (s->debug)
+		for (uint32_t i = 0; i < sl->objects; i++)
+			init_object(s, sl, sl->base + s->red_left_pad + i * s->size, MM_SLUB_RED_INACTIVE);
+	if (s->flags & MM_SLAB_STORE_USER)
+		for (uint32_t i = 0; i < sl->objects; i++)
+			fill(sl, sl->base + s->red_left_pad + i * s->size + info_end(s), 0,
+			     2 * MM_SLAB_TRACK_SIZE);
+	if (s->ctor)
+		for (uint32_t i = 0; i < sl->objects; i++)
+			run_ctor(m, s, sl, sl->base + s->red_left_pad + i * s->size);
 	if (!build_freelist(m, s, sl))
 		goto fail_mark;
 	all_link(st, s, si);
