@@ -90,6 +90,7 @@ struct cache {
 struct mm_slab_state {
 	bool ready;
 	struct cache *cache;  /* [MM_SLAB_MAX_CACHES + 1], id 0 unused */
+	uint64_t used_ids;    /* bit id - 1: cache[id].used */
 	uint32_t kmalloc[2][MM_NR_KMALLOC_CACHES];
 	struct cache *kmalloc_c[2][MM_NR_KMALLOC_CACHES]; /* the same, NULL until init is done */
 	struct slab *slabs;

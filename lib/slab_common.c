@@ -146,13 +146,33 @@ static uint32_t hardening_flags(struct mm_machine *m)
 	       ((m->cfg.hardening & MM_HARDEN_POISON) ? MM_SLAB_POISON : 0);
 }
 
+/* The lowest unused id: the first clear bit of the used-id map (bit
+ * id - 1), kept beside the records' used flags (mm_slab_verify checks). */
 static mm_kmem_cache_t free_id(struct mm_slab_state *st)
 {
-	for (mm_kmem_cache_t id = 1; id <= MM_SLAB_MAX_CACHES; id++)
-		if (!st->cache[id].used)
-			return id;
-	return 0;
+	_Static_assert(MM_SLAB_MAX_CACHES == 64, "the used-id map is one 64-bit word");
+	return ~st->used_ids ? (mm_kmem_cache_t)__builtin_ctzll(~st->used_ids) + 1 : 0;
 }
+
+/* A record back to all zeros (unused), its id free again. */
+static void cache_clear(struct mm_slab_state *st, struct cache *s)
+{
+	st->used_ids &= ~(1ull << (s - st->cache - 1));
+	memset(s, 0, sizeof(*s));
+}
+
+/* A fresh record: no slab anywhere (one copy, no loop over CPUs and
+ * nodes). */
+#define NO_CPU_SLAB { NULL, 0, NO_SLAB }
+#define NO_SLAB_8 { NO_SLAB, NO_SLAB, NO_SLAB, NO_SLAB, NO_SLAB, NO_SLAB, NO_SLAB, NO_SLAB }
+_Static_assert(MM_MAX_CPUS == 8 && MM_MAX_NODES == 8, "fresh_cache spells out 8 CPUs and 8 nodes");
+static const struct cache fresh_cache = {
+	.cpu = { NO_CPU_SLAB, NO_CPU_SLAB, NO_CPU_SLAB, NO_CPU_SLAB,
+		 NO_CPU_SLAB, NO_CPU_SLAB, NO_CPU_SLAB, NO_CPU_SLAB },
+	.partial_head = NO_SLAB_8,
+	.partial_tail = NO_SLAB_8,
+	.all_head = NO_SLAB,
+};
 
 /* Fill cache id (host side) and compute its geometry (copy it from twin
  * when given). */
@@ -160,17 +180,12 @@ static bool cache_setup(struct mm_machine *m, mm_kmem_cache_t id, const char *na
 			uint32_t align, uint32_t flags, uint32_t ctor, const struct cache *twin)
 {
 	struct cache *s = &m->slab->cache[id];
-	memset(s, 0, sizeof(*s));
+	*s = fresh_cache;
 	memcpy(s->name, name, strnlen(name, MM_SLAB_NAME_LEN - 1));
 	s->flags = flags | hardening_flags(m);
 	s->object_size = size;
 	s->ctor = ctor;
 	s->align = calculate_alignment(flags, align, size);
-	s->all_head = NO_SLAB;
-	for (unsigned c = 0; c < MM_MAX_CPUS; c++)
-		s->cpu[c].slab = NO_SLAB;
-	for (unsigned n = 0; n < MM_MAX_NODES; n++)
-		s->partial_head[n] = s->partial_tail[n] = NO_SLAB;
 	if (!(twin ? geometry_of_twin(s, twin) : cache_geometry(m, s)))
 		return false;
 	s->random = (uint32_t)mm_random(m);
@@ -178,6 +193,7 @@ static bool cache_setup(struct mm_machine *m, mm_kmem_cache_t id, const char *na
 	s->harden = (m->cfg.hardening & MM_HARDEN_FREELIST) != 0;
 	s->swab = (m->cfg.features & MM_FEAT_FREELIST_SWAB) != 0;
 	s->used = true;
+	m->slab->used_ids |= 1ull << (id - 1);
 	return true;
 }
 
@@ -188,7 +204,7 @@ static void cache_release(struct mm_machine *m, struct cache *s)
 	while (s->all_head != NO_SLAB)
 		slub_discard_slab(m, s, s->all_head);
 	free(s->random_seq);
-	memset(s, 0, sizeof(*s));
+	cache_clear(m->slab, s);
 }
 
 /* kmem_cache_free(kmem_cache, s): a cache's own struct goes back. */
@@ -221,7 +237,7 @@ static int cache_create(struct mm_machine *m, const char *name, uint32_t size, u
 		return ret;
 	if (!cache_setup(m, id, name, size, align, flags, ctor, twin)) {
 		free(st->cache[id].random_seq);
-		memset(&st->cache[id], 0, sizeof(st->cache[id]));
+		cache_clear(st, &st->cache[id]);
 		kmem_free_self(m, self);
 		mm_report(m, MM_STAGE_SLAB, MM_REPORT_WARN, size,
 			  "kmem_cache_create(%s) failed with error -22", name);
@@ -387,7 +403,7 @@ int mm_kmem_cache_destroy(struct mm_machine *m, mm_kmem_cache_t cache)
 	}
 	self = s->self;
 	free(s->random_seq);
-	memset(s, 0, sizeof(*s));
+	cache_clear(st, s);
 	kmem_free_self(m, self);
 	return 0;
 }
@@ -738,6 +754,9 @@ int mm_slab_verify(struct mm_machine *m)
 					     st->kmalloc_c[dma][i] == &st->cache[st->kmalloc[dma][i]],
 				  "kmalloc cache %u/%u missing", dma, i);
 	for (mm_kmem_cache_t id = 1; id <= MM_SLAB_MAX_CACHES; id++) {
+		MM_VERIFY(m, st->cache[id].used == ((st->used_ids >> (id - 1)) & 1),
+			  "cache %u: used %d, used-id map %d", id, st->cache[id].used,
+			  (int)((st->used_ids >> (id - 1)) & 1));
 		if (!st->cache[id].used)
 			continue;
 		if (verify_cache(m, id, &slabs))

@@ -216,7 +216,7 @@ SLAB_HOT uint32_t pop(struct mm_machine *m, const struct cache *s, struct slab *
 /* ===================================================================== */
 
 /* init_object: red zones to val, poison the object of a poisoning cache. */
-static void init_object(const struct cache *s, const struct slab *sl, uint32_t obj, uint8_t val)
+static SLAB_NOCOV void init_object(const struct cache *s, const struct slab *sl, uint32_t obj, uint8_t val)
 {
 	if (s->flags & MM_SLAB_RED_ZONE)
 		fill(sl, obj - s->red_left_pad, val, s->red_left_pad);
@@ -228,7 +228,7 @@ static void init_object(const struct cache *s, const struct slab *sl, uint32_t o
 		fill(sl, obj + s->object_size, val, s->inuse - s->object_size);
 }
 
-static void set_track(struct mm_machine *m, const struct cache *s, const struct slab *sl,
+static SLAB_NOCOV void set_track(struct mm_machine *m, const struct cache *s, const struct slab *sl,
 		      uint32_t obj, unsigned which)
 {
 	uint32_t t = obj + info_end(s) + which * MM_SLAB_TRACK_SIZE;
@@ -238,7 +238,7 @@ static void set_track(struct mm_machine *m, const struct cache *s, const struct 
 	wr32(sl, t + 12, (uint32_t)m->op_index);
 }
 
-static void run_ctor(struct mm_machine *m, struct cache *s, const struct slab *sl, uint32_t obj)
+static SLAB_NOCOV void run_ctor(struct mm_machine *m, struct cache *s, const struct slab *sl, uint32_t obj)
 {
 	fill(sl, obj, MM_SLAB_CTOR_BYTE, s->object_size);
 	if (s->object_size >= 4)
@@ -401,7 +401,7 @@ static bool init_random_seq(struct mm_machine *m, struct cache *s)
  * MM_HARDEN_SHUFFLE the cache's random sequence from a random start,
  * skipping indices a smaller fallback slab does not have
  * (shuffle_freelist / next_freelist_entry). */
-static bool build_freelist(struct mm_machine *m, struct cache *s, struct slab *sl)
+static SLAB_NOCOV bool build_freelist(struct mm_machine *m, struct cache *s, struct slab *sl)
 {
 	uint32_t *ord, pos = 0, n = 0;
 
