@@ -108,20 +108,16 @@ struct mm_slab_state {
 
 static inline struct slab *SL(struct mm_slab_state *st, int32_t i) { return &st->slabs[i]; }
 
+/* The smallest order whose block holds size bytes (0 for size 0). */
 static inline unsigned get_order(uint64_t size)
 {
-	unsigned o = 0;
-	while ((MM_PAGE_SIZE << o) < size)
-		o++;
-	return o;
+	return size <= MM_PAGE_SIZE ? 0 : (unsigned)(64 - __builtin_clzll((size - 1) >> MM_PAGE_SHIFT));
 }
 
+/* floor(log2(x)), 0 for x 0 and 1. */
 static inline unsigned ilog2_u32(uint32_t x)
 {
-	unsigned r = 0;
-	while (x >>= 1)
-		r++;
-	return r;
+	return x ? 31u - (unsigned)__builtin_clz(x) : 0;
 }
 
 static inline unsigned fls_u32(uint32_t x)
