@@ -28,11 +28,13 @@
  * the checks stay, their reports move to a cold function. */
 #define SLAB_COLD __attribute__((noinline, cold))
 #define SLAB_HOT static inline __attribute__((always_inline))
-/* Byte walks (fill, find a byte that is not the pattern) left out of
- * libFuzzer's coverage: their loop edges and comparison hooks ran on every
- * byte of every red zone and poison run, feeding the fuzzer hit counts of
- * no use (the branches that matter, a report or not, are the callers').
- * clang only: the libFuzzer presets build with clang, and gcc would warn. */
+/* Byte walks (fill, find a byte that is not the pattern) and per-object
+ * set-up left out of libFuzzer's coverage: their loop edges and comparison
+ * hooks ran on every byte of every red zone and poison run, feeding the
+ * fuzzer hit counts of no use (the branches that matter, a report or not,
+ * are the callers'). A function inlined into an instrumented caller is
+ * instrumented there: the per-object ones are noinline as well. clang
+ * only: the libFuzzer presets build with clang, and gcc would warn. */
 #if defined(__clang__)
 #define SLAB_NOCOV __attribute__((no_sanitize("coverage")))
 #else

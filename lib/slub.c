@@ -238,7 +238,7 @@ static SLAB_NOCOV void set_track(struct mm_machine *m, const struct cache *s, co
 	wr32(sl, t + 12, (uint32_t)m->op_index);
 }
 
-static SLAB_NOCOV void run_ctor(struct mm_machine *m, struct cache *s, const struct slab *sl, uint32_t obj)
+static SLAB_NOCOV __attribute__((noinline)) void run_ctor(struct mm_machine *m, struct cache *s, const struct slab *sl, uint32_t obj)
 {
 	fill(sl, obj, MM_SLAB_CTOR_BYTE, s->object_size);
 	if (s->object_size >= 4)
@@ -401,7 +401,7 @@ static bool init_random_seq(struct mm_machine *m, struct cache *s)
  * MM_HARDEN_SHUFFLE the cache's random sequence from a random start,
  * skipping indices a smaller fallback slab does not have
  * (shuffle_freelist / next_freelist_entry). */
-static SLAB_NOCOV bool build_freelist(struct mm_machine *m, struct cache *s, struct slab *sl)
+static SLAB_NOCOV __attribute__((noinline)) bool build_freelist(struct mm_machine *m, struct cache *s, struct slab *sl)
 {
 	uint32_t *ord, pos = 0, n = 0;
 
