@@ -154,25 +154,29 @@ static mm_kmem_cache_t free_id(struct mm_slab_state *st)
 	return ~st->used_ids ? (mm_kmem_cache_t)__builtin_ctzll(~st->used_ids) + 1 : 0;
 }
 
-/* A record back to all zeros (unused), its id free again. */
+/* A record back to all zeros (unused), its id free again: every record
+ * not in use is all zeros (cache_fresh relies on it). */
 static void cache_clear(struct mm_slab_state *st, struct cache *s)
 {
 	st->used_ids &= ~(1ull << (s - st->cache - 1));
 	memset(s, 0, sizeof(*s));
 }
 
-/* A fresh record: no slab anywhere (one copy, no loop over CPUs and
- * nodes). */
-#define NO_CPU_SLAB { NULL, 0, NO_SLAB }
-#define NO_SLAB_8 { NO_SLAB, NO_SLAB, NO_SLAB, NO_SLAB, NO_SLAB, NO_SLAB, NO_SLAB, NO_SLAB }
-_Static_assert(MM_MAX_CPUS == 8 && MM_MAX_NODES == 8, "fresh_cache spells out 8 CPUs and 8 nodes");
-static const struct cache fresh_cache = {
-	.cpu = { NO_CPU_SLAB, NO_CPU_SLAB, NO_CPU_SLAB, NO_CPU_SLAB,
-		 NO_CPU_SLAB, NO_CPU_SLAB, NO_CPU_SLAB, NO_CPU_SLAB },
-	.partial_head = NO_SLAB_8,
-	.partial_tail = NO_SLAB_8,
-	.all_head = NO_SLAB,
-};
+/* An unused record is all zeros (a fresh table, cache_clear): make it a
+ * fresh cache named name, on no list, with no slab on any CPU or node.
+ * Plain stores, no memset/memcpy (under ASan each is an interceptor's
+ * range check), and out of libFuzzer's coverage (its loops are the same
+ * for every cache). */
+static SLAB_NOCOV __attribute__((noinline)) void cache_fresh(struct cache *s, const char *name)
+{
+	for (size_t i = 0; i < MM_SLAB_NAME_LEN - 1 && name[i]; i++)
+		s->name[i] = name[i];
+	for (unsigned c = 0; c < MM_MAX_CPUS; c++)
+		s->cpu[c].slab = NO_SLAB;
+	for (unsigned n = 0; n < MM_MAX_NODES; n++)
+		s->partial_head[n] = s->partial_tail[n] = NO_SLAB;
+	s->all_head = NO_SLAB;
+}
 
 /* Fill cache id (host side) and compute its geometry (copy it from twin
  * when given). */
@@ -180,8 +184,7 @@ static bool cache_setup(struct mm_machine *m, mm_kmem_cache_t id, const char *na
 			uint32_t align, uint32_t flags, uint32_t ctor, const struct cache *twin)
 {
 	struct cache *s = &m->slab->cache[id];
-	*s = fresh_cache;
-	memcpy(s->name, name, strnlen(name, MM_SLAB_NAME_LEN - 1));
+	cache_fresh(s, name);
 	s->flags = flags | hardening_flags(m);
 	s->object_size = size;
 	s->ctor = ctor;
@@ -323,8 +326,10 @@ int mm_kmem_cache_init(struct mm_machine *m)
 	st->ready = true;
 	/* the boot cache, then its own struct from itself (bootstrap()) */
 	name = "kmem_cache";
-	if (!cache_setup(m, 1, name, MM_KMEM_CACHE_OBJ_SIZE, 0, MM_SLAB_HWCACHE_ALIGN, 0, NULL))
+	if (!cache_setup(m, 1, name, MM_KMEM_CACHE_OBJ_SIZE, 0, MM_SLAB_HWCACHE_ALIGN, 0, NULL)) {
+		cache_clear(st, &st->cache[1]); /* an unused record is all zeros */
 		goto oom;
+	}
 	if (slub_alloc_obj(m, &st->cache[1], MM_GFP_ZERO, &self))
 		goto oom;
 	st->cache[1].self = self;
