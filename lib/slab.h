@@ -132,7 +132,7 @@ static inline uint32_t swab32(uint32_t x)
 	return (x >> 24) | ((x >> 8) & 0xff00u) | ((x << 8) & 0xff0000u) | (x << 24);
 }
 
-static inline uint8_t *byte_at(const struct slab *sl, uint32_t va)
+SLAB_HOT uint8_t *byte_at(const struct slab *sl, uint32_t va)
 {
 	uint32_t off = va - sl->base;
 	return sl->frames[off >> MM_PAGE_SHIFT] + (off & (MM_PAGE_SIZE - 1));
@@ -140,7 +140,7 @@ static inline uint8_t *byte_at(const struct slab *sl, uint32_t va)
 
 /* The simulated kernel is little-endian: one host load (a free pointer
  * word never crosses a page), byte-swapped on a big-endian host. */
-static inline uint32_t rd32(const struct slab *sl, uint32_t va)
+SLAB_HOT uint32_t rd32(const struct slab *sl, uint32_t va)
 {
 	uint32_t v;
 	memcpy(&v, byte_at(sl, va), sizeof(v));
@@ -176,18 +176,18 @@ SLAB_HOT struct slab *slab_of_pfn(struct mm_slab_state *st, mm_pfn_t pfn, int32_
 
 /* off / size by a multiply (obj_to_index's reciprocal_divide): exact for
  * off < 2^22 (a slab of at most 4 MiB) and size < 2^17. */
-static inline uint32_t div_size(const struct cache *s, uint32_t off)
+SLAB_HOT uint32_t div_size(const struct cache *s, uint32_t off)
 {
 	return s->recip ? (uint32_t)(((uint64_t)off * s->recip) >> 40) : off / s->size;
 }
 
-static inline uint32_t obj_index(const struct cache *s, const struct slab *sl, uint32_t obj)
+SLAB_HOT uint32_t obj_index(const struct cache *s, const struct slab *sl, uint32_t obj)
 {
 	return div_size(s, obj - sl->base - s->red_left_pad);
 }
 
 /* check_valid_pointer: 0, or the start of an object of this slab. */
-static inline bool valid_pointer(const struct cache *s, const struct slab *sl, uint32_t p)
+SLAB_HOT bool valid_pointer(const struct cache *s, const struct slab *sl, uint32_t p)
 {
 	uint32_t off, q;
 	if (!p)
@@ -199,7 +199,7 @@ static inline bool valid_pointer(const struct cache *s, const struct slab *sl, u
 	return q < sl->objects && q * s->size == off;
 }
 
-static inline uint32_t ptr_key(struct mm_machine *m, const struct cache *s, uint32_t slot)
+SLAB_HOT uint32_t ptr_key(struct mm_machine *m, const struct cache *s, uint32_t slot)
 {
 	(void)m;
 	if (!s->harden)
@@ -222,7 +222,9 @@ static inline uint32_t size_from_object(const struct cache *s)
 	return (s->flags & MM_SLAB_RED_ZONE) ? s->size - s->red_left_pad : s->size;
 }
 
-static inline struct cache *cache_get(struct mm_machine *m, mm_kmem_cache_t id)
+/* Always inline: in the fast paths, and so that mm_kmem_cache_info (out of
+ * coverage) carries no trace-cmp hooks of its own copy. */
+SLAB_HOT struct cache *cache_get(struct mm_machine *m, mm_kmem_cache_t id)
 {
 	struct mm_slab_state *st = m->slab;
 	if (!st->ready || !id || id > MM_SLAB_MAX_CACHES || !st->cache[id].used)

@@ -34,7 +34,7 @@
 /* Small helpers                                                          */
 /* ===================================================================== */
 
-static void wr32(const struct slab *sl, uint32_t va, uint32_t v)
+SLAB_HOT void wr32(const struct slab *sl, uint32_t va, uint32_t v)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	v = __builtin_bswap32(v);
