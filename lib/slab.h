@@ -9,6 +9,8 @@
 #ifndef MMSIM_LIB_SLAB_PRIVATE_H
 #define MMSIM_LIB_SLAB_PRIVATE_H
 
+#include <string.h>
+
 #include "internal.h"
 
 #define NO_SLAB (-1)
@@ -26,13 +28,28 @@
  * the checks stay, their reports move to a cold function. */
 #define SLAB_COLD __attribute__((noinline, cold))
 #define SLAB_HOT static inline __attribute__((always_inline))
+/* Byte walks (fill, find a byte that is not the pattern) and per-object
+ * set-up left out of libFuzzer's coverage: their loop edges and comparison
+ * hooks ran on every byte of every red zone and poison run, feeding the
+ * fuzzer hit counts of no use (the branches that matter, a report or not,
+ * are the callers'). A function inlined into an instrumented caller is
+ * instrumented there: the per-object ones are noinline as well. clang
+ * only: the libFuzzer presets build with clang, and gcc would warn. */
+#if defined(__clang__)
+#define SLAB_NOCOV __attribute__((no_sanitize("coverage")))
+#else
+#define SLAB_NOCOV
+#endif
 #define GFP_SLAB_OK                                                                    \
 	(MM_GFP_DMA | MM_GFP_HIGHMEM | MM_GFP_HIGH | MM_GFP_COLD | MM_GFP_ZERO |         \
 	 MM_GFP_THISNODE | MM_GFP_ATOMIC_HARDER)
 
 /* One slab: the kernel's struct slab, kept host-side beside the pages. */
+struct cache;
+
 struct slab {
 	uint64_t pfn;
+	struct cache *s;   /* its cache: &st->cache[cache] (that table never moves) */
 	uint8_t **frames;  /* host bytes of each page of the slab */
 	uint32_t *next;    /* the model's record: each free object's successor */
 	uint8_t *isfree;   /* per object: on a freelist */
@@ -49,8 +66,10 @@ struct slab {
 };
 
 struct cpu_slab {
+	struct slab *sl;   /* &st->slabs[slab], NULL for none: the fast paths'
+			    * copy, refreshed when the descriptor table moves */
+	uint32_t freelist; /* c->freelist; never set in a debug cache */
 	int32_t slab;      /* c->slab, NO_SLAB for none */
-	uint32_t freelist; /* c->freelist */
 };
 
 struct cache {
@@ -73,7 +92,9 @@ struct cache {
 struct mm_slab_state {
 	bool ready;
 	struct cache *cache;  /* [MM_SLAB_MAX_CACHES + 1], id 0 unused */
+	uint64_t used_ids;    /* bit id - 1: cache[id].used */
 	uint32_t kmalloc[2][MM_NR_KMALLOC_CACHES];
+	struct cache *kmalloc_c[2][MM_NR_KMALLOC_CACHES]; /* the same, NULL until init is done */
 	struct slab *slabs;
 	uint32_t nr_slabs, cap_slabs;
 	int32_t free_slab;    /* unused descriptors, linked through nextp */
@@ -81,28 +102,24 @@ struct mm_slab_state {
 	uint32_t dir_len;
 	uint32_t nr_cpus, max_order;
 	uint64_t virt_end; /* end of the lowmem direct map */
-	mm_pfn_t last_pfn; /* the last look-up's pfn and its slab + 1 (0: none) */
-	uint32_t last_v;
+	mm_pfn_t last_pfn; /* the last look-up's pfn and its slab (NULL: none) */
+	struct slab *last_sl;
 };
 
 /* Small helpers both files inline. */
 
 static inline struct slab *SL(struct mm_slab_state *st, int32_t i) { return &st->slabs[i]; }
 
+/* The smallest order whose block holds size bytes (0 for size 0). */
 static inline unsigned get_order(uint64_t size)
 {
-	unsigned o = 0;
-	while ((MM_PAGE_SIZE << o) < size)
-		o++;
-	return o;
+	return size <= MM_PAGE_SIZE ? 0 : (unsigned)(64 - __builtin_clzll((size - 1) >> MM_PAGE_SHIFT));
 }
 
+/* floor(log2(x)), 0 for x 0 and 1. */
 static inline unsigned ilog2_u32(uint32_t x)
 {
-	unsigned r = 0;
-	while (x >>= 1)
-		r++;
-	return r;
+	return x ? 31u - (unsigned)__builtin_clz(x) : 0;
 }
 
 static inline unsigned fls_u32(uint32_t x)
@@ -115,16 +132,22 @@ static inline uint32_t swab32(uint32_t x)
 	return (x >> 24) | ((x >> 8) & 0xff00u) | ((x << 8) & 0xff0000u) | (x << 24);
 }
 
-static inline uint8_t *byte_at(const struct slab *sl, uint32_t va)
+SLAB_HOT uint8_t *byte_at(const struct slab *sl, uint32_t va)
 {
 	uint32_t off = va - sl->base;
 	return sl->frames[off >> MM_PAGE_SHIFT] + (off & (MM_PAGE_SIZE - 1));
 }
 
-static inline uint32_t rd32(const struct slab *sl, uint32_t va)
+/* The simulated kernel is little-endian: one host load (a free pointer
+ * word never crosses a page), byte-swapped on a big-endian host. */
+SLAB_HOT uint32_t rd32(const struct slab *sl, uint32_t va)
 {
-	const uint8_t *p = byte_at(sl, va); /* a free pointer word never crosses a page */
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	uint32_t v;
+	memcpy(&v, byte_at(sl, va), sizeof(v));
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap32(v);
+#endif
+	return v;
 }
 
 /* The slab holding pfn, with a one-entry cache of the last look-up (a
@@ -134,36 +157,37 @@ SLAB_HOT struct slab *slab_of_pfn(struct mm_slab_state *st, mm_pfn_t pfn, int32_
 {
 	uint64_t d = pfn >> DIR_SHIFT;
 	uint32_t v;
-	if (pfn == st->last_pfn && st->last_v) {
-		v = st->last_v;
-	} else {
-		if (d >= st->dir_len || !st->slab_of[d])
-			return NULL;
-		v = st->slab_of[d][pfn & ((1u << DIR_SHIFT) - 1)];
-		if (!v)
-			return NULL;
-		st->last_pfn = pfn;
-		st->last_v = v;
+	if (pfn == st->last_pfn && st->last_sl) {
+		if (idx)
+			*idx = (int32_t)(st->last_sl - st->slabs);
+		return st->last_sl;
 	}
+	if (d >= st->dir_len || !st->slab_of[d])
+		return NULL;
+	v = st->slab_of[d][pfn & ((1u << DIR_SHIFT) - 1)];
+	if (!v)
+		return NULL;
+	st->last_pfn = pfn;
+	st->last_sl = &st->slabs[v - 1];
 	if (idx)
 		*idx = (int32_t)(v - 1);
-	return &st->slabs[v - 1];
+	return st->last_sl;
 }
 
 /* off / size by a multiply (obj_to_index's reciprocal_divide): exact for
  * off < 2^22 (a slab of at most 4 MiB) and size < 2^17. */
-static inline uint32_t div_size(const struct cache *s, uint32_t off)
+SLAB_HOT uint32_t div_size(const struct cache *s, uint32_t off)
 {
 	return s->recip ? (uint32_t)(((uint64_t)off * s->recip) >> 40) : off / s->size;
 }
 
-static inline uint32_t obj_index(const struct cache *s, const struct slab *sl, uint32_t obj)
+SLAB_HOT uint32_t obj_index(const struct cache *s, const struct slab *sl, uint32_t obj)
 {
 	return div_size(s, obj - sl->base - s->red_left_pad);
 }
 
 /* check_valid_pointer: 0, or the start of an object of this slab. */
-static inline bool valid_pointer(const struct cache *s, const struct slab *sl, uint32_t p)
+SLAB_HOT bool valid_pointer(const struct cache *s, const struct slab *sl, uint32_t p)
 {
 	uint32_t off, q;
 	if (!p)
@@ -175,7 +199,7 @@ static inline bool valid_pointer(const struct cache *s, const struct slab *sl, u
 	return q < sl->objects && q * s->size == off;
 }
 
-static inline uint32_t ptr_key(struct mm_machine *m, const struct cache *s, uint32_t slot)
+SLAB_HOT uint32_t ptr_key(struct mm_machine *m, const struct cache *s, uint32_t slot)
 {
 	(void)m;
 	if (!s->harden)
@@ -198,7 +222,9 @@ static inline uint32_t size_from_object(const struct cache *s)
 	return (s->flags & MM_SLAB_RED_ZONE) ? s->size - s->red_left_pad : s->size;
 }
 
-static inline struct cache *cache_get(struct mm_machine *m, mm_kmem_cache_t id)
+/* Always inline: in the fast paths, and so that mm_kmem_cache_info (out of
+ * coverage) carries no trace-cmp hooks of its own copy. */
+SLAB_HOT struct cache *cache_get(struct mm_machine *m, mm_kmem_cache_t id)
 {
 	struct mm_slab_state *st = m->slab;
 	if (!st->ready || !id || id > MM_SLAB_MAX_CACHES || !st->cache[id].used)

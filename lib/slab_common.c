@@ -20,6 +20,15 @@ static const uint32_t kmalloc_sizes[MM_NR_KMALLOC_CACHES] = { 8,   16,   32,   6
 							      128, 192,  256,  512,  1024,
 							      2048, 4096, 8192 };
 
+/* Their names, spelled out: kmem_cache_init runs once per machine, and a
+ * fuzzer makes a machine per input. */
+#define KMALLOC_NAMES(p)                                                                     \
+	{ p "kmalloc-8",   p "kmalloc-16",  p "kmalloc-32",   p "kmalloc-64",   p "kmalloc-96", \
+	  p "kmalloc-128", p "kmalloc-192", p "kmalloc-256",  p "kmalloc-512",                  \
+	  p "kmalloc-1024", p "kmalloc-2048", p "kmalloc-4096", p "kmalloc-8192" }
+static const char *const kmalloc_names[2][MM_NR_KMALLOC_CACHES] = { KMALLOC_NAMES(""),
+								      KMALLOC_NAMES("dma-") };
+
 /* ===================================================================== */
 /* Geometry                                                               */
 /* ===================================================================== */
@@ -68,6 +77,24 @@ static int calculate_order(struct mm_slab_state *st, uint32_t size)
 	return order < st->max_order ? (int)order : -1;
 }
 
+/* The layout of a twin (a DMA kmalloc cache's normal one: the same size,
+ * alignment and flags but SLAB_CACHE_DMA, which moves no byte). */
+static bool geometry_of_twin(struct cache *s, const struct cache *twin)
+{
+	s->obj_poison = twin->obj_poison;
+	s->inuse = twin->inuse;
+	s->offset = twin->offset;
+	s->red_left_pad = twin->red_left_pad;
+	s->size = twin->size;
+	s->order = twin->order;
+	s->objects = twin->objects;
+	s->min_order = twin->min_order;
+	s->min_objects = twin->min_objects;
+	s->min_partial = twin->min_partial;
+	s->debug = twin->debug;
+	return true;
+}
+
 /* calculate_sizes and calculate_order: the object layout and slab order. */
 static bool cache_geometry(struct mm_machine *m, struct cache *s)
 {
@@ -109,25 +136,6 @@ static bool cache_geometry(struct mm_machine *m, struct cache *s)
 	return s->objects > 0;
 }
 
-/* init_cache_random_seq: a Fisher-Yates permutation of the object indices. */
-static bool init_random_seq(struct mm_machine *m, struct cache *s)
-{
-	if (!(m->cfg.hardening & MM_HARDEN_SHUFFLE) || s->objects < 2)
-		return true;
-	s->random_seq = malloc(s->objects * sizeof(uint32_t));
-	if (!s->random_seq)
-		return false;
-	for (uint32_t i = 0; i < s->objects; i++)
-		s->random_seq[i] = i;
-	for (uint32_t i = s->objects - 1; i > 0; i--) {
-		uint32_t j = (uint32_t)(mm_random(m) % (i + 1));
-		uint32_t t = s->random_seq[i];
-		s->random_seq[i] = s->random_seq[j];
-		s->random_seq[j] = t;
-	}
-	return true;
-}
-
 /* ===================================================================== */
 /* Caches                                                                 */
 /* ===================================================================== */
@@ -138,40 +146,57 @@ static uint32_t hardening_flags(struct mm_machine *m)
 	       ((m->cfg.hardening & MM_HARDEN_POISON) ? MM_SLAB_POISON : 0);
 }
 
+/* The lowest unused id: the first clear bit of the used-id map (bit
+ * id - 1), kept beside the records' used flags (mm_slab_verify checks). */
 static mm_kmem_cache_t free_id(struct mm_slab_state *st)
 {
-	for (mm_kmem_cache_t id = 1; id <= MM_SLAB_MAX_CACHES; id++)
-		if (!st->cache[id].used)
-			return id;
-	return 0;
+	_Static_assert(MM_SLAB_MAX_CACHES == 64, "the used-id map is one 64-bit word");
+	return ~st->used_ids ? (mm_kmem_cache_t)__builtin_ctzll(~st->used_ids) + 1 : 0;
 }
 
-/* Fill cache id (host side) and compute its geometry. */
-static bool cache_setup(struct mm_machine *m, mm_kmem_cache_t id, const char *name, uint32_t size,
-			uint32_t align, uint32_t flags, uint32_t ctor)
+/* A record back to all zeros (unused), its id free again: every record
+ * not in use is all zeros (cache_fresh relies on it). */
+static void cache_clear(struct mm_slab_state *st, struct cache *s)
 {
-	struct cache *s = &m->slab->cache[id];
+	st->used_ids &= ~(1ull << (s - st->cache - 1));
 	memset(s, 0, sizeof(*s));
+}
+
+/* An unused record is all zeros (a fresh table, cache_clear): make it a
+ * fresh cache named name, on no list, with no slab on any CPU or node.
+ * Plain stores, no memset/memcpy (under ASan each is an interceptor's
+ * range check), and out of libFuzzer's coverage (its loops are the same
+ * for every cache). */
+static SLAB_NOCOV __attribute__((noinline)) void cache_fresh(struct cache *s, const char *name)
+{
 	for (size_t i = 0; i < MM_SLAB_NAME_LEN - 1 && name[i]; i++)
 		s->name[i] = name[i];
-	s->flags = flags | hardening_flags(m);
-	s->object_size = size;
-	s->ctor = ctor;
-	s->align = calculate_alignment(flags, align, size);
-	s->all_head = NO_SLAB;
 	for (unsigned c = 0; c < MM_MAX_CPUS; c++)
 		s->cpu[c].slab = NO_SLAB;
 	for (unsigned n = 0; n < MM_MAX_NODES; n++)
 		s->partial_head[n] = s->partial_tail[n] = NO_SLAB;
-	if (!cache_geometry(m, s))
+	s->all_head = NO_SLAB;
+}
+
+/* Fill cache id (host side) and compute its geometry (copy it from twin
+ * when given). */
+static bool cache_setup(struct mm_machine *m, mm_kmem_cache_t id, const char *name, uint32_t size,
+			uint32_t align, uint32_t flags, uint32_t ctor, const struct cache *twin)
+{
+	struct cache *s = &m->slab->cache[id];
+	cache_fresh(s, name);
+	s->flags = flags | hardening_flags(m);
+	s->object_size = size;
+	s->ctor = ctor;
+	s->align = calculate_alignment(flags, align, size);
+	if (!(twin ? geometry_of_twin(s, twin) : cache_geometry(m, s)))
 		return false;
 	s->random = (uint32_t)mm_random(m);
 	s->recip = s->size < (1u << 17) ? (((uint64_t)1 << 40) + s->size - 1) / s->size : 0;
 	s->harden = (m->cfg.hardening & MM_HARDEN_FREELIST) != 0;
 	s->swab = (m->cfg.features & MM_FEAT_FREELIST_SWAB) != 0;
-	if (!init_random_seq(m, s))
-		return false;
 	s->used = true;
+	m->slab->used_ids |= 1ull << (id - 1);
 	return true;
 }
 
@@ -182,7 +207,7 @@ static void cache_release(struct mm_machine *m, struct cache *s)
 	while (s->all_head != NO_SLAB)
 		slub_discard_slab(m, s, s->all_head);
 	free(s->random_seq);
-	memset(s, 0, sizeof(*s));
+	cache_clear(m->slab, s);
 }
 
 /* kmem_cache_free(kmem_cache, s): a cache's own struct goes back. */
@@ -197,7 +222,7 @@ static void kmem_free_self(struct mm_machine *m, uint32_t self)
 }
 
 static int cache_create(struct mm_machine *m, const char *name, uint32_t size, uint32_t align,
-			uint32_t flags, uint32_t ctor, mm_kmem_cache_t *out)
+			uint32_t flags, uint32_t ctor, const struct cache *twin, mm_kmem_cache_t *out)
 {
 	struct mm_slab_state *st = m->slab;
 	mm_kmem_cache_t id = free_id(st);
@@ -213,9 +238,9 @@ static int cache_create(struct mm_machine *m, const char *name, uint32_t size, u
 	ret = slub_alloc_obj(m, &st->cache[1], MM_GFP_ZERO, &self);
 	if (ret)
 		return ret;
-	if (!cache_setup(m, id, name, size, align, flags, ctor)) {
+	if (!cache_setup(m, id, name, size, align, flags, ctor, twin)) {
 		free(st->cache[id].random_seq);
-		memset(&st->cache[id], 0, sizeof(st->cache[id]));
+		cache_clear(st, &st->cache[id]);
 		kmem_free_self(m, self);
 		mm_report(m, MM_STAGE_SLAB, MM_REPORT_WARN, size,
 			  "kmem_cache_create(%s) failed with error -22", name);
@@ -233,7 +258,38 @@ static void init_rollback(struct mm_machine *m)
 	for (mm_kmem_cache_t id = MM_SLAB_MAX_CACHES; id >= 1; id--)
 		if (st->cache[id].used)
 			cache_release(m, &st->cache[id]);
+	memset(st->kmalloc_c, 0, sizeof(st->kmalloc_c));
 	st->ready = false;
+}
+
+/* The table of caches, 65 records of some 300 bytes: one spare is kept
+ * from the last machine destroyed (poisoned for ASan while it waits) for
+ * the next kmem_cache_init. A fuzzer builds a machine per input, and a
+ * fresh 20 KiB block each time was, under ASan's quarantine, new pages to
+ * fault in and zero. Exchanged atomically: machines may live in threads. */
+#define CACHE_TABLE_SIZE ((MM_SLAB_MAX_CACHES + 1) * sizeof(struct cache))
+static struct cache *spare_table;
+
+static struct cache *cache_table_get(void)
+{
+	struct cache *t = __atomic_exchange_n(&spare_table, NULL, __ATOMIC_ACQ_REL);
+	if (!t)
+		return calloc(MM_SLAB_MAX_CACHES + 1, sizeof(struct cache));
+	mm_track_access(t, CACHE_TABLE_SIZE);
+	memset(t, 0, CACHE_TABLE_SIZE);
+	return t;
+}
+
+static void cache_table_put(struct cache *t)
+{
+	if (!t)
+		return;
+	mm_track_noaccess(t, CACHE_TABLE_SIZE);
+	t = __atomic_exchange_n(&spare_table, t, __ATOMIC_ACQ_REL);
+	if (t) {
+		mm_track_access(t, CACHE_TABLE_SIZE);
+		free(t);
+	}
 }
 
 static bool zones_exist(struct mm_machine *m)
@@ -248,7 +304,7 @@ static bool zones_exist(struct mm_machine *m)
 int mm_kmem_cache_init(struct mm_machine *m)
 {
 	struct mm_slab_state *st;
-	char name[MM_SLAB_NAME_LEN];
+	const char *name;
 	uint32_t self;
 
 	if (!m)
@@ -261,7 +317,7 @@ int mm_kmem_cache_init(struct mm_machine *m)
 		return -EINVAL;
 	}
 	if (!st->cache) {
-		st->cache = calloc(MM_SLAB_MAX_CACHES + 1, sizeof(*st->cache));
+		st->cache = cache_table_get();
 		st->dir_len = (uint32_t)((mm_lowmem_limit(m) >> MM_PAGE_SHIFT >> DIR_SHIFT) + 1);
 		st->slab_of = calloc(st->dir_len, sizeof(*st->slab_of));
 		if (!st->cache || !st->slab_of)
@@ -269,19 +325,24 @@ int mm_kmem_cache_init(struct mm_machine *m)
 	}
 	st->ready = true;
 	/* the boot cache, then its own struct from itself (bootstrap()) */
-	if (!cache_setup(m, 1, "kmem_cache", MM_KMEM_CACHE_OBJ_SIZE, 0, MM_SLAB_HWCACHE_ALIGN, 0))
+	name = "kmem_cache";
+	if (!cache_setup(m, 1, name, MM_KMEM_CACHE_OBJ_SIZE, 0, MM_SLAB_HWCACHE_ALIGN, 0, NULL)) {
+		cache_clear(st, &st->cache[1]); /* an unused record is all zeros */
 		goto oom;
-	strcpy(name, "kmem_cache");
+	}
 	if (slub_alloc_obj(m, &st->cache[1], MM_GFP_ZERO, &self))
 		goto oom;
 	st->cache[1].self = self;
 	for (unsigned dma = 0; dma < 2; dma++)
 		for (unsigned i = 0; i < MM_NR_KMALLOC_CACHES; i++) {
-			snprintf(name, sizeof(name), "%skmalloc-%u", dma ? "dma-" : "", kmalloc_sizes[i]);
+			name = kmalloc_names[dma][i];
 			if (cache_create(m, name, kmalloc_sizes[i], 0, dma ? MM_SLAB_CACHE_DMA : 0, 0,
-					 &st->kmalloc[dma][i]))
+					 dma ? &st->cache[st->kmalloc[0][i]] : NULL, &st->kmalloc[dma][i]))
 				goto oom;
 		}
+	for (unsigned dma = 0; dma < 2; dma++)
+		for (unsigned i = 0; i < MM_NR_KMALLOC_CACHES; i++)
+			st->kmalloc_c[dma][i] = &st->cache[st->kmalloc[dma][i]];
 	return 0;
 oom:
 	mm_report(m, MM_STAGE_SLAB, MM_REPORT_OOM, 0, "Out of memory when creating slab %s", name);
@@ -304,7 +365,7 @@ int mm_kmem_cache_create(struct mm_machine *m, const char *name, uint32_t size, 
 			  align, flags, (unsigned)ctor);
 		return -EINVAL;
 	}
-	return cache_create(m, name, size, align, flags, (uint32_t)ctor, out);
+	return cache_create(m, name, size, align, flags, (uint32_t)ctor, NULL, out);
 }
 
 int mm_kmem_cache_destroy(struct mm_machine *m, mm_kmem_cache_t cache)
@@ -347,7 +408,7 @@ int mm_kmem_cache_destroy(struct mm_machine *m, mm_kmem_cache_t cache)
 	}
 	self = s->self;
 	free(s->random_seq);
-	memset(s, 0, sizeof(*s));
+	cache_clear(st, s);
 	kmem_free_self(m, self);
 	return 0;
 }
@@ -463,7 +524,10 @@ int mm_krealloc(struct mm_machine *m, mm_vaddr_t obj, uint64_t new_size, uint32_
 	return 0;
 }
 
-int mm_kmem_cache_info(struct mm_machine *m, mm_kmem_cache_t cache, struct mm_kmem_cache_info *out)
+/* A read-only accessor the harness's checks call for every id: out of
+ * libFuzzer's coverage, as mm_zone_info is. */
+SLAB_NOCOV int mm_kmem_cache_info(struct mm_machine *m, mm_kmem_cache_t cache,
+				  struct mm_kmem_cache_info *out)
 {
 	const struct cache *s;
 	if (!m || !out || !(s = cache_get(m, cache)))
@@ -508,7 +572,9 @@ int mm_slab_init(struct mm_machine *m)
 	return 0;
 }
 
-void mm_slab_destroy(struct mm_machine *m)
+/* Teardown, once per machine: out of libFuzzer's coverage (its loops over
+ * every descriptor and cache are no state worth an input). */
+SLAB_NOCOV void mm_slab_destroy(struct mm_machine *m)
 {
 	struct mm_slab_state *st = m->slab;
 	if (!st)
@@ -519,8 +585,9 @@ void mm_slab_destroy(struct mm_machine *m)
 	free(st->slabs);
 	if (st->cache)
 		for (uint32_t id = 0; id <= MM_SLAB_MAX_CACHES; id++)
-			free(st->cache[id].random_seq);
-	free(st->cache);
+			if (st->cache[id].random_seq)
+				free(st->cache[id].random_seq);
+	cache_table_put(st->cache);
 	for (uint32_t d = 0; st->slab_of && d < st->dir_len; d++)
 		free(st->slab_of[d]);
 	free(st->slab_of);
@@ -532,30 +599,30 @@ void mm_slab_destroy(struct mm_machine *m)
 /* mm_verify                                                              */
 /* ===================================================================== */
 
-static bool region_ok(const struct slab *sl, uint32_t va, uint8_t v, uint32_t len)
+static bool verify_region_ok(const struct slab *sl, uint32_t va, uint8_t v, uint32_t len)
 {
 	uint32_t at;
 	return !len || !slub_find_other(sl, va, v, len, &at);
 }
 
 /* The metadata bytes of one object, as check_object would find them. */
-static bool object_clean(const struct cache *s, const struct slab *sl, uint32_t obj, uint8_t val)
+static bool verify_object_clean(const struct cache *s, const struct slab *sl, uint32_t obj, uint8_t val)
 {
 	if (s->flags & MM_SLAB_RED_ZONE) {
-		if (!region_ok(sl, obj - s->red_left_pad, val, s->red_left_pad) ||
-		    !region_ok(sl, obj + s->object_size, val, s->inuse - s->object_size))
+		if (!verify_region_ok(sl, obj - s->red_left_pad, val, s->red_left_pad) ||
+		    !verify_region_ok(sl, obj + s->object_size, val, s->inuse - s->object_size))
 			return false;
 	} else if ((s->flags & MM_SLAB_POISON) &&
-		   !region_ok(sl, obj + s->object_size, MM_POISON_INUSE, s->inuse - s->object_size)) {
+		   !verify_region_ok(sl, obj + s->object_size, MM_POISON_INUSE, s->inuse - s->object_size)) {
 		return false;
 	}
 	if (!(s->flags & MM_SLAB_POISON))
 		return true;
 	if (val != MM_SLUB_RED_ACTIVE && s->obj_poison &&
-	    (!region_ok(sl, obj, MM_POISON_FREE, s->object_size - 1) ||
-	     !region_ok(sl, obj + s->object_size - 1, MM_POISON_END, 1)))
+	    (!verify_region_ok(sl, obj, MM_POISON_FREE, s->object_size - 1) ||
+	     !verify_region_ok(sl, obj + s->object_size - 1, MM_POISON_END, 1)))
 		return false;
-	return region_ok(sl, obj + pad_start(s), MM_POISON_INUSE, size_from_object(s) - pad_start(s));
+	return verify_region_ok(sl, obj + pad_start(s), MM_POISON_INUSE, size_from_object(s) - pad_start(s));
 }
 
 static int verify_pages(struct mm_machine *m, const struct cache *s, mm_kmem_cache_t id,
@@ -587,10 +654,11 @@ static int verify_freelist(struct mm_machine *m, const struct cache *s, const st
 {
 	uint32_t steps = 0;
 	for (uint32_t p = head; p; steps++) {
-		uint32_t i, slot;
-		MM_VERIFY(m, p && valid_pointer(s, sl, p) && steps < sl->objects,
+		/* valid_pointer with its quotient kept as the index */
+		uint32_t off = p - sl->base - s->red_left_pad, i = div_size(s, off), slot;
+		MM_VERIFY(m, p >= sl->base + s->red_left_pad && i < sl->objects && i * s->size == off &&
+				     steps < sl->objects,
 			  "slab %s at %#x: freelist entry %#x out of range or cyclic", s->name, sl->base, p);
-		i = obj_index(s, sl, p);
 		MM_VERIFY(m, sl->isfree[i], "slab %s: object %#x on a freelist but not free", s->name, p);
 		slot = p + s->offset;
 		MM_VERIFY(m, (rd32(sl, slot) ^ ptr_key(m, s, slot)) == sl->next[i],
@@ -609,7 +677,7 @@ static int verify_slab(struct mm_machine *m, const struct cache *s, mm_kmem_cach
 	uint32_t nfree = 0, marked = 0;
 	bool cpu_slab = sl->cpu >= 0;
 
-	MM_VERIFY(m, sl->used && sl->cache == id, "slab %d on %s's list is not the cache's", si, s->name);
+	MM_VERIFY(m, sl->used && sl->cache == id && sl->s == s, "slab %d on %s's list is not the cache's", si, s->name);
 	MM_VERIFY(m, sl->base == MM_PHYS_TO_VIRT(MM_PFN_PHYS(sl->pfn)) &&
 			     sl->objects == order_objects(sl->order, s->size) &&
 			     (sl->order == s->order || sl->order == s->min_order),
@@ -631,11 +699,11 @@ static int verify_slab(struct mm_machine *m, const struct cache *s, mm_kmem_cach
 		  nfree);
 	for (uint32_t i = 0; s->debug && i < sl->objects; i++) {
 		uint32_t obj = sl->base + s->red_left_pad + i * s->size;
-		MM_VERIFY(m, object_clean(s, sl, obj, sl->isfree[i] ? MM_SLUB_RED_INACTIVE : MM_SLUB_RED_ACTIVE),
+		MM_VERIFY(m, verify_object_clean(s, sl, obj, sl->isfree[i] ? MM_SLUB_RED_INACTIVE : MM_SLUB_RED_ACTIVE),
 			  "slab %s: object %#x has a corrupted red zone, poison or padding", s->name, obj);
 	}
 	MM_VERIFY(m, !(s->flags & MM_SLAB_POISON) ||
-			     region_ok(sl, sl->base + sl->objects * s->size, MM_POISON_INUSE,
+			     verify_region_ok(sl, sl->base + sl->objects * s->size, MM_POISON_INUSE,
 				       (uint32_t)(MM_PAGE_SIZE << sl->order) - sl->objects * s->size),
 		  "slab %s at %#x: end padding corrupted", s->name, sl->base);
 	return 0;
@@ -662,7 +730,7 @@ static int verify_cache(struct mm_machine *m, mm_kmem_cache_t id, uint64_t *slab
 		  (unsigned long long)s->live, (unsigned long long)live);
 	for (unsigned c = 0; c < MM_MAX_CPUS; c++) {
 		int32_t si = s->cpu[c].slab;
-		MM_VERIFY(m, si == NO_SLAB ? !s->cpu[c].freelist : (!s->debug && st->slabs[si].used && st->slabs[si].cache == id && st->slabs[si].cpu == (int32_t)c),
+		MM_VERIFY(m, si == NO_SLAB ? !s->cpu[c].freelist && !s->cpu[c].sl : (!s->debug && s->cpu[c].sl == &st->slabs[si] && st->slabs[si].used && st->slabs[si].cache == id && st->slabs[si].cpu == (int32_t)c),
 			  "cache %s: cpu %u slab %d not frozen for it", s->name, c, si);
 	}
 	for (unsigned nd = 0; nd < MM_MAX_NODES; nd++) {
@@ -694,9 +762,13 @@ int mm_slab_verify(struct mm_machine *m)
 	for (unsigned dma = 0; dma < 2; dma++)
 		for (unsigned i = 0; i < MM_NR_KMALLOC_CACHES; i++)
 			MM_VERIFY(m, st->cache[st->kmalloc[dma][i]].used &&
-					     st->cache[st->kmalloc[dma][i]].object_size == kmalloc_sizes[i],
+					     st->cache[st->kmalloc[dma][i]].object_size == kmalloc_sizes[i] &&
+					     st->kmalloc_c[dma][i] == &st->cache[st->kmalloc[dma][i]],
 				  "kmalloc cache %u/%u missing", dma, i);
 	for (mm_kmem_cache_t id = 1; id <= MM_SLAB_MAX_CACHES; id++) {
+		MM_VERIFY(m, st->cache[id].used == ((st->used_ids >> (id - 1)) & 1),
+			  "cache %u: used %d, used-id map %d", id, st->cache[id].used,
+			  (int)((st->used_ids >> (id - 1)) & 1));
 		if (!st->cache[id].used)
 			continue;
 		if (verify_cache(m, id, &slabs))

@@ -34,48 +34,82 @@
 /* Small helpers                                                          */
 /* ===================================================================== */
 
-static void wr32(const struct slab *sl, uint32_t va, uint32_t v)
+SLAB_HOT void wr32(const struct slab *sl, uint32_t va, uint32_t v)
 {
-	uint8_t *p = byte_at(sl, va);
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	v = __builtin_bswap32(v);
+#endif
+	memcpy(byte_at(sl, va), &v, sizeof(v));
 }
 
-/* The page-sized pieces of [va, va + len) inside one slab. */
-static void fill(const struct slab *sl, uint32_t va, uint8_t v, uint32_t len)
+/* The page-sized pieces of [va, va + len) inside one slab. The short
+ * ones (red zones, an end-poison byte, owner tracks) by hand: memset's
+ * call, and under ASan its range check, cost more than the bytes. */
+static SLAB_NOCOV void fill(const struct slab *sl, uint32_t va, uint8_t v, uint32_t len)
 {
 	while (len) {
 		uint32_t in = (uint32_t)(MM_PAGE_SIZE - ((va - sl->base) & (MM_PAGE_SIZE - 1)));
 		uint32_t n = len < in ? len : in;
-		memset(byte_at(sl, va), v, n);
+		uint8_t *p = byte_at(sl, va);
+		if (n <= 32)
+			for (uint32_t i = 0; i < n; i++)
+				p[i] = v;
+		else
+			memset(p, v, n);
 		va += n;
 		len -= n;
 	}
 }
 
+/* All n bytes at p are v: eight bytes at a time, the last eight (or four)
+ * read overlapping the ones before, so a short red zone costs two loads.
+ * A long run (poison over a whole object): its first eight bytes, then the
+ * run against itself eight bytes on (p[i] == p[i + 8] for every i), one
+ * memcmp. */
+static inline SLAB_NOCOV bool span_is(const uint8_t *p, uint8_t v, uint32_t n)
+{
+	const uint64_t w = 0x0101010101010101ull * v;
+	uint64_t x;
+	uint32_t a, b;
+
+	if (n >= 64) {
+		memcpy(&x, p, 8);
+		return x == w && !memcmp(p, p + 8, n - 8);
+	}
+	if (n >= 8) {
+		for (uint32_t i = 0; i + 8 < n; i += 8) {
+			memcpy(&x, p + i, 8);
+			if (x != w)
+				return false;
+		}
+		memcpy(&x, p + n - 8, 8);
+		return x == w;
+	}
+	if (n >= 4) {
+		memcpy(&a, p, 4);
+		memcpy(&b, p + n - 4, 4);
+		return a == (uint32_t)w && b == (uint32_t)w;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		if (p[i] != v)
+			return false;
+	return true;
+}
+
 /* First byte of [va, va + len) that is not v: true and *at, or false. */
-bool slub_find_other(const struct slab *sl, uint32_t va, uint8_t v, uint32_t len, uint32_t *at)
+SLAB_NOCOV bool slub_find_other(const struct slab *sl, uint32_t va, uint8_t v, uint32_t len,
+				uint32_t *at)
 {
 	while (len) {
 		uint32_t in = (uint32_t)(MM_PAGE_SIZE - ((va - sl->base) & (MM_PAGE_SIZE - 1)));
 		uint32_t n = len < in ? len : in;
 		const uint8_t *p = byte_at(sl, va);
-		const uint64_t w = 0x0101010101010101ull * v;
-		uint32_t i = 0;
-		/* eight bytes at a time while they match, then byte by byte */
-		for (; i + 8 <= n; i += 8) {
-			uint64_t x;
-			memcpy(&x, p + i, 8);
-			if (x != w)
-				break;
-		}
-		for (; i < n; i++)
-			if (p[i] != v) {
-				*at = va + i;
-				return true;
-			}
+		if (!span_is(p, v, n))
+			for (uint32_t i = 0; i < n; i++)
+				if (p[i] != v) {
+					*at = va + i;
+					return true;
+				}
 		va += n;
 		len -= n;
 	}
@@ -93,7 +127,7 @@ static bool slab_of_set(struct mm_slab_state *st, mm_pfn_t pfn, uint32_t v)
 			return false;
 	}
 	st->slab_of[d][pfn & ((1u << DIR_SHIFT) - 1)] = v;
-	st->last_v = 0; /* the cached look-up may be this pfn's */
+	st->last_sl = NULL; /* the cached look-up may be this pfn's */
 	return true;
 }
 
@@ -169,12 +203,6 @@ SLAB_HOT void push_idx(struct mm_machine *m, const struct cache *s, struct slab 
 	*head = obj;
 }
 
-static void push(struct mm_machine *m, const struct cache *s, struct slab *sl, uint32_t *head,
-		 uint32_t obj)
-{
-	push_idx(m, s, sl, head, obj, obj_index(s, sl, obj));
-}
-
 SLAB_HOT uint32_t pop(struct mm_machine *m, const struct cache *s, struct slab *sl, uint32_t *head)
 {
 	uint32_t obj = *head, idx = obj_index(s, sl, obj);
@@ -188,7 +216,7 @@ SLAB_HOT uint32_t pop(struct mm_machine *m, const struct cache *s, struct slab *
 /* ===================================================================== */
 
 /* init_object: red zones to val, poison the object of a poisoning cache. */
-static void init_object(const struct cache *s, const struct slab *sl, uint32_t obj, uint8_t val)
+static SLAB_NOCOV void init_object(const struct cache *s, const struct slab *sl, uint32_t obj, uint8_t val)
 {
 	if (s->flags & MM_SLAB_RED_ZONE)
 		fill(sl, obj - s->red_left_pad, val, s->red_left_pad);
@@ -200,7 +228,7 @@ static void init_object(const struct cache *s, const struct slab *sl, uint32_t o
 		fill(sl, obj + s->object_size, val, s->inuse - s->object_size);
 }
 
-static void set_track(struct mm_machine *m, const struct cache *s, const struct slab *sl,
+static SLAB_NOCOV void set_track(struct mm_machine *m, const struct cache *s, const struct slab *sl,
 		      uint32_t obj, unsigned which)
 {
 	uint32_t t = obj + info_end(s) + which * MM_SLAB_TRACK_SIZE;
@@ -210,7 +238,7 @@ static void set_track(struct mm_machine *m, const struct cache *s, const struct 
 	wr32(sl, t + 12, (uint32_t)m->op_index);
 }
 
-static void run_ctor(struct mm_machine *m, struct cache *s, const struct slab *sl, uint32_t obj)
+static SLAB_NOCOV __attribute__((noinline)) void run_ctor(struct mm_machine *m, struct cache *s, const struct slab *sl, uint32_t obj)
 {
 	fill(sl, obj, MM_SLAB_CTOR_BYTE, s->object_size);
 	if (s->object_size >= 4)
@@ -275,6 +303,17 @@ static int slab_pad_check(struct mm_machine *m, const struct cache *s, const str
 /* Slab pages                                                             */
 /* ===================================================================== */
 
+/* The descriptor table moved: the CPU slabs' pointers follow it. */
+static void slabs_moved(struct mm_slab_state *st)
+{
+	for (mm_kmem_cache_t id = 1; id <= MM_SLAB_MAX_CACHES; id++)
+		for (unsigned c = 0; st->cache[id].used && c < MM_MAX_CPUS; c++) {
+			struct cpu_slab *cs = &st->cache[id].cpu[c];
+			cs->sl = cs->slab == NO_SLAB ? NULL : SL(st, cs->slab);
+		}
+	st->last_sl = NULL;
+}
+
 static int32_t slab_desc_get(struct mm_slab_state *st)
 {
 	int32_t i;
@@ -290,6 +329,7 @@ static int32_t slab_desc_get(struct mm_slab_state *st)
 			return NO_SLAB;
 		st->slabs = n;
 		st->cap_slabs = cap;
+		slabs_moved(st);
 	}
 	return (int32_t)st->nr_slabs++;
 }
@@ -337,28 +377,56 @@ static int slab_pages(struct mm_machine *m, struct cache *s, uint32_t gfp, unsig
 	return mm_alloc_pages(m, pgfp, *order, pfn);
 }
 
+/* init_cache_random_seq: a Fisher-Yates permutation of the object indices.
+ * The kernel makes it when the cache is created; here the cache's first
+ * slab does (most kmalloc caches of a machine never get one, and a
+ * permutation of kmalloc-8 is 512 draws). */
+static bool init_random_seq(struct mm_machine *m, struct cache *s)
+{
+	s->random_seq = malloc(s->objects * sizeof(uint32_t));
+	if (!s->random_seq)
+		return false;
+	for (uint32_t i = 0; i < s->objects; i++)
+		s->random_seq[i] = i;
+	for (uint32_t i = s->objects - 1; i > 0; i--) {
+		uint32_t j = (uint32_t)(mm_random(m) % (i + 1));
+		uint32_t t = s->random_seq[i];
+		s->random_seq[i] = s->random_seq[j];
+		s->random_seq[j] = t;
+	}
+	return true;
+}
+
 /* The objects of a new slab in freelist order: index order, or under
  * MM_HARDEN_SHUFFLE the cache's random sequence from a random start,
  * skipping indices a smaller fallback slab does not have
  * (shuffle_freelist / next_freelist_entry). */
-static bool build_freelist(struct mm_machine *m, struct cache *s, struct slab *sl)
+static SLAB_NOCOV __attribute__((noinline)) bool build_freelist(struct mm_machine *m, struct cache *s, struct slab *sl)
 {
-	uint32_t *ord = malloc(sl->objects * sizeof(uint32_t));
-	uint32_t pos = 0, n = 0;
+	uint32_t *ord, pos = 0, n = 0;
 
+	sl->freelist = 0;
+	if (!s->random_seq && (m->cfg.hardening & MM_HARDEN_SHUFFLE) && s->objects >= 2 &&
+	    !init_random_seq(m, s))
+		return false;
+	if (!s->random_seq) {
+		/* index order: pushed last to first, no order array needed */
+		for (uint32_t k = sl->objects; k--;)
+			push_idx(m, s, sl, &sl->freelist, sl->base + s->red_left_pad + k * s->size, k);
+		return true;
+	}
+	ord = malloc(sl->objects * sizeof(uint32_t));
 	if (!ord)
 		return false;
-	if (s->random_seq)
-		pos = (uint32_t)(mm_random(m) % s->objects);
+	pos = (uint32_t)(mm_random(m) % s->objects);
 	for (uint32_t k = 0; n < sl->objects && k < s->objects; k++) {
-		uint32_t idx = s->random_seq ? s->random_seq[(pos + k) % s->objects] : k;
+		uint32_t idx = s->random_seq[(pos + k) % s->objects];
 		if (idx < sl->objects)
 			ord[n++] = idx;
 	}
 	/* a fallback slab has fewer objects than the sequence: n == objects */
-	sl->freelist = 0;
 	for (uint32_t k = n; k--;)
-		push(m, s, sl, &sl->freelist, sl->base + s->red_left_pad + ord[k] * s->size);
+		push_idx(m, s, sl, &sl->freelist, sl->base + s->red_left_pad + ord[k] * s->size, ord[k]);
 	free(ord);
 	return true;
 }
@@ -480,6 +548,7 @@ static int new_slab(struct mm_machine *m, struct cache *s, uint32_t gfp, int32_t
 	sl->order = (uint8_t)order;
 	sl->base = (uint32_t)MM_PHYS_TO_VIRT(MM_PFN_PHYS(pfn));
 	sl->cache = id;
+	sl->s = s;
 	sl->cpu = -1;
 	sl->prev = sl->nextp = NO_SLAB;
 	sl->node = mm_pfn_to_page(m, pfn)->nid;
@@ -488,15 +557,19 @@ static int new_slab(struct mm_machine *m, struct cache *s, uint32_t gfp, int32_t
 		goto fail_mark;
 	if (s->flags & MM_SLAB_POISON)
 		fill(sl, sl->base, MM_POISON_INUSE, (uint32_t)(npages << MM_PAGE_SHIFT));
-	for (uint32_t i = 0; i < sl->objects; i++) {
-		uint32_t obj = sl->base + s->red_left_pad + i * s->size;
-		if (s->debug)
-			init_object(s, sl, obj, MM_SLUB_RED_INACTIVE);
-		if (s->flags & MM_SLAB_STORE_USER)
-			fill(sl, obj + info_end(s), 0, 2 * MM_SLAB_TRACK_SIZE);
-		if (s->ctor)
-			run_ctor(m, s, sl, obj);
-	}
+	/* each object: inactive red zones and poison, zeroed tracks, the
+	 * constructor (disjoint bytes: a constructed object is not poisoned),
+	 * one loop per kind so that a plain cache walks none */
+	if (s->debug)
+		for (uint32_t i = 0; i < sl->objects; i++)
+			init_object(s, sl, sl->base + s->red_left_pad + i * s->size, MM_SLUB_RED_INACTIVE);
+	if (s->flags & MM_SLAB_STORE_USER)
+		for (uint32_t i = 0; i < sl->objects; i++)
+			fill(sl, sl->base + s->red_left_pad + i * s->size + info_end(s), 0,
+			     2 * MM_SLAB_TRACK_SIZE);
+	if (s->ctor)
+		for (uint32_t i = 0; i < sl->objects; i++)
+			run_ctor(m, s, sl, sl->base + s->red_left_pad + i * s->size);
 	if (!build_freelist(m, s, sl))
 		goto fail_mark;
 	all_link(st, s, si);
@@ -542,6 +615,7 @@ static void freeze(struct mm_slab_state *st, struct cache *s, int32_t si, unsign
 	struct slab *sl = SL(st, si);
 	sl->cpu = (int32_t)cpu;
 	s->cpu[cpu].slab = si;
+	s->cpu[cpu].sl = sl;
 	s->cpu[cpu].freelist = sl->freelist;
 	sl->freelist = 0;
 }
@@ -564,6 +638,7 @@ static int alloc_percpu(struct mm_machine *m, struct cache *s, uint32_t gfp, uin
 		} else {
 			sl->cpu = -1; /* full: on no list */
 			c->slab = NO_SLAB;
+			c->sl = NULL;
 		}
 	}
 	if (!c->freelist) {
@@ -611,19 +686,19 @@ static int alloc_debug(struct mm_machine *m, struct cache *s, uint32_t gfp, uint
 	return 0;
 }
 
-/* The lockless fast path with nothing to report: a cache without debug
- * flags, an object on this CPU's freelist whose stored free pointer is
- * intact. Takes it (true), or leaves everything to slab_alloc (false), which
- * makes the same checks and reports. */
+/* The lockless fast path with nothing to report: an object on this CPU's
+ * freelist (a debug cache has no CPU slab, so no CPU freelist either:
+ * mm_slab_verify holds it to that) whose stored free pointer is intact.
+ * Takes it (true), or leaves everything to slab_alloc (false), which makes
+ * the same checks and reports. */
 SLAB_HOT bool alloc_fast(struct mm_machine *m, struct cache *s, uint32_t *out)
 {
 	struct cpu_slab *c = &s->cpu[m->cpu];
 	uint32_t obj = c->freelist, idx;
-	struct slab *sl;
+	struct slab *sl = c->sl;
 
-	if (s->debug || !obj)
+	if (!obj)
 		return false;
-	sl = SL(m->slab, c->slab);
 	idx = obj_index(s, sl, obj);
 	if (!freepointer_intact(m, s, sl, obj, idx))
 		return false;
@@ -675,8 +750,7 @@ static int slab_free_slow(struct mm_machine *m, struct cache *s, struct slab *sl
 	s->live--;
 	if (sl->cpu >= 0) {
 		/* the lockless fast path, or a remote free to a CPU slab */
-		bool mine = c->slab != NO_SLAB && SL(st, c->slab) == sl;
-		push_idx(m, s, sl, mine ? &c->freelist : &sl->freelist, obj, idx);
+		push_idx(m, s, sl, c->sl == sl ? &c->freelist : &sl->freelist, obj, idx);
 		return 0;
 	}
 	si = (int32_t)(sl - st->slabs);
@@ -691,17 +765,24 @@ static int slab_free_slow(struct mm_machine *m, struct cache *s, struct slab *sl
 	return 0;
 }
 
-/* The lockless fast path (a cache without debug flags, an object of a CPU
- * slab) inline; everything else in slab_free_slow. */
+/* The lockless free of an object of a CPU slab (of a cache without debug
+ * flags: a debug cache has no CPU slab): onto this CPU's freelist when the
+ * slab is this CPU's, else a remote free onto the slab's own. */
+SLAB_HOT void free_to_cpu_slab(struct mm_machine *m, struct cache *s, struct slab *sl, uint32_t obj,
+			       uint32_t idx)
+{
+	struct cpu_slab *c = &s->cpu[m->cpu];
+	sl->inuse--;
+	s->live--;
+	push_idx(m, s, sl, c->sl == sl ? &c->freelist : &sl->freelist, obj, idx);
+}
+
+/* The lockless fast path inline; everything else in slab_free_slow. */
 SLAB_HOT int slab_free(struct mm_machine *m, struct cache *s, struct slab *sl, uint32_t obj,
 		      uint32_t idx)
 {
-	if (!s->debug && sl->cpu >= 0) {
-		struct cpu_slab *c = &s->cpu[m->cpu];
-		bool mine = c->slab != NO_SLAB && SL(m->slab, c->slab) == sl;
-		sl->inuse--;
-		s->live--;
-		push_idx(m, s, sl, mine ? &c->freelist : &sl->freelist, obj, idx);
+	if (sl->cpu >= 0) {
+		free_to_cpu_slab(m, s, sl, obj, idx);
 		return 0;
 	}
 	return slab_free_slow(m, s, sl, obj, idx);
@@ -729,6 +810,7 @@ static void deactivate(struct mm_machine *m, struct cache *s, unsigned cpu)
 	}
 	sl->cpu = -1;
 	c->slab = NO_SLAB;
+	c->sl = NULL;
 	c->freelist = 0;
 	if (!sl->inuse && s->nr_partial[sl->node] >= s->min_partial)
 		slub_discard_slab(m, s, si);
@@ -791,7 +873,7 @@ SLAB_HOT int free_target_in(struct mm_machine *m, struct cache *want, uint64_t o
 
 	if (!sl)
 		return free_refuse(m, FREE_NOT_SLAB, want, NULL, obj);
-	s = &m->slab->cache[sl->cache];
+	s = sl->s;
 	if (want && want != s)
 		return free_refuse(m, FREE_WRONG_CACHE, want, s, obj);
 	/* check_valid_pointer, its quotient kept as the index */
@@ -825,13 +907,14 @@ SLAB_HOT bool free_fast(struct mm_machine *m, const struct cache *want, uint64_t
 
 	if (!sl)
 		return false;
-	s = &m->slab->cache[sl->cache];
+	s = sl->s;
 	off = (uint32_t)obj - sl->base - s->red_left_pad;
 	idx = div_size(s, off);
-	if ((want && want != s) || s->debug || sl->cpu < 0 || (uint32_t)obj < sl->base + s->red_left_pad ||
+	/* a slab of a debug cache is never a CPU slab */
+	if ((want && want != s) || sl->cpu < 0 || (uint32_t)obj < sl->base + s->red_left_pad ||
 	    idx >= sl->objects || idx * s->size != off || sl->isfree[idx])
 		return false;
-	slab_free(m, s, sl, (uint32_t)obj, idx);
+	free_to_cpu_slab(m, s, sl, (uint32_t)obj, idx);
 	return true;
 }
 
@@ -1078,12 +1161,12 @@ static __attribute__((noinline)) int kmalloc_slow(struct mm_machine *m, uint64_t
  * kmalloc_slow. */
 int mm_kmalloc(struct mm_machine *m, uint64_t size, uint32_t gfp, mm_vaddr_t *out)
 {
-	struct mm_slab_state *st;
+	struct cache *s;
 	uint32_t obj;
 
+	/* kmalloc_c is all NULL until kmem_cache_init is done */
 	if (m && out && size && size <= MM_KMALLOC_MAX_CACHE_SIZE && !(gfp & ~(uint32_t)MM_GFP_DMA) &&
-	    (st = m->slab)->ready &&
-	    alloc_fast(m, &st->cache[st->kmalloc[gfp ? 1 : 0][kmalloc_index(size)]], &obj)) {
+	    (s = m->slab->kmalloc_c[gfp][kmalloc_index(size)]) && alloc_fast(m, s, &obj)) {
 		*out = obj;
 		return 0;
 	}
@@ -1177,12 +1260,13 @@ static __attribute__((noinline)) int kfree_slow(struct mm_machine *m, mm_vaddr_t
 }
 
 /* The lockless fast path with nothing to report: an object of a CPU slab of
- * a cache without debug flags, a valid object pointer, not already free.
+ * a cache without debug flags, a valid object pointer, not already free
+ * (before kmem_cache_init no address is in a slab: kfree_slow reports).
  * Everything else, every refusal included, in kfree_slow, which makes the
  * same checks and reports. */
 int mm_kfree(struct mm_machine *m, mm_vaddr_t obj)
 {
-	if (m && m->slab->ready && free_fast(m, NULL, obj))
+	if (m && free_fast(m, NULL, obj))
 		return 0;
 	return kfree_slow(m, obj);
 }

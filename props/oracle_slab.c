@@ -34,29 +34,41 @@ static unsigned log2u(uint32_t x)
 
 /* ---- freelists ------------------------------------------------------------- */
 
+/* Room for cap entries: v and unk share one block (unk after v[cap]), one
+ * host allocation per list. */
+static bool l_reserve(struct oslab *o, struct oslab_list *l, uint32_t cap)
+{
+	uint32_t *nv;
+	if (cap <= l->cap)
+		return true;
+	nv = malloc(cap * (sizeof(*nv) + 1));
+	if (!nv) {
+		o->oom = true;
+		return false;
+	}
+	if (l->n) {
+		memcpy(nv, l->v, l->n * sizeof(*nv));
+		memcpy((uint8_t *)(nv + cap), l->unk, l->n);
+	}
+	free(l->v);
+	l->v = nv;
+	l->unk = (uint8_t *)(nv + cap);
+	l->cap = cap;
+	return true;
+}
+
 static void l_push(struct oslab *o, struct oslab_list *l, uint32_t v, bool unk)
 {
-	if (l->n == l->cap) {
-		uint32_t cap = l->cap ? l->cap * 2 : 8;
-		uint32_t *nv = realloc(l->v, cap * sizeof(*nv));
-		uint8_t *nu = nv ? realloc(l->unk, cap) : NULL;
-		if (nv)
-			l->v = nv;
-		if (!nv || !nu) {
-			o->oom = true;
-			return;
-		}
-		l->unk = nu;
-		l->cap = cap;
-	}
+	if (l->n == l->cap && !l_reserve(o, l, l->cap ? l->cap * 2 : 8))
+		return;
 	l->v[l->n] = v;
 	l->unk[l->n++] = unk;
 }
 
 static void l_free(struct oslab_list *l)
 {
-	free(l->v);
-	free(l->unk);
+	if (l->v)
+		free(l->v);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -118,9 +130,7 @@ void oslab_init(struct oslab *o, unsigned nr_cpus, unsigned max_order, uint32_t 
 static void slab_release(struct oslab_slab *s)
 {
 	l_free(&s->fl);
-	free(s->live);
-	free(s->seed);
-	free(s->ctor_fresh);
+	free(s->seed); /* seed, live and ctor_fresh: one block */
 	memset(s, 0, sizeof(*s));
 }
 
@@ -131,8 +141,10 @@ void oslab_free_all(struct oslab *o)
 	free(o->slab);
 	for (int id = 0; id <= OSLAB_CACHES; id++) {
 		for (int c = 0; c < OSLAB_CPUS; c++)
-			l_free(&o->cache[id].cpufl[c]);
-		free(o->cache[id].partial);
+			if (o->cache[id].cpufl[c].v)
+				l_free(&o->cache[id].cpufl[c]);
+		if (o->cache[id].partial)
+			free(o->cache[id].partial);
 		o->cache[id].partial = NULL;
 		o->cache[id].npartial = o->cache[id].cappartial = 0;
 	}
@@ -449,11 +461,15 @@ static int32_t slab_new(struct oslab *o, uint32_t id, uint64_t pfn, unsigned ord
 	s->cache = id;
 	s->cpu = -1;
 	s->objects = (uint32_t)((4096ull << order) / c->size);
-	s->live = calloc(s->objects, 1);
-	s->seed = calloc(s->objects, sizeof(*s->seed));
-	s->ctor_fresh = calloc(s->objects, 1);
-	if (!s->live || !s->seed || !s->ctor_fresh)
+	s->seed = calloc(s->objects, sizeof(*s->seed) + 2);
+	if (!s->seed) {
+		s->used = false;
 		o->oom = true;
+		return OSLAB_NO;
+	}
+	s->live = (uint8_t *)(s->seed + s->objects);
+	s->ctor_fresh = s->live + s->objects;
+	l_reserve(o, &s->fl, s->objects);
 	for (uint32_t k = s->objects; k--;)
 		l_push(o, &s->fl, k, (o->hardening & OSLAB_HARD_SHUFFLE) != 0 && s->objects > 1);
 	if (c->ctor) {
@@ -666,13 +682,14 @@ void oslab_shrink(struct oslab *o, uint32_t id)
 	for (unsigned cpu = 0; cpu < OSLAB_CPUS; cpu++)
 		deactivate(o, id, cpu);
 	n = c->npartial;
-	keep = malloc((n + 1) * sizeof(*keep));
-	for (int i = 0; i < 32; i++)
-		promo[i] = malloc((n + 1) * sizeof(int32_t));
+	/* keep and the 32 promote lists: one block of 33 rows */
+	keep = malloc(33 * (n + 1) * sizeof(*keep));
 	if (!keep) {
 		o->oom = true;
 		return;
 	}
+	for (int i = 0; i < 32; i++)
+		promo[i] = keep + (size_t)(i + 1) * (n + 1);
 	for (uint32_t i = 0; i < n; i++) {
 		int32_t si = c->partial[i];
 		struct oslab_slab *s = &o->slab[si];
@@ -680,7 +697,7 @@ void oslab_shrink(struct oslab *o, uint32_t id)
 		if (!s->inuse) {
 			s->partial = false;
 			discard(o, si);
-		} else if (fr <= 32 && promo[fr - 1]) {
+		} else if (fr <= 32) {
 			promo[fr - 1][npromo[fr - 1]++] = si;
 		} else {
 			keep[nkeep++] = si;
@@ -691,7 +708,6 @@ void oslab_shrink(struct oslab *o, uint32_t id)
 	for (int i = 0; i < 32; i++) {
 		for (uint32_t k = npromo[i]; k--;)
 			c->partial[c->npartial++] = promo[i][k];
-		free(promo[i]);
 	}
 	for (uint32_t k = 0; k < nkeep; k++)
 		c->partial[c->npartial++] = keep[k];
@@ -750,14 +766,18 @@ bool oslab_kmem_cache_init(struct oslab *o)
 	if (!oslab_geometry(o, &o->cache[1], OSLAB_KMEM_CACHE_SIZE, 0, OSLAB_HWCACHE_ALIGN, 0))
 		return false;
 	o->cache[1].used = true;
-	for (unsigned dma = 0; dma < 2; dma++)
-		for (unsigned i = 0; i < OSLAB_NR_KMALLOC; i++) {
-			uint32_t id = 2 + dma * OSLAB_NR_KMALLOC + i;
-			cache_fresh(&o->cache[id]);
-			if (!oslab_geometry(o, &o->cache[id], oslab_kmalloc_sizes[i], 0, dma ? OSLAB_CACHE_DMA : 0, 0))
-				return false;
-			o->kmalloc[dma][i] = id;
-		}
+	for (unsigned i = 0; i < OSLAB_NR_KMALLOC; i++) {
+		uint32_t id = 2 + i, dma_id = 2 + OSLAB_NR_KMALLOC + i;
+		cache_fresh(&o->cache[id]);
+		if (!oslab_geometry(o, &o->cache[id], oslab_kmalloc_sizes[i], 0, 0, 0))
+			return false;
+		o->kmalloc[0][i] = id;
+		/* the DMA twin: SLAB_CACHE_DMA changes where pages come from,
+		 * not the layout (both fresh: no list to share) */
+		o->cache[dma_id] = o->cache[id];
+		o->cache[dma_id].flags |= OSLAB_CACHE_DMA;
+		o->kmalloc[1][i] = dma_id;
+	}
 	return true;
 }
 
