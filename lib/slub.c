@@ -1184,7 +1184,10 @@ int mm_kmalloc_cache(struct mm_machine *m, uint64_t size, uint32_t gfp, mm_kmem_
 		return -EINVAL;
 	if (!slab_ready(m, "kmalloc_slab"))
 		return -EINVAL;
-	if (!out || !size || size > MM_KMALLOC_MAX_CACHE_SIZE || slab_gfp_check(m, gfp, "kmalloc_slab")) {
+	/* one report per refusal: slab_gfp_check makes its own */
+	if (slab_gfp_check(m, gfp, "kmalloc_slab"))
+		return -EINVAL;
+	if (!out || !size || size > MM_KMALLOC_MAX_CACHE_SIZE) {
 		mm_report(m, MM_STAGE_SLAB, MM_REPORT_INVALID_ARG, size, "kmalloc_slab: bad size %llu",
 			  (unsigned long long)size);
 		return -EINVAL;

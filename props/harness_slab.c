@@ -49,6 +49,7 @@ struct slab_ctx {
 	struct mm_machine *m;
 	struct oslab o;
 	bool oracle_live;
+	bool kz; /* this kmalloc step goes through mm_kzalloc (gfp carries __GFP_ZERO) */
 	unsigned nr_cpus, max_order;
 	uint64_t foreign_pfn;
 	struct live live[MAX_LIVE];
@@ -587,6 +588,15 @@ static int step_free(void *ctx, const struct props_op *op, struct props_result *
 }
 
 /* kmalloc(size, gfp) through both sides; *va 0 when it failed. */
+/* kmalloc, or kzalloc for a kzalloc step: kzalloc(size, gfp) is
+ * kmalloc(size, gfp | __GFP_ZERO), so the predictions are kmalloc's with the
+ * zero bit set, and the library is called through the entry point drawn. */
+static int lib_kmalloc(struct slab_ctx *c, uint64_t size, uint32_t gfp, mm_vaddr_t *out)
+{
+	return c->kz ? mm_kzalloc(c->m, size, gfp & ~(uint32_t)OSLAB_GFP_ZERO, out)
+		     : mm_kmalloc(c->m, size, gfp, out);
+}
+
 static int do_kmalloc(struct slab_ctx *c, struct props_result *r, uint64_t size, uint32_t gfp, uint64_t *va)
 {
 	mm_vaddr_t got = 0;
@@ -594,7 +604,7 @@ static int do_kmalloc(struct slab_ctx *c, struct props_result *r, uint64_t size,
 	*va = 0;
 	if (!size) {
 		r->expect.ret = 0;
-		if (lib_ret(r, mm_kmalloc(c->m, 0, gfp, &got)))
+		if (lib_ret(r, lib_kmalloc(c, 0, gfp, &got)))
 			return PROPS_FAIL;
 		PROPS_CHECK_EQ(r, "kmalloc(0)", got, MM_ZERO_SIZE_PTR);
 		return PROPS_OK;
@@ -609,7 +619,7 @@ static int do_kmalloc(struct slab_ctx *c, struct props_result *r, uint64_t size,
 		uint32_t idx;
 		char msg[256];
 		oslab_alloc_begin(&c->o, id, gfp, &p); /* r->expect: ret, WARN */
-		ret = mm_kmalloc(c->m, size, gfp, &got);
+		ret = lib_kmalloc(c, size, gfp, &got);
 		if (lib_ret(r, ret))
 			return PROPS_FAIL;
 		if (ret)
@@ -623,7 +633,7 @@ static int do_kmalloc(struct slab_ctx *c, struct props_result *r, uint64_t size,
 	{
 		char msg[256];
 		oslab_large_begin(&c->o, size, gfp); /* r->expect: ret, WARNs */
-		ret = mm_kmalloc(c->m, size, gfp, &got);
+		ret = lib_kmalloc(c, size, gfp, &got);
 		if (lib_ret(r, ret))
 			return PROPS_FAIL;
 		if (ret)
@@ -659,7 +669,7 @@ static int step_kmalloc(void *ctx, const struct props_op *op, struct props_resul
 		mm_vaddr_t got;
 		props_expect_report(&r->expect, MM_STAGE_SLAB, MM_REPORT_INVALID_ARG);
 		r->expect.ret = -EINVAL;
-		r->actual.ret = mm_kmalloc(c->m, size, gfp, &got);
+		r->actual.ret = lib_kmalloc(c, size, gfp, &got);
 		return PROPS_OK;
 	}
 	if (c->nlive >= MAX_LIVE || !room(c)) {
@@ -685,6 +695,47 @@ static int step_kmalloc(void *ctx, const struct props_op *op, struct props_resul
 			       w == OSLAB_W_OBJ ? ksize_of(&c->o.cache[l->cache]) : (4096ull << c->o.large[idx].order));
 		return write_pattern(c, r, l);
 	}
+}
+
+static int step_kzalloc(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	struct slab_ctx *c = ctx;
+	struct props_op k = *op;
+	int ret;
+	k.v[1] |= OSLAB_GFP_ZERO;
+	c->kz = true;
+	ret = step_kmalloc(ctx, &k, r);
+	c->kz = false;
+	return ret;
+}
+
+/* kmalloc_slab: the cache a size and gfp map to, or one INVALID_ARG report
+ * for a bad gfp, a NULL result pointer, 0 or more than the largest class. */
+static int step_kmalloc_cache(void *ctx, const struct props_op *op, struct props_result *r)
+{
+	STEP_PROLOGUE;
+	uint64_t size = op->v[0];
+	uint32_t gfp = (uint32_t)op->v[1];
+	bool null_out = op->v[2] != 0;
+	mm_kmem_cache_t got = 0;
+	unsigned i = 0;
+
+	/* the gfp bits slab takes: DMA, HIGHMEM, HIGH, COLD, ZERO, THISNODE,
+	 * ATOMIC_HARDER (`semantics.md §8`) */
+	if ((gfp & ~0xc8123u) || null_out || !size || size > 8192) {
+		props_expect_report(&r->expect, MM_STAGE_SLAB, MM_REPORT_INVALID_ARG);
+		r->expect.ret = -EINVAL;
+		r->actual.ret = mm_kmalloc_cache(c->m, size, gfp, null_out ? NULL : &got);
+		return PROPS_OK;
+	}
+	while (oslab_kmalloc_sizes[i] < size)
+		i++;
+	r->expect.ret = 0;
+	r->actual.ret = mm_kmalloc_cache(c->m, size, gfp, &got);
+	if (props_compare(r))
+		return PROPS_FAIL;
+	PROPS_CHECK_EQ(r, "kmalloc_cache", got, c->o.kmalloc[(gfp & OSLAB_GFP_DMA) ? 1 : 0][i]);
+	return PROPS_OK;
 }
 
 static int step_krealloc(void *ctx, const struct props_op *op, struct props_result *r)
@@ -1190,6 +1241,9 @@ static const struct props_opdef slab_ops[] = {
 	{ "bad_args", 2, { PROPS_ENUM("which", bad_names, NULL), PROPS_RANGE("v", 0, 0xff) }, step_bad_args, true },
 	{ "free_slab_pages", 3, { PROPS_ENUM("how", slab_put_names, NULL), IDX, PROPS_RANGE("at", 0, 2) },
 	  step_free_slab_pages, true },
+	{ "kzalloc", 2, { PROPS_RANGE("size", 0, 0x8000), GFP }, step_kzalloc, false },
+	{ "kmalloc_cache", 3, { PROPS_RANGE("size", 0, 0x4000), PROPS_HEX("gfp", 0, 0xfffff), PROPS_BOOL("null_out") },
+	  step_kmalloc_cache, false },
 };
 
 const struct props_harness props_harness_slab = {

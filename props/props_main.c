@@ -304,8 +304,9 @@ static int cmd_seeds(const char *corpus, bool write)
 			enc_free(&e);
 		}
 	}
-	printf("props: %s %d seeds: %d passed, %d failed\n", write ? "wrote" : "checked", n,
-	       bad ? 0 : n, bad);
+	/* encoding only: running the seeds is the corpus replay tests' job */
+	printf("props: %s %d seeds (%s)\n", write ? "wrote" : "checked", n,
+	       bad ? "some failed, see above" : write ? "all encoded" : "all match their scenarios");
 	return bad;
 }
 

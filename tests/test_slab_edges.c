@@ -186,12 +186,8 @@ static void kmalloc_cache_choice(void)
 	ASSERT_EQ(mm_kmalloc_cache(m, MM_KMALLOC_MAX_CACHE_SIZE + 1, 0, &c), -EINVAL);
 	ASSERT_EQ(KINDS(m, MM_REPORT_INVALID_ARG), 2);
 	ASSERT_EQ(mm_kmalloc_cache(m, 8, 0x80000000u, &c), -EINVAL);
-#ifdef MMSIM_KNOWN_BUGS
-	/* Known bug (open; slub.c is being optimised on another branch): a bad
-	 * gfp is reported twice, by slab_gfp_check and again as "bad size",
-	 * where every other call makes one report per refusal. */
+	/* a bad gfp is one report, not a second "bad size" as well */
 	ASSERT_EQ(KINDS(m, MM_REPORT_INVALID_ARG), 3);
-#endif
 	mm_machine_destroy(m);
 }
 
