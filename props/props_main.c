@@ -8,7 +8,7 @@
  *   props --encode NAME TRACE OUT      turn a readable trace into an input file
  *   props --gen-seeds CORPUS           each corpus/<h>/scenarios/<x>.trace -> corpus/<h>/seed/<x>
  *   props --check-seeds CORPUS         the committed seeds are what their traces encode to
- *   props --bench NAME FILE|DIR [SECONDS]  execs/s of inputs with fuzz-mode checks
+ *   props --bench NAME FILE|DIR [SECONDS]  execs/s and ops/s of inputs with fuzz-mode checks
  *
  * --trials N stops after N inputs, --seconds T after T seconds, both:
  * whichever comes first; --seconds alone runs as many inputs as fit in T
@@ -360,14 +360,16 @@ static void bench_free(struct bench_set *b)
 	free(b->len);
 }
 
-/* Run the inputs over and over as a fuzz engine would; print execs/s. */
+/* Run the inputs over and over as a fuzz engine would; print execs/s and
+ * ops/s (operations executed per second and per input: a faster run that
+ * does less is not faster). */
 static int cmd_bench(const char *name, const char *file, double seconds)
 {
 	const struct props_harness *h = props_find_harness(name);
 	struct props_run_opts o = { NULL, PROPS_CHECK_FUZZ, 0 };
 	struct props_failure f;
 	struct bench_set b = { 0 };
-	uint64_t n = 0;
+	uint64_t n = 0, ops0 = props_ops_total, ops;
 	double start, el;
 	int ret = 0;
 
@@ -387,9 +389,12 @@ static int cmd_bench(const char *name, const char *file, double seconds)
 		}
 		el = now_seconds() - start;
 	} while (!ret && el < seconds);
+	ops = props_ops_total - ops0;
 	if (!ret)
-		printf("props: bench %s %s (%zu inputs): %llu execs in %.2f s = %.0f execs/s\n", name,
-		       file, b.n, (unsigned long long)n, el, (double)n / el);
+		printf("props: bench %s %s (%zu inputs): %llu execs in %.2f s = %.0f execs/s, "
+		       "%llu ops = %.0f ops/s (%.1f ops per input)\n",
+		       name, file, b.n, (unsigned long long)n, el, (double)n / el,
+		       (unsigned long long)ops, (double)ops / el, (double)ops / (double)n);
 	bench_free(&b);
 	return ret;
 }
