@@ -597,6 +597,12 @@ unsigned mm_pgt_next_used(const uint8_t *frame, unsigned esz, unsigned i, unsign
 typedef int (*mm_pgt_table_fn)(struct mm_machine *m, void *arg, uint64_t va, mm_phys_addr_t pmdp,
 			       int state, mm_pfn_t table);
 int mm_pgt_for_each_table(struct mm_machine *m, mm_pfn_t pgd, mm_pgt_table_fn fn, void *arg);
+/* The same for the spans meeting user addresses [s, e) only (PAE: a bad
+ * PDPT entry is passed with the start of its GiB). */
+int mm_pgt_for_each_table_in(struct mm_machine *m, mm_pfn_t pgd, uint64_t s, uint64_t e,
+			      mm_pgt_table_fn fn, void *arg);
+/* Write entry idx of a table page already looked up (backed). */
+void mm_pgt_entry_set(const struct mm_machine *m, uint8_t *frame, unsigned idx, uint64_t v);
 void mm_pgt_write_raw(struct mm_machine *m, mm_phys_addr_t a, uint64_t v);
 
 /* ===================================================================== */

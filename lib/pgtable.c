@@ -375,6 +375,17 @@ uint64_t mm_pgt_entry_at(const struct mm_machine *m, const uint8_t *frame, unsig
 	return v;
 }
 
+void mm_pgt_entry_set(const struct mm_machine *m, uint8_t *frame, unsigned idx, uint64_t v)
+{
+	const unsigned sz = mm_pgt_geom(m)->entry_size;
+	frame += (size_t)idx * sz;
+	for (unsigned i = 0; i < sz; i++, v >>= 8)
+		frame[i] = (uint8_t)v;
+}
+
+/* What a run of empty entries is compared with, a block at a time. */
+static const uint8_t zero_block[256];
+
 unsigned mm_pgt_next_used(const uint8_t *frame, unsigned esz, unsigned i, unsigned end)
 {
 	uint32_t half;
@@ -386,6 +397,11 @@ unsigned mm_pgt_next_used(const uint8_t *frame, unsigned esz, unsigned i, unsign
 			return i;
 		i++;
 	}
+	/* 256 empty bytes at a time (the host's vector compare: a user pgd is
+	 * 3 to 12 KiB of mostly empty entries, scanned by every check) */
+	for (const unsigned step = sizeof(zero_block) / esz; i + step <= end; i += step)
+		if (memcmp(frame + (size_t)i * esz, zero_block, sizeof(zero_block)))
+			break;
 	/* 32 empty bytes at a time while a whole block fits before end */
 	for (const unsigned step = 32 / esz; i + step <= end; i += step) {
 		uint64_t b[4];
@@ -428,34 +444,50 @@ static int scan_level_page(struct mm_machine *m, mm_pfn_t pfn, unsigned first, u
 	return 0;
 }
 
-int mm_pgt_for_each_table(struct mm_machine *m, mm_pfn_t pgd, mm_pgt_table_fn fn, void *arg)
+int mm_pgt_for_each_table_in(struct mm_machine *m, mm_pfn_t pgd, uint64_t s, uint64_t e,
+			      mm_pgt_table_fn fn, void *arg)
 {
 	const struct mm_pgtable_geometry *g = mm_pgt_geom(m);
-	const uint64_t nspans = g->task_size >> g->pte_span_shift;
+	const unsigned shift = g->pte_span_shift;
+	uint64_t first, last;
 	int ret;
+	e = MM_MIN(e, g->task_size);
+	if (s >= e)
+		return 0;
 	if (g->levels == 3) {
-		for (unsigned i = 0; i < 3; i++) {
+		/* per GiB: its PDPT entry, then the PMD entries of [s, e) in it */
+		for (uint64_t i = s >> 30; i < 3 && (i << 30) < e; i++) {
 			mm_phys_addr_t pdpte = MM_PFN_PHYS(pgd) + 8u * i;
+			const uint64_t gs = MM_MAX(s, i << 30), ge = MM_MIN(e, (i + 1) << 30);
+			const unsigned lo = (unsigned)((gs >> 21) & 511u);
+			const unsigned hi = (unsigned)(((ge - 1) >> 21) & 511u) + 1;
 			mm_pfn_t pmd;
 			if (table_entry_pfn(m, ent_read(m, pdpte, 8), true, &pmd) != 1) {
-				if ((ret = fn(m, arg, (uint64_t)i << 30, pdpte, -1, MM_PFN_NONE)))
+				if ((ret = fn(m, arg, i << 30, pdpte, -1, MM_PFN_NONE)))
 					return ret;
 				continue;
 			}
-			if ((ret = scan_level_page(m, pmd, 0, 512, (uint64_t)i << 30, 21, fn, arg)))
+			if ((ret = scan_level_page(m, pmd, lo, hi - lo, (i << 30) + ((uint64_t)lo << 21), 21,
+						   fn, arg)))
 				return ret;
 		}
 		return 0;
 	}
-	/* two levels: the pgd's user entries, page by page (ARM: four pages) */
-	for (uint64_t i = 0; i < nspans;) {
+	/* two levels: the pgd's entries of [s, e), page by page (ARM: four pages) */
+	first = s >> shift;
+	last = ((e - 1) >> shift) + 1;
+	for (uint64_t i = first; i < last;) {
 		const unsigned per_page = MM_PAGE_SIZE / g->entry_size;
-		unsigned page = (unsigned)(i / per_page), first = (unsigned)(i % per_page);
-		unsigned n = (unsigned)MM_MIN((uint64_t)(per_page - first), nspans - i);
-		if ((ret = scan_level_page(m, pgd + page, first, n, i << g->pte_span_shift,
-					   g->pte_span_shift, fn, arg)))
+		unsigned page = (unsigned)(i / per_page), idx = (unsigned)(i % per_page);
+		unsigned n = (unsigned)MM_MIN((uint64_t)(per_page - idx), last - i);
+		if ((ret = scan_level_page(m, pgd + page, idx, n, i << shift, shift, fn, arg)))
 			return ret;
 		i += n;
 	}
 	return 0;
+}
+
+int mm_pgt_for_each_table(struct mm_machine *m, mm_pfn_t pgd, mm_pgt_table_fn fn, void *arg)
+{
+	return mm_pgt_for_each_table_in(m, pgd, 0, mm_pgt_geom(m)->task_size, fn, arg);
 }
