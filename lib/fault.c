@@ -843,8 +843,9 @@ static int copy_table(struct mm_machine *m, void *arg, uint64_t va, mm_phys_addr
 		return 0; /* nothing mapped here: the child gets no table */
 	if ((ret = pte_lookup(m, ca->child, a, true, &cptep)))
 		return ret;
-	cframe = mm_phys_frame(m, MM_PFN_DOWN(cptep), false);
-	MM_BUG_ON(!cframe); /* table pages are backed when allocated */
+	cframe = mm_phys_table_frame(m, MM_PFN_DOWN(cptep));
+	if (NEVER(!cframe)) /* host out of memory */
+		return -ENOMEM;
 	for (; i < end; i = mm_pgt_next_used(frame, esz, i + 1, end))
 		copy_one(m, ca->child, frame, cframe, i);
 	return 0;

@@ -16,8 +16,11 @@
  * maps 2 MiB there); ARM leaf entries hold the Linux view of the bits only
  * (valid, young, dirty, rdonly, user, special, none), not the hardware
  * entry. Table pages come from the page allocator (GFP_KERNEL | __GFP_ZERO),
- * lowmem only (no CONFIG_HIGHPTE), and have their host backing created at
- * allocation, so writing an entry never fails.
+ * lowmem only (no CONFIG_HIGHPTE); a table page's host backing is created
+ * by its first entry write and is not held to the backing cap, so writing
+ * an entry never fails, and a page of a table nothing was written to (most
+ * of a pgd, an ARM pgd's three other pages) costs no host memory and is
+ * skipped by scans at once.
  */
 #include <string.h>
 
@@ -103,9 +106,14 @@ static uint64_t ent_read(struct mm_machine *m, mm_phys_addr_t a, unsigned sz)
 
 static void ent_write(struct mm_machine *m, mm_phys_addr_t a, unsigned sz, uint64_t v)
 {
-	uint8_t *f = mm_phys_frame(m, MM_PFN_DOWN(a), true);
-	/* table pages are backed when allocated and never lose it */
-	MM_BUG_ON(!f);
+	uint8_t *f = mm_phys_frame(m, MM_PFN_DOWN(a), false);
+	if (!f) {
+		if (!v)
+			return; /* unbacked: reads as zeros already */
+		f = mm_phys_table_frame(m, MM_PFN_DOWN(a));
+		if (NEVER(!f)) /* host out of memory */
+			return;
+	}
 	f += a & (MM_PAGE_SIZE - 1);
 	for (unsigned i = 0; i < sz; i++, v >>= 8)
 		f[i] = (uint8_t)v;
@@ -132,16 +140,9 @@ static bool table_page_ok(struct mm_machine *m, mm_pfn_t pfn)
 
 int mm_pgt_alloc_page(struct mm_machine *m, unsigned order, mm_pfn_t *pfn)
 {
+	/* zeroed: no backing left behind; entry writes back it as needed */
 	int ret = mm_alloc_pages(m, MM_GFP_KERNEL | MM_GFP_ZERO, order, pfn);
-	if (ret)
-		return ret == -EINVAL ? -ENOMEM : ret;
-	for (uint64_t i = 0; i < ((uint64_t)1 << order); i++) {
-		if (!mm_phys_frame(m, *pfn + i, true)) {
-			mm_free_pages(m, *pfn, order);
-			return -ENOMEM;
-		}
-	}
-	return 0;
+	return ret == -EINVAL ? -ENOMEM : ret;
 }
 
 void mm_pgt_free_page(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
@@ -180,8 +181,8 @@ static int table_entry_pfn(struct mm_machine *m, uint64_t raw, bool pdpt, mm_pfn
 /* ---- the top level -------------------------------------------------------- */
 
 /* Bytes [from, to) of the (possibly multi-page) table at src copied into
- * the same place of dst, a frame at a time (dst was zeroed and backed when
- * allocated; an unbacked src frame reads as zeros, so nothing to copy). */
+ * the same place of dst, a frame at a time (dst was zeroed when allocated;
+ * an unbacked src frame reads as zeros, so nothing to copy). */
 static void clone_pgd_bytes(struct mm_machine *m, mm_pfn_t dst, mm_pfn_t src, uint64_t from,
 			    uint64_t to)
 {
@@ -190,8 +191,9 @@ static void clone_pgd_bytes(struct mm_machine *m, mm_pfn_t dst, mm_pfn_t src, ui
 		const uint64_t n = MM_MIN(to - from, MM_PAGE_SIZE - off);
 		const uint8_t *sf = mm_phys_frame(m, src + page, false);
 		if (sf) {
-			uint8_t *df = mm_phys_frame(m, dst + page, true);
-			MM_BUG_ON(!df);
+			uint8_t *df = mm_phys_table_frame(m, dst + page);
+			if (NEVER(!df)) /* host out of memory */
+				return;
 			memcpy(df + off, sf + off, (size_t)n);
 		}
 		from += n;
