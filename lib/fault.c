@@ -66,14 +66,24 @@ static bool access_ok_vmas(const struct fmm *mm, uint64_t s, uint64_t e, bool wr
  * -ENOMEM, -EFAULT on a bad upper entry (reported). */
 static int pte_lookup(struct mm_machine *m, struct fmm *mm, uint64_t va, bool alloc,
 		      mm_phys_addr_t *ptep);
-/* handle_mm_fault for one page; *pfn the page now mapped. */
-static int fault_one(struct mm_machine *m, struct fmm *mm, uint64_t va, bool write, mm_pfn_t *pfn);
+/* A fault's leaf entry: its address, and its table page's host frame
+ * looked up once (NULL while nothing was written to the table page). */
+struct fpte {
+	mm_phys_addr_t ptep;
+	uint8_t *frame;
+	unsigned idx;
+};
+/* handle_mm_fault for one page; *pfn the page now mapped; *data its host
+ * frame when the handler has it at hand (a COW copy), else NULL. */
+static int fault_one(struct mm_machine *m, struct fmm *mm, uint64_t va, bool write, mm_pfn_t *pfn,
+		     uint8_t **data);
 static int do_anonymous_page(struct mm_machine *m, struct fmm *mm, const struct fvma *v,
-			     mm_phys_addr_t ptep, bool write, mm_pfn_t *pfn);
-static int do_wp_page(struct mm_machine *m, struct fmm *mm, mm_phys_addr_t ptep, mm_pfn_t old,
-		      uint32_t flags, mm_pfn_t *pfn);
-/* A zeroed (or, with copy_from, copied) anonymous page. */
-static int new_anon_page(struct mm_machine *m, mm_pfn_t copy_from, bool copy, mm_pfn_t *pfn);
+			     struct fpte *e, bool write, mm_pfn_t *pfn);
+static int do_wp_page(struct mm_machine *m, struct fmm *mm, struct fpte *e, mm_pfn_t old,
+		      struct mm_page *oldp, uint32_t flags, mm_pfn_t *pfn, uint8_t **data);
+/* A zeroed (or, with copy_from, copied: *data its frame) anonymous page. */
+static int new_anon_page(struct mm_machine *m, mm_pfn_t copy_from, bool copy, mm_pfn_t *pfn,
+			 uint8_t **data);
 /* Drop one reference of an anonymous page, freeing it on the last. */
 static void anon_put(struct mm_machine *m, mm_pfn_t pfn);
 /* Unmap every entry of [s, e); free the PTE tables no VMA needs any more. */
@@ -323,7 +333,8 @@ static int pte_lookup(struct mm_machine *m, struct fmm *mm, uint64_t va, bool al
 	return 0;
 }
 
-static int new_anon_page(struct mm_machine *m, mm_pfn_t copy_from, bool copy, mm_pfn_t *pfn)
+static int new_anon_page(struct mm_machine *m, mm_pfn_t copy_from, bool copy, mm_pfn_t *pfn,
+			 uint8_t **data)
 {
 	struct mm_page *p;
 	int ret = mm_alloc_pages(m, MM_GFP_HIGHUSER | (copy ? 0 : MM_GFP_ZERO), 0, pfn);
@@ -334,7 +345,8 @@ static int new_anon_page(struct mm_machine *m, mm_pfn_t copy_from, bool copy, mm
 		if (!src) {
 			mm_phys_zero(m, MM_PFN_PHYS(*pfn), MM_PAGE_SIZE);
 		} else {
-			if (!mm_phys_frame_copy(m, *pfn, src)) {
+			/* straight from the source frame: one memcpy, no zeroing */
+			if (!(*data = mm_phys_frame_copy(m, *pfn, src))) {
 				mm_free_pages(m, *pfn, 0);
 				return -ENOMEM;
 			}
@@ -361,21 +373,28 @@ static void anon_put(struct mm_machine *m, mm_pfn_t pfn)
 
 /* ---- the fault handler ------------------------------------------------- */
 
+static void fpte_set(struct mm_machine *m, struct fpte *e, mm_pfn_t pfn, uint32_t flags)
+{
+	if (!e->frame && NEVER(!(e->frame = mm_phys_table_frame(m, MM_PFN_DOWN(e->ptep)))))
+		return; /* host out of memory */
+	mm_pgt_entry_set(m, e->frame, e->idx, mm_pte_encode(m, pfn, flags));
+}
+
 static int do_anonymous_page(struct mm_machine *m, struct fmm *mm, const struct fvma *v,
-			     mm_phys_addr_t ptep, bool write, mm_pfn_t *pfn)
+			     struct fpte *e, bool write, mm_pfn_t *pfn)
 {
 	uint32_t f = USER_PTE;
 	int ret;
 	if (!write && (m->cfg.features & MM_FEAT_ZERO_PAGE)) {
 		*pfn = m->fault->zero_pfn;
-		mm_pte_set(m, ptep, *pfn, USER_PTE | MM_PTE_SPECIAL);
+		fpte_set(m, e, *pfn, USER_PTE | MM_PTE_SPECIAL);
 		return 0;
 	}
-	if ((ret = new_anon_page(m, 0, false, pfn)))
+	if ((ret = new_anon_page(m, 0, false, pfn, NULL)))
 		return ret;
 	if (prot_writable(v->prot))
 		f |= MM_PTE_RW | MM_PTE_DIRTY;
-	mm_pte_set(m, ptep, *pfn, f);
+	fpte_set(m, e, *pfn, f);
 	mm->rss_anon++;
 	return 0;
 }
@@ -388,65 +407,77 @@ static bool wp_can_reuse(const struct mm_machine *m, const struct mm_page *p)
 	return p->mapcount == 0;
 }
 
-static int do_wp_page(struct mm_machine *m, struct fmm *mm, mm_phys_addr_t ptep, mm_pfn_t old,
-		      uint32_t flags, mm_pfn_t *pfn)
+static int do_wp_page(struct mm_machine *m, struct fmm *mm, struct fpte *e, mm_pfn_t old,
+		      struct mm_page *oldp, uint32_t flags, mm_pfn_t *pfn, uint8_t **data)
 {
 	const uint32_t wflags = USER_PTE | MM_PTE_RW | MM_PTE_DIRTY;
-	struct mm_page *p;
 	int ret;
 
 	if (old == m->fault->zero_pfn) {
-		if ((ret = new_anon_page(m, 0, false, pfn)))
+		if ((ret = new_anon_page(m, 0, false, pfn, NULL)))
 			return ret;
-		mm_pte_set(m, ptep, *pfn, wflags);
+		fpte_set(m, e, *pfn, wflags);
 		mm->rss_anon++;
 		return 0;
 	}
-	p = mm_pfn_to_page(m, old);
-	if (wp_can_reuse(m, p)) {
+	if (wp_can_reuse(m, oldp)) {
 		*pfn = old;
-		mm_pte_set(m, ptep, old, flags | wflags);
+		fpte_set(m, e, old, flags | wflags);
 		return 0;
 	}
-	if ((ret = new_anon_page(m, old, true, pfn)))
+	if ((ret = new_anon_page(m, old, true, pfn, data)))
 		return ret;
-	mm_pte_set(m, ptep, *pfn, wflags);
-	p->mapcount--;
+	fpte_set(m, e, *pfn, wflags);
+	oldp->mapcount--;
 	anon_put(m, old);
 	return 0;
 }
 
-/* A mapped entry's target must be the zero page or an anonymous page. */
-static bool pte_target_ok(struct mm_machine *m, mm_pfn_t pfn, uint32_t f)
+/* A mapped entry's target must be the zero page or an anonymous page
+ * (*page: its struct page, or NULL for the zero page). */
+static bool pte_target_page(struct mm_machine *m, mm_pfn_t pfn, uint32_t f, struct mm_page **page)
 {
-	const struct mm_page *p;
+	struct mm_page *p;
+	*page = NULL;
 	if (pfn == m->fault->zero_pfn)
 		return (f & MM_PTE_SPECIAL) && !(f & MM_PTE_RW);
 	p = mm_pfn_to_page(m, pfn);
+	*page = p;
 	return p && !(f & MM_PTE_SPECIAL) && (p->flags & MM_PG_ALLOCATED) &&
 	       (p->flags & MM_PG_ANON) && p->mapcount >= 0;
 }
 
-static int fault_one(struct mm_machine *m, struct fmm *mm, uint64_t va, bool write, mm_pfn_t *pfn)
+static bool pte_target_ok(struct mm_machine *m, mm_pfn_t pfn, uint32_t f)
 {
-	mm_phys_addr_t ptep;
+	struct mm_page *p;
+	return pte_target_page(m, pfn, f, &p);
+}
+
+static int fault_one(struct mm_machine *m, struct fmm *mm, uint64_t va, bool write, mm_pfn_t *pfn,
+		     uint8_t **data)
+{
+	struct fpte e;
+	struct mm_page *p;
 	uint32_t f;
-	int ret = pte_lookup(m, mm, va, true, &ptep);
+	int ret = pte_lookup(m, mm, va, true, &e.ptep);
 	if (ret)
 		return ret;
-	f = mm_pte_get(m, ptep, pfn);
+	*data = NULL;
+	e.frame = mm_phys_frame(m, MM_PFN_DOWN(e.ptep), false);
+	e.idx = (unsigned)((e.ptep & (MM_PAGE_SIZE - 1)) / mm_pgt_geom(m)->entry_size);
+	f = mm_pte_decode(m, e.frame ? mm_pgt_entry_at(m, e.frame, e.idx) : 0, pfn);
 	if (!f)
-		return do_anonymous_page(m, mm, &mm->vma[find_vma(mm, va)], ptep, write, pfn);
-	if ((f & (MM_PTE_BAD | MM_PTE_PROTNONE)) || !pte_target_ok(m, *pfn, f)) {
+		return do_anonymous_page(m, mm, &mm->vma[find_vma(mm, va)], &e, write, pfn);
+	if ((f & (MM_PTE_BAD | MM_PTE_PROTNONE)) || !pte_target_page(m, *pfn, f, &p)) {
 		/* print_bad_pte: the VMA allows the access, the entry is junk */
 		mm_report(m, MM_STAGE_FAULT, MM_REPORT_CORRUPTION, va, "Bad page map at %#llx: %016llx",
-			  (unsigned long long)va, (unsigned long long)mm_pgt_read_raw(m, ptep));
+			  (unsigned long long)va, (unsigned long long)mm_pgt_read_raw(m, e.ptep));
 		return -EFAULT;
 	}
 	if (write && !(f & MM_PTE_RW))
-		return do_wp_page(m, mm, ptep, *pfn, f, pfn);
+		return do_wp_page(m, mm, &e, *pfn, p, f, pfn, data);
 	if ((f & (MM_PTE_ACCESSED | MM_PTE_DIRTY)) != (MM_PTE_ACCESSED | (write ? MM_PTE_DIRTY : 0)))
-		mm_pte_set(m, ptep, *pfn, f | MM_PTE_ACCESSED | (write ? MM_PTE_DIRTY : 0));
+		fpte_set(m, &e, *pfn, f | MM_PTE_ACCESSED | (write ? MM_PTE_DIRTY : 0));
 	return 0;
 }
 
@@ -488,10 +519,11 @@ int mm_user_read(struct mm_machine *m, uint32_t id, uint64_t addr, void *buf, si
 		uint64_t off = addr & (MM_PAGE_SIZE - 1);
 		size_t n = (size_t)MM_MIN((uint64_t)len, MM_PAGE_SIZE - off);
 		mm_pfn_t pfn;
-		const uint8_t *f;
-		if ((ret = fault_one(m, mm, addr - off, false, &pfn)))
+		uint8_t *f;
+		if ((ret = fault_one(m, mm, addr - off, false, &pfn, &f)))
 			break;
-		f = mm_phys_frame(m, pfn, false);
+		if (!f)
+			f = mm_phys_frame(m, pfn, false);
 		if (f)
 			memcpy(out, f + off, n);
 		else
@@ -513,9 +545,9 @@ int mm_user_write(struct mm_machine *m, uint32_t id, uint64_t addr, const void *
 		size_t n = (size_t)MM_MIN((uint64_t)len, MM_PAGE_SIZE - off);
 		mm_pfn_t pfn;
 		uint8_t *f;
-		if ((ret = fault_one(m, mm, addr - off, true, &pfn)))
+		if ((ret = fault_one(m, mm, addr - off, true, &pfn, &f)))
 			break;
-		if (!(f = mm_phys_frame(m, pfn, true)))
+		if (!f && !(f = mm_phys_frame(m, pfn, true)))
 			return -ENOMEM; /* the host backing cap */
 		memcpy(f + off, in, n);
 		in += n;
@@ -542,7 +574,7 @@ int mm_get_user_pages(struct mm_machine *m, uint32_t id, uint64_t addr, bool wri
 	struct fmm *mm;
 	struct fpin *pin;
 	mm_pfn_t pfn;
-	uint8_t dummy = 0;
+	uint8_t dummy = 0, *data;
 	int ret = access_begin(m, id, addr, &dummy, 1, write, &mm);
 	if (ret)
 		return ret;
@@ -559,7 +591,7 @@ int mm_get_user_pages(struct mm_machine *m, uint32_t id, uint64_t addr, bool wri
 		st->pin = np;
 		st->cap_pin = cap;
 	}
-	if ((ret = fault_one(m, mm, addr & MM_PAGE_MASK, write, &pfn)))
+	if ((ret = fault_one(m, mm, addr & MM_PAGE_MASK, write, &pfn, &data)))
 		return ret;
 	*pfn_out = pfn;
 	if (pfn == st->zero_pfn)

@@ -365,6 +365,14 @@ void mm_pte_set(struct mm_machine *m, mm_phys_addr_t ptep, mm_pfn_t pfn, uint32_
 
 /* ---- whole-table scans ------------------------------------------------------ */
 
+/* Entries are little-endian bytes in simulated memory: on a little-endian
+ * host one load or store of the entry's width, else byte by byte. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define PGT_HOST_LE 1
+#else
+#define PGT_HOST_LE 0
+#endif
+
 uint64_t mm_pgt_entry_at(const struct mm_machine *m, const uint8_t *frame, unsigned idx)
 {
 	const unsigned sz = mm_pgt_geom(m)->entry_size;
@@ -372,6 +380,15 @@ uint64_t mm_pgt_entry_at(const struct mm_machine *m, const uint8_t *frame, unsig
 	if (!frame)
 		return 0;
 	frame += (size_t)idx * sz;
+	if (PGT_HOST_LE) {
+		uint32_t w;
+		if (sz == 8) {
+			memcpy(&v, frame, 8);
+			return v;
+		}
+		memcpy(&w, frame, 4);
+		return w;
+	}
 	for (unsigned i = sz; i--;)
 		v = (v << 8) | frame[i];
 	return v;
@@ -381,6 +398,14 @@ void mm_pgt_entry_set(const struct mm_machine *m, uint8_t *frame, unsigned idx, 
 {
 	const unsigned sz = mm_pgt_geom(m)->entry_size;
 	frame += (size_t)idx * sz;
+	if (PGT_HOST_LE) {
+		const uint32_t w = (uint32_t)v;
+		if (sz == 8)
+			memcpy(frame, &v, 8);
+		else
+			memcpy(frame, &w, 4);
+		return;
+	}
 	for (unsigned i = 0; i < sz; i++, v >>= 8)
 		frame[i] = (uint8_t)v;
 }
