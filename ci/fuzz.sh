@@ -14,7 +14,9 @@
 # ASAN_OPTIONS defaults to malloc_context_size=0 (no allocation stack per
 # malloc, as AFL++ does; ci/reproduce.sh shows the full stacks of a crash).
 #
-# Prints one row per harness (execs/s, coverage, corpus size, crashes) and,
+# Prints one row per harness (execs/s, operations/s and operations per input
+# from the fuzz entry's stat::mmsim_* lines at exit, coverage, corpus size,
+# crashes) and,
 # for each crash, the commands that replay it. Exits non-zero on any crash.
 # Installs missing Debian packages when run as root.
 set -euo pipefail
@@ -79,7 +81,8 @@ for h in "${harnesses[@]}"; do
 	rc=0
 	timeout --kill-after=30 $((secs + 300)) \
 		"$bindir/fuzz_$h" "$work/corpus" "${flags[@]}" >"$work/fuzz.log" 2>&1 || rc=$?
-	tail -n 4 "$work/fuzz.log" | sed 's/^/    /'
+	grep -E '^stat::(average_exec_per_sec|mmsim_ops_per_sec|mmsim_ops_per_input|peak_rss_mb)' \
+		"$work/fuzz.log" | sed 's/^/    /' || true
 
 	log_status=$(grep -E '^#[0-9]+.*cov: [0-9]+' "$work/fuzz.log" | tail -n 1 || true)
 	cov=$(sed -n 's/.*cov: \([0-9]*\).*/\1/p' <<<"$log_status")
@@ -87,6 +90,9 @@ for h in "${harnesses[@]}"; do
 	eps=$(sed -n 's/^stat::average_exec_per_sec: *\([0-9]*\).*/\1/p' "$work/fuzz.log" | tail -n 1)
 	[ -n "$eps" ] || eps=$(sed -n 's/.*exec\/s: \([0-9]*\).*/\1/p' <<<"$log_status")
 	execs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$work/fuzz.log" | tail -n 1)
+	# printed by props_fuzz_one's exit hook, after libFuzzer's own stats
+	ops_s=$(sed -n 's/^stat::mmsim_ops_per_sec: *\([0-9]*\).*/\1/p' "$work/fuzz.log" | tail -n 1)
+	ops_in=$(sed -n 's/^stat::mmsim_ops_per_input: *\([0-9.]*\).*/\1/p' "$work/fuzz.log" | tail -n 1)
 	ncorpus=$(find "$work/corpus" -maxdepth 1 -type f | wc -l)
 	mapfile -t crashes < <(find "$work/crashes" -maxdepth 1 -type f -newer "$stamp" \
 		\( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | sort)
@@ -96,8 +102,8 @@ for h in "${harnesses[@]}"; do
 		failed=1
 		repro+=("$h: the fuzzer exited with status $rc and left no crash file; see $work/fuzz.log")
 	fi
-	rows+=("$(printf '%-12s %10s %8s %8s %8s %8s %12s' "$h" "${eps:-?}" "${cov:-?}" "${ft:-?}" \
-		"$ncorpus" "${#crashes[@]}" "${execs:-?}")")
+	rows+=("$(printf '%-12s %10s %10s %8s %8s %8s %8s %8s %12s' "$h" "${eps:-?}" "${ops_s:-?}" \
+		"${ops_in:-?}" "${cov:-?}" "${ft:-?}" "$ncorpus" "${#crashes[@]}" "${execs:-?}")")
 	for c in "${crashes[@]}"; do
 		repro+=("$h: $c
     replay (libFuzzer+ASan+UBSan):  $bindir/fuzz_$h $c
@@ -108,7 +114,8 @@ done
 
 echo
 echo "libFuzzer, ${secs}s per harness, one job, ASan+UBSan (logs: build/fuzz-work/<harness>/fuzz.log)"
-printf '%-12s %10s %8s %8s %8s %8s %12s\n' harness execs/s cov ft corpus crashes execs
+printf '%-12s %10s %10s %8s %8s %8s %8s %8s %12s\n' harness execs/s ops/s ops/in cov ft corpus \
+	crashes execs
 for r in "${rows[@]}"; do echo "$r"; done
 if [ ${#repro[@]} -gt 0 ]; then
 	echo

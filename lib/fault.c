@@ -66,14 +66,24 @@ static bool access_ok_vmas(const struct fmm *mm, uint64_t s, uint64_t e, bool wr
  * -ENOMEM, -EFAULT on a bad upper entry (reported). */
 static int pte_lookup(struct mm_machine *m, struct fmm *mm, uint64_t va, bool alloc,
 		      mm_phys_addr_t *ptep);
-/* handle_mm_fault for one page; *pfn the page now mapped. */
-static int fault_one(struct mm_machine *m, struct fmm *mm, uint64_t va, bool write, mm_pfn_t *pfn);
+/* A fault's leaf entry: its address, and its table page's host frame
+ * looked up once (NULL while nothing was written to the table page). */
+struct fpte {
+	mm_phys_addr_t ptep;
+	uint8_t *frame;
+	unsigned idx;
+};
+/* handle_mm_fault for one page; *pfn the page now mapped; *data its host
+ * frame when the handler has it at hand (a COW copy), else NULL. */
+static int fault_one(struct mm_machine *m, struct fmm *mm, uint64_t va, bool write, mm_pfn_t *pfn,
+		     uint8_t **data);
 static int do_anonymous_page(struct mm_machine *m, struct fmm *mm, const struct fvma *v,
-			     mm_phys_addr_t ptep, bool write, mm_pfn_t *pfn);
-static int do_wp_page(struct mm_machine *m, struct fmm *mm, mm_phys_addr_t ptep, mm_pfn_t old,
-		      uint32_t flags, mm_pfn_t *pfn);
-/* A zeroed (or, with copy_from, copied) anonymous page. */
-static int new_anon_page(struct mm_machine *m, mm_pfn_t copy_from, bool copy, mm_pfn_t *pfn);
+			     struct fpte *e, bool write, mm_pfn_t *pfn);
+static int do_wp_page(struct mm_machine *m, struct fmm *mm, struct fpte *e, mm_pfn_t old,
+		      struct mm_page *oldp, uint32_t flags, mm_pfn_t *pfn, uint8_t **data);
+/* A zeroed (or, with copy_from, copied: *data its frame) anonymous page. */
+static int new_anon_page(struct mm_machine *m, mm_pfn_t copy_from, bool copy, mm_pfn_t *pfn,
+			 uint8_t **data);
 /* Drop one reference of an anonymous page, freeing it on the last. */
 static void anon_put(struct mm_machine *m, mm_pfn_t pfn);
 /* Unmap every entry of [s, e); free the PTE tables no VMA needs any more. */
@@ -323,7 +333,8 @@ static int pte_lookup(struct mm_machine *m, struct fmm *mm, uint64_t va, bool al
 	return 0;
 }
 
-static int new_anon_page(struct mm_machine *m, mm_pfn_t copy_from, bool copy, mm_pfn_t *pfn)
+static int new_anon_page(struct mm_machine *m, mm_pfn_t copy_from, bool copy, mm_pfn_t *pfn,
+			 uint8_t **data)
 {
 	struct mm_page *p;
 	int ret = mm_alloc_pages(m, MM_GFP_HIGHUSER | (copy ? 0 : MM_GFP_ZERO), 0, pfn);
@@ -334,7 +345,8 @@ static int new_anon_page(struct mm_machine *m, mm_pfn_t copy_from, bool copy, mm
 		if (!src) {
 			mm_phys_zero(m, MM_PFN_PHYS(*pfn), MM_PAGE_SIZE);
 		} else {
-			if (!mm_phys_frame_copy(m, *pfn, src)) {
+			/* straight from the source frame: one memcpy, no zeroing */
+			if (!(*data = mm_phys_frame_copy(m, *pfn, src))) {
 				mm_free_pages(m, *pfn, 0);
 				return -ENOMEM;
 			}
@@ -361,21 +373,28 @@ static void anon_put(struct mm_machine *m, mm_pfn_t pfn)
 
 /* ---- the fault handler ------------------------------------------------- */
 
+static void fpte_set(struct mm_machine *m, struct fpte *e, mm_pfn_t pfn, uint32_t flags)
+{
+	if (!e->frame && NEVER(!(e->frame = mm_phys_table_frame(m, MM_PFN_DOWN(e->ptep)))))
+		return; /* host out of memory */
+	mm_pgt_entry_set(m, e->frame, e->idx, mm_pte_encode(m, pfn, flags));
+}
+
 static int do_anonymous_page(struct mm_machine *m, struct fmm *mm, const struct fvma *v,
-			     mm_phys_addr_t ptep, bool write, mm_pfn_t *pfn)
+			     struct fpte *e, bool write, mm_pfn_t *pfn)
 {
 	uint32_t f = USER_PTE;
 	int ret;
 	if (!write && (m->cfg.features & MM_FEAT_ZERO_PAGE)) {
 		*pfn = m->fault->zero_pfn;
-		mm_pte_set(m, ptep, *pfn, USER_PTE | MM_PTE_SPECIAL);
+		fpte_set(m, e, *pfn, USER_PTE | MM_PTE_SPECIAL);
 		return 0;
 	}
-	if ((ret = new_anon_page(m, 0, false, pfn)))
+	if ((ret = new_anon_page(m, 0, false, pfn, NULL)))
 		return ret;
 	if (prot_writable(v->prot))
 		f |= MM_PTE_RW | MM_PTE_DIRTY;
-	mm_pte_set(m, ptep, *pfn, f);
+	fpte_set(m, e, *pfn, f);
 	mm->rss_anon++;
 	return 0;
 }
@@ -388,65 +407,77 @@ static bool wp_can_reuse(const struct mm_machine *m, const struct mm_page *p)
 	return p->mapcount == 0;
 }
 
-static int do_wp_page(struct mm_machine *m, struct fmm *mm, mm_phys_addr_t ptep, mm_pfn_t old,
-		      uint32_t flags, mm_pfn_t *pfn)
+static int do_wp_page(struct mm_machine *m, struct fmm *mm, struct fpte *e, mm_pfn_t old,
+		      struct mm_page *oldp, uint32_t flags, mm_pfn_t *pfn, uint8_t **data)
 {
 	const uint32_t wflags = USER_PTE | MM_PTE_RW | MM_PTE_DIRTY;
-	struct mm_page *p;
 	int ret;
 
 	if (old == m->fault->zero_pfn) {
-		if ((ret = new_anon_page(m, 0, false, pfn)))
+		if ((ret = new_anon_page(m, 0, false, pfn, NULL)))
 			return ret;
-		mm_pte_set(m, ptep, *pfn, wflags);
+		fpte_set(m, e, *pfn, wflags);
 		mm->rss_anon++;
 		return 0;
 	}
-	p = mm_pfn_to_page(m, old);
-	if (wp_can_reuse(m, p)) {
+	if (wp_can_reuse(m, oldp)) {
 		*pfn = old;
-		mm_pte_set(m, ptep, old, flags | wflags);
+		fpte_set(m, e, old, flags | wflags);
 		return 0;
 	}
-	if ((ret = new_anon_page(m, old, true, pfn)))
+	if ((ret = new_anon_page(m, old, true, pfn, data)))
 		return ret;
-	mm_pte_set(m, ptep, *pfn, wflags);
-	p->mapcount--;
+	fpte_set(m, e, *pfn, wflags);
+	oldp->mapcount--;
 	anon_put(m, old);
 	return 0;
 }
 
-/* A mapped entry's target must be the zero page or an anonymous page. */
-static bool pte_target_ok(struct mm_machine *m, mm_pfn_t pfn, uint32_t f)
+/* A mapped entry's target must be the zero page or an anonymous page
+ * (*page: its struct page, or NULL for the zero page). */
+static bool pte_target_page(struct mm_machine *m, mm_pfn_t pfn, uint32_t f, struct mm_page **page)
 {
-	const struct mm_page *p;
+	struct mm_page *p;
+	*page = NULL;
 	if (pfn == m->fault->zero_pfn)
 		return (f & MM_PTE_SPECIAL) && !(f & MM_PTE_RW);
 	p = mm_pfn_to_page(m, pfn);
+	*page = p;
 	return p && !(f & MM_PTE_SPECIAL) && (p->flags & MM_PG_ALLOCATED) &&
 	       (p->flags & MM_PG_ANON) && p->mapcount >= 0;
 }
 
-static int fault_one(struct mm_machine *m, struct fmm *mm, uint64_t va, bool write, mm_pfn_t *pfn)
+static bool pte_target_ok(struct mm_machine *m, mm_pfn_t pfn, uint32_t f)
 {
-	mm_phys_addr_t ptep;
+	struct mm_page *p;
+	return pte_target_page(m, pfn, f, &p);
+}
+
+static int fault_one(struct mm_machine *m, struct fmm *mm, uint64_t va, bool write, mm_pfn_t *pfn,
+		     uint8_t **data)
+{
+	struct fpte e;
+	struct mm_page *p;
 	uint32_t f;
-	int ret = pte_lookup(m, mm, va, true, &ptep);
+	int ret = pte_lookup(m, mm, va, true, &e.ptep);
 	if (ret)
 		return ret;
-	f = mm_pte_get(m, ptep, pfn);
+	*data = NULL;
+	e.frame = mm_phys_frame(m, MM_PFN_DOWN(e.ptep), false);
+	e.idx = (unsigned)((e.ptep & (MM_PAGE_SIZE - 1)) / mm_pgt_geom(m)->entry_size);
+	f = mm_pte_decode(m, e.frame ? mm_pgt_entry_at(m, e.frame, e.idx) : 0, pfn);
 	if (!f)
-		return do_anonymous_page(m, mm, &mm->vma[find_vma(mm, va)], ptep, write, pfn);
-	if ((f & (MM_PTE_BAD | MM_PTE_PROTNONE)) || !pte_target_ok(m, *pfn, f)) {
+		return do_anonymous_page(m, mm, &mm->vma[find_vma(mm, va)], &e, write, pfn);
+	if ((f & (MM_PTE_BAD | MM_PTE_PROTNONE)) || !pte_target_page(m, *pfn, f, &p)) {
 		/* print_bad_pte: the VMA allows the access, the entry is junk */
 		mm_report(m, MM_STAGE_FAULT, MM_REPORT_CORRUPTION, va, "Bad page map at %#llx: %016llx",
-			  (unsigned long long)va, (unsigned long long)mm_pgt_read_raw(m, ptep));
+			  (unsigned long long)va, (unsigned long long)mm_pgt_read_raw(m, e.ptep));
 		return -EFAULT;
 	}
 	if (write && !(f & MM_PTE_RW))
-		return do_wp_page(m, mm, ptep, *pfn, f, pfn);
+		return do_wp_page(m, mm, &e, *pfn, p, f, pfn, data);
 	if ((f & (MM_PTE_ACCESSED | MM_PTE_DIRTY)) != (MM_PTE_ACCESSED | (write ? MM_PTE_DIRTY : 0)))
-		mm_pte_set(m, ptep, *pfn, f | MM_PTE_ACCESSED | (write ? MM_PTE_DIRTY : 0));
+		fpte_set(m, &e, *pfn, f | MM_PTE_ACCESSED | (write ? MM_PTE_DIRTY : 0));
 	return 0;
 }
 
@@ -488,10 +519,11 @@ int mm_user_read(struct mm_machine *m, uint32_t id, uint64_t addr, void *buf, si
 		uint64_t off = addr & (MM_PAGE_SIZE - 1);
 		size_t n = (size_t)MM_MIN((uint64_t)len, MM_PAGE_SIZE - off);
 		mm_pfn_t pfn;
-		const uint8_t *f;
-		if ((ret = fault_one(m, mm, addr - off, false, &pfn)))
+		uint8_t *f;
+		if ((ret = fault_one(m, mm, addr - off, false, &pfn, &f)))
 			break;
-		f = mm_phys_frame(m, pfn, false);
+		if (!f)
+			f = mm_phys_frame(m, pfn, false);
 		if (f)
 			memcpy(out, f + off, n);
 		else
@@ -513,9 +545,9 @@ int mm_user_write(struct mm_machine *m, uint32_t id, uint64_t addr, const void *
 		size_t n = (size_t)MM_MIN((uint64_t)len, MM_PAGE_SIZE - off);
 		mm_pfn_t pfn;
 		uint8_t *f;
-		if ((ret = fault_one(m, mm, addr - off, true, &pfn)))
+		if ((ret = fault_one(m, mm, addr - off, true, &pfn, &f)))
 			break;
-		if (!(f = mm_phys_frame(m, pfn, true)))
+		if (!f && !(f = mm_phys_frame(m, pfn, true)))
 			return -ENOMEM; /* the host backing cap */
 		memcpy(f + off, in, n);
 		in += n;
@@ -542,7 +574,7 @@ int mm_get_user_pages(struct mm_machine *m, uint32_t id, uint64_t addr, bool wri
 	struct fmm *mm;
 	struct fpin *pin;
 	mm_pfn_t pfn;
-	uint8_t dummy = 0;
+	uint8_t dummy = 0, *data;
 	int ret = access_begin(m, id, addr, &dummy, 1, write, &mm);
 	if (ret)
 		return ret;
@@ -559,7 +591,7 @@ int mm_get_user_pages(struct mm_machine *m, uint32_t id, uint64_t addr, bool wri
 		st->pin = np;
 		st->cap_pin = cap;
 	}
-	if ((ret = fault_one(m, mm, addr & MM_PAGE_MASK, write, &pfn)))
+	if ((ret = fault_one(m, mm, addr & MM_PAGE_MASK, write, &pfn, &data)))
 		return ret;
 	*pfn_out = pfn;
 	if (pfn == st->zero_pfn)
@@ -602,13 +634,15 @@ uint32_t mm_page_pins(struct mm_machine *m, mm_pfn_t pfn)
 
 /* ---- unmapping ------------------------------------------------------------ */
 
-static void zap_pte(struct mm_machine *m, struct fmm *mm, mm_phys_addr_t ptep)
+/* zap_pte_range's work for one entry (idx of the table page at frame):
+ * cleared, and the page's mapping, rss and reference dropped. */
+static void zap_pte(struct mm_machine *m, struct fmm *mm, uint8_t *frame, unsigned idx)
 {
 	mm_pfn_t pfn;
-	uint32_t f = mm_pte_get(m, ptep, &pfn);
+	uint32_t f = mm_pte_decode(m, mm_pgt_entry_at(m, frame, idx), &pfn);
 	if (!f)
 		return;
-	mm_pgt_write_raw(m, ptep, 0);
+	mm_pgt_entry_set(m, frame, idx, 0);
 	if (pfn == m->fault->zero_pfn || !pte_target_ok(m, pfn, f))
 		return; /* the zero page holds nothing; junk is verify's to report */
 	mm_pfn_to_page(m, pfn)->mapcount--;
@@ -616,28 +650,64 @@ static void zap_pte(struct mm_machine *m, struct fmm *mm, mm_phys_addr_t ptep)
 	anon_put(m, pfn);
 }
 
-/* Visit the entries of [s, e) that have a table: fn per entry. */
-static void for_each_pte(struct mm_machine *m, struct fmm *mm, uint64_t s, uint64_t e,
-			 void (*fn)(struct mm_machine *, struct fmm *, mm_phys_addr_t, void *),
-			 void *arg)
+/* A visit of one non-empty leaf entry: entry idx of the table page at
+ * frame (looked up once per table), mapping va. */
+typedef void (*pte_visit_fn)(struct mm_machine *m, struct fmm *mm, uint8_t *frame, unsigned idx,
+			     uint64_t va, void *arg);
+
+struct pte_walk {
+	struct fmm *mm;
+	uint64_t s, e;
+	pte_visit_fn fn;
+	void *arg;
+};
+
+/* A walk meets a bad upper entry: reported, nothing behind it used. */
+static void report_bad_pmd(struct mm_machine *m, uint64_t va, mm_phys_addr_t pmdp)
 {
-	const uint64_t span = span_size(m);
-	for (uint64_t a = s; a < e;) {
-		uint64_t next = MM_MIN(mm_round_down(a, span) + span, e);
-		mm_phys_addr_t ptep;
-		if (pte_lookup(m, mm, a, false, &ptep) == 0) {
-			const unsigned esz = mm_pgt_geom(m)->entry_size;
-			for (uint64_t v = a; v < next; v += MM_PAGE_SIZE, ptep += esz)
-				fn(m, mm, ptep, arg);
-		}
-		a = next;
-	}
+	mm_report(m, MM_STAGE_PGTABLE, MM_REPORT_CORRUPTION, va, "bad pmd %016llx",
+		  (unsigned long long)mm_pgt_read_raw(m, pmdp));
 }
 
-static void zap_one(struct mm_machine *m, struct fmm *mm, mm_phys_addr_t ptep, void *arg)
+/* The entries of [w->s, w->e) in one PTE table, empty runs skipped. */
+static int pte_walk_table(struct mm_machine *m, void *arg, uint64_t va, mm_phys_addr_t pmdp,
+			  int state, mm_pfn_t table)
 {
+	const struct pte_walk *w = arg;
+	const struct mm_pgtable_geometry *g = mm_pgt_geom(m);
+	const uint64_t span = (uint64_t)1 << g->pte_span_shift;
+	uint8_t *frame;
+	unsigned i, end;
+	if (state < 0) {
+		report_bad_pmd(m, MM_MAX(va, w->s), pmdp);
+		return 0;
+	}
+	if (!(frame = mm_phys_frame(m, table, false)))
+		return 0; /* never written: every entry empty */
+	i = va < w->s ? (unsigned)((w->s - va) >> MM_PAGE_SHIFT) : 0;
+	end = va + span > w->e ? (unsigned)((w->e - va) >> MM_PAGE_SHIFT) : g->ptrs_per_pte;
+	for (i = mm_pgt_next_used(frame, g->entry_size, i, end); i < end;
+	     i = mm_pgt_next_used(frame, g->entry_size, i + 1, end))
+		w->fn(m, w->mm, frame, i, va + ((uint64_t)i << MM_PAGE_SHIFT), w->arg);
+	return 0;
+}
+
+/* Visit the non-empty entries of [s, e) (page aligned), table by table:
+ * empty upper entries and empty runs of a table are skipped at once, and
+ * a table page's frame is looked up once, not once per entry. */
+static void for_each_pte(struct mm_machine *m, struct fmm *mm, uint64_t s, uint64_t e,
+			 pte_visit_fn fn, void *arg)
+{
+	struct pte_walk w = { mm, s, e, fn, arg };
+	mm_pgt_for_each_table_in(m, mm->pgd, s, e, pte_walk_table, &w);
+}
+
+static void zap_one(struct mm_machine *m, struct fmm *mm, uint8_t *frame, unsigned idx, uint64_t va,
+		    void *arg)
+{
+	(void)va;
 	(void)arg;
-	zap_pte(m, mm, ptep);
+	zap_pte(m, mm, frame, idx);
 }
 
 static void zap_range(struct mm_machine *m, struct fmm *mm, uint64_t s, uint64_t e)
@@ -645,19 +715,22 @@ static void zap_range(struct mm_machine *m, struct fmm *mm, uint64_t s, uint64_t
 	for_each_pte(m, mm, s, e, zap_one, NULL);
 }
 
+/* free_pgtables for one table of the range: freed unless a VMA still
+ * needs its span. */
+static int free_table(struct mm_machine *m, void *arg, uint64_t va, mm_phys_addr_t pmdp, int state,
+		      mm_pfn_t table)
+{
+	struct fmm *mm = arg;
+	if (state < 0 || vma_intersects(mm, va, va + span_size(m)))
+		return 0;
+	mm_pte_free(m, pmdp, table);
+	mm->nr_ptes--;
+	return 0;
+}
+
 static void free_pgtables(struct mm_machine *m, struct fmm *mm, uint64_t s, uint64_t e)
 {
-	const uint64_t span = span_size(m);
-	for (uint64_t a = mm_round_down(s, span); a < e; a += span) {
-		mm_phys_addr_t pmdp;
-		mm_pfn_t table;
-		if (vma_intersects(mm, a, a + span))
-			continue;
-		if (mm_pmd_offset(m, mm->pgd, a, &pmdp) || mm_pmd_table(m, pmdp, &table) != 1)
-			continue;
-		mm_pte_free(m, pmdp, table);
-		mm->nr_ptes--;
-	}
+	mm_pgt_for_each_table_in(m, mm->pgd, s, e, free_table, mm);
 }
 
 /* do_munmap after the argument checks. */
@@ -678,13 +751,16 @@ static int teardown_table(struct mm_machine *m, void *arg, uint64_t va, mm_phys_
 			  int state, mm_pfn_t table)
 {
 	struct fmm *mm = arg;
-	const unsigned esz = mm_pgt_geom(m)->entry_size;
+	const struct mm_pgtable_geometry *g = mm_pgt_geom(m);
+	const unsigned esz = g->entry_size, n = g->ptrs_per_pte;
+	uint8_t *frame;
 	(void)va;
 	if (state < 0)
 		return 0; /* junk is verify's to report; nothing of ours behind it */
-	if (mm_phys_frame(m, table, false)) {
-		for (unsigned i = 0; i < mm_pgt_geom(m)->ptrs_per_pte; i++)
-			zap_pte(m, mm, MM_PFN_PHYS(table) + (uint64_t)i * esz);
+	if ((frame = mm_phys_frame(m, table, false))) {
+		for (unsigned i = mm_pgt_next_used(frame, esz, 0, n); i < n;
+		     i = mm_pgt_next_used(frame, esz, i + 1, n))
+			zap_pte(m, mm, frame, i);
 	}
 	mm_pte_free(m, pmdp, table);
 	mm->nr_ptes--;
@@ -748,67 +824,71 @@ int mm_mm_alloc(struct mm_machine *m, uint32_t *id_out)
 
 struct copy_arg {
 	struct fmm *child;
-	uint64_t va;
-	int ret;
-	bool any;
+	uint64_t s, e; /* the VMA */
 };
 
-static void any_mapped(struct mm_machine *m, struct fmm *mm, mm_phys_addr_t ptep, void *arg)
-{
-	mm_pfn_t pfn;
-	(void)mm;
-	if (mm_pte_get(m, ptep, &pfn))
-		((struct copy_arg *)arg)->any = true;
-}
-
 /* copy_one_pte: write-protect a writable private entry in the parent and
- * give the child the same entry, with a reference and a mapping more. */
-static void copy_one(struct mm_machine *m, struct fmm *parent, mm_phys_addr_t ptep, void *arg)
+ * give the child the same entry (the same index of its table page at
+ * cframe), with a reference and a mapping more. */
+static void copy_one(struct mm_machine *m, struct fmm *child, uint8_t *frame, uint8_t *cframe,
+		     unsigned idx)
 {
-	struct copy_arg *ca = arg;
-	mm_phys_addr_t cptep;
 	mm_pfn_t pfn;
-	uint32_t f = mm_pte_get(m, ptep, &pfn);
-	const uint64_t va = ca->va;
-	(void)parent;
-	ca->va += MM_PAGE_SIZE;
+	uint32_t f = mm_pte_decode(m, mm_pgt_entry_at(m, frame, idx), &pfn);
 	if (!f || (f & MM_PTE_BAD) || !pte_target_ok(m, pfn, f))
 		return;
 	if (f & MM_PTE_RW) {
 		f &= ~MM_PTE_RW;
-		mm_pte_set(m, ptep, pfn, f);
+		mm_pgt_entry_set(m, frame, idx, mm_pte_encode(m, pfn, f));
 	}
-	/* the child's table exists: copy_range allocated it */
-	MM_BUG_ON(pte_lookup(m, ca->child, va, false, &cptep));
-	mm_pte_set(m, cptep, pfn, f & ~MM_PTE_ACCESSED);
+	mm_pgt_entry_set(m, cframe, idx, mm_pte_encode(m, pfn, f & ~MM_PTE_ACCESSED));
 	if (pfn != m->fault->zero_pfn) {
 		struct mm_page *p = mm_pfn_to_page(m, pfn);
 		p->refcount++;
 		p->mapcount++;
-		ca->child->rss_anon++;
+		child->rss_anon++;
 	}
 }
 
-/* copy_page_range for one VMA: per table span with a mapped entry, the
- * child's table, then the entries. */
+/* copy_pte_range for one parent table's part of the VMA: where any entry
+ * is there, the child's table (allocated here, or there already from a VMA
+ * before in the same span), then the entries. */
+static int copy_table(struct mm_machine *m, void *arg, uint64_t va, mm_phys_addr_t pmdp, int state,
+		      mm_pfn_t table)
+{
+	const struct copy_arg *ca = arg;
+	const struct mm_pgtable_geometry *g = mm_pgt_geom(m);
+	const uint64_t span = (uint64_t)1 << g->pte_span_shift, a = MM_MAX(va, ca->s);
+	const unsigned esz = g->entry_size;
+	const unsigned end = va + span > ca->e ? (unsigned)((ca->e - va) >> MM_PAGE_SHIFT)
+					       : g->ptrs_per_pte;
+	mm_phys_addr_t cptep;
+	uint8_t *frame, *cframe;
+	unsigned i;
+	int ret;
+	if (state < 0) {
+		report_bad_pmd(m, a, pmdp);
+		return 0;
+	}
+	if (!(frame = mm_phys_frame(m, table, false)) ||
+	    (i = mm_pgt_next_used(frame, esz, (unsigned)((a - va) >> MM_PAGE_SHIFT), end)) >= end)
+		return 0; /* nothing mapped here: the child gets no table */
+	if ((ret = pte_lookup(m, ca->child, a, true, &cptep)))
+		return ret;
+	cframe = mm_phys_table_frame(m, MM_PFN_DOWN(cptep));
+	if (NEVER(!cframe)) /* host out of memory */
+		return -ENOMEM;
+	for (; i < end; i = mm_pgt_next_used(frame, esz, i + 1, end))
+		copy_one(m, ca->child, frame, cframe, i);
+	return 0;
+}
+
+/* copy_page_range for one VMA, table by table. */
 static int copy_range(struct mm_machine *m, struct fmm *parent, struct fmm *child,
 		      const struct fvma *v)
 {
-	const uint64_t span = span_size(m);
-	for (uint64_t a = v->start; a < v->end;) {
-		uint64_t next = MM_MIN(mm_round_down(a, span) + span, v->end);
-		struct copy_arg ca = { .child = child, .va = a };
-		mm_phys_addr_t cptep;
-		int ret;
-		for_each_pte(m, parent, a, next, any_mapped, &ca);
-		if (ca.any) {
-			if ((ret = pte_lookup(m, child, a, true, &cptep)))
-				return ret;
-			for_each_pte(m, parent, a, next, copy_one, &ca);
-		}
-		a = next;
-	}
-	return 0;
+	struct copy_arg ca = { child, v->start, v->end };
+	return mm_pgt_for_each_table_in(m, parent->pgd, v->start, v->end, copy_table, &ca);
 }
 
 int mm_dup_mm(struct mm_machine *m, uint32_t parent_id, uint32_t *child_out)
@@ -939,18 +1019,20 @@ int mm_do_munmap(struct mm_machine *m, uint32_t id, uint64_t addr, uint64_t len)
 	return unmap_region(m, mm, addr, end);
 }
 
-static void protect_one(struct mm_machine *m, struct fmm *mm, mm_phys_addr_t ptep, void *arg)
+static void protect_one(struct mm_machine *m, struct fmm *mm, uint8_t *frame, unsigned idx,
+			uint64_t va, void *arg)
 {
 	const uint32_t prot = *(const uint32_t *)arg;
 	mm_pfn_t pfn;
-	uint32_t f = mm_pte_get(m, ptep, &pfn);
+	uint32_t f = mm_pte_decode(m, mm_pgt_entry_at(m, frame, idx), &pfn);
 	(void)mm;
+	(void)va;
 	if (!f || (f & MM_PTE_BAD))
 		return;
 	/* pte_modify: private mappings never gain write permission here */
 	f &= ~(MM_PTE_RW | MM_PTE_PRESENT | MM_PTE_PROTNONE);
 	f |= prot_readable(prot) ? MM_PTE_PRESENT : MM_PTE_PROTNONE;
-	mm_pte_set(m, ptep, pfn, f);
+	mm_pgt_entry_set(m, frame, idx, mm_pte_encode(m, pfn, f));
 }
 
 int mm_mprotect(struct mm_machine *m, uint32_t id, uint64_t addr, uint64_t len, uint32_t prot)
@@ -1166,9 +1248,12 @@ static int verify_zero_page(struct mm_machine *m)
 		     !(p->flags & MM_PG_ANON) && p->refcount >= 1 && p->mapcount == -1,
 		  "zero page pfn %#llx: freed or mapped as a normal page",
 		  (unsigned long long)st->zero_pfn);
-	for (unsigned i = 0; f && i < MM_PAGE_SIZE; i++)
-		MM_VERIFY(m, !f[i], "zero page pfn %#llx: byte %u is %#x", (unsigned long long)st->zero_pfn,
-			  i, f[i]);
+	/* the whole frame at once; the byte loop only names the first bad byte */
+	if (f && (f[0] || memcmp(f, f + 1, MM_PAGE_SIZE - 1))) {
+		for (unsigned i = 0; i < MM_PAGE_SIZE; i++)
+			MM_VERIFY(m, !f[i], "zero page pfn %#llx: byte %u is %#x",
+				  (unsigned long long)st->zero_pfn, i, f[i]);
+	}
 	return 0;
 }
 

@@ -232,6 +232,10 @@ uint8_t *mm_phys_frame(struct mm_machine *m, mm_pfn_t pfn, bool create);
 /* The frame of pfn, backed if needed, holding a copy of the 4 KiB at src
  * (a new backing is not zeroed first); NULL as mm_phys_frame's create. */
 uint8_t *mm_phys_frame_copy(struct mm_machine *m, mm_pfn_t pfn, const uint8_t *src);
+/* The frame of a page-table page, backed (zeroed) if needed for an entry
+ * write: not held to the backing cap (an entry write must not fail; table
+ * pages are bounded by the simulated RAM), NULL only on host OOM. */
+uint8_t *mm_phys_table_frame(struct mm_machine *m, mm_pfn_t pfn);
 /* Make frames read as zeros again (drops their backing: O(backed frames)). */
 void mm_phys_zero(struct mm_machine *m, mm_phys_addr_t addr, uint64_t len);
 /* ASan view of free simulated frames (compiled out without ASan, and off
@@ -558,8 +562,10 @@ uint64_t mm_page_alloc_free_highmem(struct mm_machine *m, mm_pfn_t start, mm_pfn
 #define MM_PTE_BAD (1u << 31)
 
 const struct mm_pgtable_geometry *mm_pgt_geom(const struct mm_machine *m);
-/* A zeroed, backed table page of 2^order pages from the allocator of the
- * moment (one fault-injection point). -ENOMEM on failure. */
+/* A zeroed table page of 2^order pages from the allocator of the moment
+ * (one fault-injection point). -ENOMEM on failure. Its frames are backed on
+ * the first entry written (mm_phys_table_frame): an unbacked frame is a
+ * page of empty entries that scans skip at once. */
 int mm_pgt_alloc_page(struct mm_machine *m, unsigned order, mm_pfn_t *pfn);
 void mm_pgt_free_page(struct mm_machine *m, mm_pfn_t pfn, unsigned order);
 /* pgd_alloc (PAE: with its three user PMDs, all or none) / pgd_free (with
@@ -597,6 +603,12 @@ unsigned mm_pgt_next_used(const uint8_t *frame, unsigned esz, unsigned i, unsign
 typedef int (*mm_pgt_table_fn)(struct mm_machine *m, void *arg, uint64_t va, mm_phys_addr_t pmdp,
 			       int state, mm_pfn_t table);
 int mm_pgt_for_each_table(struct mm_machine *m, mm_pfn_t pgd, mm_pgt_table_fn fn, void *arg);
+/* The same for the spans meeting user addresses [s, e) only (PAE: a bad
+ * PDPT entry is passed with the start of its GiB). */
+int mm_pgt_for_each_table_in(struct mm_machine *m, mm_pfn_t pgd, uint64_t s, uint64_t e,
+			      mm_pgt_table_fn fn, void *arg);
+/* Write entry idx of a table page already looked up (backed). */
+void mm_pgt_entry_set(const struct mm_machine *m, uint8_t *frame, unsigned idx, uint64_t v);
 void mm_pgt_write_raw(struct mm_machine *m, mm_phys_addr_t a, uint64_t v);
 
 /* ===================================================================== */

@@ -16,8 +16,11 @@
  * maps 2 MiB there); ARM leaf entries hold the Linux view of the bits only
  * (valid, young, dirty, rdonly, user, special, none), not the hardware
  * entry. Table pages come from the page allocator (GFP_KERNEL | __GFP_ZERO),
- * lowmem only (no CONFIG_HIGHPTE), and have their host backing created at
- * allocation, so writing an entry never fails.
+ * lowmem only (no CONFIG_HIGHPTE); a table page's host backing is created
+ * by its first entry write and is not held to the backing cap, so writing
+ * an entry never fails, and a page of a table nothing was written to (most
+ * of a pgd, an ARM pgd's three other pages) costs no host memory and is
+ * skipped by scans at once.
  */
 #include <string.h>
 
@@ -103,9 +106,14 @@ static uint64_t ent_read(struct mm_machine *m, mm_phys_addr_t a, unsigned sz)
 
 static void ent_write(struct mm_machine *m, mm_phys_addr_t a, unsigned sz, uint64_t v)
 {
-	uint8_t *f = mm_phys_frame(m, MM_PFN_DOWN(a), true);
-	/* table pages are backed when allocated and never lose it */
-	MM_BUG_ON(!f);
+	uint8_t *f = mm_phys_frame(m, MM_PFN_DOWN(a), false);
+	if (!f) {
+		if (!v)
+			return; /* unbacked: reads as zeros already */
+		f = mm_phys_table_frame(m, MM_PFN_DOWN(a));
+		if (NEVER(!f)) /* host out of memory */
+			return;
+	}
 	f += a & (MM_PAGE_SIZE - 1);
 	for (unsigned i = 0; i < sz; i++, v >>= 8)
 		f[i] = (uint8_t)v;
@@ -132,16 +140,9 @@ static bool table_page_ok(struct mm_machine *m, mm_pfn_t pfn)
 
 int mm_pgt_alloc_page(struct mm_machine *m, unsigned order, mm_pfn_t *pfn)
 {
+	/* zeroed: no backing left behind; entry writes back it as needed */
 	int ret = mm_alloc_pages(m, MM_GFP_KERNEL | MM_GFP_ZERO, order, pfn);
-	if (ret)
-		return ret == -EINVAL ? -ENOMEM : ret;
-	for (uint64_t i = 0; i < ((uint64_t)1 << order); i++) {
-		if (!mm_phys_frame(m, *pfn + i, true)) {
-			mm_free_pages(m, *pfn, order);
-			return -ENOMEM;
-		}
-	}
-	return 0;
+	return ret == -EINVAL ? -ENOMEM : ret;
 }
 
 void mm_pgt_free_page(struct mm_machine *m, mm_pfn_t pfn, unsigned order)
@@ -180,8 +181,8 @@ static int table_entry_pfn(struct mm_machine *m, uint64_t raw, bool pdpt, mm_pfn
 /* ---- the top level -------------------------------------------------------- */
 
 /* Bytes [from, to) of the (possibly multi-page) table at src copied into
- * the same place of dst, a frame at a time (dst was zeroed and backed when
- * allocated; an unbacked src frame reads as zeros, so nothing to copy). */
+ * the same place of dst, a frame at a time (dst was zeroed when allocated;
+ * an unbacked src frame reads as zeros, so nothing to copy). */
 static void clone_pgd_bytes(struct mm_machine *m, mm_pfn_t dst, mm_pfn_t src, uint64_t from,
 			    uint64_t to)
 {
@@ -190,8 +191,9 @@ static void clone_pgd_bytes(struct mm_machine *m, mm_pfn_t dst, mm_pfn_t src, ui
 		const uint64_t n = MM_MIN(to - from, MM_PAGE_SIZE - off);
 		const uint8_t *sf = mm_phys_frame(m, src + page, false);
 		if (sf) {
-			uint8_t *df = mm_phys_frame(m, dst + page, true);
-			MM_BUG_ON(!df);
+			uint8_t *df = mm_phys_table_frame(m, dst + page);
+			if (NEVER(!df)) /* host out of memory */
+				return;
 			memcpy(df + off, sf + off, (size_t)n);
 		}
 		from += n;
@@ -363,6 +365,14 @@ void mm_pte_set(struct mm_machine *m, mm_phys_addr_t ptep, mm_pfn_t pfn, uint32_
 
 /* ---- whole-table scans ------------------------------------------------------ */
 
+/* Entries are little-endian bytes in simulated memory: on a little-endian
+ * host one load or store of the entry's width, else byte by byte. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define PGT_HOST_LE 1
+#else
+#define PGT_HOST_LE 0
+#endif
+
 uint64_t mm_pgt_entry_at(const struct mm_machine *m, const uint8_t *frame, unsigned idx)
 {
 	const unsigned sz = mm_pgt_geom(m)->entry_size;
@@ -370,10 +380,38 @@ uint64_t mm_pgt_entry_at(const struct mm_machine *m, const uint8_t *frame, unsig
 	if (!frame)
 		return 0;
 	frame += (size_t)idx * sz;
+	if (PGT_HOST_LE) {
+		uint32_t w;
+		if (sz == 8) {
+			memcpy(&v, frame, 8);
+			return v;
+		}
+		memcpy(&w, frame, 4);
+		return w;
+	}
 	for (unsigned i = sz; i--;)
 		v = (v << 8) | frame[i];
 	return v;
 }
+
+void mm_pgt_entry_set(const struct mm_machine *m, uint8_t *frame, unsigned idx, uint64_t v)
+{
+	const unsigned sz = mm_pgt_geom(m)->entry_size;
+	frame += (size_t)idx * sz;
+	if (PGT_HOST_LE) {
+		const uint32_t w = (uint32_t)v;
+		if (sz == 8)
+			memcpy(frame, &v, 8);
+		else
+			memcpy(frame, &w, 4);
+		return;
+	}
+	for (unsigned i = 0; i < sz; i++, v >>= 8)
+		frame[i] = (uint8_t)v;
+}
+
+/* What a run of empty entries is compared with, a block at a time. */
+static const uint8_t zero_block[256];
 
 unsigned mm_pgt_next_used(const uint8_t *frame, unsigned esz, unsigned i, unsigned end)
 {
@@ -386,6 +424,11 @@ unsigned mm_pgt_next_used(const uint8_t *frame, unsigned esz, unsigned i, unsign
 			return i;
 		i++;
 	}
+	/* 256 empty bytes at a time (the host's vector compare: a user pgd is
+	 * 3 to 12 KiB of mostly empty entries, scanned by every check) */
+	for (const unsigned step = sizeof(zero_block) / esz; i + step <= end; i += step)
+		if (memcmp(frame + (size_t)i * esz, zero_block, sizeof(zero_block)))
+			break;
 	/* 32 empty bytes at a time while a whole block fits before end */
 	for (const unsigned step = 32 / esz; i + step <= end; i += step) {
 		uint64_t b[4];
@@ -428,34 +471,50 @@ static int scan_level_page(struct mm_machine *m, mm_pfn_t pfn, unsigned first, u
 	return 0;
 }
 
-int mm_pgt_for_each_table(struct mm_machine *m, mm_pfn_t pgd, mm_pgt_table_fn fn, void *arg)
+int mm_pgt_for_each_table_in(struct mm_machine *m, mm_pfn_t pgd, uint64_t s, uint64_t e,
+			      mm_pgt_table_fn fn, void *arg)
 {
 	const struct mm_pgtable_geometry *g = mm_pgt_geom(m);
-	const uint64_t nspans = g->task_size >> g->pte_span_shift;
+	const unsigned shift = g->pte_span_shift;
+	uint64_t first, last;
 	int ret;
+	e = MM_MIN(e, g->task_size);
+	if (s >= e)
+		return 0;
 	if (g->levels == 3) {
-		for (unsigned i = 0; i < 3; i++) {
+		/* per GiB: its PDPT entry, then the PMD entries of [s, e) in it */
+		for (uint64_t i = s >> 30; i < 3 && (i << 30) < e; i++) {
 			mm_phys_addr_t pdpte = MM_PFN_PHYS(pgd) + 8u * i;
+			const uint64_t gs = MM_MAX(s, i << 30), ge = MM_MIN(e, (i + 1) << 30);
+			const unsigned lo = (unsigned)((gs >> 21) & 511u);
+			const unsigned hi = (unsigned)(((ge - 1) >> 21) & 511u) + 1;
 			mm_pfn_t pmd;
 			if (table_entry_pfn(m, ent_read(m, pdpte, 8), true, &pmd) != 1) {
-				if ((ret = fn(m, arg, (uint64_t)i << 30, pdpte, -1, MM_PFN_NONE)))
+				if ((ret = fn(m, arg, i << 30, pdpte, -1, MM_PFN_NONE)))
 					return ret;
 				continue;
 			}
-			if ((ret = scan_level_page(m, pmd, 0, 512, (uint64_t)i << 30, 21, fn, arg)))
+			if ((ret = scan_level_page(m, pmd, lo, hi - lo, (i << 30) + ((uint64_t)lo << 21), 21,
+						   fn, arg)))
 				return ret;
 		}
 		return 0;
 	}
-	/* two levels: the pgd's user entries, page by page (ARM: four pages) */
-	for (uint64_t i = 0; i < nspans;) {
+	/* two levels: the pgd's entries of [s, e), page by page (ARM: four pages) */
+	first = s >> shift;
+	last = ((e - 1) >> shift) + 1;
+	for (uint64_t i = first; i < last;) {
 		const unsigned per_page = MM_PAGE_SIZE / g->entry_size;
-		unsigned page = (unsigned)(i / per_page), first = (unsigned)(i % per_page);
-		unsigned n = (unsigned)MM_MIN((uint64_t)(per_page - first), nspans - i);
-		if ((ret = scan_level_page(m, pgd + page, first, n, i << g->pte_span_shift,
-					   g->pte_span_shift, fn, arg)))
+		unsigned page = (unsigned)(i / per_page), idx = (unsigned)(i % per_page);
+		unsigned n = (unsigned)MM_MIN((uint64_t)(per_page - idx), last - i);
+		if ((ret = scan_level_page(m, pgd + page, idx, n, i << shift, shift, fn, arg)))
 			return ret;
 		i += n;
 	}
 	return 0;
+}
+
+int mm_pgt_for_each_table(struct mm_machine *m, mm_pfn_t pgd, mm_pgt_table_fn fn, void *arg)
+{
+	return mm_pgt_for_each_table_in(m, pgd, 0, mm_pgt_geom(m)->task_size, fn, arg);
 }

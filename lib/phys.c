@@ -114,8 +114,10 @@ static void slot_delete(struct mm_phys_backing *pb, size_t i)
 }
 
 /* The frame of pfn; create: back it if needed, with src's bytes when src
- * is given (no zeroing first: the copy overwrites all of it), else zeros. */
-static uint8_t *frame_get(struct mm_machine *m, mm_pfn_t pfn, bool create, const uint8_t *src)
+ * is given (no zeroing first: the copy overwrites all of it), else zeros;
+ * capped: refuse a new backing at the cap. */
+static uint8_t *frame_get(struct mm_machine *m, mm_pfn_t pfn, bool create, const uint8_t *src,
+			  bool capped)
 {
 	struct mm_phys_backing *pb = m->phys;
 	size_t i = slot_find(pb, pfn);
@@ -126,7 +128,7 @@ static uint8_t *frame_get(struct mm_machine *m, mm_pfn_t pfn, bool create, const
 			memcpy(pb->slots[i].frame, src, MM_PAGE_SIZE);
 		return pb->slots[i].frame;
 	}
-	if (pb->count >= pb->max)
+	if (capped && pb->count >= pb->max)
 		return NULL;
 	if ((pb->count + 1) * 2 > pb->cap) {
 		if (!table_grow(pb))
@@ -146,12 +148,17 @@ static uint8_t *frame_get(struct mm_machine *m, mm_pfn_t pfn, bool create, const
 
 uint8_t *mm_phys_frame(struct mm_machine *m, mm_pfn_t pfn, bool create)
 {
-	return frame_get(m, pfn, create, NULL);
+	return frame_get(m, pfn, create, NULL, true);
 }
 
 uint8_t *mm_phys_frame_copy(struct mm_machine *m, mm_pfn_t pfn, const uint8_t *src)
 {
-	return frame_get(m, pfn, true, src);
+	return frame_get(m, pfn, true, src, true);
+}
+
+uint8_t *mm_phys_table_frame(struct mm_machine *m, mm_pfn_t pfn)
+{
+	return frame_get(m, pfn, true, NULL, false);
 }
 
 /* Zero [a, b) of one frame: drop the backing when the whole frame goes. */

@@ -299,6 +299,22 @@ int ofault_fork(struct ofault *o, uint32_t parent, uint32_t *child)
 			bool any = false;
 			if (next > v.end)
 				next = v.end;
+			{
+				/* a span without an entry gets no table: on at once to
+				 * the span of the VMA's next entry (none: done) */
+				uint64_t first = UINT64_MAX;
+				for (uint32_t k = 0; k < p->npte; k++) {
+					const uint64_t va = p->pte[k].vpn * OFAULT_PAGE;
+					if (va >= a && va < v.end && va < first)
+						first = va;
+				}
+				if (first == UINT64_MAX)
+					break;
+				if (first >= next) {
+					a = first & ~(span - 1);
+					continue;
+				}
+			}
 			for (uint32_t k = 0; k < p->npte; k++)
 				any |= p->pte[k].vpn >= a / OFAULT_PAGE && p->pte[k].vpn < next / OFAULT_PAGE;
 			if (any && !c->table[s]) {
@@ -506,9 +522,14 @@ int ofault_mprotect(struct ofault *o, uint32_t id, uint64_t addr, uint64_t len, 
 		return -EINVAL;
 	if (!len)
 		return 0;
-	for (uint64_t a = addr; a < end; a += OFAULT_PAGE)
-		if (!ofault_find_vma(p, a))
+	/* every page of the range in some VMA: from each VMA found, on at its
+	 * end (VMAs never overlap), not page by page over up to 1 GiB */
+	for (uint64_t a = addr; a < end;) {
+		const struct ofault_vma *v = ofault_find_vma(p, a);
+		if (!v)
 			return -ENOMEM;
+		a = v->end;
+	}
 	vma_set(o, p, addr, end, (int)prot);
 	for (uint32_t i = 0; i < p->npte; i++)
 		if (p->pte[i].vpn >= addr / OFAULT_PAGE && p->pte[i].vpn < end / OFAULT_PAGE)
@@ -524,10 +545,11 @@ static int access_ok(const struct ofault *o, const struct ofault_proc *p, uint64
 {
 	if (addr + len < addr || addr + len > o->task_size)
 		return -EFAULT;
-	for (uint64_t a = addr / OFAULT_PAGE * OFAULT_PAGE; a < addr + len; a += OFAULT_PAGE) {
+	for (uint64_t a = addr / OFAULT_PAGE * OFAULT_PAGE; a < addr + len;) {
 		const struct ofault_vma *v = ofault_find_vma(p, a);
 		if (!v || !v->prot || (write && !(v->prot & 2)))
 			return -EFAULT;
+		a = v->end; /* the VMA's other pages pass the same test */
 	}
 	return 0;
 }

@@ -213,12 +213,20 @@ struct props_failure {
 	int line;
 };
 
+/* Operations executed (step calls) by every props_run of this process:
+ * execs/s alone would reward inputs that do less, so the bench and the fuzz
+ * entry report operations/s beside it. */
+extern uint64_t props_ops_total;
+
 /* Decode and run one input. Returns PROPS_OK, or PROPS_FAIL with *f filled. */
 int props_run(const struct props_harness *h, const uint8_t *data, size_t len,
 	      const struct props_run_opts *o, struct props_failure *f);
 
 /* The engine entry: run with fuzz-mode checks; on failure print the trace
- * and the failure to stderr and abort via props_assert_fail. Returns 0. */
+ * and the failure to stderr and abort via props_assert_fail. Returns 0.
+ * At exit (after libFuzzer's own final stats) it prints, for ci/fuzz.sh:
+ *   stat::mmsim_inputs: N   stat::mmsim_ops: N   stat::mmsim_ops_per_input: X
+ *   stat::mmsim_ops_per_sec: X   (operations over the seconds since the first input) */
 int props_fuzz_one(const struct props_harness *h, const uint8_t *data, size_t len);
 
 _Noreturn void props_assert_fail(const char *file, int line, const char *msg);

@@ -8,7 +8,7 @@
  *   props --encode NAME TRACE OUT      turn a readable trace into an input file
  *   props --gen-seeds CORPUS           each corpus/<h>/scenarios/<x>.trace -> corpus/<h>/seed/<x>
  *   props --check-seeds CORPUS         the committed seeds are what their traces encode to
- *   props --bench NAME FILE|DIR [SECONDS]  execs/s of inputs with fuzz-mode checks
+ *   props --bench NAME FILE|DIR [SECONDS]  execs/s and ops/s of inputs with fuzz-mode checks
  *                                      (SECONDS < 0: exactly -SECONDS execs, for
  *                                      instruction counts; CPU seconds printed too)
  *
@@ -364,7 +364,8 @@ static void bench_free(struct bench_set *b)
 }
 
 /* Run the inputs over and over as a fuzz engine would; print execs/s, per
- * wall and per CPU second (the latter is steadier on a loaded machine).
+ * wall and per CPU second (the latter is steadier on a loaded machine), and
+ * ops/s and ops per input (a faster run that does less is not faster).
  * seconds < 0 runs exactly -seconds execs (input i % n each time), the same
  * work in every build: what an instruction count under callgrind needs. */
 static int cmd_bench(const char *name, const char *file, double seconds)
@@ -374,7 +375,7 @@ static int cmd_bench(const char *name, const char *file, double seconds)
 	struct props_failure f;
 	struct bench_set b = { 0 };
 	const uint64_t fixed = seconds < 0 ? (uint64_t)-seconds : 0;
-	uint64_t n = 0;
+	uint64_t n = 0, ops0 = props_ops_total, ops;
 	double start, el, cpu;
 	clock_t cstart;
 	int ret = 0;
@@ -397,10 +398,13 @@ static int cmd_bench(const char *name, const char *file, double seconds)
 		el = now_seconds() - start;
 	} while (!ret && (fixed ? n < fixed : el < seconds));
 	cpu = (double)(clock() - cstart) / CLOCKS_PER_SEC;
+	ops = props_ops_total - ops0;
 	if (!ret)
 		printf("props: bench %s %s (%zu inputs): %llu execs in %.2f s = %.0f execs/s "
-		       "(%.2f CPU s = %.0f execs/CPU s)\n", name, file, b.n, (unsigned long long)n, el,
-		       (double)n / el, cpu, cpu > 0 ? (double)n / cpu : 0.0);
+		       "(%.2f CPU s = %.0f execs/CPU s), %llu ops = %.0f ops/s (%.1f ops per input)\n",
+		       name, file, b.n, (unsigned long long)n, el, (double)n / el, cpu,
+		       cpu > 0 ? (double)n / cpu : 0.0, (unsigned long long)ops, (double)ops / el,
+		       n ? (double)ops / (double)n : 0.0);
 	bench_free(&b);
 	return ret;
 }

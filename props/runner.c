@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "mmsim/mmsim.h"
 
@@ -197,6 +198,8 @@ static void ctx_free(void *p, size_t size)
 	spare_ctx_size = size;
 }
 
+uint64_t props_ops_total;
+
 static void trace_line(FILE *t, const struct props_opdef *d, const struct props_op *op,
 		       const char *prefix, const struct props_result *r)
 {
@@ -287,6 +290,7 @@ int props_run(const struct props_harness *h, const uint8_t *data, size_t len,
 		if (r.watched)
 			mm_set_op_index(r.watched, i);
 		ret = d->step(ctx, &op, &r);
+		props_ops_total++;
 		if (ret == PROPS_OK)
 			ret = settle(&r);
 		if (o->trace) {
@@ -345,10 +349,38 @@ __attribute__((constructor)) static void read_trace_env(void)
 	trace_env = getenv("MMSIM_TRACE") != NULL;
 }
 
+/* The fuzz entry's own figures, printed at exit: inputs run and seconds
+ * since the first (a monotonic clock read once per input). */
+static uint64_t fuzz_inputs;
+static double fuzz_t0, fuzz_t1;
+
+static double mono_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+__attribute__((destructor)) static void fuzz_stats(void)
+{
+	const double secs = fuzz_t1 - fuzz_t0;
+	if (!fuzz_inputs)
+		return;
+	fprintf(stderr, "stat::mmsim_inputs:             %" PRIu64 "\n", fuzz_inputs);
+	fprintf(stderr, "stat::mmsim_ops:                %" PRIu64 "\n", props_ops_total);
+	fprintf(stderr, "stat::mmsim_ops_per_input:      %.1f\n",
+		(double)props_ops_total / (double)fuzz_inputs);
+	fprintf(stderr, "stat::mmsim_ops_per_sec:        %.0f\n",
+		secs > 0 ? (double)props_ops_total / secs : 0.0);
+}
+
 int props_fuzz_one(const struct props_harness *h, const uint8_t *data, size_t len)
 {
 	struct props_run_opts o;
 	struct props_failure f;
+
+	if (!fuzz_inputs++)
+		fuzz_t0 = mono_seconds();
 
 	/* member by member: an initialised struct is an ASan-checked memcpy */
 	o.trace = NULL;
@@ -359,8 +391,10 @@ int props_fuzz_one(const struct props_harness *h, const uint8_t *data, size_t le
 		o.trace = stdout;
 		o.check = PROPS_CHECK_ALL;
 	}
-	if (props_run(h, data, len, &o, &f) == PROPS_OK)
+	if (props_run(h, data, len, &o, &f) == PROPS_OK) {
+		fuzz_t1 = mono_seconds();
 		return 0;
+	}
 	if (!o.trace) {
 		/* Replay with a trace and every check, so the report shows the
 		 * program and the first operation at which the state went wrong. */

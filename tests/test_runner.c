@@ -90,6 +90,25 @@ static void runner_max_ops_check(void)
 	ASSERT_EQ(props_run(&toy, in, sizeof(in), NULL, &f), PROPS_OK);
 }
 
+/* Expect props_ops_total (what --bench and the fuzz entry report as ops/s)
+ * to grow by the steps run: none for an empty input, max_ops for a long
+ * one, up to and including the failing step for a failing one. */
+static void runner_counts_ops_check(void)
+{
+	const uint8_t bad[] = { 0, 0, 1, 0, 2, 2, 0, 3, 1, 0xc0, 0x42 };
+	uint8_t in[400];
+	struct props_failure f;
+	uint64_t ops0 = props_ops_total;
+	ASSERT_EQ(props_run(&toy, NULL, 0, NULL, &f), PROPS_OK);
+	ASSERT_EQ(props_ops_total - ops0, 0);
+	memset(in, 0, sizeof(in));
+	ASSERT_EQ(props_run(&toy, in, sizeof(in), NULL, &f), PROPS_OK);
+	ASSERT_EQ(props_ops_total - ops0, 50);
+	ASSERT_EQ(props_run(&toy, bad, sizeof(bad), NULL, &f), PROPS_FAIL);
+	ASSERT_EQ(f.op, 4);
+	ASSERT_EQ(props_ops_total - ops0, 55);
+}
+
 /* Expect a trace line per op with the note, and the config line first. */
 static void runner_trace_check(void)
 {
@@ -311,6 +330,7 @@ int main(void)
 	RUN(runner_empty_input_check);
 	RUN(runner_finds_planted_bug_check);
 	RUN(runner_max_ops_check);
+	RUN(runner_counts_ops_check);
 	RUN(runner_trace_check);
 	RUN(shrinker_minimises_check);
 	RUN(expect_honest_passes_check);
