@@ -149,6 +149,7 @@ static void calls_after_free_area_init(void)
 	ASSERT_EQ(mm_memory_present(m, 0, 0x1000, 0x1100), -EINVAL);
 	ASSERT_EQ(mm_free_area_init(m), -EINVAL);
 	ASSERT_STR_EQ(mm_last_report(m)->msg, "free_area_init called twice");
+	ASSERT_EQ(mm_last_report(m)->addr, 0); /* no address concerned */
 	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BUG), 3);
 	ASSERT_EQ(mm_setup_per_cpu_pageset(m), 0);
 	ASSERT_EQ(mm_setup_per_cpu_pageset(m), -EEXIST);
@@ -203,10 +204,12 @@ static void getters_refused(void)
  *   DMA [0xf00, 0x1000) | NORMAL [0x1000, 0x1100), hole at 0x1100, zones ready
  *   __free_pages_bootmem: order 32; pfn 0x1001 order 1 (misaligned); pfn
  *   0x1100 (no struct page); 0x1000 order 9 (runs into the hole);
- *   0x1000 order 0 twice (the second page is no longer reserved)
+ *   0x1000 order 0 twice (the second page is no longer reserved); 0x1003
+ *   order 0, then 0x1002 order 1 (its second page no longer reserved)
  * Expect each bad call refused with -EINVAL: INVALID_ARG for the first four
- * ("outside the block's zone" for the block over the hole), BAD_PAGE for the second
- * give, and the first give of 0x1000 accepted.
+ * ("outside the block's zone" for the block over the hole), BAD_PAGE naming
+ * pfn 0x1000 for the second give and 0x1003 (not the head) for the order-1
+ * block, and the single pages accepted.
  */
 static void free_pages_bootmem_refused(void)
 {
@@ -225,8 +228,17 @@ static void free_pages_bootmem_refused(void)
 	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1000, 0), -EINVAL);
 	ASSERT_STR_EQ(mm_last_report(m)->msg,
 		      "Bad page state: pfn 0x1000 handed over but not reserved");
+	ASSERT_EQ(mm_last_report(m)->addr, 0x1000);
 	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BAD_PAGE), 1);
 	ASSERT_EQ(mm_nr_free_pages(m), 1);
+	/* the bad page is the block's second: the report names it, not the head */
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1003, 0), 0);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1002, 1), -EINVAL);
+	ASSERT_STR_EQ(mm_last_report(m)->msg,
+		      "Bad page state: pfn 0x1003 handed over but not reserved");
+	ASSERT_EQ(mm_last_report(m)->addr, 0x1003);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BAD_PAGE), 2);
+	ASSERT_EQ(mm_nr_free_pages(m), 2);
 	ASSERT_EQ(mm_verify(m), 0);
 	mm_machine_destroy(m);
 }
