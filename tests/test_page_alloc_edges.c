@@ -49,8 +49,10 @@ static void node_span_refused(void)
 /*
  *   node 1 [0x100, 0x200)      node 0 [0x180, 0x280)  overlaps node 1
  *                              node 1 again           already online
+ *   node 2 [0x80, 0x100) and node 3 [0x200, 0x240), touching node 1
  * Expect the overlap refused with -EINVAL, the second node 1 with -EEXIST,
- * one INVALID_ARG report each, and only node 1 online.
+ * one INVALID_ARG report each, only node 1 online; then nodes 2 and 3
+ * accepted without a report.
  */
 static void node_overlap_and_twice(void)
 {
@@ -62,6 +64,11 @@ static void node_overlap_and_twice(void)
 	ASSERT_EQ(mm_node_add(m, 1, 0x300, 0x400), -EEXIST);
 	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 3);
 	ASSERT_EQ(mm_nr_nodes(m), 1);
+	/* touching is not overlapping: the spans are half-open */
+	ASSERT_EQ(mm_node_add(m, 2, 0x80, 0x100), 0);
+	ASSERT_EQ(mm_node_add(m, 3, 0x200, 0x240), 0);
+	ASSERT_EQ(mm_report_count(m), 3);
+	ASSERT_EQ(mm_nr_nodes(m), 3);
 	ASSERT_EQ(mm_verify(m), 0);
 	mm_machine_destroy(m);
 }
