@@ -18,13 +18,17 @@ matching. A seed picks the sample (random.Random(seed).sample), so the same
 seed and sample size on the same tree judge the same mutants.
 
 Each mutant is judged in a scratch copy of the tree (build/mutate/src, the
-`dev` preset configured once): the one mutated file is written, only the
-library, the test executables and props are rebuilt, then the unit and
-scenario ctest tests run, then props per harness with a fixed seed. The first
-failing step kills the mutant; a step that times out kills it too; a mutant
-that does not compile is stillborn and not counted. The original file is put
-back after each mutant. Results are appended to a log named after the tree's
-content hash, so an interrupted run resumes where it stopped.
+asan-ubsan preset configured once, so leaks, out-of-bounds accesses and
+undefined behaviour kill a mutant as CI would): the one mutated file is
+written, only the library, the test executables and props are rebuilt,
+then the unit and scenario ctest tests run (but the two that read source
+text), then props per harness with a fixed seed. The first failing step
+kills the mutant; a step that times out kills it too; a mutant that does
+not compile is stillborn and not counted. The original file is put back
+after each mutant. The judge must pass on the unmutated tree first.
+Results are appended to a log named after the preset and the hash of the
+files that can change a verdict, so an interrupted run resumes where it
+stopped.
 """
 import argparse
 import hashlib
