@@ -18,13 +18,17 @@ matching. A seed picks the sample (random.Random(seed).sample), so the same
 seed and sample size on the same tree judge the same mutants.
 
 Each mutant is judged in a scratch copy of the tree (build/mutate/src, the
-`dev` preset configured once): the one mutated file is written, only the
-library, the test executables and props are rebuilt, then the unit and
-scenario ctest tests run, then props per harness with a fixed seed. The first
-failing step kills the mutant; a step that times out kills it too; a mutant
-that does not compile is stillborn and not counted. The original file is put
-back after each mutant. Results are appended to a log named after the tree's
-content hash, so an interrupted run resumes where it stopped.
+asan-ubsan preset configured once, so leaks, out-of-bounds accesses and
+undefined behaviour kill a mutant as CI would): the one mutated file is
+written, only the library, the test executables and props are rebuilt,
+then the unit and scenario ctest tests run (but the two that read source
+text), then props per harness with a fixed seed. The first failing step
+kills the mutant; a step that times out kills it too; a mutant that does
+not compile is stillborn and not counted. The original file is put back
+after each mutant. The judge must pass on the unmutated tree first.
+Results are appended to a log named after the preset and the hash of the
+files that can change a verdict, so an interrupted run resumes where it
+stopped.
 """
 import argparse
 import hashlib
@@ -40,15 +44,23 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, "build", "mutate")
 SRC = os.path.join(WORK, "src")
-BUILD = os.path.join(SRC, "build", "dev")
+# The judge builds the CI gate's preset: a mutant whose only effect is a leak,
+# an out-of-bounds access or undefined behaviour is killed as ci/test.sh
+# would kill it. --preset dev gives the old, faster, sanitizer-blind judge.
+PRESET = "asan-ubsan"
+BUILD = os.path.join(SRC, "build", PRESET)
+# The same sanitizer options ctest gives every test (tests/CMakeLists.txt),
+# for the props runs the judge starts itself.
+SAN_ENV = {"ASAN_OPTIONS": "abort_on_error=1:detect_leaks=1:allocator_may_return_null=1",
+           "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1"}
 
-# props trials per harness: each run is about a second or less on the dev build.
+# props trials per harness: each run is about a second or less.
 PROPS_TRIALS = {"e820": 20000, "memblock": 20000, "machine": 20000,
                 "page_alloc": 5000, "bootmem": 2000}
 PROPS_DEFAULT_TRIALS = 2000
 TIMEOUT_BUILD = 300
-TIMEOUT_TESTS = 20
-TIMEOUT_PROPS = 30
+TIMEOUT_TESTS = 30
+TIMEOUT_PROPS = 45
 
 TOKEN = re.compile(r"""
     (?P<num>0[xX][0-9a-fA-F]+[uUlL]*|\d+[uUlL]*)
@@ -249,13 +261,25 @@ def tree_files():
     return [p for p in out.decode().split("\0") if p and os.path.isfile(os.path.join(ROOT, p))]
 
 
+def judged_file(p):
+    """Can the file change a verdict? The equivalent list and the prose are
+    read after judging, so editing them keeps a finished run's results."""
+    return p != "ci/mutate-equivalent.txt" and not p.endswith(".md")
+
+
 def tree_hash(files):
     h = hashlib.sha1()
-    for p in sorted(files):
+    for p in sorted(f for f in files if judged_file(f)):
         h.update(p.encode() + b"\0")
         with open(os.path.join(ROOT, p), "rb") as f:
             h.update(f.read())
     return h.hexdigest()[:12]
+
+
+def set_preset(name):
+    global PRESET, BUILD
+    PRESET = name
+    BUILD = os.path.join(SRC, "build", PRESET)
 
 
 def sync_scratch(files, jobs):
@@ -273,7 +297,7 @@ def sync_scratch(files, jobs):
             f.write(data)
         shutil.copymode(src, dst)
     if not os.path.exists(os.path.join(BUILD, "build.ninja")):
-        subprocess.run(["cmake", "--preset", "dev"], cwd=SRC, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(["cmake", "--preset", PRESET], cwd=SRC, check=True, stdout=subprocess.DEVNULL)
     targets = build_targets()
     r = subprocess.run(["cmake", "--build", BUILD, "-j", str(jobs), "--target"] + targets,
                        cwd=SRC, capture_output=True, text=True)
@@ -295,8 +319,9 @@ def harnesses():
 def run(cmd, timeout):
     """0 pass, 1 fail, 2 timeout."""
     # its own process group, so a timeout ends ctest's children too
+    env = dict(os.environ, **SAN_ENV)
     p = subprocess.Popen(cmd, cwd=SRC, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                         start_new_session=True)
+                         start_new_session=True, env=env)
     try:
         rc = p.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -304,6 +329,44 @@ def run(cmd, timeout):
         p.wait()
         return 2
     return 0 if rc == 0 else 1
+
+
+# ctest tests that read the source text, not the library's behaviour: an
+# operator mutant of lib/*.c cannot change their verdict, and the citation
+# check cannot run in the scratch copy (it is no git checkout of its own).
+CTEST_EXCLUDE = r"^unit\.(citations|layering)$"
+
+
+def run_tests(jobs):
+    """"" when the unit/scenario tests and every props run pass, else what failed."""
+    rc = run(["ctest", "--test-dir", BUILD, "-L", "^(unit|scenario)$", "-E", CTEST_EXCLUDE,
+              "-j", str(jobs), "--stop-on-failure", "--timeout", str(TIMEOUT_TESTS)],
+             TIMEOUT_TESTS * 2)
+    if rc:
+        return "ctest" + (" timeout" if rc == 2 else "")
+    for h in harnesses():
+        n = PROPS_TRIALS.get(h, PROPS_DEFAULT_TRIALS)
+        rc = run([os.path.join(BUILD, "props"), "--harness", h, "--trials", str(n), "--seed", "1",
+                  "--out", os.path.join(WORK, "props-failures")], TIMEOUT_PROPS)
+        if rc:
+            return "props " + h + (" timeout" if rc == 2 else "")
+    return ""
+
+
+def baseline(log_path, jobs):
+    """The judge on the unmutated tree must pass, or every mutant would look
+    killed; checked once per tree (the log's first line records it)."""
+    if os.path.exists(log_path):
+        with open(log_path) as f:
+            if f.readline().startswith("BASELINE\tpass"):
+                return
+    t = time.time()
+    failed = run_tests(jobs)
+    if failed:
+        sys.exit("the unmutated tree fails the judge (%s): fix that first" % failed)
+    with open(log_path, "w") as f:
+        f.write("BASELINE\tpass\t\t%.1f\n" % (time.time() - t))
+    print("baseline: the unmutated tree passes the judge (%.1f s)" % (time.time() - t))
 
 
 def judge(mut, jobs):
@@ -324,16 +387,9 @@ def judge(mut, jobs):
                 return "stillborn", "build"
         except subprocess.TimeoutExpired:
             return "stillborn", "build timeout"
-        rc = run(["ctest", "--test-dir", BUILD, "-L", "^(unit|scenario)$", "-j", str(jobs),
-                  "--stop-on-failure", "--timeout", str(TIMEOUT_TESTS)], TIMEOUT_TESTS * 2)
-        if rc:
-            return "killed", "ctest" + (" timeout" if rc == 2 else "")
-        for h in harnesses():
-            n = PROPS_TRIALS.get(h, PROPS_DEFAULT_TRIALS)
-            rc = run([os.path.join(BUILD, "props"), "--harness", h, "--trials", str(n), "--seed", "1",
-                      "--out", os.path.join(WORK, "props-failures")], TIMEOUT_PROPS)
-            if rc:
-                return "killed", "props " + h + (" timeout" if rc == 2 else "")
+        failed = run_tests(jobs)
+        if failed:
+            return "killed", failed
         return "survived", ""
     finally:
         with open(path, "w") as f:
@@ -348,8 +404,11 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--ids", default="", help="judge these mutant ids (a file, one id first on "
                     "each line, e.g. an earlier run's survivors) instead of a sample")
+    ap.add_argument("--preset", default=PRESET, help="the judge's build preset (default "
+                    "asan-ubsan, the CI gate; dev is faster but blind to memory errors)")
     ap.add_argument("--list", action="store_true", help="print the sampled mutants, judge nothing")
     a = ap.parse_args()
+    set_preset(a.preset)
 
     files = a.files.split() or sorted("lib/" + f for f in os.listdir(os.path.join(ROOT, "lib"))
                                       if f.endswith(".c"))
@@ -379,7 +438,7 @@ def main():
 
     tfiles = tree_files()
     os.makedirs(WORK, exist_ok=True)
-    log_path = os.path.join(WORK, "results-%s.tsv" % tree_hash(tfiles))
+    log_path = os.path.join(WORK, "results-%s-%s.tsv" % (PRESET, tree_hash(tfiles)))
     done = {}
     if os.path.exists(log_path):
         with open(log_path) as f:
@@ -388,6 +447,7 @@ def main():
                 if len(parts) >= 3:
                     done[parts[0]] = (parts[1], parts[2])
     sync_scratch(tfiles, a.jobs)
+    baseline(log_path, a.jobs)
     print("results: %s (%d already judged)" % (os.path.relpath(log_path, ROOT), len(done)))
     t0 = time.time()
     judged = 0

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Operator mutation testing of lib/*.c: is every small wrong edit caught?
 #
-#   ci/mutate.sh [--sample N] [--seed S] [--files 'lib/x.c ...'] [--jobs J] [--ids FILE] [--list]
+#   ci/mutate.sh [--sample N] [--seed S] [--files 'lib/x.c ...'] [--jobs J] [--ids FILE]
+#                [--preset P] [--list]
 #
 # Generates operator mutants of lib/*.c (relational, logical, arithmetic,
 # off-by-one, negated conditions, deleted statements), samples N of them
 # (default 200) with seed S (default 1), and judges each in a scratch copy of
-# the tree (build/mutate/src, preset dev, rebuilt incrementally: the working
+# the tree (build/mutate/src, preset asan-ubsan as CI, rebuilt incrementally: the working
 # tree is never touched) by the unit and scenario ctest tests and a short
 # props run per harness. Prints progress, the score (killed / judged,
 # stillborn and listed-equivalent mutants excluded) and every survivor.

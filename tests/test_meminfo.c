@@ -92,8 +92,36 @@ static void split_straddling(enum mm_era era)
 	bank_is(m, 0, PHYS, VMIN - PHYS, false, &bad);
 	ASSERT_EQ(bad, 0);
 	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_WARN), 1);
+	/* the kernel's words: the bank's first and last byte, the new last byte */
+	ASSERT_STR_EQ(mm_last_report(m)->msg,
+		      "Truncating RAM at 80000000-bfffffff to -b6ffffff (vmalloc region overlap).");
+	ASSERT_EQ(mm_last_report(m)->addr, PHYS);
 	ASSERT_EQ(mm_verify(m), 0);
 	mm_machine_destroy(m);
+}
+
+/*
+ *   |bank 0x80000000 + 880M|
+ *                          ^ vmalloc_min: the bank's end, not inside it
+ * Expect with and without HIGHMEM: the bank kept whole as lowmem, no split
+ * (no empty highmem half), no report.
+ */
+static void ends_at_vmalloc_min(enum mm_era era)
+{
+	for (int hm = 0; hm < 2; hm++) {
+		struct mm_machine *m = make(era, 0);
+		int bad;
+		ASSERT_TRUE(m);
+		ASSERT_EQ(mm_meminfo_add(m, PHYS, VMIN - PHYS, 0), 0);
+		ASSERT_EQ(mm_meminfo_sanity_check(m, PHYS, 0, hm), 0);
+		ASSERT_EQ(mm_meminfo_nr_banks(m), 1);
+		bank_is(m, 0, PHYS, VMIN - PHYS, false, &bad);
+		ASSERT_EQ(bad, 0);
+		ASSERT_EQ(mm_meminfo_lowmem_end(m), VMIN);
+		ASSERT_EQ(mm_report_count(m), 0);
+		ASSERT_EQ(mm_verify(m), 0);
+		mm_machine_destroy(m);
+	}
 }
 
 /*
@@ -224,6 +252,7 @@ int main(void)
 	for (int era = MM_ERA_2_6_29; era <= MM_ERA_MODERN; era++) {
 		RUN(sort_lowmem, era);
 		RUN(split_straddling, era);
+		RUN(ends_at_vmalloc_min, era);
 		RUN(split_overflow, era);
 		RUN(dropped_banks, era);
 		RUN(add_rules, era);

@@ -49,8 +49,10 @@ static void node_span_refused(void)
 /*
  *   node 1 [0x100, 0x200)      node 0 [0x180, 0x280)  overlaps node 1
  *                              node 1 again           already online
+ *   node 2 [0x80, 0x100) and node 3 [0x200, 0x240), touching node 1
  * Expect the overlap refused with -EINVAL, the second node 1 with -EEXIST,
- * one INVALID_ARG report each, and only node 1 online.
+ * one INVALID_ARG report each, only node 1 online; then nodes 2 and 3
+ * accepted without a report.
  */
 static void node_overlap_and_twice(void)
 {
@@ -62,6 +64,11 @@ static void node_overlap_and_twice(void)
 	ASSERT_EQ(mm_node_add(m, 1, 0x300, 0x400), -EEXIST);
 	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 3);
 	ASSERT_EQ(mm_nr_nodes(m), 1);
+	/* touching is not overlapping: the spans are half-open */
+	ASSERT_EQ(mm_node_add(m, 2, 0x80, 0x100), 0);
+	ASSERT_EQ(mm_node_add(m, 3, 0x200, 0x240), 0);
+	ASSERT_EQ(mm_report_count(m), 3);
+	ASSERT_EQ(mm_nr_nodes(m), 3);
 	ASSERT_EQ(mm_verify(m), 0);
 	mm_machine_destroy(m);
 }
@@ -149,6 +156,7 @@ static void calls_after_free_area_init(void)
 	ASSERT_EQ(mm_memory_present(m, 0, 0x1000, 0x1100), -EINVAL);
 	ASSERT_EQ(mm_free_area_init(m), -EINVAL);
 	ASSERT_STR_EQ(mm_last_report(m)->msg, "free_area_init called twice");
+	ASSERT_EQ(mm_last_report(m)->addr, 0); /* no address concerned */
 	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BUG), 3);
 	ASSERT_EQ(mm_setup_per_cpu_pageset(m), 0);
 	ASSERT_EQ(mm_setup_per_cpu_pageset(m), -EEXIST);
@@ -203,10 +211,12 @@ static void getters_refused(void)
  *   DMA [0xf00, 0x1000) | NORMAL [0x1000, 0x1100), hole at 0x1100, zones ready
  *   __free_pages_bootmem: order 32; pfn 0x1001 order 1 (misaligned); pfn
  *   0x1100 (no struct page); 0x1000 order 9 (runs into the hole);
- *   0x1000 order 0 twice (the second page is no longer reserved)
+ *   0x1000 order 0 twice (the second page is no longer reserved); 0x1003
+ *   order 0, then 0x1002 order 1 (its second page no longer reserved)
  * Expect each bad call refused with -EINVAL: INVALID_ARG for the first four
- * ("outside the block's zone" for the block over the hole), BAD_PAGE for the second
- * give, and the first give of 0x1000 accepted.
+ * ("outside the block's zone" for the block over the hole), BAD_PAGE naming
+ * pfn 0x1000 for the second give and 0x1003 (not the head) for the order-1
+ * block, and the single pages accepted.
  */
 static void free_pages_bootmem_refused(void)
 {
@@ -225,8 +235,17 @@ static void free_pages_bootmem_refused(void)
 	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1000, 0), -EINVAL);
 	ASSERT_STR_EQ(mm_last_report(m)->msg,
 		      "Bad page state: pfn 0x1000 handed over but not reserved");
+	ASSERT_EQ(mm_last_report(m)->addr, 0x1000);
 	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BAD_PAGE), 1);
 	ASSERT_EQ(mm_nr_free_pages(m), 1);
+	/* the bad page is the block's second: the report names it, not the head */
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1003, 0), 0);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1002, 1), -EINVAL);
+	ASSERT_STR_EQ(mm_last_report(m)->msg,
+		      "Bad page state: pfn 0x1003 handed over but not reserved");
+	ASSERT_EQ(mm_last_report(m)->addr, 0x1003);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BAD_PAGE), 2);
+	ASSERT_EQ(mm_nr_free_pages(m), 2);
 	ASSERT_EQ(mm_verify(m), 0);
 	mm_machine_destroy(m);
 }
