@@ -15,12 +15,30 @@
 #include "profile.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 static const struct fault_conf *fc;
 
 #define P0 0u
 #define VA ENV_VMA
+
+/* The last report is free_pages_check's on pfn, an anonymous page: its
+ * page->mapping is PAGE_MAPPING_ANON (0x1; mmsim has no anon_vma to add), its
+ * raw _mapcount as given. The flags printed are mmsim's own bits: the text is
+ * compared up to them. */
+static void expect_anon_bad_page(struct mm_machine *m, mm_pfn_t pfn, int mapcount)
+{
+	const struct mm_report *r = mm_last_report(m);
+	char want[128];
+	ASSERT_TRUE(r != NULL);
+	ASSERT_EQ(r->kind, MM_REPORT_BAD_PAGE);
+	ASSERT_EQ(r->stage, MM_STAGE_PAGE_ALLOC);
+	ASSERT_EQ(r->addr, pfn);
+	snprintf(want, sizeof(want), "Bad page state: pfn %#llx mapcount %d mapping 0x1 flags ",
+		 (unsigned long long)pfn, mapcount);
+	ASSERT_EQ(strncmp(r->msg, want, strlen(want)), 0);
+}
 
 /* Expect: a written page has one mapping and one reference; put_page and
  * __free_pages each drop that last reference, free_pages_check sees
@@ -41,7 +59,9 @@ static void mapped_page(void)
 	ASSERT_EQ(env_mapcount(m, pfn), 1);
 	before = mm_nr_free_pages(m);
 	ASSERT_EQ(mm_put_page(m, pfn), -EINVAL);
+	expect_anon_bad_page(m, pfn, 0); /* one mapping: _mapcount 0 */
 	ASSERT_EQ(mm_free_pages(m, pfn, 0), -EINVAL);
+	expect_anon_bad_page(m, pfn, 0);
 	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BAD_PAGE), 2);
 	ASSERT_EQ(mm_report_count(m), 2);
 	ASSERT_EQ(mm_nr_free_pages(m), before);
@@ -80,7 +100,9 @@ static void pinned_after_munmap(void)
 	ASSERT_EQ(env_mapcount(m, pfn), 0);
 	before = mm_nr_free_pages(m);
 	ASSERT_EQ(mm_put_page(m, pfn), -EINVAL);
+	expect_anon_bad_page(m, pfn, -1); /* no mapping left, page->mapping kept */
 	ASSERT_EQ(mm_free_pages(m, pfn, 0), -EINVAL);
+	expect_anon_bad_page(m, pfn, -1);
 	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BAD_PAGE), 2);
 	ASSERT_EQ(mm_report_count(m), 2);
 	ASSERT_EQ(mm_nr_free_pages(m), before);

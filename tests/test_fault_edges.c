@@ -396,6 +396,57 @@ static void x86_bad_pde(void)
 	mm_machine_destroy(m);
 }
 
+/* Expect (vm.max_map_count, MM_MAX_MAP_COUNT = 65,530 VMAs): a split that
+ * brings a process to exactly the limit is allowed, one past it is -ENOMEM
+ * with nothing changed. VMAs are half-open: a VMA ending exactly where the
+ * mprotect range starts is not touched and takes no split. Process 0 holds
+ * its 256 KiB VMA, then 65,527 one-page VMAs side by side from 0x10000000
+ * and one two-page VMA right after them: 65,529. mprotect of the two-page
+ * VMA's first page splits it (65,530: allowed, though the one-page VMA
+ * before ends at its start); of the whole former two-page range, no split
+ * (allowed); of a page inside the 256 KiB VMA, two splits (-ENOMEM); mmap at
+ * the limit -ENOMEM; after one munmap an mmap fits again. */
+static void map_count_limit(void)
+{
+	struct mm_machine *m = env_make(&fault_confs[0], 0);
+	const uint64_t base = 0x10000000, pg = MM_PAGE_SIZE;
+	const uint32_t singles = MM_MAX_MAP_COUNT - 3;
+	const uint64_t x = base + singles * pg; /* the two-page VMA */
+	struct mm_pte_info pte;
+	uint64_t at = 0;
+	uint8_t b = 1;
+	int ok = 1;
+	ASSERT_TRUE(m);
+	/* ascending hints, each range free: placed at the hint, appended last */
+	for (uint32_t i = 0; i < singles && ok; i++)
+		ok = !mm_do_mmap(m, 0, base + i * pg, pg, MM_PROT_READ | MM_PROT_WRITE, 0, &at) &&
+		     at == base + i * pg;
+	ASSERT_TRUE(ok);
+	ASSERT_EQ(mm_do_mmap(m, 0, x, 2 * pg, MM_PROT_READ | MM_PROT_WRITE, 0, &at), 0);
+	ASSERT_EQ(at, x);
+	/* 65,529 VMAs: a split of the two-page VMA makes 65,530 */
+	ASSERT_EQ(mm_mprotect(m, 0, x, pg, MM_PROT_READ), 0);
+	ASSERT_EQ(mm_user_write(m, 0, x, &b, 1), -EFAULT);
+	ASSERT_EQ(mm_user_write(m, 0, x + pg, &b, 1), 0);
+	ASSERT_EQ(mm_user_write(m, 0, x - pg, &b, 1), 0);
+	/* at the limit: a range covering whole VMAs splits nothing */
+	ASSERT_EQ(mm_mprotect(m, 0, x, 2 * pg, MM_PROT_READ), 0);
+	ASSERT_EQ(mm_user_write(m, 0, x + pg, &b, 1), -EFAULT);
+	ASSERT_EQ(mm_user_write(m, 0, x - pg, &b, 1), 0);
+	/* two splits past the limit: refused, the VMA still writable */
+	ASSERT_EQ(mm_mprotect(m, 0, ENV_VMA + pg, pg, MM_PROT_READ), -ENOMEM);
+	ASSERT_EQ(mm_user_write(m, 0, ENV_VMA + pg, &b, 1), 0);
+	ASSERT_EQ(mm_follow_page(m, 0, ENV_VMA + pg, &pte), 0);
+	ASSERT_EQ(pte.flags & MM_PTE_RW, MM_PTE_RW);
+	ASSERT_EQ(mm_do_mmap(m, 0, 0x30000000, pg, MM_PROT_READ, 0, &at), -ENOMEM);
+	ASSERT_EQ(mm_do_munmap(m, 0, base, pg), 0);
+	ASSERT_EQ(mm_do_mmap(m, 0, 0x30000000, pg, MM_PROT_READ, 0, &at), 0);
+	ASSERT_EQ(at, 0x30000000);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(no_machine);
@@ -408,6 +459,7 @@ int main(void)
 		RUN(mmap_above_base_and_walk_stop, &fault_confs[i]);
 	}
 	RUN(process_limit);
+	RUN(map_count_limit);
 	RUN(junk_pte);
 	RUN(pae_bad_pdpt_entry);
 	RUN(x86_bad_pde);

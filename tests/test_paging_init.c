@@ -110,7 +110,8 @@ static void memblock_tables(void)
 
 /* Expect: bad layouts are refused with one INVALID_ARG report: swapper
  * outside the image, unaligned, the zero page equal to swapper, lowmem past
- * the lowmem limit; with no room the call is -ENOMEM. */
+ * the lowmem limit, the zero page at kernel_end (the image is half-open: that
+ * page is past it); with no room the call is -ENOMEM. */
 static void neg_args(void)
 {
 	struct mm_machine *m = mk(MM_ERA_2_6_29);
@@ -129,6 +130,18 @@ static void neg_args(void)
 	a.lowmem_end = MB(1024);
 	ASSERT_EQ(mm_paging_init(m, &a, &pi), -EINVAL);
 	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 4);
+	/* the image is [kernel_start, kernel_end): its end is the first page
+	 * past it, so a zero page there is not a page of the image */
+	a = args(false, MM_PGT_FROM_EARLY_RES);
+	a.empty_zero_page = a.kernel_end;
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 5);
+	ASSERT_EQ(mm_last_report(m)->stage, MM_STAGE_PGTABLE);
+	ASSERT_EQ(mm_last_report(m)->addr, KSTART);
+	/* the image's last page passes the argument check: -ENOMEM (no RAM) */
+	a.empty_zero_page = a.kernel_end - MM_PAGE_SIZE;
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), -ENOMEM);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 5);
 	a = args(false, MM_PGT_FROM_EARLY_RES);
 	ASSERT_EQ(mm_paging_init(m, &a, &pi), -ENOMEM); /* no e820 RAM at all */
 	mm_machine_destroy(m);
@@ -328,6 +341,11 @@ static void arm_layout_rules(void)
 	for (int i = 0; i < 8; i++) {
 		ASSERT_EQ(mm_paging_init(m, &bad[i], &pi), -EINVAL);
 		ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), (uint64_t)i + 1);
+		/* refused by the argument check itself, before any stage ran:
+		 * the page-table stage's report naming the image's start */
+		ASSERT_EQ(mm_report_count(m), (uint64_t)i + 1);
+		ASSERT_EQ(mm_last_report(m)->stage, MM_STAGE_PGTABLE);
+		ASSERT_EQ(mm_last_report(m)->addr, bad[i].kernel_start);
 	}
 	ASSERT_EQ(mm_paging_init(m, &good, NULL), -EINVAL);
 	ASSERT_EQ(mm_paging_init(m, NULL, &pi), -EINVAL);

@@ -188,6 +188,41 @@ static void corrupted_entries(void)
 	mm_machine_destroy(m);
 }
 
+/* Expect: a leaf entry with its pfn and other bits intact but neither
+ * present (x86 _PAGE_PRESENT, ARM L_PTE_VALID) nor PROT_NONE (x86
+ * _PAGE_PROTNONE, ARM L_PTE_NONE) maps nothing as no encoding produces it:
+ * follow_page returns its flags, not present, with -EFAULT; mm_verify finds
+ * it ("bad pte"); written back, both are clean. */
+static void neither_present_nor_protnone(void)
+{
+	struct mm_machine *m = env_make(fc, 0);
+	const unsigned esz = fc->profile == MM_PROFILE_X86_PAE ? 8 : 4;
+	struct mm_pte_info pte;
+	uint8_t w = 1, keep, junk;
+	mm_pfn_t pgd, pfn;
+	uint64_t ptep;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_mm_pgd(m, 0, &pgd), 0);
+	ASSERT_EQ(mm_user_write(m, 0, ENV_VMA, &w, 1), 0);
+	pfn = env_pfn(m, 0, ENV_VMA);
+	ptep = (rd(m, pmd_entry_addr(m, pgd, ENV_VMA), esz) >> 12) << 12;
+	ASSERT_EQ(mm_phys_read(m, ptep, &keep, 1), 0);
+	ASSERT_EQ(keep & 0x1, 0x1); /* present/valid is bit 0 on every profile */
+	junk = keep & ~0x1;
+	ASSERT_EQ(mm_phys_write(m, ptep, &junk, 1), 0);
+	ASSERT_EQ(rd(m, ptep, esz), (pfn << 12) | (fc->profile == MM_PROFILE_ARM ? 0x142 : 0x66));
+	ASSERT_EQ(mm_follow_page(m, 0, ENV_VMA, &pte), -EFAULT);
+	ASSERT_EQ(pte.pfn, pfn);
+	ASSERT_EQ(pte.flags & (MM_PTE_PRESENT | MM_PTE_PROTNONE), 0);
+	ASSERT_EQ(mm_verify(m), -EUCLEAN);
+	ASSERT_TRUE(strstr(mm_verify_message(m), "bad pte") != NULL);
+	ASSERT_EQ(mm_phys_write(m, ptep, &keep, 1), 0);
+	ASSERT_EQ(mm_follow_page(m, 0, ENV_VMA, &pte), 0);
+	ASSERT_EQ(pte.flags & MM_PTE_PRESENT, MM_PTE_PRESENT);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(fault_confs) / sizeof(fault_confs[0]); i++) {
@@ -198,6 +233,7 @@ int main(void)
 		RUN(entry_encoding);
 		RUN(tables_per_span);
 		RUN(corrupted_entries);
+		RUN(neither_present_nor_protnone);
 	}
 	return check_summary("test_pgtable");
 }
