@@ -5,7 +5,8 @@
  * not exist, without its result pointer; kmem_cache_init before the zones
  * and with no page at all; kmalloc_slab's cache choice (mm_kmalloc_cache)
  * per size class, normal and DMA; kzalloc; ksize and krealloc of the
- * special pointers 0 and ZERO_SIZE_PTR.
+ * special pointers 0 and ZERO_SIZE_PTR; the stored free pointer's encoding
+ * with and without MM_HARDEN_FREELIST (and MM_FEAT_FREELIST_SWAB).
  *
  * Expectations come from slab.h and the kernel's kmalloc_index: sizes up
  * to 8 take kmalloc-8, 65..96 kmalloc-96, 129..192 kmalloc-192, any other
