@@ -5,7 +5,8 @@
  * not exist, without its result pointer; kmem_cache_init before the zones
  * and with no page at all; kmalloc_slab's cache choice (mm_kmalloc_cache)
  * per size class, normal and DMA; kzalloc; ksize and krealloc of the
- * special pointers 0 and ZERO_SIZE_PTR.
+ * special pointers 0 and ZERO_SIZE_PTR; the stored free pointer's encoding
+ * with and without MM_HARDEN_FREELIST (and MM_FEAT_FREELIST_SWAB).
  *
  * Expectations come from slab.h and the kernel's kmalloc_index: sizes up
  * to 8 take kmalloc-8, 65..96 kmalloc-96, 129..192 kmalloc-192, any other
@@ -285,6 +286,79 @@ static void cache_too_big_for_any_order(void)
 	mm_machine_destroy(m);
 }
 
+/* Expect (docs/slab.md "Hardening switches", semantics.md §8): a fresh slab
+ * of a plain cache (no shuffle, no constructor) links its free objects in
+ * address order, obj[k] -> obj[k + 1], the last to 0, the pointer stored at
+ * obj + offset. Without MM_HARDEN_FREELIST the 4 stored bytes (little
+ * endian) are the next address itself. With it they are next ^ secret ^
+ * slot (slot = obj + offset, byte-swapped under MM_FEAT_FREELIST_SWAB):
+ * the secret is not exposed, so every free object must decode to one and
+ * the same secret, and no stored word may be the plain next address. */
+static uint32_t bswap32(uint32_t x)
+{
+	return (x >> 24) | ((x >> 8) & 0xff00u) | ((x << 8) & 0xff0000u) | (x << 24);
+}
+
+static void free_pointer_encoding(uint32_t hardening, bool swab)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	struct mm_kmem_cache_info ki;
+	mm_kmem_cache_t c = 0;
+	mm_vaddr_t obj0 = 0;
+	uint32_t secret = 0;
+
+	mm_config_default(&cfg, MM_ERA_MODERN);
+	cfg.hardening = hardening;
+	cfg.features = swab ? cfg.features | MM_FEAT_FREELIST_SWAB : cfg.features & ~(uint32_t)MM_FEAT_FREELIST_SWAB;
+	cfg.seed = 11;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_node_add(m, 0, LO, HI), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(give(m, LO, HI, 896 << 8, 11), 0);
+	ASSERT_EQ(mm_kmem_cache_init(m), 0);
+	ASSERT_EQ(mm_kmem_cache_create(m, "fp", 64, 0, 0, MM_SLAB_CTOR_NONE, &c), 0);
+	ASSERT_EQ(mm_kmem_cache_info(m, c, &ki), 0);
+	ASSERT_EQ(ki.red_left_pad, 0);
+	ASSERT_LT(2, ki.objects);
+	/* the first object of the cache's first slab: its index 0 */
+	ASSERT_EQ(mm_kmem_cache_alloc(m, c, 0, &obj0), 0);
+	ASSERT_EQ(obj0 % ((uint64_t)MM_PAGE_SIZE << ki.order), 0);
+	for (uint32_t k = 1; k < ki.objects; k++) {
+		uint32_t slot = (uint32_t)(obj0 + (uint64_t)k * ki.size + ki.offset);
+		uint32_t next = k + 1 < ki.objects ? (uint32_t)(obj0 + (uint64_t)(k + 1) * ki.size) : 0;
+		uint8_t b[4];
+		uint32_t stored, key;
+		ASSERT_EQ(mm_phys_read(m, MM_VIRT_TO_PHYS(slot), b, 4), 0);
+		stored = b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+		if (!hardening) {
+			ASSERT_EQ(stored, next);
+			continue;
+		}
+		ASSERT_NE(stored, next);
+		key = stored ^ next ^ (swab ? bswap32(slot) : slot);
+		if (k == 1)
+			secret = key;
+		ASSERT_EQ(key, secret);
+	}
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+static void free_pointer_plain(void)
+{
+	free_pointer_encoding(0, false);
+	free_pointer_encoding(0, true);
+}
+
+static void free_pointer_hardened(void)
+{
+	free_pointer_encoding(MM_HARDEN_FREELIST, false);
+	free_pointer_encoding(MM_HARDEN_FREELIST, true);
+}
+
 int main(void)
 {
 	RUN(no_machine);
@@ -294,5 +368,7 @@ int main(void)
 	RUN(zero_and_special_pointers);
 	RUN(cache_table_full);
 	RUN(cache_too_big_for_any_order);
+	RUN(free_pointer_plain);
+	RUN(free_pointer_hardened);
 	return check_summary("test_slab_edges");
 }

@@ -11,6 +11,8 @@
  * expects mm_verify != 0 with a distinctive part of the expected message,
  * then the page is put back byte for byte and mm_verify must pass again
  * (the checker neither misses the break nor cries wolf after it).
+ * slab_on_foreign_list does the same to a slab descriptor (lib/slab.h,
+ * reached through m->slab) on a cache's list of every slab.
  *
  * The machine (max_order 11, lowmem limit pfn 0x1100), one node
  * [0xf00, 0x1200):
@@ -35,6 +37,7 @@
 #include "profile.h"
 
 #include "internal.h" /* struct mm_page, mm_pfn_to_page, MM_PG_* */
+#include "slab.h"     /* struct slab, struct cache: the slab stage's lists */
 
 static int verbose;
 
@@ -1003,6 +1006,63 @@ static void free_mark_wrong(void)
 	mm_machine_destroy(m);
 }
 
+/* A slab on a cache's list of every slab must be a descriptor in use that
+ * names that cache, by id and by pointer. The banner's machine plus the
+ * slab allocator and a cache "va" of 64-byte objects; 2n + 1 allocations
+ * (n objects per slab) and a free of the first make three slabs: one
+ * partial (the first), one full, one holding a single object (the CPU
+ * slab, or on the partial list when the poison profile makes every cache
+ * a debug one). In each slab in turn the cache id, the cache pointer and
+ * the used flag are corrupted, one at a time: mm_verify must name that
+ * slab and the cache whose list holds it, then pass once it is restored. */
+static void slab_on_foreign_list(void)
+{
+	struct mm_machine *m = setup();
+	struct mm_kmem_cache_info ki;
+	mm_kmem_cache_t va = 0, other = 0;
+	mm_vaddr_t obj, first = 0;
+	struct mm_slab_state *st;
+	unsigned walked = 0;
+
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_kmem_cache_init(m), 0);
+	ASSERT_EQ(mm_kmem_cache_create(m, "va", 64, 0, 0, MM_SLAB_CTOR_NONE, &va), 0);
+	ASSERT_EQ(mm_kmalloc_cache(m, 64, 0, &other), 0);
+	ASSERT_NE(other, va);
+	ASSERT_EQ(mm_kmem_cache_info(m, va, &ki), 0);
+	for (uint32_t i = 0; i < 2 * ki.objects + 1; i++) {
+		ASSERT_EQ(mm_kmem_cache_alloc(m, va, 0, &obj), 0);
+		if (!i)
+			first = obj;
+	}
+	ASSERT_EQ(mm_kmem_cache_free(m, va, first), 0);
+	ASSERT_EQ(mm_kmem_cache_info(m, va, &ki), 0);
+	ASSERT_EQ(ki.nr_slabs, 3);
+	ASSERT_EQ(mm_verify(m), 0);
+	ASSERT_EQ(mm_report_count(m), 0);
+	st = m->slab;
+	for (int32_t si = st->cache[va].all_head; si != NO_SLAB; si = st->slabs[si].all_next) {
+		struct slab *sl = &st->slabs[si], saved = *sl;
+		char want[96];
+		snprintf(want, sizeof(want), "slab %d on va's list is not the cache's", si);
+		sl->cache = other;
+		expect_caught(m, "slab's cache id another cache's", want, __LINE__);
+		*sl = saved;
+		expect_clean(m, "slab's cache id", __LINE__);
+		sl->s = &st->cache[other];
+		expect_caught(m, "slab's cache pointer another cache's", want, __LINE__);
+		*sl = saved;
+		expect_clean(m, "slab's cache pointer", __LINE__);
+		sl->used = false;
+		expect_caught(m, "slab descriptor not in use", want, __LINE__);
+		*sl = saved;
+		expect_clean(m, "slab's used flag", __LINE__);
+		walked++;
+	}
+	ASSERT_EQ(walked, 3);
+	mm_machine_destroy(m);
+}
+
 int main(int argc, char **argv)
 {
 	verbose = argc > 1 && !strcmp(argv[1], "-v");
@@ -1027,6 +1087,7 @@ int main(int argc, char **argv)
 		RUN(memmap_every_page);
 		RUN(memmap_counts);
 		RUN(free_pages_check_tail);
+		RUN(slab_on_foreign_list);
 	}
 	RUN(e820_checks);
 	RUN(early_res_checks);
