@@ -3,7 +3,8 @@
  * Boot hand-off edges no harness draws yet (the open rows of
  * docs/coverage.md): memblock_free_all and free_highpages without a count
  * pointer; a memblock_free_all and a free_all_bootmem whose free range
- * holds a page the buddy allocator already has.
+ * holds a page the buddy allocator already has; mm_page_flags_range of a
+ * page on a per-CPU list.
  *
  * Expectations from docs/bootmem.md and semantics.md §4.5/§4.6: free
  * ranges go to the buddy allocator below max_low_pfn, highmem by the
@@ -97,10 +98,44 @@ static void free_all_bootmem_page_already_free(void)
 	mm_machine_destroy(m);
 }
 
+/* Expect (NORMAL [0x1000, 0x2000), 4096 pages, percpu_pagelist_fraction 8:
+ * high 512, batch 96, semantics.md §5.4): an order-0 allocation refills
+ * the CPU's list with 96 pages and takes its head; freed, the page goes
+ * back to the head of the list: mm_page_flags_range names it PCP, neither
+ * allocated nor buddy-free, and the buddy lists hold 4096 - 96 pages. */
+static void flags_range_of_pcp_page(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	mm_pfn_t p = 0;
+	uint32_t flags = 0;
+	mm_config_default(&cfg, MM_ERA_2_6_29);
+	cfg.profile = MM_PROFILE_X86_32;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_node_add(m, 0, 0x1000, 0x2000), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	for (mm_pfn_t s = 0x1000; s < 0x2000; s += 0x400)
+		ASSERT_EQ(mm_free_pages_bootmem(m, s, 10), 0);
+	ASSERT_EQ(mm_setup_per_cpu_pageset(m), 0);
+	ASSERT_EQ(mm_percpu_pagelist_fraction(m, 8), 0);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &p), 0);
+	ASSERT_EQ(mm_page_flags_range(m, p, 1, &flags), 0);
+	ASSERT_EQ(flags & (MM_PAGE_PCP | MM_PAGE_ALLOCATED), MM_PAGE_ALLOCATED);
+	ASSERT_EQ(mm_free_pages(m, p, 0), 0);
+	ASSERT_EQ(mm_page_flags_range(m, p, 1, &flags), 0);
+	ASSERT_EQ(flags & (MM_PAGE_PCP | MM_PAGE_ALLOCATED | MM_PAGE_BUDDY), MM_PAGE_PCP);
+	/* the 96 pages of the list are not free in the buddy sense */
+	ASSERT_EQ(mm_nr_free_pages(m), 4096 - 96);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(handoffs_without_count);
 	RUN(memblock_free_all_page_already_free);
 	RUN(free_all_bootmem_page_already_free);
+	RUN(flags_range_of_pcp_page);
 	return check_summary("test_cov_core");
 }

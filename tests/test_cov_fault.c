@@ -14,15 +14,16 @@
  *
  * Expectations: x86 leaf bits P 0x1, RW 0x2, U 0x4, A 0x20, D 0x40,
  * PROTNONE 0x100, SPECIAL 0x200 (docs/fault.md "Page tables"); a present
- * entry is young after an access and dirty after a write (semantics.md
- * §7); an entry that is not one this model makes -- the zero page writable
+ * entry is young after an access and dirty after a write
+ * (semantics.md §7); an entry that is not one this model makes -- the zero page writable
  * or not special, a pfn with no page, a free page, a page that is not
- * anonymous -- breaks §6's invariants, so the fault path refuses the
- * access (CORRUPTION report, -EFAULT, fault.md) and mm_verify names it;
- * the zero page is never written (§6): without the hardening switch a
- * physical write lands and mm_verify finds it (checking.md), with it only a
- * write reaching the zero page is refused; a write past the backing cap is
- * -ENOMEM (§0.5); a pin is one reference on the page (fault.h).
+ * anonymous -- breaks the invariants of semantics.md §6, so the fault path
+ * refuses the access (CORRUPTION report, -EFAULT, fault.md) and mm_verify
+ * names it; the zero page is never written (semantics.md §6): without the
+ * hardening switch a physical write lands and mm_verify finds it
+ * (checking.md), with it only a write reaching the zero page is refused; a
+ * write past the backing cap is -ENOMEM (semantics.md §0.5); a pin is one
+ * reference on the page (fault.h).
  */
 #include "check.h"
 
@@ -176,8 +177,8 @@ static void anon_entry_rewritten(void)
 }
 
 /* Expect: without MM_HARDEN_ZERO_PAGE_WP a physical write to the zero page
- * lands; mm_verify then fails naming the byte (offset 100); zeroed again,
- * verify is clean. */
+ * lands; mm_verify then fails naming the byte (offset 100, then offset 0);
+ * zeroed again, verify is clean. */
 static void zero_page_written(void)
 {
 	struct mm_machine *m = env_make(&fault_confs[0], 0);
@@ -190,6 +191,11 @@ static void zero_page_written(void)
 	ASSERT_NE(mm_verify(m), 0);
 	ASSERT_TRUE(strstr(mm_verify_message(m), "byte 100") != NULL);
 	ASSERT_EQ(mm_phys_write(m, zero * 4096 + 100, &z, 1), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	ASSERT_EQ(mm_phys_write(m, zero * 4096, &b, 1), 0);
+	ASSERT_NE(mm_verify(m), 0);
+	ASSERT_TRUE(strstr(mm_verify_message(m), "byte 0 ") != NULL);
+	ASSERT_EQ(mm_phys_write(m, zero * 4096, &z, 1), 0);
 	ASSERT_EQ(mm_verify(m), 0);
 	ASSERT_EQ(mm_report_count(m), 0);
 	mm_machine_destroy(m);
