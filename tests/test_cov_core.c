@@ -4,7 +4,7 @@
  * docs/coverage.md): memblock_free_all and free_highpages without a count
  * pointer; a memblock_free_all and a free_all_bootmem whose free range
  * holds a page the buddy allocator already has; mm_page_flags_range of a
- * page on a per-CPU list.
+ * page on a per-CPU list; mm_phys_frame_backed without a machine.
  *
  * Expectations from docs/bootmem.md and semantics.md §4.5/§4.6: free
  * ranges go to the buddy allocator below max_low_pfn, highmem by the
@@ -131,11 +131,26 @@ static void flags_range_of_pcp_page(void)
 	mm_machine_destroy(m);
 }
 
+/* Expect: mm_phys_frame_backed answers false without a machine (there is
+ * no memory to back), false for a frame never written, true once written. */
+static void frame_backed(void)
+{
+	struct mm_machine *m = mk_buddy(MM_ERA_MODERN, 0, 0, 64);
+	uint8_t b = 1;
+	ASSERT_TRUE(m);
+	ASSERT_TRUE(!mm_phys_frame_backed(NULL, 5));
+	ASSERT_TRUE(!mm_phys_frame_backed(m, 5));
+	ASSERT_EQ(mm_phys_write(m, 5 * PG, &b, 1), 0);
+	ASSERT_TRUE(mm_phys_frame_backed(m, 5));
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(handoffs_without_count);
 	RUN(memblock_free_all_page_already_free);
 	RUN(free_all_bootmem_page_already_free);
 	RUN(flags_range_of_pcp_page);
+	RUN(frame_backed);
 	return check_summary("test_cov_core");
 }
