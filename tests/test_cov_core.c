@@ -1,0 +1,156 @@
+/* label: scenario */
+/*
+ * Boot hand-off edges no harness draws yet (the open rows of
+ * docs/coverage.md): memblock_free_all and free_highpages without a count
+ * pointer; a memblock_free_all and a free_all_bootmem whose free range
+ * holds a page the buddy allocator already has; mm_page_flags_range of a
+ * page on a per-CPU list; mm_phys_frame_backed without a machine.
+ *
+ * Expectations from docs/bootmem.md and semantics.md §4.5/§4.6: free
+ * ranges go to the buddy allocator below max_low_pfn, highmem by the
+ * highmem step; the count pointer may be NULL (bootmem.h); "a hand-off is
+ * refused whole (BUG) when a page it would release is not a reserved page
+ * with a struct page": -EINVAL, one BUG report, nothing released, bootmem
+ * still alive.
+ */
+#include "check.h"
+
+#include <errno.h>
+
+#include "mmsim/mmsim.h"
+
+#define PG 4096ull
+
+static struct mm_machine *mk_buddy(enum mm_era era, uint64_t lowmem, uint64_t s, uint64_t e)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	mm_config_default(&cfg, era);
+	cfg.profile = MM_PROFILE_X86_32;
+	cfg.lowmem_limit = lowmem;
+	if (mm_machine_create(&cfg, &m))
+		return NULL;
+	if (mm_node_add(m, 0, s, e) || mm_free_area_init(m)) {
+		mm_machine_destroy(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* Expect (modern, lowmem 2 MiB = pfn 512, node and memblock [0, 4 MiB),
+ * pfn 0 reserved): memblock_free_all(NULL) releases pfns 1..511, then
+ * free_highpages(NULL) pfns 512..1023: 1023 free; nothing reported. */
+static void handoffs_without_count(void)
+{
+	struct mm_machine *m = mk_buddy(MM_ERA_MODERN, 2ull << 20, 0, 1024);
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_memblock_add(m, 0, 4ull << 20), 0);
+	ASSERT_EQ(mm_memblock_reserve(m, 0, PG), 0);
+	ASSERT_EQ(mm_memblock_free_all(m, NULL), 0);
+	ASSERT_EQ(mm_nr_free_pages(m), 511);
+	ASSERT_EQ(mm_free_highpages(m, NULL), 0);
+	ASSERT_EQ(mm_nr_free_pages(m), 1023);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect (modern, node and memblock memory [0, 4 MiB), pfn 10 handed to
+ * the buddy allocator directly before): memblock_free_all meets pfn 10 in
+ * the free range -- free, not reserved -- and is refused whole: one BUG
+ * report, only pfn 10 free, bootmem not handed off. */
+static void memblock_free_all_page_already_free(void)
+{
+	struct mm_machine *m = mk_buddy(MM_ERA_MODERN, 0, 0, 1024);
+	uint64_t n = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_memblock_add(m, 0, 4ull << 20), 0);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 10, 0), 0);
+	ASSERT_EQ(mm_memblock_free_all(m, &n), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BUG), 1);
+	ASSERT_EQ(mm_report_count(m), 1);
+	ASSERT_EQ(mm_nr_free_pages(m), 1);
+	ASSERT_TRUE(!mm_bootmem_handed_off(m));
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect (2.6.29, node [0, 64), bitmap at pfn 63 reserved, pfn 10 handed
+ * to the buddy allocator directly before): free_all_bootmem meets pfn 10
+ * in the clear run of word 0 -- free, not reserved -- and is refused
+ * whole: one BUG report, only pfn 10 free, bootmem alive. */
+static void free_all_bootmem_page_already_free(void)
+{
+	struct mm_machine *m = mk_buddy(MM_ERA_2_6_29, 0, 0, 64);
+	uint64_t n = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 10, 0), 0);
+	ASSERT_EQ(mm_nr_free_pages(m), 1);
+	ASSERT_EQ(mm_init_bootmem_node(m, 0, 63, 0, 64, NULL), 0);
+	ASSERT_EQ(mm_free_bootmem(m, 0, 64 * PG), 0);
+	ASSERT_EQ(mm_reserve_bootmem(m, 63 * PG, PG, MM_BOOTMEM_DEFAULT), 0);
+	ASSERT_EQ(mm_free_all_bootmem(m, &n), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BUG), 1);
+	ASSERT_EQ(mm_report_count(m), 1);
+	ASSERT_EQ(mm_nr_free_pages(m), 1);
+	ASSERT_TRUE(!mm_bootmem_handed_off(m));
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect (NORMAL [0x1000, 0x2000), 4096 pages, percpu_pagelist_fraction 8:
+ * high 512, batch 96, semantics.md §5.4): an order-0 allocation refills
+ * the CPU's list with 96 pages and takes its head; freed, the page goes
+ * back to the head of the list: mm_page_flags_range names it PCP, neither
+ * allocated nor buddy-free, and the buddy lists hold 4096 - 96 pages. */
+static void flags_range_of_pcp_page(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	mm_pfn_t p = 0;
+	uint32_t flags = 0;
+	mm_config_default(&cfg, MM_ERA_2_6_29);
+	cfg.profile = MM_PROFILE_X86_32;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_node_add(m, 0, 0x1000, 0x2000), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	for (mm_pfn_t s = 0x1000; s < 0x2000; s += 0x400)
+		ASSERT_EQ(mm_free_pages_bootmem(m, s, 10), 0);
+	ASSERT_EQ(mm_setup_per_cpu_pageset(m), 0);
+	ASSERT_EQ(mm_percpu_pagelist_fraction(m, 8), 0);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &p), 0);
+	ASSERT_EQ(mm_page_flags_range(m, p, 1, &flags), 0);
+	ASSERT_EQ(flags & (MM_PAGE_PCP | MM_PAGE_ALLOCATED), MM_PAGE_ALLOCATED);
+	ASSERT_EQ(mm_free_pages(m, p, 0), 0);
+	ASSERT_EQ(mm_page_flags_range(m, p, 1, &flags), 0);
+	ASSERT_EQ(flags & (MM_PAGE_PCP | MM_PAGE_ALLOCATED | MM_PAGE_BUDDY), MM_PAGE_PCP);
+	/* the 96 pages of the list are not free in the buddy sense */
+	ASSERT_EQ(mm_nr_free_pages(m), 4096 - 96);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect: mm_phys_frame_backed answers false without a machine (there is
+ * no memory to back), false for a frame never written, true once written. */
+static void frame_backed(void)
+{
+	struct mm_machine *m = mk_buddy(MM_ERA_MODERN, 0, 0, 64);
+	uint8_t b = 1;
+	ASSERT_TRUE(m);
+	ASSERT_TRUE(!mm_phys_frame_backed(NULL, 5));
+	ASSERT_TRUE(!mm_phys_frame_backed(m, 5));
+	ASSERT_EQ(mm_phys_write(m, 5 * PG, &b, 1), 0);
+	ASSERT_TRUE(mm_phys_frame_backed(m, 5));
+	mm_machine_destroy(m);
+}
+
+int main(void)
+{
+	RUN(handoffs_without_count);
+	RUN(memblock_free_all_page_already_free);
+	RUN(free_all_bootmem_page_already_free);
+	RUN(flags_range_of_pcp_page);
+	RUN(frame_backed);
+	return check_summary("test_cov_core");
+}

@@ -1,0 +1,250 @@
+/* label: scenario */
+/*
+ * Slab edges no harness draws yet (docs/coverage.md's open rows): ksize
+ * and krealloc of a pointer kmalloc never returned (inside an object, and
+ * a page of the direct map that is neither a slab nor a large kmalloc);
+ * ksize of an object of a SLAB_STORE_USER cache; a cache name longer than
+ * the 31 characters a name keeps; kfree of a pointer past a CPU slab's
+ * last object, above 4 GiB and in a hole of the direct map; two machines
+ * with slab destroyed in turn; poison bytes overwritten under mm_verify.
+ *
+ * Expectations come from docs/slab.md: ksize is "the object size for red
+ * zone or poison caches, inuse with store-user, else the slot size"; the
+ * geometry rules give, for a 20-byte object with SLAB_STORE_USER only and
+ * no alignment asked: align 8, s = ALIGN(20, 4) = 20 = inuse, the free
+ * pointer in the middle (offset ALIGN_DOWN(10, 4) = 8), two 16-byte tracks
+ * (s = 52), slot ALIGN(52, 8) = 56. A pointer that is not an object's start
+ * is refused with -EINVAL and one BAD_FREE report, the machine unchanged
+ * ("Misuse and corruption"). Names are truncated to MM_SLAB_NAME_LEN - 1.
+ */
+#include "check.h"
+#include "profile.h"
+
+#include <errno.h>
+
+#include "mmsim/mmsim.h"
+
+#define LO 0x800u
+#define HI 0x1800u
+#define KINDS(m, k) mm_report_count_kind((m), (k))
+
+static struct mm_machine *slab_machine(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	mm_config_default(&cfg, MM_ERA_MODERN);
+	if (mm_machine_create(&cfg, &m))
+		return NULL;
+	if (mm_node_add(m, 0, LO, HI) || mm_free_area_init(m) || give(m, LO, HI, 896 << 8, 11) ||
+	    mm_kmem_cache_init(m)) {
+		mm_machine_destroy(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* Expect: ksize and krealloc of obj + 1 (inside a live kmalloc-64 object)
+ * and of a free page-aligned lowmem address that is no slab page: each
+ * -EINVAL with exactly one BAD_FREE report, out untouched; the object
+ * stays live and whole (ksize 64 afterwards, kfree succeeds). */
+static void ksize_krealloc_bad_pointer(void)
+{
+	struct mm_machine *m = slab_machine();
+	mm_vaddr_t a, out = 0x1234;
+	uint64_t ks = 77;
+	uint64_t before;
+	/* the last page of the range: checked below to be neither slab nor allocated */
+	const mm_vaddr_t nowhere = MM_PAGE_OFFSET + ((uint64_t)(HI - 1) << MM_PAGE_SHIFT);
+	struct mm_page_info pi;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_page_info(m, HI - 1, &pi), 0);
+	ASSERT_TRUE(!(pi.flags & (MM_PAGE_SLAB | MM_PAGE_ALLOCATED)));
+	ASSERT_EQ(mm_kmalloc(m, 64, 0, &a), 0);
+	before = mm_nr_free_pages(m);
+
+	ASSERT_EQ(mm_ksize(m, a + 1, &ks), -EINVAL);
+	ASSERT_EQ(ks, 77);
+	ASSERT_EQ(KINDS(m, MM_REPORT_BAD_FREE), 1);
+	ASSERT_EQ(mm_krealloc(m, a + 1, 200, 0, &out), -EINVAL);
+	ASSERT_EQ(out, 0x1234);
+	ASSERT_EQ(KINDS(m, MM_REPORT_BAD_FREE), 2);
+	ASSERT_EQ(mm_ksize(m, nowhere, &ks), -EINVAL);
+	ASSERT_EQ(ks, 77);
+	ASSERT_EQ(KINDS(m, MM_REPORT_BAD_FREE), 3);
+	ASSERT_EQ(mm_krealloc(m, nowhere, 8, 0, &out), -EINVAL);
+	ASSERT_EQ(out, 0x1234);
+	ASSERT_EQ(KINDS(m, MM_REPORT_BAD_FREE), 4);
+	ASSERT_EQ(mm_report_count(m), 4);
+
+	ASSERT_EQ(mm_nr_free_pages(m), before);
+	ASSERT_EQ(mm_ksize(m, a, &ks), 0);
+	ASSERT_EQ(ks, 64);
+	ASSERT_EQ(mm_kfree(m, a), 0);
+	ASSERT_EQ(mm_report_count(m), 4);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect: the geometry above (inuse 20, slot 56, offset 8); ksize of an
+ * allocated object is inuse, 20, not the slot. */
+static void ksize_store_user(void)
+{
+	struct mm_machine *m = slab_machine();
+	mm_kmem_cache_t c = 0;
+	struct mm_kmem_cache_info ki;
+	mm_vaddr_t o;
+	uint64_t ks = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_kmem_cache_create(m, "tracked", 20, 0, MM_SLAB_STORE_USER, MM_SLAB_CTOR_NONE, &c), 0);
+	ASSERT_EQ(mm_kmem_cache_info(m, c, &ki), 0);
+	ASSERT_EQ(ki.inuse, 20);
+	ASSERT_EQ(ki.size, 56);
+	ASSERT_EQ(ki.offset, 8);
+	ASSERT_EQ(mm_kmem_cache_alloc(m, c, 0, &o), 0);
+	ASSERT_EQ(mm_ksize(m, o, &ks), 0);
+	ASSERT_EQ(ks, 20);
+	ASSERT_EQ(mm_kmem_cache_free(m, c, o), 0);
+	ASSERT_EQ(mm_kmem_cache_destroy(m, c), 0);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect: a 40-character name keeps its first 31 characters (the name
+ * field holds MM_SLAB_NAME_LEN bytes with the terminating NUL); a name of
+ * exactly 31 is kept whole. */
+static void long_cache_name(void)
+{
+	struct mm_machine *m = slab_machine();
+	mm_kmem_cache_t c = 0, d = 0;
+	struct mm_kmem_cache_info ki;
+	const char *name40 = "abcdefghijklmnopqrstuvwxyz0123456789ABCD";
+	const char *name31 = "0123456789012345678901234567890";
+	ASSERT_TRUE(m);
+	ASSERT_EQ(strlen(name40), 40);
+	ASSERT_EQ(strlen(name31), MM_SLAB_NAME_LEN - 1);
+	ASSERT_EQ(mm_kmem_cache_create(m, name40, 32, 0, 0, MM_SLAB_CTOR_NONE, &c), 0);
+	ASSERT_EQ(mm_kmem_cache_info(m, c, &ki), 0);
+	ASSERT_STR_EQ(ki.name, "abcdefghijklmnopqrstuvwxyz01234");
+	ASSERT_EQ(mm_kmem_cache_create(m, name31, 32, 0, 0, MM_SLAB_CTOR_NONE, &d), 0);
+	ASSERT_EQ(mm_kmem_cache_info(m, d, &ki), 0);
+	ASSERT_STR_EQ(ki.name, name31);
+	ASSERT_EQ(mm_kmem_cache_destroy(m, d), 0);
+	ASSERT_EQ(mm_kmem_cache_destroy(m, c), 0);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect: kfree of the first byte after the last object of a kmalloc-96
+ * CPU slab (the slab's leftover, naturally aligned slab: base + objects *
+ * size) is a pointer inside a slab that is not an object's start:
+ * -EINVAL, one BAD_FREE; kfree of an address above 4 GiB and of
+ * MM_PAGE_OFFSET itself (pfn 0, no struct page: the node starts at
+ * pfn 0x800) is neither a slab object nor a large kmalloc: -EINVAL, one
+ * BAD_FREE each. mm_page_flags_range names the slab's page slab and
+ * allocated. */
+static void kfree_odd_pointers(void)
+{
+	struct mm_machine *m = slab_machine();
+	struct mm_kmem_cache_info ki;
+	mm_kmem_cache_t c = 0;
+	mm_vaddr_t a;
+	uint64_t base, slab_bytes;
+	uint32_t flags = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_kmalloc_cache(m, 96, 0, &c), 0);
+	ASSERT_EQ(mm_kmem_cache_info(m, c, &ki), 0);
+	ASSERT_EQ(ki.size, 96);
+	slab_bytes = (uint64_t)MM_PAGE_SIZE << ki.order;
+	ASSERT_EQ(ki.objects, slab_bytes / 96);
+	ASSERT_LT((uint64_t)ki.objects * 96, slab_bytes);
+	ASSERT_EQ(mm_kmalloc(m, 96, 0, &a), 0);
+	base = a & ~(slab_bytes - 1);
+	ASSERT_EQ(mm_kfree(m, base + (uint64_t)ki.objects * 96), -EINVAL);
+	ASSERT_EQ(KINDS(m, MM_REPORT_BAD_FREE), 1);
+	ASSERT_EQ(mm_kfree(m, 0x100000000ull), -EINVAL);
+	ASSERT_EQ(KINDS(m, MM_REPORT_BAD_FREE), 2);
+	ASSERT_EQ(mm_kfree(m, MM_PAGE_OFFSET), -EINVAL);
+	ASSERT_EQ(KINDS(m, MM_REPORT_BAD_FREE), 3);
+	ASSERT_EQ(mm_report_count(m), 3);
+	ASSERT_EQ(mm_page_flags_range(m, MM_PFN_DOWN(MM_VIRT_TO_PHYS(a)), 1, &flags), 0);
+	ASSERT_EQ(flags & (MM_PAGE_SLAB | MM_PAGE_ALLOCATED | MM_PAGE_FREE), MM_PAGE_SLAB | MM_PAGE_ALLOCATED);
+	ASSERT_EQ(mm_kfree(m, a), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect: two machines with slab up at once, both destroyed, then a third:
+ * its kmalloc caches are the fresh ones (ids by size, kmalloc-8 is 2 with
+ * nothing live), whatever table the library reuses. */
+static void machines_in_turn(void)
+{
+	struct mm_machine *a = slab_machine(), *b = slab_machine(), *c;
+	struct mm_kmem_cache_info ki;
+	mm_vaddr_t o;
+	ASSERT_TRUE(a);
+	ASSERT_TRUE(b);
+	ASSERT_EQ(mm_kmalloc(a, 8, 0, &o), 0);
+	ASSERT_EQ(mm_kmalloc(b, 8, 0, &o), 0);
+	mm_machine_destroy(a);
+	mm_machine_destroy(b);
+	c = slab_machine();
+	ASSERT_TRUE(c);
+	ASSERT_EQ(mm_kmem_cache_info(c, 2, &ki), 0);
+	ASSERT_STR_EQ(ki.name, "kmalloc-8");
+	ASSERT_EQ(ki.live, 0);
+	ASSERT_EQ(mm_kmem_cache_info(c, 28, &ki), -EINVAL);
+	ASSERT_EQ(mm_verify(c), 0);
+	mm_machine_destroy(c);
+}
+
+/* Expect (a 13-byte SLAB_POISON cache: align 8, s = 16 = inuse, the free
+ * pointer after it at 16, slot 24): a live object's alignment padding
+ * [13, 16) holds 0x5a; a byte of it overwritten is found by mm_verify, put
+ * back it is clean. A free object's last byte holds the end poison 0xa5;
+ * overwritten, mm_verify finds it; put back, clean. */
+static void poison_bytes_under_verify(void)
+{
+	struct mm_machine *m = slab_machine();
+	struct mm_kmem_cache_info ki;
+	mm_kmem_cache_t c = 0;
+	mm_vaddr_t x, y;
+	uint8_t v = 0, pad = MM_POISON_INUSE, end = MM_POISON_END, bad = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_kmem_cache_create(m, "poisoned", 13, 0, MM_SLAB_POISON, MM_SLAB_CTOR_NONE, &c), 0);
+	ASSERT_EQ(mm_kmem_cache_info(m, c, &ki), 0);
+	ASSERT_EQ(ki.inuse, 16);
+	ASSERT_EQ(ki.offset, 16);
+	ASSERT_EQ(ki.size, 24);
+	ASSERT_EQ(mm_kmem_cache_alloc(m, c, 0, &x), 0);
+	ASSERT_EQ(mm_kmem_cache_alloc(m, c, 0, &y), 0);
+	ASSERT_EQ(mm_phys_read(m, MM_VIRT_TO_PHYS(x) + 13, &v, 1), 0);
+	ASSERT_EQ(v, MM_POISON_INUSE);
+	ASSERT_EQ(mm_phys_write(m, MM_VIRT_TO_PHYS(x) + 13, &bad, 1), 0);
+	ASSERT_NE(mm_verify(m), 0);
+	ASSERT_EQ(mm_phys_write(m, MM_VIRT_TO_PHYS(x) + 13, &pad, 1), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	ASSERT_EQ(mm_kmem_cache_free(m, c, y), 0);
+	ASSERT_EQ(mm_phys_read(m, MM_VIRT_TO_PHYS(y) + 12, &v, 1), 0);
+	ASSERT_EQ(v, MM_POISON_END);
+	ASSERT_EQ(mm_phys_write(m, MM_VIRT_TO_PHYS(y) + 12, &bad, 1), 0);
+	ASSERT_NE(mm_verify(m), 0);
+	ASSERT_EQ(mm_phys_write(m, MM_VIRT_TO_PHYS(y) + 12, &end, 1), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	ASSERT_EQ(mm_kmem_cache_free(m, c, x), 0);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+int main(void)
+{
+	RUN(ksize_krealloc_bad_pointer);
+	RUN(ksize_store_user);
+	RUN(long_cache_name);
+	RUN(kfree_odd_pointers);
+	RUN(machines_in_turn);
+	RUN(poison_bytes_under_verify);
+	return check_summary("test_cov_slab");
+}
