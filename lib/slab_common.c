@@ -517,7 +517,12 @@ int mm_krealloc(struct mm_machine *m, mm_vaddr_t obj, uint64_t new_size, uint32_
 	if (ret)
 		return ret;
 	ret = copy_phys(m, MM_VIRT_TO_PHYS(n), MM_VIRT_TO_PHYS(obj), ks);
-	MM_BUG_ON(ret != 0);
+	if (ret) {
+		/* the host backing cap (cfg.phys_backing_max_pages) is full: an
+		 * mmsim limit, not the kernel's. Undo: the old object stays. */
+		MM_BUG_ON(mm_kfree(m, n) != 0);
+		return ret;
+	}
 	ret = mm_kfree(m, obj);
 	MM_BUG_ON(ret != 0);
 	*out = n;

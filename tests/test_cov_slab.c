@@ -238,6 +238,46 @@ static void poison_bytes_under_verify(void)
 	mm_machine_destroy(m);
 }
 
+/* Expect: krealloc that must move an object while the host backing cap
+ * (cfg.phys_backing_max_pages, an mmsim limit) has no frame left for the
+ * copy returns -ENOMEM and changes nothing: the old object keeps its bytes
+ * and stays live (kfree succeeds), the new one is given back (the free page
+ * count is what it was before the call), no report, mm_verify clean.
+ * (Before the fix the failed copy hit MM_BUG_ON and aborted the process.) */
+static void krealloc_copy_backing_full(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	mm_vaddr_t a, b = 0, c;
+	uint8_t x = 0x5a, got[8192];
+	uint64_t free_before;
+	mm_config_default(&cfg, MM_ERA_MODERN);
+	cfg.phys_backing_max_pages = 40;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_node_add(m, 0, LO, HI), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(give(m, LO, HI, 896 << 8, 11), 0);
+	ASSERT_EQ(mm_kmem_cache_init(m), 0);
+	ASSERT_EQ(mm_kmalloc(m, 8000, 0, &a), 0);
+	ASSERT_EQ(mm_phys_write(m, MM_VIRT_TO_PHYS(a), &x, 1), 0);
+	/* fill the backing cap with written large kmallocs */
+	while (mm_phys_backed_pages(m) < 40 && mm_kmalloc(m, 4 * 4096, 0, &c) == 0)
+		for (int k = 0; k < 4 && mm_phys_backed_pages(m) < 40; k++)
+			ASSERT_EQ(mm_phys_write(m, MM_VIRT_TO_PHYS(c) + (uint64_t)k * 4096, &x, 1), 0);
+	ASSERT_EQ(mm_phys_backed_pages(m), 40);
+	free_before = mm_nr_free_pages(m);
+	ASSERT_EQ(mm_krealloc(m, a, 20000, 0, &b), -ENOMEM);
+	ASSERT_EQ(b, 0);
+	ASSERT_EQ(mm_nr_free_pages(m), free_before);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_phys_read(m, MM_VIRT_TO_PHYS(a), got, sizeof(got)), 0);
+	ASSERT_EQ(got[0], 0x5a);
+	ASSERT_EQ(mm_verify(m), 0);
+	ASSERT_EQ(mm_kfree(m, a), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(ksize_krealloc_bad_pointer);
@@ -246,5 +286,6 @@ int main(void)
 	RUN(kfree_odd_pointers);
 	RUN(machines_in_turn);
 	RUN(poison_bytes_under_verify);
+	RUN(krealloc_copy_backing_full);
 	return check_summary("test_cov_slab");
 }
