@@ -110,6 +110,8 @@ static bool prot_writable(uint32_t prot) { return (prot & MM_PROT_WRITE) != 0; }
 
 int mm_fault_state_init(struct mm_machine *m)
 {
+	/* the walks' geometry, looked up once (see struct mm_machine) */
+	m->pgt_geom = mm_pgt_geom_of_profile(m->cfg.profile);
 	m->fault = mm_state_zalloc(m, sizeof(*m->fault));
 	return m->fault ? 0 : -ENOMEM;
 }

@@ -132,8 +132,9 @@ struct mm_machine {
 	/* the current logical CPU (smp_processor_id()) */
 	unsigned cpu;
 
-	/* cfg.profile's page-table geometry, chosen once at create (the
-	 * profile never changes): every table walk asks for it several times */
+	/* cfg.profile's page-table geometry, chosen once by the fault stage's
+	 * init (the profile never changes; the core calls no stage, so it is
+	 * not set here): every table walk asks for it several times */
 	const struct mm_pgtable_geometry *pgt_geom;
 
 	/* deterministic random stream (splitmix64) */
@@ -572,6 +573,8 @@ int mm_put_page_of(struct mm_machine *m, struct mm_page *p, mm_pfn_t pfn);
 const struct mm_pgtable_geometry *mm_pgt_geom_of_profile(uint32_t profile);
 static inline const struct mm_pgtable_geometry *mm_pgt_geom(const struct mm_machine *m)
 {
+	/* set by the fault stage's init: every caller runs after
+	 * mm_machine_create has run all stage inits, and none of those asks */
 	return m->pgt_geom;
 }
 /* A zeroed table page of 2^order pages from the allocator of the moment

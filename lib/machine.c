@@ -153,7 +153,6 @@ int mm_machine_create(const struct mm_config *cfg, struct mm_machine **out)
 	memset(m, 0, offsetof(struct mm_machine, state_block));
 	mm_track_noaccess(m->state_block, sizeof(m->state_block));
 	m->cfg = *cfg;
-	m->pgt_geom = mm_pgt_geom_of_profile(cfg->profile);
 	m->rng_state = cfg->seed ^ 0x6d6d73696d2d6d6dull;
 	mm_fault_inject_set(m, cfg->fault_enable, cfg->fault_after, cfg->fault_repeat);
 
