@@ -86,6 +86,7 @@ static int new_anon_page(struct mm_machine *m, mm_pfn_t copy_from, bool copy, mm
 			 uint8_t **data);
 /* Drop one reference of an anonymous page, freeing it on the last. */
 static void anon_put(struct mm_machine *m, mm_pfn_t pfn);
+static void anon_put_page(struct mm_machine *m, struct mm_page *p, mm_pfn_t pfn);
 /* Unmap every entry of [s, e); free the PTE tables no VMA needs any more. */
 static void zap_range(struct mm_machine *m, struct fmm *mm, uint64_t s, uint64_t e);
 static void free_pgtables(struct mm_machine *m, struct fmm *mm, uint64_t s, uint64_t e);
@@ -109,6 +110,8 @@ static bool prot_writable(uint32_t prot) { return (prot & MM_PROT_WRITE) != 0; }
 
 int mm_fault_state_init(struct mm_machine *m)
 {
+	/* the walks' geometry, looked up once (see struct mm_machine) */
+	m->pgt_geom = mm_pgt_geom_of_profile(m->cfg.profile);
 	m->fault = mm_state_zalloc(m, sizeof(*m->fault));
 	return m->fault ? 0 : -ENOMEM;
 }
@@ -362,13 +365,18 @@ static int new_anon_page(struct mm_machine *m, mm_pfn_t copy_from, bool copy, mm
 
 static void anon_put(struct mm_machine *m, mm_pfn_t pfn)
 {
-	struct mm_page *p = mm_pfn_to_page(m, pfn);
+	anon_put_page(m, mm_pfn_to_page(m, pfn), pfn);
+}
+
+/* anon_put with pfn's struct page at hand (the COW path has it). */
+static void anon_put_page(struct mm_machine *m, struct mm_page *p, mm_pfn_t pfn)
+{
 	if (p->refcount == 1) {
 		/* free_pages_prepare: an anonymous page leaves its mapping */
 		p->mapping = 0;
 		p->flags &= ~MM_PG_ANON;
 	}
-	mm_put_page(m, pfn);
+	mm_put_page_of(m, p, pfn);
 }
 
 /* ---- the fault handler ------------------------------------------------- */
@@ -433,7 +441,7 @@ static int do_wp_page(struct mm_machine *m, struct fmm *mm, struct fpte *e, mm_p
 		return ret;
 	fpte_set(m, e, *pfn, wflags);
 	oldp->mapcount--;
-	anon_put(m, old);
+	anon_put_page(m, oldp, old);
 	return 0;
 }
 
@@ -468,7 +476,8 @@ static int fault_one(struct mm_machine *m, struct fmm *mm, uint64_t va, bool wri
 		return ret;
 	*data = NULL;
 	e.frame = mm_phys_frame(m, MM_PFN_DOWN(e.ptep), false);
-	e.idx = (unsigned)((e.ptep & (MM_PAGE_SIZE - 1)) / mm_pgt_geom(m)->entry_size);
+	/* the entry's index in its table, as mm_pte_addr placed it (no divide) */
+	e.idx = (unsigned)((va >> MM_PAGE_SHIFT) & (mm_pgt_geom(m)->ptrs_per_pte - 1));
 	f = mm_pte_decode(m, e.frame ? mm_pgt_entry_at(m, e.frame, e.idx) : 0, pfn);
 	if (!f)
 		return do_anonymous_page(m, mm, &mm->vma[find_vma(mm, va)], &e, write, pfn);

@@ -132,6 +132,11 @@ struct mm_machine {
 	/* the current logical CPU (smp_processor_id()) */
 	unsigned cpu;
 
+	/* cfg.profile's page-table geometry, chosen once by the fault stage's
+	 * init (the profile never changes; the core calls no stage, so it is
+	 * not set here): every table walk asks for it several times */
+	const struct mm_pgtable_geometry *pgt_geom;
+
 	/* deterministic random stream (splitmix64) */
 	uint64_t rng_state;
 
@@ -553,6 +558,9 @@ bool mm_page_alloc_handoff_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t 
  * 0) (a refusal there is reported and the page skipped). Returns the pages
  * released. */
 uint64_t mm_page_alloc_free_highmem(struct mm_machine *m, mm_pfn_t start, mm_pfn_t end);
+/* put_page on a page already looked up (p is pfn's struct page): for a
+ * caller that holds it, so the fault path looks each page up once. */
+int mm_put_page_of(struct mm_machine *m, struct mm_page *p, mm_pfn_t pfn);
 
 /* ===================================================================== */
 /* "pgtable.c": page tables as bytes in simulated physical memory         */
@@ -561,7 +569,14 @@ uint64_t mm_page_alloc_free_highmem(struct mm_machine *m, mm_pfn_t start, mm_pfn
 /* Internal-only leaf flag: an entry no profile encoding produces. */
 #define MM_PTE_BAD (1u << 31)
 
-const struct mm_pgtable_geometry *mm_pgt_geom(const struct mm_machine *m);
+/* The geometry of a profile (an unknown one gets x86_32's). */
+const struct mm_pgtable_geometry *mm_pgt_geom_of_profile(uint32_t profile);
+static inline const struct mm_pgtable_geometry *mm_pgt_geom(const struct mm_machine *m)
+{
+	/* set by the fault stage's init: every caller runs after
+	 * mm_machine_create has run all stage inits, and none of those asks */
+	return m->pgt_geom;
+}
 /* A zeroed table page of 2^order pages from the allocator of the moment
  * (one fault-injection point). -ENOMEM on failure. Its frames are backed on
  * the first entry written (mm_phys_table_frame): an unbacked frame is a

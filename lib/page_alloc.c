@@ -251,11 +251,14 @@ static struct mm_page *rmqueue(struct mm_machine *m, struct mm_zone *z, unsigned
 		page->flags &= ~MM_PG_BUDDY;
 		page->private = 0;
 		z->free -= (uint64_t)1 << order;
-		/* expand: the upper halves go back, one per order on the way down */
+		/* expand: the upper halves go back, one per order on the way down
+		 * (found by pointer arithmetic when the block is one host array:
+		 * one memmap look-up per split, not one per order) */
+		const bool contig = cur > order + 1 && block_contig(m, page, (uint64_t)1 << cur);
 		while (cur > order) {
 			struct mm_page *upper;
 			cur--;
-			upper = mm_pfn_to_page(m, page->pfn + ((mm_pfn_t)1 << cur));
+			upper = block_page(m, page, contig, (uint64_t)1 << cur);
 			upper->flags |= MM_PG_BUDDY;
 			upper->private = cur;
 			area_add(&z->area[cur], upper, false);
@@ -831,6 +834,11 @@ int mm_put_page(struct mm_machine *m, mm_pfn_t pfn)
 	struct mm_page *p = ref_page(m, pfn, "put_page");
 	if (!p)
 		return -EINVAL;
+	return mm_put_page_of(m, p, pfn);
+}
+
+int mm_put_page_of(struct mm_machine *m, struct mm_page *p, mm_pfn_t pfn)
+{
 	if (p->refcount <= 0) {
 		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_BAD_PAGE, pfn,
 			  "Bad page state: put_page of pfn %#llx with count %d",

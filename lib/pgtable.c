@@ -70,9 +70,9 @@ static const struct mm_pgtable_geometry geom_arm = {
 #define ARM_L1_COARSE 0x1u
 #define ARM_L1_SECTION 0x2u
 
-const struct mm_pgtable_geometry *mm_pgt_geom(const struct mm_machine *m)
+const struct mm_pgtable_geometry *mm_pgt_geom_of_profile(uint32_t profile)
 {
-	switch (m->cfg.profile) {
+	switch (profile) {
 	case MM_PROFILE_X86_PAE:
 		return &geom_pae;
 	case MM_PROFILE_ARM:
@@ -92,6 +92,14 @@ int mm_pgtable_geometry(const struct mm_machine *m, struct mm_pgtable_geometry *
 
 /* ---- raw entries -------------------------------------------------------- */
 
+/* Entries are little-endian bytes in simulated memory: on a little-endian
+ * host one load or store of the entry's width, else byte by byte. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define PGT_HOST_LE 1
+#else
+#define PGT_HOST_LE 0
+#endif
+
 static uint64_t ent_read(struct mm_machine *m, mm_phys_addr_t a, unsigned sz)
 {
 	const uint8_t *f = mm_phys_frame(m, MM_PFN_DOWN(a), false);
@@ -99,6 +107,15 @@ static uint64_t ent_read(struct mm_machine *m, mm_phys_addr_t a, unsigned sz)
 	if (!f)
 		return 0;
 	f += a & (MM_PAGE_SIZE - 1);
+	if (PGT_HOST_LE && sz == 4) {
+		uint32_t w;
+		memcpy(&w, f, 4);
+		return w;
+	}
+	if (PGT_HOST_LE && sz == 8) {
+		memcpy(&v, f, 8);
+		return v;
+	}
 	for (unsigned i = sz; i--;)
 		v = (v << 8) | f[i];
 	return v;
@@ -364,14 +381,6 @@ void mm_pte_set(struct mm_machine *m, mm_phys_addr_t ptep, mm_pfn_t pfn, uint32_
 }
 
 /* ---- whole-table scans ------------------------------------------------------ */
-
-/* Entries are little-endian bytes in simulated memory: on a little-endian
- * host one load or store of the entry's width, else byte by byte. */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define PGT_HOST_LE 1
-#else
-#define PGT_HOST_LE 0
-#endif
 
 uint64_t mm_pgt_entry_at(const struct mm_machine *m, const uint8_t *frame, unsigned idx)
 {
