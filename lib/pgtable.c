@@ -107,14 +107,14 @@ static uint64_t ent_read(struct mm_machine *m, mm_phys_addr_t a, unsigned sz)
 	if (!f)
 		return 0;
 	f += a & (MM_PAGE_SIZE - 1);
-	if (PGT_HOST_LE && sz == 4) {
+	if (PGT_HOST_LE) {
 		uint32_t w;
+		if (sz == 8) { /* entries are 4 or 8 bytes */
+			memcpy(&v, f, 8);
+			return v;
+		}
 		memcpy(&w, f, 4);
 		return w;
-	}
-	if (PGT_HOST_LE && sz == 8) {
-		memcpy(&v, f, 8);
-		return v;
 	}
 	for (unsigned i = sz; i--;)
 		v = (v << 8) | f[i];

@@ -113,18 +113,18 @@ static void slot_delete(struct mm_phys_backing *pb, size_t i)
 	}
 }
 
-/* The frame of pfn; create: back it if needed, with src's bytes when src
- * is given (no zeroing first: the copy overwrites all of it), else zeros;
- * capped: refuse a new backing at the cap. */
-static uint8_t *frame_get(struct mm_machine *m, mm_pfn_t pfn, bool create, const uint8_t *src,
-			  bool capped)
+/* The frame of pfn, backed if needed: with src's bytes when src is given
+ * (no zeroing first: the copy overwrites all of it), else zeros; capped:
+ * refuse a new backing at the cap. (Look-ups that create nothing take
+ * frame_lookup.) */
+static uint8_t *frame_get(struct mm_machine *m, mm_pfn_t pfn, const uint8_t *src, bool capped)
 {
 	struct mm_phys_backing *pb = m->phys;
 	size_t i = slot_find(pb, pfn);
 	uint8_t *f;
 
-	if (pb->slots[i].frame || !create) {
-		if (src && pb->slots[i].frame)
+	if (pb->slots[i].frame) {
+		if (src)
 			memcpy(pb->slots[i].frame, src, MM_PAGE_SIZE);
 		return pb->slots[i].frame;
 	}
@@ -158,7 +158,7 @@ uint8_t *mm_phys_frame(struct mm_machine *m, mm_pfn_t pfn, bool create)
 {
 	if (!create)
 		return frame_lookup(m->phys, pfn);
-	return frame_get(m, pfn, create, NULL, true);
+	return frame_get(m, pfn, NULL, true);
 }
 
 uint8_t *mm_phys_frame_copy(struct mm_machine *m, mm_pfn_t pfn, const uint8_t *src)
@@ -170,12 +170,12 @@ uint8_t *mm_phys_frame_copy(struct mm_machine *m, mm_pfn_t pfn, const uint8_t *s
 		memcpy(f, src, MM_PAGE_SIZE);
 		return f;
 	}
-	return frame_get(m, pfn, true, src, true);
+	return frame_get(m, pfn, src, true);
 }
 
 uint8_t *mm_phys_table_frame(struct mm_machine *m, mm_pfn_t pfn)
 {
-	return frame_get(m, pfn, true, NULL, false);
+	return frame_get(m, pfn, NULL, false);
 }
 
 /* Zero [a, b) of one frame: drop the backing when the whole frame goes. */
