@@ -113,8 +113,9 @@ static void slot_delete(struct mm_phys_backing *pb, size_t i)
 	}
 }
 
-/* The frame of pfn, backed if needed: with src's bytes when src is given
- * (no zeroing first: the copy overwrites all of it), else zeros; capped:
+/* The frame of pfn, backed if needed: a new one gets src's bytes when src
+ * is given (no zeroing first: the copy overwrites all of it; only
+ * mm_phys_frame_copy passes src, and only for an unbacked frame), else zeros; capped:
  * refuse a new backing at the cap. (Look-ups that create nothing take
  * frame_lookup.) */
 static uint8_t *frame_get(struct mm_machine *m, mm_pfn_t pfn, const uint8_t *src, bool capped)
@@ -123,11 +124,8 @@ static uint8_t *frame_get(struct mm_machine *m, mm_pfn_t pfn, const uint8_t *src
 	size_t i = slot_find(pb, pfn);
 	uint8_t *f;
 
-	if (pb->slots[i].frame) {
-		if (src)
-			memcpy(pb->slots[i].frame, src, MM_PAGE_SIZE);
+	if (pb->slots[i].frame) /* src comes only for an unbacked frame */
 		return pb->slots[i].frame;
-	}
 	if (capped && pb->count >= pb->max)
 		return NULL;
 	if ((pb->count + 1) * 2 > pb->cap) {
