@@ -172,6 +172,9 @@ static void bad_ids(const struct fault_conf *fc)
 	/* get_user_pages without a result pointer: reported */
 	ASSERT_EQ(mm_get_user_pages(m, 0, ENV_VMA, false, NULL), -EINVAL);
 	ASSERT_EQ(KINDS(m, MM_REPORT_INVALID_ARG), 25);
+	/* a missing result pointer concerns no address: the report says 0 */
+	ASSERT_STR_EQ(mm_last_report(m)->msg, "get_user_pages: NULL out");
+	ASSERT_EQ(mm_last_report(m)->addr, 0);
 	/* a read of nothing through no buffer is a successful no-op */
 	ASSERT_EQ(mm_user_read(m, 0, ENV_VMA, NULL, 0), 0);
 	/* unpin of the "no page" pfn: nothing pinned there */

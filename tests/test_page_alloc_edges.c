@@ -361,6 +361,35 @@ static void free_pages_bootmem_straddles(void)
 }
 
 /*
+ * 2.6.29's zone_batchsize at the 8192-page step (semantics.md §5): a NORMAL
+ * zone of 8184 pages gives b = 8184 / 1024 = 7, 7 / 4 = 1, 2^n - 1 below
+ * 1 + 1/2 is 0: batch 0, so high 6 * 0 = 0 and batch max(1, 0) = 1; so does
+ * 8191. At 8192 pages b = 8, 8 / 4 = 2, 2^n - 1 below 3 is 1: high 6, batch 1.
+ * Expect (node 0 from pfn 0x1000, above the 16 MiB DMA zone): batch 1 and
+ * high 0, 0, 6 for the three sizes.
+ */
+static void zone_batch_step(void)
+{
+	const uint64_t sizes[] = { 8184, 8191, 8192 };
+	const uint32_t highs[] = { 0, 0, 6 };
+	for (unsigned i = 0; i < 3; i++) {
+		struct mm_config cfg;
+		struct mm_machine *m = NULL;
+		struct mm_pcp_info ci;
+		mm_config_default(&cfg, MM_ERA_2_6_29);
+		ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+		ASSERT_EQ(mm_node_add(m, 0, 0x1000, 0x1000 + sizes[i]), 0);
+		ASSERT_EQ(mm_free_area_init(m), 0);
+		ASSERT_EQ(mm_setup_per_cpu_pageset(m), 0);
+		ASSERT_EQ(mm_pcp_info(m, 0, MM_ZONE_NORMAL, 0, &ci, NULL, 0), 0);
+		ASSERT_EQ(ci.batch, 1);
+		ASSERT_EQ(ci.high, highs[i]);
+		ASSERT_EQ(mm_report_count(m), 0);
+		mm_machine_destroy(m);
+	}
+}
+
+/*
  *   node 2 [0x40000, 0x80000): one array of 256 Ki pages (the huge-page path)
  *   node 0 (sparse) [0, 0x10000); memory_present [32k, 32k + 16) for
  *   k = 0 .. 254 (with node 2's, 256 host arrays: the most the memmap keeps),
@@ -457,6 +486,7 @@ int main(void)
 	RUN(scribble_over_backing_cap);
 	RUN(free_pages_bootmem_straddles);
 	RUN(memmap_array_limits);
+	RUN(zone_batch_step);
 	RUN(page_info_before_zones);
 	return check_summary("page_alloc_edges");
 }

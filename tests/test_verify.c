@@ -1006,6 +1006,33 @@ static void free_mark_wrong(void)
 	mm_machine_destroy(m);
 }
 
+/* The zero page's own state (semantics.md §6): reserved or allocated,
+ * PG_zero, never anonymous, at least one reference and no mapcount. A
+ * mapcount as if it were mapped normally is caught with the exact message;
+ * repaired, clean again. (A refcount of 0 on the allocated zero page is
+ * caught first by the memmap check, "allocated pfn ... has count 0".) */
+static void zero_page_state(void)
+{
+	struct mm_machine *m = setup();
+	mm_pfn_t zero = 0;
+	struct mm_page *p, saved;
+	char want[96];
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_fault_init(m), 0);
+	ASSERT_EQ(mm_zero_page_pfn(m, &zero), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	p = mm_pfn_to_page(m, zero);
+	ASSERT_TRUE(p);
+	saved = *p;
+	snprintf(want, sizeof(want), "zero page pfn %#llx: freed or mapped as a normal page",
+		 (unsigned long long)zero);
+	p->mapcount = 0;
+	expect_caught(m, "zero page mapcount 0", want, __LINE__);
+	*p = saved;
+	expect_clean(m, "zero page mapcount", __LINE__);
+	mm_machine_destroy(m);
+}
+
 /* A slab on a cache's list of every slab must be a descriptor in use that
  * names that cache, by id and by pointer. The banner's machine plus the
  * slab allocator and a cache "va" of 64-byte objects; 2n + 1 allocations
@@ -1088,6 +1115,7 @@ int main(int argc, char **argv)
 		RUN(memmap_counts);
 		RUN(free_pages_check_tail);
 		RUN(slab_on_foreign_list);
+		RUN(zero_page_state);
 	}
 	RUN(e820_checks);
 	RUN(early_res_checks);
