@@ -139,6 +139,8 @@ static void bad_args(void)
 	ASSERT_EQ(mm_kmem_cache_create(m, NULL, 8, 0, 0, MM_SLAB_CTOR_NONE, &c), -EINVAL);
 	ASSERT_EQ(mm_kmem_cache_alloc(m, 2, 0, NULL), -EINVAL);
 	ASSERT_EQ(mm_krealloc(m, 0, 8, 0, NULL), -EINVAL);
+	ASSERT_STR_EQ(mm_last_report(m)->msg, "krealloc: NULL out");
+	ASSERT_EQ(mm_last_report(m)->addr, 0); /* no address concerned */
 	ASSERT_EQ(mm_ksize(m, MM_PAGE_OFFSET, NULL), -EINVAL);
 	ASSERT_EQ(mm_kmalloc_cache(m, 8, 0, NULL), -EINVAL);
 	ASSERT_EQ(KINDS(m, MM_REPORT_INVALID_ARG), n + 6);
