@@ -174,6 +174,41 @@ static void reserve_exclusive_busy(uint32_t profile)
 /* ---- allocation ------------------------------------------------------- */
 
 /*
+ *   node [3, 67), bitmap at 66; a = 100 bytes at 0x3000 (align 16)
+ *   b = 6 pages + 0x100, align 16: 2.6.29 merges it into a's page, at
+ *   ALIGN(last_end_off, 16) = 0x3070, through [0x3070, 0x9170)
+ * alloc_bootmem zeroes what it returns, and only that: bytes written
+ * beyond a in its page (0x3f00, 0x3ff0) read 0 afterwards, a's own bytes
+ * keep their value, every byte of b reads 0. (Zeroing a range that starts
+ * inside a backed page and covers more whole pages than are backed takes
+ * phys.c's table-walk path, whose partial first page this pins.)
+ */
+static void alloc_zeroes_only_its_bytes(uint32_t profile)
+{
+	struct mm_machine *m = mk(MM_ERA_2_6_29, profile, 0);
+	mm_phys_addr_t a, b;
+	static uint8_t buf[6 * PG + 0x100];
+	uint8_t pat[100], ff = 0xff;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(bm_node(m, 0, 3, 67, 66), 0);
+	ASSERT_EQ(mm_alloc_bootmem(m, 100, 16, 0, &a), 0);
+	ASSERT_EQ(a, 0x3000);
+	memset(pat, 0xaa, sizeof(pat));
+	ASSERT_EQ(mm_phys_write(m, a, pat, sizeof(pat)), 0);
+	ASSERT_EQ(mm_phys_write(m, 0x3f00, &ff, 1), 0);
+	ASSERT_EQ(mm_phys_write(m, 0x3ff0, &ff, 1), 0);
+	ASSERT_EQ(mm_alloc_bootmem(m, 6 * PG + 0x100, 16, 0, &b), 0);
+	ASSERT_EQ(b, 0x3070);
+	ASSERT_EQ(mm_phys_read(m, b, buf, sizeof(buf)), 0);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		ASSERT_EQ(buf[i], 0);
+	ASSERT_EQ(mm_phys_read(m, a, buf, 100), 0);
+	ASSERT_EQ(memcmp(buf, pat, 100), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
  *   node [3, 67): pfn 3 is index 0
  *   3    4    5    6    7    8
  *   |....|....|....|....|....|
@@ -821,6 +856,7 @@ int main(void)
 		RUN(reserve_rounds_outward, profiles[p]);
 		RUN(reserve_exclusive_busy, profiles[p]);
 		RUN(alloc_alignment_physical, profiles[p]);
+		RUN(alloc_zeroes_only_its_bytes, profiles[p]);
 		RUN(alloc_goal_and_retry, profiles[p]);
 		RUN(alloc_limit, profiles[p]);
 		RUN(alloc_hint, profiles[p]);
