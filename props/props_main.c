@@ -41,18 +41,6 @@ struct opts {
 	const char *out;
 };
 
-/* ---- table of contents ----------------------------------------------- */
-static int usage(void);
-static double now_seconds(void);
-static uint64_t rng_next(uint64_t *s);
-static int run_random(const struct props_harness *h, const struct opts *o);
-static int read_file(const char *path, uint8_t **buf, size_t *len);
-static int write_file(const char *path, const uint8_t *buf, size_t len);
-static int cmd_trace(const char *name, int argc, char **argv, bool trace);
-static int cmd_encode(const char *name, const char *in, const char *out);
-static int cmd_seeds(const char *corpus, bool write);
-static int cmd_bench(const char *name, const char *file, double seconds);
-
 static int usage(void)
 {
 	fprintf(stderr,
