@@ -1006,6 +1006,35 @@ static void free_mark_wrong(void)
 	mm_machine_destroy(m);
 }
 
+/* A slab page whose page->mapping names another cache (semantics.md §8:
+ * every slab page is allocated, PG_slab and its cache's): caught with the
+ * exact message, clean again once repaired. */
+static void slab_page_wrong_cache(void)
+{
+	struct mm_machine *m = setup();
+	mm_kmem_cache_t va = 0;
+	mm_vaddr_t obj;
+	struct mm_page *p, saved;
+	mm_pfn_t pfn;
+	char want[96];
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_kmem_cache_init(m), 0);
+	ASSERT_EQ(mm_kmem_cache_create(m, "va", 64, 0, 0, MM_SLAB_CTOR_NONE, &va), 0);
+	ASSERT_EQ(mm_kmem_cache_alloc(m, va, 0, &obj), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	pfn = MM_PFN_DOWN(MM_VIRT_TO_PHYS(obj));
+	p = mm_pfn_to_page(m, pfn);
+	ASSERT_TRUE(p);
+	saved = *p;
+	snprintf(want, sizeof(want), "slab va: pfn %#llx not an allocated slab page of the cache",
+		 (unsigned long long)pfn);
+	p->mapping = va + 1;
+	expect_caught(m, "slab page's mapping another cache's", want, __LINE__);
+	*p = saved;
+	expect_clean(m, "slab page's mapping", __LINE__);
+	mm_machine_destroy(m);
+}
+
 /* The zero page's own state (semantics.md §6): reserved or allocated,
  * PG_zero, never anonymous, at least one reference and no mapcount. A
  * mapcount as if it were mapped normally is caught with the exact message;
@@ -1116,6 +1145,7 @@ int main(int argc, char **argv)
 		RUN(free_pages_check_tail);
 		RUN(slab_on_foreign_list);
 		RUN(zero_page_state);
+		RUN(slab_page_wrong_cache);
 	}
 	RUN(e820_checks);
 	RUN(early_res_checks);
