@@ -361,6 +361,35 @@ static void free_pointer_hardened(void)
 	free_pointer_encoding(MM_HARDEN_FREELIST, true);
 }
 
+/* Expect (docs/slab.md, semantics.md §8): a new slab of a store-user cache
+ * (no red zone, no poison, no shuffle, no hardening) starts with both track
+ * records of every object zeroed. The slab's last object, never handed
+ * out, reads as zeros over its whole slot: its free pointer is NULL (the
+ * end of the address-ordered list) and its tracks are zero. */
+static void store_user_tracks_zeroed(void)
+{
+	struct mm_machine *m = zones(true);
+	struct mm_kmem_cache_info ki;
+	mm_kmem_cache_t c = 0;
+	mm_vaddr_t first;
+	uint8_t slot[512];
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_kmem_cache_init(m), 0);
+	ASSERT_EQ(mm_kmem_cache_create(m, "su", 64, 0, MM_SLAB_STORE_USER, MM_SLAB_CTOR_NONE, &c), 0);
+	ASSERT_EQ(mm_kmem_cache_alloc(m, c, 0, &first), 0);
+	ASSERT_EQ(mm_kmem_cache_info(m, c, &ki), 0);
+	ASSERT_TRUE(ki.objects > 1);
+	ASSERT_TRUE(ki.size <= sizeof(slot));
+	ASSERT_EQ(ki.red_left_pad, 0);
+	ASSERT_EQ(mm_phys_read(m, MM_VIRT_TO_PHYS(first) + (uint64_t)(ki.objects - 1) * ki.size, slot,
+			       ki.size), 0);
+	for (uint32_t i = 0; i < ki.size; i++)
+		ASSERT_EQ(slot[i], 0);
+	ASSERT_EQ(mm_kmem_cache_free(m, c, first), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(no_machine);
@@ -372,5 +401,6 @@ int main(void)
 	RUN(cache_too_big_for_any_order);
 	RUN(free_pointer_plain);
 	RUN(free_pointer_hardened);
+	RUN(store_user_tracks_zeroed);
 	return check_summary("test_slab_edges");
 }
