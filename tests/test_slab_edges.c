@@ -390,6 +390,41 @@ static void store_user_tracks_zeroed(void)
 	mm_machine_destroy(m);
 }
 
+/* Expect: a slab made after kmem_cache_shrink freed the cache's only
+ * (empty) slab builds its free list afresh: whatever descriptor and page it
+ * gets, its last object's free pointer is NULL (the end of the
+ * address-ordered list, hardening off), so the never-used last slot reads
+ * zero; nr_slabs goes 1, 0, 1. */
+static void slab_rebuilt_after_shrink(void)
+{
+	struct mm_machine *m = zones(true);
+	struct mm_kmem_cache_info ki;
+	mm_kmem_cache_t c = 0;
+	mm_vaddr_t a, b;
+	uint8_t slot[256];
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_kmem_cache_init(m), 0);
+	ASSERT_EQ(mm_kmem_cache_create(m, "rs", 64, 0, 0, MM_SLAB_CTOR_NONE, &c), 0);
+	ASSERT_EQ(mm_kmem_cache_alloc(m, c, 0, &a), 0);
+	ASSERT_EQ(mm_kmem_cache_free(m, c, a), 0);
+	ASSERT_EQ(mm_kmem_cache_info(m, c, &ki), 0);
+	ASSERT_EQ(ki.nr_slabs, 1);
+	ASSERT_EQ(mm_kmem_cache_shrink(m, c), 0);
+	ASSERT_EQ(mm_kmem_cache_info(m, c, &ki), 0);
+	ASSERT_EQ(ki.nr_slabs, 0);
+	ASSERT_EQ(mm_kmem_cache_alloc(m, c, 0, &b), 0);
+	ASSERT_EQ(mm_kmem_cache_info(m, c, &ki), 0);
+	ASSERT_EQ(ki.nr_slabs, 1);
+	ASSERT_TRUE(ki.objects > 1 && ki.size <= sizeof(slot));
+	ASSERT_EQ(mm_phys_read(m, MM_VIRT_TO_PHYS(b) + (uint64_t)(ki.objects - 1) * ki.size, slot,
+			       ki.size), 0);
+	for (uint32_t i = 0; i < ki.size; i++)
+		ASSERT_EQ(slot[i], 0);
+	ASSERT_EQ(mm_kmem_cache_free(m, c, b), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(no_machine);
@@ -402,5 +437,6 @@ int main(void)
 	RUN(free_pointer_plain);
 	RUN(free_pointer_hardened);
 	RUN(store_user_tracks_zeroed);
+	RUN(slab_rebuilt_after_shrink);
 	return check_summary("test_slab_edges");
 }
