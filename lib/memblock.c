@@ -6,7 +6,7 @@
  *
  * Where mmsim departs from the kernel:
  *  - the state lives in the machine; the "static" arrays are host arrays of
- *    cfg.memblock_init_regions entries (0 -> 128, clamped to 1..65536); a
+ *    cfg.memblock_init_regions entries (0 -> 128; mm_config_check takes 4..4096); a
  *    doubled array is host memory too, while the simulated range it would
  *    occupy is found and reserved exactly as the kernel does;
  *  - memblock_double_array's BUG_ON(memblock_reserve(new array)) becomes a
