@@ -2,7 +2,8 @@
  * What the buddy scenario files share: a test profile (the era, address
  * profile and hardening switches a file runs all its scenarios under, one
  * profile after another; the scenarios read the current one through
- * `prof`), and the hand-off of a pfn range in maximal blocks.
+ * `prof`), the hand-off of a pfn range in maximal blocks, and a one-node
+ * machine with its zones (mk_buddy).
  */
 #ifndef MMSIM_TESTS_PROFILE_H
 #define MMSIM_TESTS_PROFILE_H
@@ -45,6 +46,25 @@ static inline int give(struct mm_machine *m, uint64_t start, uint64_t end, uint6
 		pfn += (uint64_t)1 << o;
 	}
 	return 0;
+}
+
+/* An x86_32 machine of era, cfg.lowmem_limit lowmem (0: the default), one
+ * node [s, e) with its zones set up (free_area_init) and nothing handed over
+ * yet; NULL if any step fails. */
+static inline struct mm_machine *mk_buddy(enum mm_era era, uint64_t lowmem, uint64_t s, uint64_t e)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	mm_config_default(&cfg, era);
+	cfg.profile = MM_PROFILE_X86_32;
+	cfg.lowmem_limit = lowmem;
+	if (mm_machine_create(&cfg, &m))
+		return NULL;
+	if (mm_node_add(m, 0, s, e) || mm_free_area_init(m)) {
+		mm_machine_destroy(m);
+		return NULL;
+	}
+	return m;
 }
 
 #endif

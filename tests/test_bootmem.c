@@ -11,6 +11,7 @@
 #include <errno.h>
 
 #include "check.h"
+#include "profile.h"
 #include "mmsim/mmsim.h"
 
 #define PG 4096ull
@@ -401,18 +402,6 @@ static void alloc_low(void)
 }
 
 /* ---- hand-offs -------------------------------------------------------- */
-
-static struct mm_machine *mk_buddy(enum mm_era era, uint64_t lowmem, uint64_t s, uint64_t e)
-{
-	struct mm_machine *m = mk(era, MM_PROFILE_X86_32, lowmem);
-	if (!m)
-		return NULL;
-	if (mm_node_add(m, 0, s, e) || mm_free_area_init(m)) {
-		mm_machine_destroy(m);
-		return NULL;
-	}
-	return m;
-}
 
 static uint64_t nr_free_in(struct mm_machine *m, uint64_t s, uint64_t e)
 {

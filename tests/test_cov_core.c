@@ -14,28 +14,13 @@
  * still alive.
  */
 #include "check.h"
+#include "profile.h"
 
 #include <errno.h>
 
 #include "mmsim/mmsim.h"
 
 #define PG 4096ull
-
-static struct mm_machine *mk_buddy(enum mm_era era, uint64_t lowmem, uint64_t s, uint64_t e)
-{
-	struct mm_config cfg;
-	struct mm_machine *m = NULL;
-	mm_config_default(&cfg, era);
-	cfg.profile = MM_PROFILE_X86_32;
-	cfg.lowmem_limit = lowmem;
-	if (mm_machine_create(&cfg, &m))
-		return NULL;
-	if (mm_node_add(m, 0, s, e) || mm_free_area_init(m)) {
-		mm_machine_destroy(m);
-		return NULL;
-	}
-	return m;
-}
 
 /* Expect (modern, lowmem 2 MiB = pfn 512, node and memblock [0, 4 MiB),
  * pfn 0 reserved): memblock_free_all(NULL) releases pfns 1..511, then
