@@ -52,6 +52,11 @@ uint32_t opaging_tables(bool pae, bool large, uint64_t lowmem_end)
 
 static struct opaging_page *page_of(struct opaging *o, uint64_t pfn, bool make)
 {
+	/* the page taken last first: a PTE table's 512 or 1024 entries are
+	 * written one after another, and a scan from the front for each made
+	 * a build of a large direct map quadratic */
+	if (o->nr && o->pg[o->nr - 1].pfn == pfn)
+		return &o->pg[o->nr - 1];
 	for (size_t i = 0; i < o->nr; i++)
 		if (o->pg[i].pfn == pfn)
 			return &o->pg[i];
