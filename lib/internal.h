@@ -4,7 +4,7 @@
  * struct mm_page fields (the memmap section below) to prove that each
  * mm_verify check fires, and says so at its top. tests/layering.sh (ctest
  * unit.layering) enforces both the rule and that it is the only exception,
- * and that the core files (machine.c, phys.c, memmap.c) call no stage.
+ * and that the core files (machine.c, phys.c, memmap.c, host.c) call no stage.
  *
  * Three tiers of names, as mimalloc has them: the public API in
  * include/mmsim/ headers; what one stage file offers the others here, under a
@@ -106,6 +106,11 @@ void mm_track_check(const void *p, size_t n);
 #define MM_ARRAY_WALK
 #define mm_track_check(p, n) ((void)(p), (void)(n))
 #endif
+
+/* host.c: host blocks for a machine's state, recycled across machines;
+ * mm_host_free takes the size given to mm_host_alloc. */
+void *mm_host_alloc(size_t bytes, bool zero);
+void mm_host_free(void *p, size_t bytes);
 
 #define MM_STATE_BLOCK 12288 /* every stage's default state, with redzones */
 

@@ -147,7 +147,7 @@ int mm_machine_create(const struct mm_config *cfg, struct mm_machine **out)
 	/* Zero up to the state block only: mm_state_zalloc zeroes what it
 	 * carves (a fuzzer builds a machine per input; the block is fresh,
 	 * cold memory under ASan's quarantine every time). */
-	m = malloc(sizeof(*m));
+	m = mm_host_alloc(sizeof(*m), false);
 	if (!m)
 		return -ENOMEM;
 	memset(m, 0, offsetof(struct mm_machine, state_block));
@@ -165,7 +165,7 @@ int mm_machine_create(const struct mm_config *cfg, struct mm_machine **out)
 		mm_memmap_destroy(m);
 		mm_phys_destroy(m);
 		mm_track_access(m->state_block, sizeof(m->state_block));
-		free(m);
+		mm_host_free(m, sizeof(*m));
 		return ret;
 	}
 	*out = m;
@@ -180,7 +180,7 @@ void mm_machine_destroy(struct mm_machine *m)
 	mm_memmap_destroy(m);
 	mm_phys_destroy(m);
 	mm_track_access(m->state_block, sizeof(m->state_block));
-	free(m);
+	mm_host_free(m, sizeof(*m));
 }
 
 const struct mm_config *mm_machine_config(const struct mm_machine *m)

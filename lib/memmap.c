@@ -23,6 +23,7 @@
 struct memmap_chunk {
 	mm_pfn_t start, end; /* [start, end) */
 	struct mm_page *pages;
+	size_t bytes; /* of pages, as allocated (host.c recycles by size) */
 };
 
 struct mm_memmap {
@@ -44,7 +45,7 @@ void mm_memmap_destroy(struct mm_machine *m)
 	if (NEVER(!mm)) /* only after a host allocation failure in create */
 		return;
 	for (uint32_t i = 0; i < mm->nr_chunks; i++)
-		free(mm->chunk[i].pages);
+		mm_host_free(mm->chunk[i].pages, mm->chunk[i].bytes);
 	free(mm->chunk);
 	mm_state_free(m, mm);
 	m->memmap = NULL;
@@ -70,7 +71,7 @@ static void *memmap_array_alloc(size_t bytes)
 		return p;
 	}
 #endif
-	return malloc(bytes);
+	return mm_host_alloc(bytes, false);
 }
 
 /* Index of the first chunk whose end is above pfn (nr_chunks if none). */
@@ -139,7 +140,7 @@ static int chunk_insert(struct mm_memmap *mm, uint32_t i, mm_pfn_t start, mm_pfn
 	pages_init(pages, start, cut[0], cut[1], nid, 1);
 	pages_init(pages, start, cut[1], end, nid, 2);
 	memmove(&mm->chunk[i + 1], &mm->chunk[i], (mm->nr_chunks - i) * sizeof(mm->chunk[0]));
-	mm->chunk[i] = (struct memmap_chunk){ start, end, pages };
+	mm->chunk[i] = (struct memmap_chunk){ start, end, pages, (size_t)(end - start) * sizeof(*pages) };
 	mm->nr_chunks++;
 	mm->nr_pages += end - start;
 	mm->last = 0;

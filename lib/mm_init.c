@@ -29,7 +29,7 @@ static int pgdat_alloc(struct mm_page_alloc_state *st)
 	struct mm_pgdat *n;
 	if (st->node != no_nodes)
 		return 0;
-	n = calloc(MM_MAX_NODES, sizeof(*n));
+	n = mm_host_alloc(MM_MAX_NODES * sizeof(*n), true);
 	if (NEVER(!n)) /* host out of memory */
 		return -ENOMEM;
 	st->node = n;
@@ -61,7 +61,7 @@ void mm_page_alloc_destroy(struct mm_machine *m)
 	if (NEVER(!m || !m->page_alloc))
 		return;
 	if (m->page_alloc->node != no_nodes)
-		free(m->page_alloc->node);
+		mm_host_free(m->page_alloc->node, MM_MAX_NODES * sizeof(*m->page_alloc->node));
 	mm_state_free(m, m->page_alloc);
 	m->page_alloc = NULL;
 }

@@ -55,12 +55,12 @@ void mm_phys_destroy(struct mm_machine *m)
 	for (size_t i = 0, left = pb->count; left && i < pb->cap; i++) {
 		if (pb->slots[i].frame) {
 			mm_track_access(pb->slots[i].frame, MM_PAGE_SIZE);
-			free(pb->slots[i].frame);
+			mm_host_free(pb->slots[i].frame, MM_PAGE_SIZE);
 			left--;
 		}
 	}
 	if (pb->slots != pb->init_slots)
-		free(pb->slots);
+		mm_host_free(pb->slots, pb->cap * sizeof(*pb->slots));
 	mm_state_free(m, pb);
 	m->phys = NULL;
 }
@@ -78,7 +78,7 @@ static size_t slot_find(const struct mm_phys_backing *pb, mm_pfn_t pfn)
 static bool table_grow(struct mm_phys_backing *pb)
 {
 	size_t ncap = pb->cap * 2;
-	struct phys_slot *old = pb->slots, *ns = calloc(ncap, sizeof(*ns));
+	struct phys_slot *old = pb->slots, *ns = mm_host_alloc(ncap * sizeof(*ns), true);
 	size_t oldcap = pb->cap;
 	if (NEVER(!ns)) /* host out of memory */
 		return false;
@@ -88,7 +88,7 @@ static bool table_grow(struct mm_phys_backing *pb)
 		if (old[i].frame)
 			pb->slots[slot_find(pb, old[i].pfn)] = old[i];
 	if (old != pb->init_slots)
-		free(old);
+		mm_host_free(old, oldcap * sizeof(*old));
 	return true;
 }
 
@@ -133,7 +133,7 @@ static uint8_t *frame_get(struct mm_machine *m, mm_pfn_t pfn, const uint8_t *src
 			return NULL;
 		i = slot_find(pb, pfn);
 	}
-	f = src ? malloc(MM_PAGE_SIZE) : calloc(1, MM_PAGE_SIZE);
+	f = mm_host_alloc(MM_PAGE_SIZE, !src);
 	if (NEVER(!f)) /* host out of memory */
 		return NULL;
 	if (src)
@@ -184,7 +184,7 @@ static void frame_zero(struct mm_phys_backing *pb, mm_pfn_t pfn, uint64_t off, u
 		return;
 	if (n == MM_PAGE_SIZE) {
 		mm_track_access(pb->slots[i].frame, MM_PAGE_SIZE);
-		free(pb->slots[i].frame);
+		mm_host_free(pb->slots[i].frame, MM_PAGE_SIZE);
 		slot_delete(pb, i);
 	} else {
 		memset(pb->slots[i].frame + off, 0, n);
@@ -219,7 +219,7 @@ void mm_phys_zero(struct mm_machine *m, mm_phys_addr_t addr, uint64_t len)
 		uint64_t fa = MM_PFN_PHYS(s->pfn);
 		if (s->frame && fa >= first_full && fa < last_full) {
 			mm_track_access(s->frame, MM_PAGE_SIZE);
-			free(s->frame);
+			mm_host_free(s->frame, MM_PAGE_SIZE);
 			slot_delete(pb, i);
 			continue; /* slot i may now hold a moved entry */
 		}

@@ -10,7 +10,7 @@
 #      tests/test_verify.c (white-box: it corrupts struct mm_page fields to
 #      prove each mm_verify check fires; lib/internal.h says so too).
 #   3. The core never calls a stage: the objects of the core files
-#      (lib/machine.c, lib/phys.c, lib/memmap.c) reference no function that
+#      (lib/machine.c, lib/phys.c, lib/memmap.c, lib/host.c) reference no function that
 #      a stage object (every other lib/*.c) defines, found with nm on the
 #      built library. One exception, by construction: machine.c's stage
 #      table creates, destroys and verifies every stage, so machine.c may
@@ -101,14 +101,14 @@ trap 'rm -f "$tab"' EXIT
 # (GNU and LLVM nm -A both print archive:member: [value] type name)
 "$nm" -A "$archive" 2>/dev/null |
 	awk '{ if (match($0, /[A-Za-z0-9_]+\.c\.o(bj)?:/)) print substr($0, RSTART, RLENGTH - 1), $(NF - 1), $NF }' >"$tab"
-for core in machine phys memmap; do
+for core in machine phys memmap host; do
 	grep -q "^$core\.c\.o" "$tab" || bad "no object for lib/$core.c in $archive"
 done
 ncore=0
 violations=$(awk -v hooks="$hooks" '
 	BEGIN { n = split(hooks, h, " "); for (i = 1; i <= n; i++) hook[h[i]] = 1 }
 	{ obj = $1; sub(/\.c\.o(bj)?$/, "", obj) }
-	obj == "machine" || obj == "phys" || obj == "memmap" {
+	obj == "machine" || obj == "phys" || obj == "memmap" || obj == "host" {
 		if ($2 == "U") used[obj, $3] = 1
 		next
 	}
@@ -125,8 +125,8 @@ if [ -n "$violations" ]; then
 	echo "$violations" | while read -r v; do echo "layering: the core calls a stage: $v" >&2; done
 	fail=1
 fi
-nstage=$(awk '$1 !~ /^(machine|phys|memmap)\.c\.o/ && $2 ~ /^[TW]$/' "$tab" | wc -l)
-ncore=$(awk '$1 ~ /^(machine|phys|memmap)\.c\.o/ && $2 == "U"' "$tab" | wc -l)
+nstage=$(awk '$1 !~ /^(machine|phys|memmap|host)\.c\.o/ && $2 ~ /^[TW]$/' "$tab" | wc -l)
+ncore=$(awk '$1 ~ /^(machine|phys|memmap|host)\.c\.o/ && $2 == "U"' "$tab" | wc -l)
 [ "$nstage" -gt 0 ] && [ "$ncore" -gt 0 ] || bad "nm found no symbols in $archive (stage definitions $nstage, core references $ncore)"
 
 if [ "$fail" -ne 0 ]; then

@@ -909,6 +909,45 @@ static void state_missing(void)
 	mm_machine_destroy(m);
 }
 
+/* Not a verify check: host.c's recycling, white-box. A block handed back
+ * reads as zeros when asked so, and under ASan a cached
+ * block and the tail past the size asked for are poisoned, so a use after
+ * free or a small overflow is still a report. */
+static void host_recycling(void)
+{
+	enum { SMALL = 1000, BIG = 2048 };
+	unsigned char *a = mm_host_alloc(SMALL, false), *b, *c;
+	ASSERT_TRUE(a);
+	memset(a, 0x5a, SMALL);
+#ifdef MM_HAVE_ASAN
+	ASSERT_TRUE(!__asan_address_is_poisoned(a + SMALL - 1));
+	ASSERT_TRUE(__asan_address_is_poisoned(a + SMALL + 8)); /* the class is 1 KiB */
+#endif
+	mm_host_free(a, SMALL);
+#ifdef MM_HAVE_ASAN
+	ASSERT_TRUE(__asan_address_is_poisoned(a));
+	ASSERT_TRUE(__asan_address_is_poisoned(a + SMALL - 1));
+#endif
+	b = mm_host_alloc(BIG, false); /* another class: a stays cached */
+	ASSERT_TRUE(b && b != a);
+	mm_host_free(b, BIG);
+	/* from the 1 KiB ring (a, or an older block), zeroed when asked */
+	c = mm_host_alloc(SMALL - 10, true);
+	ASSERT_TRUE(c);
+	for (int i = 0; i < SMALL - 10; i++)
+		ASSERT_EQ(c[i], 0);
+#ifdef MM_HAVE_ASAN
+	ASSERT_TRUE(__asan_address_is_poisoned(c + SMALL - 10 + 8));
+#endif
+	mm_host_free(c, SMALL - 10);
+	/* sizes outside the classes go straight to the host */
+	a = mm_host_alloc((size_t)1 << 20, true);
+	ASSERT_TRUE(a);
+	ASSERT_EQ(a[(1 << 20) - 1], 0);
+	mm_host_free(a, (size_t)1 << 20);
+	mm_host_free(NULL, 4096); /* a no-op, as free(NULL) */
+}
+
 /* Not a verify check, but reachable only white-box until a stage maps
  * pages: free_pages_check refuses the last-reference free of a block with
  * a tail page that is mapped, owned or a slab page, naming that page; the
@@ -1153,5 +1192,6 @@ int main(int argc, char **argv)
 	RUN(memblock_checks);
 	RUN(bootmem_checks);
 	RUN(state_missing);
+	RUN(host_recycling);
 	return check_summary("test_verify");
 }
