@@ -3,16 +3,10 @@
 #
 #   ci/breaks.sh [seconds, default 10] [name...]
 #
-# Every ci/breaks/<name>.patch is a wrong version of one rule (its first
-# line names the harness that must catch it): the sanitize type priority
-# inverted, memblock top-down placement one page low, the buddy index as
-# pfn + 2^order, no same-zone check on merge, free_all_bootmem skipping the
-# last bitmap word, memblock_mark_mirror marking without kernelcore=mirror,
-# the reserved entry of a doubled memory array (e820 hand-off) with node 0,
-# find_e820_area missing a reservation that begins at the candidate's last
-# byte,
-# a refused double free clearing PageBuddy, one non-zero byte in a zeroed
-# order-3 block, fault injection one call early.
+# Every ci/breaks/<name>.patch is a wrong version of one rule. Its first
+# line names the harness that must catch it (# harness: H), its second the
+# rule it breaks (# breaks: ...), printed with the result; `head -2
+# ci/breaks/*.patch` lists them all.
 # For each, a scratch worktree of HEAD gets the patch, props
 # is built there with ASan+UBSan (preset asan-ubsan: a break that reads out
 # of bounds is caught even when the value read does not change an answer)
@@ -44,6 +38,9 @@ failed=0
 for name in "${names[@]}"; do
 	patch=ci/breaks/$name.patch
 	harness=$(sed -n '1s/^# harness: //p' "$patch")
+	what=$(sed -n '2s/^# breaks: //p' "$patch")
+	[ -n "$harness" ] && [ -n "$what" ] || { log "break $name: no '# harness:' and '# breaks:' lines"; failed=1; continue; }
+	log "break $name: $what"
 	wt=$(mktemp -d /tmp/mmsim-break-XXXXXX)
 	git worktree add -q --detach "$wt" HEAD
 	if ! git -C "$wt" apply "$MMSIM_ROOT/$patch"; then
