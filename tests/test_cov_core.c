@@ -130,6 +130,74 @@ static void frame_backed(void)
 	mm_machine_destroy(m);
 }
 
+/* Expect (page info, page_alloc.h): before free_area_init a page of an
+ * added node exists and is reserved, in no free block (the zones are not
+ * ready, so nothing is free); after the hand-off of one order-4 block at
+ * 0x1000, a range that starts at a tail of the block (0x1005) names each
+ * of its pages free but not a buddy head, and the page after the block
+ * (still reserved) not free. */
+static void page_info_before_zones_and_mid_block(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	struct mm_page_info pi, r[12];
+	mm_config_default(&cfg, MM_ERA_2_6_29);
+	cfg.profile = MM_PROFILE_X86_32;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_node_add(m, 0, 0x1000, 0x1100), 0);
+	ASSERT_EQ(mm_page_info(m, 0x1005, &pi), 0);
+	ASSERT_EQ(pi.flags & (MM_PAGE_RESERVED | MM_PAGE_FREE | MM_PAGE_BUDDY), MM_PAGE_RESERVED);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1000, 4), 0);
+	ASSERT_EQ(mm_page_info_range(m, 0x1005, 12, r), 0);
+	for (unsigned i = 0; i < 11; i++)
+		ASSERT_EQ(r[i].flags & (MM_PAGE_RESERVED | MM_PAGE_FREE | MM_PAGE_BUDDY), MM_PAGE_FREE);
+	ASSERT_EQ(r[11].flags & (MM_PAGE_RESERVED | MM_PAGE_FREE | MM_PAGE_BUDDY), MM_PAGE_RESERVED);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect (semantics.md §5.4: rmqueue_bulk takes up to batch pages, fewer
+ * when the buddy lists run out): NORMAL [0x1000, 0x2000), fraction 8
+ * (batch 96); order-10 x3, 9, 8, 7, 6 and 5 allocations leave 32 free
+ * pages, so the order-0 allocation's refill takes those 32 and hands out
+ * one: no buddy page left, 31 on the CPU's list; 31 more order-0
+ * allocations empty the list and the next is -ENOMEM; nothing reported. */
+static void pcp_refill_short(void)
+{
+	static const unsigned orders[] = { 10, 10, 10, 9, 8, 7, 6, 5 };
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	struct mm_pcp_info pc;
+	mm_pfn_t p = 0;
+	mm_config_default(&cfg, MM_ERA_2_6_29);
+	cfg.profile = MM_PROFILE_X86_32;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_node_add(m, 0, 0x1000, 0x2000), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	for (mm_pfn_t s = 0x1000; s < 0x2000; s += 0x400)
+		ASSERT_EQ(mm_free_pages_bootmem(m, s, 10), 0);
+	ASSERT_EQ(mm_setup_per_cpu_pageset(m), 0);
+	ASSERT_EQ(mm_percpu_pagelist_fraction(m, 8), 0);
+	for (unsigned i = 0; i < sizeof(orders) / sizeof(orders[0]); i++)
+		ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, orders[i], &p), 0);
+	ASSERT_EQ(mm_nr_free_pages(m), 32);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &p), 0);
+	ASSERT_EQ(mm_nr_free_pages(m), 0);
+	ASSERT_EQ(mm_pcp_info(m, 0, MM_ZONE_NORMAL, 0, &pc, NULL, 0), 0);
+	ASSERT_EQ(pc.batch, 96);
+	ASSERT_EQ(pc.count, 31);
+	for (unsigned i = 0; i < 31; i++)
+		ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &p), 0);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &p), -ENOMEM);
+	ASSERT_EQ(mm_pcp_info(m, 0, MM_ZONE_NORMAL, 0, &pc, NULL, 0), 0);
+	ASSERT_EQ(pc.count, 0);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(handoffs_without_count);
@@ -137,5 +205,7 @@ int main(void)
 	RUN(free_all_bootmem_page_already_free);
 	RUN(flags_range_of_pcp_page);
 	RUN(frame_backed);
+	RUN(page_info_before_zones_and_mid_block);
+	RUN(pcp_refill_short);
 	return check_summary("test_cov_core");
 }
