@@ -198,6 +198,28 @@ static void pcp_refill_short(void)
 	mm_machine_destroy(m);
 }
 
+/* Expect (2.6.29's free_highpages: e820 RAM minus the early reservations,
+ * docs/bootmem.md): with the BIOS data page's reservation (early_res
+ * slot 0) freed, no early reservation is left; the highmem step over
+ * e820 RAM [0, 4 MiB) with lowmem 2 MiB then releases pfns 512..1023:
+ * count 512, all free, nothing reported. */
+static void highpages_without_early_res(void)
+{
+	struct mm_machine *m = mk_buddy(MM_ERA_2_6_29, 2ull << 20, 0, 1024);
+	uint64_t n = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_e820_add(m, 0, 4ull << 20, MM_E820_RAM), 0);
+	ASSERT_EQ(mm_early_res_count(m), 1);
+	ASSERT_EQ(mm_free_early(m, 0, PG), 0);
+	ASSERT_EQ(mm_early_res_count(m), 0);
+	ASSERT_EQ(mm_free_highpages(m, &n), 0);
+	ASSERT_EQ(n, 512);
+	ASSERT_EQ(mm_nr_free_pages(m), 512);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(handoffs_without_count);
@@ -207,5 +229,6 @@ int main(void)
 	RUN(frame_backed);
 	RUN(page_info_before_zones_and_mid_block);
 	RUN(pcp_refill_short);
+	RUN(highpages_without_early_res);
 	return check_summary("test_cov_core");
 }

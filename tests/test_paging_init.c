@@ -423,6 +423,98 @@ static void arm_two_nodes_highmem(enum mm_era era)
 static void arm_two_nodes_highmem_2629(void) { arm_two_nodes_highmem(MM_ERA_2_6_29); }
 static void arm_two_nodes_highmem_modern(void) { arm_two_nodes_highmem(MM_ERA_MODERN); }
 
+/* Expect: a node added by hand before ARM paging_init makes paging_init's
+ * own node_add refuse (node 0 already online: -EEXIST, one INVALID_ARG
+ * report), in 2.6.29's bootmem_init and in modern's node step after
+ * memblock_init (docs/fault.md "paging_init": ARM paging_init adds the
+ * nodes itself). */
+static void arm_node_already_online(enum mm_era era)
+{
+	struct mm_paging_init_args a = { .kernel_start = APHYS + 0x8000, .kernel_end = APHYS + MB(4),
+					 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
+					 .source = era == MM_ERA_MODERN ? MM_PGT_FROM_MEMBLOCK
+									: MM_PGT_FROM_BOOTMEM };
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	struct mm_paging_info pi;
+	mm_config_default(&cfg, era);
+	cfg.profile = MM_PROFILE_ARM;
+	cfg.lowmem_limit = APHYS + MB(64);
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
+	ASSERT_EQ(mm_node_add(m, 0, APHYS >> 12, (APHYS + MB(64)) >> 12), 0);
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), -EEXIST);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 1);
+	ASSERT_EQ(mm_report_count(m), 1);
+	mm_machine_destroy(m);
+}
+
+static void arm_node_already_online_2629(void) { arm_node_already_online(MM_ERA_2_6_29); }
+static void arm_node_already_online_modern(void) { arm_node_already_online(MM_ERA_MODERN); }
+
+/* Expect (2.6.29): node 0 a 64 MiB lowmem bank with the kernel, node 1 a
+ * 32 MiB lowmem bank right after it: node 1's bitmap goes at its own
+ * start and only node 0 reserves the kernel and swapper_pg_dir; the early
+ * pages come from node 0 as in arm_2629. free_all_bootmem releases all of
+ * node 1 (its bitmap too) and node 0 but its first 4 MiB and the four
+ * pages. */
+static void arm_2629_second_lowmem_node(void)
+{
+	struct mm_paging_init_args a = { .kernel_start = APHYS + 0x8000, .kernel_end = APHYS + MB(4),
+					 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
+					 .source = MM_PGT_FROM_BOOTMEM };
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	struct mm_paging_info pi;
+	uint64_t count = 0;
+	mm_config_default(&cfg, MM_ERA_2_6_29);
+	cfg.profile = MM_PROFILE_ARM;
+	cfg.lowmem_limit = APHYS + MB(96);
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
+	ASSERT_EQ(mm_meminfo_add(m, APHYS + MB(64), MB(32), 1), 0);
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), 0);
+	ASSERT_EQ(pi.pgtable_start, APHYS + MB(4) + 0x1000);
+	ASSERT_EQ(pi.zero_pfn, (APHYS + MB(4) + 0x4000) >> 12);
+	ASSERT_EQ(mm_free_all_bootmem(m, &count), 0);
+	ASSERT_EQ(count, ((MB(64) - MB(4) - 0x4000) >> 12) + (MB(32) >> 12));
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect (2.6.29, CONFIG_HIGHMEM with 64 MiB of lowmem as in
+ * arm_two_nodes_highmem): node 0 holds the 64 MiB lowmem bank and a 32 MiB
+ * highmem bank; only the lowmem bank is freed to bootmem, so
+ * free_all_bootmem releases what arm_2629 does; the highmem bank is
+ * mapped by no section. */
+static void arm_2629_highmem_bank_on_lowmem_node(void)
+{
+	const uint64_t reserve = 0xff000000ull - (0xC0000000ull + MB(64));
+	struct mm_paging_init_args a = { .kernel_start = APHYS + 0x8000, .kernel_end = APHYS + MB(4),
+					 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
+					 .vmalloc_reserve = reserve, .highmem = true,
+					 .source = MM_PGT_FROM_BOOTMEM };
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	struct mm_paging_info pi;
+	struct mm_pte_info pte;
+	uint64_t count = 0;
+	mm_config_default(&cfg, MM_ERA_2_6_29);
+	cfg.profile = MM_PROFILE_ARM;
+	cfg.lowmem_limit = APHYS + MB(64);
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
+	ASSERT_EQ(mm_meminfo_add(m, APHYS + MB(128), MB(32), 0), 0);
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), 0);
+	ASSERT_EQ(mm_kernel_follow(m, 0xC0000000ull + MB(128), &pte), -ENOENT);
+	ASSERT_EQ(mm_free_all_bootmem(m, &count), 0);
+	ASSERT_EQ(count, (MB(64) - MB(4) - 0x4000) >> 12);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 /* Expect: ARM paging_init takes four early pages, in order the vectors
  * page, its second-level table, the pkmap table and the zero page, each a
  * fault-injection point of the era's boot allocator (alloc_bootmem_low,
@@ -504,5 +596,9 @@ int main(void)
 	RUN(arm_two_nodes_highmem_modern);
 	RUN(arm_early_page_failures_2629);
 	RUN(arm_early_page_failures_modern);
+	RUN(arm_node_already_online_2629);
+	RUN(arm_node_already_online_modern);
+	RUN(arm_2629_second_lowmem_node);
+	RUN(arm_2629_highmem_bank_on_lowmem_node);
 	return check_summary("test_paging_init");
 }
