@@ -515,6 +515,41 @@ static void arm_2629_highmem_bank_on_lowmem_node(void)
 	mm_machine_destroy(m);
 }
 
+/* Expect (modern ARM, memblock.reserved of 128 entries, INIT_MEMBLOCK_
+ * REGIONS, and resizing not yet allowed: docs/memblock.md): with 128
+ * disjoint reservations made before paging_init, its reservation of the
+ * kernel needs a 129th entry and the array cannot double: paging_init is
+ * -ENOMEM. With 127, the kernel's fits and the reservation of
+ * [PHYS_OFFSET, swapper_pg_dir + 16 KiB), not adjacent to a kernel that
+ * starts at +64 KiB, needs the 129th: -ENOMEM too. The four early pages
+ * are taken top-down next to each other and end as one region, but each
+ * reservation counts its new region before the merge (memblock.md: doubling
+ * while cnt + nr_new > max), so each needs one free entry: with 126 or 125
+ * an early page's reservation is refused, -ENOMEM (unreported, as in
+ * arm_early_page_failures); with 124 everything fits and paging_init
+ * succeeds. Nothing reported. */
+static void arm_modern_reserved_array_full(void)
+{
+	for (unsigned pre = 124; pre <= 128; pre++) {
+		struct mm_paging_init_args a = { .kernel_start = APHYS + 0x10000, .kernel_end = APHYS + MB(4),
+						 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
+						 .source = MM_PGT_FROM_MEMBLOCK };
+		struct mm_config cfg;
+		struct mm_machine *m = NULL;
+		struct mm_paging_info pi;
+		mm_config_default(&cfg, MM_ERA_MODERN);
+		cfg.profile = MM_PROFILE_ARM;
+		cfg.lowmem_limit = APHYS + MB(64);
+		ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+		ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
+		for (unsigned i = 0; i < pre; i++)
+			ASSERT_EQ(mm_memblock_reserve(m, APHYS + MB(8) + i * 0x2000ull, 0x1000), 0);
+		ASSERT_EQ(mm_paging_init(m, &a, &pi), pre == 124 ? 0 : -ENOMEM);
+		ASSERT_EQ(mm_report_count(m), 0);
+		mm_machine_destroy(m);
+	}
+}
+
 /* Expect: ARM paging_init takes four early pages, in order the vectors
  * page, its second-level table, the pkmap table and the zero page, each a
  * fault-injection point of the era's boot allocator (alloc_bootmem_low,
@@ -600,5 +635,6 @@ int main(void)
 	RUN(arm_node_already_online_modern);
 	RUN(arm_2629_second_lowmem_node);
 	RUN(arm_2629_highmem_bank_on_lowmem_node);
+	RUN(arm_modern_reserved_array_full);
 	return check_summary("test_paging_init");
 }
