@@ -12,6 +12,7 @@
 #include "check.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include "mmsim/mmsim.h"
 
@@ -550,6 +551,54 @@ static void arm_modern_reserved_array_full(void)
 	}
 }
 
+/* Expect (2.6.29 ARM bootmem_init, whose set-up calls are refused as
+ * they would be by hand): (a) node 0's bootmem already initialised before
+ * paging_init: its init_bootmem_node is refused, -EINVAL with one
+ * INVALID_ARG report ("already initialised"); (b) one 256 MiB bank with
+ * the kernel ending one page before its end: the 8 KiB bitmap placed
+ * right after the kernel runs one page past the node, so its reservation
+ * is refused, -EINVAL with one BUG report naming pfns [0x6ffff, 0x70001);
+ * (c) a 64 MiB bank with the kernel ending exactly at its end: the bitmap
+ * goes at the node's start and every lowmem page is then reserved, so the
+ * first early page (alloc_bootmem_low_pages) fails: -ENOMEM with its one
+ * OOM report. */
+static void arm_2629_bootmem_refusals(void)
+{
+	for (unsigned c = 0; c < 3; c++) {
+		const uint64_t sz = c == 1 ? MB(256) : MB(64);
+		struct mm_paging_init_args a = { .kernel_start = APHYS + 0x8000,
+						 .kernel_end = c == 0 ? APHYS + MB(4)
+							       : c == 1 ? APHYS + sz - 0x1000
+									: APHYS + sz,
+						 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
+						 .source = MM_PGT_FROM_BOOTMEM };
+		struct mm_config cfg;
+		struct mm_machine *m = NULL;
+		struct mm_paging_info pi;
+		uint64_t ms = 0;
+		mm_config_default(&cfg, MM_ERA_2_6_29);
+		cfg.profile = MM_PROFILE_ARM;
+		cfg.lowmem_limit = APHYS + sz;
+		ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+		ASSERT_EQ(mm_meminfo_add(m, APHYS, sz, 0), 0);
+		if (c == 0)
+			ASSERT_EQ(mm_init_bootmem_node(m, 0, (APHYS + MB(8)) >> 12, APHYS >> 12,
+						       (APHYS + sz) >> 12, &ms), 0);
+		ASSERT_EQ(mm_paging_init(m, &a, &pi), c == 2 ? -ENOMEM : -EINVAL);
+		ASSERT_EQ(mm_report_count(m), 1);
+		if (c == 0) {
+			ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 1);
+			ASSERT_TRUE(strstr(mm_last_report(m)->msg, "already initialised") != NULL);
+		} else if (c == 1) {
+			ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BUG), 1);
+			ASSERT_TRUE(strstr(mm_last_report(m)->msg, "[0x6ffff, 0x70001)") != NULL);
+		} else {
+			ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_OOM), 1);
+		}
+		mm_machine_destroy(m);
+	}
+}
+
 /* Expect: ARM paging_init takes four early pages, in order the vectors
  * page, its second-level table, the pkmap table and the zero page, each a
  * fault-injection point of the era's boot allocator (alloc_bootmem_low,
@@ -636,5 +685,6 @@ int main(void)
 	RUN(arm_2629_second_lowmem_node);
 	RUN(arm_2629_highmem_bank_on_lowmem_node);
 	RUN(arm_modern_reserved_array_full);
+	RUN(arm_2629_bootmem_refusals);
 	return check_summary("test_paging_init");
 }
