@@ -528,9 +528,28 @@ static void arm_2629_highmem_bank_on_lowmem_node(void)
  * while cnt + nr_new > max), so each needs one free entry: with 126 or 125
  * an early page's reservation is refused, -ENOMEM (unreported, as in
  * arm_early_page_failures); with 124 everything fits and paging_init
- * succeeds. Nothing reported. */
+ * succeeds. Likewise 128 memory regions added before paging_init leave no
+ * entry for the bank (meminfo_memblock_setup): -ENOMEM. Nothing reported. */
 static void arm_modern_reserved_array_full(void)
 {
+	{
+		struct mm_paging_init_args a = { .kernel_start = APHYS + 0x10000, .kernel_end = APHYS + MB(4),
+						 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
+						 .source = MM_PGT_FROM_MEMBLOCK };
+		struct mm_config cfg;
+		struct mm_machine *m = NULL;
+		struct mm_paging_info pi;
+		mm_config_default(&cfg, MM_ERA_MODERN);
+		cfg.profile = MM_PROFILE_ARM;
+		cfg.lowmem_limit = APHYS + MB(64);
+		ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+		ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
+		for (unsigned i = 0; i < 128; i++)
+			ASSERT_EQ(mm_memblock_add(m, APHYS + MB(128) + i * 0x2000ull, 0x1000), 0);
+		ASSERT_EQ(mm_paging_init(m, &a, &pi), -ENOMEM);
+		ASSERT_EQ(mm_report_count(m), 0);
+		mm_machine_destroy(m);
+	}
 	for (unsigned pre = 124; pre <= 128; pre++) {
 		struct mm_paging_init_args a = { .kernel_start = APHYS + 0x10000, .kernel_end = APHYS + MB(4),
 						 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
@@ -561,16 +580,24 @@ static void arm_modern_reserved_array_full(void)
  * (c) a 64 MiB bank with the kernel ending exactly at its end: the bitmap
  * goes at the node's start and every lowmem page is then reserved, so the
  * first early page (alloc_bootmem_low_pages) fails: -ENOMEM with its one
- * OOM report. */
+ * OOM report; (d) the kernel ending one page past the bank: its
+ * reservation is refused, -EINVAL with one BUG report naming pfns
+ * [0x60008, 0x64001); (e) the bank starting 1 MiB above PHYS_OFFSET (the
+ * image in it): the reservation of [PHYS_OFFSET, swapper_pg_dir + 16 KiB)
+ * starts below the node, -EINVAL with one BUG report naming pfns
+ * [0x60000, 0x60108). */
 static void arm_2629_bootmem_refusals(void)
 {
-	for (unsigned c = 0; c < 3; c++) {
-		const uint64_t sz = c == 1 ? MB(256) : MB(64);
-		struct mm_paging_init_args a = { .kernel_start = APHYS + 0x8000,
-						 .kernel_end = c == 0 ? APHYS + MB(4)
-							       : c == 1 ? APHYS + sz - 0x1000
-									: APHYS + sz,
-						 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
+	static const char *const want[5] = { "already initialised", "[0x6ffff, 0x70001)", NULL,
+					     "[0x60008, 0x64001)", "[0x60000, 0x60108)" };
+	for (unsigned c = 0; c < 5; c++) {
+		const uint64_t sz = c == 1 ? MB(256) : MB(64), bs = c == 4 ? APHYS + MB(1) : APHYS;
+		struct mm_paging_init_args a = { .kernel_start = bs + 0x8000,
+						 .kernel_end = c == 1 ? bs + sz - 0x1000
+							       : c == 2 ? bs + sz
+							       : c == 3 ? bs + sz + 0x1000
+									: bs + MB(4),
+						 .swapper_pg_dir = bs + 0x4000, .phys_offset = APHYS,
 						 .source = MM_PGT_FROM_BOOTMEM };
 		struct mm_config cfg;
 		struct mm_machine *m = NULL;
@@ -578,23 +605,18 @@ static void arm_2629_bootmem_refusals(void)
 		uint64_t ms = 0;
 		mm_config_default(&cfg, MM_ERA_2_6_29);
 		cfg.profile = MM_PROFILE_ARM;
-		cfg.lowmem_limit = APHYS + sz;
+		cfg.lowmem_limit = bs + sz;
 		ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
-		ASSERT_EQ(mm_meminfo_add(m, APHYS, sz, 0), 0);
+		ASSERT_EQ(mm_meminfo_add(m, bs, sz, 0), 0);
 		if (c == 0)
 			ASSERT_EQ(mm_init_bootmem_node(m, 0, (APHYS + MB(8)) >> 12, APHYS >> 12,
 						       (APHYS + sz) >> 12, &ms), 0);
 		ASSERT_EQ(mm_paging_init(m, &a, &pi), c == 2 ? -ENOMEM : -EINVAL);
 		ASSERT_EQ(mm_report_count(m), 1);
-		if (c == 0) {
-			ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 1);
-			ASSERT_TRUE(strstr(mm_last_report(m)->msg, "already initialised") != NULL);
-		} else if (c == 1) {
-			ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BUG), 1);
-			ASSERT_TRUE(strstr(mm_last_report(m)->msg, "[0x6ffff, 0x70001)") != NULL);
-		} else {
-			ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_OOM), 1);
-		}
+		ASSERT_EQ(mm_report_count_kind(m, c == 0 ? MM_REPORT_INVALID_ARG
+						     : c == 2 ? MM_REPORT_OOM : MM_REPORT_BUG), 1);
+		if (want[c])
+			ASSERT_TRUE(strstr(mm_last_report(m)->msg, want[c]) != NULL);
 		mm_machine_destroy(m);
 	}
 }
