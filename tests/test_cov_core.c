@@ -220,6 +220,38 @@ static void highpages_without_early_res(void)
 	mm_machine_destroy(m);
 }
 
+/* Expect (modern, lowmem 2 MiB = pfn 512; node 0 sparse [0, 1024) with
+ * two memmap arrays [0, 768) and [768, 1024); memblock [0, 4 MiB)): the
+ * highmem step releases pfns 512..1023, one run across both arrays: 512
+ * pages. With pfn 600 handed to the buddy allocator first (no longer
+ * reserved: skipped without a report, as bm_block_ok skips it), it
+ * releases the other 511; 512 free either way. */
+static void highpages_across_arrays(void)
+{
+	for (unsigned c = 0; c < 2; c++) {
+		struct mm_config cfg;
+		struct mm_machine *m = NULL;
+		uint64_t n = 0;
+		mm_config_default(&cfg, MM_ERA_MODERN);
+		cfg.profile = MM_PROFILE_X86_32;
+		cfg.lowmem_limit = 2ull << 20;
+		ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+		ASSERT_EQ(mm_node_add_sparse(m, 0, 0, 1024), 0);
+		ASSERT_EQ(mm_memory_present(m, 0, 0, 768), 0);
+		ASSERT_EQ(mm_memory_present(m, 0, 768, 1024), 0);
+		ASSERT_EQ(mm_free_area_init(m), 0);
+		ASSERT_EQ(mm_memblock_add(m, 0, 4ull << 20), 0);
+		if (c)
+			ASSERT_EQ(mm_free_pages_bootmem(m, 600, 0), 0);
+		ASSERT_EQ(mm_free_highpages(m, &n), 0);
+		ASSERT_EQ(n, c ? 511 : 512);
+		ASSERT_EQ(mm_nr_free_pages(m), 512);
+		ASSERT_EQ(mm_report_count(m), 0);
+		ASSERT_EQ(mm_verify(m), 0);
+		mm_machine_destroy(m);
+	}
+}
+
 int main(void)
 {
 	RUN(handoffs_without_count);
@@ -230,5 +262,6 @@ int main(void)
 	RUN(page_info_before_zones_and_mid_block);
 	RUN(pcp_refill_short);
 	RUN(highpages_without_early_res);
+	RUN(highpages_across_arrays);
 	return check_summary("test_cov_core");
 }
