@@ -3,7 +3,8 @@
  * Bootmem set-up edges no harness draws (semantics.md §4): init_bootmem_node
  * with a bad nid, an empty or too high span, a bitmap beyond physical memory,
  * and a span or bitmap overlapping another node's; the bitmap getters' own
- * argument checks. 2.6.29 x86_32, lowmem 896 MiB (pfn 0x38000).
+ * argument checks; an allocation whose goal skips the sub-page packing.
+ * 2.6.29 x86_32, lowmem 896 MiB (pfn 0x38000).
  */
 #include <errno.h>
 

@@ -4,7 +4,10 @@
  * docs/coverage.md): memblock_free_all and free_highpages without a count
  * pointer; a memblock_free_all and a free_all_bootmem whose free range
  * holds a page the buddy allocator already has; mm_page_flags_range of a
- * page on a per-CPU list; mm_phys_frame_backed without a machine.
+ * page on a per-CPU list; mm_phys_frame_backed without a machine; page
+ * info before the zones and from a free block's tail; a per-CPU refill
+ * cut short by an empty zone; free_highpages with no early reservation
+ * left and over two memmap arrays of one node.
  *
  * Expectations from docs/bootmem.md and semantics.md §4.5/§4.6: free
  * ranges go to the buddy allocator below max_low_pfn, highmem by the

@@ -10,7 +10,9 @@
  * more than 256 mapped pages and failing in a process that is not the
  * last; nine pages pinned at once; the host backing cap met by a write
  * fault and by a copy-on-write copy; munmap/mprotect ranges that wrap;
- * page-directory entries naming pages that are not page tables.
+ * page-directory entries naming pages that are not page tables; bad
+ * PDEs, PAE PDPT entries and PTEs met by munmap, mprotect, fork and exit
+ * (docs/fault.md "Entries this model never makes"); ARM and PAE junk bits.
  *
  * Expectations: x86 leaf bits P 0x1, RW 0x2, U 0x4, A 0x20, D 0x40,
  * PROTNONE 0x100, SPECIAL 0x200 (docs/fault.md "Page tables"); a present

@@ -6,7 +6,9 @@
  * ksize of an object of a SLAB_STORE_USER cache; a cache name longer than
  * the 31 characters a name keeps; kfree of a pointer past a CPU slab's
  * last object, above 4 GiB and in a hole of the direct map; two machines
- * with slab destroyed in turn; poison bytes overwritten under mm_verify.
+ * with slab destroyed in turn; poison bytes overwritten under mm_verify;
+ * a stored free pointer rewritten to another object of its slab; the host
+ * backing cap met by a new slab and by krealloc.
  *
  * Expectations come from docs/slab.md: ksize is "the object size for red
  * zone or poison caches, inuse with store-user, else the slot size"; the

@@ -4,7 +4,10 @@
  * its record, pkmap and fixmap tables, the image's zero page adopted by the
  * fault path, and kernel entries shared by every new address space; ARM's
  * paging_init in the kernel's order (sections, bootmem_init, vectors, pkmap,
- * then the zero page from the boot allocator).
+ * then the zero page from the boot allocator), and its set-up steps refused
+ * (a node already online, bootmem initialised by hand, a bitmap or the
+ * kernel's or PHYS_OFFSET's reservation outside the node, memblock's arrays
+ * full before it).
  *
  *   0        0x7000             0x9f000   1 MiB     [kernel 1..5 MiB]     64 MiB
  *   | BIOS |  PGTABLE run here  |  ...    |  RAM ... swapper, zero page ... |
