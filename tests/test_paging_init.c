@@ -588,19 +588,25 @@ static void arm_modern_reserved_array_full(void)
  * [0x60008, 0x64001); (e) the bank starting 1 MiB above PHYS_OFFSET (the
  * image in it): the reservation of [PHYS_OFFSET, swapper_pg_dir + 16 KiB)
  * starts below the node, -EINVAL with one BUG report naming pfns
- * [0x60000, 0x60108). */
+ * [0x60000, 0x60108); (f) that bank with the image below it, the kernel
+ * ending at the bank's start: the bitmap goes at the node's start, and the
+ * kernel's reservation, outside the node, is refused: -EINVAL with one BUG
+ * report naming pfns [0x60008, 0x60100). */
 static void arm_2629_bootmem_refusals(void)
 {
-	static const char *const want[5] = { "already initialised", "[0x6ffff, 0x70001)", NULL,
-					     "[0x60008, 0x64001)", "[0x60000, 0x60108)" };
-	for (unsigned c = 0; c < 5; c++) {
-		const uint64_t sz = c == 1 ? MB(256) : MB(64), bs = c == 4 ? APHYS + MB(1) : APHYS;
-		struct mm_paging_init_args a = { .kernel_start = bs + 0x8000,
+	static const char *const want[6] = { "already initialised", "[0x6ffff, 0x70001)", NULL,
+					     "[0x60008, 0x64001)", "[0x60000, 0x60108)",
+					     "[0x60008, 0x60100)" };
+	for (unsigned c = 0; c < 6; c++) {
+		const uint64_t sz = c == 1 ? MB(256) : MB(64), bs = c >= 4 ? APHYS + MB(1) : APHYS;
+		const uint64_t img = c == 5 ? APHYS : bs; /* where the image starts */
+		struct mm_paging_init_args a = { .kernel_start = img + 0x8000,
 						 .kernel_end = c == 1 ? bs + sz - 0x1000
 							       : c == 2 ? bs + sz
 							       : c == 3 ? bs + sz + 0x1000
+							       : c == 5 ? bs
 									: bs + MB(4),
-						 .swapper_pg_dir = bs + 0x4000, .phys_offset = APHYS,
+						 .swapper_pg_dir = img + 0x4000, .phys_offset = APHYS,
 						 .source = MM_PGT_FROM_BOOTMEM };
 		struct mm_config cfg;
 		struct mm_machine *m = NULL;
