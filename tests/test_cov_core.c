@@ -257,6 +257,34 @@ static void highpages_across_arrays(void)
 	}
 }
 
+/* Expect (modern, lowmem 4 MiB: all NORMAL; node 0 sparse [0, 1024) with
+ * memory_present [0, 768) and [800, 1024); memblock [0, 4 MiB), pfn 0
+ * reserved): memblock_free_all's range [1, 1024) holds the hole [768,
+ * 800), pfns with no struct page, which it steps over (semantics.md §4.5):
+ * the 991 pages around the hole are released, nothing reported. */
+static void memblock_free_all_over_a_hole(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	uint64_t n = 77;
+	mm_config_default(&cfg, MM_ERA_MODERN);
+	cfg.profile = MM_PROFILE_X86_32;
+	cfg.lowmem_limit = 4ull << 20;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_node_add_sparse(m, 0, 0, 1024), 0);
+	ASSERT_EQ(mm_memory_present(m, 0, 0, 768), 0);
+	ASSERT_EQ(mm_memory_present(m, 0, 800, 1024), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(mm_memblock_add(m, 0, 4ull << 20), 0);
+	ASSERT_EQ(mm_memblock_reserve(m, 0, PG), 0);
+	ASSERT_EQ(mm_memblock_free_all(m, &n), 0);
+	ASSERT_EQ(n, 991);
+	ASSERT_EQ(mm_nr_free_pages(m), 991);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(handoffs_without_count);
@@ -268,5 +296,6 @@ int main(void)
 	RUN(pcp_refill_short);
 	RUN(highpages_without_early_res);
 	RUN(highpages_across_arrays);
+	RUN(memblock_free_all_over_a_hole);
 	return check_summary("test_cov_core");
 }
