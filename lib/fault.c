@@ -647,17 +647,37 @@ uint32_t mm_page_pins(struct mm_machine *m, mm_pfn_t pfn)
 
 /* ---- unmapping ------------------------------------------------------------ */
 
-/* zap_pte_range's work for one entry (idx of the table page at frame):
- * cleared, and the page's mapping, rss and reference dropped. */
-static void zap_pte(struct mm_machine *m, struct fmm *mm, uint8_t *frame, unsigned idx)
+/* print_bad_pte for the walks that clear or copy an entry (zap, fork):
+ * an entry naming neither the zero page read-only nor an anonymous page
+ * is reported where it is met (the kernel's vm_normal_page does the same),
+ * since the entry is cleared (zap) or not copied (fork) and nothing of it
+ * may be used. */
+static void report_bad_pte(struct mm_machine *m, uint64_t va, uint64_t raw)
+{
+	mm_report(m, MM_STAGE_FAULT, MM_REPORT_CORRUPTION, va, "Bad page map at %#llx: %016llx",
+		  (unsigned long long)va, (unsigned long long)raw);
+}
+
+/* zap_pte_range's work for one entry (idx of the table page at frame,
+ * mapping va): cleared, and the page's mapping, rss and reference dropped.
+ * An entry whose target is wrong is reported and cleared with nothing
+ * dropped: its page, if any, is not known to be ours (the kernel's
+ * zap_present_pte with no normal page), so the mm's rss keeps the page the
+ * entry named before it was rewritten, for mm_verify to report. */
+static void zap_pte(struct mm_machine *m, struct fmm *mm, uint8_t *frame, unsigned idx, uint64_t va)
 {
 	mm_pfn_t pfn;
-	uint32_t f = mm_pte_decode(m, mm_pgt_entry_at(m, frame, idx), &pfn);
+	const uint64_t raw = mm_pgt_entry_at(m, frame, idx);
+	uint32_t f = mm_pte_decode(m, raw, &pfn);
 	if (!f)
 		return;
 	mm_pgt_entry_set(m, frame, idx, 0);
-	if (pfn == m->fault->zero_pfn || !pte_target_ok(m, pfn, f))
-		return; /* the zero page holds nothing; junk is verify's to report */
+	if (!pte_target_ok(m, pfn, f)) {
+		report_bad_pte(m, va, raw);
+		return;
+	}
+	if (pfn == m->fault->zero_pfn)
+		return; /* the zero page holds nothing */
 	mm_pfn_to_page(m, pfn)->mapcount--;
 	mm->rss_anon--;
 	anon_put(m, pfn);
@@ -718,9 +738,8 @@ static void for_each_pte(struct mm_machine *m, struct fmm *mm, uint64_t s, uint6
 static void zap_one(struct mm_machine *m, struct fmm *mm, uint8_t *frame, unsigned idx, uint64_t va,
 		    void *arg)
 {
-	(void)va;
 	(void)arg;
-	zap_pte(m, mm, frame, idx);
+	zap_pte(m, mm, frame, idx, va);
 }
 
 static void zap_range(struct mm_machine *m, struct fmm *mm, uint64_t s, uint64_t e)
@@ -767,13 +786,16 @@ static int teardown_table(struct mm_machine *m, void *arg, uint64_t va, mm_phys_
 	const struct mm_pgtable_geometry *g = mm_pgt_geom(m);
 	const unsigned esz = g->entry_size, n = g->ptrs_per_pte;
 	uint8_t *frame;
-	(void)va;
-	if (state < 0)
-		return 0; /* junk is verify's to report; nothing of ours behind it */
+	if (state < 0) {
+		/* as munmap's walk: reported, the span skipped; what the entry
+		 * pointed to before it was rewritten is lost (pmd_clear_bad) */
+		report_bad_pmd(m, va, pmdp);
+		return 0;
+	}
 	if ((frame = mm_phys_frame(m, table, false))) {
 		for (unsigned i = mm_pgt_next_used(frame, esz, 0, n); i < n;
 		     i = mm_pgt_next_used(frame, esz, i + 1, n))
-			zap_pte(m, mm, frame, i);
+			zap_pte(m, mm, frame, i, va + ((uint64_t)i << MM_PAGE_SHIFT));
 	}
 	mm_pte_free(m, pmdp, table);
 	mm->nr_ptes--;
@@ -844,12 +866,19 @@ struct copy_arg {
  * give the child the same entry (the same index of its table page at
  * cframe), with a reference and a mapping more. */
 static void copy_one(struct mm_machine *m, struct fmm *child, uint8_t *frame, uint8_t *cframe,
-		     unsigned idx)
+		     unsigned idx, uint64_t va)
 {
 	mm_pfn_t pfn;
-	uint32_t f = mm_pte_decode(m, mm_pgt_entry_at(m, frame, idx), &pfn);
-	if (!f || (f & MM_PTE_BAD) || !pte_target_ok(m, pfn, f))
+	const uint64_t raw = mm_pgt_entry_at(m, frame, idx);
+	uint32_t f = mm_pte_decode(m, raw, &pfn);
+	if (!f)
 		return;
+	if ((f & MM_PTE_BAD) || !pte_target_ok(m, pfn, f)) {
+		/* copy_present_pte's vm_normal_page: reported, not copied; the
+		 * parent's entry stays as it is, for mm_verify */
+		report_bad_pte(m, va, raw);
+		return;
+	}
 	if (f & MM_PTE_RW) {
 		f &= ~MM_PTE_RW;
 		mm_pgt_entry_set(m, frame, idx, mm_pte_encode(m, pfn, f));
@@ -892,7 +921,7 @@ static int copy_table(struct mm_machine *m, void *arg, uint64_t va, mm_phys_addr
 	if (NEVER(!cframe)) /* host out of memory */
 		return -ENOMEM;
 	for (; i < end; i = mm_pgt_next_used(frame, esz, i + 1, end))
-		copy_one(m, ca->child, frame, cframe, i);
+		copy_one(m, ca->child, frame, cframe, i, va + ((uint64_t)i << MM_PAGE_SHIFT));
 	return 0;
 }
 

@@ -1059,7 +1059,9 @@ static int validate_slab(struct mm_machine *m, struct cache *s, struct slab *sl)
 	int n = 0;
 	/* the free pointers first: each freelist of the slab walked */
 	uint32_t heads[2] = { sl->freelist, 0 };
-	if (sl->cpu >= 0 && s->cpu[sl->cpu].slab == (int32_t)(sl - st->slabs))
+	/* a slab names a CPU exactly while that CPU's slab is it: freeze sets
+	 * both, and the full-slab drop and unfreeze clear both */
+	if (sl->cpu >= 0 && ALWAYS(s->cpu[sl->cpu].slab == (int32_t)(sl - st->slabs)))
 		heads[1] = s->cpu[sl->cpu].freelist;
 	for (unsigned h = 0; h < 2; h++)
 		for (uint32_t p = heads[h]; p;)

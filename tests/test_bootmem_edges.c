@@ -3,7 +3,8 @@
  * Bootmem set-up edges no harness draws (semantics.md §4): init_bootmem_node
  * with a bad nid, an empty or too high span, a bitmap beyond physical memory,
  * and a span or bitmap overlapping another node's; the bitmap getters' own
- * argument checks. 2.6.29 x86_32, lowmem 896 MiB (pfn 0x38000).
+ * argument checks; an allocation whose goal skips the sub-page packing.
+ * 2.6.29 x86_32, lowmem 896 MiB (pfn 0x38000).
  */
 #include <errno.h>
 
@@ -110,10 +111,38 @@ static void reserved_map_args(void)
 	mm_machine_destroy(m);
 }
 
+/*
+ *   node 0 [0, 0x400), bitmap at pfn 0x10, [0x20000, 0x400000) freed
+ * Expect (docs/bootmem.md, search steps 2-6): alloc_bootmem(100, 4, goal 0)
+ * at 0x20000, ending inside pfn 0x20; with goal 0x80000 the answer is pfn
+ * 0x80, not the page after that partial one, so no packing: 0x80000;
+ * then with goal 0 the search starts at the hint (pfn 0x81), the page
+ * after the last allocation's partial page, so it packs: 0x80064. Nothing
+ * reported.
+ */
+static void packing_skipped_for_a_goal(void)
+{
+	struct mm_machine *m = mk();
+	mm_phys_addr_t a = 0;
+	uint64_t sz = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_init_bootmem_node(m, 0, 0x10, 0, 0x400, &sz), 0);
+	ASSERT_EQ(mm_free_bootmem(m, 0x20000, 0x400000 - 0x20000), 0);
+	ASSERT_EQ(mm_alloc_bootmem(m, 100, 4, 0, &a), 0);
+	ASSERT_EQ(a, 0x20000);
+	ASSERT_EQ(mm_alloc_bootmem(m, 100, 4, 0x80000, &a), 0);
+	ASSERT_EQ(a, 0x80000);
+	ASSERT_EQ(mm_alloc_bootmem(m, 100, 4, 0, &a), 0);
+	ASSERT_EQ(a, 0x80064);
+	ASSERT_EQ(mm_report_count(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(init_node_refused);
 	RUN(init_node_overlaps);
 	RUN(reserved_map_args);
+	RUN(packing_skipped_for_a_goal);
 	return check_summary("bootmem_edges");
 }

@@ -10,7 +10,9 @@
  * more than 256 mapped pages and failing in a process that is not the
  * last; nine pages pinned at once; the host backing cap met by a write
  * fault and by a copy-on-write copy; munmap/mprotect ranges that wrap;
- * page-directory entries naming pages that are not page tables.
+ * page-directory entries naming pages that are not page tables; bad
+ * PDEs, PAE PDPT entries and PTEs met by munmap, mprotect, fork and exit
+ * (docs/fault.md "Entries this model never makes"); ARM and PAE junk bits.
  *
  * Expectations: x86 leaf bits P 0x1, RW 0x2, U 0x4, A 0x20, D 0x40,
  * PROTNONE 0x100, SPECIAL 0x200 (docs/fault.md "Page tables"); a present
@@ -411,6 +413,302 @@ static void pde_names_a_non_table(void)
 	mm_machine_destroy(m);
 }
 
+/* x86_32: the page-directory entry of va in process id. */
+static uint64_t pde_addr(struct mm_machine *m, uint32_t id, uint64_t va)
+{
+	mm_pfn_t pgd;
+	if (mm_mm_pgd(m, id, &pgd))
+		return 0;
+	return pgd * 4096 + 4 * (va >> 22);
+}
+
+/* Expect (x86_32, docs/fault.md "Entries this model never makes"): the
+ * page-directory entry over three written pages made junk (bit 8 set,
+ * which a table pointer never has) is a bad pmd for every walk: mprotect
+ * and fork report it once each (pgtable CORRUPTION) and skip its span, so
+ * fork allocates only the child's pgd and the parent's entries stay
+ * writable; munmap reports it and frees nothing; mm_verify names it. Put
+ * back, the skipped work shows: writable entries in a read-only VMA, then
+ * (after munmap) entries outside any VMA, both failing verify; a second
+ * mprotect repairs the first. exit over the junk entry reports it and
+ * frees the pgd only: the table and its three pages behind the entry are
+ * lost, as with the kernel's pmd_clear_bad. */
+static void bad_pde_met_by_walks(void)
+{
+	struct mm_machine *m = env_make(&fault_confs[0], 0);
+	uint32_t raw = 0, junk, child = 0;
+	uint64_t pdea, free0, rss = 9, tables = 9;
+	uint8_t b = 5;
+	ASSERT_TRUE(m);
+	for (unsigned i = 0; i < 3; i++)
+		ASSERT_EQ(mm_user_write(m, 0, ENV_VMA + i * 4096ull, &b, 1), 0);
+	pdea = pde_addr(m, 0, ENV_VMA);
+	ASSERT_NE(pdea, 0);
+	ASSERT_EQ(mm_phys_read(m, pdea, &raw, 4), 0);
+	ASSERT_EQ(raw & 0xfffu, 0x67);
+	junk = raw | 0x100;
+	ASSERT_EQ(mm_phys_write(m, pdea, &junk, 4), 0);
+	ASSERT_EQ(mm_mprotect(m, 0, ENV_VMA, 0x40000, MM_PROT_READ), 0);
+	ASSERT_EQ(KINDS(m, MM_REPORT_CORRUPTION), 1);
+	free0 = mm_nr_free_pages(m);
+	ASSERT_EQ(mm_dup_mm(m, 0, &child), 0);
+	ASSERT_EQ(child, 1);
+	ASSERT_EQ(KINDS(m, MM_REPORT_CORRUPTION), 2);
+	ASSERT_EQ(free0 - mm_nr_free_pages(m), 1);
+	ASSERT_EQ(mm_get_mm_counter(m, child, &rss, &tables), 0);
+	ASSERT_EQ(rss, 0);
+	ASSERT_EQ(tables, 0);
+	ASSERT_NE(mm_verify(m), 0);
+	ASSERT_EQ(mm_phys_write(m, pdea, &raw, 4), 0);
+	for (unsigned i = 0; i < 3; i++)
+		ASSERT_EQ(env_flags(m, 0, ENV_VMA + i * 4096ull) & MM_PTE_RW, MM_PTE_RW);
+	ASSERT_NE(mm_verify(m), 0);
+	ASSERT_EQ(mm_mprotect(m, 0, ENV_VMA, 0x40000, MM_PROT_READ), 0);
+	ASSERT_EQ(env_flags(m, 0, ENV_VMA) & MM_PTE_RW, 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	ASSERT_EQ(mm_report_count(m), 2);
+	/* munmap over the junk entry */
+	ASSERT_EQ(mm_phys_write(m, pdea, &junk, 4), 0);
+	free0 = mm_nr_free_pages(m);
+	ASSERT_EQ(mm_do_munmap(m, 0, ENV_VMA, 0x40000), 0);
+	ASSERT_EQ(KINDS(m, MM_REPORT_CORRUPTION), 3);
+	ASSERT_EQ(mm_nr_free_pages(m), free0);
+	ASSERT_EQ(mm_phys_write(m, pdea, &raw, 4), 0);
+	ASSERT_NE(mm_verify(m), 0);
+	ASSERT_EQ(mm_get_mm_counter(m, 0, &rss, &tables), 0);
+	ASSERT_EQ(rss, 3);
+	ASSERT_EQ(tables, 1);
+	/* exit over the junk entry */
+	ASSERT_EQ(mm_phys_write(m, pdea, &junk, 4), 0);
+	ASSERT_EQ(mm_mmput(m, 0), 0);
+	ASSERT_EQ(KINDS(m, MM_REPORT_CORRUPTION), 4);
+	ASSERT_EQ(mm_nr_free_pages(m) - free0, 1);
+	ASSERT_EQ(mm_verify(m), 0);
+	ASSERT_EQ(mm_mmput(m, child), 0);
+	ASSERT_EQ(mm_nr_free_pages(m) - free0, 2);
+	ASSERT_EQ(mm_report_count(m), 4);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect (PAE): the PDPT entry of the GiB holding the VMA made junk (RW
+ * set; a PDPT entry is P only) is met as a bad entry by mprotect, munmap
+ * and fork (one pgtable CORRUPTION report each, the GiB skipped: munmap
+ * frees nothing, fork allocates only the child's pgd and its three PMDs)
+ * and by the page walk (-EFAULT); mm_verify fails. exit over it reports it
+ * and frees the pgd and the two good PMDs: the PMD behind the junk entry,
+ * its PTE table and the two pages are lost. The child's exit frees its
+ * four pages. */
+static void bad_pdpte_met_by_walks(void)
+{
+	struct mm_machine *m = env_make(&fault_confs[2], 0);
+	mm_pfn_t pgd;
+	uint64_t raw = 0, junk, free0;
+	uint32_t child = 0;
+	uint8_t b = 6;
+	int n = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_user_write(m, 0, ENV_VMA, &b, 1), 0);
+	ASSERT_EQ(mm_user_write(m, 0, ENV_VMA + 0x1000, &b, 1), 0);
+	ASSERT_EQ(mm_mm_pgd(m, 0, &pgd), 0);
+	ASSERT_EQ(mm_phys_read(m, pgd * 4096 + 8, &raw, 8), 0);
+	ASSERT_EQ(raw & 0xfffu, 0x1);
+	junk = raw | 0x2;
+	ASSERT_EQ(mm_phys_write(m, pgd * 4096 + 8, &junk, 8), 0);
+	free0 = mm_nr_free_pages(m);
+	ASSERT_EQ(mm_mprotect(m, 0, ENV_VMA, 0x40000, MM_PROT_READ), 0);
+	ASSERT_EQ(KINDS(m, MM_REPORT_CORRUPTION), 1);
+	ASSERT_EQ(mm_do_munmap(m, 0, ENV_VMA + 0x1000, 0x1000), 0);
+	ASSERT_EQ(KINDS(m, MM_REPORT_CORRUPTION), 2);
+	ASSERT_EQ(mm_nr_free_pages(m), free0);
+	ASSERT_EQ(mm_dup_mm(m, 0, &child), 0);
+	ASSERT_EQ(KINDS(m, MM_REPORT_CORRUPTION), 4); /* one per VMA: the munmap split it in two */
+	ASSERT_EQ(free0 - mm_nr_free_pages(m), 4);
+	ASSERT_EQ(mm_walk_page_range(m, 0, walk_count, &n), -EFAULT);
+	ASSERT_EQ(n, 0);
+	ASSERT_NE(mm_verify(m), 0);
+	ASSERT_EQ(mm_mmput(m, 0), 0);
+	ASSERT_EQ(KINDS(m, MM_REPORT_CORRUPTION), 5);
+	ASSERT_EQ(mm_nr_free_pages(m) - (free0 - 4), 3);
+	ASSERT_EQ(mm_verify(m), 0);
+	ASSERT_EQ(mm_mmput(m, child), 0);
+	ASSERT_EQ(mm_nr_free_pages(m) - (free0 - 4), 7);
+	ASSERT_EQ(mm_report_count(m), 5);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect (x86_32 without the zero page), docs/fault.md "Entries this model
+ * never makes": of three written pages p0, p1, p2, p1's entry rewritten to
+ * name a free page and p2's made junk (present bit cleared: neither present
+ * nor PROT_NONE). mprotect leaves the junk entry and rewrites the other
+ * (nothing reported: change_pte_range checks no page); fork copies p0 only
+ * and reports the other two (fault CORRUPTION "Bad page map"), allocating
+ * the child's pgd and table; munmap of the three reports p1's entry and
+ * clears it dropping nothing (p1 keeps its one mapping and reference, the
+ * mm's rss keeps it, so verify fails), drops p0 (still the child's) and p2
+ * (its pfn is still an anonymous page of ours: freed) and keeps the table
+ * for the rest of the VMA; exit then frees the table and the pgd. p1 is
+ * lost, as with the kernel's rss-counter mismatch. */
+static void bad_ptes_met_by_walks(void)
+{
+	struct mm_machine *m = env_make(&fault_confs[1], 0);
+	struct mm_page_info pi;
+	mm_pfn_t p[3], free_pfn = 0;
+	uint32_t raw[3], bad1, bad2, child = 0;
+	uint64_t at[3], free0, rss = 9, tables = 9;
+	uint8_t b = 8;
+	ASSERT_TRUE(m);
+	for (unsigned i = 0; i < 3; i++) {
+		ASSERT_EQ(mm_user_write(m, 0, ENV_VMA + i * 4096ull, &b, 1), 0);
+		p[i] = env_pfn(m, 0, ENV_VMA + i * 4096ull);
+		at[i] = pte_addr(m, 0, ENV_VMA + i * 4096ull);
+		ASSERT_NE(at[i], 0);
+		ASSERT_EQ(mm_phys_read(m, at[i], &raw[i], 4), 0);
+	}
+	for (mm_pfn_t q = ENV_START + ENV_PAGES - 1; q >= ENV_START && !free_pfn; q--)
+		if (!mm_page_info(m, q, &pi) && (pi.flags & MM_PAGE_FREE))
+			free_pfn = q;
+	ASSERT_NE(free_pfn, 0);
+	bad1 = (uint32_t)(free_pfn << 12) | (raw[1] & 0xfffu);
+	bad2 = raw[2] & ~X86_P;
+	ASSERT_EQ(mm_phys_write(m, at[1], &bad1, 4), 0);
+	ASSERT_EQ(mm_phys_write(m, at[2], &bad2, 4), 0);
+	ASSERT_EQ(mm_mprotect(m, 0, ENV_VMA, 0x40000, MM_PROT_READ), 0);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_phys_read(m, at[2], &raw[2], 4), 0);
+	ASSERT_EQ(raw[2], bad2);
+	ASSERT_EQ(mm_phys_read(m, at[1], &raw[1], 4), 0);
+	ASSERT_EQ(raw[1], bad1 & ~X86_RW);
+	free0 = mm_nr_free_pages(m);
+	ASSERT_EQ(mm_dup_mm(m, 0, &child), 0);
+	ASSERT_EQ(KINDS(m, MM_REPORT_CORRUPTION), 2);
+	ASSERT_EQ(free0 - mm_nr_free_pages(m), 2);
+	ASSERT_EQ(mm_get_mm_counter(m, child, &rss, &tables), 0);
+	ASSERT_EQ(rss, 1);
+	ASSERT_EQ(env_pfn(m, child, ENV_VMA), p[0]);
+	ASSERT_EQ(env_mapcount(m, p[0]), 2);
+	ASSERT_NE(mm_verify(m), 0);
+	free0 = mm_nr_free_pages(m);
+	ASSERT_EQ(mm_do_munmap(m, 0, ENV_VMA, 0x3000), 0);
+	ASSERT_EQ(KINDS(m, MM_REPORT_CORRUPTION), 3);
+	ASSERT_EQ(mm_nr_free_pages(m) - free0, 1);
+	ASSERT_EQ(mm_page_info(m, p[2], &pi), 0);
+	ASSERT_TRUE(pi.flags & MM_PAGE_FREE);
+	ASSERT_EQ(env_mapcount(m, p[0]), 1);
+	ASSERT_EQ(env_refcount(m, p[1]), 1);
+	ASSERT_EQ(env_mapcount(m, p[1]), 1);
+	ASSERT_EQ(mm_get_mm_counter(m, 0, &rss, &tables), 0);
+	ASSERT_EQ(rss, 1);
+	ASSERT_EQ(tables, 1);
+	ASSERT_NE(mm_verify(m), 0);
+	ASSERT_EQ(mm_mmput(m, 0), 0);
+	ASSERT_EQ(mm_nr_free_pages(m) - free0, 3);
+	ASSERT_EQ(mm_verify(m), 0);
+	ASSERT_EQ(mm_report_count(m), 3);
+	mm_machine_destroy(m);
+}
+
+/* Expect: a page pinned and then unmapped is still allocated and
+ * anonymous but mapped by nobody (mapcount -1 in the kernel's terms); an
+ * entry rewritten to name it is a bad map (-EFAULT, CORRUPTION) and
+ * mm_verify names it; put back and unpinned, the page is freed. */
+static void entry_names_unmapped_pinned_page(void)
+{
+	struct mm_machine *m = env_make(&fault_confs[1], 0);
+	mm_pfn_t a = 0;
+	uint32_t raw = 0, bad;
+	uint64_t at, free0;
+	uint8_t b = 1;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_user_write(m, 0, ENV_VMA, &b, 1), 0);
+	ASSERT_EQ(mm_user_write(m, 0, ENV_VMA + 0x1000, &b, 1), 0);
+	ASSERT_EQ(mm_get_user_pages(m, 0, ENV_VMA, false, &a), 0);
+	ASSERT_EQ(mm_do_munmap(m, 0, ENV_VMA, 0x1000), 0);
+	ASSERT_EQ(env_refcount(m, a), 1);
+	ASSERT_EQ(env_mapcount(m, a), 0);
+	at = pte_addr(m, 0, ENV_VMA + 0x1000);
+	ASSERT_NE(at, 0);
+	ASSERT_EQ(mm_phys_read(m, at, &raw, 4), 0);
+	bad = (uint32_t)(a << 12) | (raw & 0xfffu);
+	ASSERT_EQ(bad_entry_case(m, at, raw, bad, ENV_VMA + 0x1000), 0);
+	ASSERT_EQ(mm_report_count(m), 1);
+	free0 = mm_nr_free_pages(m);
+	ASSERT_EQ(mm_unpin_user_page(m, a), 0);
+	ASSERT_EQ(mm_nr_free_pages(m) - free0, 1);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect (docs/fault.md "Page tables": a table entry is x86's 0x67 or
+ * ARM's coarse descriptor, anything else is a bad entry; a leaf entry has
+ * only the known bits): ARM's first-level entry of ENV_VMA with the
+ * coarse type but bit 10 set, and PAE's page-middle entry with a pfn past
+ * the profile's 24 bits (bit 40), are bad pmds: a read is -EFAULT with one
+ * pgtable CORRUPTION report and mm_verify fails; a leaf entry with ARM's
+ * unused bit 2 set, or PAE's with bit 40 set (a pfn no PAE machine has),
+ * is a bad map (bad_entry_case). Each put back, verify is clean. */
+static void junk_bits_arm_and_pae(void)
+{
+	for (unsigned c = 0; c < 2; c++) {
+		struct mm_machine *m = env_make(&fault_confs[c ? 2 : 4], 0);
+		mm_pfn_t pgd, page;
+		uint64_t upper, raw = 0, bad, leaf;
+		uint8_t b = 0x21, r = 0;
+		ASSERT_TRUE(m);
+		ASSERT_EQ(mm_user_write(m, 0, ENV_VMA, &b, 1), 0);
+		page = env_pfn(m, 0, ENV_VMA);
+		ASSERT_EQ(mm_mm_pgd(m, 0, &pgd), 0);
+		if (!c) {
+			/* ARM: 1 MiB per first-level entry, 256 4-byte leaves per table */
+			uint32_t e = 0;
+			upper = pgd * 4096 + 4 * (ENV_VMA >> 20);
+			ASSERT_EQ(mm_phys_read(m, upper, &e, 4), 0);
+			ASSERT_EQ(e & 0x3ffu, 0x1);
+			raw = e;
+			bad = raw | 0x400;
+			leaf = (raw & ~0xfffull) + 4 * ((ENV_VMA >> 12) & 255);
+		} else {
+			/* PAE: the PMD of the second GiB, 8-byte entries */
+			uint64_t pdpte = 0;
+			ASSERT_EQ(mm_phys_read(m, pgd * 4096 + 8, &pdpte, 8), 0);
+			upper = (pdpte & ~0xfffull) + 8 * ((ENV_VMA >> 21) & 511);
+			ASSERT_EQ(mm_phys_read(m, upper, &raw, 8), 0);
+			ASSERT_EQ(raw & 0xfffu, 0x67);
+			bad = raw | (1ull << 40);
+			leaf = (raw & 0xfffff000ull) + 8 * ((ENV_VMA >> 12) & 511);
+		}
+		ASSERT_EQ(mm_phys_write(m, upper, &bad, c ? 8 : 4), 0);
+		ASSERT_EQ(mm_user_read(m, 0, ENV_VMA, &r, 1), -EFAULT);
+		ASSERT_EQ(KINDS(m, MM_REPORT_CORRUPTION), 1);
+		ASSERT_NE(mm_verify(m), 0);
+		ASSERT_EQ(mm_phys_write(m, upper, &raw, c ? 8 : 4), 0);
+		ASSERT_EQ(mm_verify(m), 0);
+		if (!c) {
+			uint32_t lraw = 0, lbad;
+			ASSERT_EQ(mm_phys_read(m, leaf, &lraw, 4), 0);
+			ASSERT_EQ(lraw >> 12, page);
+			lbad = lraw | 0x4;
+			ASSERT_EQ(bad_entry_case(m, leaf, lraw, lbad, ENV_VMA), 0);
+		} else {
+			uint64_t lraw = 0, lbad;
+			ASSERT_EQ(mm_phys_read(m, leaf, &lraw, 8), 0);
+			ASSERT_EQ(lraw >> 12, page);
+			lbad = lraw | (1ull << 40);
+			ASSERT_EQ(mm_phys_write(m, leaf, &lbad, 8), 0);
+			ASSERT_EQ(mm_user_read(m, 0, ENV_VMA, &r, 1), -EFAULT);
+			ASSERT_EQ(KINDS(m, MM_REPORT_CORRUPTION), 2);
+			ASSERT_NE(mm_verify(m), 0);
+			ASSERT_EQ(mm_phys_write(m, leaf, &lraw, 8), 0);
+		}
+		ASSERT_EQ(mm_verify(m), 0);
+		ASSERT_EQ(mm_user_read(m, 0, ENV_VMA, &r, 1), 0);
+		ASSERT_EQ(r, 0x21);
+		ASSERT_EQ(mm_report_count(m), 2);
+		mm_machine_destroy(m);
+	}
+}
+
 int main(void)
 {
 	RUN(old_clean_writable_entry);
@@ -424,5 +722,10 @@ int main(void)
 	RUN(backing_cap_on_write_fault);
 	RUN(range_wraps);
 	RUN(pde_names_a_non_table);
+	RUN(bad_pde_met_by_walks);
+	RUN(bad_pdpte_met_by_walks);
+	RUN(bad_ptes_met_by_walks);
+	RUN(entry_names_unmapped_pinned_page);
+	RUN(junk_bits_arm_and_pae);
 	return check_summary("test_cov_fault");
 }

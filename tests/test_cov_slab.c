@@ -6,7 +6,9 @@
  * ksize of an object of a SLAB_STORE_USER cache; a cache name longer than
  * the 31 characters a name keeps; kfree of a pointer past a CPU slab's
  * last object, above 4 GiB and in a hole of the direct map; two machines
- * with slab destroyed in turn; poison bytes overwritten under mm_verify.
+ * with slab destroyed in turn; poison bytes overwritten under mm_verify;
+ * a stored free pointer rewritten to another object of its slab; the host
+ * backing cap met by a new slab and by krealloc.
  *
  * Expectations come from docs/slab.md: ksize is "the object size for red
  * zone or poison caches, inuse with store-user, else the slot size"; the
@@ -278,6 +280,109 @@ static void krealloc_copy_backing_full(void)
 	mm_machine_destroy(m);
 }
 
+/* Expect (slab.h: a stored free pointer is checked against the model's
+ * record when the allocator next looks at it; only one that decodes out of
+ * its slab is "Freepointer corrupt"): without hardening a 64-byte cache
+ * keeps the free pointer raw in the middle of a free object (offset 32,
+ * docs/slab.md's geometry). Of four objects of the CPU slab, a1 then a2
+ * freed: a2's stored pointer is a1. Rewritten to a3 (a live object of the
+ * same slab: decodes inside it), validate reports nothing and returns 0,
+ * and the stored pointer is a1 again (rewritten from the record); the next
+ * two allocations return a2 then a1. */
+static void freepointer_to_another_object(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	mm_kmem_cache_t c = 0;
+	mm_vaddr_t a[4], x = 0;
+	uint32_t fp = 0, other;
+	mm_config_default(&cfg, MM_ERA_MODERN);
+	cfg.hardening = 0;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_node_add(m, 0, LO, HI), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(give(m, LO, HI, 896 << 8, 11), 0);
+	ASSERT_EQ(mm_kmem_cache_init(m), 0);
+	ASSERT_EQ(mm_kmem_cache_create(m, "fp", 64, 0, 0, MM_SLAB_CTOR_NONE, &c), 0);
+	for (unsigned i = 0; i < 4; i++)
+		ASSERT_EQ(mm_kmem_cache_alloc(m, c, 0, &a[i]), 0);
+	ASSERT_EQ(a[1] - a[0], 64);
+	ASSERT_EQ(a[3] - a[2], 64);
+	ASSERT_EQ(mm_kmem_cache_free(m, c, a[1]), 0);
+	ASSERT_EQ(mm_kmem_cache_free(m, c, a[2]), 0);
+	ASSERT_EQ(mm_phys_read(m, MM_VIRT_TO_PHYS(a[2]) + 32, &fp, 4), 0);
+	ASSERT_EQ(fp, (uint32_t)a[1]);
+	other = (uint32_t)a[3];
+	ASSERT_EQ(mm_phys_write(m, MM_VIRT_TO_PHYS(a[2]) + 32, &other, 4), 0);
+	ASSERT_EQ(mm_kmem_cache_validate(m, c), 0);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_phys_read(m, MM_VIRT_TO_PHYS(a[2]) + 32, &fp, 4), 0);
+	ASSERT_EQ(fp, (uint32_t)a[1]);
+	ASSERT_EQ(mm_kmem_cache_alloc(m, c, 0, &x), 0);
+	ASSERT_EQ(x, a[2]);
+	ASSERT_EQ(mm_kmem_cache_alloc(m, c, 0, &x), 0);
+	ASSERT_EQ(x, a[1]);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect (semantics.md §0.5: a write past the host backing cap is
+ * -ENOMEM; slab.md: on -ENOMEM the old object is untouched): with a cap of
+ * 256 frames, filled exactly by writing one byte into each of enough
+ * allocated pages, a first allocation from a new 64-byte cache needs a new
+ * slab whose frame cannot be made: -ENOMEM, the slab's page given back.
+ * A 12 KiB kmalloc (order 2 straight from the page allocator, nothing
+ * written) succeeds with no frame; krealloc of it to 100 bytes with
+ * __GFP_ZERO (in place: the zeroing needs frames) and to 20,000 bytes (a
+ * new order-3 kmalloc: the copy needs frames) are -ENOMEM, the new block
+ * freed; the old object stays (ksize 16384, kfree succeeds). Nothing is
+ * reported; verify is clean. */
+static void backing_cap_in_slab(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	mm_kmem_cache_t c = 0;
+	mm_vaddr_t obj = 0, big = 0, out = 0x77;
+	mm_pfn_t pfn;
+	uint64_t free0, ks = 0;
+	uint8_t b = 1;
+	mm_config_default(&cfg, MM_ERA_MODERN);
+	cfg.hardening = 0;
+	cfg.phys_backing_max_pages = 256;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_node_add(m, 0, LO, HI), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(give(m, LO, HI, 896 << 8, 11), 0);
+	ASSERT_EQ(mm_kmem_cache_init(m), 0);
+	ASSERT_EQ(mm_kmem_cache_create(m, "capped", 64, 0, 0, MM_SLAB_CTOR_NONE, &c), 0);
+	ASSERT_LT(mm_phys_backed_pages(m), 256);
+	while (mm_phys_backed_pages(m) < 256) {
+		ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &pfn), 0);
+		ASSERT_EQ(mm_phys_write(m, MM_PFN_PHYS(pfn), &b, 1), 0);
+	}
+	ASSERT_EQ(mm_phys_backed_pages(m), 256);
+	free0 = mm_nr_free_pages(m);
+	ASSERT_EQ(mm_kmem_cache_alloc(m, c, 0, &obj), -ENOMEM);
+	ASSERT_EQ(mm_nr_free_pages(m), free0);
+	ASSERT_EQ(mm_kmalloc(m, 12288, 0, &big), 0);
+	ASSERT_EQ(free0 - mm_nr_free_pages(m), 4);
+	ASSERT_EQ(mm_krealloc(m, big, 100, MM_GFP_ZERO, &out), -ENOMEM);
+	ASSERT_EQ(out, 0x77);
+	ASSERT_EQ(mm_krealloc(m, big, 20000, 0, &out), -ENOMEM);
+	ASSERT_EQ(out, 0x77);
+	ASSERT_EQ(free0 - mm_nr_free_pages(m), 4);
+	ASSERT_EQ(mm_phys_backed_pages(m), 256);
+	ASSERT_EQ(mm_ksize(m, big, &ks), 0);
+	ASSERT_EQ(ks, 16384);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	ASSERT_EQ(mm_kfree(m, big), 0);
+	ASSERT_EQ(mm_nr_free_pages(m), free0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(ksize_krealloc_bad_pointer);
@@ -287,5 +392,7 @@ int main(void)
 	RUN(machines_in_turn);
 	RUN(poison_bytes_under_verify);
 	RUN(krealloc_copy_backing_full);
+	RUN(freepointer_to_another_object);
+	RUN(backing_cap_in_slab);
 	return check_summary("test_cov_slab");
 }

@@ -408,7 +408,9 @@ static void x86_bad_pde(void)
  * VMA's first page splits it (65,530: allowed, though the one-page VMA
  * before ends at its start); of the whole former two-page range, no split
  * (allowed); of a page inside the 256 KiB VMA, two splits (-ENOMEM); mmap at
- * the limit -ENOMEM; after one munmap an mmap fits again. */
+ * the limit -ENOMEM; after one munmap an mmap fits again; back at 65,529,
+ * a MAP_FIXED mmap inside the 256 KiB VMA is -ENOMEM after its unmap,
+ * and at 65,530 a munmap that would split a VMA is -ENOMEM. */
 static void map_count_limit(void)
 {
 	struct mm_machine *m = env_make(&fault_confs[0], 0);
@@ -445,6 +447,21 @@ static void map_count_limit(void)
 	ASSERT_EQ(mm_do_munmap(m, 0, base, pg), 0);
 	ASSERT_EQ(mm_do_mmap(m, 0, 0x30000000, pg, MM_PROT_READ, 0, &at), 0);
 	ASSERT_EQ(at, 0x30000000);
+	/* 65,529 again; a MAP_FIXED mmap of one page inside the 256 KiB VMA:
+	 * its unmap splits that VMA (65,530), so the new VMA does not fit:
+	 * -ENOMEM, the page left unmapped (docs/fault.md), its neighbours kept */
+	ASSERT_EQ(mm_do_munmap(m, 0, base + pg, pg), 0);
+	ASSERT_EQ(mm_user_write(m, 0, ENV_VMA + 2 * pg, &b, 1), 0);
+	ASSERT_EQ(mm_do_mmap(m, 0, ENV_VMA + 2 * pg, pg, MM_PROT_READ, MM_MAP_FIXED, &at), -ENOMEM);
+	ASSERT_EQ(mm_user_read(m, 0, ENV_VMA + 2 * pg, &b, 1), -EFAULT);
+	ASSERT_EQ(mm_follow_page(m, 0, ENV_VMA + 2 * pg, &pte), -ENOENT);
+	ASSERT_EQ(mm_user_write(m, 0, ENV_VMA + pg, &b, 1), 0);
+	ASSERT_EQ(mm_user_write(m, 0, ENV_VMA + 3 * pg, &b, 1), 0);
+	ASSERT_EQ(mm_do_mmap(m, 0, 0x30001000, pg, MM_PROT_READ, 0, &at), -ENOMEM);
+	/* at the limit, a munmap inside a VMA would split it: -ENOMEM (the
+	 * kernel's split_vma at max_map_count), the page still mapped */
+	ASSERT_EQ(mm_do_munmap(m, 0, ENV_VMA + 5 * pg, pg), -ENOMEM);
+	ASSERT_EQ(mm_user_write(m, 0, ENV_VMA + 5 * pg, &b, 1), 0);
 	ASSERT_EQ(mm_report_count(m), 0);
 	ASSERT_EQ(mm_verify(m), 0);
 	mm_machine_destroy(m);

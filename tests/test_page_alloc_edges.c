@@ -473,6 +473,46 @@ static void page_info_before_zones(void)
 	mm_machine_destroy(m);
 }
 
+/*
+ *   node 0 (sparse) [0x1000, 0x1400), memory_present [0x1000, 0x1200) and
+ *   [0x1200, 0x1400): two memmap arrays meeting at 0x1200
+ * Expect the whole node handed over as one order-10 block (a buddy block
+ * may span arrays that meet without a hole); an order-0 allocation splits
+ * it page by page across the arrays: it returns 0x1000, the upper halves
+ * are free heads at 0x1200 (order 9), 0x1100 (8), ... 0x1001 (0); 1023
+ * pages free, verify clean, nothing reported.
+ */
+static void split_across_memmap_arrays(void)
+{
+	struct mm_machine *m = mk(1);
+	struct mm_page_info pi;
+	mm_pfn_t pfn = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_node_add_sparse(m, 0, 0x1000, 0x1400), 0);
+	ASSERT_EQ(mm_memory_present(m, 0, 0x1000, 0x1200), 0);
+	ASSERT_EQ(mm_memory_present(m, 0, 0x1200, 0x1400), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1000, 10), 0);
+	ASSERT_EQ(mm_nr_free_pages(m), 1024);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &pfn), 0);
+	ASSERT_EQ(pfn, 0x1000);
+	for (unsigned o = 0; o < 10; o++) {
+		ASSERT_EQ(mm_page_info(m, 0x1000 + ((mm_pfn_t)1 << o), &pi), 0);
+		ASSERT_EQ(pi.flags & (MM_PAGE_BUDDY | MM_PAGE_ALLOCATED), MM_PAGE_BUDDY);
+		ASSERT_EQ(pi.order, o);
+	}
+	ASSERT_EQ(mm_nr_free_pages(m), 1023);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	ASSERT_EQ(mm_free_pages(m, pfn, 0), 0);
+	ASSERT_EQ(mm_nr_free_pages(m), 1024);
+	ASSERT_EQ(mm_page_info(m, 0x1000, &pi), 0);
+	ASSERT_EQ(pi.flags & MM_PAGE_BUDDY, MM_PAGE_BUDDY);
+	ASSERT_EQ(pi.order, 10);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(node_span_refused);
@@ -488,5 +528,6 @@ int main(void)
 	RUN(memmap_array_limits);
 	RUN(zone_batch_step);
 	RUN(page_info_before_zones);
+	RUN(split_across_memmap_arrays);
 	return check_summary("page_alloc_edges");
 }

@@ -4,7 +4,10 @@
  * its record, pkmap and fixmap tables, the image's zero page adopted by the
  * fault path, and kernel entries shared by every new address space; ARM's
  * paging_init in the kernel's order (sections, bootmem_init, vectors, pkmap,
- * then the zero page from the boot allocator).
+ * then the zero page from the boot allocator), and its set-up steps refused
+ * (a node already online, bootmem initialised by hand, a bitmap or the
+ * kernel's or PHYS_OFFSET's reservation outside the node, memblock's arrays
+ * full before it).
  *
  *   0        0x7000             0x9f000   1 MiB     [kernel 1..5 MiB]     64 MiB
  *   | BIOS |  PGTABLE run here  |  ...    |  RAM ... swapper, zero page ... |
@@ -12,6 +15,7 @@
 #include "check.h"
 
 #include <errno.h>
+#include <string.h>
 
 #include "mmsim/mmsim.h"
 
@@ -423,6 +427,209 @@ static void arm_two_nodes_highmem(enum mm_era era)
 static void arm_two_nodes_highmem_2629(void) { arm_two_nodes_highmem(MM_ERA_2_6_29); }
 static void arm_two_nodes_highmem_modern(void) { arm_two_nodes_highmem(MM_ERA_MODERN); }
 
+/* Expect: a node added by hand before ARM paging_init makes paging_init's
+ * own node_add refuse (node 0 already online: -EEXIST, one INVALID_ARG
+ * report), in 2.6.29's bootmem_init and in modern's node step after
+ * memblock_init (docs/fault.md "paging_init": ARM paging_init adds the
+ * nodes itself). */
+static void arm_node_already_online(enum mm_era era)
+{
+	struct mm_paging_init_args a = { .kernel_start = APHYS + 0x8000, .kernel_end = APHYS + MB(4),
+					 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
+					 .source = era == MM_ERA_MODERN ? MM_PGT_FROM_MEMBLOCK
+									: MM_PGT_FROM_BOOTMEM };
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	struct mm_paging_info pi;
+	mm_config_default(&cfg, era);
+	cfg.profile = MM_PROFILE_ARM;
+	cfg.lowmem_limit = APHYS + MB(64);
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
+	ASSERT_EQ(mm_node_add(m, 0, APHYS >> 12, (APHYS + MB(64)) >> 12), 0);
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), -EEXIST);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 1);
+	ASSERT_EQ(mm_report_count(m), 1);
+	mm_machine_destroy(m);
+}
+
+static void arm_node_already_online_2629(void) { arm_node_already_online(MM_ERA_2_6_29); }
+static void arm_node_already_online_modern(void) { arm_node_already_online(MM_ERA_MODERN); }
+
+/* Expect (2.6.29): node 0 a 64 MiB lowmem bank with the kernel, node 1 a
+ * 32 MiB lowmem bank right after it: node 1's bitmap goes at its own
+ * start and only node 0 reserves the kernel and swapper_pg_dir; the early
+ * pages come from node 0 as in arm_2629. free_all_bootmem releases all of
+ * node 1 (its bitmap too) and node 0 but its first 4 MiB and the four
+ * pages. */
+static void arm_2629_second_lowmem_node(void)
+{
+	struct mm_paging_init_args a = { .kernel_start = APHYS + 0x8000, .kernel_end = APHYS + MB(4),
+					 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
+					 .source = MM_PGT_FROM_BOOTMEM };
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	struct mm_paging_info pi;
+	uint64_t count = 0;
+	mm_config_default(&cfg, MM_ERA_2_6_29);
+	cfg.profile = MM_PROFILE_ARM;
+	cfg.lowmem_limit = APHYS + MB(96);
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
+	ASSERT_EQ(mm_meminfo_add(m, APHYS + MB(64), MB(32), 1), 0);
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), 0);
+	ASSERT_EQ(pi.pgtable_start, APHYS + MB(4) + 0x1000);
+	ASSERT_EQ(pi.zero_pfn, (APHYS + MB(4) + 0x4000) >> 12);
+	ASSERT_EQ(mm_free_all_bootmem(m, &count), 0);
+	ASSERT_EQ(count, ((MB(64) - MB(4) - 0x4000) >> 12) + (MB(32) >> 12));
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect (2.6.29, CONFIG_HIGHMEM with 64 MiB of lowmem as in
+ * arm_two_nodes_highmem): node 0 holds the 64 MiB lowmem bank and a 32 MiB
+ * highmem bank; only the lowmem bank is freed to bootmem, so
+ * free_all_bootmem releases what arm_2629 does; the highmem bank is
+ * mapped by no section. */
+static void arm_2629_highmem_bank_on_lowmem_node(void)
+{
+	const uint64_t reserve = 0xff000000ull - (0xC0000000ull + MB(64));
+	struct mm_paging_init_args a = { .kernel_start = APHYS + 0x8000, .kernel_end = APHYS + MB(4),
+					 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
+					 .vmalloc_reserve = reserve, .highmem = true,
+					 .source = MM_PGT_FROM_BOOTMEM };
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	struct mm_paging_info pi;
+	struct mm_pte_info pte;
+	uint64_t count = 0;
+	mm_config_default(&cfg, MM_ERA_2_6_29);
+	cfg.profile = MM_PROFILE_ARM;
+	cfg.lowmem_limit = APHYS + MB(64);
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
+	ASSERT_EQ(mm_meminfo_add(m, APHYS + MB(128), MB(32), 0), 0);
+	ASSERT_EQ(mm_paging_init(m, &a, &pi), 0);
+	ASSERT_EQ(mm_kernel_follow(m, 0xC0000000ull + MB(128), &pte), -ENOENT);
+	ASSERT_EQ(mm_free_all_bootmem(m, &count), 0);
+	ASSERT_EQ(count, (MB(64) - MB(4) - 0x4000) >> 12);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/* Expect (modern ARM, memblock.reserved of 128 entries, INIT_MEMBLOCK_
+ * REGIONS, and resizing not yet allowed: docs/memblock.md): with 128
+ * disjoint reservations made before paging_init, its reservation of the
+ * kernel needs a 129th entry and the array cannot double: paging_init is
+ * -ENOMEM. With 127, the kernel's fits and the reservation of
+ * [PHYS_OFFSET, swapper_pg_dir + 16 KiB), not adjacent to a kernel that
+ * starts at +64 KiB, needs the 129th: -ENOMEM too. The four early pages
+ * are taken top-down next to each other and end as one region, but each
+ * reservation counts its new region before the merge (memblock.md: doubling
+ * while cnt + nr_new > max), so each needs one free entry: with 126 or 125
+ * an early page's reservation is refused, -ENOMEM (unreported, as in
+ * arm_early_page_failures); with 124 everything fits and paging_init
+ * succeeds. Likewise 128 memory regions added before paging_init leave no
+ * entry for the bank (meminfo_memblock_setup): -ENOMEM. Nothing reported. */
+static void arm_modern_reserved_array_full(void)
+{
+	{
+		struct mm_paging_init_args a = { .kernel_start = APHYS + 0x10000, .kernel_end = APHYS + MB(4),
+						 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
+						 .source = MM_PGT_FROM_MEMBLOCK };
+		struct mm_config cfg;
+		struct mm_machine *m = NULL;
+		struct mm_paging_info pi;
+		mm_config_default(&cfg, MM_ERA_MODERN);
+		cfg.profile = MM_PROFILE_ARM;
+		cfg.lowmem_limit = APHYS + MB(64);
+		ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+		ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
+		for (unsigned i = 0; i < 128; i++)
+			ASSERT_EQ(mm_memblock_add(m, APHYS + MB(128) + i * 0x2000ull, 0x1000), 0);
+		ASSERT_EQ(mm_paging_init(m, &a, &pi), -ENOMEM);
+		ASSERT_EQ(mm_report_count(m), 0);
+		mm_machine_destroy(m);
+	}
+	for (unsigned pre = 124; pre <= 128; pre++) {
+		struct mm_paging_init_args a = { .kernel_start = APHYS + 0x10000, .kernel_end = APHYS + MB(4),
+						 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
+						 .source = MM_PGT_FROM_MEMBLOCK };
+		struct mm_config cfg;
+		struct mm_machine *m = NULL;
+		struct mm_paging_info pi;
+		mm_config_default(&cfg, MM_ERA_MODERN);
+		cfg.profile = MM_PROFILE_ARM;
+		cfg.lowmem_limit = APHYS + MB(64);
+		ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+		ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
+		for (unsigned i = 0; i < pre; i++)
+			ASSERT_EQ(mm_memblock_reserve(m, APHYS + MB(8) + i * 0x2000ull, 0x1000), 0);
+		ASSERT_EQ(mm_paging_init(m, &a, &pi), pre == 124 ? 0 : -ENOMEM);
+		ASSERT_EQ(mm_report_count(m), 0);
+		mm_machine_destroy(m);
+	}
+}
+
+/* Expect (2.6.29 ARM bootmem_init, whose set-up calls are refused as
+ * they would be by hand): (a) node 0's bootmem already initialised before
+ * paging_init: its init_bootmem_node is refused, -EINVAL with one
+ * INVALID_ARG report ("already initialised"); (b) one 256 MiB bank with
+ * the kernel ending one page before its end: the 8 KiB bitmap placed
+ * right after the kernel runs one page past the node, so its reservation
+ * is refused, -EINVAL with one BUG report naming pfns [0x6ffff, 0x70001);
+ * (c) a 64 MiB bank with the kernel ending exactly at its end: the bitmap
+ * goes at the node's start and every lowmem page is then reserved, so the
+ * first early page (alloc_bootmem_low_pages) fails: -ENOMEM with its one
+ * OOM report; (d) the kernel ending one page past the bank: its
+ * reservation is refused, -EINVAL with one BUG report naming pfns
+ * [0x60008, 0x64001); (e) the bank starting 1 MiB above PHYS_OFFSET (the
+ * image in it): the reservation of [PHYS_OFFSET, swapper_pg_dir + 16 KiB)
+ * starts below the node, -EINVAL with one BUG report naming pfns
+ * [0x60000, 0x60108); (f) that bank with the image below it, the kernel
+ * ending at the bank's start: the bitmap goes at the node's start, and the
+ * kernel's reservation, outside the node, is refused: -EINVAL with one BUG
+ * report naming pfns [0x60008, 0x60100). */
+static void arm_2629_bootmem_refusals(void)
+{
+	static const char *const want[6] = { "already initialised", "[0x6ffff, 0x70001)", NULL,
+					     "[0x60008, 0x64001)", "[0x60000, 0x60108)",
+					     "[0x60008, 0x60100)" };
+	for (unsigned c = 0; c < 6; c++) {
+		const uint64_t sz = c == 1 ? MB(256) : MB(64), bs = c >= 4 ? APHYS + MB(1) : APHYS;
+		const uint64_t img = c == 5 ? APHYS : bs; /* where the image starts */
+		struct mm_paging_init_args a = { .kernel_start = img + 0x8000,
+						 .kernel_end = c == 1 ? bs + sz - 0x1000
+							       : c == 2 ? bs + sz
+							       : c == 3 ? bs + sz + 0x1000
+							       : c == 5 ? bs
+									: bs + MB(4),
+						 .swapper_pg_dir = img + 0x4000, .phys_offset = APHYS,
+						 .source = MM_PGT_FROM_BOOTMEM };
+		struct mm_config cfg;
+		struct mm_machine *m = NULL;
+		struct mm_paging_info pi;
+		uint64_t ms = 0;
+		mm_config_default(&cfg, MM_ERA_2_6_29);
+		cfg.profile = MM_PROFILE_ARM;
+		cfg.lowmem_limit = bs + sz;
+		ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+		ASSERT_EQ(mm_meminfo_add(m, bs, sz, 0), 0);
+		if (c == 0)
+			ASSERT_EQ(mm_init_bootmem_node(m, 0, (APHYS + MB(8)) >> 12, APHYS >> 12,
+						       (APHYS + sz) >> 12, &ms), 0);
+		ASSERT_EQ(mm_paging_init(m, &a, &pi), c == 2 ? -ENOMEM : -EINVAL);
+		ASSERT_EQ(mm_report_count(m), 1);
+		ASSERT_EQ(mm_report_count_kind(m, c == 0 ? MM_REPORT_INVALID_ARG
+						     : c == 2 ? MM_REPORT_OOM : MM_REPORT_BUG), 1);
+		if (want[c])
+			ASSERT_TRUE(strstr(mm_last_report(m)->msg, want[c]) != NULL);
+		mm_machine_destroy(m);
+	}
+}
+
 /* Expect: ARM paging_init takes four early pages, in order the vectors
  * page, its second-level table, the pkmap table and the zero page, each a
  * fault-injection point of the era's boot allocator (alloc_bootmem_low,
@@ -504,5 +711,11 @@ int main(void)
 	RUN(arm_two_nodes_highmem_modern);
 	RUN(arm_early_page_failures_2629);
 	RUN(arm_early_page_failures_modern);
+	RUN(arm_node_already_online_2629);
+	RUN(arm_node_already_online_modern);
+	RUN(arm_2629_second_lowmem_node);
+	RUN(arm_2629_highmem_bank_on_lowmem_node);
+	RUN(arm_modern_reserved_array_full);
+	RUN(arm_2629_bootmem_refusals);
 	return check_summary("test_paging_init");
 }

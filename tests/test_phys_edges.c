@@ -7,6 +7,7 @@
  * allocator as one order-10 block; 2.6.29 x86_32.
  */
 #include <errno.h>
+#include <stdbool.h>
 
 #include "check.h"
 #include "mmsim/mmsim.h"
@@ -109,9 +110,56 @@ static void frames_dropped_in_any_order(void)
 	mm_machine_destroy(m);
 }
 
+/*
+ *   the order-9 block at 0x1000 split as above; per layout t (0..95), 32
+ *   of its pages written, page i at 0x1000 + (53t + 5i) mod 512, so the
+ *   frame table (64 slots at 32 frames) is half full with a different
+ *   set of pfns each time; then dropped one by one (free, take back with
+ *   __GFP_ZERO) in the order i = 11k mod 32
+ * Expect after every drop: the dropped page reads zero at the written
+ * byte, every page not yet dropped still holds its byte, the backed count
+ * one lower; 0 at the end. (Many layouts, so that probe chains wrap the
+ * table's end as entries are moved back: with the spacing 5, layouts 10
+ * and 23 move an entry whose chain wraps, in both directions, as a
+ * replay of lib/phys.c's hash and probing shows; spacing 7 never does.)
+ */
+static void frames_dropped_many_layouts(void)
+{
+	for (unsigned t = 0; t < 96; t++) {
+		struct mm_machine *m = mk(0);
+		mm_pfn_t pfn, pg[32];
+		bool dropped[32] = { false };
+		ASSERT_TRUE(m);
+		ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 9, &pfn), 0);
+		ASSERT_EQ(mm_split_page(m, 0x1000, 9), 0);
+		for (unsigned i = 0; i < 32; i++) {
+			uint8_t b = (uint8_t)(i + 1);
+			pg[i] = 0x1000 + (53 * t + 5 * i) % 512;
+			ASSERT_EQ(mm_phys_write(m, pg[i] * PG + 5, &b, 1), 0);
+		}
+		ASSERT_EQ(mm_phys_backed_pages(m), 32);
+		for (unsigned k = 0; k < 32; k++) {
+			const unsigned i = (11 * k) % 32;
+			ASSERT_EQ(mm_free_pages(m, pg[i], 0), 0);
+			ASSERT_EQ(mm_alloc_pages(m, MM_GFP_ZERO, 0, &pfn), 0);
+			ASSERT_EQ(pfn, pg[i]);
+			dropped[i] = true;
+			ASSERT_EQ(mm_phys_backed_pages(m), 31 - k);
+			for (unsigned q = 0; q < 32; q++) {
+				uint8_t b = 0xee;
+				ASSERT_EQ(mm_phys_read(m, pg[q] * PG + 5, &b, 1), 0);
+				ASSERT_EQ(b, dropped[q] ? 0 : (uint8_t)(q + 1));
+			}
+		}
+		ASSERT_EQ(mm_report_count(m), 0);
+		mm_machine_destroy(m);
+	}
+}
+
 int main(void)
 {
 	RUN(backing_cap);
 	RUN(frames_dropped_in_any_order);
+	RUN(frames_dropped_many_layouts);
 	return check_summary("phys_edges");
 }

@@ -978,6 +978,36 @@ static void free_pages_check_tail(void)
 	mm_machine_destroy(m);
 }
 
+/* get_page's overflow guard (page_ref_inc's VM_BUG_ON in spirit: a count
+ * that would wrap): the allocated order-0 page 0x1008 given refcount
+ * INT32_MAX (2^31 - 1 get_page calls would take minutes) is refused,
+ * -EINVAL with one page_alloc BAD_PAGE report naming the count, and the
+ * count is unchanged; put back to 1, get_page and put_page work again. */
+static void get_page_saturated(void)
+{
+	struct mm_machine *m = setup();
+	struct mm_page *p;
+	ASSERT_TRUE(m);
+	p = page(m, 0x1008);
+	ASSERT_TRUE(p);
+	ASSERT_EQ(p->refcount, 1);
+	p->refcount = INT32_MAX;
+	ASSERT_EQ(mm_get_page(m, 0x1008), -EINVAL);
+	ASSERT_EQ(p->refcount, INT32_MAX);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BAD_PAGE), 1);
+	ASSERT_EQ(mm_report_count(m), 1);
+	ASSERT_EQ(mm_last_report(m)->addr, 0x1008);
+	ASSERT_TRUE(strstr(mm_last_report(m)->msg, "pfn 0x1008 count 2147483647") != NULL);
+	p->refcount = 1;
+	ASSERT_EQ(mm_get_page(m, 0x1008), 0);
+	ASSERT_EQ(p->refcount, 2);
+	ASSERT_EQ(mm_put_page(m, 0x1008), 0);
+	ASSERT_EQ(p->refcount, 1);
+	ASSERT_EQ(mm_verify(m), 0);
+	ASSERT_EQ(mm_report_count(m), 1);
+	mm_machine_destroy(m);
+}
+
 /* mm_memmap_verify's own counts: arrays within their room, the look-up
  * cache naming an array, each array non-empty, the page count their sum.
  * The machine of the banner has one array, [0xf00, 0x1200). */
@@ -1182,6 +1212,7 @@ int main(int argc, char **argv)
 		RUN(memmap_every_page);
 		RUN(memmap_counts);
 		RUN(free_pages_check_tail);
+		RUN(get_page_saturated);
 		RUN(slab_on_foreign_list);
 		RUN(zero_page_state);
 		RUN(slab_page_wrong_cache);
