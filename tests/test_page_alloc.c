@@ -951,6 +951,39 @@ static void drain_every_list_full(void)
 	mm_machine_destroy(m);
 }
 
+/*
+ * The same listed page: CPU 0's list holds 0x1000..0x101f. A second
+ * order-0 allocation and free on CPU 1 put 0x1020..0x103f (the next batch
+ * from the buddy, pages taken in order) on CPU 1's list, less the one
+ * page allocated and freed again: all 32 there.
+ * Expect mm_page_info_range over [0x1000, 0x1041) to name CPU 0 for the
+ * first 32 pages, CPU 1 for the next 32 (both MM_PAGE_PCP), and -1 for
+ * 0x1040, a free buddy page on no list, each entry equal to mm_page_info
+ * of its pfn.
+ */
+static void range_view_pcp_cpu(void)
+{
+	mm_pfn_t pfn;
+	struct mm_page_info info[0x41], one;
+	struct mm_machine *m = listed_page(&pfn);
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_set_cpu(m, 1), 0);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &pfn), 0);
+	ASSERT_TRUE(pfn >= 0x1020 && pfn < 0x1040);
+	ASSERT_EQ(mm_free_pages(m, pfn, 0), 0);
+	ASSERT_EQ(pcp_count(m, MM_ZONE_NORMAL, 1, NULL, 0), 32);
+	ASSERT_EQ(mm_page_info_range(m, 0x1000, 0x41, info), 0);
+	for (unsigned i = 0; i < 0x41; i++) {
+		const int cpu = i < 0x20 ? 0 : i < 0x40 ? 1 : -1;
+		ASSERT_EQ(info[i].cpu, cpu);
+		ASSERT_EQ((info[i].flags & MM_PAGE_PCP) != 0, cpu >= 0);
+		ASSERT_EQ(mm_page_info(m, 0x1000 + i, &one), 0);
+		ASSERT_EQ(one.cpu, cpu);
+	}
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 /* zone_batchsize of a 16384-page zone: 16384/1024 = 16, /4 = 4, 2^n - 1
  * below 4 + 2 = 3: batch 3, high 18. */
 static void zone_batchsize_rule(void)
@@ -1071,6 +1104,7 @@ int main(void)
 		RUN(per_cpu_lists);
 		RUN(drain_on_failure);
 		RUN(drain_every_list_full);
+		RUN(range_view_pcp_cpu);
 		RUN(zone_batchsize_rule);
 		RUN(neg_set_cpu);
 		RUN(neg_double_free_pcp);
