@@ -485,6 +485,7 @@ struct mm_pgdat {
 struct mm_page_alloc_state {
 	uint32_t max_order;  /* MAX_ORDER, exclusive */
 	bool zones_ready;    /* mm_free_area_init done */
+	int cpu_nid;         /* once zones_ready: the first online node, the "current CPU"'s */
 	bool pcp_ready;      /* mm_setup_per_cpu_pageset done */
 	uint64_t min_free_kbytes;
 	mm_pfn_t dma_end, low_pfn;

@@ -197,6 +197,17 @@ int mm_free_area_init(struct mm_machine *m)
 		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_BUG, 0, "free_area_init called twice");
 		return -EINVAL;
 	}
+	/* The kernel always has node 0 online (a non-NUMA build has only it):
+	 * zones with no node would leave the allocator no node for the current
+	 * CPU, so the call is refused and the machine stays before zones. */
+	st->cpu_nid = -1;
+	for (int n = MM_MAX_NODES - 1; n >= 0; n--)
+		if (st->node[n].online)
+			st->cpu_nid = n;
+	if (st->cpu_nid < 0) {
+		mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_BUG, 0, "free_area_init with no node online");
+		return -EINVAL;
+	}
 	for (int n = 0; n < MM_MAX_NODES; n++) {
 		struct mm_pgdat *pg = &st->node[n];
 		mm_pfn_t bound[MM_NR_ZONES + 1] = { pg->start_pfn, st->dma_end, st->low_pfn,
@@ -401,12 +412,13 @@ static uint64_t release_run(struct mm_machine *m, mm_pfn_t s, mm_pfn_t e, unsign
 	return e - s;
 }
 
-/* The run of pages from pfn (below end) that share pfn's zone: its end, and
- * in *ok whether every page of it may be handed over as mm_free_pages_bootmem
- * would take it (struct page, PageReserved, neither free nor allocated, one
- * reference, unmapped, inside its zone's span, zones set up). A hole ends
- * the run; *ok is false for a run that starts at a hole or a bad page. */
-static mm_pfn_t handoff_zone_run(struct mm_machine *m, mm_pfn_t pfn, mm_pfn_t end, bool *ok)
+/* The run of pages from pfn (below end) that share pfn's zone: whether
+ * every page of it may be handed over as mm_free_pages_bootmem would take
+ * it (struct page, PageReserved, neither free nor allocated, one reference,
+ * unmapped, inside its zone's span, zones set up), and if so its end in
+ * *run_to. A hole ends the run; a run that starts at a hole or a bad page
+ * fails, and then the whole hand-off is refused, so no end is needed. */
+static bool handoff_zone_run(struct mm_machine *m, mm_pfn_t pfn, mm_pfn_t end, mm_pfn_t *run_to)
 {
 	const struct mm_page_alloc_state *st = m->page_alloc;
 	const struct mm_page *first = mm_pfn_to_page(m, pfn);
@@ -414,13 +426,12 @@ static mm_pfn_t handoff_zone_run(struct mm_machine *m, mm_pfn_t pfn, mm_pfn_t en
 	mm_pfn_t at = pfn, stop_pfn, run_end;
 	uint64_t bad = 0;
 
-	*ok = false;
 	if (!first || !st->zones_ready || first->nid >= MM_MAX_NODES ||
 	    !st->node[first->nid].online || first->zone >= MM_NR_ZONES)
-		return pfn + 1;
+		return false;
 	z = &st->node[first->nid].zones[first->zone];
 	if (pfn < z->start_pfn || pfn >= z->end_pfn)
-		return pfn + 1;
+		return false;
 	stop_pfn = MM_MIN(end, z->end_pfn);
 	while (at < stop_pfn) {
 		const struct mm_page *p = mm_memmap_run(m, at, stop_pfn, &run_end);
@@ -438,8 +449,8 @@ static mm_pfn_t handoff_zone_run(struct mm_machine *m, mm_pfn_t pfn, mm_pfn_t en
 			       (uint32_t)(q->refcount ^ 1) | (uint32_t)~q->mapcount;
 		at = run_end;
 	}
-	*ok = !bad;
-	return at;
+	*run_to = at;
+	return !bad;
 }
 
 /* The zone run of a checked range from pfn (a page): it ends where the
@@ -459,7 +470,6 @@ bool mm_page_alloc_handoff_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t 
 				 unsigned max_order, bool skip_holes, bool apply, uint64_t *count)
 {
 	while (start < end) {
-		bool ok = true;
 		mm_pfn_t t;
 		if (skip_holes && !mm_pfn_to_page(m, start)) {
 			mm_memmap_run(m, start, end, &t);
@@ -468,11 +478,13 @@ bool mm_page_alloc_handoff_range(struct mm_machine *m, mm_pfn_t start, mm_pfn_t 
 		}
 		/* a range to apply passed the check (apply=false) already, so
 		 * its zone runs are known without a second look at each page */
-		t = apply ? checked_zone_run(m, start, end) : handoff_zone_run(m, start, end, &ok);
-		if (!ok)
-			return false;
-		if (apply)
+		if (!apply) {
+			if (!handoff_zone_run(m, start, end, &t))
+				return false;
+		} else {
+			t = checked_zone_run(m, start, end);
 			*count += release_run(m, start, t, max_order);
+		}
 		start = t;
 	}
 	return true;

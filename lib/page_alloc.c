@@ -595,13 +595,10 @@ int mm_alloc_pages_node(struct mm_machine *m, int nid, uint32_t gfp, unsigned or
 
 int mm_alloc_pages(struct mm_machine *m, uint32_t gfp, unsigned order, mm_pfn_t *pfn_out)
 {
-	if (m && m->page_alloc->zones_ready) {
-		/* the "current CPU" is on the first online node */
-		for (int n = 0; n < MM_MAX_NODES; n++)
-			if (m->page_alloc->node[n].online)
-				return mm_alloc_pages_node(m, n, gfp, order, pfn_out);
-	}
-	return mm_alloc_pages_node(m, 0, gfp, order, pfn_out);
+	/* the "current CPU" is on the first online node (free_area_init
+	 * refuses a machine with none); before zones, node 0 gets the report */
+	return mm_alloc_pages_node(m, m && m->page_alloc->zones_ready ? m->page_alloc->cpu_nid : 0,
+				   gfp, order, pfn_out);
 }
 
 int mm_get_zeroed_page(struct mm_machine *m, uint32_t gfp, mm_pfn_t *pfn_out)

@@ -637,7 +637,14 @@ int obootmem_free_area_init(struct obootmem *o)
 {
 	/* zone boundaries: DMA below 16 MiB (or the lowmem limit), NORMAL
 	 * below the lowmem limit, HIGHMEM above; each clipped to the node */
+	bool any = false;
 	if (o->zones_ready)
+		return res_in(o, -EINVAL, MM_STAGE_PAGE_ALLOC, MM_REPORT_BUG).ret;
+	/* zones need a node for the current CPU: with none the call is a BUG
+	 * and the machine stays before zones (semantics.md §5) */
+	for (int n = 0; n < OBOOTMEM_MAX_NODES; n++)
+		any |= o->pnode[n].online;
+	if (!any)
 		return res_in(o, -EINVAL, MM_STAGE_PAGE_ALLOC, MM_REPORT_BUG).ret;
 	for (int n = 0; n < OBOOTMEM_MAX_NODES; n++) {
 		struct obootmem_pnode *pn = &o->pnode[n];

@@ -124,7 +124,8 @@ int obootmem_span_reserve(struct obootmem *o, uint64_t e);
  * o->expect) and, when 0, pfns [s, e) exist (a node's memmap). -1 (and
  * no prediction) if the host is out of memory. */
 int obootmem_node_add(struct obootmem *o, int nid, uint64_t s, uint64_t e, uint64_t max_pfn);
-/* mm_free_area_init: zone spans and present pages; a second call is BUG. */
+/* mm_free_area_init: zone spans and present pages; a second call, or one
+ * with no node online, is BUG. */
 int obootmem_free_area_init(struct obootmem *o);
 /* setup_per_zone_wmarks (after the hand-off). */
 void obootmem_wmarks(struct obootmem *o);

@@ -904,6 +904,86 @@ static void drain_on_failure(void)
 	mm_machine_destroy(m);
 }
 
+/*
+ *   DMA [0xc00, 0x1000)  NORMAL [0x1000, 0x1400)  HIGHMEM [0x1400, 0x1800)
+ *   each one order-10 block; fraction 8 (high 128); 2 CPUs
+ *   in each zone: an order-1 block split, its first page freed on CPU 0,
+ *   its second on CPU 1
+ * Every per-CPU list of the node (3 zones x 2 CPUs) then holds exactly one
+ * page, and no zone has an order-10 block. Expect order 10 with GFP_KERNEL
+ * to fail both watermark passes, drain all lists (a page moved, though no
+ * list was empty: the retry must not depend on an empty list elsewhere)
+ * and succeed at 0x1000, every list empty after.
+ */
+static void drain_every_list_full(void)
+{
+	static const uint32_t zgfp[MM_NR_ZONES] = { MM_GFP_DMA, MM_GFP_KERNEL, MM_GFP_HIGHMEM };
+	struct mm_machine *m = simple(11, 0x1400, 0xc00, 0x1800);
+	mm_pfn_t pfn;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_setup_per_cpu_pageset(m), 0);
+	ASSERT_EQ(mm_percpu_pagelist_fraction(m, 8), 0);
+	for (int z = 0; z < MM_NR_ZONES; z++) {
+		ASSERT_EQ(mm_set_cpu(m, 0), 0);
+		ASSERT_EQ(mm_alloc_pages(m, zgfp[z], 1, &pfn), 0);
+		ASSERT_EQ(zone_of(m, pfn), z);
+		ASSERT_EQ(mm_split_page(m, pfn, 1), 0);
+		ASSERT_EQ(mm_free_pages(m, pfn, 0), 0);
+		ASSERT_EQ(mm_set_cpu(m, 1), 0);
+		ASSERT_EQ(mm_free_pages(m, pfn + 1, 0), 0);
+	}
+	ASSERT_EQ(mm_set_cpu(m, 0), 0);
+	for (int z = 0; z < MM_NR_ZONES; z++) {
+		ASSERT_EQ(pcp_count(m, z, 0, NULL, 0), 1);
+		ASSERT_EQ(pcp_count(m, z, 1, NULL, 0), 1);
+		ASSERT_EQ(nr_free(m, 0, z, 10), 0);
+	}
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 10, &pfn), 0);
+	ASSERT_EQ(pfn, 0x1000);
+	for (int z = 0; z < MM_NR_ZONES; z++) {
+		ASSERT_EQ(pcp_count(m, z, 0, NULL, 0), 0);
+		ASSERT_EQ(pcp_count(m, z, 1, NULL, 0), 0);
+	}
+	ASSERT_EQ(nr_free(m, 0, MM_ZONE_DMA, 10), 1);
+	ASSERT_EQ(nr_free(m, 0, MM_ZONE_HIGHMEM, 10), 1);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ * The same listed page: CPU 0's list holds 0x1000..0x101f. A second
+ * order-0 allocation and free on CPU 1 put 0x1020..0x103f (the next batch
+ * from the buddy, pages taken in order) on CPU 1's list, less the one
+ * page allocated and freed again: all 32 there.
+ * Expect mm_page_info_range over [0x1000, 0x1041) to name CPU 0 for the
+ * first 32 pages, CPU 1 for the next 32 (both MM_PAGE_PCP), and -1 for
+ * 0x1040, a free buddy page on no list, each entry equal to mm_page_info
+ * of its pfn.
+ */
+static void range_view_pcp_cpu(void)
+{
+	mm_pfn_t pfn;
+	struct mm_page_info info[0x41], one;
+	struct mm_machine *m = listed_page(&pfn);
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_set_cpu(m, 1), 0);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &pfn), 0);
+	ASSERT_TRUE(pfn >= 0x1020 && pfn < 0x1040);
+	ASSERT_EQ(mm_free_pages(m, pfn, 0), 0);
+	ASSERT_EQ(pcp_count(m, MM_ZONE_NORMAL, 1, NULL, 0), 32);
+	ASSERT_EQ(mm_page_info_range(m, 0x1000, 0x41, info), 0);
+	for (unsigned i = 0; i < 0x41; i++) {
+		const int cpu = i < 0x20 ? 0 : i < 0x40 ? 1 : -1;
+		ASSERT_EQ(info[i].cpu, cpu);
+		ASSERT_EQ((info[i].flags & MM_PAGE_PCP) != 0, cpu >= 0);
+		ASSERT_EQ(mm_page_info(m, 0x1000 + i, &one), 0);
+		ASSERT_EQ(one.cpu, cpu);
+	}
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 /* zone_batchsize of a 16384-page zone: 16384/1024 = 16, /4 = 4, 2^n - 1
  * below 4 + 2 = 3: batch 3, high 18. */
 static void zone_batchsize_rule(void)
@@ -1023,6 +1103,8 @@ int main(void)
 		RUN(fault_injection_sweep);
 		RUN(per_cpu_lists);
 		RUN(drain_on_failure);
+		RUN(drain_every_list_full);
+		RUN(range_view_pcp_cpu);
 		RUN(zone_batchsize_rule);
 		RUN(neg_set_cpu);
 		RUN(neg_double_free_pcp);

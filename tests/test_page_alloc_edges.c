@@ -141,6 +141,64 @@ static void calls_before_free_area_init(void)
 }
 
 /*
+ *   no node: free_area_init, then alloc_pages
+ *   node 7 (MM_MAX_NODES - 1) [0x1000, 0x1400), free_area_init again,
+ *   [0x1000, 0x1400) handed over, alloc_pages order 0
+ * Expect the first free_area_init refused with -EINVAL and one BUG ("free_area_init
+ * with no node online"), the machine still before zones (the
+ * alloc refused as called before free_area_init); once node 7 is online
+ * free_area_init accepted and the allocation served from node 7, the only
+ * node (the current CPU's node is the lowest online id, whatever it is).
+ */
+static void free_area_init_no_node(void)
+{
+	struct mm_machine *m = mk(1);
+	mm_pfn_t pfn = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_free_area_init(m), -EINVAL);
+	ASSERT_STR_EQ(mm_last_report(m)->msg, "free_area_init with no node online");
+	ASSERT_EQ(mm_last_report(m)->kind, MM_REPORT_BUG);
+	ASSERT_EQ(mm_report_count(m), 1);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &pfn), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BUG), 2);
+	ASSERT_EQ(mm_verify(m), 0);
+	ASSERT_EQ(mm_node_add(m, MM_MAX_NODES - 1, 0x1000, 0x1400), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1000, 10), 0);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &pfn), 0);
+	ASSERT_TRUE(pfn >= 0x1000 && pfn < 0x1400);
+	ASSERT_EQ(mm_report_count(m), 2);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
+ *   node 2 [0x1000, 0x1400)   node 1 [0x1800, 0x1c00)   (ids against address order)
+ *   both handed over whole, alloc_pages order 0 with __GFP_THISNODE off
+ * Expect the page from node 1, the lowest online id (the current CPU's
+ * node), not from node 2 at the lower addresses; then alloc_pages_node
+ * on node 2 from node 2.
+ */
+static void alloc_pages_first_online_node(void)
+{
+	struct mm_machine *m = mk(1);
+	mm_pfn_t pfn = 0;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_node_add(m, 2, 0x1000, 0x1400), 0);
+	ASSERT_EQ(mm_node_add(m, 1, 0x1800, 0x1c00), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1000, 10), 0);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1800, 10), 0);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &pfn), 0);
+	ASSERT_TRUE(pfn >= 0x1800 && pfn < 0x1c00);
+	ASSERT_EQ(mm_alloc_pages_node(m, 2, MM_GFP_KERNEL, 0, &pfn), 0);
+	ASSERT_TRUE(pfn >= 0x1000 && pfn < 0x1400);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
  *   node 0 [0x1000, 0x1400), free_area_init done
  *     node_add, memory_present, free_area_init again
  * Expect each refused with -EINVAL and one BUG report, and
@@ -520,6 +578,8 @@ int main(void)
 	RUN(memory_present_out_of_order);
 	RUN(calls_before_free_area_init);
 	RUN(calls_after_free_area_init);
+	RUN(free_area_init_no_node);
+	RUN(alloc_pages_first_online_node);
 	RUN(getters_refused);
 	RUN(free_pages_bootmem_refused);
 	RUN(misuse_refused);

@@ -223,6 +223,61 @@ static void neither_present_nor_protnone(void)
 	mm_machine_destroy(m);
 }
 
+/* Expect: every leaf entry a profile can hold, present or PROT_NONE, with
+ * or without user, young and dirty (read-only: x86 no _PAGE_RW, ARM
+ * L_PTE_RDONLY), decoded by follow_page to exactly those flags. The bits
+ * are the kernel's: x86 _PAGE_PRESENT 0x1, _PAGE_USER 0x4, _PAGE_ACCESSED
+ * 0x20, _PAGE_DIRTY 0x40, _PAGE_PROTNONE 0x100; ARM L_PTE_VALID 0x1,
+ * L_PTE_YOUNG 0x2, L_PTE_DIRTY 0x40, L_PTE_RDONLY 0x80, L_PTE_USER 0x100,
+ * L_PTE_NONE 0x800. A decoder that mixes one flag's absence into another
+ * (a PROT_NONE entry without user read as present too) fails here. */
+static void leaf_flags_decoded(void)
+{
+	struct mm_machine *m = env_make(fc, 0);
+	const bool arm = fc->profile == MM_PROFILE_ARM;
+	const unsigned esz = fc->profile == MM_PROFILE_X86_PAE ? 8 : 4;
+	const uint64_t present = 0x1, protnone = arm ? 0x800 : 0x100, user = arm ? 0x100 : 0x4,
+		       young = arm ? 0x2 : 0x20, dirty = 0x40, rdonly = arm ? 0x80 : 0;
+	struct mm_pte_info pte;
+	uint8_t w = 1, keep[8];
+	mm_pfn_t pgd, pfn;
+	uint64_t ptep;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_mm_pgd(m, 0, &pgd), 0);
+	ASSERT_EQ(mm_user_write(m, 0, ENV_VMA, &w, 1), 0);
+	pfn = env_pfn(m, 0, ENV_VMA);
+	ptep = (rd(m, pmd_entry_addr(m, pgd, ENV_VMA), esz) >> 12) << 12;
+	ASSERT_EQ(mm_phys_read(m, ptep, keep, esz), 0);
+	for (unsigned mask = 0; mask < 16; mask++) {
+		const uint64_t raw = (pfn << 12) | rdonly | (mask & 1 ? present : protnone) |
+				     (mask & 2 ? user : 0) | (mask & 4 ? young : 0) | (mask & 8 ? dirty : 0);
+		const uint32_t want = (mask & 1 ? MM_PTE_PRESENT : MM_PTE_PROTNONE) |
+				      (mask & 2 ? MM_PTE_USER : 0) | (mask & 4 ? MM_PTE_ACCESSED : 0) |
+				      (mask & 8 ? MM_PTE_DIRTY : 0);
+		uint8_t b[8];
+		for (unsigned i = 0; i < esz; i++)
+			b[i] = (uint8_t)(raw >> (8 * i));
+		ASSERT_EQ(mm_phys_write(m, ptep, b, esz), 0);
+		mm_follow_page(m, 0, ENV_VMA, &pte); /* PROT_NONE may be refused: the flags are the point */
+		ASSERT_EQ(pte.pfn, pfn);
+		ASSERT_EQ(pte.flags, want);
+	}
+	/* a present entry with one low bit no encoding produces (x86 _PAGE_PCD
+	 * 0x10, ARM bit 2, between L_PTE_YOUNG and L_PTE_DIRTY): a bad pte */
+	{
+		const uint64_t raw = (pfn << 12) | present | user | young | (arm ? 0x4 : 0x10);
+		uint8_t b[8];
+		for (unsigned i = 0; i < esz; i++)
+			b[i] = (uint8_t)(raw >> (8 * i));
+		ASSERT_EQ(mm_phys_write(m, ptep, b, esz), 0);
+		ASSERT_EQ(mm_verify(m), -EUCLEAN);
+		ASSERT_TRUE(strstr(mm_verify_message(m), "bad pte") != NULL);
+	}
+	ASSERT_EQ(mm_phys_write(m, ptep, keep, esz), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof(fault_confs) / sizeof(fault_confs[0]); i++) {
@@ -234,6 +289,7 @@ int main(void)
 		RUN(tables_per_span);
 		RUN(corrupted_entries);
 		RUN(neither_present_nor_protnone);
+		RUN(leaf_flags_decoded);
 	}
 	return check_summary("test_pgtable");
 }

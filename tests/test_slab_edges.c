@@ -425,6 +425,45 @@ static void slab_rebuilt_after_shrink(void)
 	mm_machine_destroy(m);
 }
 
+/*
+ *   pfn 0 ... node 0 [0, 0x1000) ...; [0x10, 0x1000) handed over, then
+ *   kmem_cache_init; then pfn 0 alone handed over (the only order-0 free
+ *   block, at the head of its list); a new cache of 8-byte objects
+ * Expect the new cache's first slab at pfn 0, so its first object at
+ * MM_PAGE_OFFSET itself, the lowest address of the direct map; kfree and
+ * kmem_cache_free must take that address as a slab object (freed, no
+ * report), and an address below it (MM_PAGE_OFFSET - 8, outside the
+ * direct map) is refused as neither slab nor large kmalloc head (BAD_FREE,
+ * "was not allocated by kmalloc", docs/slab.md).
+ */
+static void object_at_page_offset(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	mm_kmem_cache_t c;
+	mm_vaddr_t v, w;
+	mm_config_default(&cfg, MM_ERA_MODERN);
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_node_add(m, 0, 0, 0x1000), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(give(m, 0x10, 0x1000, 896 << 8, 11), 0);
+	ASSERT_EQ(mm_kmem_cache_init(m), 0);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0, 0), 0);
+	ASSERT_EQ(mm_kmem_cache_create(m, "low", 8, 0, 0, MM_SLAB_CTOR_NONE, &c), 0);
+	ASSERT_EQ(mm_kmem_cache_alloc(m, c, MM_GFP_KERNEL, &v), 0);
+	ASSERT_EQ(v, MM_PAGE_OFFSET);
+	ASSERT_EQ(mm_kmem_cache_alloc(m, c, MM_GFP_KERNEL, &w), 0);
+	ASSERT_EQ(mm_kmem_cache_free(m, c, v), 0);
+	ASSERT_EQ(mm_kfree(m, w), 0);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_kfree(m, MM_PAGE_OFFSET - 8), -EINVAL);
+	ASSERT_EQ(KINDS(m, MM_REPORT_BAD_FREE), 1);
+	ASSERT_STR_EQ(mm_last_report(m)->msg,
+		      "kfree: object pointer: 0xbffffff8 was not allocated by kmalloc");
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(no_machine);
@@ -438,5 +477,6 @@ int main(void)
 	RUN(free_pointer_hardened);
 	RUN(store_user_tracks_zeroed);
 	RUN(slab_rebuilt_after_shrink);
+	RUN(object_at_page_offset);
 	return check_summary("test_slab_edges");
 }

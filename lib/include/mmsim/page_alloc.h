@@ -47,7 +47,8 @@ int mm_node_add_sparse(struct mm_machine *m, int nid, mm_pfn_t start_pfn, mm_pfn
 int mm_memory_present(struct mm_machine *m, int nid, mm_pfn_t start_pfn, mm_pfn_t end_pfn);
 /* free_area_init: zone boundaries for every node, empty free lists,
  * watermarks computed later (after the hand-off) by mm_setup_per_zone_wmarks.
- * Call once, after every node is added. */
+ * Call once, after every node is added; with no node online it is refused
+ * (-EINVAL + BUG) and may be called again once a node is added. */
 int mm_free_area_init(struct mm_machine *m);
 /* The hand-off entry (__free_pages_bootmem): a naturally aligned block of
  * 2^order pages, every one PageReserved in one zone, becomes free. Refused
