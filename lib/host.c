@@ -11,7 +11,7 @@
  * a second before (cache misses, and page faults after every libFuzzer
  * purge). Measured on fuzz_fault: about 40% of each input.
  *
- * Blocks of 1 KiB to 64 KiB are kept, per power-of-two class, in a ring
+ * Blocks of 32 bytes to 64 KiB are kept, per power-of-two class, in a ring
  * that hands back the oldest block first, so a block freed is reused only
  * after the others in its ring: a small quarantine of our own. A cached
  * block is ASan-poisoned whole, and a block handed out has the tail past
@@ -19,6 +19,12 @@
  * tail is still an ASan report (KASAN's quarantine works the same way).
  * What this loses against ASan's own quarantine is depth: a use of a
  * block after it was recycled to another owner is not seen.
+ *
+ * The classes below 1 KiB serve the slab allocator's per-slab and
+ * per-cache records (a slab's frame table and free map, a slab_of
+ * directory, freelist orders): a fuzz_slab input made some 16 of them,
+ * each an ASan malloc from the quarantine's cold end (a cache miss on the
+ * chunk header, often a page fault, and for malloc a 0xbe fill).
  *
  * One spinlock guards the rings: machines are per thread, but a program
  * may run machines on several threads, and an uncontended lock costs far
@@ -42,7 +48,7 @@
 #define host_fresh(p, n) ((void)(p), (void)(n))
 #endif
 
-#define HOST_MIN_SHIFT 10
+#define HOST_MIN_SHIFT 5
 #define HOST_MAX_SHIFT 16
 #define HOST_NR_CLASSES (HOST_MAX_SHIFT - HOST_MIN_SHIFT + 1)
 #define HOST_RING 128 /* blocks kept per class; the 4 KiB class holds frames */
@@ -61,14 +67,16 @@ static unsigned ring_cap(int cls)
 	return cls == 12 - HOST_MIN_SHIFT ? HOST_FRAME_RING : HOST_RING;
 }
 
-/* The class of a block of bytes, or -1 when it is not recycled. */
+/* The class of a block of bytes, or -1 when it is not recycled: the
+ * smallest power of two that holds it, at least the first class (from a
+ * count of leading zeros: this runs at every allocation and free). */
 static int host_class(size_t bytes)
 {
-	int shift = HOST_MIN_SHIFT;
-	if (bytes > (size_t)1 << HOST_MAX_SHIFT || bytes < (size_t)1 << (HOST_MIN_SHIFT - 1))
+	int shift;
+	if (!bytes || bytes > (size_t)1 << HOST_MAX_SHIFT)
 		return -1;
-	while (((size_t)1 << shift) < bytes)
-		shift++;
+	shift = bytes <= (size_t)1 << HOST_MIN_SHIFT ? HOST_MIN_SHIFT
+						      : 64 - __builtin_clzll((unsigned long long)bytes - 1);
 	return shift - HOST_MIN_SHIFT;
 }
 

@@ -46,7 +46,7 @@ void mm_memmap_destroy(struct mm_machine *m)
 		return;
 	for (uint32_t i = 0; i < mm->nr_chunks; i++)
 		mm_host_free(mm->chunk[i].pages, mm->chunk[i].bytes);
-	free(mm->chunk);
+	mm_host_free(mm->chunk, mm->cap * sizeof(*mm->chunk));
 	mm_state_free(m, mm);
 	m->memmap = NULL;
 }
@@ -124,9 +124,14 @@ static int chunk_insert(struct mm_memmap *mm, uint32_t i, mm_pfn_t start, mm_pfn
 		return -ENOSPC;
 	if (mm->nr_chunks == mm->cap) {
 		uint32_t ncap = mm->cap ? mm->cap * 2 : 4;
-		struct memmap_chunk *nc = realloc(mm->chunk, ncap * sizeof(*nc));
+		/* from host.c's rings: a machine per fuzz input made this its
+		 * one host malloc left, from ASan's cold quarantine */
+		struct memmap_chunk *nc = mm_host_alloc(ncap * sizeof(*nc), false);
 		if (NEVER(!nc)) /* host out of memory */
 			return -ENOMEM;
+		if (mm->nr_chunks)
+			memcpy(nc, mm->chunk, mm->nr_chunks * sizeof(*nc));
+		mm_host_free(mm->chunk, mm->cap * sizeof(*nc));
 		mm->chunk = nc;
 		mm->cap = ncap;
 	}

@@ -269,6 +269,25 @@ static struct mm_page *rmqueue(struct mm_machine *m, struct mm_zone *z, unsigned
 }
 
 /* prep_new_page: flags, references, poison check, zeroing. */
+/* The offset of the first byte of a frame that is not the poison, or
+ * MM_PAGE_SIZE: eight bytes at a time (a freed page of a poisoning machine
+ * is scanned whole at every allocation; byte by byte, under libFuzzer's
+ * comparison tracing, that was 1.7% of fuzz_slab's time). Not inlined: the
+ * fuzzer build leaves it out of coverage (fuzz/sancov-ignorelist.txt). */
+static __attribute__((noinline)) uint64_t poison_first_bad(const uint8_t *f)
+{
+	const uint64_t w = 0x0101010101010101ull * PA_POISON_BYTE;
+	for (uint64_t k = 0; k < MM_PAGE_SIZE; k += 8) {
+		uint64_t x;
+		memcpy(&x, f + k, 8);
+		if (x != w)
+			for (uint64_t b = k;; b++)
+				if (f[b] != PA_POISON_BYTE)
+					return b;
+	}
+	return MM_PAGE_SIZE;
+}
+
 static void prep_new_block(struct mm_machine *m, struct mm_page *head, unsigned order,
 			   uint32_t gfp)
 {
@@ -282,13 +301,7 @@ static void prep_new_block(struct mm_machine *m, struct mm_page *head, unsigned 
 		if (p->flags & MM_PG_POISONED) {
 			/* An unbacked poisoned frame is all 0xaa by definition. */
 			const uint8_t *f = mm_phys_frame(m, pfn + i, false);
-			uint64_t bad = MM_PAGE_SIZE;
-			for (uint64_t k = 0; f && k < MM_PAGE_SIZE; k++) {
-				if (f[k] != PA_POISON_BYTE) {
-					bad = k;
-					break;
-				}
-			}
+			const uint64_t bad = f ? poison_first_bad(f) : MM_PAGE_SIZE;
 			if (bad < MM_PAGE_SIZE)
 				mm_report(m, MM_STAGE_PAGE_ALLOC, MM_REPORT_CORRUPTION,
 					  MM_PFN_PHYS(pfn + i) + bad,

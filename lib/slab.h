@@ -108,6 +108,24 @@ struct mm_slab_state {
 
 /* Small helpers both files inline. */
 
+/* The host blocks of the slab records come from mm_host_alloc, which takes
+ * the size back at free: a slab_of page, and a slab's one block of frame
+ * pointers, successor records and free map (sized by its order and object
+ * count, both fixed for the slab's life). */
+#define SLAB_OF_PAGE_BYTES (((size_t)1 << DIR_SHIFT) * sizeof(uint32_t))
+
+static inline size_t slab_buf_bytes(const struct slab *sl)
+{
+	return ((size_t)1 << sl->order) * sizeof(uint8_t *) +
+	       (size_t)sl->objects * (sizeof(uint32_t) + 1);
+}
+
+static inline void slub_slab_buf_free(struct slab *sl)
+{
+	mm_host_free(sl->frames, slab_buf_bytes(sl));
+	sl->frames = NULL;
+}
+
 static inline struct slab *SL(struct mm_slab_state *st, int32_t i) { return &st->slabs[i]; }
 
 /* The smallest order whose block holds size bytes (0 for size 0). */

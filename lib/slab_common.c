@@ -206,7 +206,7 @@ static void cache_release(struct mm_machine *m, struct cache *s)
 {
 	while (s->all_head != NO_SLAB)
 		slub_discard_slab(m, s, s->all_head);
-	free(s->random_seq);
+	mm_host_free(s->random_seq, s->objects * sizeof(uint32_t));
 	cache_clear(m->slab, s);
 }
 
@@ -239,7 +239,7 @@ static int cache_create(struct mm_machine *m, const char *name, uint32_t size, u
 	if (ret)
 		return ret;
 	if (!cache_setup(m, id, name, size, align, flags, ctor, twin)) {
-		free(st->cache[id].random_seq);
+		mm_host_free(st->cache[id].random_seq, st->cache[id].objects * sizeof(uint32_t));
 		cache_clear(st, &st->cache[id]);
 		kmem_free_self(m, self);
 		mm_report(m, MM_STAGE_SLAB, MM_REPORT_WARN, size,
@@ -319,7 +319,7 @@ int mm_kmem_cache_init(struct mm_machine *m)
 	if (!st->cache) {
 		st->cache = cache_table_get();
 		st->dir_len = (uint32_t)((mm_lowmem_limit(m) >> MM_PAGE_SHIFT >> DIR_SHIFT) + 1);
-		st->slab_of = calloc(st->dir_len, sizeof(*st->slab_of));
+		st->slab_of = mm_host_alloc(st->dir_len * sizeof(*st->slab_of), true);
 		if (!st->cache || !st->slab_of)
 			return -ENOMEM;
 	}
@@ -407,7 +407,7 @@ int mm_kmem_cache_destroy(struct mm_machine *m, mm_kmem_cache_t cache)
 		return -EBUSY;
 	}
 	self = s->self;
-	free(s->random_seq);
+	mm_host_free(s->random_seq, s->objects * sizeof(uint32_t));
 	cache_clear(st, s);
 	kmem_free_self(m, self);
 	return 0;
@@ -586,16 +586,17 @@ SLAB_NOCOV void mm_slab_destroy(struct mm_machine *m)
 		return;
 	for (uint32_t i = 0; i < st->nr_slabs; i++)
 		if (st->slabs[i].used)
-			free(st->slabs[i].frames);
-	free(st->slabs);
+			slub_slab_buf_free(&st->slabs[i]);
+	mm_host_free(st->slabs, st->cap_slabs * sizeof(*st->slabs));
 	if (st->cache)
 		for (uint32_t id = 0; id <= MM_SLAB_MAX_CACHES; id++)
 			if (st->cache[id].random_seq)
-				free(st->cache[id].random_seq);
+				mm_host_free(st->cache[id].random_seq,
+					     st->cache[id].objects * sizeof(uint32_t));
 	cache_table_put(st->cache);
 	for (uint32_t d = 0; st->slab_of && d < st->dir_len; d++)
-		free(st->slab_of[d]);
-	free(st->slab_of);
+		mm_host_free(st->slab_of[d], SLAB_OF_PAGE_BYTES);
+	mm_host_free(st->slab_of, st->dir_len * sizeof(*st->slab_of));
 	mm_state_free(m, st);
 	m->slab = NULL;
 }

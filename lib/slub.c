@@ -122,7 +122,7 @@ static bool slab_of_set(struct mm_slab_state *st, mm_pfn_t pfn, uint32_t v)
 	if (NEVER(d >= st->dir_len))
 		return false;
 	if (!st->slab_of[d]) {
-		st->slab_of[d] = calloc((size_t)1 << DIR_SHIFT, sizeof(uint32_t));
+		st->slab_of[d] = mm_host_alloc(SLAB_OF_PAGE_BYTES, true);
 		if (!st->slab_of[d])
 			return false;
 	}
@@ -324,9 +324,12 @@ static int32_t slab_desc_get(struct mm_slab_state *st)
 	}
 	if (st->nr_slabs == st->cap_slabs) {
 		uint32_t cap = st->cap_slabs ? st->cap_slabs * 2 : 16;
-		struct slab *n = realloc(st->slabs, cap * sizeof(*n));
+		struct slab *n = mm_host_alloc(cap * sizeof(*n), false);
 		if (!n)
 			return NO_SLAB;
+		if (st->nr_slabs)
+			memcpy(n, st->slabs, st->nr_slabs * sizeof(*n));
+		mm_host_free(st->slabs, st->cap_slabs * sizeof(*n));
 		st->slabs = n;
 		st->cap_slabs = cap;
 		slabs_moved(st);
@@ -336,7 +339,7 @@ static int32_t slab_desc_get(struct mm_slab_state *st)
 
 static void slab_desc_put(struct mm_slab_state *st, int32_t i)
 {
-	free(st->slabs[i].frames);
+	slub_slab_buf_free(&st->slabs[i]);
 	memset(&st->slabs[i], 0, sizeof(st->slabs[i]));
 	st->slabs[i].nextp = st->free_slab;
 	st->free_slab = i;
@@ -383,7 +386,7 @@ static int slab_pages(struct mm_machine *m, struct cache *s, uint32_t gfp, unsig
  * permutation of kmalloc-8 is 512 draws). */
 static bool init_random_seq(struct mm_machine *m, struct cache *s)
 {
-	s->random_seq = malloc(s->objects * sizeof(uint32_t));
+	s->random_seq = mm_host_alloc(s->objects * sizeof(uint32_t), false);
 	if (!s->random_seq)
 		return false;
 	for (uint32_t i = 0; i < s->objects; i++)
@@ -415,7 +418,7 @@ static SLAB_NOCOV __attribute__((noinline)) bool build_freelist(struct mm_machin
 			push_idx(m, s, sl, &sl->freelist, sl->base + s->red_left_pad + k * s->size, k);
 		return true;
 	}
-	ord = malloc(sl->objects * sizeof(uint32_t));
+	ord = mm_host_alloc(sl->objects * sizeof(uint32_t), false);
 	if (!ord)
 		return false;
 	pos = (uint32_t)(mm_random(m) % s->objects);
@@ -427,7 +430,7 @@ static SLAB_NOCOV __attribute__((noinline)) bool build_freelist(struct mm_machin
 	/* a fallback slab has fewer objects than the sequence: n == objects */
 	for (uint32_t k = n; k--;)
 		push_idx(m, s, sl, &sl->freelist, sl->base + s->red_left_pad + ord[k] * s->size, ord[k]);
-	free(ord);
+	mm_host_free(ord, sl->objects * sizeof(uint32_t));
 	return true;
 }
 
@@ -534,8 +537,9 @@ static int new_slab(struct mm_machine *m, struct cache *s, uint32_t gfp, int32_t
 	sl = SL(st, si);
 	memset(sl, 0, sizeof(*sl));
 	npages = (uint64_t)1 << order;
+	sl->order = (uint8_t)order; /* with objects, the size of buf */
 	sl->objects = order_objects(order, s->size);
-	buf = calloc(1, npages * sizeof(uint8_t *) + sl->objects * (sizeof(uint32_t) + 1));
+	buf = mm_host_alloc(slab_buf_bytes(sl), true);
 	if (!buf)
 		goto fail_desc;
 	sl->frames = (uint8_t **)(void *)buf;
@@ -545,7 +549,6 @@ static int new_slab(struct mm_machine *m, struct cache *s, uint32_t gfp, int32_t
 		if (!(sl->frames[i] = mm_phys_frame(m, pfn + i, true)))
 			goto fail_desc;
 	sl->pfn = pfn;
-	sl->order = (uint8_t)order;
 	sl->base = (uint32_t)MM_PHYS_TO_VIRT(MM_PFN_PHYS(pfn));
 	sl->cache = id;
 	sl->s = s;
