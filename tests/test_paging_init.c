@@ -199,6 +199,18 @@ static void zero_page_adopted(void)
 	mm_machine_destroy(m);
 }
 
+/* An ARM machine of era with cfg.lowmem_limit at limit, nothing added yet
+ * (NULL if the configuration is refused). */
+static struct mm_machine *arm_machine(enum mm_era era, uint64_t limit)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	mm_config_default(&cfg, era);
+	cfg.profile = MM_PROFILE_ARM;
+	cfg.lowmem_limit = limit;
+	return mm_machine_create(&cfg, &m) ? NULL : m;
+}
+
 /* ARM, one 64 MiB bank at 0x60000000: swapper_pg_dir at +0x4000, the
  * kernel [+0x8000, +4 MiB).
  *
@@ -323,7 +335,6 @@ static void arm_layout_rules(void)
 						  .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
 						  .source = MM_PGT_FROM_MEMBLOCK };
 	struct mm_paging_init_args bad[8];
-	struct mm_config cfg;
 	struct mm_machine *m = NULL;
 	struct mm_paging_info pi;
 	for (int i = 0; i < 8; i++)
@@ -337,10 +348,7 @@ static void arm_layout_rules(void)
 	bad[5].kernel_end = bad[5].kernel_start;
 	bad[6].source = 2;
 	bad[7].kernel_end = APHYS + MB(4) + 0x10;
-	mm_config_default(&cfg, MM_ERA_MODERN);
-	cfg.profile = MM_PROFILE_ARM;
-	cfg.lowmem_limit = APHYS + MB(64);
-	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_TRUE((m = arm_machine(MM_ERA_MODERN, APHYS + MB(64))));
 	ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
 	for (int i = 0; i < 8; i++) {
 		ASSERT_EQ(mm_paging_init(m, &bad[i], &pi), -EINVAL);
@@ -370,13 +378,9 @@ static void arm_lowmem_limit(void)
 	struct mm_paging_init_args a = { .kernel_start = APHYS + 0x8000, .kernel_end = APHYS + MB(4),
 					 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
 					 .source = MM_PGT_FROM_BOOTMEM };
-	struct mm_config cfg;
 	struct mm_machine *m = NULL;
 	struct mm_paging_info pi;
-	mm_config_default(&cfg, MM_ERA_2_6_29);
-	cfg.profile = MM_PROFILE_ARM;
-	cfg.lowmem_limit = APHYS + MB(32);
-	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_TRUE((m = arm_machine(MM_ERA_2_6_29, APHYS + MB(32))));
 	ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
 	ASSERT_EQ(mm_paging_init(m, &a, &pi), -EINVAL);
 	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_INVALID_ARG), 1);
@@ -398,15 +402,11 @@ static void arm_two_nodes_highmem(enum mm_era era)
 					 .vmalloc_reserve = reserve, .highmem = true,
 					 .source = era == MM_ERA_MODERN ? MM_PGT_FROM_MEMBLOCK
 									: MM_PGT_FROM_BOOTMEM };
-	struct mm_config cfg;
 	struct mm_machine *m = NULL;
 	struct mm_paging_info pi;
 	struct mm_pte_info pte;
 	struct mm_membank b;
-	mm_config_default(&cfg, era);
-	cfg.profile = MM_PROFILE_ARM;
-	cfg.lowmem_limit = APHYS + MB(64);
-	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_TRUE((m = arm_machine(era, APHYS + MB(64))));
 	ASSERT_EQ(mm_meminfo_add(m, APHYS + MB(128), MB(32), 1), 0);
 	ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
 	ASSERT_EQ(mm_paging_init(m, &a, &pi), 0);
@@ -438,13 +438,9 @@ static void arm_node_already_online(enum mm_era era)
 					 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
 					 .source = era == MM_ERA_MODERN ? MM_PGT_FROM_MEMBLOCK
 									: MM_PGT_FROM_BOOTMEM };
-	struct mm_config cfg;
 	struct mm_machine *m = NULL;
 	struct mm_paging_info pi;
-	mm_config_default(&cfg, era);
-	cfg.profile = MM_PROFILE_ARM;
-	cfg.lowmem_limit = APHYS + MB(64);
-	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_TRUE((m = arm_machine(era, APHYS + MB(64))));
 	ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
 	ASSERT_EQ(mm_node_add(m, 0, APHYS >> 12, (APHYS + MB(64)) >> 12), 0);
 	ASSERT_EQ(mm_paging_init(m, &a, &pi), -EEXIST);
@@ -467,14 +463,10 @@ static void arm_2629_second_lowmem_node(void)
 	struct mm_paging_init_args a = { .kernel_start = APHYS + 0x8000, .kernel_end = APHYS + MB(4),
 					 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
 					 .source = MM_PGT_FROM_BOOTMEM };
-	struct mm_config cfg;
 	struct mm_machine *m = NULL;
 	struct mm_paging_info pi;
 	uint64_t count = 0;
-	mm_config_default(&cfg, MM_ERA_2_6_29);
-	cfg.profile = MM_PROFILE_ARM;
-	cfg.lowmem_limit = APHYS + MB(96);
-	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_TRUE((m = arm_machine(MM_ERA_2_6_29, APHYS + MB(96))));
 	ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
 	ASSERT_EQ(mm_meminfo_add(m, APHYS + MB(64), MB(32), 1), 0);
 	ASSERT_EQ(mm_paging_init(m, &a, &pi), 0);
@@ -499,15 +491,11 @@ static void arm_2629_highmem_bank_on_lowmem_node(void)
 					 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
 					 .vmalloc_reserve = reserve, .highmem = true,
 					 .source = MM_PGT_FROM_BOOTMEM };
-	struct mm_config cfg;
 	struct mm_machine *m = NULL;
 	struct mm_paging_info pi;
 	struct mm_pte_info pte;
 	uint64_t count = 0;
-	mm_config_default(&cfg, MM_ERA_2_6_29);
-	cfg.profile = MM_PROFILE_ARM;
-	cfg.lowmem_limit = APHYS + MB(64);
-	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_TRUE((m = arm_machine(MM_ERA_2_6_29, APHYS + MB(64))));
 	ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
 	ASSERT_EQ(mm_meminfo_add(m, APHYS + MB(128), MB(32), 0), 0);
 	ASSERT_EQ(mm_paging_init(m, &a, &pi), 0);
@@ -539,13 +527,9 @@ static void arm_modern_reserved_array_full(void)
 		struct mm_paging_init_args a = { .kernel_start = APHYS + 0x10000, .kernel_end = APHYS + MB(4),
 						 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
 						 .source = MM_PGT_FROM_MEMBLOCK };
-		struct mm_config cfg;
 		struct mm_machine *m = NULL;
 		struct mm_paging_info pi;
-		mm_config_default(&cfg, MM_ERA_MODERN);
-		cfg.profile = MM_PROFILE_ARM;
-		cfg.lowmem_limit = APHYS + MB(64);
-		ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+		ASSERT_TRUE((m = arm_machine(MM_ERA_MODERN, APHYS + MB(64))));
 		ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
 		for (unsigned i = 0; i < 128; i++)
 			ASSERT_EQ(mm_memblock_add(m, APHYS + MB(128) + i * 0x2000ull, 0x1000), 0);
@@ -557,13 +541,9 @@ static void arm_modern_reserved_array_full(void)
 		struct mm_paging_init_args a = { .kernel_start = APHYS + 0x10000, .kernel_end = APHYS + MB(4),
 						 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
 						 .source = MM_PGT_FROM_MEMBLOCK };
-		struct mm_config cfg;
 		struct mm_machine *m = NULL;
 		struct mm_paging_info pi;
-		mm_config_default(&cfg, MM_ERA_MODERN);
-		cfg.profile = MM_PROFILE_ARM;
-		cfg.lowmem_limit = APHYS + MB(64);
-		ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+		ASSERT_TRUE((m = arm_machine(MM_ERA_MODERN, APHYS + MB(64))));
 		ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
 		for (unsigned i = 0; i < pre; i++)
 			ASSERT_EQ(mm_memblock_reserve(m, APHYS + MB(8) + i * 0x2000ull, 0x1000), 0);
@@ -608,14 +588,10 @@ static void arm_2629_bootmem_refusals(void)
 									: bs + MB(4),
 						 .swapper_pg_dir = img + 0x4000, .phys_offset = APHYS,
 						 .source = MM_PGT_FROM_BOOTMEM };
-		struct mm_config cfg;
 		struct mm_machine *m = NULL;
 		struct mm_paging_info pi;
 		uint64_t ms = 0;
-		mm_config_default(&cfg, MM_ERA_2_6_29);
-		cfg.profile = MM_PROFILE_ARM;
-		cfg.lowmem_limit = bs + sz;
-		ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+		ASSERT_TRUE((m = arm_machine(MM_ERA_2_6_29, bs + sz)));
 		ASSERT_EQ(mm_meminfo_add(m, bs, sz, 0), 0);
 		if (c == 0)
 			ASSERT_EQ(mm_init_bootmem_node(m, 0, (APHYS + MB(8)) >> 12, APHYS >> 12,
@@ -644,13 +620,9 @@ static void arm_early_page_failures(enum mm_era era)
 						 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
 						 .source = era == MM_ERA_MODERN ? MM_PGT_FROM_MEMBLOCK
 										: MM_PGT_FROM_BOOTMEM };
-		struct mm_config cfg;
 		struct mm_machine *m = NULL;
 		struct mm_paging_info pi;
-		mm_config_default(&cfg, era);
-		cfg.profile = MM_PROFILE_ARM;
-		cfg.lowmem_limit = APHYS + MB(64);
-		ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+		ASSERT_TRUE((m = arm_machine(era, APHYS + MB(64))));
 		ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
 		mm_fault_inject_set(m, true, k, 1);
 		ASSERT_EQ(mm_paging_init(m, &a, &pi), k < 4 ? -ENOMEM : 0);
