@@ -909,6 +909,34 @@ static void state_missing(void)
 	mm_machine_destroy(m);
 }
 
+/* Not a verify check, but only white-box reaches it: the hand-off takes a
+ * block only if each page is reserved with exactly its boot reference and
+ * no mapping (handoff_pages_ok, one folded word per page). A reserved page
+ * whose count is 0 (or whose mapcount is -2) is refused with "Bad page
+ * state ... handed over but not reserved" and stays reserved; put back,
+ * the same block is taken. pfn 0xf00 is the one page setup() never gives. */
+static void handoff_count_refused(void)
+{
+	struct mm_machine *m = setup();
+	struct mm_page *p;
+	ASSERT_TRUE(m);
+	p = page(m, 0xf00);
+	ASSERT_TRUE(p && (p->flags & MM_PG_RESERVED) && p->refcount == 1);
+	p->refcount = 0;
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0xf00, 0), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BAD_PAGE), 1);
+	ASSERT_TRUE(mm_last_report(m) && msg_matches(mm_last_report(m)->msg, "Bad page state: pfn 0xf00 handed over but not reserved"));
+	p->refcount = 1;
+	p->mapcount = -2;
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0xf00, 0), -EINVAL);
+	ASSERT_EQ(mm_report_count_kind(m, MM_REPORT_BAD_PAGE), 2);
+	ASSERT_TRUE(p->flags & MM_PG_RESERVED);
+	p->mapcount = -1;
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0xf00, 0), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 /* Not a verify check: the machine's random stream (mm_random, behind the
  * shuffled free lists and slab freelists), white-box. Its exact values are
  * no semantic, but a seeded stream must be reproducible and must look
@@ -1253,6 +1281,7 @@ int main(int argc, char **argv)
 		RUN(slab_on_foreign_list);
 		RUN(zero_page_state);
 		RUN(slab_page_wrong_cache);
+		RUN(handoff_count_refused);
 	}
 	RUN(e820_checks);
 	RUN(early_res_checks);
