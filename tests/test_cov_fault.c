@@ -709,6 +709,32 @@ static void junk_bits_arm_and_pae(void)
 	}
 }
 
+/* Expect: a junk x86_32 entry whose only non-zero byte is its top one
+ * (0x80000000: not present, one pfn bit), at an odd index after an empty
+ * one, is found by mm_verify: the table scans read two entries as one
+ * eight-byte word, whose last byte is this entry's top byte. Written back
+ * to zero, verify is clean. */
+static void junk_top_byte_only(void)
+{
+	struct mm_machine *m = env_make(&fault_confs[1], 0);
+	const uint32_t junk = 0x80000000u, zero = 0;
+	const unsigned k = (unsigned)((ENV_VMA >> 12) & 1023);
+	const unsigned j = k < 1000 ? ((k + 16) & ~7u) + 1 : ((k - 16) & ~7u) + 1;
+	uint64_t at;
+	uint8_t b = 1;
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_user_write(m, 0, ENV_VMA, &b, 1), 0);
+	at = pte_addr(m, 0, ENV_VMA);
+	ASSERT_NE(at, 0);
+	at = at - 4ull * k + 4ull * j; /* the same table, index j */
+	ASSERT_EQ(mm_verify(m), 0);
+	ASSERT_EQ(mm_phys_write(m, at, &junk, 4), 0);
+	ASSERT_NE(mm_verify(m), 0);
+	ASSERT_EQ(mm_phys_write(m, at, &zero, 4), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(old_clean_writable_entry);
@@ -727,5 +753,6 @@ int main(void)
 	RUN(bad_ptes_met_by_walks);
 	RUN(entry_names_unmapped_pinned_page);
 	RUN(junk_bits_arm_and_pae);
+	RUN(junk_top_byte_only);
 	return check_summary("test_cov_fault");
 }
