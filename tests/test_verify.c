@@ -937,6 +937,42 @@ static void handoff_count_refused(void)
 	mm_machine_destroy(m);
 }
 
+/* Not a verify check: MM_HARDEN_ASAN_POISON, white-box. A backed frame
+ * given back to the buddy allocator is ASan-poisoned whole (a library
+ * access to free simulated memory is then an ASan report, as KASAN makes
+ * it) and accessible again once the page is handed out; without the switch
+ * it is never poisoned. Meaningful only under ASan. */
+static void asan_poison_free_frames(void)
+{
+#ifdef MM_HAVE_ASAN
+	for (int on = 0; on < 2; on++) {
+		struct mm_config cfg;
+		struct mm_machine *m = NULL;
+		mm_pfn_t p, p2;
+		const uint8_t b = 0x5a;
+		const uint8_t *f;
+		mm_config_default(&cfg, MM_ERA_MODERN);
+		cfg.hardening = on ? MM_HARDEN_ASAN_POISON : 0;
+		ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+		ASSERT_EQ(mm_node_add(m, 0, 0x1000, 0x1400), 0);
+		ASSERT_EQ(mm_free_area_init(m), 0);
+		ASSERT_EQ(mm_free_pages_bootmem(m, 0x1000, 10), 0);
+		ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &p), 0);
+		ASSERT_EQ(mm_phys_write(m, MM_PFN_PHYS(p) + 7, &b, 1), 0);
+		f = mm_phys_frame(m, p, false);
+		ASSERT_TRUE(f && !__asan_address_is_poisoned(f));
+		ASSERT_EQ(mm_free_pages(m, p, 0), 0);
+		ASSERT_EQ(!!__asan_address_is_poisoned(f), on);
+		ASSERT_EQ(!!__asan_address_is_poisoned(f + MM_PAGE_SIZE - 1), on);
+		ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &p2), 0);
+		ASSERT_EQ(p2, p);
+		ASSERT_TRUE(!__asan_address_is_poisoned(f) && !__asan_address_is_poisoned(f + MM_PAGE_SIZE - 1));
+		ASSERT_EQ(mm_report_count(m), 0);
+		mm_machine_destroy(m);
+	}
+#endif
+}
+
 /* Not a verify check: the machine's random stream (mm_random, behind the
  * shuffled free lists and slab freelists), white-box. Its exact values are
  * no semantic, but a seeded stream must be reproducible and must look
@@ -1291,5 +1327,6 @@ int main(int argc, char **argv)
 	RUN(state_missing);
 	RUN(host_recycling);
 	RUN(random_stream);
+	RUN(asan_poison_free_frames);
 	return check_summary("test_verify");
 }
