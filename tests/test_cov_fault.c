@@ -735,6 +735,40 @@ static void junk_top_byte_only(void)
 	mm_machine_destroy(m);
 }
 
+/* Expect: a user page at or above 2 GiB physical on x86_32 (pfn bit 19,
+ * the highest of the profile's 20) is mapped and read like any other: an
+ * entry is junk only for a pfn past the profile's physical bits. Node 0 is
+ * highmem only, at 2 GiB (the current CPU's node, so __GFP_HIGHUSER pages
+ * come from there); node 1 holds the lowmem the zero page and tables need. */
+static void user_page_at_2gib(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	uint32_t id;
+	uint64_t at;
+	uint8_t b = 0x3c, r = 0;
+	mm_config_default(&cfg, MM_ERA_MODERN);
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_node_add(m, 0, 0x80000, 0x80400), 0);
+	ASSERT_EQ(mm_node_add(m, 1, 0x1000, 0x1400), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x80000, 10), 0);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x1000, 10), 0);
+	ASSERT_EQ(mm_setup_per_zone_wmarks(m), 0);
+	ASSERT_EQ(mm_fault_init(m), 0);
+	ASSERT_EQ(mm_mm_alloc(m, &id), 0);
+	ASSERT_EQ(mm_do_mmap(m, id, ENV_VMA, 0x4000, MM_PROT_READ | MM_PROT_WRITE, MM_MAP_FIXED, &at), 0);
+	ASSERT_EQ(mm_user_write(m, id, ENV_VMA, &b, 1), 0);
+	ASSERT_TRUE(env_pfn(m, id, ENV_VMA) >= 0x80000 && env_pfn(m, id, ENV_VMA) < 0x80400);
+	ASSERT_EQ(mm_user_read(m, id, ENV_VMA, &r, 1), 0);
+	ASSERT_EQ(r, 0x3c);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	ASSERT_EQ(mm_mmput(m, id), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(old_clean_writable_entry);
@@ -754,5 +788,6 @@ int main(void)
 	RUN(entry_names_unmapped_pinned_page);
 	RUN(junk_bits_arm_and_pae);
 	RUN(junk_top_byte_only);
+	RUN(user_page_at_2gib);
 	return check_summary("test_cov_fault");
 }
