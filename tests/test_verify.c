@@ -1289,6 +1289,57 @@ static void slab_on_foreign_list(void)
 	mm_machine_destroy(m);
 }
 
+/* The slab verify's descriptor, partial-list and kmalloc-table checks, one
+ * corruption each (exact message, clean after repair): a slab whose base
+ * is not its pfn's address, a partial slab that names another node, the
+ * first kmalloc size class's cache pointer lost. */
+static void slab_descriptor_checks(void)
+{
+	struct mm_machine *m = setup();
+	struct mm_kmem_cache_info ki;
+	mm_kmem_cache_t va = 0;
+	mm_vaddr_t obj, first = 0;
+	struct mm_slab_state *st;
+	struct slab *sl, saved;
+	struct cache *k0;
+	int32_t si;
+	char want[112];
+
+	ASSERT_TRUE(m);
+	ASSERT_EQ(mm_kmem_cache_init(m), 0);
+	ASSERT_EQ(mm_kmem_cache_create(m, "va", 64, 0, 0, MM_SLAB_CTOR_NONE, &va), 0);
+	ASSERT_EQ(mm_kmem_cache_info(m, va, &ki), 0);
+	for (uint32_t i = 0; i < 2 * ki.objects + 1; i++) {
+		ASSERT_EQ(mm_kmem_cache_alloc(m, va, 0, &obj), 0);
+		if (!i)
+			first = obj;
+	}
+	ASSERT_EQ(mm_kmem_cache_free(m, va, first), 0); /* its slab goes partial */
+	ASSERT_EQ(mm_verify(m), 0);
+	st = m->slab;
+	si = st->cache[va].partial_head[0];
+	ASSERT_TRUE(si != NO_SLAB);
+	sl = &st->slabs[si];
+	saved = *sl;
+	snprintf(want, sizeof(want), "slab va at pfn %#llx: base/objects/order wrong",
+		 (unsigned long long)sl->pfn);
+	sl->base += 4096;
+	expect_caught(m, "slab base not its pfn's address", want, __LINE__);
+	*sl = saved;
+	expect_clean(m, "slab base", __LINE__);
+	snprintf(want, sizeof(want), "cache va: node 0 partial list broken at slab %d", si);
+	sl->node = 1;
+	expect_caught(m, "partial slab naming another node", want, __LINE__);
+	*sl = saved;
+	expect_clean(m, "partial slab's node", __LINE__);
+	k0 = st->kmalloc_c[0][0];
+	st->kmalloc_c[0][0] = NULL;
+	expect_caught(m, "kmalloc cache 0 pointer lost", "kmalloc cache 0/0 missing", __LINE__);
+	st->kmalloc_c[0][0] = k0;
+	expect_clean(m, "kmalloc cache 0 pointer", __LINE__);
+	mm_machine_destroy(m);
+}
+
 int main(int argc, char **argv)
 {
 	verbose = argc > 1 && !strcmp(argv[1], "-v");
@@ -1318,6 +1369,7 @@ int main(int argc, char **argv)
 		RUN(zero_page_state);
 		RUN(slab_page_wrong_cache);
 		RUN(handoff_count_refused);
+		RUN(slab_descriptor_checks);
 	}
 	RUN(e820_checks);
 	RUN(early_res_checks);
