@@ -361,6 +361,22 @@ static void free_pointer_hardened(void)
 	free_pointer_encoding(MM_HARDEN_FREELIST, true);
 }
 
+/* The bytes of the last object slot of the slab whose first object is at
+ * first (objects of ki->size from it) all read zero: a slot never used
+ * holds only its free pointer, NULL at the end of the list. */
+#define LAST_SLOT_MAX 256u
+static bool last_slot_zero(struct mm_machine *m, mm_vaddr_t first, const struct mm_kmem_cache_info *ki)
+{
+	uint8_t slot[LAST_SLOT_MAX];
+	if (ki->size > sizeof(slot) ||
+	    mm_phys_read(m, MM_VIRT_TO_PHYS(first) + (uint64_t)(ki->objects - 1) * ki->size, slot, ki->size))
+		return false;
+	for (uint32_t i = 0; i < ki->size; i++)
+		if (slot[i])
+			return false;
+	return true;
+}
+
 /* Expect (docs/slab.md, semantics.md §8): a new slab of a store-user cache
  * (no red zone, no poison, no shuffle, no hardening) starts with both track
  * records of every object zeroed. The slab's last object, never handed
@@ -372,19 +388,15 @@ static void store_user_tracks_zeroed(void)
 	struct mm_kmem_cache_info ki;
 	mm_kmem_cache_t c = 0;
 	mm_vaddr_t first;
-	uint8_t slot[512];
 	ASSERT_TRUE(m);
 	ASSERT_EQ(mm_kmem_cache_init(m), 0);
 	ASSERT_EQ(mm_kmem_cache_create(m, "su", 64, 0, MM_SLAB_STORE_USER, MM_SLAB_CTOR_NONE, &c), 0);
 	ASSERT_EQ(mm_kmem_cache_alloc(m, c, 0, &first), 0);
 	ASSERT_EQ(mm_kmem_cache_info(m, c, &ki), 0);
 	ASSERT_TRUE(ki.objects > 1);
-	ASSERT_TRUE(ki.size <= sizeof(slot));
+	ASSERT_TRUE(ki.size <= LAST_SLOT_MAX);
 	ASSERT_EQ(ki.red_left_pad, 0);
-	ASSERT_EQ(mm_phys_read(m, MM_VIRT_TO_PHYS(first) + (uint64_t)(ki.objects - 1) * ki.size, slot,
-			       ki.size), 0);
-	for (uint32_t i = 0; i < ki.size; i++)
-		ASSERT_EQ(slot[i], 0);
+	ASSERT_TRUE(last_slot_zero(m, first, &ki));
 	ASSERT_EQ(mm_kmem_cache_free(m, c, first), 0);
 	ASSERT_EQ(mm_verify(m), 0);
 	mm_machine_destroy(m);
@@ -401,7 +413,6 @@ static void slab_rebuilt_after_shrink(void)
 	struct mm_kmem_cache_info ki;
 	mm_kmem_cache_t c = 0;
 	mm_vaddr_t a, b;
-	uint8_t slot[256];
 	ASSERT_TRUE(m);
 	ASSERT_EQ(mm_kmem_cache_init(m), 0);
 	ASSERT_EQ(mm_kmem_cache_create(m, "rs", 64, 0, 0, MM_SLAB_CTOR_NONE, &c), 0);
@@ -415,11 +426,8 @@ static void slab_rebuilt_after_shrink(void)
 	ASSERT_EQ(mm_kmem_cache_alloc(m, c, 0, &b), 0);
 	ASSERT_EQ(mm_kmem_cache_info(m, c, &ki), 0);
 	ASSERT_EQ(ki.nr_slabs, 1);
-	ASSERT_TRUE(ki.objects > 1 && ki.size <= sizeof(slot));
-	ASSERT_EQ(mm_phys_read(m, MM_VIRT_TO_PHYS(b) + (uint64_t)(ki.objects - 1) * ki.size, slot,
-			       ki.size), 0);
-	for (uint32_t i = 0; i < ki.size; i++)
-		ASSERT_EQ(slot[i], 0);
+	ASSERT_TRUE(ki.objects > 1 && ki.size <= LAST_SLOT_MAX);
+	ASSERT_TRUE(last_slot_zero(m, b, &ki));
 	ASSERT_EQ(mm_kmem_cache_free(m, c, b), 0);
 	ASSERT_EQ(mm_verify(m), 0);
 	mm_machine_destroy(m);
