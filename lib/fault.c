@@ -122,9 +122,9 @@ void mm_fault_state_destroy(struct mm_machine *m)
 	if (!st)
 		return;
 	for (uint32_t i = 0; i < st->nr_mm; i++)
-		free(st->mm[i].vma);
-	free(st->mm);
-	free(st->pin);
+		mm_host_free(st->mm[i].vma, st->mm[i].cap_vma * sizeof(*st->mm[i].vma));
+	mm_host_free(st->mm, st->cap_mm * sizeof(*st->mm));
+	mm_host_free(st->pin, st->cap_pin * sizeof(*st->pin));
 	mm_state_free(m, st);
 	m->fault = NULL;
 }
@@ -254,7 +254,7 @@ static bool vma_reserve(struct fmm *mm, uint32_t n)
 	cap = mm->cap_vma ? mm->cap_vma : 4;
 	while (cap < n)
 		cap *= 2;
-	v = realloc(mm->vma, cap * sizeof(*v));
+	v = mm_host_grow(mm->vma, mm->cap_vma * sizeof(*v), cap * sizeof(*v));
 	if (!v)
 		return false;
 	mm->vma = v;
@@ -286,7 +286,7 @@ static int vma_rewrite(struct fmm *mm, uint64_t s, uint64_t e, int prot)
 	}
 	if (n > MM_MAX_MAP_COUNT)
 		return -ENOMEM;
-	nv = malloc((n ? n : 1) * sizeof(*nv));
+	nv = mm_host_alloc((n ? n : 1) * sizeof(*nv), false);
 	if (!nv)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < mm->nr_vma; i++) {
@@ -302,7 +302,7 @@ static int vma_rewrite(struct fmm *mm, uint64_t s, uint64_t e, int prot)
 		if (v.end > e)
 			nv[out++] = (struct fvma){ e, v.end, v.prot };
 	}
-	free(mm->vma);
+	mm_host_free(mm->vma, mm->cap_vma * sizeof(*mm->vma));
 	mm->vma = nv;
 	mm->nr_vma = out;
 	mm->cap_vma = n ? n : 1;
@@ -598,7 +598,7 @@ int mm_get_user_pages(struct mm_machine *m, uint32_t id, uint64_t addr, bool wri
 	st = m->fault;
 	if (!(pin = pin_find(st, MM_PFN_NONE)) && st->nr_pin == st->cap_pin) {
 		uint32_t cap = st->cap_pin ? st->cap_pin * 2 : 8;
-		struct fpin *np = realloc(st->pin, cap * sizeof(*np));
+		struct fpin *np = mm_host_grow(st->pin, st->cap_pin * sizeof(*np), cap * sizeof(*np));
 		if (!np)
 			return -ENOMEM;
 		st->pin = np;
@@ -807,7 +807,7 @@ static void mm_teardown(struct mm_machine *m, struct fmm *mm)
 	mm->nr_vma = 0;
 	mm_pgt_for_each_table(m, mm->pgd, teardown_table, mm);
 	mm_pgd_free(m, mm->pgd);
-	free(mm->vma);
+	mm_host_free(mm->vma, mm->cap_vma * sizeof(*mm->vma));
 	mm->vma = NULL;
 	mm->cap_vma = 0;
 	mm->live = false;
@@ -822,7 +822,7 @@ static struct fmm *mm_slot(struct mm_machine *m)
 		return NULL;
 	if (st->nr_mm == st->cap_mm) {
 		uint32_t cap = st->cap_mm ? st->cap_mm * 2 : 8;
-		struct fmm *n = realloc(st->mm, cap * sizeof(*n));
+		struct fmm *n = mm_host_grow(st->mm, st->cap_mm * sizeof(*n), cap * sizeof(*n));
 		if (!n)
 			return NULL;
 		st->mm = n;
@@ -1162,7 +1162,7 @@ static int vw_push(struct vwalk *w, mm_pfn_t pfn)
 {
 	if (w->n == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 256;
-		mm_pfn_t *np = realloc(w->pfns, cap * sizeof(*np));
+		mm_pfn_t *np = mm_host_grow(w->pfns, w->cap * sizeof(*np), cap * sizeof(*np));
 		if (!np) {
 			w->oom = true;
 			return 0;
@@ -1313,7 +1313,7 @@ int mm_fault_state_verify(struct mm_machine *m)
 			ret = verify_mm(m, i, &st->mm[i], &w);
 	if (!ret && !w.oom)
 		ret = verify_counts(m, &w);
-	free(w.pfns);
+	mm_host_free(w.pfns, w.cap * sizeof(*w.pfns));
 	return ret;
 }
 

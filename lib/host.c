@@ -11,7 +11,10 @@
  * a second before (cache misses, and page faults after every libFuzzer
  * purge). Measured on fuzz_fault: about 40% of each input.
  *
- * Blocks of 32 bytes to 64 KiB are kept, per power-of-two class, in a ring.
+ * Blocks of 32 bytes to 256 KiB are kept, per power-of-two class, in a ring
+ * (the two classes above 64 KiB, a small machine's memmap arrays, keep 16
+ * each: 6 MiB at most; before they were kept an ARM boot's 86 KiB memmap
+ * was a fresh ASan block per input, 21 host page faults).
  * Under ASan it hands back the oldest block first, so a block freed is
  * reused only after the others in its ring: a small quarantine of our own.
  * Without ASan the delay would detect nothing and only cost cache misses
@@ -52,10 +55,11 @@
 #endif
 
 #define HOST_MIN_SHIFT 5
-#define HOST_MAX_SHIFT 16
+#define HOST_MAX_SHIFT 18
 #define HOST_NR_CLASSES (HOST_MAX_SHIFT - HOST_MIN_SHIFT + 1)
 #define HOST_RING 128 /* blocks kept per class; the 4 KiB class holds frames */
 #define HOST_FRAME_RING 1024
+#define HOST_BIG_RING 16 /* blocks of more than 64 KiB */
 
 struct host_ring {
 	void *slot[HOST_FRAME_RING];
@@ -67,7 +71,9 @@ static atomic_flag rings_lock = ATOMIC_FLAG_INIT;
 
 static unsigned ring_cap(int cls)
 {
-	return cls == 12 - HOST_MIN_SHIFT ? HOST_FRAME_RING : HOST_RING;
+	return cls == 12 - HOST_MIN_SHIFT ? HOST_FRAME_RING
+	       : cls > 16 - HOST_MIN_SHIFT ? HOST_BIG_RING
+					   : HOST_RING;
 }
 
 /* The class of a block of bytes, or -1 when it is not recycled: the
@@ -162,4 +168,15 @@ void mm_host_free(void *p, size_t bytes)
 		mm_track_access(evict, (size_t)1 << (cls + HOST_MIN_SHIFT));
 		free(evict);
 	}
+}
+
+void *mm_host_grow(void *p, size_t old_bytes, size_t bytes)
+{
+	void *n = mm_host_alloc(bytes, false);
+	if (!n)
+		return NULL;
+	if (old_bytes)
+		memcpy(n, p, MM_MIN(old_bytes, bytes));
+	mm_host_free(p, old_bytes);
+	return n;
 }

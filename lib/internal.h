@@ -108,9 +108,11 @@ void mm_track_check(const void *p, size_t n);
 #endif
 
 /* host.c: host blocks for a machine's state, recycled across machines;
- * mm_host_free takes the size given to mm_host_alloc. */
+ * mm_host_free takes the size given to mm_host_alloc. mm_host_grow is
+ * realloc: the first old_bytes kept, NULL (p kept) when the host has none. */
 void *mm_host_alloc(size_t bytes, bool zero);
 void mm_host_free(void *p, size_t bytes);
+void *mm_host_grow(void *p, size_t old_bytes, size_t bytes);
 
 #define MM_STATE_BLOCK 12288 /* every stage's default state, with redzones */
 

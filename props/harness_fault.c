@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "mmsim/mmsim.h"
+#include "blocks.h"
 #include "oracle_fault.h"
 #include "props.h"
 
@@ -273,7 +274,7 @@ static void fault_teardown(void *ctx)
 	mm_machine_destroy(c->m);
 	if (c->oracle_live)
 		ofault_free(&c->o);
-	free(c->page_pfn);
+	props_blk_free(c->page_pfn, c->page_pfn_cap * sizeof(*c->page_pfn));
 	scratch_put(c->pfn_page);
 }
 
@@ -820,7 +821,7 @@ static int fault_check(void *ctx, struct props_result *r)
 				return props_fail(r, "zero page byte %u is %#x", i, c->buf[i]);
 	if (c->page_pfn_cap < c->o.npages) {
 		uint32_t cap = c->o.npages * 2;
-		uint64_t *n = realloc(c->page_pfn, cap * sizeof(*n));
+		uint64_t *n = props_blk_grow(c->page_pfn, c->page_pfn_cap * sizeof(*n), cap * sizeof(*n));
 		if (!n)
 			return props_fail(r, "host out of memory");
 		c->page_pfn = n;

@@ -1,11 +1,14 @@
 /*
  * The fault oracle (see oracle_fault.h): plain arrays, linear searches,
- * value semantics. Slow on purpose.
+ * value semantics. Slow on purpose. Its host blocks come from blocks.h's
+ * recycled stacks (a fuzzer builds one oracle per input); every array
+ * records the element count it was allocated with, to give it back.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "blocks.h"
 #include "oracle_fault.h"
 
 void ofault_init(struct ofault *o, unsigned profile, bool zero_page, bool reuse_refcount)
@@ -20,17 +23,26 @@ void ofault_init(struct ofault *o, unsigned profile, bool zero_page, bool reuse_
 	o->reuse_refcount = reuse_refcount;
 }
 
+/* A process's arrays (its VMAs, PTEs and table map), given back. */
+static void proc_blocks_free(const struct ofault *o, struct ofault_proc *p)
+{
+	props_blk_free(p->vma, p->cap_vma * sizeof(*p->vma));
+	props_blk_free(p->pte, p->cap_pte * sizeof(*p->pte));
+	props_blk_free(p->table, p->table ? o->nspans : 0);
+	p->vma = NULL;
+	p->pte = NULL;
+	p->table = NULL;
+	p->cap_vma = p->cap_pte = 0;
+}
+
 void ofault_free(struct ofault *o)
 {
-	for (uint32_t i = 0; i < o->nproc; i++) {
-		free(o->proc[i].vma);
-		free(o->proc[i].pte);
-		free(o->proc[i].table);
-	}
+	for (uint32_t i = 0; i < o->nproc; i++)
+		proc_blocks_free(o, &o->proc[i]);
 	for (uint32_t i = 0; i < o->npages; i++)
-		free(o->pages[i].data);
-	free(o->proc);
-	free(o->pages);
+		props_blk_free(o->pages[i].data, OFAULT_PAGE);
+	props_blk_free(o->proc, o->cap_proc * sizeof(*o->proc));
+	props_blk_free(o->pages, o->cap_pages * sizeof(*o->pages));
 }
 
 void ofault_fault_set(struct ofault *o, bool on, uint32_t after, uint32_t repeat)
@@ -86,7 +98,7 @@ static uint32_t page_new(struct ofault *o, const uint8_t *copy)
 	struct ofault_page *pg;
 	if (o->npages == o->cap_pages) {
 		uint32_t cap = o->cap_pages ? o->cap_pages * 2 : 64;
-		struct ofault_page *n = realloc(o->pages, cap * sizeof(*n));
+		struct ofault_page *n = props_blk_grow(o->pages, o->cap_pages * sizeof(*n), cap * sizeof(*n));
 		if (!n) {
 			o->oom = true;
 			return 0;
@@ -99,7 +111,7 @@ static uint32_t page_new(struct ofault *o, const uint8_t *copy)
 	pg->live = true;
 	pg->maps = 1;
 	if (copy) {
-		pg->data = malloc(OFAULT_PAGE);
+		pg->data = props_blk_alloc(OFAULT_PAGE, false);
 		if (pg->data)
 			memcpy(pg->data, copy, OFAULT_PAGE);
 		else
@@ -115,7 +127,7 @@ static void page_drop(struct ofault *o, uint32_t id)
 	if (pg->maps || pg->pins)
 		return;
 	pg->live = false;
-	free(pg->data);
+	props_blk_free(pg->data, OFAULT_PAGE);
 	pg->data = NULL;
 	o->used--;
 }
@@ -140,7 +152,7 @@ static void pte_add(struct ofault *o, struct ofault_proc *p, uint64_t vpn, uint3
 	uint32_t i = p->npte;
 	if (p->npte == p->cap_pte) {
 		uint32_t cap = p->cap_pte ? p->cap_pte * 2 : 16;
-		struct ofault_pte *n = realloc(p->pte, cap * sizeof(*n));
+		struct ofault_pte *n = props_blk_grow(p->pte, p->cap_pte * sizeof(*n), cap * sizeof(*n));
 		if (!n) {
 			o->oom = true;
 			return;
@@ -202,7 +214,7 @@ static struct ofault_proc *proc_new(struct ofault *o)
 	struct ofault_proc *p;
 	if (o->nproc == o->cap_proc) {
 		uint32_t cap = o->cap_proc ? o->cap_proc * 2 : 8;
-		struct ofault_proc *n = realloc(o->proc, cap * sizeof(*n));
+		struct ofault_proc *n = props_blk_grow(o->proc, o->cap_proc * sizeof(*n), cap * sizeof(*n));
 		if (!n) {
 			o->oom = true;
 			return NULL;
@@ -212,7 +224,7 @@ static struct ofault_proc *proc_new(struct ofault *o)
 	}
 	p = &o->proc[o->nproc];
 	memset(p, 0, sizeof(*p));
-	p->table = calloc(o->nspans, 1);
+	p->table = props_blk_alloc(o->nspans, true);
 	if (!p->table)
 		o->oom = true;
 	return p;
@@ -236,7 +248,7 @@ int ofault_mm_alloc(struct ofault *o, uint32_t *id)
 	if (!p || o->oom)
 		return -ENOMEM;
 	if (!pgd_alloc(o)) {
-		free(p->table);
+		proc_blocks_free(o, p);
 		return -ENOMEM;
 	}
 	p->live = true;
@@ -262,7 +274,7 @@ int ofault_exit(struct ofault *o, uint32_t id)
 		return -EINVAL;
 	p = &o->proc[id];
 	proc_teardown(o, p);
-	free(p->vma);
+	props_blk_free(p->vma, p->cap_vma * sizeof(*p->vma));
 	p->vma = NULL;
 	p->cap_vma = 0;
 	return 0;
@@ -278,18 +290,21 @@ int ofault_fork(struct ofault *o, uint32_t parent, uint32_t *child)
 		return -ENOMEM;
 	p = &o->proc[parent];
 	if (!pgd_alloc(o)) {
-		free(c->table);
+		proc_blocks_free(o, c);
 		return -ENOMEM;
 	}
 	c->live = true;
-	c->vma = malloc((p->nvma ? p->nvma : 1) * sizeof(*c->vma));
+	c->cap_vma = p->nvma ? p->nvma : 1;
+	c->vma = props_blk_alloc(c->cap_vma * sizeof(*c->vma), false);
 	if (!c->vma) {
+		c->cap_vma = 0;
+		proc_blocks_free(o, c);
 		o->oom = true;
 		return -ENOMEM;
 	}
 	if (p->nvma)
 		memcpy(c->vma, p->vma, p->nvma * sizeof(*c->vma));
-	c->nvma = c->cap_vma = p->nvma;
+	c->nvma = p->nvma;
 	for (uint32_t i = 0; i < p->nvma; i++) {
 		const struct ofault_vma v = p->vma[i];
 		for (uint64_t a = v.start; a < v.end;) {
@@ -320,9 +335,7 @@ int ofault_fork(struct ofault *o, uint32_t parent, uint32_t *child)
 			if (any && !c->table[s]) {
 				if (!attempt(o)) {
 					proc_teardown(o, c);
-					free(c->vma);
-					free(c->pte);
-					free(c->table);
+					proc_blocks_free(o, c);
 					return -ENOMEM;
 				}
 				c->table[s] = 1;
@@ -351,7 +364,8 @@ int ofault_fork(struct ofault *o, uint32_t parent, uint32_t *child)
 static void vma_set(struct ofault *o, struct ofault_proc *p, uint64_t s, uint64_t e, int prot)
 {
 	/* rebuild: pieces outside [s, e) keep their prot; inside get prot or go */
-	struct ofault_vma *n = malloc((p->nvma * 2 + 2) * sizeof(*n));
+	const uint32_t cap = p->nvma * 2 + 2;
+	struct ofault_vma *n = props_blk_alloc(cap * sizeof(*n), false);
 	uint32_t k = 0;
 	if (!n) {
 		o->oom = true;
@@ -371,15 +385,16 @@ static void vma_set(struct ofault *o, struct ofault_proc *p, uint64_t s, uint64_
 		if (v.end > e)
 			n[k++] = (struct ofault_vma){ e, v.end, v.prot };
 	}
-	free(p->vma);
+	props_blk_free(p->vma, p->cap_vma * sizeof(*p->vma));
 	p->vma = n;
 	p->nvma = k;
-	p->cap_vma = p->nvma * 2 + 2;
+	p->cap_vma = cap;
 }
 
 static void vma_add(struct ofault *o, struct ofault_proc *p, uint64_t s, uint64_t e, uint32_t prot)
 {
-	struct ofault_vma *n = malloc((p->nvma + 1) * sizeof(*n));
+	const uint32_t cap = p->nvma + 1;
+	struct ofault_vma *n = props_blk_alloc(cap * sizeof(*n), false);
 	uint32_t k = 0, i = 0;
 	if (!n) {
 		o->oom = true;
@@ -390,10 +405,10 @@ static void vma_add(struct ofault *o, struct ofault_proc *p, uint64_t s, uint64_
 	n[k++] = (struct ofault_vma){ s, e, prot };
 	for (; i < p->nvma; i++)
 		n[k++] = p->vma[i];
-	free(p->vma);
+	props_blk_free(p->vma, p->cap_vma * sizeof(*p->vma));
 	p->vma = n;
 	p->nvma = k;
-	p->cap_vma = k;
+	p->cap_vma = cap;
 }
 
 static void unmap(struct ofault *o, struct ofault_proc *p, uint64_t s, uint64_t e)
@@ -655,7 +670,7 @@ int ofault_write(struct ofault *o, uint32_t id, uint64_t addr, const uint8_t *bu
 		if ((ret = fault(o, p, addr - off, true, &page)))
 			return ret;
 		pg = &o->pages[page];
-		if (!pg->data && !(pg->data = calloc(1, OFAULT_PAGE))) {
+		if (!pg->data && !(pg->data = props_blk_alloc(OFAULT_PAGE, true))) {
 			o->oom = true;
 			return -ENOMEM;
 		}

@@ -4,6 +4,8 @@
  */
 #include "oracle_slab.h"
 
+#include "blocks.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,97 +17,27 @@ const uint32_t oslab_kmalloc_sizes[OSLAB_NR_KMALLOC] = { 8,   16,   32,   64,   
 /* ---- host blocks ----------------------------------------------------------- */
 
 /* The oracle's own blocks (per-slab maps, freelists, partial lists, the
- * slab and large tables) recycled across inputs: a fuzzer builds and drops
- * an oracle per input, and some 20 host mallocs an input, each taking
- * memory from the cold end of ASan's quarantine, were a visible part of
- * fuzz_slab's time. Power-of-two classes of 16 bytes to 64 KiB, a stack of
- * up to 256 blocks each (the last freed is the next handed out: warm),
- * ASan-poisoned while they wait. The caller gives the size back at free.
- * Inputs run one at a time in a process, as everywhere in props. */
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define OSLAB_HAVE_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define OSLAB_HAVE_ASAN 1
-#endif
-#ifdef OSLAB_HAVE_ASAN
-#include <sanitizer/asan_interface.h>
-#define OB_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
-#define OB_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
-#else
-#define OB_POISON(p, n) ((void)(p), (void)(n))
-#define OB_UNPOISON(p, n) ((void)(p), (void)(n))
-#endif
-
-#define OB_MIN_SHIFT 4
-#define OB_MAX_SHIFT 16
-#define OB_KEEP 256
-
-static struct {
-	void *slot[OB_KEEP];
-	unsigned n;
-} ob_stack[OB_MAX_SHIFT - OB_MIN_SHIFT + 1];
-
-/* The class of a block of bytes, or -1 when it goes straight to malloc. */
-static int ob_class(size_t bytes)
-{
-	int shift = OB_MIN_SHIFT;
-	if (bytes > (size_t)1 << OB_MAX_SHIFT)
-		return -1;
-	while (((size_t)1 << shift) < bytes)
-		shift++;
-	return shift - OB_MIN_SHIFT;
-}
-
+ * slab and large tables) come from blocks.h's recycled stacks: some 20
+ * host mallocs an input, each from the cold end of ASan's quarantine,
+ * were a visible part of fuzz_slab's time. */
 static void *ob_alloc(struct oslab *o, size_t bytes, bool zero)
 {
-	const int cls = ob_class(bytes);
-	void *p;
-	if (cls < 0 || !ob_stack[cls].n) {
-		const size_t size = cls < 0 ? bytes : (size_t)1 << (cls + OB_MIN_SHIFT);
-		p = zero ? calloc(1, size) : malloc(size);
-		if (!p)
-			o->oom = true;
-		else if (cls >= 0)
-			OB_POISON((char *)p + bytes, size - bytes);
-		return p;
-	}
-	p = ob_stack[cls].slot[--ob_stack[cls].n];
-	OB_UNPOISON(p, bytes);
-	if (zero)
-		memset(p, 0, bytes);
+	void *p = props_blk_alloc(bytes, zero);
+	if (!p)
+		o->oom = true;
 	return p;
 }
 
 static void ob_free(void *p, size_t bytes)
 {
-	const int cls = ob_class(bytes);
-	if (!p)
-		return;
-	if (cls >= 0) {
-		const size_t size = (size_t)1 << (cls + OB_MIN_SHIFT);
-		OB_POISON(p, size);
-		if (ob_stack[cls].n < OB_KEEP) {
-			ob_stack[cls].slot[ob_stack[cls].n++] = p;
-			return;
-		}
-		OB_UNPOISON(p, size);
-	}
-	free(p);
+	props_blk_free(p, bytes);
 }
 
-/* realloc: old bytes kept, the rest not initialised; NULL (and p kept)
- * when the host has no memory. */
 static void *ob_grow(struct oslab *o, void *p, size_t old_bytes, size_t bytes)
 {
-	void *n = ob_alloc(o, bytes, false);
+	void *n = props_blk_grow(p, old_bytes, bytes);
 	if (!n)
-		return NULL;
-	if (old_bytes)
-		memcpy(n, p, old_bytes < bytes ? old_bytes : bytes);
-	ob_free(p, old_bytes);
+		o->oom = true;
 	return n;
 }
 
