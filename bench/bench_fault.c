@@ -3,7 +3,8 @@
  * and memset measured in the same run, and the memory a 1 GiB read of
  * untouched anonymous memory costs with the zero page on and off (the
  * trade-off of the zero page's 2007 removal and 2009 reinstatement).
- * x86_32 profile, modern era, 1.25 GiB of simulated RAM. Build with the
+ * x86_32 profile, modern era, 1.25 GiB of simulated RAM, per-CPU page
+ * lists set up as a booted kernel has them. Build with the
  * release preset (-O2, no sanitizers). The host heap is warmed first (see
  * faults()), so the figures are mmsim's work plus host malloc, not the host
  * kernel's first touch of new memory.
@@ -72,7 +73,9 @@ static struct mm_machine *machine(bool zero_page)
 	for (uint64_t pfn = NODE_START; pfn < NODE_START + RAM_PAGES; pfn += 1024)
 		if (mm_free_pages_bootmem(m, pfn, 10))
 			exit(1);
-	if (mm_setup_per_zone_wmarks(m) || mm_fault_init(m) || mm_mm_alloc(m, &id)) {
+	/* as a booted kernel: per-CPU page lists serve the order-0 faults */
+	if (mm_setup_per_zone_wmarks(m) || mm_setup_per_cpu_pageset(m) || mm_fault_init(m) ||
+	    mm_mm_alloc(m, &id)) {
 		fprintf(stderr, "bench_fault: fault set-up failed\n");
 		exit(1);
 	}

@@ -1041,6 +1041,30 @@ static void host_recycling(void)
 	ASSERT_TRUE(__asan_address_is_poisoned(c + SMALL - 10 + 8));
 #endif
 	mm_host_free(c, SMALL - 10);
+	/* a small machine's memmap (86 KiB): the 128 KiB class, recycled too */
+	a = mm_host_alloc(86 * 1024, true);
+	ASSERT_TRUE(a);
+	ASSERT_EQ(a[86 * 1024 - 1], 0);
+#ifdef MM_HAVE_ASAN
+	ASSERT_TRUE(__asan_address_is_poisoned(a + 86 * 1024 + 8));
+#endif
+	mm_host_free(a, 86 * 1024);
+#ifdef MM_HAVE_ASAN
+	ASSERT_TRUE(__asan_address_is_poisoned(a));
+#endif
+	/* grow: the first bytes kept, the old block given back */
+	a = mm_host_alloc(40, false);
+	ASSERT_TRUE(a);
+	memset(a, 0x3c, 40);
+	b = mm_host_grow(a, 40, 3000);
+	ASSERT_TRUE(b);
+	for (int i = 0; i < 40; i++)
+		ASSERT_EQ(b[i], 0x3c);
+#ifdef MM_HAVE_ASAN
+	ASSERT_TRUE(__asan_address_is_poisoned(a));
+	ASSERT_TRUE(__asan_address_is_poisoned(b + 3000 + 8));
+#endif
+	mm_host_free(b, 3000);
 	/* sizes outside the classes go straight to the host */
 	a = mm_host_alloc((size_t)1 << 20, true);
 	ASSERT_TRUE(a);
