@@ -472,6 +472,39 @@ static void object_at_page_offset(void)
 	mm_machine_destroy(m);
 }
 
+/* The top of the direct map: a machine whose lowmem reaches the 1 GiB
+ * that PAGE_OFFSET 0xC0000000 leaves, and a slab on its last page. Its
+ * last object ends at 4 GiB - 1; an address in that page that is no
+ * object start is an invalid pointer of that slab (the slab look-up
+ * covers the whole 32-bit direct map), not a stranger to kmalloc. */
+static void object_at_4gib(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	mm_kmem_cache_t c;
+	mm_vaddr_t v = 0;
+	mm_config_default(&cfg, MM_ERA_MODERN);
+	cfg.lowmem_limit = (uint64_t)1 << 30;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_node_add(m, 0, 0x3f000, 0x40000), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(give(m, 0x3f000, 0x3ffff, 0x40000, 11), 0);
+	ASSERT_EQ(mm_kmem_cache_init(m), 0);
+	ASSERT_EQ(mm_free_pages_bootmem(m, 0x3ffff, 0), 0);
+	ASSERT_EQ(mm_kmem_cache_create(m, "high", 8, 0, 0, MM_SLAB_CTOR_NONE, &c), 0);
+	for (unsigned i = 0; i < 512; i++)
+		ASSERT_EQ(mm_kmem_cache_alloc(m, c, MM_GFP_KERNEL, &v), 0);
+	ASSERT_EQ(v, 0xfffffff8u); /* the page's last object, in address order */
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_kmem_cache_free(m, c, v), 0);
+	ASSERT_EQ(mm_kfree(m, 0xffffffffu), -EINVAL);
+	ASSERT_EQ(mm_report_count(m), 1);
+	ASSERT_EQ(KINDS(m, MM_REPORT_BAD_FREE), 1);
+	ASSERT_STR_EQ(mm_last_report(m)->msg, "BUG high (Not tainted): Invalid object pointer 0xffffffff");
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(no_machine);
@@ -486,5 +519,6 @@ int main(void)
 	RUN(store_user_tracks_zeroed);
 	RUN(slab_rebuilt_after_shrink);
 	RUN(object_at_page_offset);
+	RUN(object_at_4gib);
 	return check_summary("test_slab_edges");
 }
