@@ -853,12 +853,17 @@ static int fault_check(void *ctx, struct props_result *r)
 	return PROPS_OK;
 }
 
+/* What fault_check reads, in props.h's units (a page's struct or a table
+ * entry is one, 64 bytes compared are one): every page in use compared
+ * whole, the zero page, the node's memmap walked twice by mm_verify (the
+ * buddy and the memmap checks), and per live process its page table
+ * walked twice (walk_page_range here, mm_verify's own walk). */
 static uint64_t fault_check_cost(void *ctx)
 {
 	const struct fault_ctx *c = ctx;
-	uint64_t cost = c->o.used * 64;
+	uint64_t cost = (c->o.used + 1) * 64 + 2 * c->node_pages;
 	for (uint32_t i = 0; i < c->o.nproc; i++)
-		cost += c->o.proc[i].live ? c->o.nspans / 8 + c->o.proc[i].npte : 0;
+		cost += c->o.proc[i].live ? 2 * (c->o.nspans / 8 + c->o.proc[i].npte) : 0;
 	return cost;
 }
 
