@@ -2,13 +2,27 @@
 /*
  * The runner and the shrinker on a toy harness with a planted bug: the
  * failure is found, located at the right operation, and shrunk to the
- * minimal program that shows it.
+ * minimal program that shows it. And props/blocks.c, the host blocks the
+ * oracles recycle across inputs.
  */
 #include <string.h>
 
+#include "blocks.h"
 #include "check.h"
 #include "mmsim/mmsim.h"
 #include "props.h"
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PROPS_TEST_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define PROPS_TEST_ASAN 1
+#endif
+#ifdef PROPS_TEST_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
 
 struct toy {
 	uint64_t adds, checks, limit;
@@ -325,9 +339,46 @@ static void checks_total_check(void)
 	enc_free(&e);
 }
 
+/* props/blocks.c: a block given back is handed out again (the last freed
+ * first), zeroed when asked, poisoned while it waits and past its size
+ * while in use under ASan; grow keeps the first bytes; sizes above the
+ * largest class go straight to malloc. */
+static void blocks_recycled_check(void)
+{
+	unsigned char *a = props_blk_alloc(100, false), *b, *c;
+	ASSERT_TRUE(a != NULL);
+	memset(a, 0x77, 100);
+#ifdef PROPS_TEST_ASAN
+	ASSERT_TRUE(__asan_address_is_poisoned(a + 100 + 8)); /* the class is 128 bytes */
+#endif
+	props_blk_free(a, 100);
+#ifdef PROPS_TEST_ASAN
+	ASSERT_TRUE(__asan_address_is_poisoned(a));
+#endif
+	b = props_blk_alloc(120, true); /* the same class: a again, zeroed */
+	ASSERT_TRUE(b == a);
+	for (int i = 0; i < 120; i++)
+		ASSERT_EQ(b[i], 0);
+	memset(b, 0x31, 120);
+	c = props_blk_grow(b, 120, 5000);
+	ASSERT_TRUE(c != NULL && c != b);
+	for (int i = 0; i < 120; i++)
+		ASSERT_EQ(c[i], 0x31);
+#ifdef PROPS_TEST_ASAN
+	ASSERT_TRUE(__asan_address_is_poisoned(b));
+#endif
+	props_blk_free(c, 5000);
+	a = props_blk_alloc((size_t)1 << 17, true); /* above 64 KiB: malloc's */
+	ASSERT_TRUE(a != NULL);
+	ASSERT_EQ(a[(1 << 17) - 1], 0);
+	props_blk_free(a, (size_t)1 << 17);
+	props_blk_free(NULL, 64);
+}
+
 int main(void)
 {
 	RUN(runner_empty_input_check);
+	RUN(blocks_recycled_check);
 	RUN(runner_finds_planted_bug_check);
 	RUN(runner_max_ops_check);
 	RUN(runner_counts_ops_check);
