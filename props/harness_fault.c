@@ -128,12 +128,26 @@ static bool budget_ok(struct fault_ctx *c, struct props_result *r, uint64_t wors
 	return false;
 }
 
+/* The bytes a write stores: splitmix64 of seed, eight bytes a step (a
+ * write is up to two pages, and a byte-per-step generator was a visible
+ * part of an input). */
+static uint64_t mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
 static void fill(uint8_t *b, size_t n, uint64_t seed)
 {
-	for (size_t i = 0; i < n; i++) {
-		seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-		b[i] = (uint8_t)(seed >> 56);
+	size_t i = 0;
+	uint64_t z;
+	for (; i + 8 <= n; i += 8) {
+		z = mix64(seed += 0x9e3779b97f4a7c15ull);
+		memcpy(b + i, &z, 8);
 	}
+	for (z = mix64(seed + 0x9e3779b97f4a7c15ull); i < n; i++, z >>= 8)
+		b[i] = (uint8_t)z;
 }
 
 /* ---- set-up --------------------------------------------------------------- */
