@@ -8,7 +8,8 @@
  * last object, above 4 GiB and in a hole of the direct map; two machines
  * with slab destroyed in turn; poison bytes overwritten under mm_verify;
  * a stored free pointer rewritten to another object of its slab; the host
- * backing cap met by a new slab and by krealloc.
+ * backing cap met by a new slab and by krealloc; a remote free onto the
+ * CPU slab of another CPU, taken back by that CPU's next allocation.
  *
  * Expectations come from docs/slab.md: ksize is "the object size for red
  * zone or poison caches, inuse with store-user, else the slot size"; the
@@ -383,6 +384,43 @@ static void backing_cap_in_slab(void)
 	mm_machine_destroy(m);
 }
 
+/* Expect: a free on CPU 1 of an object of CPU 0's CPU slab goes to that
+ * slab's own freelist (__slab_free: the slab stays CPU 0's). Once CPU 0 has
+ * taken every other object, its next allocation finds its CPU freelist
+ * empty and takes the slab's freelist (___slab_alloc's get_freelist): the
+ * object CPU 1 freed, from the same slab, no new slab, no report. */
+static void remote_free_refills_cpu_slab(void)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	struct mm_kmem_cache_info ki;
+	mm_kmem_cache_t c;
+	mm_vaddr_t v[64], w = 0;
+	mm_config_default(&cfg, MM_ERA_MODERN);
+	cfg.nr_cpus = 2;
+	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
+	ASSERT_EQ(mm_node_add(m, 0, LO, HI), 0);
+	ASSERT_EQ(mm_free_area_init(m), 0);
+	ASSERT_EQ(give(m, LO, HI, 896 << 8, 11), 0);
+	ASSERT_EQ(mm_kmem_cache_init(m), 0);
+	ASSERT_EQ(mm_kmem_cache_create(m, "remote", 512, 0, 0, MM_SLAB_CTOR_NONE, &c), 0);
+	ASSERT_EQ(mm_kmem_cache_info(m, c, &ki), 0);
+	ASSERT_TRUE(ki.objects >= 2 && ki.objects <= 64);
+	for (uint32_t i = 0; i < ki.objects; i++) /* CPU 0 empties its slab */
+		ASSERT_EQ(mm_kmem_cache_alloc(m, c, MM_GFP_KERNEL, &v[i]), 0);
+	ASSERT_EQ(mm_set_cpu(m, 1), 0);
+	ASSERT_EQ(mm_kmem_cache_free(m, c, v[1]), 0); /* a remote free */
+	ASSERT_EQ(mm_set_cpu(m, 0), 0);
+	ASSERT_EQ(mm_kmem_cache_alloc(m, c, MM_GFP_KERNEL, &w), 0);
+	ASSERT_EQ(w, v[1]);
+	ASSERT_EQ(mm_kmem_cache_info(m, c, &ki), 0);
+	ASSERT_EQ(ki.nr_slabs, 1);
+	ASSERT_EQ(ki.live, ki.objects);
+	ASSERT_EQ(mm_report_count(m), 0);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 int main(void)
 {
 	RUN(ksize_krealloc_bad_pointer);
@@ -394,5 +432,6 @@ int main(void)
 	RUN(krealloc_copy_backing_full);
 	RUN(freepointer_to_another_object);
 	RUN(backing_cap_in_slab);
+	RUN(remote_free_refills_cpu_slab);
 	return check_summary("test_cov_slab");
 }
