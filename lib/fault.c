@@ -715,7 +715,7 @@ static int pte_walk_table(struct mm_machine *m, void *arg, uint64_t va, mm_phys_
 		report_bad_pmd(m, MM_MAX(va, w->s), pmdp);
 		return 0;
 	}
-	if (!(frame = mm_phys_frame(m, table, false)))
+	if (!(frame = mm_pgt_scan_frame(m, table)))
 		return 0; /* never written: every entry empty */
 	i = va < w->s ? (unsigned)((w->s - va) >> MM_PAGE_SHIFT) : 0;
 	end = va + span > w->e ? (unsigned)((w->e - va) >> MM_PAGE_SHIFT) : g->ptrs_per_pte;
@@ -792,7 +792,7 @@ static int teardown_table(struct mm_machine *m, void *arg, uint64_t va, mm_phys_
 		report_bad_pmd(m, va, pmdp);
 		return 0;
 	}
-	if ((frame = mm_phys_frame(m, table, false))) {
+	if ((frame = mm_pgt_scan_frame(m, table))) {
 		for (unsigned i = mm_pgt_next_used(frame, esz, 0, n); i < n;
 		     i = mm_pgt_next_used(frame, esz, i + 1, n))
 			zap_pte(m, mm, frame, i, va + ((uint64_t)i << MM_PAGE_SHIFT));
@@ -912,7 +912,7 @@ static int copy_table(struct mm_machine *m, void *arg, uint64_t va, mm_phys_addr
 		report_bad_pmd(m, a, pmdp);
 		return 0;
 	}
-	if (!(frame = mm_phys_frame(m, table, false)) ||
+	if (!(frame = mm_pgt_scan_frame(m, table)) ||
 	    (i = mm_pgt_next_used(frame, esz, (unsigned)((a - va) >> MM_PAGE_SHIFT), end)) >= end)
 		return 0; /* nothing mapped here: the child gets no table */
 	if ((ret = pte_lookup(m, ca->child, a, true, &cptep)))
@@ -1190,7 +1190,7 @@ static int verify_table(struct mm_machine *m, void *arg, uint64_t a, mm_phys_add
 	v->tables++;
 	MM_VERIFY(m, vma_intersects(mm, a, a + span),
 		  "mm %u: PTE table at %#llx maps no VMA (not freed)", id, (unsigned long long)a);
-	frame = mm_phys_frame(m, table, false);
+	frame = mm_pgt_scan_frame(m, table);
 	for (unsigned i = frame ? mm_pgt_next_used(frame, g->entry_size, 0, g->ptrs_per_pte)
 				: g->ptrs_per_pte;
 	     i < g->ptrs_per_pte; i = mm_pgt_next_used(frame, g->entry_size, i + 1, g->ptrs_per_pte)) {
@@ -1332,7 +1332,7 @@ static int walk_table(struct mm_machine *m, void *arg, uint64_t a, mm_phys_addr_
 	(void)pmdp;
 	if (state < 0)
 		return -EFAULT;
-	frame = mm_phys_frame(m, table, false);
+	frame = mm_pgt_scan_frame(m, table);
 	for (unsigned i = frame ? mm_pgt_next_used(frame, esz, 0, n) : n; i < n;
 	     i = mm_pgt_next_used(frame, esz, i + 1, n)) {
 		uint64_t raw;

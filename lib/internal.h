@@ -615,8 +615,12 @@ uint64_t mm_pgt_read_raw(struct mm_machine *m, mm_phys_addr_t a);
 /* Entry idx of a table page already looked up (NULL frame: all zeros). */
 uint64_t mm_pgt_entry_at(const struct mm_machine *m, const uint8_t *frame, unsigned idx);
 /* The first index in [i, end) of a table page whose entry (esz = 4 or 8
- * bytes) is not all zeros, or end: eight bytes compared at a time, since
- * most entries of a sparse table are empty. end <= entries per page. */
+ * bytes) is not all zeros, or end: up to 256 bytes compared at a time,
+ * since most entries of a sparse table are empty. end <= entries per page.
+ * It reads without ASan's per-load checks (a user pgd is 3 to 12 KiB,
+ * scanned by every check): frame must come from mm_pgt_scan_frame, which
+ * checks the whole page once, and stay the scanned table's frame. */
+uint8_t *mm_pgt_scan_frame(struct mm_machine *m, mm_pfn_t pfn);
 unsigned mm_pgt_next_used(const uint8_t *frame, unsigned esz, unsigned i, unsigned end);
 /* Every non-empty entry pointing to a PTE table in user space, in address
  * order, with one frame look-up per table page: fn(m, arg, va of the span,

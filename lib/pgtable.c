@@ -420,16 +420,16 @@ void mm_pgt_entry_set(const struct mm_machine *m, uint8_t *frame, unsigned idx, 
 }
 
 /* Whether 256 bytes (eight-aligned) are all zero: sixteen-byte loads OR-ed
- * together, ASan checking each with one shadow load. Not a memcmp with a
- * zero block: under ASan every memcmp is an interceptor call that checks
- * both ranges' shadow and, in a fuzzing build, records its arguments for
- * libFuzzer; that was a tenth of a fuzz_fault input. */
+ * together. Not a memcmp with a zero block: under ASan every memcmp is an
+ * interceptor call that checks both ranges' shadow and, in a fuzzing
+ * build, records its arguments for libFuzzer; that was a tenth of a
+ * fuzz_fault input. Unchecked, as mm_pgt_next_used. */
 #ifdef __SIZEOF_INT128__
 typedef unsigned __int128 scan_word;
 #else
 typedef uint64_t scan_word;
 #endif
-static bool block_empty(const uint8_t *p)
+static MM_ARRAY_WALK bool block_empty(const uint8_t *p)
 {
 	const uint8_t *q = __builtin_assume_aligned(p, 8);
 	scan_word a = 0, w;
@@ -440,7 +440,15 @@ static bool block_empty(const uint8_t *p)
 	return !a;
 }
 
-unsigned mm_pgt_next_used(const uint8_t *frame, unsigned esz, unsigned i, unsigned end)
+uint8_t *mm_pgt_scan_frame(struct mm_machine *m, mm_pfn_t pfn)
+{
+	uint8_t *f = mm_phys_frame(m, pfn, false);
+	if (f)
+		mm_track_check(f, MM_PAGE_SIZE);
+	return f;
+}
+
+MM_ARRAY_WALK unsigned mm_pgt_next_used(const uint8_t *frame, unsigned esz, unsigned i, unsigned end)
 {
 	uint32_t half;
 	uint64_t w;
@@ -481,7 +489,7 @@ unsigned mm_pgt_next_used(const uint8_t *frame, unsigned esz, unsigned i, unsign
 static int scan_level_page(struct mm_machine *m, mm_pfn_t pfn, unsigned first, unsigned n,
 			   uint64_t va0, unsigned shift, mm_pgt_table_fn fn, void *arg)
 {
-	const uint8_t *f = mm_phys_frame(m, pfn, false);
+	const uint8_t *f = mm_pgt_scan_frame(m, pfn);
 	if (!f)
 		return 0; /* never written: every entry empty */
 	const unsigned esz = mm_pgt_geom(m)->entry_size, end = first + n;
