@@ -31,12 +31,11 @@
 #define HI 0x1800u
 #define KINDS(m, k) mm_report_count_kind((m), (k))
 
-static struct mm_machine *slab_machine(void)
+/* A machine of cfg with slab set up on the pages [LO, HI), or NULL. */
+static struct mm_machine *slab_machine_of(const struct mm_config *cfg)
 {
-	struct mm_config cfg;
 	struct mm_machine *m = NULL;
-	mm_config_default(&cfg, MM_ERA_MODERN);
-	if (mm_machine_create(&cfg, &m))
+	if (mm_machine_create(cfg, &m))
 		return NULL;
 	if (mm_node_add(m, 0, LO, HI) || mm_free_area_init(m) || give(m, LO, HI, 896 << 8, 11) ||
 	    mm_kmem_cache_init(m)) {
@@ -44,6 +43,13 @@ static struct mm_machine *slab_machine(void)
 		return NULL;
 	}
 	return m;
+}
+
+static struct mm_machine *slab_machine(void)
+{
+	struct mm_config cfg;
+	mm_config_default(&cfg, MM_ERA_MODERN);
+	return slab_machine_of(&cfg);
 }
 
 /* Expect: ksize and krealloc of obj + 1 (inside a live kmalloc-64 object)
@@ -299,11 +305,7 @@ static void freepointer_to_another_object(void)
 	uint32_t fp = 0, other;
 	mm_config_default(&cfg, MM_ERA_MODERN);
 	cfg.hardening = 0;
-	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
-	ASSERT_EQ(mm_node_add(m, 0, LO, HI), 0);
-	ASSERT_EQ(mm_free_area_init(m), 0);
-	ASSERT_EQ(give(m, LO, HI, 896 << 8, 11), 0);
-	ASSERT_EQ(mm_kmem_cache_init(m), 0);
+	ASSERT_TRUE((m = slab_machine_of(&cfg)) != NULL);
 	ASSERT_EQ(mm_kmem_cache_create(m, "fp", 64, 0, 0, MM_SLAB_CTOR_NONE, &c), 0);
 	for (unsigned i = 0; i < 4; i++)
 		ASSERT_EQ(mm_kmem_cache_alloc(m, c, 0, &a[i]), 0);
@@ -398,11 +400,7 @@ static void remote_free_refills_cpu_slab(void)
 	mm_vaddr_t v[64], w = 0;
 	mm_config_default(&cfg, MM_ERA_MODERN);
 	cfg.nr_cpus = 2;
-	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
-	ASSERT_EQ(mm_node_add(m, 0, LO, HI), 0);
-	ASSERT_EQ(mm_free_area_init(m), 0);
-	ASSERT_EQ(give(m, LO, HI, 896 << 8, 11), 0);
-	ASSERT_EQ(mm_kmem_cache_init(m), 0);
+	ASSERT_TRUE((m = slab_machine_of(&cfg)) != NULL);
 	ASSERT_EQ(mm_kmem_cache_create(m, "remote", 512, 0, 0, MM_SLAB_CTOR_NONE, &c), 0);
 	ASSERT_EQ(mm_kmem_cache_info(m, c, &ki), 0);
 	ASSERT_TRUE(ki.objects >= 2 && ki.objects <= 64);
