@@ -262,11 +262,7 @@ static void krealloc_copy_backing_full(void)
 	uint64_t free_before;
 	mm_config_default(&cfg, MM_ERA_MODERN);
 	cfg.phys_backing_max_pages = 40;
-	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
-	ASSERT_EQ(mm_node_add(m, 0, LO, HI), 0);
-	ASSERT_EQ(mm_free_area_init(m), 0);
-	ASSERT_EQ(give(m, LO, HI, 896 << 8, 11), 0);
-	ASSERT_EQ(mm_kmem_cache_init(m), 0);
+	ASSERT_TRUE((m = slab_machine_of(&cfg)) != NULL);
 	ASSERT_EQ(mm_kmalloc(m, 8000, 0, &a), 0);
 	ASSERT_EQ(mm_phys_write(m, MM_VIRT_TO_PHYS(a), &x, 1), 0);
 	/* fill the backing cap with written large kmallocs */
@@ -353,11 +349,7 @@ static void backing_cap_in_slab(void)
 	mm_config_default(&cfg, MM_ERA_MODERN);
 	cfg.hardening = 0;
 	cfg.phys_backing_max_pages = 256;
-	ASSERT_EQ(mm_machine_create(&cfg, &m), 0);
-	ASSERT_EQ(mm_node_add(m, 0, LO, HI), 0);
-	ASSERT_EQ(mm_free_area_init(m), 0);
-	ASSERT_EQ(give(m, LO, HI, 896 << 8, 11), 0);
-	ASSERT_EQ(mm_kmem_cache_init(m), 0);
+	ASSERT_TRUE((m = slab_machine_of(&cfg)) != NULL);
 	ASSERT_EQ(mm_kmem_cache_create(m, "capped", 64, 0, 0, MM_SLAB_CTOR_NONE, &c), 0);
 	ASSERT_LT(mm_phys_backed_pages(m), 256);
 	while (mm_phys_backed_pages(m) < 256) {
