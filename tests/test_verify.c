@@ -1041,6 +1041,20 @@ static void host_recycling(void)
 	ASSERT_TRUE(__asan_address_is_poisoned(c + SMALL - 10 + 8));
 #endif
 	mm_host_free(c, SMALL - 10);
+	/* the order a ring hands blocks back in: without ASan the newest (still
+	 * in cache), under ASan the oldest (its delay is ASan's window) */
+	a = mm_host_alloc(600, false);
+	b = mm_host_alloc(600, false);
+	ASSERT_TRUE(a && b && a != b);
+	mm_host_free(a, 600);
+	mm_host_free(b, 600);
+	c = mm_host_alloc(600, false);
+#ifndef MM_HAVE_ASAN
+	ASSERT_TRUE(c == b);
+#else
+	ASSERT_TRUE(c != b);
+#endif
+	mm_host_free(c, 600);
 	/* a small machine's memmap (86 KiB): the 128 KiB class, recycled too */
 	a = mm_host_alloc(86 * 1024, true);
 	ASSERT_TRUE(a);
