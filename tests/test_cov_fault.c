@@ -538,40 +538,6 @@ static void bad_pdpte_met_by_walks(void)
 	mm_machine_destroy(m);
 }
 
-/* Expect (PAE): a PDPT entry whose only junk is its top bit (an NX bit, which
- * a PDPT entry may not have) is as bad as any other junk: the whole 8-byte
- * entry is read. munmap of the written page meets it (one pgtable
- * CORRUPTION report, the page kept), the page walk fails with -EFAULT and
- * mm_verify fails; the entry restored, exit frees everything and verify is
- * clean. */
-static void bad_pdpte_top_bit(void)
-{
-	struct mm_machine *m = env_make(&fault_confs[2], 0);
-	mm_pfn_t pgd;
-	uint64_t raw = 0, junk, free0;
-	uint8_t b = 9;
-	int n = 0;
-	ASSERT_TRUE(m);
-	ASSERT_EQ(mm_user_write(m, 0, ENV_VMA, &b, 1), 0);
-	ASSERT_EQ(mm_mm_pgd(m, 0, &pgd), 0);
-	ASSERT_EQ(mm_phys_read(m, pgd * 4096 + 8, &raw, 8), 0);
-	ASSERT_EQ(raw & 0xfffu, 0x1);
-	junk = raw | (1ull << 63);
-	ASSERT_EQ(mm_phys_write(m, pgd * 4096 + 8, &junk, 8), 0);
-	free0 = mm_nr_free_pages(m);
-	ASSERT_EQ(mm_do_munmap(m, 0, ENV_VMA, 0x1000), 0);
-	ASSERT_EQ(KINDS(m, MM_REPORT_CORRUPTION), 1);
-	ASSERT_EQ(mm_nr_free_pages(m), free0);
-	ASSERT_EQ(mm_walk_page_range(m, 0, walk_count, &n), -EFAULT);
-	ASSERT_EQ(n, 0);
-	ASSERT_NE(mm_verify(m), 0);
-	ASSERT_EQ(mm_phys_write(m, pgd * 4096 + 8, &raw, 8), 0);
-	ASSERT_EQ(mm_mmput(m, 0), 0);
-	ASSERT_EQ(mm_report_count(m), 1);
-	ASSERT_EQ(mm_verify(m), 0);
-	mm_machine_destroy(m);
-}
-
 /* Expect (x86_32 without the zero page), docs/fault.md "Entries this model
  * never makes": of three written pages p0, p1, p2, p1's entry rewritten to
  * name a free page and p2's made junk (present bit cleared: neither present
@@ -818,7 +784,6 @@ int main(void)
 	RUN(pde_names_a_non_table);
 	RUN(bad_pde_met_by_walks);
 	RUN(bad_pdpte_met_by_walks);
-	RUN(bad_pdpte_top_bit);
 	RUN(bad_ptes_met_by_walks);
 	RUN(entry_names_unmapped_pinned_page);
 	RUN(junk_bits_arm_and_pae);

@@ -343,32 +343,38 @@ static void mmap_above_base_and_walk_stop(const struct fault_conf *fc)
 }
 
 /* Expect (PAE): a user PDPT entry that is not a present table pointer is a
- * bad pgd: a user access in its GiB is -EFAULT with a CORRUPTION report
+ * bad pgd, whichever bit is junk (PS, reserved in a PDPT entry; or the top
+ * bit alone, an NX a PDPT entry may not have: the whole 8-byte entry is
+ * read): a user access in its GiB is -EFAULT with a CORRUPTION report
  * from the page-table stage, the walk returns -EFAULT there, mm_verify
  * finds it; put back, all is clean. */
 static void pae_bad_pdpt_entry(void)
 {
+	static const uint64_t junk_bits[] = { 0x80, 1ull << 63 };
 	struct mm_machine *m = env_make(&fault_confs[2], 0);
 	mm_pfn_t pgd;
-	uint64_t raw = 0, junk = 0x80; /* PS is reserved in a PDPT entry */
+	uint64_t raw = 0, junk;
 	uint8_t b = 9;
-	int n = 0;
 	ASSERT_TRUE(m);
 	ASSERT_EQ(mm_user_write(m, 0, ENV_VMA, &b, 1), 0);
 	ASSERT_EQ(mm_mm_pgd(m, 0, &pgd), 0);
 	/* ENV_VMA (1 GiB) is in the second GiB: PDPT entry 1 */
 	ASSERT_EQ(mm_phys_read(m, pgd * 4096 + 8, &raw, 8), 0);
 	ASSERT_EQ(raw & 1, 1);
-	junk |= raw;
-	ASSERT_EQ(mm_phys_write(m, pgd * 4096 + 8, &junk, 8), 0);
-	ASSERT_EQ(mm_user_read(m, 0, ENV_VMA, &b, 1), -EFAULT);
-	ASSERT_EQ(KINDS(m, MM_REPORT_CORRUPTION), 1);
-	ASSERT_EQ(mm_walk_page_range(m, 0, walk_count, &n), -EFAULT);
-	ASSERT_NE(mm_verify(m), 0);
-	ASSERT_EQ(mm_phys_write(m, pgd * 4096 + 8, &raw, 8), 0);
-	ASSERT_EQ(mm_user_read(m, 0, ENV_VMA, &b, 1), 0);
-	ASSERT_EQ(b, 9);
-	ASSERT_EQ(mm_verify(m), 0);
+	for (unsigned k = 0; k < 2; k++) {
+		int n = 0;
+		junk = raw | junk_bits[k];
+		ASSERT_EQ(mm_phys_write(m, pgd * 4096 + 8, &junk, 8), 0);
+		ASSERT_EQ(mm_user_read(m, 0, ENV_VMA, &b, 1), -EFAULT);
+		ASSERT_EQ(KINDS(m, MM_REPORT_CORRUPTION), k + 1);
+		ASSERT_EQ(mm_walk_page_range(m, 0, walk_count, &n), -EFAULT);
+		ASSERT_EQ(n, 0);
+		ASSERT_NE(mm_verify(m), 0);
+		ASSERT_EQ(mm_phys_write(m, pgd * 4096 + 8, &raw, 8), 0);
+		ASSERT_EQ(mm_user_read(m, 0, ENV_VMA, &b, 1), 0);
+		ASSERT_EQ(b, 9);
+		ASSERT_EQ(mm_verify(m), 0);
+	}
 	mm_machine_destroy(m);
 }
 
