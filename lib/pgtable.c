@@ -235,7 +235,7 @@ int mm_pgd_alloc(struct mm_machine *m, mm_pfn_t *pgd)
 	if (g->levels == 3) {
 		/* preallocate_pmds: the user PMDs come with the pgd, all or none */
 		for (unsigned i = 0; i < 3; i++) {
-			mm_pfn_t pmd;
+			mm_pfn_t pmd = MM_PFN_NONE;
 			ret = mm_pgt_alloc_page(m, 0, &pmd);
 			if (ret) {
 				mm_pgd_free(m, *pgd);
@@ -253,7 +253,7 @@ void mm_pgd_free(struct mm_machine *m, mm_pfn_t pgd)
 	if (g->levels == 3) {
 		for (unsigned i = 0; i < 3; i++) {
 			mm_phys_addr_t a = MM_PFN_PHYS(pgd) + 8u * i;
-			mm_pfn_t pmd;
+			mm_pfn_t pmd = MM_PFN_NONE;
 			if (table_entry_pfn(m, ent_read(m, a, 8), true, &pmd) == 1)
 				mm_pgt_free_page(m, pmd, 0);
 			ent_write(m, a, 8, 0);
@@ -523,7 +523,7 @@ int mm_pgt_for_each_table_in(struct mm_machine *m, mm_pfn_t pgd, uint64_t s, uin
 			const uint64_t gs = MM_MAX(s, i << 30), ge = MM_MIN(e, (i + 1) << 30);
 			const unsigned lo = (unsigned)((gs >> 21) & 511u);
 			const unsigned hi = (unsigned)(((ge - 1) >> 21) & 511u) + 1;
-			mm_pfn_t pmd;
+			mm_pfn_t pmd = MM_PFN_NONE; /* a bad entry may leave it unset */
 			if (table_entry_pfn(m, ent_read(m, pdpte, 8), true, &pmd) != 1) {
 				if ((ret = fn(m, arg, i << 30, pdpte, -1, MM_PFN_NONE)))
 					return ret;

@@ -378,6 +378,38 @@ static void pae_bad_pdpt_entry(void)
 	mm_machine_destroy(m);
 }
 
+/* Expect (PAE): a PDPT entry naming a user page (present bit only, as a
+ * good entry) is bad: the page is no table. munmap of a page in its GiB
+ * reports it once (pgtable CORRUPTION) and skips the GiB: the user page's
+ * bytes, all non-zero, are never read as PMD entries (which would be junk
+ * and reported again). Put back, exit frees everything, verify is clean. */
+static void pae_pdpt_entry_at_user_page(void)
+{
+	struct mm_machine *m = env_make(&fault_confs[2], 0);
+	static uint8_t fill[4096];
+	mm_pfn_t pgd, user;
+	uint64_t raw = 0, junk, free0;
+	ASSERT_TRUE(m);
+	memset(fill, 0x5b, sizeof(fill));
+	ASSERT_EQ(mm_user_write(m, 0, ENV_VMA, fill, sizeof(fill)), 0);
+	ASSERT_EQ(mm_user_write(m, 0, ENV_VMA + 0x1000, fill, 1), 0);
+	user = env_pfn(m, 0, ENV_VMA);
+	ASSERT_EQ(mm_mm_pgd(m, 0, &pgd), 0);
+	ASSERT_EQ(mm_phys_read(m, pgd * 4096 + 8, &raw, 8), 0);
+	junk = (user << 12) | 0x1;
+	ASSERT_EQ(mm_phys_write(m, pgd * 4096 + 8, &junk, 8), 0);
+	free0 = mm_nr_free_pages(m);
+	ASSERT_EQ(mm_do_munmap(m, 0, ENV_VMA + 0x1000, 0x1000), 0);
+	ASSERT_EQ(KINDS(m, MM_REPORT_CORRUPTION), 1);
+	ASSERT_EQ(mm_report_count(m), 1);
+	ASSERT_EQ(mm_nr_free_pages(m), free0);
+	ASSERT_EQ(mm_phys_write(m, pgd * 4096 + 8, &raw, 8), 0);
+	ASSERT_EQ(mm_mmput(m, 0), 0);
+	ASSERT_EQ(mm_report_count(m), 1);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 /* Expect (x86_32): a page-directory entry pointing at a page that is not a
  * table (the zero page) is a bad pmd: the walk returns -EFAULT at its span
  * and mm_verify finds it; put back, clean. */
@@ -488,6 +520,7 @@ int main(void)
 	RUN(map_count_limit);
 	RUN(junk_pte);
 	RUN(pae_bad_pdpt_entry);
+	RUN(pae_pdpt_entry_at_user_page);
 	RUN(x86_bad_pde);
 	RUN(boot_zero_page_without_struct_page);
 	return check_summary("test_fault_edges");
