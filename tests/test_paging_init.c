@@ -218,14 +218,23 @@ static struct mm_machine *arm_machine(enum mm_era era, uint64_t limit)
  */
 #define APHYS 0x60000000ull
 
+/* The paging_init arguments of the ARM tests' usual image: swapper_pg_dir at
+ * +0x4000 and the kernel [+0x8000, +4 MiB) of a bank at APHYS. */
+static struct mm_paging_init_args arm_args(uint32_t source)
+{
+	return (struct mm_paging_init_args){ .kernel_start = APHYS + 0x8000,
+					     .kernel_end = APHYS + MB(4),
+					     .swapper_pg_dir = APHYS + 0x4000,
+					     .phys_offset = APHYS,
+					     .source = source };
+}
+
 static struct mm_machine *arm_boot(enum mm_era era, struct mm_paging_info *pi, int *ret)
 {
 	struct mm_config cfg;
 	struct mm_machine *m = NULL;
-	struct mm_paging_init_args a = { .kernel_start = APHYS + 0x8000, .kernel_end = APHYS + MB(4),
-					 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
-					 .source = era == MM_ERA_MODERN ? MM_PGT_FROM_MEMBLOCK
-									: MM_PGT_FROM_BOOTMEM };
+	struct mm_paging_init_args a =
+		arm_args(era == MM_ERA_MODERN ? MM_PGT_FROM_MEMBLOCK : MM_PGT_FROM_BOOTMEM);
 	mm_config_default(&cfg, era);
 	cfg.profile = MM_PROFILE_ARM;
 	cfg.lowmem_limit = APHYS + MB(64);
@@ -375,9 +384,7 @@ static void arm_layout_rules(void)
  * meminfo stage's -EINVAL. */
 static void arm_lowmem_limit(void)
 {
-	struct mm_paging_init_args a = { .kernel_start = APHYS + 0x8000, .kernel_end = APHYS + MB(4),
-					 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
-					 .source = MM_PGT_FROM_BOOTMEM };
+	struct mm_paging_init_args a = arm_args(MM_PGT_FROM_BOOTMEM);
 	struct mm_machine *m = NULL;
 	struct mm_paging_info pi;
 	ASSERT_TRUE((m = arm_machine(MM_ERA_2_6_29, APHYS + MB(32))));
@@ -397,15 +404,14 @@ static void arm_two_nodes_highmem(enum mm_era era)
 	/* lowmem ends where vmalloc_min starts: VMALLOC_END 0xff000000 minus
 	 * the reserve, as a physical address 0x60000000 + 64 MiB */
 	const uint64_t reserve = 0xff000000ull - (0xC0000000ull + MB(64));
-	struct mm_paging_init_args a = { .kernel_start = APHYS + 0x8000, .kernel_end = APHYS + MB(4),
-					 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
-					 .vmalloc_reserve = reserve, .highmem = true,
-					 .source = era == MM_ERA_MODERN ? MM_PGT_FROM_MEMBLOCK
-									: MM_PGT_FROM_BOOTMEM };
+	struct mm_paging_init_args a =
+		arm_args(era == MM_ERA_MODERN ? MM_PGT_FROM_MEMBLOCK : MM_PGT_FROM_BOOTMEM);
 	struct mm_machine *m = NULL;
 	struct mm_paging_info pi;
 	struct mm_pte_info pte;
 	struct mm_membank b;
+	a.vmalloc_reserve = reserve;
+	a.highmem = true;
 	ASSERT_TRUE((m = arm_machine(era, APHYS + MB(64))));
 	ASSERT_EQ(mm_meminfo_add(m, APHYS + MB(128), MB(32), 1), 0);
 	ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
@@ -434,10 +440,8 @@ static void arm_two_nodes_highmem_modern(void) { arm_two_nodes_highmem(MM_ERA_MO
  * nodes itself). */
 static void arm_node_already_online(enum mm_era era)
 {
-	struct mm_paging_init_args a = { .kernel_start = APHYS + 0x8000, .kernel_end = APHYS + MB(4),
-					 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
-					 .source = era == MM_ERA_MODERN ? MM_PGT_FROM_MEMBLOCK
-									: MM_PGT_FROM_BOOTMEM };
+	struct mm_paging_init_args a =
+		arm_args(era == MM_ERA_MODERN ? MM_PGT_FROM_MEMBLOCK : MM_PGT_FROM_BOOTMEM);
 	struct mm_machine *m = NULL;
 	struct mm_paging_info pi;
 	ASSERT_TRUE((m = arm_machine(era, APHYS + MB(64))));
@@ -460,9 +464,7 @@ static void arm_node_already_online_modern(void) { arm_node_already_online(MM_ER
  * pages. */
 static void arm_2629_second_lowmem_node(void)
 {
-	struct mm_paging_init_args a = { .kernel_start = APHYS + 0x8000, .kernel_end = APHYS + MB(4),
-					 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
-					 .source = MM_PGT_FROM_BOOTMEM };
+	struct mm_paging_init_args a = arm_args(MM_PGT_FROM_BOOTMEM);
 	struct mm_machine *m = NULL;
 	struct mm_paging_info pi;
 	uint64_t count = 0;
@@ -487,14 +489,13 @@ static void arm_2629_second_lowmem_node(void)
 static void arm_2629_highmem_bank_on_lowmem_node(void)
 {
 	const uint64_t reserve = 0xff000000ull - (0xC0000000ull + MB(64));
-	struct mm_paging_init_args a = { .kernel_start = APHYS + 0x8000, .kernel_end = APHYS + MB(4),
-					 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
-					 .vmalloc_reserve = reserve, .highmem = true,
-					 .source = MM_PGT_FROM_BOOTMEM };
+	struct mm_paging_init_args a = arm_args(MM_PGT_FROM_BOOTMEM);
 	struct mm_machine *m = NULL;
 	struct mm_paging_info pi;
 	struct mm_pte_info pte;
 	uint64_t count = 0;
+	a.vmalloc_reserve = reserve;
+	a.highmem = true;
 	ASSERT_TRUE((m = arm_machine(MM_ERA_2_6_29, APHYS + MB(64))));
 	ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
 	ASSERT_EQ(mm_meminfo_add(m, APHYS + MB(128), MB(32), 0), 0);
@@ -524,11 +525,10 @@ static void arm_2629_highmem_bank_on_lowmem_node(void)
 static void arm_modern_reserved_array_full(void)
 {
 	{
-		struct mm_paging_init_args a = { .kernel_start = APHYS + 0x10000, .kernel_end = APHYS + MB(4),
-						 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
-						 .source = MM_PGT_FROM_MEMBLOCK };
+		struct mm_paging_init_args a = arm_args(MM_PGT_FROM_MEMBLOCK);
 		struct mm_machine *m = NULL;
 		struct mm_paging_info pi;
+		a.kernel_start = APHYS + 0x10000; /* not adjacent to swapper_pg_dir's reservation */
 		ASSERT_TRUE((m = arm_machine(MM_ERA_MODERN, APHYS + MB(64))));
 		ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
 		for (unsigned i = 0; i < 128; i++)
@@ -538,11 +538,10 @@ static void arm_modern_reserved_array_full(void)
 		mm_machine_destroy(m);
 	}
 	for (unsigned pre = 124; pre <= 128; pre++) {
-		struct mm_paging_init_args a = { .kernel_start = APHYS + 0x10000, .kernel_end = APHYS + MB(4),
-						 .swapper_pg_dir = APHYS + 0x4000, .phys_offset = APHYS,
-						 .source = MM_PGT_FROM_MEMBLOCK };
+		struct mm_paging_init_args a = arm_args(MM_PGT_FROM_MEMBLOCK);
 		struct mm_machine *m = NULL;
 		struct mm_paging_info pi;
+		a.kernel_start = APHYS + 0x10000; /* not adjacent to swapper_pg_dir's reservation */
 		ASSERT_TRUE((m = arm_machine(MM_ERA_MODERN, APHYS + MB(64))));
 		ASSERT_EQ(mm_meminfo_add(m, APHYS, MB(64), 0), 0);
 		for (unsigned i = 0; i < pre; i++)
