@@ -339,10 +339,10 @@ static int pte_lookup(struct mm_machine *m, struct fmm *mm, uint64_t va, bool al
 static int new_anon_page(struct mm_machine *m, mm_pfn_t copy_from, bool copy, mm_pfn_t *pfn,
 			 uint8_t **data)
 {
-	struct mm_page *p;
-	int ret = mm_alloc_pages(m, MM_GFP_HIGHUSER | (copy ? 0 : MM_GFP_ZERO), 0, pfn);
-	if (ret)
+	struct mm_page *p = mm_alloc_page(m, MM_GFP_HIGHUSER | (copy ? 0 : MM_GFP_ZERO));
+	if (!p)
 		return -ENOMEM;
+	*pfn = p->pfn;
 	if (copy) {
 		const uint8_t *src = mm_phys_frame(m, copy_from, false);
 		if (!src) {
@@ -356,7 +356,6 @@ static int new_anon_page(struct mm_machine *m, mm_pfn_t copy_from, bool copy, mm
 		}
 	}
 	/* page_add_new_anon_rmap: one mapping, anonymous */
-	p = mm_pfn_to_page(m, *pfn);
 	p->flags |= MM_PG_ANON;
 	p->mapping = 1;
 	p->mapcount = 0;

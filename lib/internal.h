@@ -569,6 +569,9 @@ uint64_t mm_page_alloc_free_highmem(struct mm_machine *m, mm_pfn_t start, mm_pfn
 /* put_page on a page already looked up (p is pfn's struct page): for a
  * caller that holds it, so the fault path looks each page up once. */
 int mm_put_page_of(struct mm_machine *m, struct mm_page *p, mm_pfn_t pfn);
+/* One page as mm_alloc_pages(m, gfp, 0, ...) allocates it, returned with
+ * its struct page; NULL where mm_alloc_pages fails (m non-NULL). */
+struct mm_page *mm_alloc_page(struct mm_machine *m, uint32_t gfp);
 
 /* ===================================================================== */
 /* "pgtable.c": page tables as bytes in simulated physical memory         */

@@ -288,8 +288,11 @@ static __attribute__((noinline)) uint64_t poison_first_bad(const uint8_t *f)
 	return MM_PAGE_SIZE;
 }
 
-static void prep_new_block(struct mm_machine *m, struct mm_page *head, unsigned order,
-			   uint32_t gfp)
+/* Inlined into both callers: the order-0 fast path's copy folds the loop
+ * and the head/tail choices away. */
+static inline __attribute__((always_inline)) void prep_new_block(struct mm_machine *m,
+								 struct mm_page *head,
+								 unsigned order, uint32_t gfp)
 {
 	const mm_pfn_t pfn = head->pfn;
 	const uint64_t nr = (uint64_t)1 << order;
@@ -606,8 +609,61 @@ int mm_alloc_pages_node(struct mm_machine *m, int nid, uint32_t gfp, unsigned or
 	return alloc_pages_core(m, nid, gfp, order, pfn_out);
 }
 
+/* The allocation nearly every caller makes once the machine is up (a
+ * fault's page, a slab's order-0 refill): order 0 with the per-CPU lists
+ * set up and no fault injection armed, and the preferred zone over its low
+ * watermark with a page on this CPU's list. That is the first try of
+ * alloc_pages_core's pass 0 (get_page_from_freelist's fast path), made
+ * without its loop and argument checks. When any of it does not hold,
+ * NULL, with nothing changed: the general path makes the same first try. */
+static struct mm_page *alloc_order0_fast(struct mm_machine *m, uint32_t gfp)
+{
+	struct mm_page_alloc_state *st = m->page_alloc;
+	const struct mm_zonelist *list;
+	struct mm_per_cpu_pages *pcp;
+	struct mm_zone *z;
+	struct mm_page *p;
+	unsigned zi;
+
+	if (!st->pcp_ready || m->fault_enable || (gfp & ~(uint32_t)PA_GFP_VALID))
+		return NULL;
+	list = &st->node[st->cpu_nid].zonelists[gfp_zone(gfp)][(gfp & MM_GFP_THISNODE) != 0];
+	if (!list->nr)
+		return NULL;
+	zi = list->ref[0] % MM_NR_ZONES;
+	z = &st->node[list->ref[0] / MM_NR_ZONES].zones[zi];
+	pcp = &z->pcp[m->cpu];
+	p = (gfp & MM_GFP_COLD) ? pcp->list.tail : pcp->list.head;
+	if (!p || !watermark_ok(m, z, 0, z->wmark[MM_WMARK_LOW], (int)zi, 0))
+		return NULL;
+	area_del(&pcp->list, p);
+	p->flags &= ~MM_PG_PCP;
+	prep_new_block(m, p, 0, gfp);
+	return p;
+}
+
+/* One page, as mm_alloc_pages(m, gfp, 0, ...), with its struct page (the
+ * fault path wants both, and the fast path has both at hand); NULL when
+ * mm_alloc_pages would fail. */
+struct mm_page *mm_alloc_page(struct mm_machine *m, uint32_t gfp)
+{
+	struct mm_page *p = alloc_order0_fast(m, gfp);
+	mm_pfn_t pfn;
+	if (p)
+		return p;
+	if (mm_alloc_pages_node(m, m->page_alloc->zones_ready ? m->page_alloc->cpu_nid : 0, gfp, 0,
+				&pfn))
+		return NULL;
+	return mm_pfn_to_page(m, pfn);
+}
+
 int mm_alloc_pages(struct mm_machine *m, uint32_t gfp, unsigned order, mm_pfn_t *pfn_out)
 {
+	struct mm_page *p;
+	if (m && !order && pfn_out && (p = alloc_order0_fast(m, gfp))) {
+		*pfn_out = p->pfn;
+		return 0;
+	}
 	/* the "current CPU" is on the first online node (free_area_init
 	 * refuses a machine with none); before zones, node 0 gets the report */
 	return mm_alloc_pages_node(m, m && m->page_alloc->zones_ready ? m->page_alloc->cpu_nid : 0,

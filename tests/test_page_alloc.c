@@ -905,6 +905,47 @@ static void drain_on_failure(void)
 }
 
 /*
+ * The listed page: CPU 0's list holds 0x1000..0x101f, the buddy the other
+ * 992 pages. Order-0 allocations that must not take a page off that list
+ * although it is not empty (each one a way out of the allocator's order-0
+ * fast path, which must leave it to the general path):
+ *   fault injection armed               -ENOMEM, one hit
+ *   a gfp bit the allocator refuses     -EINVAL, reported
+ *   a NULL out                          -EINVAL, reported
+ *   GFP_ATOMIC once the buddy is empty  -ENOMEM: the zone fails both
+ *                                       watermark passes, and an atomic
+ *                                       caller does not drain the lists
+ * Expect the list to keep its 32 pages through all four, then GFP_KERNEL to
+ * drain it (pass 2) and refill it from the merged block: 0x1000 again,
+ * 31 left on the list.
+ */
+static void order0_fast_path_declines(void)
+{
+	mm_pfn_t pfn, got;
+	struct mm_machine *m = listed_page(&pfn);
+	ASSERT_TRUE(m);
+	mm_fault_inject_set(m, true, 0, 1);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &got), -ENOMEM);
+	ASSERT_EQ(mm_fault_inject_hits(m), 1);
+	ASSERT_EQ(pcp_count(m, MM_ZONE_NORMAL, 0, NULL, 0), 32);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL | 0x80000000u, 0, &got), -EINVAL);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, NULL), -EINVAL);
+	ASSERT_EQ(mm_report_count(m), 2);
+	ASSERT_EQ(pcp_count(m, MM_ZONE_NORMAL, 0, NULL, 0), 32);
+	for (unsigned o = 9; o >= 1; o--)
+		while (mm_alloc_pages(m, MM_GFP_ATOMIC, o, &got) == 0)
+			;
+	ASSERT_EQ(zone_free(m, 0, MM_ZONE_NORMAL), 0);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_ATOMIC, 0, &got), -ENOMEM);
+	ASSERT_EQ(pcp_count(m, MM_ZONE_NORMAL, 0, NULL, 0), 32);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &got), 0);
+	ASSERT_EQ(got, 0x1000);
+	ASSERT_EQ(pcp_count(m, MM_ZONE_NORMAL, 0, NULL, 0), 31);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
+/*
  *   DMA [0xc00, 0x1000)  NORMAL [0x1000, 0x1400)  HIGHMEM [0x1400, 0x1800)
  *   each one order-10 block; fraction 8 (high 128); 2 CPUs
  *   in each zone: an order-1 block split, its first page freed on CPU 0,
@@ -1103,6 +1144,7 @@ int main(void)
 		RUN(fault_injection_sweep);
 		RUN(per_cpu_lists);
 		RUN(drain_on_failure);
+		RUN(order0_fast_path_declines);
 		RUN(drain_every_list_full);
 		RUN(range_view_pcp_cpu);
 		RUN(zone_batchsize_rule);
