@@ -308,6 +308,27 @@ mm_phys_addr_t mm_pte_addr(const struct mm_machine *m, mm_pfn_t table, uint64_t 
 
 /* ---- leaf entries ----------------------------------------------------------- */
 
+/* The x86 leaf bits and MM_PTE_* line up in three groups (P/RW/U at bits
+ * 0-2 both ways; A, D and PROTNONE two bits higher in the entry; SPECIAL
+ * four bits higher): three shifts and masks each way, no branch per bit.
+ * The asserts pin the layout the shifts rely on. */
+_Static_assert(MM_PTE_PRESENT == X86_P && MM_PTE_RW == X86_RW && MM_PTE_USER == X86_U,
+	       "P/RW/U: the same bits");
+_Static_assert(MM_PTE_ACCESSED << 2 == X86_A && MM_PTE_DIRTY << 2 == X86_D &&
+		       MM_PTE_PROTNONE << 2 == X86_PROTNONE && MM_PTE_SPECIAL << 4 == X86_SPECIAL,
+	       "A/D/PROTNONE two bits up, SPECIAL four");
+#define X86_SHIFT2 (MM_PTE_ACCESSED | MM_PTE_DIRTY | MM_PTE_PROTNONE)
+
+static uint32_t x86_flags_of(uint64_t raw)
+{
+	return (uint32_t)((raw & 7u) | ((raw >> 2) & X86_SHIFT2) | ((raw >> 4) & MM_PTE_SPECIAL));
+}
+
+static uint64_t x86_bits_of(uint32_t f)
+{
+	return (f & 7u) | ((uint64_t)(f & X86_SHIFT2) << 2) | ((uint64_t)(f & MM_PTE_SPECIAL) << 4);
+}
+
 uint32_t mm_pte_decode(const struct mm_machine *m, uint64_t raw, mm_pfn_t *pfn)
 {
 	uint32_t f = 0;
@@ -329,13 +350,7 @@ uint32_t mm_pte_decode(const struct mm_machine *m, uint64_t raw, mm_pfn_t *pfn)
 	} else {
 		uint64_t known = X86_P | X86_RW | X86_U | X86_A | X86_D | X86_PROTNONE | X86_SPECIAL;
 		unsigned bits = m->cfg.profile == MM_PROFILE_X86_PAE ? 24 : 20;
-		f |= (raw & X86_P) ? MM_PTE_PRESENT : 0;
-		f |= (raw & X86_RW) ? MM_PTE_RW : 0;
-		f |= (raw & X86_U) ? MM_PTE_USER : 0;
-		f |= (raw & X86_A) ? MM_PTE_ACCESSED : 0;
-		f |= (raw & X86_D) ? MM_PTE_DIRTY : 0;
-		f |= (raw & X86_SPECIAL) ? MM_PTE_SPECIAL : 0;
-		f |= (raw & X86_PROTNONE) ? MM_PTE_PROTNONE : 0;
+		f = x86_flags_of(raw);
 		if ((raw & 0xfffu & ~known) || ((raw >> 12) >> bits))
 			f |= MM_PTE_BAD;
 	}
@@ -360,14 +375,7 @@ uint64_t mm_pte_encode(const struct mm_machine *m, mm_pfn_t pfn, uint32_t f)
 		raw |= (f & MM_PTE_PROTNONE) ? ARM_NONE : 0;
 		return raw;
 	}
-	raw |= (f & MM_PTE_PRESENT) ? X86_P : 0;
-	raw |= (f & MM_PTE_RW) ? X86_RW : 0;
-	raw |= (f & MM_PTE_USER) ? X86_U : 0;
-	raw |= (f & MM_PTE_ACCESSED) ? X86_A : 0;
-	raw |= (f & MM_PTE_DIRTY) ? X86_D : 0;
-	raw |= (f & MM_PTE_SPECIAL) ? X86_SPECIAL : 0;
-	raw |= (f & MM_PTE_PROTNONE) ? X86_PROTNONE : 0;
-	return raw;
+	return raw | x86_bits_of(f);
 }
 
 uint32_t mm_pte_get(struct mm_machine *m, mm_phys_addr_t ptep, mm_pfn_t *pfn)
