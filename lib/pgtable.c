@@ -23,6 +23,9 @@
  * skipped by scans at once.
  */
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "internal.h"
 
@@ -431,7 +434,23 @@ void mm_pgt_entry_set(const struct mm_machine *m, uint8_t *frame, unsigned idx, 
  * together. Not a memcmp with a zero block: under ASan every memcmp is an
  * interceptor call that checks both ranges' shadow and, in a fuzzing
  * build, records its arguments for libFuzzer; that was a tenth of a
- * fuzz_fault input. Unchecked, as mm_pgt_next_used. */
+ * fuzz_fault input. Unchecked, as mm_pgt_next_used. With SSE2 (every
+ * x86-64) the sixteen loads are vector ORs written out: the sanitizer and
+ * fuzzing builds compile at -O1, which leaves the portable loop as two
+ * scalar ORs and a counter per sixteen bytes (mm_pgt_next_used was 9.6% of
+ * a fuzz_fault profile under ASan). */
+#if defined(__SSE2__)
+static MM_ARRAY_WALK bool block_empty(const uint8_t *p)
+{
+	const __m128i *q = (const __m128i *)(const void *)p;
+#define OR4(k)                                                                          \
+	_mm_or_si128(_mm_or_si128(_mm_loadu_si128(q + (k)), _mm_loadu_si128(q + (k) + 1)), \
+		     _mm_or_si128(_mm_loadu_si128(q + (k) + 2), _mm_loadu_si128(q + (k) + 3)))
+	const __m128i a = _mm_or_si128(_mm_or_si128(OR4(0), OR4(4)), _mm_or_si128(OR4(8), OR4(12)));
+#undef OR4
+	return _mm_movemask_epi8(_mm_cmpeq_epi8(a, _mm_setzero_si128())) == 0xffff;
+}
+#else
 #ifdef __SIZEOF_INT128__
 typedef unsigned __int128 scan_word;
 #else
@@ -447,6 +466,7 @@ static MM_ARRAY_WALK bool block_empty(const uint8_t *p)
 	}
 	return !a;
 }
+#endif
 
 uint8_t *mm_pgt_scan_frame(struct mm_machine *m, mm_pfn_t pfn)
 {
