@@ -66,6 +66,7 @@ static bool access_ok_vmas(const struct fmm *mm, uint64_t s, uint64_t e, bool wr
  * -ENOMEM, -EFAULT on a bad upper entry (reported). */
 static int pte_lookup(struct mm_machine *m, struct fmm *mm, uint64_t va, bool alloc,
 		      mm_phys_addr_t *ptep);
+static void report_bad_pmd(struct mm_machine *m, uint64_t va, mm_phys_addr_t pmdp);
 /* A fault's leaf entry: its address, and its table page's host frame
  * looked up once (NULL while nothing was written to the table page). */
 struct fpte {
@@ -321,8 +322,7 @@ static int pte_lookup(struct mm_machine *m, struct fmm *mm, uint64_t va, bool al
 		return ret;
 	ret = mm_pmd_table(m, pmdp, &table);
 	if (ret < 0) {
-		mm_report(m, MM_STAGE_PGTABLE, MM_REPORT_CORRUPTION, va, "bad pmd %016llx",
-			  (unsigned long long)mm_pgt_read_raw(m, pmdp));
+		report_bad_pmd(m, va, pmdp);
 		return -EFAULT;
 	}
 	if (ret == 0) {
@@ -333,6 +333,32 @@ static int pte_lookup(struct mm_machine *m, struct fmm *mm, uint64_t va, bool al
 		mm->nr_ptes++;
 	}
 	*ptep = mm_pte_addr(m, table, va);
+	return 0;
+}
+
+/* pte_lookup for the fault handler, with the PTE table's frame and the
+ * entry's index: one walk call (mm_pte_offset_map) where the table exists. */
+static int pte_map(struct mm_machine *m, struct fmm *mm, uint64_t va, struct fpte *e)
+{
+	struct mm_pte_loc loc;
+	int ret = mm_pte_offset_map(m, mm->pgd, va, &loc);
+	if (ret == 1) {
+		e->ptep = loc.ptep;
+		e->frame = loc.frame;
+		e->idx = loc.idx;
+		return 0;
+	}
+	if (ret == -1) {
+		report_bad_pmd(m, va, loc.pmdp);
+		return -EFAULT;
+	}
+	if (ret)
+		return ret; /* a bad PDPT entry, reported */
+	if ((ret = pte_lookup(m, mm, va, true, &e->ptep)))
+		return ret;
+	e->frame = mm_phys_frame(m, MM_PFN_DOWN(e->ptep), false);
+	/* the entry's index in its table, as mm_pte_addr placed it (no divide) */
+	e->idx = (unsigned)((va >> MM_PAGE_SHIFT) & (mm_pgt_geom(m)->ptrs_per_pte - 1));
 	return 0;
 }
 
@@ -470,13 +496,10 @@ static int fault_one(struct mm_machine *m, struct fmm *mm, uint64_t va, bool wri
 	struct fpte e;
 	struct mm_page *p;
 	uint32_t f;
-	int ret = pte_lookup(m, mm, va, true, &e.ptep);
+	int ret = pte_map(m, mm, va, &e);
 	if (ret)
 		return ret;
 	*data = NULL;
-	e.frame = mm_phys_frame(m, MM_PFN_DOWN(e.ptep), false);
-	/* the entry's index in its table, as mm_pte_addr placed it (no divide) */
-	e.idx = (unsigned)((va >> MM_PAGE_SHIFT) & (mm_pgt_geom(m)->ptrs_per_pte - 1));
 	f = mm_pte_decode(m, e.frame ? mm_pgt_entry_at(m, e.frame, e.idx) : 0, pfn);
 	if (!f)
 		return do_anonymous_page(m, mm, &mm->vma[find_vma(mm, va)], &e, write, pfn);

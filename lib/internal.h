@@ -603,6 +603,17 @@ void mm_pgd_free(struct mm_machine *m, mm_pfn_t pgd);
 int mm_pmd_offset(struct mm_machine *m, mm_pfn_t pgd, uint64_t va, mm_phys_addr_t *pmdp);
 /* 1: *table is the PTE table; 0: none; -1: a bad entry (pmd_bad). */
 int mm_pmd_table(struct mm_machine *m, mm_phys_addr_t pmdp, mm_pfn_t *table);
+/* pte_offset_map, for the walk every user access makes: mm_pmd_offset,
+ * mm_pmd_table and mm_pte_addr in one call, with the PTE table's host
+ * frame. 1: found (ptep, the frame, NULL while the table was never
+ * written, and va's index in it); 0: no PTE table; -1: a bad PMD entry;
+ * -EFAULT: a bad PDPT entry (reported). pmdp is set unless -EFAULT. */
+struct mm_pte_loc {
+	mm_phys_addr_t pmdp, ptep;
+	uint8_t *frame;
+	unsigned idx;
+};
+int mm_pte_offset_map(struct mm_machine *m, mm_pfn_t pgd, uint64_t va, struct mm_pte_loc *loc);
 /* __pte_alloc: a new zeroed PTE table installed at pmdp. */
 int mm_pte_alloc(struct mm_machine *m, mm_phys_addr_t pmdp, mm_pfn_t *table);
 /* free_pte_range: clear pmdp and free its (empty) table. */

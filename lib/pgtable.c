@@ -288,6 +288,22 @@ int mm_pmd_table(struct mm_machine *m, mm_phys_addr_t pmdp, mm_pfn_t *table)
 	return table_entry_pfn(m, ent_read(m, pmdp, mm_pgt_geom(m)->entry_size), false, table);
 }
 
+int mm_pte_offset_map(struct mm_machine *m, mm_pfn_t pgd, uint64_t va, struct mm_pte_loc *loc)
+{
+	const struct mm_pgtable_geometry *g = mm_pgt_geom(m);
+	mm_pfn_t table;
+	int ret = mm_pmd_offset(m, pgd, va, &loc->pmdp);
+	if (ret)
+		return ret;
+	ret = table_entry_pfn(m, ent_read(m, loc->pmdp, g->entry_size), false, &table);
+	if (ret <= 0)
+		return ret;
+	loc->idx = (unsigned)((va >> MM_PAGE_SHIFT) & (g->ptrs_per_pte - 1));
+	loc->ptep = MM_PFN_PHYS(table) + (uint64_t)g->entry_size * loc->idx;
+	loc->frame = mm_phys_frame(m, table, false);
+	return 1;
+}
+
 int mm_pte_alloc(struct mm_machine *m, mm_phys_addr_t pmdp, mm_pfn_t *table)
 {
 	int ret = mm_pgt_alloc_page(m, 0, table);
