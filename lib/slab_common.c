@@ -301,10 +301,24 @@ static bool zones_exist(struct mm_machine *m)
 	return false;
 }
 
+/* The end of lowmem as the zones have it: the highest end of a DMA or
+ * NORMAL zone with pages, over every node (slab pages come from no other). */
+static mm_pfn_t lowmem_end_pfn(struct mm_machine *m)
+{
+	struct mm_zone_info zi;
+	mm_pfn_t end = 0;
+	for (int n = 0; n < MM_MAX_NODES; n++)
+		for (int z = MM_ZONE_DMA; z <= MM_ZONE_NORMAL; z++)
+			if (!mm_zone_info(m, n, z, &zi) && zi.present_pages && zi.end_pfn > end)
+				end = zi.end_pfn;
+	return end;
+}
+
 int mm_kmem_cache_init(struct mm_machine *m)
 {
 	struct mm_slab_state *st;
 	const char *name;
+	mm_pfn_t lowmem_end;
 	uint32_t self;
 
 	if (!m)
@@ -316,9 +330,22 @@ int mm_kmem_cache_init(struct mm_machine *m)
 		mm_report(m, MM_STAGE_SLAB, MM_REPORT_BUG, 0, "kmem_cache_init called before free_area_init");
 		return -EINVAL;
 	}
+	/* An object's address is PAGE_OFFSET + its physical address (slab.h):
+	 * lowmem past the 1 GiB that leaves below 4 GiB has no address a
+	 * kmalloc could return (the kernel caps lowmem at MAXMEM; an ARM
+	 * machine's __va would subtract PHYS_OFFSET, which this model does not,
+	 * so its RAM must start low too). Before this check such a slab page
+	 * got a truncated base and mm_verify found the slab state corrupt. */
+	lowmem_end = lowmem_end_pfn(m);
+	if (MM_PFN_PHYS(lowmem_end) > (uint64_t)UINT32_MAX + 1 - MM_PAGE_OFFSET) {
+		mm_report(m, MM_STAGE_SLAB, MM_REPORT_INVALID_ARG, MM_PFN_PHYS(lowmem_end),
+			  "kmem_cache_init: lowmem ends at %#llx, past the direct map's 1 GiB",
+			  (unsigned long long)MM_PFN_PHYS(lowmem_end));
+		return -EINVAL;
+	}
 	if (!st->cache) {
 		st->cache = cache_table_get();
-		st->dir_len = (uint32_t)((mm_lowmem_limit(m) >> MM_PAGE_SHIFT >> DIR_SHIFT) + 1);
+		st->dir_len = (uint32_t)((lowmem_end >> DIR_SHIFT) + 1);
 		st->slab_of = mm_host_alloc(st->dir_len * sizeof(*st->slab_of), true);
 		if (!st->cache || !st->slab_of)
 			return -ENOMEM;

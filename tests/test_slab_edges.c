@@ -505,6 +505,70 @@ static void object_at_4gib(void)
 	mm_machine_destroy(m);
 }
 
+/* A machine of profile with cfg.lowmem_limit at 2 GiB and one node of RAM
+ * [lo, hi) (pfns) handed to the page allocator; NULL on failure. */
+static struct mm_machine *lowmem_machine(uint32_t profile, uint64_t lo, uint64_t hi)
+{
+	struct mm_config cfg;
+	struct mm_machine *m = NULL;
+	mm_config_default(&cfg, MM_ERA_MODERN);
+	cfg.profile = profile;
+	cfg.lowmem_limit = 2ull << 30;
+	if (mm_machine_create(&cfg, &m) || mm_node_add(m, 0, lo, hi) || mm_free_area_init(m) ||
+	    give(m, lo, hi, (2ull << 30) >> 12, 11)) {
+		mm_machine_destroy(m);
+		return NULL;
+	}
+	return m;
+}
+
+/*
+ * A kmalloc address is PAGE_OFFSET + the physical address, so lowmem past
+ * 1 GiB has none. cfg.lowmem_limit at 2 GiB in every case:
+ *   x86_32, RAM [1 GiB - 4 MiB, 1 GiB + 4 MiB)   -EINVAL, one INVALID_ARG
+ *   ARM, RAM at 1.5 GiB (a common PHYS_OFFSET)    -EINVAL, one INVALID_ARG
+ *   x86_32, RAM [1 GiB - 4 MiB, 1 GiB)            0: lowmem ends at 1 GiB
+ * Expect the refused machines consistent (mm_verify 0) with no slab (a
+ * kmalloc is refused as before kmem_cache_init), the other to allocate.
+ * (Before the check the first two handed out truncated addresses: kfree
+ * refused them and mm_verify found the slab state corrupt.)
+ */
+static void lowmem_past_direct_map(void)
+{
+	static const struct {
+		uint32_t profile;
+		uint64_t lo, hi;
+		int ret;
+	} cases[] = {
+		{ MM_PROFILE_X86_32, 0x3fc00, 0x40400, -EINVAL },
+		{ MM_PROFILE_ARM, 0x60000, 0x61000, -EINVAL },
+		{ MM_PROFILE_X86_32, 0x3fc00, 0x40000, 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct mm_machine *m = lowmem_machine(cases[i].profile, cases[i].lo, cases[i].hi);
+		mm_vaddr_t v = 0;
+		char want[96];
+		ASSERT_TRUE(m);
+		ASSERT_EQ(mm_kmem_cache_init(m), cases[i].ret);
+		if (cases[i].ret) {
+			snprintf(want, sizeof(want),
+				 "kmem_cache_init: lowmem ends at %#llx, past the direct map's 1 GiB",
+				 (unsigned long long)(cases[i].hi << 12));
+			ASSERT_EQ(mm_report_count(m), 1);
+			ASSERT_EQ(KINDS(m, MM_REPORT_INVALID_ARG), 1);
+			ASSERT_STR_EQ(mm_last_report(m)->msg, want);
+			ASSERT_EQ(mm_kmalloc(m, 64, MM_GFP_KERNEL, &v), -EINVAL);
+		} else {
+			ASSERT_EQ(mm_kmalloc(m, 64, MM_GFP_KERNEL, &v), 0);
+			ASSERT_LT(v - 0xc0000000ull, 1ull << 30);
+			ASSERT_EQ(mm_kfree(m, v), 0);
+			ASSERT_EQ(mm_report_count(m), 0);
+		}
+		ASSERT_EQ(mm_verify(m), 0);
+		mm_machine_destroy(m);
+	}
+}
+
 int main(void)
 {
 	RUN(no_machine);
@@ -520,5 +584,6 @@ int main(void)
 	RUN(slab_rebuilt_after_shrink);
 	RUN(object_at_page_offset);
 	RUN(object_at_4gib);
+	RUN(lowmem_past_direct_map);
 	return check_summary("test_slab_edges");
 }

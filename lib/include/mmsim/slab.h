@@ -82,8 +82,10 @@ typedef uint32_t mm_kmem_cache_t;
 
 /* kmem_cache_init: needs the zones (mm_free_area_init) and pages to
  * allocate. Allocates the first slab page of "kmem_cache". -EEXIST when
- * already done, -EINVAL before the zones exist, -ENOMEM (with an OOM
- * report: the kernel panics) when no page could be had. */
+ * already done, -EINVAL before the zones exist or (an INVALID_ARG report)
+ * when lowmem (the DMA and NORMAL zones) ends past the 1 GiB an object's
+ * address PAGE_OFFSET + phys can reach, -ENOMEM (with an OOM report: the
+ * kernel panics) when no page could be had. */
 int mm_kmem_cache_init(struct mm_machine *m);
 
 /* kmem_cache_create: size 1 .. KMALLOC_MAX_SIZE (PAGE_SIZE << (MAX_ORDER-1)),
