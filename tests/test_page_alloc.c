@@ -882,6 +882,22 @@ static struct mm_machine *listed_page(mm_pfn_t *pfn)
 	return NULL;
 }
 
+/* On a listed_page machine whose CPU 0 list holds its 32 pages: an
+ * allocation of order with GFP_ATOMIC (no reclaim, so no drain) fails and
+ * leaves the list alone; with GFP_KERNEL it drains the list (pass 2) and
+ * gets 0x1000, left pages staying on the list. Destroys m. */
+static void atomic_fails_kernel_drains(struct mm_machine *m, unsigned order, uint32_t left)
+{
+	mm_pfn_t pfn;
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_ATOMIC, order, &pfn), -ENOMEM);
+	ASSERT_EQ(pcp_count(m, MM_ZONE_NORMAL, 0, NULL, 0), 32);
+	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, order, &pfn), 0);
+	ASSERT_EQ(pfn, 0x1000);
+	ASSERT_EQ(pcp_count(m, MM_ZONE_NORMAL, 0, NULL, 0), left);
+	ASSERT_EQ(mm_verify(m), 0);
+	mm_machine_destroy(m);
+}
+
 /*
  * The same zone, fraction 8. One order-0 allocation and its free leave
  * 0x1000..0x101f on CPU 0's list; the buddy holds 992 pages in blocks of
@@ -895,13 +911,7 @@ static void drain_on_failure(void)
 	struct mm_machine *m = listed_page(&pfn);
 	ASSERT_TRUE(m);
 	ASSERT_EQ(pcp_count(m, MM_ZONE_NORMAL, 0, NULL, 0), 32);
-	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_ATOMIC, 10, &pfn), -ENOMEM);
-	ASSERT_EQ(pcp_count(m, MM_ZONE_NORMAL, 0, NULL, 0), 32);
-	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 10, &pfn), 0);
-	ASSERT_EQ(pfn, 0x1000);
-	ASSERT_EQ(pcp_count(m, MM_ZONE_NORMAL, 0, NULL, 0), 0);
-	ASSERT_EQ(mm_verify(m), 0);
-	mm_machine_destroy(m);
+	atomic_fails_kernel_drains(m, 10, 0);
 }
 
 /*
@@ -936,13 +946,7 @@ static void order0_fast_path_declines(void)
 		while (mm_alloc_pages(m, MM_GFP_ATOMIC, o, &got) == 0)
 			;
 	ASSERT_EQ(zone_free(m, 0, MM_ZONE_NORMAL), 0);
-	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_ATOMIC, 0, &got), -ENOMEM);
-	ASSERT_EQ(pcp_count(m, MM_ZONE_NORMAL, 0, NULL, 0), 32);
-	ASSERT_EQ(mm_alloc_pages(m, MM_GFP_KERNEL, 0, &got), 0);
-	ASSERT_EQ(got, 0x1000);
-	ASSERT_EQ(pcp_count(m, MM_ZONE_NORMAL, 0, NULL, 0), 31);
-	ASSERT_EQ(mm_verify(m), 0);
-	mm_machine_destroy(m);
+	atomic_fails_kernel_drains(m, 0, 31);
 }
 
 /*
