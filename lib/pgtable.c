@@ -265,7 +265,9 @@ void mm_pgd_free(struct mm_machine *m, mm_pfn_t pgd)
 	mm_pgt_free_page(m, pgd, g->pgd_pages == 4 ? 2 : 0);
 }
 
-int mm_pmd_offset(struct mm_machine *m, mm_pfn_t pgd, uint64_t va, mm_phys_addr_t *pmdp)
+/* mm_pmd_offset's body, inlined into the fault path's walk too. */
+static inline __attribute__((always_inline)) int pmd_offset_of(struct mm_machine *m, mm_pfn_t pgd,
+							       uint64_t va, mm_phys_addr_t *pmdp)
 {
 	const struct mm_pgtable_geometry *g = mm_pgt_geom(m);
 	if (g->levels == 3) {
@@ -283,6 +285,11 @@ int mm_pmd_offset(struct mm_machine *m, mm_pfn_t pgd, uint64_t va, mm_phys_addr_
 	return 0;
 }
 
+int mm_pmd_offset(struct mm_machine *m, mm_pfn_t pgd, uint64_t va, mm_phys_addr_t *pmdp)
+{
+	return pmd_offset_of(m, pgd, va, pmdp);
+}
+
 int mm_pmd_table(struct mm_machine *m, mm_phys_addr_t pmdp, mm_pfn_t *table)
 {
 	return table_entry_pfn(m, ent_read(m, pmdp, mm_pgt_geom(m)->entry_size), false, table);
@@ -292,7 +299,7 @@ int mm_pte_offset_map(struct mm_machine *m, mm_pfn_t pgd, uint64_t va, struct mm
 {
 	const struct mm_pgtable_geometry *g = mm_pgt_geom(m);
 	mm_pfn_t table;
-	int ret = mm_pmd_offset(m, pgd, va, &loc->pmdp);
+	int ret = pmd_offset_of(m, pgd, va, &loc->pmdp);
 	if (ret)
 		return ret;
 	ret = table_entry_pfn(m, ent_read(m, loc->pmdp, g->entry_size), false, &table);
