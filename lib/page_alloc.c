@@ -248,7 +248,8 @@ static struct mm_page *rmqueue(struct mm_machine *m, struct mm_zone *z, unsigned
 		if (!page)
 			continue;
 		area_del(&z->area[cur], page);
-		page->flags &= ~MM_PG_BUDDY;
+		/* MM_PG_BUDDY is cleared by the caller, with the other flags it
+		 * sets (a narrow write here then a load there stalled) */
 		page->private = 0;
 		z->free -= (uint64_t)1 << order;
 		/* expand: the upper halves go back, one per order on the way down
@@ -301,12 +302,13 @@ static inline __attribute__((always_inline)) void prep_new_block(struct mm_machi
 	mm_phys_unpoison_frames(m, pfn, nr);
 	for (uint64_t i = 0; i < nr; i++) {
 		struct mm_page *p = block_page(m, head, contig, i);
-		/* the flags read once and written once, a per-CPU list's mark
-		 * cleared here: a one-byte read-modify-write of them followed by a
+		/* the flags read once and written once, the mark of the list the
+		 * page came off (rmqueue's buddy list, a per-CPU list) cleared
+		 * here: a one-byte read-modify-write of them followed by a
 		 * four-byte load (as clearing MM_PG_PCP before this compiled) is a
 		 * store-forwarding stall, measured at about 60% of the order-0
 		 * path's time in bench_fault's COW */
-		uint32_t fl = p->flags & ~(uint32_t)MM_PG_PCP;
+		uint32_t fl = p->flags & ~(uint32_t)(MM_PG_PCP | MM_PG_BUDDY);
 		if (fl & MM_PG_POISONED) {
 			/* An unbacked poisoned frame is all 0xaa by definition. */
 			const uint8_t *f = mm_phys_frame(m, pfn + i, false);
@@ -331,8 +333,15 @@ static inline __attribute__((always_inline)) void prep_new_block(struct mm_machi
 /* Per-CPU page lists                                                    */
 /* ===================================================================== */
 
+/* buffered_rmqueue's pick from a per-CPU list: the head (hot, the page
+ * freed last), or the tail for __GFP_COLD; NULL when the list is empty. */
+static inline struct mm_page *pcp_pick(const struct mm_per_cpu_pages *pcp, uint32_t gfp)
+{
+	return (gfp & MM_GFP_COLD) ? pcp->list.tail : pcp->list.head;
+}
+
 /* rmqueue_bulk + the list pick of buffered_rmqueue: an order-0 page from the
- * current CPU's list of z (head, or tail for __GFP_COLD), or NULL. */
+ * current CPU's list of z (pcp_pick), or NULL. */
 static struct mm_page *rmqueue_pcp(struct mm_machine *m, struct mm_zone *z, uint32_t gfp)
 {
 	struct mm_per_cpu_pages *pcp = &z->pcp[m->cpu];
@@ -343,10 +352,10 @@ static struct mm_page *rmqueue_pcp(struct mm_machine *m, struct mm_zone *z, uint
 		struct mm_page *q = rmqueue(m, z, 0);
 		if (!q)
 			break;
-		q->flags |= MM_PG_PCP;
+		q->flags = (q->flags & ~(uint32_t)MM_PG_BUDDY) | MM_PG_PCP;
 		area_add(&pcp->list, q, true);
 	}
-	p = (gfp & MM_GFP_COLD) ? pcp->list.tail : pcp->list.head;
+	p = pcp_pick(pcp, gfp);
 	if (!p)
 		return NULL;
 	area_del(&pcp->list, p);
@@ -639,7 +648,7 @@ static inline __attribute__((always_inline)) struct mm_page *alloc_order0_fast(s
 	zi = list->ref[0] % MM_NR_ZONES;
 	z = &st->node[list->ref[0] / MM_NR_ZONES].zones[zi];
 	pcp = &z->pcp[m->cpu];
-	p = (gfp & MM_GFP_COLD) ? pcp->list.tail : pcp->list.head;
+	p = pcp_pick(pcp, gfp);
 	if (!p || !watermark_ok(m, z, 0, z->wmark[MM_WMARK_LOW], (int)zi, 0))
 		return NULL;
 	area_del(&pcp->list, p);
